@@ -1,0 +1,95 @@
+/*
+ * dmasim: a deterministic discrete-event simulator of DMA-based I/O systems.
+ *
+ * This is the library's one public header.  A program (the dmasim command
+ * is one) loads a Lua scenario into a run, overrides its parameters, runs it
+ * and reads its results as text or JSON.  Every function that can fail
+ * returns 0 or a negative DMASIM_E* code; dmasim_strerror() names it and
+ * dmasim_run_error() gives the full message of the last failure of a run.
+ */
+#ifndef DMASIM_DMASIM_H
+#define DMASIM_DMASIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define DMASIM_API __attribute__((visibility("default")))
+#else
+#define DMASIM_API
+#endif
+
+#define DMASIM_VERSION "0.1.0"
+
+/* The error table: name, code, message. */
+#define DMASIM_ERRNO_MAP(X)                                                   \
+	X(NOMEM, -1, "out of memory")                                        \
+	X(INVAL, -2, "invalid argument")                                     \
+	X(PARAM, -3, "unknown or malformed scenario parameter")              \
+	X(SCENARIO, -4, "scenario error")                                    \
+	X(IO, -5, "file could not be read or written")                       \
+	X(UNIT, -6, "malformed value or unit")                               \
+	X(RANGE, -7, "value out of range")                                   \
+	X(DISAGREE, -8, "a claim disagreed with its model")
+
+enum {
+#define DMASIM_ERRNO_ENUM(name, code, msg) DMASIM_E##name = (code),
+	DMASIM_ERRNO_MAP(DMASIM_ERRNO_ENUM)
+#undef DMASIM_ERRNO_ENUM
+};
+
+/* A short message for a DMASIM_E* code ("unknown error" otherwise). */
+DMASIM_API const char *dmasim_strerror(int code);
+/* The symbolic name ("DMASIM_EPARAM") of a code, or NULL. */
+DMASIM_API const char *dmasim_errname(int code);
+DMASIM_API const char *dmasim_version(void);
+
+/* One scenario run: parameters in, results out. */
+struct dmasim_run;
+
+/* Returns 0 and a new run in *out, or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_run_new(struct dmasim_run **out);
+DMASIM_API void dmasim_run_free(struct dmasim_run *run);
+
+/*
+ * Override a parameter the scenario declares, as "-D name=value" does.  The
+ * name is checked when the scenario declares its parameters: an unknown name
+ * then fails the run with DMASIM_EPARAM and a message listing the known
+ * ones.  Returns DMASIM_EINVAL for an empty name, DMASIM_ENOMEM otherwise.
+ */
+DMASIM_API int dmasim_run_define(struct dmasim_run *run, const char *name,
+				 const char *value);
+/* Parse "name=value" and define it. */
+DMASIM_API int dmasim_run_define_arg(struct dmasim_run *run, const char *arg);
+DMASIM_API void dmasim_run_set_seed(struct dmasim_run *run, uint64_t seed);
+
+/*
+ * Load and run a scenario file to the end.  Returns 0 or a DMASIM_E* code;
+ * on failure dmasim_run_error() holds a message naming file:line and what
+ * was expected.  A run is used once.
+ */
+DMASIM_API int dmasim_run_file(struct dmasim_run *run, const char *path);
+DMASIM_API const char *dmasim_run_error(const struct dmasim_run *run);
+
+/* The results as readable text: "name value [unit]" lines and tables. */
+DMASIM_API int dmasim_run_print(const struct dmasim_run *run, FILE *out);
+/* The results, parameters and statistics as JSON, byte-identical for the
+ * same scenario, parameters and seed. */
+DMASIM_API int dmasim_run_write_json(const struct dmasim_run *run,
+				     const char *path);
+
+/* Claims reported by the run (dmasim.claim in a scenario). */
+DMASIM_API int dmasim_run_claim_count(const struct dmasim_run *run);
+struct dmasim_claim {
+	const char *id;		/* short identifier, e.g. "pio_vs_dma.breakeven" */
+	const char *text;	/* the claim in words */
+	const char *unit;	/* unit of model and simulated, "" if none */
+	double model;		/* closed-form value */
+	double simulated;	/* value that emerged from the simulation */
+	double tolerance;	/* relative tolerance used for agreement */
+	int agree;		/* 1 when |sim - model| <= tol * |model| */
+};
+DMASIM_API int dmasim_run_claim(const struct dmasim_run *run, int i,
+				struct dmasim_claim *out);
+
+#endif

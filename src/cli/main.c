@@ -1,0 +1,360 @@
+/*
+ * dmasim: the command.  A thin layer over libdmasim's public API, as lua.c
+ * is over liblua.
+ *
+ * Exit status:
+ *   0  success
+ *   1  the scenario failed (a Lua error, a simulated run that cannot go on)
+ *   2  usage: a bad command line, an unknown or malformed -D parameter, or
+ *      a parameter the scenario rejects
+ *   3  a file could not be read or written
+ *   4  tour: a claim disagreed with its closed-form model
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmasim/dmasim.h"
+
+#ifndef DMASIM_DATADIR
+#define DMASIM_DATADIR "/usr/local/share/dmasim"
+#endif
+
+enum { EXIT_SCENARIO = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DISAGREE = 4 };
+
+static const char *prog = "dmasim";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: dmasim <command> [options]\n"
+"\n"
+"A deterministic discrete-event simulator of DMA-based I/O systems.\n"
+"\n"
+"Commands:\n"
+"  run FILE.lua [options]   run a scenario and print its results\n"
+"  tour [options]           run every claim scenario and compare each claim\n"
+"                           with its closed-form model\n"
+"\n"
+"Options:\n"
+"  -h, --help               show this help (dmasim run --help: run's options)\n"
+"  -V, --version            show the version\n"
+"\n"
+"Exit status: 0 success, 1 scenario failed, 2 usage or parameter error,\n"
+"3 file error, 4 a claim disagreed with its model (tour).\n");
+}
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+"usage: dmasim run FILE.lua [-D name=value]... [--json FILE] [--seed N]\n"
+"\n"
+"Run a Lua scenario: it builds a system, runs software on it and reports\n"
+"results, printed as \"name value [unit]\" lines and tables.\n"
+"\n"
+"Options:\n"
+"  -D name=value   override a parameter the scenario declares with\n"
+"                  dmasim.params{}; values take units: 512KiB, 100ns,\n"
+"                  2GHz, 16GB/s (an unknown name lists the known ones)\n"
+"  --json FILE     also write results, parameters and statistics as JSON\n"
+"                  (byte-identical for the same scenario, values and seed)\n"
+"  --seed N        the run seed (default 1); every component derives its\n"
+"                  own random stream from it\n"
+"  -q, --quiet     print nothing on success (errors still go to stderr)\n"
+"  -h, --help      show this help\n"
+"\n"
+"Example:\n"
+"  dmasim run bench/busbench.lua -D K=4 -D N=1000 --json out.json\n");
+}
+
+static void tour_usage(FILE *out)
+{
+	fprintf(out,
+"usage: dmasim tour [--scenarios DIR] [--seed N] [--json DIR]\n"
+"\n"
+"Run every claim scenario on its defaults and print one table: the claim,\n"
+"the closed-form model's value, the simulated value, and whether they agree\n"
+"within the stated tolerance.  Exit status 4 if any claim disagrees.\n"
+"\n"
+"Options:\n"
+"  --scenarios DIR  where the scenarios are (default: found next to the\n"
+"                   program, then $DMASIM_SCENARIOS, then the install dir)\n"
+"  --seed N         the run seed (default 1)\n"
+"  --json DIR       write each scenario's JSON results into DIR\n"
+"  -h, --help       show this help\n");
+}
+
+static int exit_for(int code)
+{
+	switch (code) {
+	case 0:
+		return 0;
+	case DMASIM_EPARAM:
+	case DMASIM_EUNIT:
+	case DMASIM_ERANGE:
+	case DMASIM_EINVAL:
+		return EXIT_USAGE;
+	case DMASIM_EIO:
+		return EXIT_IO;
+	case DMASIM_EDISAGREE:
+		return EXIT_DISAGREE;
+	}
+	return EXIT_SCENARIO;
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct dmasim_run *run;
+	const char *file = NULL, *json = NULL;
+	int quiet = 0, err;
+	uint64_t seed = 1;
+
+	if (dmasim_run_new(&run)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_SCENARIO;
+	}
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			run_usage(stdout);
+			dmasim_run_free(run);
+			return 0;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strncmp(a, "-D", 2)) {
+			const char *def = a[2] ? a + 2 : (i + 1 < argc ? argv[++i]
+							  : NULL);
+
+			if (!def || dmasim_run_define_arg(run, def)) {
+				fprintf(stderr, "%s run: -D %s: expected "
+					"name=value\n", prog, def ? def : "");
+				dmasim_run_free(run);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "--json") || !strcmp(a, "--seed")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "%s run: %s needs a value\n",
+					prog, a);
+				dmasim_run_free(run);
+				return EXIT_USAGE;
+			}
+			if (!strcmp(a, "--json")) {
+				json = argv[++i];
+			} else if (parse_seed(argv[++i], &seed)) {
+				fprintf(stderr, "%s run: --seed %s: expected a "
+					"whole number >= 0\n", prog, argv[i]);
+				dmasim_run_free(run);
+				return EXIT_USAGE;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "%s run: unknown option '%s' (see "
+				"dmasim run --help)\n", prog, a);
+			dmasim_run_free(run);
+			return EXIT_USAGE;
+		} else if (file) {
+			fprintf(stderr, "%s run: one scenario at a time ('%s' "
+				"and '%s')\n", prog, file, a);
+			dmasim_run_free(run);
+			return EXIT_USAGE;
+		} else {
+			file = a;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "%s run: expected a scenario file (see dmasim "
+			"run --help)\n", prog);
+		dmasim_run_free(run);
+		return EXIT_USAGE;
+	}
+	dmasim_run_set_seed(run, seed);
+	err = dmasim_run_file(run, file);
+	if (err) {
+		fprintf(stderr, "%s: %s\n", prog, dmasim_run_error(run));
+		dmasim_run_free(run);
+		return exit_for(err);
+	}
+	if (!quiet)
+		dmasim_run_print(run, stdout);
+	if (json && dmasim_run_write_json(run, json)) {
+		fprintf(stderr, "%s: cannot write JSON to '%s': %s\n", prog,
+			json, strerror(errno));
+		dmasim_run_free(run);
+		return EXIT_IO;
+	}
+	dmasim_run_free(run);
+	return 0;
+}
+
+/* The scenarios directory: next to the program (build tree or install). */
+static const char *find_scenarios(const char *argv0, char *buf, size_t len)
+{
+	const char *env = getenv("DMASIM_SCENARIOS");
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	static const char *const rel[] = { "/../scenarios",
+		"/../share/dmasim/scenarios" };
+
+	(void)argv0;
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s%s/tour.txt", exe, rel[i]);
+			if (access(buf, R_OK) == 0) {
+				snprintf(buf, len, "%s%s", exe, rel[i]);
+				return buf;
+			}
+		}
+	}
+	if (env && *env)
+		return env;
+	return DMASIM_DATADIR "/scenarios";
+}
+
+static int cmd_tour(int argc, char **argv, const char *argv0)
+{
+	char dirbuf[PATH_MAX + 64], path[PATH_MAX + 512], line[256];
+	const char *dir = NULL, *jsondir = NULL;
+	uint64_t seed = 1;
+	int status = 0, nclaims = 0, nagree = 0;
+	FILE *list;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			tour_usage(stdout);
+			return 0;
+		} else if ((!strcmp(a, "--scenarios") || !strcmp(a, "--seed") ||
+			    !strcmp(a, "--json")) && i + 1 < argc) {
+			if (!strcmp(a, "--scenarios"))
+				dir = argv[++i];
+			else if (!strcmp(a, "--json"))
+				jsondir = argv[++i];
+			else if (parse_seed(argv[++i], &seed)) {
+				fprintf(stderr, "%s tour: --seed %s: expected a "
+					"whole number >= 0\n", prog, argv[i]);
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "%s tour: unexpected argument '%s' (see "
+				"dmasim tour --help)\n", prog, a);
+			return EXIT_USAGE;
+		}
+	}
+	if (!dir)
+		dir = find_scenarios(argv0, dirbuf, sizeof(dirbuf));
+	snprintf(path, sizeof(path), "%s/tour.txt", dir);
+	list = fopen(path, "r");
+	if (!list) {
+		fprintf(stderr, "%s tour: cannot read the tour list '%s': %s "
+			"(use --scenarios DIR)\n", prog, path, strerror(errno));
+		return EXIT_IO;
+	}
+	printf("%-26s  %-54s  %14s  %14s  %9s  %s\n", "scenario", "claim",
+	       "model", "simulated", "tolerance", "agree");
+	while (fgets(line, sizeof(line), list)) {
+		struct dmasim_run *run;
+		char *name = line + strspn(line, " \t");
+		int err;
+
+		name[strcspn(name, " \t\r\n#")] = '\0';
+		if (!*name)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (dmasim_run_new(&run)) {
+			fclose(list);
+			return EXIT_SCENARIO;
+		}
+		dmasim_run_set_seed(run, seed);
+		err = dmasim_run_file(run, path);
+		if (err) {
+			fprintf(stderr, "%s tour: %s: %s\n", prog, name,
+				dmasim_run_error(run));
+			status = exit_for(err);
+			dmasim_run_free(run);
+			continue;
+		}
+		for (int i = 0; i < dmasim_run_claim_count(run); i++) {
+			struct dmasim_claim c;
+			char model[48], sim[48], tol[16];
+
+			dmasim_run_claim(run, i, &c);
+			snprintf(model, sizeof(model), "%.6g%s%s", c.model,
+				 *c.unit ? " " : "", c.unit);
+			snprintf(sim, sizeof(sim), "%.6g%s%s", c.simulated,
+				 *c.unit ? " " : "", c.unit);
+			snprintf(tol, sizeof(tol), "%g%%", c.tolerance * 100);
+			printf("%-26s  %-54s  %14s  %14s  %9s  %s\n", name,
+			       c.text, model, sim, tol, c.agree ? "yes" : "NO");
+			nclaims++;
+			nagree += c.agree;
+			if (!c.agree && !status)
+				status = EXIT_DISAGREE;
+		}
+		if (jsondir) {
+			char *dot;
+
+			snprintf(path, sizeof(path), "%s/%s", jsondir, name);
+			dot = strrchr(path, '.');
+			if (dot)
+				strcpy(dot, ".json");
+			if (dmasim_run_write_json(run, path)) {
+				fprintf(stderr, "%s tour: cannot write '%s'\n",
+					prog, path);
+				status = EXIT_IO;
+			}
+		}
+		dmasim_run_free(run);
+	}
+	fclose(list);
+	printf("\n%d of %d claims agree with their models\n", nagree, nclaims);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("dmasim %s\n", dmasim_version());
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "tour"))
+		return cmd_tour(argc - 2, argv + 2, argv[0]);
+	fprintf(stderr, "%s: unknown command '%s': expected run or tour (see "
+		"dmasim --help)\n", prog, argv[1]);
+	return EXIT_USAGE;
+}

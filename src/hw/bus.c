@@ -1,0 +1,264 @@
+/* bus: shared bus arbitration.  See bus.h for the model. */
+#include "bus.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/dmasim.h"
+
+static void bus_arbitrate(struct bus *bus);
+
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+int bus_init(struct bus *bus, struct sim *sim, const char *name,
+	     const struct bus_config *cfg)
+{
+	if (!cfg->period || !cfg->width)
+		return DMASIM_EINVAL;
+	memset(bus, 0, sizeof(*bus));
+	bus->cfg = *cfg;
+	bus->clk.period = cfg->period;
+	bus->sim = sim;
+	copy_name(bus->name, sizeof(bus->name), name);
+	if (stats_add(&sim->stats, bus->name, "grants", STAT_COUNTER, "",
+		      &bus->grants) ||
+	    stats_add(&sim->stats, bus->name, "busy_cycles", STAT_COUNTER,
+		      "cycles", &bus->busy_cycles) ||
+	    stats_add(&sim->stats, bus->name, "arb_cycles", STAT_COUNTER,
+		      "cycles", &bus->arb_cycles))
+		return DMASIM_ENOMEM;
+	return 0;
+}
+
+void bus_fini(struct bus *bus)
+{
+	free(bus->m);
+	bus->m = NULL;
+	bus->n = bus->cap = 0;
+}
+
+int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
+	       const struct bus_master_ops *ops, enum bus_mode mode,
+	       int priority)
+{
+	char prefix[80];
+
+	if (bus->n == bus->cap) {
+		unsigned cap = bus->cap ? bus->cap * 2 : 8;
+		struct bus_master **v = realloc(bus->m, cap * sizeof(*v));
+
+		if (!v)
+			return DMASIM_ENOMEM;
+		bus->m = v;
+		bus->cap = cap;
+	}
+	memset(m, 0, sizeof(*m));
+	m->ops = ops;
+	m->bus = bus;
+	m->id = bus->n;
+	m->mode = mode;
+	m->priority = priority;
+	copy_name(m->name, sizeof(m->name), name);
+	bus->m[bus->n++] = m;
+	snprintf(prefix, sizeof(prefix), "%s.%s", bus->name, m->name);
+	if (stats_add(&bus->sim->stats, prefix, "grants", STAT_COUNTER, "",
+		      &m->grants) ||
+	    stats_add(&bus->sim->stats, prefix, "busy_cycles", STAT_COUNTER,
+		      "cycles", &m->busy_cycles) ||
+	    stats_add(&bus->sim->stats, prefix, "wait_cycles", STAT_COUNTER,
+		      "cycles", &m->wait_cycles) ||
+	    stats_add(&bus->sim->stats, prefix, "preemptions", STAT_COUNTER,
+		      "", &m->preemptions))
+		return DMASIM_ENOMEM;
+	return 0;
+}
+
+static void bus_arbitrate_event(struct sim *sim, struct event *ev)
+{
+	struct bus *bus = ev->obj;
+
+	(void)sim;
+	bus->arb_pending = false;
+	bus_arbitrate(bus);
+}
+
+/* Make sure an arbitration runs at the next edge if someone waits. */
+static int bus_schedule_arbitration(struct bus *bus)
+{
+	struct sim *sim = bus->sim;
+	uint64_t t = clock_edge(&bus->clk, sim->now);
+
+	if (bus->owner || !bus->waiting || bus->arb_pending || bus->releasing)
+		return 0;
+	if (!sim_at_clamped(sim, t, PHASE_ARBITRATE, bus_arbitrate_event, bus,
+			    NULL, 0))
+		return DMASIM_ENOMEM;
+	bus->arb_pending = true;
+	return 0;
+}
+
+/* End the owner's tenure now with `cycles` data cycles used. */
+static void bus_end_tenure(struct bus *bus, uint64_t cycles)
+{
+	struct bus_master *m = bus->owner;
+
+	bus->owner = NULL;
+	bus->release_ev.ev = NULL;
+	bus->busy_cycles += cycles;
+	bus->last_release = bus->sim->now;
+	m->busy_cycles += cycles;
+	m->ops->released(m, cycles);
+}
+
+static void bus_release_event(struct sim *sim, struct event *ev)
+{
+	struct bus *bus = ev->obj;
+
+	bus->releasing = true;
+	bus_end_tenure(bus, bus->tenure_cycles);
+	bus->releasing = false;
+	/* Arbitrate at once when nothing else can still happen before the
+	 * arbitration phase of this instant: same result, one event less. */
+	if (bus->waiting && !bus->arb_pending &&
+	    sim_instant_clear_before(sim, PHASE_ARBITRATE) &&
+	    clock_edge(&bus->clk, sim->now) == sim->now)
+		bus_arbitrate(bus);
+	else
+		bus_schedule_arbitration(bus);
+}
+
+static bool eligible(const struct bus *bus, const struct bus_master *m)
+{
+	return m->waiting &&
+	       (m->mode != BUS_MODE_TRANSPARENT || !bus->waiting_opaque);
+}
+
+static struct bus_master *bus_pick(struct bus *bus)
+{
+	unsigned n = bus->n;
+	unsigned start = bus->granted_once ? (bus->last + 1) % n : 0;
+	struct bus_master *best = NULL;
+
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = start + k;
+		struct bus_master *m = bus->m[i >= n ? i - n : i];
+
+		if (!eligible(bus, m))
+			continue;
+		if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN)
+			return m;
+		if (!best || m->priority > best->priority)
+			best = m;
+	}
+	return best;
+}
+
+static void bus_grant(struct bus *bus, struct bus_master *m)
+{
+	struct sim *sim = bus->sim;
+	uint64_t period = bus->clk.period;
+	uint64_t cycles = m->req_cycles;
+	uint64_t lat = bus->cfg.arb_latency;
+	struct event *ev;
+
+	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_unit &&
+	    m->req_unit < cycles)
+		cycles = m->req_unit;
+	m->waiting = false;
+	bus->waiting--;
+	if (m->mode != BUS_MODE_TRANSPARENT)
+		bus->waiting_opaque--;
+	m->wait_cycles += (sim->now - clock_edge(&bus->clk, m->req_time)) /
+			  period;
+	m->grants++;
+	bus->grants++;
+	bus->owner = m;
+	bus->last = m->id;
+	bus->granted_once = true;
+	bus->arb_cycles += lat;
+	bus->tenure_start = sim->now + lat * period;
+	bus->tenure_cycles = cycles;
+	ev = sim_at(sim, bus->tenure_start + cycles * period, PHASE_RELEASE,
+		    bus_release_event, bus, NULL, 0);
+	/* Out of event memory the run cannot go on meaningfully. */
+	assert(ev);
+	bus->release_ev = evq_handle(ev);
+	if (m->ops->granted)
+		m->ops->granted(m, cycles);
+}
+
+static void bus_arbitrate(struct bus *bus)
+{
+	struct bus_master *m;
+
+	assert(!bus->owner);
+	m = bus_pick(bus);
+	if (m)
+		bus_grant(bus, m);
+}
+
+/* A non-transparent master asked while a transparent one owns the bus: cut
+ * the owner's tenure at the next edge. */
+static void bus_preempt(struct bus *bus)
+{
+	struct sim *sim = bus->sim;
+	uint64_t period = bus->clk.period;
+	uint64_t used = 0, end;
+
+	if (sim->now > bus->tenure_start)
+		used = (sim->now - bus->tenure_start + period - 1) / period;
+	if (used >= bus->tenure_cycles)
+		return;		/* ends by itself no later than the cut */
+	bus->owner->preemptions++;
+	sim_cancel(sim, bus->release_ev);
+	end = bus->tenure_start + used * period;
+	if (end < sim->now)
+		end = sim->now;	/* still inside the arbitration latency */
+	bus->tenure_cycles = used;
+	if (end == sim->now) {
+		bus_end_tenure(bus, used);
+		return;
+	}
+	bus->release_ev = evq_handle(sim_at(sim, end, PHASE_RELEASE,
+					    bus_release_event, bus, NULL, 0));
+	assert(bus->release_ev.ev);
+}
+
+int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
+{
+	struct bus *bus = m->bus;
+
+	assert(!m->waiting && bus->owner != m);
+	assert(cycles > 0);
+	m->waiting = true;
+	m->req_time = bus->sim->now;
+	m->req_cycles = cycles;
+	m->req_unit = unit;
+	bus->waiting++;
+	if (m->mode != BUS_MODE_TRANSPARENT) {
+		bus->waiting_opaque++;
+		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)
+			bus_preempt(bus);
+	}
+	return bus_schedule_arbitration(bus);
+}
+
+bool bus_check(const struct bus *bus)
+{
+	unsigned w = 0, wo = 0;
+
+	for (unsigned i = 0; i < bus->n; i++) {
+		const struct bus_master *m = bus->m[i];
+
+		if (m->id != i || (m->waiting && m == bus->owner))
+			return false;
+		w += m->waiting;
+		wo += m->waiting && m->mode != BUS_MODE_TRANSPARENT;
+	}
+	return w == bus->waiting && wo == bus->waiting_opaque;
+}

@@ -1,0 +1,142 @@
+/*
+ * bus: a shared bus with one owner at a time and an arbiter.
+ *
+ * Initiators (bus masters: a CPU, DMA channels, devices) request the bus
+ * for some cycles of work; the arbiter grants it at a bus clock edge to one
+ * waiting master, which holds it for a tenure and releases it.  Time on the
+ * bus is counted in cycles of the bus clock.
+ *
+ * Arbitration (per bus):
+ *   round-robin  the first waiting master found scanning ids upward from
+ *                just after the last granted one (from id 0 before the first
+ *                grant), as in BUSBENCH-1.
+ *   priority     the waiting master with the highest priority; equal
+ *                priorities share round-robin.
+ * Transfer modes (per master):
+ *   burst           hold the bus for the whole request.
+ *   cycle-stealing  hold it for one unit (a burst), release, request again.
+ *   transparent     use the bus only in cycles no other master wants: such a
+ *                   master is granted only when no other master waits, and
+ *                   is pre-empted at the next bus edge when one asks.
+ * Arbitration latency: cycles between the grant decision and the first data
+ * cycle of the tenure; the bus is owned (and idle) during them.
+ *
+ * Within one instant: tenures end in PHASE_RELEASE (where a master may ask
+ * again at once), requests are made up to PHASE_REQUEST, and the arbiter
+ * decides in PHASE_ARBITRATE, so its choice never depends on the order in
+ * which same-instant events were scheduled.
+ *
+ * Bus state machine (bus->owner):
+ *   IDLE --bus_arbitrate (a master waits)--> OWNED
+ *   OWNED --bus_release_event (tenure ends)--> IDLE
+ *   OWNED --bus_request by a non-transparent master while a transparent one
+ *           owns it (bus_preempt)--> OWNED with the tenure cut at the next
+ *           edge
+ */
+#ifndef DMASIM_HW_BUS_H
+#define DMASIM_HW_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/clock.h"
+#include "kernel/sim.h"
+
+enum bus_arb { BUS_ARB_ROUND_ROBIN, BUS_ARB_PRIORITY };
+enum bus_mode { BUS_MODE_BURST, BUS_MODE_CYCLE_STEAL, BUS_MODE_TRANSPARENT };
+
+struct bus;
+struct bus_master;
+
+struct bus_master_ops {
+	/*
+	 * The tenure ended after `cycles` data cycles (fewer than granted
+	 * when a transparent master was pre-empted).  Runs in event context
+	 * at the release instant; the master may call bus_request() again.
+	 */
+	void (*released)(struct bus_master *m, uint64_t cycles);
+	/* Optional: the bus was just granted for `cycles` data cycles. */
+	void (*granted)(struct bus_master *m, uint64_t cycles);
+};
+
+struct bus_master {
+	const struct bus_master_ops *ops;
+	struct bus *bus;
+	char name[32];
+	unsigned id;		/* order of attachment, from 0 */
+	int priority;		/* larger wins under BUS_ARB_PRIORITY */
+	enum bus_mode mode;
+	/* request state */
+	bool waiting;
+	uint64_t req_time;	/* ps */
+	uint64_t req_cycles;	/* bus cycles of work asked for */
+	uint64_t req_unit;	/* bus cycles per unit (cycle stealing) */
+	/* statistics */
+	uint64_t grants;
+	uint64_t busy_cycles;	/* data cycles owned */
+	uint64_t wait_cycles;	/* bus cycles spent waiting for grants */
+	uint64_t preemptions;
+};
+
+struct bus_config {
+	uint64_t period;	/* ps per bus cycle */
+	enum bus_arb arb;
+	uint32_t arb_latency;	/* bus cycles from grant to first data cycle */
+	uint32_t width;		/* bytes moved per data cycle */
+};
+
+struct bus {
+	struct bus_config cfg;
+	struct clock clk;
+	struct sim *sim;
+	char name[32];
+	struct bus_master **m;	/* by id */
+	unsigned n, cap;
+	/* state */
+	struct bus_master *owner;
+	uint64_t tenure_start;	/* ps: first data cycle */
+	uint64_t tenure_cycles;	/* data cycles granted */
+	struct ev_handle release_ev;
+	bool arb_pending;
+	bool releasing;		/* inside a release: arbitration decided after */
+	bool granted_once;
+	unsigned last;		/* id of the last master granted */
+	unsigned waiting;	/* masters waiting */
+	unsigned waiting_opaque; /* of which not transparent */
+	/* statistics */
+	uint64_t grants;
+	uint64_t busy_cycles;	/* data cycles the bus was owned */
+	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
+	uint64_t last_release;	/* ps: end of the last tenure */
+};
+
+/* Returns 0, DMASIM_EINVAL for a zero period or width, DMASIM_ENOMEM. */
+int bus_init(struct bus *bus, struct sim *sim, const char *name,
+	     const struct bus_config *cfg);
+void bus_fini(struct bus *bus);
+
+/*
+ * Attach a master; it gets the next id.  The master's ops, mode and
+ * priority must be set; its statistics are registered as
+ * "<bus>.<master>.<stat>".  Returns 0 or DMASIM_ENOMEM.
+ */
+int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
+	       const struct bus_master_ops *ops, enum bus_mode mode,
+	       int priority);
+
+/*
+ * Ask for `cycles` data cycles of work in units of `unit` cycles (a burst);
+ * in cycle-stealing mode each grant covers one unit.  The master must be
+ * neither waiting nor owning.  Returns 0 or DMASIM_ENOMEM.
+ */
+int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit);
+
+static inline bool bus_idle(const struct bus *bus)
+{
+	return !bus->owner;
+}
+
+/* Invariant checker: counts agree with the masters' flags. */
+bool bus_check(const struct bus *bus);
+
+#endif

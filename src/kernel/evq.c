@@ -1,0 +1,195 @@
+/*
+ * evq: binary min-heap of pooled events ordered by (time, phase, sequence).
+ * See evq.h for the contract.
+ */
+#include "evq.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#define EVQ_CHUNK 256
+
+struct evq_chunk {
+	struct evq_chunk *next;
+	struct event ev[EVQ_CHUNK];
+};
+
+int evq_init(struct evq *q)
+{
+	q->heap = NULL;
+	q->len = 0;
+	q->cap = 0;
+	q->free = NULL;
+	q->chunks = NULL;
+	q->seq = 0;
+	q->pooled = 0;
+	return 0;
+}
+
+void evq_fini(struct evq *q)
+{
+	struct evq_chunk *c = q->chunks;
+
+	while (c) {
+		struct evq_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(q->heap);
+	q->heap = NULL;
+	q->chunks = NULL;
+	q->free = NULL;
+	q->len = q->cap = 0;
+}
+
+static bool evq_grow_pool(struct evq *q)
+{
+	struct evq_chunk *c = malloc(sizeof(*c));
+
+	if (!c)
+		return false;
+	c->next = q->chunks;
+	q->chunks = c;
+	for (int i = EVQ_CHUNK - 1; i >= 0; i--) {
+		c->ev[i].slot = EVQ_NOSLOT;
+		c->ev[i].gen = 0;
+		c->ev[i].next_free = q->free;
+		q->free = &c->ev[i];
+	}
+	q->pooled += EVQ_CHUNK;
+	return true;
+}
+
+static bool evq_grow_heap(struct evq *q)
+{
+	uint32_t cap = q->cap ? q->cap * 2 : 64;
+	struct event **heap = realloc(q->heap, cap * sizeof(*heap));
+
+	if (!heap)
+		return false;
+	q->heap = heap;
+	q->cap = cap;
+	return true;
+}
+
+static inline bool ev_before(const struct event *a, const struct event *b)
+{
+	return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
+static void sift_up(struct evq *q, uint32_t i)
+{
+	struct event *ev = q->heap[i];
+
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+		struct event *p = q->heap[parent];
+
+		if (!ev_before(ev, p))
+			break;
+		q->heap[i] = p;
+		p->slot = i;
+		i = parent;
+	}
+	q->heap[i] = ev;
+	ev->slot = i;
+}
+
+static void sift_down(struct evq *q, uint32_t i)
+{
+	struct event *ev = q->heap[i];
+	uint32_t n = q->len;
+
+	for (;;) {
+		uint32_t child = 2 * i + 1;
+
+		if (child >= n)
+			break;
+		if (child + 1 < n && ev_before(q->heap[child + 1], q->heap[child]))
+			child++;
+		if (!ev_before(q->heap[child], ev))
+			break;
+		q->heap[i] = q->heap[child];
+		q->heap[i]->slot = i;
+		i = child;
+	}
+	q->heap[i] = ev;
+	ev->slot = i;
+}
+
+struct event *evq_push(struct evq *q, uint64_t time, enum phase phase,
+		       event_fn fn, void *obj, void *ptr, uint64_t arg)
+{
+	struct event *ev;
+
+	assert((unsigned)phase < PHASE_COUNT);
+	if (!q->free && !evq_grow_pool(q))
+		return NULL;
+	if (q->len == q->cap && !evq_grow_heap(q))
+		return NULL;
+	ev = q->free;
+	q->free = ev->next_free;
+	ev->time = time;
+	ev->key = ((uint64_t)phase << EVQ_PHASE_SHIFT) | q->seq++;
+	ev->fn = fn;
+	ev->obj = obj;
+	ev->ptr = ptr;
+	ev->arg = arg;
+	q->heap[q->len] = ev;
+	sift_up(q, q->len++);
+	return ev;
+}
+
+static void evq_remove_at(struct evq *q, uint32_t i)
+{
+	struct event *last = q->heap[--q->len];
+
+	q->heap[i]->slot = EVQ_NOSLOT;
+	if (i == q->len)
+		return;
+	q->heap[i] = last;
+	last->slot = i;
+	if (i > 0 && ev_before(last, q->heap[(i - 1) / 2]))
+		sift_up(q, i);
+	else
+		sift_down(q, i);
+}
+
+struct event *evq_pop(struct evq *q)
+{
+	struct event *ev;
+
+	if (!q->len)
+		return NULL;
+	ev = q->heap[0];
+	evq_remove_at(q, 0);
+	return ev;
+}
+
+void evq_release(struct evq *q, struct event *ev)
+{
+	assert(ev->slot == EVQ_NOSLOT);
+	ev->gen++;
+	ev->next_free = q->free;
+	q->free = ev;
+}
+
+bool evq_cancel(struct evq *q, struct ev_handle h)
+{
+	if (!evq_pending(h))
+		return false;
+	evq_remove_at(q, h.ev->slot);
+	evq_release(q, h.ev);
+	return true;
+}
+
+bool evq_check(const struct evq *q)
+{
+	for (uint32_t i = 0; i < q->len; i++) {
+		if (q->heap[i]->slot != i)
+			return false;
+		if (i > 0 && ev_before(q->heap[i], q->heap[(i - 1) / 2]))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,116 @@
+/*
+ * evq: the event queue at the heart of the kernel.
+ *
+ * Events are ordered by (time, phase, insertion sequence).  Time is in
+ * picoseconds; the phase orders what happens within one instant (releases
+ * before requests before arbitration) whatever order the events were
+ * scheduled in; the sequence number breaks the remaining ties in insertion
+ * order, which makes every run deterministic.
+ *
+ * Events come from a pooled free list grown in chunks, so scheduling never
+ * mallocs in the steady state.  The queue is a binary min-heap of event
+ * pointers; each event remembers its heap slot, so cancellation removes it
+ * directly with no search.  A handle carries a generation number so that a
+ * stale handle (its event already fired or cancelled, its memory reused)
+ * is recognised and cancelling it does nothing.
+ */
+#ifndef DMASIM_KERNEL_EVQ_H
+#define DMASIM_KERNEL_EVQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sim;
+struct event;
+
+/* Phases within one instant, applied in this order. */
+enum phase {
+	PHASE_RELEASE = 0,	/* bus tenures end, transfers complete */
+	PHASE_WAKE = 1,		/* processes woken by signals run */
+	PHASE_REQUEST = 2,	/* timed waits end, new requests are made */
+	PHASE_ARBITRATE = 3,	/* arbiters pick a winner */
+	PHASE_LATE = 4,		/* end-of-instant bookkeeping */
+	PHASE_COUNT
+};
+
+typedef void (*event_fn)(struct sim *sim, struct event *ev);
+
+/* An event with an inline payload: two pointers and a number. */
+struct event {
+	uint64_t time;		/* ps */
+	uint64_t key;		/* phase << 56 | sequence */
+	event_fn fn;
+	void *obj;
+	void *ptr;
+	uint64_t arg;
+	uint32_t slot;		/* heap index, EVQ_NOSLOT when not queued */
+	uint32_t gen;		/* bumped each time the event is recycled */
+	struct event *next_free;
+};
+
+#define EVQ_NOSLOT UINT32_MAX
+#define EVQ_PHASE_SHIFT 56
+
+/* What a caller keeps to cancel an event later. */
+struct ev_handle {
+	struct event *ev;
+	uint32_t gen;
+};
+
+struct evq_chunk;
+
+struct evq {
+	struct event **heap;	/* heap[0] is the earliest event */
+	uint32_t len;
+	uint32_t cap;
+	struct event *free;	/* pooled events */
+	struct evq_chunk *chunks;
+	uint64_t seq;
+	uint64_t pooled;	/* events ever allocated into the pool */
+};
+
+int evq_init(struct evq *q);
+void evq_fini(struct evq *q);
+
+/*
+ * Take an event from the pool, fill it and queue it.  Returns NULL only when
+ * the pool cannot grow (out of memory).
+ */
+struct event *evq_push(struct evq *q, uint64_t time, enum phase phase,
+		       event_fn fn, void *obj, void *ptr, uint64_t arg);
+
+/* The earliest event without removing it, or NULL when empty. */
+static inline struct event *evq_peek(const struct evq *q)
+{
+	return q->len ? q->heap[0] : 0;
+}
+
+/* Remove and return the earliest event; the caller must evq_release() it. */
+struct event *evq_pop(struct evq *q);
+
+/* Return a popped (or cancelled) event to the pool. */
+void evq_release(struct evq *q, struct event *ev);
+
+/* Cancel a queued event.  Returns false when the handle is stale. */
+bool evq_cancel(struct evq *q, struct ev_handle h);
+
+static inline struct ev_handle evq_handle(struct event *ev)
+{
+	struct ev_handle h = { ev, ev ? ev->gen : 0 };
+	return h;
+}
+
+static inline bool evq_pending(struct ev_handle h)
+{
+	return h.ev && h.ev->gen == h.gen && h.ev->slot != EVQ_NOSLOT;
+}
+
+static inline enum phase event_phase(const struct event *ev)
+{
+	return (enum phase)(ev->key >> EVQ_PHASE_SHIFT);
+}
+
+/* Invariant checker for tests and assert(): heap order and slots agree. */
+bool evq_check(const struct evq *q);
+
+#endif

@@ -1,0 +1,73 @@
+/* sim: the simulation object and its event loop.  See sim.h. */
+#include "sim.h"
+
+#include <assert.h>
+
+#include "proc.h"
+
+int sim_init(struct sim *sim, uint64_t seed)
+{
+	int err;
+
+	sim->now = 0;
+	sim->phase = PHASE_RELEASE;
+	sim->seed = seed;
+	sim->events = 0;
+	sim->stopping = false;
+	sim->current = NULL;
+	sim->user = NULL;
+	err = evq_init(&sim->q);
+	if (err)
+		return err;
+	stats_init(&sim->stats);
+	return 0;
+}
+
+void sim_fini(struct sim *sim)
+{
+	stats_fini(&sim->stats);
+	evq_fini(&sim->q);
+}
+
+struct event *sim_at(struct sim *sim, uint64_t t, enum phase phase,
+		     event_fn fn, void *obj, void *ptr, uint64_t arg)
+{
+	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
+	return evq_push(&sim->q, t, phase, fn, obj, ptr, arg);
+}
+
+struct event *sim_at_clamped(struct sim *sim, uint64_t t, enum phase phase,
+			     event_fn fn, void *obj, void *ptr, uint64_t arg)
+{
+	if (t == sim->now && phase < sim->phase)
+		phase = sim->phase;
+	return sim_at(sim, t, phase, fn, obj, ptr, arg);
+}
+
+uint64_t sim_run(struct sim *sim, uint64_t until)
+{
+	uint64_t n = 0;
+	struct event *ev;
+
+	sim->stopping = false;
+	while ((ev = evq_peek(&sim->q)) != NULL) {
+		if (ev->time > until) {
+			sim->now = until;
+			sim->phase = PHASE_RELEASE;
+			break;
+		}
+		evq_pop(&sim->q);
+		sim->now = ev->time;
+		sim->phase = event_phase(ev);
+		/* The event goes back to the pool after its callback, so the
+		 * callback may read its payload; a handle to it is stale by
+		 * then because the generation changes on release. */
+		ev->fn(sim, ev);
+		evq_release(&sim->q, ev);
+		n++;
+		if (sim->stopping)
+			break;
+	}
+	sim->events += n;
+	return n;
+}

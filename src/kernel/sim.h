@@ -1,0 +1,87 @@
+/*
+ * sim: one simulation.  Everything hangs off this object (no globals): the
+ * clock of simulated time, the event queue, the statistics registry, the
+ * run seed from which each component derives its random stream, and the
+ * processes.  Many simulations may live in one host process.
+ *
+ * Time is a uint64_t count of picoseconds.  Events are run in (time, phase,
+ * sequence) order; scheduling into the past is a bug in dmasim (assert).
+ */
+#ifndef DMASIM_KERNEL_SIM_H
+#define DMASIM_KERNEL_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evq.h"
+#include "rng.h"
+#include "stats.h"
+
+struct proc;
+
+struct sim {
+	uint64_t now;		/* ps */
+	enum phase phase;	/* phase of the event being run */
+	struct evq q;
+	struct stats stats;
+	uint64_t seed;		/* run seed */
+	uint64_t events;	/* events run so far */
+	bool stopping;		/* sim_stop() was called */
+	struct proc *current;	/* process being resumed, or NULL */
+	void *user;		/* the owner's context (the Lua layer) */
+};
+
+int sim_init(struct sim *sim, uint64_t seed);
+void sim_fini(struct sim *sim);
+
+/*
+ * Schedule fn(sim, ev) at absolute time t in the given phase.  t must not be
+ * in the past; at the current instant the phase must not be earlier than the
+ * running one (sim_at_clamped() moves it forward instead).  Returns NULL
+ * only when out of memory.
+ */
+struct event *sim_at(struct sim *sim, uint64_t t, enum phase phase,
+		     event_fn fn, void *obj, void *ptr, uint64_t arg);
+
+/* Like sim_at(), but an earlier phase at the current instant is raised to
+ * the running phase. */
+struct event *sim_at_clamped(struct sim *sim, uint64_t t, enum phase phase,
+			     event_fn fn, void *obj, void *ptr, uint64_t arg);
+
+static inline struct event *sim_after(struct sim *sim, uint64_t delay,
+				      enum phase phase, event_fn fn,
+				      void *obj, void *ptr, uint64_t arg)
+{
+	return sim_at(sim, sim->now + delay, phase, fn, obj, ptr, arg);
+}
+
+static inline bool sim_cancel(struct sim *sim, struct ev_handle h)
+{
+	return evq_cancel(&sim->q, h);
+}
+
+/*
+ * Run events until the queue is empty, sim_stop() is called, or the next
+ * event lies after `until` (UINT64_MAX: no limit); time then stands at the
+ * last event run (or at `until` when it stopped there).  Returns the number
+ * of events run.
+ */
+uint64_t sim_run(struct sim *sim, uint64_t until);
+
+/* Ask sim_run() to return after the current event. */
+static inline void sim_stop(struct sim *sim)
+{
+	sim->stopping = true;
+}
+
+/* True when no event is queued at the current instant in a phase before p:
+ * code running in an earlier phase may then act for phase p at once. */
+static inline bool sim_instant_clear_before(const struct sim *sim,
+					    enum phase p)
+{
+	const struct event *ev = evq_peek(&sim->q);
+
+	return !ev || ev->time > sim->now || event_phase(ev) >= p;
+}
+
+#endif

@@ -1,0 +1,90 @@
+/* stats: the registry of named statistics.  See stats.h. */
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/dmasim.h"
+
+void stats_init(struct stats *s)
+{
+	s->v = NULL;
+	s->len = s->cap = 0;
+}
+
+void stats_fini(struct stats *s)
+{
+	for (size_t i = 0; i < s->len; i++)
+		free(s->v[i].name);
+	free(s->v);
+	stats_init(s);
+}
+
+int stats_add(struct stats *s, const char *prefix, const char *name,
+	      enum stat_kind kind, const char *unit, const void *ptr)
+{
+	size_t plen = prefix ? strlen(prefix) : 0;
+	size_t nlen = strlen(name);
+	char *full;
+
+	if (s->len == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		struct stat_entry *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return DMASIM_ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	full = malloc(plen + nlen + 2);
+	if (!full)
+		return DMASIM_ENOMEM;
+	if (plen) {
+		memcpy(full, prefix, plen);
+		full[plen] = '.';
+		memcpy(full + plen + 1, name, nlen + 1);
+	} else {
+		memcpy(full, name, nlen + 1);
+	}
+	s->v[s->len].name = full;
+	s->v[s->len].kind = kind;
+	s->v[s->len].unit = unit ? unit : "";
+	s->v[s->len].ptr = ptr;
+	s->len++;
+	return 0;
+}
+
+const struct stat_entry *stats_find(const struct stats *s, const char *name)
+{
+	for (size_t i = 0; i < s->len; i++)
+		if (strcmp(s->v[i].name, name) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+double stat_tavg_mean(const struct stat_tavg *a, uint64_t now)
+{
+	double integral = a->integral + a->value * (double)(now - a->last);
+
+	if (now <= a->start)
+		return a->value;
+	return integral / (double)(now - a->start);
+}
+
+void stat_hist_add(struct stat_hist *h, uint64_t x)
+{
+	int b = x ? 64 - __builtin_clzll(x) : 0;
+
+	if (!h->count || x < h->min)
+		h->min = x;
+	if (!h->count || x > h->max)
+		h->max = x;
+	h->count++;
+	h->sum += (double)x;
+	h->bucket[b]++;
+}
+
+double stat_hist_mean(const struct stat_hist *h)
+{
+	return h->count ? h->sum / (double)h->count : 0.0;
+}

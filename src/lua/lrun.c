@@ -1,0 +1,711 @@
+/*
+ * lrun: a scenario run and the `dmasim` Lua module.
+ *
+ * A run owns a Lua state opened with only the libraries a scenario needs
+ * (no io, no os, no loading of C code; `require` finds Lua modules next to
+ * the scenario and in its lib/ folder).  The scenario declares its
+ * parameters with dmasim.params{}, which applies the -D overrides, builds
+ * systems with dmasim.system{}, and reports with dmasim.report(),
+ * dmasim.table() and dmasim.claim().
+ */
+#include "lrun.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "kernel/units.h"
+#include "lfields.h"
+
+#define RUN_KEY "dmasim.run"
+#define PARAM_ERROR_KEY "dmasim.param_error"
+
+/* ---- error table ---- */
+
+const char *dmasim_strerror(int code)
+{
+	switch (code) {
+#define DMASIM_STRERROR(name, c, msg)                                         \
+	case c:                                                              \
+		return msg;
+		DMASIM_ERRNO_MAP(DMASIM_STRERROR)
+#undef DMASIM_STRERROR
+	}
+	return code == 0 ? "success" : "unknown error";
+}
+
+const char *dmasim_errname(int code)
+{
+	switch (code) {
+#define DMASIM_ERRNAME(name, c, msg)                                          \
+	case c:                                                              \
+		return "DMASIM_E" #name;
+		DMASIM_ERRNO_MAP(DMASIM_ERRNAME)
+#undef DMASIM_ERRNAME
+	}
+	return NULL;
+}
+
+const char *dmasim_version(void)
+{
+	return DMASIM_VERSION;
+}
+
+/* ---- the run ---- */
+
+static char *dupstr(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+int dmasim_run_new(struct dmasim_run **out)
+{
+	struct dmasim_run *run = calloc(1, sizeof(*run));
+
+	if (!run)
+		return DMASIM_ENOMEM;
+	results_init(&run->res);
+	if (!run->res.systems) {
+		free(run);
+		return DMASIM_ENOMEM;
+	}
+	run->seed = 1;
+	*out = run;
+	return 0;
+}
+
+void dmasim_run_free(struct dmasim_run *run)
+{
+	if (!run)
+		return;
+	if (run->L)
+		lua_close(run->L);
+	results_fini(&run->res);
+	for (size_t i = 0; i < run->ndefs; i++) {
+		free(run->defs[i].name);
+		free(run->defs[i].value);
+	}
+	free(run->defs);
+	free(run->error);
+	free(run->scenario);
+	free(run);
+}
+
+int dmasim_run_define(struct dmasim_run *run, const char *name,
+		      const char *value)
+{
+	struct define *d;
+
+	if (!name || !*name || !value)
+		return DMASIM_EINVAL;
+	for (size_t i = 0; i < run->ndefs; i++) {
+		if (strcmp(run->defs[i].name, name) == 0) {
+			char *v = dupstr(value);
+
+			if (!v)
+				return DMASIM_ENOMEM;
+			free(run->defs[i].value);
+			run->defs[i].value = v;
+			return 0;
+		}
+	}
+	if (run->ndefs == run->capdefs) {
+		size_t cap = run->capdefs ? run->capdefs * 2 : 8;
+		struct define *v = realloc(run->defs, cap * sizeof(*v));
+
+		if (!v)
+			return DMASIM_ENOMEM;
+		run->defs = v;
+		run->capdefs = cap;
+	}
+	d = &run->defs[run->ndefs];
+	d->name = dupstr(name);
+	d->value = dupstr(value);
+	d->used = false;
+	if (!d->name || !d->value) {
+		free(d->name);
+		free(d->value);
+		return DMASIM_ENOMEM;
+	}
+	run->ndefs++;
+	return 0;
+}
+
+int dmasim_run_define_arg(struct dmasim_run *run, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *name;
+	int err;
+
+	if (!eq || eq == arg)
+		return DMASIM_EINVAL;
+	name = malloc((size_t)(eq - arg) + 1);
+	if (!name)
+		return DMASIM_ENOMEM;
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	err = dmasim_run_define(run, name, eq + 1);
+	free(name);
+	return err;
+}
+
+void dmasim_run_set_seed(struct dmasim_run *run, uint64_t seed)
+{
+	run->seed = seed;
+	run->seed_set = true;
+}
+
+const char *dmasim_run_error(const struct dmasim_run *run)
+{
+	return run->error ? run->error : "";
+}
+
+static int run_fail(struct dmasim_run *run, int code, const char *msg)
+{
+	free(run->error);
+	run->error = dupstr(msg);
+	run->code = code;
+	return code;
+}
+
+struct dmasim_run *lrun_get(lua_State *L)
+{
+	struct dmasim_run *run;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, RUN_KEY);
+	run = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return run;
+}
+
+void lrun_param_error(lua_State *L)
+{
+	lua_pushboolean(L, 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, PARAM_ERROR_KEY);
+}
+
+int lrun_to_rvalue(lua_State *L, int idx, struct rvalue *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx)) {
+			v->type = RV_INT;
+			v->i = lua_tointeger(L, idx);
+		} else {
+			v->type = RV_REAL;
+			v->d = lua_tonumber(L, idx);
+		}
+		return 0;
+	case LUA_TBOOLEAN:
+		v->type = RV_BOOL;
+		v->i = lua_toboolean(L, idx);
+		return 0;
+	case LUA_TSTRING:
+		v->type = RV_STR;
+		v->s = (char *)lua_tostring(L, idx);
+		return 0;
+	}
+	return DMASIM_EINVAL;
+}
+
+/* ---- the dmasim module ---- */
+
+static void push_number(lua_State *L, double v)
+{
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		lua_pushinteger(L, (lua_Integer)v);
+	else
+		lua_pushnumber(L, v);
+}
+
+static int unit_fn(lua_State *L, enum unit_kind kind, const char *fname)
+{
+	double v;
+
+	if (lf_to_value(L, 1, kind, &v))
+		return luaL_error(L, "dmasim.%s(%s): expected %s", fname,
+				  luaL_tolstring(L, 1, NULL),
+				  units_expected(kind));
+	push_number(L, v);
+	return 1;
+}
+
+static int l_size(lua_State *L) { return unit_fn(L, UNIT_SIZE, "size"); }
+static int l_time(lua_State *L) { return unit_fn(L, UNIT_TIME, "time"); }
+static int l_freq(lua_State *L) { return unit_fn(L, UNIT_FREQ, "freq"); }
+static int l_bandwidth(lua_State *L)
+{
+	return unit_fn(L, UNIT_BANDWIDTH, "bandwidth");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Convert -D value s to the type of the default at index def. */
+static void push_override(lua_State *L, int def, const char *name,
+			  const char *s)
+{
+	double v;
+
+	switch (lua_type(L, def)) {
+	case LUA_TNUMBER:
+		if (units_parse(s, UNIT_ANY, &v)) {
+			lrun_param_error(L);
+			luaL_error(L, "-D %s=%s: expected %s", name, s,
+				   units_expected(UNIT_ANY));
+		}
+		if (lua_isinteger(L, def)) {
+			if (v != floor(v) || fabs(v) >= 9.2e18) {
+				lrun_param_error(L);
+				luaL_error(L, "-D %s=%s: expected a whole number",
+					   name, s);
+			}
+			lua_pushinteger(L, (lua_Integer)v);
+		} else {
+			lua_pushnumber(L, v);
+		}
+		return;
+	case LUA_TBOOLEAN:
+		if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes")) {
+			lua_pushboolean(L, 1);
+		} else if (!strcmp(s, "false") || !strcmp(s, "0") ||
+			   !strcmp(s, "no")) {
+			lua_pushboolean(L, 0);
+		} else {
+			lrun_param_error(L);
+			luaL_error(L, "-D %s=%s: expected true or false", name, s);
+		}
+		return;
+	default:
+		lua_pushstring(L, s);
+	}
+}
+
+/* dmasim.params{name = default, ...} -> the values in force */
+static int l_params(lua_State *L)
+{
+	struct dmasim_run *run = lrun_get(L);
+	const char **names;
+	size_t n = 0;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (run->params_declared)
+		return luaL_error(L, "dmasim.params: parameters are already "
+				     "declared (call it once)");
+	run->params_declared = true;
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "dmasim.params: every key must be "
+					     "a parameter name (a string)");
+		n++;
+	}
+	names = lua_newuserdatauv(L, (n + 1) * sizeof(*names), 0);
+	n = 0;
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		lua_pop(L, 1);
+		names[n++] = lua_tostring(L, -1);
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < run->ndefs; i++) {
+		const char *d = run->defs[i].name;
+		int found = 0;
+
+		for (size_t k = 0; k < n; k++)
+			found |= !strcmp(d, names[k]);
+		if (!found) {
+			luaL_Buffer b;
+
+			luaL_buffinit(L, &b);
+			for (size_t k = 0; k < n; k++) {
+				if (k)
+					luaL_addstring(&b, ", ");
+				luaL_addstring(&b, names[k]);
+			}
+			luaL_pushresult(&b);
+			lrun_param_error(L);
+			return luaL_error(L, "unknown parameter '%s' (-D %s=%s): "
+					  "this scenario declares %s", d, d,
+					  run->defs[i].value,
+					  lua_tostring(L, -1));
+		}
+	}
+	lua_createtable(L, 0, (int)n);
+	for (size_t k = 0; k < n; k++) {
+		struct rvalue v;
+
+		lua_getfield(L, 1, names[k]);
+		for (size_t i = 0; i < run->ndefs; i++) {
+			if (!strcmp(run->defs[i].name, names[k])) {
+				push_override(L, -1, names[k],
+					      run->defs[i].value);
+				run->defs[i].used = true;
+				lua_remove(L, -2);
+			}
+		}
+		if (lrun_to_rvalue(L, -1, &v))
+			return luaL_error(L, "dmasim.params: parameter '%s' has "
+					  "a %s default: expected a number, "
+					  "string or boolean", names[k],
+					  luaL_typename(L, -1));
+		if (results_add_param(&run->res, names[k], &v))
+			return luaL_error(L, "out of memory");
+		lua_setfield(L, -2, names[k]);
+	}
+	return 1;
+}
+
+/* dmasim.expect(ok, name, value, expected): a parameter check. */
+static int l_expect(lua_State *L)
+{
+	if (lua_toboolean(L, 1))
+		return 0;
+	lrun_param_error(L);
+	return luaL_error(L, "bad parameter %s = %s: expected %s",
+			  luaL_checkstring(L, 2), luaL_tolstring(L, 3, NULL),
+			  luaL_checkstring(L, 4));
+}
+
+/* dmasim.report(name, value [, unit]) */
+static int l_report(lua_State *L)
+{
+	struct dmasim_run *run = lrun_get(L);
+	const char *name = luaL_checkstring(L, 1);
+	const char *unit = luaL_optstring(L, 3, "");
+	struct rvalue v;
+
+	if (lrun_to_rvalue(L, 2, &v))
+		return luaL_error(L, "dmasim.report('%s', ...): expected a "
+				  "number, string or boolean value, got %s",
+				  name, luaL_typename(L, 2));
+	if (results_add(&run->res, name, &v, unit))
+		return luaL_error(L, "out of memory");
+	return 0;
+}
+
+/* dmasim.table{title = s, columns = {...}, rows = {{...}, ...}} */
+static int l_table(lua_State *L)
+{
+	static const char *const known[] = { "title", "columns", "rows", NULL };
+	struct dmasim_run *run = lrun_get(L);
+	const char *title;
+	const char **cells;
+	size_t ncols, nrows;
+	int err;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lf_known(L, 1, "dmasim.table{}", known);
+	title = lf_string(L, 1, "dmasim.table{}", "title", "");
+	if (lua_getfield(L, 1, "columns") != LUA_TTABLE)
+		return luaL_error(L, "dmasim.table{}: field 'columns': expected "
+				     "a list of column names");
+	if (lua_getfield(L, 1, "rows") != LUA_TTABLE)
+		return luaL_error(L, "dmasim.table{}: field 'rows': expected a "
+				     "list of rows, each a list of cells");
+	ncols = lua_rawlen(L, -2);
+	nrows = lua_rawlen(L, -1);
+	cells = lua_newuserdatauv(L, (nrows + 1) * ncols * sizeof(char *) + 1,
+				  0);
+	for (size_t c = 0; c < ncols; c++) {
+		lua_rawgeti(L, -3, (lua_Integer)c + 1);
+		cells[c] = luaL_tolstring(L, -1, NULL);
+		lua_replace(L, -2);
+		lua_insert(L, 2);	/* keep the string alive below */
+	}
+	for (size_t r = 0; r < nrows; r++) {
+		lua_rawgeti(L, -2, (lua_Integer)r + 1);
+		if (!lua_istable(L, -1) || lua_rawlen(L, -1) != ncols)
+			return luaL_error(L, "dmasim.table{}: row %d: expected "
+					  "a list of %d cells", (int)r + 1,
+					  (int)ncols);
+		for (size_t c = 0; c < ncols; c++) {
+			char buf[64];
+
+			lua_rawgeti(L, -1, (lua_Integer)c + 1);
+			if (lua_type(L, -1) == LUA_TNUMBER &&
+			    !lua_isinteger(L, -1)) {
+				snprintf(buf, sizeof(buf), "%.6g",
+					 lua_tonumber(L, -1));
+				lua_pushstring(L, buf);
+			} else {
+				luaL_tolstring(L, -1, NULL);
+			}
+			cells[(r + 1) * ncols + c] = lua_tostring(L, -1);
+			lua_replace(L, -2);
+			lua_insert(L, 2);
+		}
+		lua_pop(L, 1);
+	}
+	err = results_add_table(&run->res, title, ncols, nrows, cells);
+	if (err)
+		return luaL_error(L, "out of memory");
+	return 0;
+}
+
+/* dmasim.claim{id, claim, model, simulated, tolerance [, unit]} -> agree */
+static int l_claim(lua_State *L)
+{
+	static const char *const known[] = { "id", "claim", "model",
+		"simulated", "tolerance", "unit", NULL };
+	struct dmasim_run *run = lrun_get(L);
+	const char *what = "dmasim.claim{}";
+	const char *id, *text, *unit;
+	double model, sim, tol;
+	bool agree;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lf_known(L, 1, what, known);
+	id = lf_string(L, 1, what, "id", NULL);
+	text = lf_string(L, 1, what, "claim", NULL);
+	if (!id || !text)
+		return luaL_error(L, "%s: fields 'id' and 'claim' are required "
+				  "(strings)", what);
+	unit = lf_string(L, 1, what, "unit", "");
+	model = lf_value(L, 1, what, "model", UNIT_NUMBER, NAN, -INFINITY);
+	sim = lf_value(L, 1, what, "simulated", UNIT_NUMBER, NAN, -INFINITY);
+	tol = lf_value(L, 1, what, "tolerance", UNIT_NUMBER, NAN, 0);
+	if (isnan(model) || isnan(sim) || isnan(tol))
+		return luaL_error(L, "%s: fields 'model', 'simulated' and "
+				  "'tolerance' are required (numbers)", what);
+	if (results_add_claim(&run->res, id, text, unit, model, sim, tol,
+			      &agree))
+		return luaL_error(L, "out of memory");
+	lua_pushboolean(L, agree);
+	return 1;
+}
+
+static const luaL_Reg dmasim_funcs[] = {
+	{ "params", l_params },
+	{ "expect", l_expect },
+	{ "report", l_report },
+	{ "table", l_table },
+	{ "claim", l_claim },
+	{ "size", l_size },
+	{ "time", l_time },
+	{ "freq", l_freq },
+	{ "bandwidth", l_bandwidth },
+	{ NULL, NULL }
+};
+
+static int luaopen_dmasim(lua_State *L)
+{
+	struct dmasim_run *run = lrun_get(L);
+
+	luaL_newlib(L, dmasim_funcs);
+	lua_pushstring(L, DMASIM_VERSION);
+	lua_setfield(L, -2, "version");
+	lua_pushinteger(L, (lua_Integer)run->seed);
+	lua_setfield(L, -2, "seed");
+	lsystem_open(L);
+	return 1;
+}
+
+/* ---- loading and running ---- */
+
+static int msgh(lua_State *L)
+{
+	if (!lua_isstring(L, 1))
+		lua_pushstring(L, luaL_tolstring(L, 1, NULL));
+	return 1;
+}
+
+static int open_libs(lua_State *L)
+{
+	const char *path = lua_touserdata(L, 1);
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base },
+		{ LUA_LOADLIBNAME, luaopen_package },
+		{ LUA_COLIBNAME, luaopen_coroutine },
+		{ LUA_TABLIBNAME, luaopen_table },
+		{ LUA_STRLIBNAME, luaopen_string },
+		{ LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ NULL, NULL }
+	};
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	luaL_Buffer b;
+
+	for (const luaL_Reg *lib = libs; lib->func; lib++) {
+		luaL_requiref(L, lib->name, lib->func, 1);
+		lua_pop(L, 1);
+	}
+	/* No file access beyond Lua modules beside the scenario. */
+	lua_pushnil(L);
+	lua_setglobal(L, "dofile");
+	lua_pushnil(L);
+	lua_setglobal(L, "loadfile");
+	lua_getglobal(L, LUA_LOADLIBNAME);
+	luaL_buffinit(L, &b);
+	luaL_addlstring(&b, dir, dirlen);
+	luaL_addstring(&b, "/?.lua;");
+	luaL_addlstring(&b, dir, dirlen);
+	luaL_addstring(&b, "/lib/?.lua");
+	luaL_pushresult(&b);
+	lua_setfield(L, -2, "path");
+	lua_pushliteral(L, "");
+	lua_setfield(L, -2, "cpath");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "loadlib");
+	lua_getfield(L, -1, "searchers");
+	/* keep the preload and Lua searchers only */
+	lua_pushnil(L);
+	lua_rawseti(L, -2, 4);
+	lua_pushnil(L);
+	lua_rawseti(L, -2, 3);
+	lua_pop(L, 2);
+	luaL_requiref(L, "dmasim", luaopen_dmasim, 1);
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* A table returned by the scenario: report its fields, sorted by name. */
+static int report_returned(lua_State *L, struct dmasim_run *run, int idx)
+{
+	const char **names;
+	size_t n = 0;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		n++;
+	}
+	names = lua_newuserdatauv(L, (n + 1) * sizeof(*names), 0);
+	n = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING)
+			names[n++] = lua_tostring(L, -1);
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		struct rvalue v;
+
+		lua_getfield(L, idx, names[i]);
+		if (!lrun_to_rvalue(L, -1, &v) &&
+		    results_add(&run->res, names[i], &v, ""))
+			return DMASIM_ENOMEM;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+int dmasim_run_file(struct dmasim_run *run, const char *path)
+{
+	lua_State *L;
+	int st, code;
+
+	if (run->ran)
+		return run_fail(run, DMASIM_EINVAL, "a run is used once");
+	run->ran = true;
+	run->scenario = dupstr(path);
+	if (!run->scenario)
+		return run_fail(run, DMASIM_ENOMEM, "out of memory");
+	L = run->L = luaL_newstate();
+	if (!L)
+		return run_fail(run, DMASIM_ENOMEM, "out of memory");
+	lua_pushlightuserdata(L, run);
+	lua_setfield(L, LUA_REGISTRYINDEX, RUN_KEY);
+	lua_pushcfunction(L, open_libs);
+	lua_pushlightuserdata(L, (void *)path);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		run_fail(run, DMASIM_ENOMEM, lua_tostring(L, -1));
+		goto out;
+	}
+	lua_pushcfunction(L, msgh);
+	st = luaL_loadfilex(L, path, "t");
+	if (st != LUA_OK) {
+		code = st == LUA_ERRFILE ? DMASIM_EIO : DMASIM_ESCENARIO;
+		run_fail(run, code, lua_tostring(L, -1));
+		goto out;
+	}
+	st = lua_pcall(L, 0, 1, 1);
+	if (st != LUA_OK) {
+		lua_getfield(L, LUA_REGISTRYINDEX, PARAM_ERROR_KEY);
+		code = lua_toboolean(L, -1) ? DMASIM_EPARAM : DMASIM_ESCENARIO;
+		lua_pop(L, 1);
+		run_fail(run, st == LUA_ERRMEM ? DMASIM_ENOMEM : code,
+			 lua_tostring(L, -1));
+		goto out;
+	}
+	if (lua_istable(L, -1) && report_returned(L, run, lua_gettop(L))) {
+		run_fail(run, DMASIM_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < run->ndefs; i++) {
+		if (!run->defs[i].used) {
+			lua_pushfstring(L, "%s: unknown parameter '%s' (-D %s=%s): "
+					"this scenario declares no parameters",
+					path, run->defs[i].name,
+					run->defs[i].name, run->defs[i].value);
+			run_fail(run, DMASIM_EPARAM, lua_tostring(L, -1));
+			goto out;
+		}
+	}
+out:
+	/* Closing the state finalises the systems, which snapshot their
+	 * statistics into the results. */
+	lua_close(L);
+	run->L = NULL;
+	return run->code;
+}
+
+int dmasim_run_print(const struct dmasim_run *run, FILE *out)
+{
+	return results_print(&run->res, out);
+}
+
+int dmasim_run_write_json(const struct dmasim_run *run, const char *path)
+{
+	json_t *root = results_json(&run->res,
+				    run->scenario ? run->scenario : "",
+				    run->seed);
+	int err;
+
+	if (!root)
+		return DMASIM_ENOMEM;
+	err = json_dump_file(root, path, JSON_INDENT(2) | JSON_REAL_PRECISION(
+					 17)) ? DMASIM_EIO : 0;
+	json_decref(root);
+	return err;
+}
+
+int dmasim_run_claim_count(const struct dmasim_run *run)
+{
+	return (int)run->res.nclaims;
+}
+
+int dmasim_run_claim(const struct dmasim_run *run, int i,
+		     struct dmasim_claim *out)
+{
+	const struct claim_rec *c;
+
+	if (i < 0 || (size_t)i >= run->res.nclaims)
+		return DMASIM_EINVAL;
+	c = &run->res.claims[i];
+	out->id = c->id;
+	out->text = c->text;
+	out->unit = c->unit;
+	out->model = c->model;
+	out->simulated = c->simulated;
+	out->tolerance = c->tolerance;
+	out->agree = c->agree;
+	return 0;
+}

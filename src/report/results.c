@@ -1,0 +1,418 @@
+/* results: the run's report as text and JSON.  See results.h. */
+#include "results.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/sim.h"
+
+#define GROW(arr, len, cap)                                                  \
+	do {                                                                 \
+		if ((len) == (cap)) {                                        \
+			size_t c_ = (cap) ? (cap) * 2 : 16;                  \
+			void *p_ = realloc((arr), c_ * sizeof(*(arr)));      \
+			if (!p_)                                             \
+				return DMASIM_ENOMEM;                        \
+			(arr) = p_;                                          \
+			(cap) = c_;                                          \
+		}                                                            \
+	} while (0)
+
+static char *dupstr(const char *s)
+{
+	size_t n = strlen(s ? s : "") + 1;
+	char *d = malloc(n);
+
+	if (d)
+		memcpy(d, s ? s : "", n);
+	return d;
+}
+
+void results_init(struct results *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->systems = json_array();
+}
+
+static void item_free(struct result_item *it)
+{
+	free(it->name);
+	free(it->unit);
+	free(it->v.s);
+}
+
+void results_fini(struct results *r)
+{
+	for (size_t i = 0; i < r->nitems; i++)
+		item_free(&r->items[i]);
+	for (size_t i = 0; i < r->nparams; i++)
+		item_free(&r->params[i]);
+	for (size_t i = 0; i < r->ntables; i++) {
+		struct result_table *t = &r->tables[i];
+
+		for (size_t c = 0; c < (t->nrows + 1) * t->ncols; c++)
+			free(t->cells[c]);
+		free(t->cells);
+		free(t->title);
+	}
+	for (size_t i = 0; i < r->nclaims; i++) {
+		free(r->claims[i].id);
+		free(r->claims[i].text);
+		free(r->claims[i].unit);
+	}
+	free(r->items);
+	free(r->params);
+	free(r->tables);
+	free(r->claims);
+	json_decref(r->systems);
+	memset(r, 0, sizeof(*r));
+}
+
+static int item_set(struct result_item *it, const char *name,
+		    const struct rvalue *v, const char *unit)
+{
+	it->name = dupstr(name);
+	it->unit = dupstr(unit);
+	it->v = *v;
+	it->v.s = v->type == RV_STR ? dupstr(v->s) : NULL;
+	if (!it->name || !it->unit || (v->type == RV_STR && !it->v.s)) {
+		item_free(it);
+		return DMASIM_ENOMEM;
+	}
+	return 0;
+}
+
+int results_add(struct results *r, const char *name, const struct rvalue *v,
+		const char *unit)
+{
+	int err;
+
+	GROW(r->items, r->nitems, r->capitems);
+	err = item_set(&r->items[r->nitems], name, v, unit);
+	if (!err)
+		r->nitems++;
+	return err;
+}
+
+int results_add_param(struct results *r, const char *name,
+		      const struct rvalue *v)
+{
+	int err;
+
+	GROW(r->params, r->nparams, r->capparams);
+	err = item_set(&r->params[r->nparams], name, v, "");
+	if (!err)
+		r->nparams++;
+	return err;
+}
+
+int results_add_table(struct results *r, const char *title, size_t ncols,
+		      size_t nrows, const char *const *cells)
+{
+	struct result_table *t;
+	size_t n = (nrows + 1) * ncols;
+
+	GROW(r->tables, r->ntables, r->captables);
+	t = &r->tables[r->ntables];
+	t->title = dupstr(title);
+	t->cells = calloc(n ? n : 1, sizeof(char *));
+	if (!t->title || !t->cells) {
+		free(t->title);
+		free(t->cells);
+		return DMASIM_ENOMEM;
+	}
+	t->ncols = ncols;
+	t->nrows = nrows;
+	for (size_t i = 0; i < n; i++) {
+		t->cells[i] = dupstr(cells[i]);
+		if (!t->cells[i]) {
+			for (size_t j = 0; j < i; j++)
+				free(t->cells[j]);
+			free(t->cells);
+			free(t->title);
+			return DMASIM_ENOMEM;
+		}
+	}
+	r->ntables++;
+	return 0;
+}
+
+bool results_agree(double model, double simulated, double tolerance)
+{
+	double scale = fabs(model) > 0 ? fabs(model) : 1.0;
+
+	return fabs(simulated - model) <= tolerance * scale;
+}
+
+int results_add_claim(struct results *r, const char *id, const char *text,
+		      const char *unit, double model, double simulated,
+		      double tolerance, bool *agree)
+{
+	struct claim_rec *c;
+
+	GROW(r->claims, r->nclaims, r->capclaims);
+	c = &r->claims[r->nclaims];
+	c->id = dupstr(id);
+	c->text = dupstr(text);
+	c->unit = dupstr(unit);
+	if (!c->id || !c->text || !c->unit) {
+		free(c->id);
+		free(c->text);
+		free(c->unit);
+		return DMASIM_ENOMEM;
+	}
+	c->model = model;
+	c->simulated = simulated;
+	c->tolerance = tolerance;
+	c->agree = results_agree(model, simulated, tolerance);
+	if (agree)
+		*agree = c->agree;
+	r->nclaims++;
+	return 0;
+}
+
+int results_reserve_system(struct results *r)
+{
+	if (json_array_append_new(r->systems, json_null()))
+		return -1;
+	return (int)json_array_size(r->systems) - 1;
+}
+
+static json_t *stat_json(const struct stat_entry *e, uint64_t now)
+{
+	switch (e->kind) {
+	case STAT_COUNTER:
+		return json_integer((json_int_t)*(const uint64_t *)e->ptr);
+	case STAT_VALUE:
+		return json_real(*(const double *)e->ptr);
+	case STAT_TAVG:
+		return json_real(stat_tavg_mean(e->ptr, now));
+	case STAT_HIST: {
+		const struct stat_hist *h = e->ptr;
+
+		return json_pack("{sI sI sI sf}", "count", (json_int_t)h->count,
+				 "min", (json_int_t)(h->count ? h->min : 0),
+				 "max", (json_int_t)h->max, "mean",
+				 stat_hist_mean(h));
+	}
+	}
+	return json_null();
+}
+
+int results_snapshot_system(struct results *r, int i, const char *name,
+			    const struct sim *sim)
+{
+	json_t *stats = json_object();
+	json_t *sys;
+
+	if (!stats)
+		return DMASIM_ENOMEM;
+	for (size_t k = 0; k < sim->stats.len; k++) {
+		const struct stat_entry *e = &sim->stats.v[k];
+
+		json_object_set_new(stats, e->name, stat_json(e, sim->now));
+	}
+	sys = json_pack("{ss sI sI so}", "name", name, "time_ps",
+			(json_int_t)sim->now, "events", (json_int_t)sim->events,
+			"stats", stats);
+	if (!sys || json_array_set_new(r->systems, (size_t)i, sys))
+		return DMASIM_ENOMEM;
+	return 0;
+}
+
+const char *rvalue_format(const struct rvalue *v, char *buf, size_t len)
+{
+	switch (v->type) {
+	case RV_INT:
+		snprintf(buf, len, "%" PRId64, v->i);
+		break;
+	case RV_REAL:
+		snprintf(buf, len, "%.6g", v->d);
+		break;
+	case RV_BOOL:
+		snprintf(buf, len, "%s", v->i ? "true" : "false");
+		break;
+	case RV_STR:
+		snprintf(buf, len, "%s", v->s);
+		break;
+	}
+	return buf;
+}
+
+static json_t *rvalue_json(const struct rvalue *v)
+{
+	switch (v->type) {
+	case RV_INT:
+		return json_integer(v->i);
+	case RV_REAL:
+		return json_real(v->d);
+	case RV_BOOL:
+		return json_boolean(v->i);
+	case RV_STR:
+		return json_string(v->s);
+	}
+	return json_null();
+}
+
+void results_print_table(FILE *out, const char *title, size_t ncols,
+			 size_t nrows, const char *const *cells)
+{
+	size_t width[64] = { 0 };
+
+	if (ncols > 64)
+		ncols = 64;
+	for (size_t r = 0; r <= nrows; r++)
+		for (size_t c = 0; c < ncols; c++) {
+			size_t w = strlen(cells[r * ncols + c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	if (title && *title)
+		fprintf(out, "\n%s\n", title);
+	for (size_t r = 0; r <= nrows; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			const char *s = cells[r * ncols + c];
+
+			fprintf(out, "%s%-*s", c ? "  " : "",
+				c + 1 < ncols ? (int)width[c] : 0, s);
+		}
+		fputc('\n', out);
+		if (r == 0) {
+			for (size_t c = 0; c < ncols; c++) {
+				fprintf(out, "%s", c ? "  " : "");
+				for (size_t k = 0; k < width[c]; k++)
+					fputc('-', out);
+			}
+			fputc('\n', out);
+		}
+	}
+}
+
+int results_print(const struct results *r, FILE *out)
+{
+	char buf[64];
+
+	for (size_t i = 0; i < r->nitems; i++) {
+		const struct result_item *it = &r->items[i];
+
+		fprintf(out, "%s %s%s%s\n", it->name,
+			rvalue_format(&it->v, buf, sizeof(buf)),
+			*it->unit ? " " : "", it->unit);
+	}
+	for (size_t i = 0; i < r->ntables; i++) {
+		const struct result_table *t = &r->tables[i];
+
+		results_print_table(out, t->title, t->ncols, t->nrows,
+				    (const char *const *)t->cells);
+	}
+	if (r->nclaims) {
+		size_t n = (r->nclaims + 1) * 5;
+		const char **cells = calloc(n, sizeof(char *));
+		char *store = calloc(r->nclaims * 4, 48);
+
+		if (!cells || !store) {
+			free(cells);
+			free(store);
+			return DMASIM_ENOMEM;
+		}
+		cells[0] = "claim";
+		cells[1] = "model";
+		cells[2] = "simulated";
+		cells[3] = "tolerance";
+		cells[4] = "agree";
+		for (size_t i = 0; i < r->nclaims; i++) {
+			const struct claim_rec *c = &r->claims[i];
+			char *s = store + i * 4 * 48;
+			const char **row = cells + (i + 1) * 5;
+
+			snprintf(s, 48, "%.6g%s%s", c->model,
+				 *c->unit ? " " : "", c->unit);
+			snprintf(s + 48, 48, "%.6g%s%s", c->simulated,
+				 *c->unit ? " " : "", c->unit);
+			snprintf(s + 96, 48, "%g%%", c->tolerance * 100);
+			row[0] = c->text;
+			row[1] = s;
+			row[2] = s + 48;
+			row[3] = s + 96;
+			row[4] = c->agree ? "yes" : "NO";
+		}
+		results_print_table(out, "Claims", 5, r->nclaims, cells);
+		free(cells);
+		free(store);
+	}
+	return 0;
+}
+
+json_t *results_json(const struct results *r, const char *scenario,
+		     uint64_t seed)
+{
+	json_t *root = json_object();
+	json_t *params = json_object();
+	json_t *items = json_object();
+	json_t *tables = json_array();
+	json_t *claims = json_array();
+
+	if (!root || !params || !items || !tables || !claims)
+		goto err;
+	for (size_t i = 0; i < r->nparams; i++)
+		json_object_set_new(params, r->params[i].name,
+				    rvalue_json(&r->params[i].v));
+	for (size_t i = 0; i < r->nitems; i++) {
+		const struct result_item *it = &r->items[i];
+
+		if (*it->unit)
+			json_object_set_new(items, it->name,
+					    json_pack("{so ss}", "value",
+						      rvalue_json(&it->v),
+						      "unit", it->unit));
+		else
+			json_object_set_new(items, it->name,
+					    rvalue_json(&it->v));
+	}
+	for (size_t i = 0; i < r->ntables; i++) {
+		const struct result_table *t = &r->tables[i];
+		json_t *cols = json_array(), *rows = json_array();
+
+		for (size_t c = 0; c < t->ncols; c++)
+			json_array_append_new(cols, json_string(t->cells[c]));
+		for (size_t k = 0; k < t->nrows; k++) {
+			json_t *row = json_array();
+
+			for (size_t c = 0; c < t->ncols; c++)
+				json_array_append_new(row, json_string(
+					t->cells[(k + 1) * t->ncols + c]));
+			json_array_append_new(rows, row);
+		}
+		json_array_append_new(tables,
+				      json_pack("{ss so so}", "title", t->title,
+						"columns", cols, "rows", rows));
+	}
+	for (size_t i = 0; i < r->nclaims; i++) {
+		const struct claim_rec *c = &r->claims[i];
+
+		json_array_append_new(claims, json_pack(
+			"{ss ss ss sf sf sf sb}", "id", c->id, "claim", c->text,
+			"unit", c->unit, "model", c->model, "simulated",
+			c->simulated, "tolerance", c->tolerance, "agree",
+			c->agree));
+	}
+	json_object_set_new(root, "dmasim", json_string(DMASIM_VERSION));
+	json_object_set_new(root, "scenario", json_string(scenario));
+	json_object_set_new(root, "seed", json_integer((json_int_t)seed));
+	json_object_set_new(root, "params", params);
+	json_object_set_new(root, "results", items);
+	json_object_set_new(root, "tables", tables);
+	json_object_set_new(root, "claims", claims);
+	json_object_set(root, "systems", r->systems);
+	return root;
+err:
+	json_decref(root);
+	json_decref(params);
+	json_decref(items);
+	json_decref(tables);
+	json_decref(claims);
+	return NULL;
+}

@@ -1,0 +1,95 @@
+/*
+ * results: what a run reports, kept in the order it was reported: named
+ * values (with a unit), tables, claims checked against their closed-form
+ * models, the parameters in force and a statistics snapshot of each system.
+ * Printed as readable text or written as JSON (jansson).
+ */
+#ifndef DMASIM_REPORT_RESULTS_H
+#define DMASIM_REPORT_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "dmasim/dmasim.h"
+
+struct sim;
+
+enum rv_type { RV_INT, RV_REAL, RV_STR, RV_BOOL };
+
+struct rvalue {
+	enum rv_type type;
+	int64_t i;
+	double d;
+	char *s;
+};
+
+struct result_item {
+	char *name;
+	char *unit;
+	struct rvalue v;
+};
+
+struct result_table {
+	char *title;
+	size_t ncols, nrows;
+	char **cells;		/* (1 + nrows) * ncols: the header row first */
+};
+
+struct claim_rec {
+	char *id, *text, *unit;
+	double model, simulated, tolerance;
+	bool agree;
+};
+
+struct results {
+	struct result_item *items;
+	size_t nitems, capitems;
+	struct result_table *tables;
+	size_t ntables, captables;
+	struct claim_rec *claims;
+	size_t nclaims, capclaims;
+	struct result_item *params;
+	size_t nparams, capparams;
+	json_t *systems;	/* array of statistics snapshots */
+};
+
+void results_init(struct results *r);
+void results_fini(struct results *r);
+
+/* Each returns 0 or DMASIM_ENOMEM; strings are copied. */
+int results_add(struct results *r, const char *name, const struct rvalue *v,
+		const char *unit);
+int results_add_param(struct results *r, const char *name,
+		      const struct rvalue *v);
+/* cells: (1 + nrows) * ncols strings, header first; copied. */
+int results_add_table(struct results *r, const char *title, size_t ncols,
+		      size_t nrows, const char *const *cells);
+int results_add_claim(struct results *r, const char *id, const char *text,
+		      const char *unit, double model, double simulated,
+		      double tolerance, bool *agree);
+/* Reserve a slot for a system's statistics; returns its index or < 0. */
+int results_reserve_system(struct results *r);
+/* Fill slot i with the statistics of sim as they stand. */
+int results_snapshot_system(struct results *r, int i, const char *name,
+			    const struct sim *sim);
+
+/* Agreement rule used for every claim: |sim - model| <= tol * |model|
+ * (or <= tol when the model is 0). */
+bool results_agree(double model, double simulated, double tolerance);
+
+/* Format a value for text output into buf. */
+const char *rvalue_format(const struct rvalue *v, char *buf, size_t len);
+
+int results_print(const struct results *r, FILE *out);
+/* The whole report as a JSON object (new reference), or NULL. */
+json_t *results_json(const struct results *r, const char *scenario,
+		     uint64_t seed);
+/* Print a text table with aligned columns. */
+void results_print_table(FILE *out, const char *title, size_t ncols,
+			 size_t nrows, const char *const *cells);
+
+#endif
