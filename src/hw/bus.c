@@ -70,8 +70,8 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 		      &m->grants) ||
 	    stats_add(&bus->sim->stats, prefix, "busy_cycles", STAT_COUNTER,
 		      "cycles", &m->busy_cycles) ||
-	    stats_add(&bus->sim->stats, prefix, "wait_cycles", STAT_COUNTER,
-		      "cycles", &m->wait_cycles) ||
+	    stats_add(&bus->sim->stats, prefix, "wait_ps", STAT_COUNTER,
+		      "ps", &m->wait_ps) ||
 	    stats_add(&bus->sim->stats, prefix, "preemptions", STAT_COUNTER,
 		      "", &m->preemptions))
 		return DMASIM_ENOMEM;
@@ -91,11 +91,10 @@ static void bus_arbitrate_event(struct sim *sim, struct event *ev)
 static int bus_schedule_arbitration(struct bus *bus)
 {
 	struct sim *sim = bus->sim;
-	uint64_t t = clock_edge(&bus->clk, sim->now);
 
 	if (bus->owner || !bus->waiting || bus->arb_pending || bus->releasing)
 		return 0;
-	if (!sim_at_clamped(sim, t, PHASE_ARBITRATE, bus_arbitrate_event, bus,
+	if (!sim_at_clamped(sim, clock_edge(&bus->clk, sim->now), PHASE_ARBITRATE, bus_arbitrate_event, bus,
 			    NULL, 0))
 		return DMASIM_ENOMEM;
 	bus->arb_pending = true;
@@ -123,10 +122,10 @@ static void bus_release_event(struct sim *sim, struct event *ev)
 	bus_end_tenure(bus, bus->tenure_cycles);
 	bus->releasing = false;
 	/* Arbitrate at once when nothing else can still happen before the
-	 * arbitration phase of this instant: same result, one event less. */
+	 * arbitration phase of this instant: same result, one event less.
+	 * (A tenure always ends on a bus clock edge.) */
 	if (bus->waiting && !bus->arb_pending &&
-	    sim_instant_clear_before(sim, PHASE_ARBITRATE) &&
-	    clock_edge(&bus->clk, sim->now) == sim->now)
+	    sim_instant_clear_before(sim, PHASE_ARBITRATE))
 		bus_arbitrate(bus);
 	else
 		bus_schedule_arbitration(bus);
@@ -141,7 +140,8 @@ static bool eligible(const struct bus *bus, const struct bus_master *m)
 static struct bus_master *bus_pick(struct bus *bus)
 {
 	unsigned n = bus->n;
-	unsigned start = bus->granted_once ? (bus->last + 1) % n : 0;
+	unsigned start = bus->granted_once && bus->last + 1 < n ?
+			 bus->last + 1 : 0;
 	struct bus_master *best = NULL;
 
 	for (unsigned k = 0; k < n; k++) {
@@ -173,8 +173,7 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	bus->waiting--;
 	if (m->mode != BUS_MODE_TRANSPARENT)
 		bus->waiting_opaque--;
-	m->wait_cycles += (sim->now - clock_edge(&bus->clk, m->req_time)) /
-			  period;
+	m->wait_ps += sim->now - m->req_time;
 	m->grants++;
 	bus->grants++;
 	bus->owner = m;

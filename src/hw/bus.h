@@ -74,7 +74,7 @@ struct bus_master {
 	/* statistics */
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles owned */
-	uint64_t wait_cycles;	/* bus cycles spent waiting for grants */
+	uint64_t wait_ps;	/* ps spent waiting for grants */
 	uint64_t preemptions;
 };
 
@@ -130,6 +130,12 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
  * neither waiting nor owning.  Returns 0 or DMASIM_ENOMEM.
  */
 int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit);
+
+/* Whole bus cycles a master has spent waiting for grants. */
+static inline uint64_t bus_master_wait_cycles(const struct bus_master *m)
+{
+	return clock_cycles(&m->bus->clk, m->wait_ps);
+}
 
 static inline bool bus_idle(const struct bus *bus)
 {

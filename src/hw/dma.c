@@ -9,10 +9,18 @@
 static void dma_released(struct bus_master *m, uint64_t cycles)
 {
 	struct dma_chan *ch = (struct dma_chan *)m;
-	uint64_t moved = ch->total - ch->left;
+	uint64_t pos = ch->pos + cycles;
 
-	/* Count the bursts whose last cycle has now been moved. */
-	ch->bursts_done += (moved + cycles) / ch->burst - moved / ch->burst;
+	/* Count the bursts whose last cycle has now been moved (one per
+	 * grant in cycle-stealing mode: no division then). */
+	if (pos == ch->burst) {
+		ch->bursts_done++;
+		pos = 0;
+	} else if (pos > ch->burst) {
+		ch->bursts_done += pos / ch->burst;
+		pos %= ch->burst;
+	}
+	ch->pos = pos;
 	ch->left -= cycles;
 	if (ch->left) {
 		bus_request(&ch->port, ch->left, ch->burst);
@@ -57,7 +65,8 @@ int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
 		return DMASIM_ERANGE;
 	ch->state = DMA_ACTIVE;
 	ch->burst = burst_cycles;
-	ch->left = ch->total = bursts * burst_cycles;
+	ch->left = bursts * burst_cycles;
+	ch->pos = 0;
 	ch->started_at = ch->sim->now;
 	return bus_request(&ch->port, ch->left, burst_cycles);
 }

@@ -30,7 +30,7 @@ struct dma_chan {
 	char name[32];
 	enum dma_state state;
 	uint64_t burst;		/* bus cycles per burst */
-	uint64_t total;		/* bus cycles of work in this transfer */
+	uint64_t pos;		/* cycles moved of the current burst */
 	uint64_t left;		/* bus cycles of work left */
 	struct signal done;	/* notified at each completion */
 	/* statistics */

@@ -28,7 +28,7 @@ static void proc_run(struct sim *sim, struct event *ev)
 	struct proc *p = ev->obj;
 	struct proc *saved = sim->current;
 
-	assert(p->state == PROC_READY);
+	assert(p->state == PROC_READY || p->state == PROC_SLEEPING);
 	p->wake.ev = NULL;
 	p->state = PROC_RUNNING;
 	sim->current = p;

@@ -467,7 +467,7 @@ static int port_field(lua_State *L, const struct bus_master *m,
 	else if (!strcmp(k, "busy_cycles"))
 		lua_pushinteger(L, (lua_Integer)m->busy_cycles);
 	else if (!strcmp(k, "wait_cycles"))
-		lua_pushinteger(L, (lua_Integer)m->wait_cycles);
+		lua_pushinteger(L, (lua_Integer)bus_master_wait_cycles(m));
 	else
 		return 0;
 	return 1;

@@ -1,0 +1,246 @@
+/*
+ * /lua/scenario: the scenario language and the run API: parameters and
+ * their overrides, errors that name what was wrong, Lua processes in
+ * simulated time, results, and byte-identical JSON for the same seed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static void expect_error(int code, int want, const struct dmasim_run *run,
+			 const char *needle)
+{
+	if (code != want)
+		fail_msg("code %d (%s), want %d; error: %s", code,
+			 dmasim_strerror(code), want, dmasim_run_error(run));
+	if (!strstr(dmasim_run_error(run), needle))
+		fail_msg("error '%s' lacks '%s'", dmasim_run_error(run),
+			 needle);
+}
+
+static void params_and_overrides(void **state)
+{
+	static const char *text =
+		"local p = dmasim.params{ n = 3, size = '4KiB', f = 0.5, "
+		"  on = false }\n"
+		"dmasim.report('n', p.n)\n"
+		"dmasim.report('size', dmasim.size(p.size), 'bytes')\n"
+		"dmasim.report('f', p.f)\n"
+		"dmasim.report('on', p.on)\n";
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(text, &code, NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "n"), 3);
+	assert_int_equal(tu_int(run, "size"), 4096);
+	dmasim_run_free(run);
+
+	run = tu_run_text(text, &code, "n=7", "size=1MiB", "f=2.5", "on=yes",
+			  NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "n"), 7);
+	assert_int_equal(tu_int(run, "size"), 1048576);
+	assert_float_equal(tu_num(run, "f"), 2.5, 0);
+	assert_int_equal(run->res.items[3].v.type, RV_BOOL);
+	assert_int_equal(run->res.items[3].v.i, 1);
+	/* Parameters are listed sorted by name. */
+	assert_string_equal(run->res.params[0].name, "f");
+	assert_string_equal(run->res.params[3].name, "size");
+	dmasim_run_free(run);
+
+	/* A numeric parameter takes units: 2KiB = 2048. */
+	run = tu_run_text(text, &code, "n=2KiB", NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "n"), 2048);
+	dmasim_run_free(run);
+}
+
+static void bad_input(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	/* Unknown -D name: the error lists the known ones. */
+	run = tu_run_text("dmasim.params{ alpha = 1, beta = 2 }", &code,
+			  "gamma=3", NULL);
+	expect_error(code, DMASIM_EPARAM, run,
+		     "unknown parameter 'gamma' (-D gamma=3): this scenario "
+		     "declares alpha, beta");
+	dmasim_run_free(run);
+
+	run = tu_run_text("local x = 1", &code, "gamma=3", NULL);
+	expect_error(code, DMASIM_EPARAM, run, "declares no parameters");
+	dmasim_run_free(run);
+
+	/* A malformed scenario: syntax error with file:line. */
+	run = tu_run_text("local x = = 2\n", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, ".lua:1:");
+	dmasim_run_free(run);
+
+	/* A runtime error with file:line. */
+	run = tu_run_text("\n\nerror('boom')\n", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, ".lua:3: boom");
+	dmasim_run_free(run);
+
+	/* A bad unit string names the field and the expected form. */
+	run = tu_run_text("dmasim.system{ bus = { clock = '2GBz' } }", &code,
+			  NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     "bus{}: field 'clock' = 2GBz: expected a frequency");
+	dmasim_run_free(run);
+
+	/* An unknown field lists the known ones. */
+	run = tu_run_text("dmasim.system{ bus = { arbitraton = 'x' } }", &code,
+			  NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     "bus{}: unknown field 'arbitraton': expected one of clock, "
+		     "arbitration, latency, width");
+	dmasim_run_free(run);
+
+	run = tu_run_text("dmasim.system{ bus = { arbitration = 'fifo' } }",
+			  &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     "expected \"round_robin\" or \"priority\"");
+	dmasim_run_free(run);
+
+	/* A missing file is a file error. */
+	run = tu_run("does/not/exist.lua", &code, NULL);
+	expect_error(code, DMASIM_EIO, run, "cannot open");
+	dmasim_run_free(run);
+
+	/* The sandbox: no io, no os. */
+	run = tu_run_text("io.open('/etc/passwd')", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, "io");
+	dmasim_run_free(run);
+
+	/* wait() outside a process. */
+	run = tu_run_text("local s = dmasim.system{}; s:wait('1ns')", &code,
+			  NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     "must be called from a process started with "
+		     "system:spawn()");
+	dmasim_run_free(run);
+
+	/* An error inside a process reaches the run with its line. */
+	run = tu_run_text("local s = dmasim.system{}\n"
+			  "s:spawn(function() s:wait('5ns')\n"
+			  "  error('in process') end)\n"
+			  "s:run()\n", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, ".lua:3: in process");
+	dmasim_run_free(run);
+}
+
+/* Lua processes wait in simulated time and on a channel's completion. */
+static void processes(void **state)
+{
+	static const char *text =
+		"local s = dmasim.system{ bus = { clock = '1GHz' } }\n"
+		"local ch = s:dma_channel{ mode = 'burst' }\n"
+		"local log = {}\n"
+		"s:spawn(function(tag)\n"
+		"  s:wait('10ns'); log[#log+1] = tag .. '@' .. s:cycles()\n"
+		"  ch:start{ bursts = 5, burst = 4 }\n"
+		"  ch:wait(); log[#log+1] = 'done@' .. s:cycles()\n"
+		"end, 'a')\n"
+		"s:spawn(function() s:wait(15000); log[#log+1] = 'b@' .. "
+		"  s:cycles() end)\n"
+		"local t = s:run()\n"
+		"dmasim.report('log', table.concat(log, ' '))\n"
+		"dmasim.report('end', t)\n";
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(text, &code, NULL);
+	assert_int_equal(code, 0);
+	/* a wakes at 10, starts 20 cycles of burst: done at 30 */
+	assert_string_equal(run->res.items[0].v.s, "a@10 b@15 done@30");
+	assert_int_equal(tu_int(run, "end"), 30000);
+	dmasim_run_free(run);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+static void determinism(void **state)
+{
+	const char *out[2] = { "/tmp/dmasim-det-a.json",
+			       "/tmp/dmasim-det-b.json" };
+	char *json[2];
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct dmasim_run *run;
+		int code;
+
+		run = tu_run("bench/busbench.lua", &code, "N=2000", NULL);
+		assert_int_equal(code, 0);
+		assert_int_equal(dmasim_run_write_json(run, out[i]), 0);
+		dmasim_run_free(run);
+		json[i] = slurp(out[i]);
+		remove(out[i]);
+	}
+	assert_string_equal(json[0], json[1]);
+	/* The JSON carries parameters, results and statistics. */
+	assert_non_null(strstr(json[0], "\"N\": 2000"));
+	assert_non_null(strstr(json[0], "\"end_time\": 71996"));
+	assert_non_null(strstr(json[0], "\"bus.busy_cycles\": 72000"));
+	free(json[0]);
+	free(json[1]);
+}
+
+static void claims(void **state)
+{
+	struct dmasim_run *run;
+	struct dmasim_claim c;
+	int code;
+
+	(void)state;
+	run = tu_run_text(
+		"dmasim.claim{ id = 'a', claim = 'close', model = 100, "
+		"  simulated = 104, tolerance = 0.05 }\n"
+		"dmasim.claim{ id = 'b', claim = 'far', model = 100, "
+		"  simulated = 106, tolerance = 0.05, unit = 'ns' }\n",
+		&code, NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(dmasim_run_claim_count(run), 2);
+	assert_int_equal(dmasim_run_claim(run, 0, &c), 0);
+	assert_true(c.agree);
+	assert_int_equal(dmasim_run_claim(run, 1, &c), 0);
+	assert_false(c.agree);
+	assert_string_equal(c.unit, "ns");
+	assert_int_equal(dmasim_run_claim(run, 2, &c), DMASIM_EINVAL);
+	dmasim_run_free(run);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(params_and_overrides),
+		cmocka_unit_test(bad_input),
+		cmocka_unit_test(processes),
+		cmocka_unit_test(determinism),
+		cmocka_unit_test(claims),
+	};
+
+	return cmocka_run_group_tests_name("/lua/scenario", tests, NULL, NULL);
+}

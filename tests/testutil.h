@@ -1,0 +1,32 @@
+/* testutil: shared helpers for the cmocka suites. */
+#ifndef DMASIM_TESTS_TESTUTIL_H
+#define DMASIM_TESTS_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dmasim/dmasim.h"
+#include "lua/lrun.h"
+
+/* Path of a file in the source tree. */
+const char *tu_path(const char *rel);
+
+/*
+ * Run a scenario (path relative to the source tree) with NULL-ended
+ * "name=value" defines.  Returns the run (caller frees) and its code in
+ * *code.
+ */
+struct dmasim_run *tu_run(const char *rel, int *code, ...);
+
+/* Run an inline Lua scenario text. */
+struct dmasim_run *tu_run_text(const char *text, int *code, ...);
+
+/* A reported integer result; fails the test when missing. */
+int64_t tu_int(const struct dmasim_run *run, const char *name);
+double tu_num(const struct dmasim_run *run, const char *name);
+
+#endif
