@@ -261,3 +261,76 @@ bool bus_check(const struct bus *bus)
 	}
 	return w == bus->waiting && wo == bus->waiting_opaque;
 }
+
+int bus_map(struct bus *bus, struct bus_target *t, uint64_t base,
+	    uint64_t size)
+{
+	unsigned i;
+
+	if (!size || base + size < base)
+		return DMASIM_EINVAL;
+	if (bus->ntargets == BUS_MAX_TARGETS)
+		return DMASIM_ERANGE;
+	for (i = 0; i < bus->ntargets; i++) {
+		const struct bus_target *o = bus->targets[i];
+
+		if (base < o->base + o->size && o->base < base + size)
+			return DMASIM_EINVAL;
+		if (base < o->base)
+			break;
+	}
+	memmove(&bus->targets[i + 1], &bus->targets[i],
+		(bus->ntargets - i) * sizeof(bus->targets[0]));
+	bus->targets[i] = t;
+	bus->ntargets++;
+	t->base = base;
+	t->size = size;
+	return 0;
+}
+
+struct bus_target *bus_route(const struct bus *bus, uint64_t addr,
+			     uint64_t len, uint64_t *off)
+{
+	unsigned lo = 0, hi = bus->ntargets;
+
+	/* binary search for the last target with base <= addr */
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (bus->targets[mid]->base <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	{
+		struct bus_target *t = bus->targets[lo - 1];
+		uint64_t o = addr - t->base;
+
+		if (o >= t->size || len > t->size - o)
+			return NULL;
+		*off = o;
+		return t;
+	}
+}
+
+uint64_t bus_xact_cycles(const struct bus *bus, uint64_t addr, uint64_t len,
+			 bool write, struct bus_target **t, uint64_t *off)
+{
+	*t = bus_route(bus, addr, len, off);
+	if (!*t)
+		return 0;
+	return (*t)->ops->cycles(*t, *off, len, write);
+}
+
+int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
+		  uint64_t len, bool write)
+{
+	uint64_t off;
+	struct bus_target *t = bus_route(bus, addr, len, &off);
+
+	if (!t)
+		return BUS_ERR_DECODE;
+	return t->ops->access(t, off, data, len, write);
+}

@@ -43,6 +43,39 @@
 #include "kernel/sim.h"
 
 enum bus_arb { BUS_ARB_ROUND_ROBIN, BUS_ARB_PRIORITY };
+
+/*
+ * A target answers transactions in an address range of the bus: memory,
+ * or a device's registers.  The bus routes a transaction to the target
+ * whose range holds it; one that no target answers is a bus error, which
+ * the initiator reports (a simulated error, never a host crash).
+ */
+struct bus_target;
+
+struct bus_target_ops {
+	/* Bus cycles a transaction of len bytes at offset off holds the bus:
+	 * access latency plus data beats. */
+	uint64_t (*cycles)(struct bus_target *t, uint64_t off, uint64_t len,
+			   bool write);
+	/* Move the data: read len bytes at off into data, or write them from
+	 * data.  Runs when the transaction completes.  Returns 0, or
+	 * BUS_ERR_* for an access the target refuses. */
+	int (*access)(struct bus_target *t, uint64_t off, void *data,
+		      uint64_t len, bool write);
+};
+
+enum bus_err {
+	BUS_OK = 0,
+	BUS_ERR_DECODE = 1,	/* no target answers the address */
+	BUS_ERR_SLAVE = 2,	/* the target refused the access */
+};
+
+struct bus_target {
+	const struct bus_target_ops *ops;
+	const char *name;
+	uint64_t base;		/* bus address of offset 0 */
+	uint64_t size;		/* bytes */
+};
 enum bus_mode { BUS_MODE_BURST, BUS_MODE_CYCLE_STEAL, BUS_MODE_TRANSPARENT };
 
 struct bus;
@@ -85,8 +118,12 @@ struct bus_config {
 	uint32_t width;		/* bytes moved per data cycle */
 };
 
+#define BUS_MAX_TARGETS 32
+
 struct bus {
 	struct bus_config cfg;
+	struct bus_target *targets[BUS_MAX_TARGETS];	/* sorted by base */
+	unsigned ntargets;
 	struct clock clk;
 	struct sim *sim;
 	char name[32];
@@ -141,6 +178,35 @@ static inline bool bus_idle(const struct bus *bus)
 {
 	return !bus->owner;
 }
+
+/*
+ * Map a target at [base, base + size).  Returns 0, DMASIM_EINVAL for an
+ * empty or overlapping range, or DMASIM_ERANGE when the map is full.
+ */
+int bus_map(struct bus *bus, struct bus_target *t, uint64_t base,
+	    uint64_t size);
+
+/* The target answering [addr, addr + len), with the offset into it in
+ * *off; NULL when none answers the whole range. */
+struct bus_target *bus_route(const struct bus *bus, uint64_t addr,
+			     uint64_t len, uint64_t *off);
+
+/* Data beats of len bytes on this bus (at least 1). */
+static inline uint64_t bus_beats(const struct bus *bus, uint64_t len)
+{
+	return len ? (len + bus->cfg.width - 1) / bus->cfg.width : 1;
+}
+
+/*
+ * A transaction's bus cycles, and its target: the cycles of the target
+ * answering the range, or 0 (and *t = NULL) when none does.
+ */
+uint64_t bus_xact_cycles(const struct bus *bus, uint64_t addr, uint64_t len,
+			 bool write, struct bus_target **t, uint64_t *off);
+
+/* Move a transaction's data through its target: BUS_OK or BUS_ERR_*. */
+int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
+		  uint64_t len, bool write);
 
 /* Invariant checker: counts agree with the masters' flags. */
 bool bus_check(const struct bus *bus);

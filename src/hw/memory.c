@@ -1,0 +1,207 @@
+/* memory: sparse DRAM with real bytes.  See memory.h. */
+#include "memory.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/dmasim.h"
+
+static const uint8_t zero_chunk[MEM_CHUNK];
+
+/* The chunk holding off, or NULL when never written (alloc false). */
+static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
+{
+	uint64_t r = off >> MEM_REGION_SHIFT;
+	uint64_t c = (off >> MEM_CHUNK_SHIFT) & (MEM_CHUNKS_PER_REGION - 1);
+	uint8_t **reg = mem->region[r];
+
+	if (!reg) {
+		if (!alloc)
+			return NULL;
+		reg = calloc(MEM_CHUNKS_PER_REGION, sizeof(*reg));
+		if (!reg)
+			return NULL;
+		mem->region[r] = reg;
+	}
+	if (!reg[c] && alloc) {
+		reg[c] = calloc(1, MEM_CHUNK);
+		if (reg[c])
+			mem->chunks++;
+	}
+	return reg[c];
+}
+
+void memory_read(struct memory *mem, uint64_t off, void *dst, uint64_t len)
+{
+	uint8_t *d = dst;
+
+	while (len) {
+		uint64_t in = off & (MEM_CHUNK - 1);
+		uint64_t n = MEM_CHUNK - in < len ? MEM_CHUNK - in : len;
+		const uint8_t *c = chunk(mem, off, false);
+
+		memcpy(d, (c ? c : zero_chunk) + in, n);
+		d += n;
+		off += n;
+		len -= n;
+	}
+}
+
+int memory_write(struct memory *mem, uint64_t off, const void *src,
+		 uint64_t len)
+{
+	const uint8_t *s = src;
+
+	while (len) {
+		uint64_t in = off & (MEM_CHUNK - 1);
+		uint64_t n = MEM_CHUNK - in < len ? MEM_CHUNK - in : len;
+		uint8_t *c = chunk(mem, off, true);
+
+		if (!c)
+			return DMASIM_ENOMEM;
+		memcpy(c + in, s, n);
+		s += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
+		uint64_t len)
+{
+	/* Chunk by chunk, so no bounce buffer is needed unless the ranges
+	 * overlap within a piece (memmove handles that). */
+	while (len) {
+		uint64_t sin = src & (MEM_CHUNK - 1), din = dst & (MEM_CHUNK - 1);
+		uint64_t n = len;
+		const uint8_t *s;
+		uint8_t *d;
+
+		if (MEM_CHUNK - sin < n)
+			n = MEM_CHUNK - sin;
+		if (MEM_CHUNK - din < n)
+			n = MEM_CHUNK - din;
+		s = chunk(mem, src, false);
+		d = chunk(mem, dst, true);
+		if (!d)
+			return DMASIM_ENOMEM;
+		memmove(d + din, (s ? s : zero_chunk) + sin, n);
+		src += n;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+uint64_t memory_hash(struct memory *mem, uint64_t off, uint64_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (len) {
+		uint64_t in = off & (MEM_CHUNK - 1);
+		uint64_t n = MEM_CHUNK - in < len ? MEM_CHUNK - in : len;
+		const uint8_t *c = chunk(mem, off, false);
+
+		c = (c ? c : zero_chunk) + in;
+		for (uint64_t i = 0; i < n; i++) {
+			h ^= c[i];
+			h *= 0x100000001b3ull;
+		}
+		off += n;
+		len -= n;
+	}
+	return h;
+}
+
+static uint64_t mem_cycles(struct bus_target *t, uint64_t off, uint64_t len,
+			   bool write)
+{
+	struct memory *mem = (struct memory *)t;
+
+	(void)off;
+	(void)write;
+	return mem->lat_cycles + (len + mem->beat_bytes - 1) / mem->beat_bytes;
+}
+
+static int mem_access(struct bus_target *t, uint64_t off, void *data,
+		      uint64_t len, bool write)
+{
+	struct memory *mem = (struct memory *)t;
+
+	if (write) {
+		mem->writes++;
+		mem->bytes_written += len;
+		return memory_write(mem, off, data, len) ? BUS_ERR_SLAVE : 0;
+	}
+	mem->reads++;
+	mem->bytes_read += len;
+	memory_read(mem, off, data, len);
+	return 0;
+}
+
+static const struct bus_target_ops memory_ops = {
+	.cycles = mem_cycles,
+	.access = mem_access,
+};
+
+int memory_init(struct memory *mem, struct sim *sim, struct bus *bus,
+		const char *name, uint64_t base,
+		const struct memory_config *cfg)
+{
+	uint64_t period = bus->clk.period;
+	int err;
+
+	if (!cfg->size)
+		return DMASIM_EINVAL;
+	memset(mem, 0, sizeof(*mem));
+	mem->cfg = *cfg;
+	snprintf(mem->name, sizeof(mem->name), "%s", name);
+	mem->tgt.ops = &memory_ops;
+	mem->tgt.name = mem->name;
+	mem->lat_cycles = (cfg->latency + period - 1) / period;
+	mem->beat_bytes = bus->cfg.width;
+	if (cfg->bandwidth > 0) {
+		double per_cycle = cfg->bandwidth * (double)period / 1e12;
+
+		if (per_cycle < (double)mem->beat_bytes)
+			mem->beat_bytes = per_cycle < 1 ? 1 :
+					  (uint64_t)floor(per_cycle);
+	}
+	mem->nregions = (cfg->size + (1ull << MEM_REGION_SHIFT) - 1) >>
+			MEM_REGION_SHIFT;
+	mem->region = calloc(mem->nregions, sizeof(*mem->region));
+	if (!mem->region)
+		return DMASIM_ENOMEM;
+	err = bus_map(bus, &mem->tgt, base, cfg->size);
+	if (err) {
+		free(mem->region);
+		mem->region = NULL;
+		return err;
+	}
+	if (stats_add(&sim->stats, mem->name, "reads", STAT_COUNTER, "",
+		      &mem->reads) ||
+	    stats_add(&sim->stats, mem->name, "writes", STAT_COUNTER, "",
+		      &mem->writes) ||
+	    stats_add(&sim->stats, mem->name, "bytes_read", STAT_COUNTER,
+		      "bytes", &mem->bytes_read) ||
+	    stats_add(&sim->stats, mem->name, "bytes_written", STAT_COUNTER,
+		      "bytes", &mem->bytes_written))
+		return DMASIM_ENOMEM;
+	return 0;
+}
+
+void memory_fini(struct memory *mem)
+{
+	for (uint64_t r = 0; mem->region && r < mem->nregions; r++) {
+		if (!mem->region[r])
+			continue;
+		for (uint64_t c = 0; c < MEM_CHUNKS_PER_REGION; c++)
+			free(mem->region[r][c]);
+		free(mem->region[r]);
+	}
+	free(mem->region);
+	mem->region = NULL;
+}
