@@ -62,6 +62,11 @@ struct bus_target_ops {
 	 * BUS_ERR_* for an access the target refuses. */
 	int (*access)(struct bus_target *t, uint64_t off, void *data,
 		      uint64_t len, bool write);
+	/* Optional, for paced devices: the time (ps) from which len bytes can
+	 * be read (or written) at off; initiators that honour a device's
+	 * request line wait for it.  NULL: always ready. */
+	uint64_t (*ready)(struct bus_target *t, uint64_t off, uint64_t len,
+			  bool write);
 };
 
 enum bus_err {

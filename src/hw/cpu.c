@@ -1,69 +1,573 @@
-/* cpu: the processor and its compute/access workload.  See cpu.h. */
+/* cpu: the processor, its operations and interrupts.  See cpu.h. */
 #include "cpu.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dmasim/dmasim.h"
 
-static void cpu_stopped(struct cpu *cpu)
+/* What a bus tenure of the operation engine is for. */
+enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO };
+
+static void cpu_dispatch(struct cpu *cpu);
+
+static inline struct cpu_op *cpu_current(const struct cpu *cpu)
+{
+	return cpu->head[cpu->in_irq ? CPU_CTX_IRQ : CPU_CTX_THREAD];
+}
+
+static void cpu_go_idle(struct cpu *cpu)
+{
+	if (cpu->state != CPU_IDLE)
+		cpu->busy_ps += cpu->sim->now - cpu->busy_since;
+	cpu->state = CPU_IDLE;
+}
+
+static void cpu_wake(struct cpu *cpu)
+{
+	if (cpu->state == CPU_IDLE)
+		cpu->busy_since = cpu->sim->now;
+}
+
+/* Schedule fn after `cycles` CPU cycles as the running step. */
+static void cpu_timer(struct cpu *cpu, uint64_t cycles, event_fn fn)
+{
+	struct event *ev = sim_at_clamped(cpu->sim, cpu->sim->now +
+					  clock_ps(&cpu->clk, cycles),
+					  PHASE_REQUEST, fn, cpu, NULL, 0);
+
+	assert(ev);
+	cpu->ev = evq_handle(ev);
+	cpu->ev_start = cpu->sim->now;
+}
+
+/* ---- operations ---- */
+
+static void op_finish(struct cpu *cpu, struct cpu_op *op)
+{
+	enum cpu_ctx ctx = cpu->in_irq ? CPU_CTX_IRQ : CPU_CTX_THREAD;
+
+	assert(cpu->head[ctx] == op);
+	cpu->head[ctx] = op->next;
+	if (!op->next)
+		cpu->tail[ctx] = NULL;
+	op->next = NULL;
+	op->cycles = clock_cycles(&cpu->clk, cpu->sim->now - op->start);
+	if (op->done)
+		op->done(cpu, op);
+}
+
+/* Whole cycles of `instr` instructions at the op's CPI, carrying the
+ * fraction in ref_acc's companion (kept exact enough by llround). */
+static uint64_t instr_cycles(const struct cpu_op *op, uint64_t instr)
+{
+	double c = (double)instr * op->cpi;
+
+	return (uint64_t)llround(c);
+}
+
+static void compute_chunk_done(struct sim *sim, struct event *ev);
+
+static void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
+{
+	cpu->state = CPU_BUS;
+	cpu->port_why = why;
+	bus_request(&cpu->port, cycles, cycles);
+}
+
+static inline bool ref_due(const struct cpu_op *op)
+{
+	return op->mem_frac > 0 && op->ref_acc >= 1.0 - 1e-9;
+}
+
+/* Run the next piece of a compute operation: a memory reference if one is
+ * due, else instructions up to the next reference. */
+static void step_compute(struct cpu *cpu, struct cpu_op *op)
+{
+	uint64_t chunk = op->instr;
+
+	if (ref_due(op)) {
+		op->ref_acc -= 1.0;
+		if (op->ref_acc < 0)
+			op->ref_acc = 0;
+		cpu->mem_refs++;
+		cpu_ask_bus(cpu, cpu->ref_cycles, BUS_FOR_REF);
+		return;
+	}
+	if (!op->instr) {
+		op_finish(cpu, op);
+		cpu_dispatch(cpu);
+		return;
+	}
+	if (op->mem_frac > 0) {
+		double need = ceil((1.0 - op->ref_acc) / op->mem_frac - 1e-9);
+
+		if (need < 1)
+			need = 1;
+		if (need < (double)chunk)
+			chunk = (uint64_t)need;
+	}
+	op->chunk = chunk;
+	cpu->state = CPU_COMPUTING;
+	cpu_timer(cpu, instr_cycles(op, chunk), compute_chunk_done);
+}
+
+static void compute_account(struct cpu *cpu, struct cpu_op *op,
+			    uint64_t instr, uint64_t cycles)
+{
+	op->instr -= instr;
+	cpu->instructions += instr;
+	cpu->compute_cycles += cycles;
+	op->ref_acc += (double)instr * op->mem_frac;
+}
+
+static void compute_chunk_done(struct sim *sim, struct event *ev)
+{
+	struct cpu *cpu = ev->obj;
+	struct cpu_op *op = cpu_current(cpu);
+
+	(void)sim;
+	cpu->ev.ev = NULL;
+	if (op->kind == CPU_OP_PIO) {
+		cpu->compute_cycles += instr_cycles(op, op->chunk);
+		cpu->instructions += op->chunk;
+		op->phase = 1;
+	} else {
+		compute_account(cpu, op, op->chunk,
+				instr_cycles(op, op->chunk));
+	}
+	cpu_dispatch(cpu);
+}
+
+/* An interrupt cuts a compute run or a wait for a device: keep what was
+ * done; the operation resumes after the interrupt. */
+static void cpu_preempt(struct cpu *cpu)
+{
+	struct cpu_op *op = cpu_current(cpu);
+	uint64_t elapsed = clock_cycles(&cpu->clk, cpu->sim->now -
+					cpu->ev_start);
+
+	sim_cancel(cpu->sim, cpu->ev);
+	cpu->ev.ev = NULL;
+	if (cpu->state == CPU_PIO_WAIT) {
+		cpu->pio_wait_ps += cpu->sim->now - cpu->ev_start;
+		return;
+	}
+	if (op->kind == CPU_OP_COMPUTE) {
+		uint64_t done = (uint64_t)floor((double)elapsed / op->cpi);
+
+		if (done > op->chunk)
+			done = op->chunk;
+		compute_account(cpu, op, done, elapsed);
+	} else {
+		/* PIO loop overhead: restart the word's loop after */
+		cpu->compute_cycles += elapsed;
+	}
+}
+
+static void step_xact(struct cpu *cpu, struct cpu_op *op)
+{
+	struct bus_target *t;
+	uint64_t off;
+	uint64_t cycles = bus_xact_cycles(cpu->port.bus, op->addr, op->len,
+					  op->write, &t, &off);
+
+	if (!t) {
+		op->status = BUS_ERR_DECODE;
+		cpu->bus_errors++;
+		op_finish(cpu, op);
+		cpu_dispatch(cpu);
+		return;
+	}
+	cpu_ask_bus(cpu, cycles, BUS_FOR_XACT);
+}
+
+static void pio_ready(struct sim *sim, struct event *ev)
+{
+	struct cpu *cpu = ev->obj;
+
+	(void)sim;
+	cpu->ev.ev = NULL;
+	cpu->pio_wait_ps += cpu->sim->now - cpu->ev_start;
+	cpu->pio_ready_seen = true;
+	cpu_dispatch(cpu);
+}
+
+/* PIO: the address and direction of the current phase's transaction. */
+static void pio_phase_xact(const struct cpu_op *op, uint64_t w,
+			   uint64_t *addr, bool *write, bool *device)
+{
+	bool first = op->phase == 1;
+
+	*device = op->write ? !first : first;
+	if (*device) {
+		*addr = op->addr;
+		*write = op->write;
+	} else {
+		*addr = op->mem + op->step;
+		*write = !op->write;
+	}
+	(void)w;
+}
+
+static void step_pio(struct cpu *cpu, struct cpu_op *op)
+{
+	uint64_t w = op->len - op->step < cpu->cfg.word ?
+		     op->len - op->step : cpu->cfg.word;
+	uint64_t addr, off, cycles;
+	bool write, device;
+	struct bus_target *t;
+
+	if (op->phase == 0) {
+		op->chunk = cpu->cfg.pio_loop;
+		cpu->state = CPU_COMPUTING;
+		cpu_timer(cpu, instr_cycles(op, op->chunk), compute_chunk_done);
+		return;
+	}
+	pio_phase_xact(op, w, &addr, &write, &device);
+	cycles = bus_xact_cycles(cpu->port.bus, addr, w, write, &t, &off);
+	if (!t) {
+		op->status = BUS_ERR_DECODE;
+		cpu->bus_errors++;
+		op_finish(cpu, op);
+		cpu_dispatch(cpu);
+		return;
+	}
+	if (device && t->ops->ready && !cpu->pio_ready_seen) {
+		uint64_t at = t->ops->ready(t, off, w, write);
+
+		if (at > cpu->sim->now) {
+			struct event *ev = sim_at(cpu->sim, at, PHASE_REQUEST,
+						  pio_ready, cpu, NULL, 0);
+
+			assert(ev);
+			cpu->ev = evq_handle(ev);
+			cpu->ev_start = cpu->sim->now;
+			cpu->state = CPU_PIO_WAIT;
+			return;
+		}
+	}
+	cpu->pio_ready_seen = false;
+	cpu_ask_bus(cpu, cycles, BUS_FOR_PIO);
+}
+
+static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
+{
+	uint64_t w = op->len - op->step < cpu->cfg.word ?
+		     op->len - op->step : cpu->cfg.word;
+	uint64_t addr;
+	bool write, device;
+	int st;
+
+	pio_phase_xact(op, w, &addr, &write, &device);
+	st = bus_xact_data(cpu->port.bus, addr, op->word, w, write);
+	if (st) {
+		op->status = st;
+		cpu->bus_errors++;
+		op_finish(cpu, op);
+		return;
+	}
+	if (op->phase == 1) {
+		op->phase = 2;
+		return;
+	}
+	op->step += w;
+	cpu->pio_bytes += w;
+	op->phase = 0;
+	if (op->step == op->len)
+		op_finish(cpu, op);
+}
+
+/* ---- interrupts ---- */
+
+static void irq_exit_done(struct sim *sim, struct event *ev)
+{
+	struct cpu *cpu = ev->obj;
+
+	(void)sim;
+	cpu->ev.ev = NULL;
+	cpu->irq_ps += cpu->sim->now - cpu->irq_start;
+	cpu->in_irq = false;
+	cpu_dispatch(cpu);
+}
+
+static void irq_exit(struct cpu *cpu)
+{
+	cpu->state = CPU_IRQ_EXIT;
+	cpu_timer(cpu, cpu->cfg.irq_exit, irq_exit_done);
+}
+
+static void irq_entry_done(struct sim *sim, struct event *ev)
+{
+	struct cpu *cpu = ev->obj;
+	struct cpu_irq_handler *h = &cpu->handler[cpu->irq_line];
+
+	(void)sim;
+	cpu->ev.ev = NULL;
+	stat_hist_add(&cpu->irq_latency,
+		      cpu->sim->now - cpu->irq_raised_at[cpu->irq_line]);
+	cpu->state = CPU_HANDLER;
+	cpu->handler_running = true;
+	if (h->fn)
+		h->fn(cpu, cpu->irq_line, h->ctx);
+	else
+		cpu_irq_done(cpu);
+	if (cpu->state == CPU_HANDLER && cpu->head[CPU_CTX_IRQ])
+		cpu_dispatch(cpu);
+}
+
+static void take_irq(struct cpu *cpu)
+{
+	unsigned line = (unsigned)__builtin_ctzll(cpu->irq_pending);
+
+	cpu->irq_pending &= ~(1ull << line);
+	cpu->irq_line = line;
+	cpu->in_irq = true;
+	cpu->irqs++;
+	cpu->irq_start = cpu->sim->now;
+	cpu->state = CPU_IRQ_ENTRY;
+	cpu_timer(cpu, cpu->cfg.irq_entry, irq_entry_done);
+}
+
+void cpu_irq_done(struct cpu *cpu)
+{
+	assert(cpu->in_irq);
+	cpu->handler_running = false;
+	if (cpu->state == CPU_HANDLER && !cpu->head[CPU_CTX_IRQ])
+		irq_exit(cpu);
+}
+
+void cpu_raise_irq(struct cpu *cpu, unsigned line)
+{
+	uint64_t bit = 1ull << (line % CPU_IRQ_LINES);
+
+	line %= CPU_IRQ_LINES;
+	if (!(cpu->irq_pending & bit))
+		cpu->irq_raised_at[line] = cpu->sim->now;
+	cpu->irq_pending |= bit;
+	if (cpu->in_irq)
+		return;
+	if (cpu->state == CPU_IDLE) {
+		cpu_wake(cpu);
+		cpu->state = CPU_IRQ_ENTRY;	/* not idle from now */
+		take_irq(cpu);
+	} else if (cpu->state == CPU_COMPUTING ||
+		   cpu->state == CPU_PIO_WAIT) {
+		cpu_preempt(cpu);
+		take_irq(cpu);
+	}
+}
+
+void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,
+			 void *ctx)
+{
+	cpu->handler[line % CPU_IRQ_LINES].fn = fn;
+	cpu->handler[line % CPU_IRQ_LINES].ctx = ctx;
+}
+
+/* ---- the engine ---- */
+
+/* The CPU is between steps: take an interrupt or run the next step. */
+static void cpu_dispatch(struct cpu *cpu)
+{
+	struct cpu_op *op;
+
+	if (!cpu->in_irq && cpu->irq_pending) {
+		cpu_wake(cpu);
+		take_irq(cpu);
+		return;
+	}
+	op = cpu_current(cpu);
+	if (!op) {
+		if (cpu->in_irq) {
+			cpu->state = CPU_HANDLER;
+			if (!cpu->handler_running)
+				irq_exit(cpu);
+			return;
+		}
+		cpu_go_idle(cpu);
+		return;
+	}
+	cpu_wake(cpu);
+	if (!op->started) {
+		op->started = true;
+		op->start = cpu->sim->now;
+	}
+	switch (op->kind) {
+	case CPU_OP_COMPUTE:
+		step_compute(cpu, op);
+		break;
+	case CPU_OP_XACT:
+		step_xact(cpu, op);
+		break;
+	case CPU_OP_PIO:
+		step_pio(cpu, op);
+		break;
+	}
+}
+
+int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op)
+{
+	if (cpu->compute || cpu->access)
+		return DMASIM_EINVAL;	/* runs the built-in workload */
+	if ((op->kind == CPU_OP_COMPUTE && !(op->cpi > 0)) ||
+	    (op->kind != CPU_OP_COMPUTE && !op->len) ||
+	    (ctx == CPU_CTX_IRQ && !cpu->in_irq))
+		return DMASIM_EINVAL;
+	op->next = NULL;
+	op->status = BUS_OK;
+	op->started = false;
+	op->step = 0;
+	op->phase = 0;
+	op->ref_acc = 0;
+	if (cpu->tail[ctx])
+		cpu->tail[ctx]->next = op;
+	else
+		cpu->head[ctx] = op;
+	cpu->tail[ctx] = op;
+	if (cpu->state == CPU_IDLE ||
+	    (ctx == CPU_CTX_IRQ && cpu->state == CPU_HANDLER))
+		cpu_dispatch(cpu);
+	return 0;
+}
+
+void cpu_op_compute(struct cpu_op *op, uint64_t instr, double cpi,
+		    double mem_frac)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = CPU_OP_COMPUTE;
+	op->instr = instr;
+	op->cpi = cpi;
+	op->mem_frac = mem_frac;
+}
+
+void cpu_op_xact(struct cpu_op *op, uint64_t addr, void *data, uint64_t len,
+		 bool write)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = CPU_OP_XACT;
+	op->addr = addr;
+	op->data = data;
+	op->len = len;
+	op->write = write;
+}
+
+void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
+		bool to_device)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = CPU_OP_PIO;
+	op->addr = reg;
+	op->mem = mem;
+	op->len = len;
+	op->write = to_device;
+	op->cpi = 1;
+}
+
+/* ---- the built-in workload ---- */
+
+static void wl_stopped(struct cpu *cpu)
 {
 	cpu->state = CPU_STOPPED;
 	cpu->stopped_at = cpu->sim->now;
 	signal_notify(cpu->sim, &cpu->stopped);
 }
 
-static int cpu_ask(struct cpu *cpu)
+static void wl_ask(struct cpu *cpu)
 {
 	if (cpu->stop) {
-		cpu_stopped(cpu);
-		return 0;
+		wl_stopped(cpu);
+		return;
 	}
-	cpu->state = CPU_WAITING;
-	return bus_request(&cpu->port, cpu->access, cpu->access);
+	cpu->state = CPU_WL_WAITING;
+	bus_request(&cpu->port, cpu->access, cpu->access);
 }
 
-static void cpu_compute_done(struct sim *sim, struct event *ev)
+static void wl_compute_done(struct sim *sim, struct event *ev)
 {
 	struct cpu *cpu = ev->obj;
 
 	(void)sim;
-	assert(cpu->state == CPU_COMPUTING);
-	cpu_ask(cpu);
+	assert(cpu->state == CPU_WL_COMPUTING);
+	wl_ask(cpu);
 }
 
-static int cpu_compute(struct cpu *cpu)
+static void wl_compute(struct cpu *cpu)
 {
 	if (cpu->stop) {
-		cpu_stopped(cpu);
-		return 0;
+		wl_stopped(cpu);
+		return;
 	}
-	if (!cpu->compute)
-		return cpu_ask(cpu);
-	cpu->state = CPU_COMPUTING;
+	if (!cpu->compute) {
+		wl_ask(cpu);
+		return;
+	}
+	cpu->state = CPU_WL_COMPUTING;
 	cpu->compute_cycles += cpu->compute;
-	if (!sim_after(cpu->sim, clock_ps(&cpu->clk, cpu->compute),
-		       PHASE_REQUEST, cpu_compute_done, cpu, NULL, 0))
-		return DMASIM_ENOMEM;
+	sim_after(cpu->sim, clock_ps(&cpu->clk, cpu->compute), PHASE_REQUEST,
+		  wl_compute_done, cpu, NULL, 0);
+}
+
+int cpu_workload_start(struct cpu *cpu, uint64_t compute_cycles,
+		       uint64_t access_cycles)
+{
+	if (!access_cycles || cpu->state != CPU_IDLE || cpu->access ||
+	    cpu->head[CPU_CTX_THREAD])
+		return DMASIM_EINVAL;
+	cpu->compute = compute_cycles;
+	cpu->access = access_cycles;
+	cpu->stop = false;
+	wl_compute(cpu);
 	return 0;
 }
+
+void cpu_workload_stop(struct cpu *cpu)
+{
+	cpu->stop = true;
+}
+
+/* ---- the bus port ---- */
 
 static void cpu_granted(struct bus_master *m, uint64_t cycles)
 {
 	struct cpu *cpu = (struct cpu *)m;
 
 	(void)cycles;
-	cpu->state = CPU_ACCESSING;
+	cpu->stall_ps += cpu->sim->now - m->req_time;
+	if (cpu->state == CPU_WL_WAITING)
+		cpu->state = CPU_WL_ACCESSING;
 }
 
 static void cpu_released(struct bus_master *m, uint64_t cycles)
 {
 	struct cpu *cpu = (struct cpu *)m;
+	struct cpu_op *op;
 
 	(void)cycles;
-	cpu->accesses++;
-	cpu_compute(cpu);
+	if (cpu->state == CPU_WL_ACCESSING) {
+		cpu->accesses++;
+		wl_compute(cpu);
+		return;
+	}
+	op = cpu_current(cpu);
+	switch (cpu->port_why) {
+	case BUS_FOR_REF:
+		cpu->mem_ref_ps += cpu->sim->now - m->req_time;
+		break;
+	case BUS_FOR_XACT:
+		op->status = bus_xact_data(m->bus, op->addr, op->data, op->len,
+					   op->write);
+		if (op->status)
+			cpu->bus_errors++;
+		op_finish(cpu, op);
+		break;
+	case BUS_FOR_PIO:
+		pio_xact_done(cpu, op);
+		break;
+	}
+	cpu_dispatch(cpu);
 }
 
 static const struct bus_master_ops cpu_port_ops = {
@@ -71,44 +575,72 @@ static const struct bus_master_ops cpu_port_ops = {
 	.granted = cpu_granted,
 };
 
+double cpu_effective_cpi(const struct cpu *cpu)
+{
+	if (!cpu->instructions)
+		return 0;
+	return ((double)cpu->compute_cycles +
+		(double)cpu->mem_ref_ps / (double)cpu->clk.period) /
+	       (double)cpu->instructions;
+}
+
+uint64_t cpu_busy_cycles(const struct cpu *cpu)
+{
+	uint64_t ps = cpu->busy_ps;
+
+	if (cpu->state != CPU_IDLE && cpu->state != CPU_STOPPED &&
+	    cpu->state < CPU_WL_COMPUTING)
+		ps += cpu->sim->now - cpu->busy_since;
+	return clock_cycles(&cpu->clk, ps);
+}
+
 int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	     const char *name, const struct cpu_config *cfg,
 	     enum bus_mode mode, int priority)
 {
+	uint64_t off;
 	int err;
 
-	if (!cfg->period)
+	if (!cfg->period || !(cfg->cpi > 0) || cfg->mem_frac < 0 ||
+	    cfg->mem_frac > 1 || !cfg->word || cfg->word > 8)
 		return DMASIM_EINVAL;
 	memset(cpu, 0, sizeof(*cpu));
 	err = bus_attach(bus, &cpu->port, name, &cpu_port_ops, mode, priority);
 	if (err)
 		return err;
+	cpu->cfg = *cfg;
 	cpu->clk.period = cfg->period;
 	cpu->sim = sim;
 	snprintf(cpu->name, sizeof(cpu->name), "%s", name);
 	signal_init(&cpu->stopped);
+	/* Memory references cost one word's transaction to data_addr; with
+	 * nothing mapped there yet, one bus cycle. */
+	cpu->ref_cycles = bus_xact_cycles(bus, cfg->data_addr, cfg->word,
+					  false, &cpu->ref_target, &off);
+	if (!cpu->ref_cycles)
+		cpu->ref_cycles = 1;
 	if (stats_add(&sim->stats, cpu->name, "accesses", STAT_COUNTER, "",
 		      &cpu->accesses) ||
 	    stats_add(&sim->stats, cpu->name, "compute_cycles", STAT_COUNTER,
-		      "cycles", &cpu->compute_cycles))
+		      "cycles", &cpu->compute_cycles) ||
+	    stats_add(&sim->stats, cpu->name, "instructions", STAT_COUNTER, "",
+		      &cpu->instructions) ||
+	    stats_add(&sim->stats, cpu->name, "mem_refs", STAT_COUNTER, "",
+		      &cpu->mem_refs) ||
+	    stats_add(&sim->stats, cpu->name, "stall_ps", STAT_COUNTER, "ps",
+		      &cpu->stall_ps) ||
+	    stats_add(&sim->stats, cpu->name, "busy_ps", STAT_COUNTER, "ps",
+		      &cpu->busy_ps) ||
+	    stats_add(&sim->stats, cpu->name, "irqs", STAT_COUNTER, "",
+		      &cpu->irqs) ||
+	    stats_add(&sim->stats, cpu->name, "irq_ps", STAT_COUNTER, "ps",
+		      &cpu->irq_ps) ||
+	    stats_add(&sim->stats, cpu->name, "pio_bytes", STAT_COUNTER,
+		      "bytes", &cpu->pio_bytes) ||
+	    stats_add(&sim->stats, cpu->name, "bus_errors", STAT_COUNTER, "",
+		      &cpu->bus_errors) ||
+	    stats_add(&sim->stats, cpu->name, "irq_latency", STAT_HIST, "ps",
+		      &cpu->irq_latency))
 		return DMASIM_ENOMEM;
 	return 0;
-}
-
-int cpu_workload_start(struct cpu *cpu, uint64_t compute_cycles,
-		       uint64_t access_cycles)
-{
-	if (!access_cycles || cpu->state != CPU_IDLE)
-		return DMASIM_EINVAL;
-	cpu->compute = compute_cycles;
-	cpu->access = access_cycles;
-	cpu->stop = false;
-	return cpu_compute(cpu);
-}
-
-void cpu_workload_stop(struct cpu *cpu)
-{
-	cpu->stop = true;
-	if (cpu->state == CPU_IDLE)
-		cpu->state = CPU_STOPPED;
 }

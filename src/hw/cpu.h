@@ -1,17 +1,41 @@
 /*
- * cpu: a processor attached to the bus as a master.
+ * cpu: a processor attached to the bus as a master, running software.
  *
- * This first model runs one built-in workload: compute for C cycles of the
- * CPU clock without the bus, then one memory access holding the bus for M
- * bus cycles, and repeat until told to stop.  A stop takes effect at the
- * next point where the CPU would ask for the bus: an access already waiting
- * for a grant is still granted and completes.
+ * Software (Lua or C processes) hands the CPU operations; each costs cycles
+ * of the CPU clock, and the process waits until its operation completes:
  *
- * Workload state machine:
- *   IDLE --cpu_workload_start--> COMPUTING (or WAITING when C = 0)
- *   COMPUTING --compute_done (PHASE_REQUEST)--> WAITING (bus_request)
- *                                           \-> STOPPED if stop was asked
- *   WAITING --grant--> ACCESSING --cpu_released--> COMPUTING or STOPPED
+ *   compute(n)   n instructions at the base CPI, of which a fraction
+ *                `mem_frac` reference memory (a cache miss, once caches
+ *                exist) and must win the bus for one memory access: bus
+ *                contention stretches the work, so the effective CPI rises.
+ *   busy(n)      n cycles with no bus traffic (fixed driver overheads).
+ *   xact         one bus transaction: a load, a store or a device register
+ *                access, moving real bytes.
+ *   pio          programmed I/O: per word, `pio_loop` instructions of loop
+ *                overhead, a read (or write) of the device's data register
+ *                (a bus transaction with the device's access latency, after
+ *                waiting for the device to be ready), and a memory store
+ *                (or load) of the word.
+ *
+ * Interrupts: a raised line is taken at the next operation boundary (a
+ * compute run is cut at once; a bus transaction in flight completes
+ * first).  Taking it costs `irq_entry` cycles, then the line's handler runs
+ * in interrupt context, pre-empting the interrupted process's operation;
+ * its own operations go first; then `irq_exit` cycles, and the interrupted
+ * work resumes.  Handlers do not nest; lines raised meanwhile wait.
+ *
+ * The first workload model (compute C cycles, access the bus M cycles,
+ * repeat: BUSBENCH-1's CPU) is kept as a built-in software loop; it and
+ * operations are not mixed on one CPU.
+ *
+ * Engine state machine (cpu->state):
+ *   IDLE --cpu_submit / irq raise--> dispatched by cpu_dispatch()
+ *   COMPUTING --chunk_done--> MEM_REF (bus_request) or next step
+ *   COMPUTING --cpu_raise_irq (pre-empt)--> IRQ_ENTRY
+ *   BUS (waiting or holding) --cpu_released--> next step
+ *   PIO_WAIT (device not ready) --pio_ready event--> BUS
+ *   IRQ_ENTRY --entry_done--> HANDLER (handler's ops run) --handler done-->
+ *   IRQ_EXIT --exit_done--> cpu_dispatch()
  */
 #ifndef DMASIM_HW_CPU_H
 #define DMASIM_HW_CPU_H
@@ -21,34 +45,127 @@
 
 #include "bus.h"
 #include "kernel/proc.h"
+#include "kernel/stats.h"
 
-enum cpu_wl_state {
+enum cpu_state {
 	CPU_IDLE,
-	CPU_COMPUTING,
-	CPU_WAITING,
-	CPU_ACCESSING,
+	CPU_COMPUTING,	/* a run of instructions between memory references */
+	CPU_BUS,	/* waiting for or holding the bus */
+	CPU_PIO_WAIT,	/* waiting for a device to be ready */
+	CPU_IRQ_ENTRY,
+	CPU_HANDLER,	/* the handler runs (its operations, if any) */
+	CPU_IRQ_EXIT,
+	/* the built-in workload */
+	CPU_WL_COMPUTING,
+	CPU_WL_WAITING,
+	CPU_WL_ACCESSING,
 	CPU_STOPPED
 };
 
+enum cpu_op_kind { CPU_OP_COMPUTE, CPU_OP_XACT, CPU_OP_PIO };
+
+struct cpu;
+struct cpu_op;
+
+typedef void (*cpu_op_done_fn)(struct cpu *cpu, struct cpu_op *op);
+
+/* An operation; the caller owns it until its done callback runs, exactly
+ * once. */
+struct cpu_op {
+	enum cpu_op_kind kind;
+	/* COMPUTE */
+	uint64_t instr;		/* instructions left */
+	double cpi;		/* cycles per instruction */
+	double mem_frac;	/* memory references per instruction */
+	/* XACT and PIO */
+	uint64_t addr;		/* bus address (PIO: the data register) */
+	uint64_t len;		/* bytes (PIO: bytes to move) */
+	uint64_t mem;		/* PIO: memory address of the buffer */
+	bool write;		/* XACT: store; PIO: memory to device */
+	uint8_t *data;		/* XACT: len bytes, moved at completion */
+	/* result */
+	int status;		/* BUS_OK or BUS_ERR_* */
+	uint64_t start;		/* ps */
+	uint64_t cycles;	/* CPU cycles it took, stalls included */
+	cpu_op_done_fn done;
+	void *ctx;
+	/* private */
+	struct cpu_op *next;
+	double ref_acc;		/* fractional memory references due */
+	uint64_t step;		/* PIO: bytes done */
+	int phase;		/* PIO: 0 loop, 1 device, 2 memory */
+	uint64_t chunk;		/* instructions in the running chunk */
+	bool started;
+	uint8_t word[8];
+};
+
+/* Interrupt handler: runs in interrupt context; it may submit operations
+ * to CPU_CTX_IRQ and must call cpu_irq_done() when finished. */
+typedef void (*cpu_irq_fn)(struct cpu *cpu, unsigned line, void *ctx);
+
+enum cpu_ctx { CPU_CTX_THREAD = 0, CPU_CTX_IRQ = 1 };
+
 struct cpu_config {
 	uint64_t period;	/* ps per CPU cycle */
+	double cpi;		/* base cycles per instruction */
+	double mem_frac;	/* memory references per instruction */
+	uint64_t data_addr;	/* bus address the references go to */
+	uint32_t word;		/* bytes per PIO word (1..8) */
+	uint32_t pio_loop;	/* instructions of loop overhead per word */
+	uint32_t irq_entry;	/* cycles to take an interrupt */
+	uint32_t irq_exit;	/* cycles to return from one */
 };
+
+struct cpu_irq_handler {
+	cpu_irq_fn fn;
+	void *ctx;
+};
+
+#define CPU_IRQ_LINES 64
 
 struct cpu {
 	struct bus_master port;
 	struct clock clk;
+	struct cpu_config cfg;
 	struct sim *sim;
 	char name[32];
-	/* workload */
-	enum cpu_wl_state state;
+	enum cpu_state state;
+	/* operations, per context: FIFO */
+	struct cpu_op *head[2], *tail[2];
+	bool in_irq;
+	bool handler_running;
+	int port_why;			/* what the bus tenure is for */
+	bool pio_ready_seen;		/* the device was waited for */
+	uint64_t irq_start;		/* ps: when the interrupt was taken */
+	struct ev_handle ev;		/* chunk or entry/exit timer */
+	uint64_t ev_start;		/* ps: when the running chunk began */
+	uint64_t irq_pending;		/* bitmask of raised lines */
+	uint64_t irq_raised_at[CPU_IRQ_LINES];
+	unsigned irq_line;		/* line being handled */
+	struct cpu_irq_handler handler[CPU_IRQ_LINES];
+	struct bus_target *ref_target;	/* answers data_addr */
+	uint64_t ref_cycles;		/* bus cycles per memory reference */
+	uint64_t busy_since;		/* ps: start of the current busy run */
+	/* built-in workload */
 	uint64_t compute;	/* CPU cycles between accesses */
 	uint64_t access;	/* bus cycles per access */
 	bool stop;
-	struct signal stopped;	/* notified when the workload stops */
+	struct signal stopped;
 	/* statistics */
-	uint64_t accesses;
-	uint64_t compute_cycles;	/* CPU cycles spent computing */
-	uint64_t stopped_at;		/* ps */
+	uint64_t accesses;		/* workload accesses */
+	uint64_t stopped_at;		/* ps: when the workload stopped */
+	uint64_t compute_cycles;	/* cycles executing instructions */
+	uint64_t instructions;
+	uint64_t mem_refs;
+	uint64_t mem_ref_ps;		/* waiting for and holding the bus */
+	uint64_t stall_ps;		/* waiting for bus grants */
+	uint64_t busy_ps;		/* not idle */
+	uint64_t irq_ps;		/* entry, handler and exit */
+	uint64_t irqs;
+	uint64_t pio_bytes;
+	uint64_t pio_wait_ps;		/* waiting for a device */
+	uint64_t bus_errors;
+	struct stat_hist irq_latency;	/* ps from raise to handler start */
 };
 
 /* Attach the CPU to the bus.  Returns 0, DMASIM_EINVAL or DMASIM_ENOMEM. */
@@ -56,12 +173,37 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	     const char *name, const struct cpu_config *cfg,
 	     enum bus_mode mode, int priority);
 
+/* Queue an operation in a context; it starts when the CPU gets to it.
+ * Returns 0, or DMASIM_EINVAL (the CPU runs its built-in workload, or the
+ * operation is malformed: no instructions' CPI, a zero-length transfer). */
+int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op);
+
+/* Helpers that fill an operation. */
+void cpu_op_compute(struct cpu_op *op, uint64_t instr, double cpi,
+		    double mem_frac);
+void cpu_op_xact(struct cpu_op *op, uint64_t addr, void *data, uint64_t len,
+		 bool write);
+void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
+		bool to_device);
+
+/* Install the handler of an interrupt line (NULL fn: entry and exit only). */
+void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,
+			 void *ctx);
+/* Raise a line (edge): taken at the next operation boundary. */
+void cpu_raise_irq(struct cpu *cpu, unsigned line);
+/* The handler of the current interrupt has finished. */
+void cpu_irq_done(struct cpu *cpu);
+
 /* Start the compute/access loop now.  Returns 0, DMASIM_EINVAL (zero
- * access cycles, or already started) or DMASIM_ENOMEM. */
+ * access cycles, already started, or operations are queued) or
+ * DMASIM_ENOMEM. */
 int cpu_workload_start(struct cpu *cpu, uint64_t compute_cycles,
 		       uint64_t access_cycles);
-
-/* Ask the workload to stop issuing accesses. */
 void cpu_workload_stop(struct cpu *cpu);
+
+/* Effective cycles per instruction of the compute work so far. */
+double cpu_effective_cpi(const struct cpu *cpu);
+/* CPU cycles spent not idle. */
+uint64_t cpu_busy_cycles(const struct cpu *cpu);
 
 #endif

@@ -1,43 +1,389 @@
-/* dma: a DMA channel moving bursts over the bus.  See dma.h. */
+/* dma: the DMA engine and its channels.  See dma.h for the model. */
 #include "dma.h"
 
+#include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "memory.h"
 
-static void dma_released(struct bus_master *m, uint64_t cycles)
+/* Longest chain walked before the engine calls it a loop. */
+#define DMA_MAX_CHAIN 65536u
+
+const char *dma_error_string(unsigned code)
 {
-	struct dma_chan *ch = (struct dma_chan *)m;
-	uint64_t pos = ch->pos + cycles;
+	switch (code) {
+#define DMA_ERR_STR(name, c, what)                                            \
+	case c:                                                              \
+		return what;
+		DMA_ERRORS(DMA_ERR_STR)
+#undef DMA_ERR_STR
+	}
+	return "unknown error";
+}
 
-	/* Count the bursts whose last cycle has now been moved (one per
-	 * grant in cycle-stealing mode: no division then). */
-	if (pos == ch->burst) {
-		ch->bursts_done++;
-		pos = 0;
-	} else if (pos > ch->burst) {
-		ch->bursts_done += pos / ch->burst;
-		pos %= ch->burst;
-	}
-	ch->pos = pos;
-	ch->left -= cycles;
-	if (ch->left) {
-		bus_request(&ch->port, ch->left, ch->burst);
-		return;
-	}
-	ch->state = DMA_DONE;
-	ch->transfers++;
+static uint64_t le_get(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void le_put(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* ---- completion ---- */
+
+static void chan_raise(struct dma_chan *ch)
+{
+	struct dma_engine *eng = ch->eng;
+
+	if (eng && eng->irq.raise)
+		eng->irq.raise(eng->irq.ctx, eng->irq.line + ch->index);
+}
+
+static void chan_finish(struct dma_chan *ch, enum dma_state state)
+{
+	ch->state = state;
+	ch->status &= ~DMA_STATUS_BUSY;
 	ch->done_at = ch->sim->now;
+	if (ch->ctrl & DMA_CTRL_IRQ_EN)
+		chan_raise(ch);
 	signal_notify(ch->sim, &ch->done);
 }
 
+static void chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
+{
+	ch->status = (ch->status & ~0xff00u) | DMA_STATUS_ERROR |
+		     (code & 0xffu) << 8;
+	ch->err_addr = addr;
+	ch->errors++;
+	chan_finish(ch, DMA_ERROR);
+}
+
+/* ---- data transfers ---- */
+
+static void chan_request_xfer(struct dma_chan *ch);
+static void chan_start_fetch(struct dma_chan *ch);
+
+static inline uint64_t xfer_src(const struct dma_chan *ch)
+{
+	return ch->cur_src +
+	       (ch->cur_flags & DMA_DESC_SRC_FIXED ? 0 : ch->cur_done);
+}
+
+static inline uint64_t xfer_dst(const struct dma_chan *ch)
+{
+	return ch->cur_dst +
+	       (ch->cur_flags & DMA_DESC_DST_FIXED ? 0 : ch->cur_done);
+}
+
+static inline uint64_t next_burst(const struct dma_chan *ch)
+{
+	uint64_t left = ch->cur_len - ch->cur_done;
+
+	return left < ch->burst ? left : ch->burst;
+}
+
+/*
+ * Bus cycles of one burst of n bytes at the current addresses: a read of
+ * the source and a write of the destination.  0 with *code set when an
+ * address has no target.
+ */
+static uint64_t burst_cycles(struct dma_chan *ch, uint64_t n, unsigned *code,
+			     struct bus_target **st, uint64_t *soff,
+			     struct bus_target **dt, uint64_t *doff)
+{
+	struct bus *bus = ch->port.bus;
+	uint64_t rc, wc;
+
+	rc = bus_xact_cycles(bus, xfer_src(ch), n, false, st, soff);
+	if (!*st) {
+		*code = DMA_ERR_SRC;
+		return 0;
+	}
+	wc = bus_xact_cycles(bus, xfer_dst(ch), n, true, dt, doff);
+	if (!*dt) {
+		*code = DMA_ERR_DST;
+		return 0;
+	}
+	return rc + wc;
+}
+
+static void chan_wake_event(struct sim *sim, struct event *ev)
+{
+	struct dma_chan *ch = ev->obj;
+
+	(void)sim;
+	ch->wake.ev = NULL;
+	chan_request_xfer(ch);
+}
+
+/* Ask the bus for the next bursts of the transfer. */
+static void chan_request_xfer(struct dma_chan *ch)
+{
+	struct bus_target *st, *dt;
+	uint64_t soff, doff, n = next_burst(ch), unit, total, span;
+	unsigned code = 0;
+	bool paced;
+
+	unit = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
+	if (!unit) {
+		chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
+			  xfer_dst(ch));
+		return;
+	}
+	paced = st->ops->ready || dt->ops->ready;
+	if (paced) {
+		uint64_t at = 0, t;
+
+		/* Like a device's request line: move a burst only once the
+		 * device can take or give it. */
+		if (st->ops->ready && (t = st->ops->ready(st, soff, n, false)) > at)
+			at = t;
+		if (dt->ops->ready && (t = dt->ops->ready(dt, doff, n, true)) > at)
+			at = t;
+		if (at > ch->sim->now) {
+			struct event *ev = sim_at(ch->sim, at, PHASE_REQUEST,
+						  chan_wake_event, ch, NULL, 0);
+
+			assert(ev);
+			ch->wake = evq_handle(ev);
+			return;
+		}
+	}
+	total = unit - ch->pos;
+	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
+		/* Every further whole burst inside both targets' ranges. */
+		span = ch->cur_len - ch->cur_done;
+		if (!(ch->cur_flags & DMA_DESC_SRC_FIXED) &&
+		    st->size - soff < span)
+			span = st->size - soff;
+		if (!(ch->cur_flags & DMA_DESC_DST_FIXED) &&
+		    dt->size - doff < span)
+			span = dt->size - doff;
+		if (span > n) {
+			uint64_t rest = span - n;
+			uint64_t full = rest / ch->burst, last = rest % ch->burst;
+
+			total += full * unit;
+			if (last)
+				total += st->ops->cycles(st, soff, last, false) +
+					 dt->ops->cycles(dt, doff, last, true);
+		}
+	}
+	bus_request(&ch->port, total, unit - ch->pos);
+}
+
+/* Move one burst's bytes.  Returns 0 or a DMA_ERR_* code. */
+static unsigned move_burst(struct dma_chan *ch, uint64_t n,
+			   struct bus_target *st, uint64_t soff,
+			   struct bus_target *dt, uint64_t doff)
+{
+	struct memory *ms = memory_of(st), *md = memory_of(dt);
+
+	if (ms && ms == md)
+		return memory_copy(ms, doff, soff, n) ? DMA_ERR_SLAVE : 0;
+	if (st->ops->access(st, soff, ch->buf, n, false))
+		return DMA_ERR_SLAVE;
+	if (dt->ops->access(dt, doff, ch->buf, n, true))
+		return DMA_ERR_SLAVE;
+	return 0;
+}
+
+static void chan_written_back_or_done(struct dma_chan *ch);
+
+/* The tenure ended after `cycles`: move the bursts it covered. */
+static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
+{
+	while (ch->cur_done < ch->cur_len) {
+		struct bus_target *st, *dt;
+		uint64_t soff, doff, n = next_burst(ch), c;
+		unsigned code = 0;
+
+		c = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
+		if (!c) {
+			chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
+				  xfer_dst(ch));
+			return;
+		}
+		if (ch->pos + cycles < c) {
+			ch->pos += cycles;	/* pre-empted mid-burst */
+			break;
+		}
+		cycles -= c - ch->pos;
+		ch->pos = 0;
+		code = move_burst(ch, n, st, soff, dt, doff);
+		if (code) {
+			chan_fail(ch, code, xfer_src(ch));
+			return;
+		}
+		ch->cur_done += n;
+		ch->bytes += n;
+		ch->bursts_done++;
+		if (!cycles)
+			break;
+	}
+	if (ch->cur_done < ch->cur_len) {
+		chan_request_xfer(ch);
+		return;
+	}
+	chan_written_back_or_done(ch);
+}
+
+static void chan_start_xfer(struct dma_chan *ch)
+{
+	if (!ch->cur_len) {
+		chan_fail(ch, DMA_ERR_BADDESC, ch->chain ? ch->cur_desc : 0);
+		return;
+	}
+	ch->state = DMA_XFER;
+	ch->cur_done = 0;
+	ch->pos = 0;
+	chan_request_xfer(ch);
+}
+
+/* ---- descriptor chains ---- */
+
+static void chan_start_fetch(struct dma_chan *ch)
+{
+	struct bus_target *t;
+	uint64_t off, c;
+
+	if (ch->chain_len++ >= DMA_MAX_CHAIN) {
+		chan_fail(ch, DMA_ERR_BADDESC, ch->cur_desc);
+		return;
+	}
+	ch->state = DMA_FETCH;
+	c = bus_xact_cycles(ch->port.bus, ch->cur_desc, DMA_DESC_SIZE, false,
+			    &t, &off);
+	if (!t) {
+		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
+		return;
+	}
+	ch->desc_fetches++;
+	bus_request(&ch->port, c, c);
+}
+
+static void chan_fetched(struct dma_chan *ch)
+{
+	const uint8_t *d = ch->descbuf;
+
+	if (bus_xact_data(ch->port.bus, ch->cur_desc, ch->descbuf,
+			  DMA_DESC_SIZE, false)) {
+		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
+		return;
+	}
+	ch->cur_src = le_get(d + DMA_DESC_SRC, 8);
+	ch->cur_dst = le_get(d + DMA_DESC_DST, 8);
+	ch->cur_len = le_get(d + DMA_DESC_LEN, 4);
+	ch->cur_flags = (uint32_t)le_get(d + DMA_DESC_CTRL, 4) &
+			~(DMA_DESC_DONE | DMA_DESC_ERROR);
+	ch->next_desc = le_get(d + DMA_DESC_NEXT, 8);
+	chan_start_xfer(ch);
+}
+
+static void chan_written_back_or_done(struct dma_chan *ch)
+{
+	struct bus_target *t;
+	uint64_t off, c;
+
+	if (!ch->chain) {
+		ch->transfers++;
+		ch->status |= DMA_STATUS_DONE;
+		chan_finish(ch, DMA_DONE);
+		return;
+	}
+	ch->state = DMA_WRITEBACK;
+	c = bus_xact_cycles(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, 4,
+			    true, &t, &off);
+	if (!t) {
+		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
+		return;
+	}
+	bus_request(&ch->port, c, c);
+}
+
+static void chan_written_back(struct dma_chan *ch)
+{
+	uint8_t w[4];
+
+	le_put(w, ch->cur_flags | DMA_DESC_DONE, 4);
+	if (bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
+			  true)) {
+		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
+		return;
+	}
+	ch->transfers++;
+	if (ch->cur_flags & DMA_DESC_IRQ)
+		chan_raise(ch);
+	if (!ch->next_desc) {
+		ch->status |= DMA_STATUS_DONE;
+		chan_finish(ch, DMA_DONE);
+		return;
+	}
+	ch->cur_desc = ch->next_desc;
+	chan_start_fetch(ch);
+}
+
+/* ---- the bus port ---- */
+
+static void chan_released(struct bus_master *m, uint64_t cycles)
+{
+	struct dma_chan *ch = (struct dma_chan *)m;
+
+	switch (ch->state) {
+	case DMA_SYNTH: {
+		uint64_t pos = ch->pos + cycles;
+
+		/* Count the bursts whose last cycle has now been moved (one
+		 * per grant in cycle-stealing mode: no division then). */
+		if (pos == ch->burst_cycles) {
+			ch->bursts_done++;
+			pos = 0;
+		} else if (pos > ch->burst_cycles) {
+			ch->bursts_done += pos / ch->burst_cycles;
+			pos %= ch->burst_cycles;
+		}
+		ch->pos = pos;
+		ch->left -= cycles;
+		if (ch->left) {
+			bus_request(&ch->port, ch->left, ch->burst_cycles);
+			return;
+		}
+		ch->transfers++;
+		ch->status |= DMA_STATUS_DONE;
+		chan_finish(ch, DMA_DONE);
+		return;
+	}
+	case DMA_FETCH:
+		chan_fetched(ch);
+		return;
+	case DMA_XFER:
+		chan_bursts_done(ch, cycles);
+		return;
+	case DMA_WRITEBACK:
+		chan_written_back(ch);
+		return;
+	default:
+		assert(!"tenure ended on an idle channel");
+	}
+}
+
 static const struct bus_master_ops dma_port_ops = {
-	.released = dma_released,
+	.released = chan_released,
 };
 
-int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
-		  const char *name, enum bus_mode mode, int priority)
+static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
+		      const char *name, enum bus_mode mode, int priority,
+		      uint32_t burst)
 {
 	int err;
 
@@ -48,25 +394,245 @@ int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 	ch->sim = sim;
 	snprintf(ch->name, sizeof(ch->name), "%s", name);
 	signal_init(&ch->done);
+	ch->burst = burst;
 	if (stats_add(&sim->stats, ch->name, "bursts", STAT_COUNTER, "",
 		      &ch->bursts_done) ||
 	    stats_add(&sim->stats, ch->name, "transfers", STAT_COUNTER, "",
-		      &ch->transfers))
+		      &ch->transfers) ||
+	    stats_add(&sim->stats, ch->name, "bytes", STAT_COUNTER, "bytes",
+		      &ch->bytes) ||
+	    stats_add(&sim->stats, ch->name, "errors", STAT_COUNTER, "",
+		      &ch->errors) ||
+	    stats_add(&sim->stats, ch->name, "desc_fetches", STAT_COUNTER, "",
+		      &ch->desc_fetches))
 		return DMASIM_ENOMEM;
 	return 0;
+}
+
+int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
+		  const char *name, enum bus_mode mode, int priority)
+{
+	return chan_setup(ch, sim, bus, name, mode, priority, 64);
+}
+
+void dma_chan_fini(struct dma_chan *ch)
+{
+	free(ch->buf);
+	ch->buf = NULL;
 }
 
 int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
 		   uint64_t burst_cycles)
 {
-	if (!bursts || !burst_cycles || ch->state == DMA_ACTIVE)
+	if (!bursts || !burst_cycles || dma_chan_busy(ch))
 		return DMASIM_EINVAL;
 	if (bursts > UINT64_MAX / burst_cycles)
 		return DMASIM_ERANGE;
-	ch->state = DMA_ACTIVE;
-	ch->burst = burst_cycles;
+	ch->state = DMA_SYNTH;
+	ch->status = DMA_STATUS_BUSY;
+	ch->burst_cycles = burst_cycles;
 	ch->left = bursts * burst_cycles;
 	ch->pos = 0;
 	ch->started_at = ch->sim->now;
 	return bus_request(&ch->port, ch->left, burst_cycles);
+}
+
+/* ---- registers ---- */
+
+static void dma_doorbell(struct dma_chan *ch)
+{
+	struct dma_engine *eng = ch->eng;
+
+	if (dma_chan_busy(ch)) {
+		eng->guest_errors++;	/* a doorbell while busy is ignored */
+		return;
+	}
+	if (!ch->burst) {
+		chan_fail(ch, DMA_ERR_BADDESC, 0);
+		return;
+	}
+	if (ch->buf_size < ch->burst) {
+		uint8_t *b = realloc(ch->buf, ch->burst);
+
+		if (!b) {
+			chan_fail(ch, DMA_ERR_SLAVE, 0);
+			return;
+		}
+		ch->buf = b;
+		ch->buf_size = ch->burst;
+	}
+	ch->status = DMA_STATUS_BUSY;
+	ch->started_at = ch->sim->now;
+	ch->chain = ch->ctrl & DMA_CTRL_CHAIN;
+	ch->chain_len = 0;
+	if (ch->chain) {
+		ch->cur_desc = ch->desc;
+		chan_start_fetch(ch);
+		return;
+	}
+	ch->cur_src = ch->src;
+	ch->cur_dst = ch->dst;
+	ch->cur_len = ch->len;
+	ch->cur_flags = (ch->ctrl & DMA_CTRL_SRC_FIXED ? DMA_DESC_SRC_FIXED : 0) |
+			(ch->ctrl & DMA_CTRL_DST_FIXED ? DMA_DESC_DST_FIXED : 0);
+	chan_start_xfer(ch);
+}
+
+uint32_t dma_reg_read(struct dma_engine *eng, uint64_t off)
+{
+	struct dma_chan *ch;
+	unsigned i = (unsigned)(off / DMA_CH_STRIDE);
+
+	if (i >= eng->nchan) {
+		eng->guest_errors++;
+		return 0;
+	}
+	ch = &eng->chan[i];
+	switch (off % DMA_CH_STRIDE) {
+	case DMA_REG_SRC_LO: return (uint32_t)ch->src;
+	case DMA_REG_SRC_HI: return (uint32_t)(ch->src >> 32);
+	case DMA_REG_DST_LO: return (uint32_t)ch->dst;
+	case DMA_REG_DST_HI: return (uint32_t)(ch->dst >> 32);
+	case DMA_REG_LEN: return ch->len;
+	case DMA_REG_CTRL: return ch->ctrl;
+	case DMA_REG_STATUS: return ch->status;
+	case DMA_REG_RESIDUE:
+		return dma_chan_busy(ch) || ch->state == DMA_ERROR ?
+		       (uint32_t)(ch->cur_len - ch->cur_done) : 0;
+	case DMA_REG_DESC_LO: return (uint32_t)ch->desc;
+	case DMA_REG_DESC_HI: return (uint32_t)(ch->desc >> 32);
+	case DMA_REG_BURST: return ch->burst;
+	case DMA_REG_DONE_COUNT: return (uint32_t)ch->transfers;
+	case DMA_REG_ERR_ADDR_LO: return (uint32_t)ch->err_addr;
+	case DMA_REG_ERR_ADDR_HI: return (uint32_t)(ch->err_addr >> 32);
+	}
+	eng->guest_errors++;
+	return 0;
+}
+
+static void set_lo(uint64_t *r, uint32_t v)
+{
+	*r = (*r & ~0xffffffffull) | v;
+}
+
+static void set_hi(uint64_t *r, uint32_t v)
+{
+	*r = (*r & 0xffffffffull) | (uint64_t)v << 32;
+}
+
+void dma_reg_write(struct dma_engine *eng, uint64_t off, uint32_t v)
+{
+	struct dma_chan *ch;
+	unsigned i = (unsigned)(off / DMA_CH_STRIDE);
+
+	if (i >= eng->nchan) {
+		eng->guest_errors++;
+		return;
+	}
+	ch = &eng->chan[i];
+	switch (off % DMA_CH_STRIDE) {
+	case DMA_REG_SRC_LO: set_lo(&ch->src, v); return;
+	case DMA_REG_SRC_HI: set_hi(&ch->src, v); return;
+	case DMA_REG_DST_LO: set_lo(&ch->dst, v); return;
+	case DMA_REG_DST_HI: set_hi(&ch->dst, v); return;
+	case DMA_REG_LEN: ch->len = v; return;
+	case DMA_REG_DESC_LO: set_lo(&ch->desc, v); return;
+	case DMA_REG_DESC_HI: set_hi(&ch->desc, v); return;
+	case DMA_REG_BURST: ch->burst = v; return;
+	case DMA_REG_CTRL:
+		ch->ctrl = v & ~DMA_CTRL_START;
+		if (v & DMA_CTRL_START)
+			dma_doorbell(ch);
+		return;
+	case DMA_REG_STATUS:
+		ch->status &= ~(v & (DMA_STATUS_DONE | DMA_STATUS_ERROR));
+		if (v & DMA_STATUS_ERROR)
+			ch->status &= ~0xff00u;
+		return;
+	}
+	eng->guest_errors++;	/* unknown or read-only register */
+}
+
+static uint64_t regs_cycles(struct bus_target *t, uint64_t off, uint64_t len,
+			    bool write)
+{
+	struct dma_engine *eng = (struct dma_engine *)t;
+
+	(void)off;
+	(void)write;
+	return eng->reg_cycles + bus_beats(eng->bus, len);
+}
+
+static int regs_access(struct bus_target *t, uint64_t off, void *data,
+		       uint64_t len, bool write)
+{
+	struct dma_engine *eng = (struct dma_engine *)t;
+	uint8_t *p = data;
+
+	/* 32-bit registers; an aligned 64-bit access covers a LO/HI pair. */
+	if ((len != 4 && len != 8) || off % 4) {
+		eng->guest_errors++;
+		return BUS_ERR_SLAVE;
+	}
+	for (uint64_t k = 0; k < len; k += 4) {
+		if (write)
+			dma_reg_write(eng, off + k, (uint32_t)le_get(p + k, 4));
+		else
+			le_put(p + k, dma_reg_read(eng, off + k), 4);
+	}
+	return 0;
+}
+
+static const struct bus_target_ops dma_regs_ops = {
+	.cycles = regs_cycles,
+	.access = regs_access,
+};
+
+int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
+		    const char *name, const struct dma_config *cfg)
+{
+	uint64_t period = bus->clk.period;
+	int err;
+
+	if (!cfg->channels || cfg->channels > 64 || !cfg->burst)
+		return DMASIM_EINVAL;
+	memset(eng, 0, sizeof(*eng));
+	eng->sim = sim;
+	eng->bus = bus;
+	snprintf(eng->name, sizeof(eng->name), "%s", name);
+	eng->regs.ops = &dma_regs_ops;
+	eng->regs.name = eng->name;
+	eng->reg_cycles = (cfg->reg_latency + period - 1) / period;
+	eng->chan = calloc(cfg->channels, sizeof(*eng->chan));
+	if (!eng->chan)
+		return DMASIM_ENOMEM;
+	for (unsigned i = 0; i < cfg->channels; i++) {
+		char cname[48];
+
+		snprintf(cname, sizeof(cname), "%s.ch%u", eng->name, i);
+		err = chan_setup(&eng->chan[i], sim, bus, cname, cfg->mode,
+				 cfg->priority, cfg->burst);
+		if (err)
+			return err;
+		eng->chan[i].eng = eng;
+		eng->chan[i].index = i;
+		eng->nchan++;
+	}
+	err = bus_map(bus, &eng->regs, cfg->base,
+		      (uint64_t)cfg->channels * DMA_CH_STRIDE);
+	if (err)
+		return err;
+	if (stats_add(&sim->stats, eng->name, "guest_errors", STAT_COUNTER, "",
+		      &eng->guest_errors))
+		return DMASIM_ENOMEM;
+	return 0;
+}
+
+void dma_engine_fini(struct dma_engine *eng)
+{
+	for (unsigned i = 0; i < eng->nchan; i++)
+		dma_chan_fini(&eng->chan[i]);
+	free(eng->chan);
+	eng->chan = NULL;
+	eng->nchan = 0;
 }

@@ -1,17 +1,35 @@
 /*
- * dma: a DMA channel, a bus master that moves a block as a number of bursts.
+ * dma: a DMA engine of several channels, each a bus master, programmed
+ * through memory-mapped registers.
  *
- * This first model knows only timing: a transfer is N bursts of D bus
- * cycles.  The bus's transfer mode for the channel decides how many bursts
- * one grant covers (all of them in burst mode, one in cycle-stealing mode,
- * as many as no one else wants in transparent mode).  When the last burst's
- * tenure ends the channel records its completion time and notifies `done`.
+ * A driver programs a channel the way it would a real controller (in the
+ * spirit of the Intel 8237 and of descriptor-based engines such as the
+ * Linux dmaengine's): either the registers of one transfer (SRC, DST, LEN,
+ * then CTRL with START, the doorbell), or the address of a chain of
+ * descriptors in memory (CTRL.CHAIN).  Each register access is a bus
+ * transaction the CPU pays for: that is the setup cost.  The channel then
+ * fetches descriptors over the bus, moves the data in bursts (each burst a
+ * read of the source and a write of the destination, real bytes), writes
+ * each descriptor's status back, and raises its interrupt line when the
+ * transfer (or chain) completes or fails.  The bus's transfer mode for the
+ * channel decides how many bursts one grant covers.
  *
- * Channel state machine:
- *   IDLE --dma_chan_start--> ACTIVE (bus_request)
- *   ACTIVE --dma_released, work left--> ACTIVE (bus_request again)
- *   ACTIVE --dma_released, no work left--> DONE (signal_notify(done))
- *   DONE --dma_chan_start--> ACTIVE
+ * A transfer that touches an address no target answers, or a descriptor
+ * that cannot be fetched or is malformed, ends the channel with
+ * STATUS.ERROR, an error code, the failing address in ERR_ADDR and an
+ * interrupt: a simulated error, never a host crash.  Completion (done or
+ * error) is signalled exactly once per doorbell.
+ *
+ * A channel can also run a synthetic transfer that moves no data: N bursts
+ * of D bus cycles (BUSBENCH-1's DMA channels), dma_chan_start().
+ *
+ * Channel state machine (ch->state), and the function behind each edge:
+ *   IDLE --doorbell (dma_doorbell)--> FETCH (CHAIN) or XFER
+ *   FETCH --descriptor read (chan_fetched)--> XFER
+ *   XFER --last burst moved (chan_bursts_done)--> WRITEBACK (CHAIN) or DONE
+ *   WRITEBACK --status written (chan_written_back)--> FETCH (next) or DONE
+ *   FETCH/XFER/WRITEBACK --bus or descriptor error (chan_fail)--> ERROR
+ *   DONE/ERROR --doorbell--> FETCH or XFER
  */
 #ifndef DMASIM_HW_DMA_H
 #define DMASIM_HW_DMA_H
@@ -22,31 +40,184 @@
 #include "bus.h"
 #include "kernel/proc.h"
 
-enum dma_state { DMA_IDLE, DMA_ACTIVE, DMA_DONE };
+/* Register map of one channel: name, offset, access, meaning.  32-bit
+ * registers; channel i's block starts at i * DMA_CH_STRIDE. */
+#define DMA_REGS(X)                                                          \
+	X(SRC_LO, 0x00, "rw", "source bus address, bits 31..0")            \
+	X(SRC_HI, 0x04, "rw", "source bus address, bits 63..32")           \
+	X(DST_LO, 0x08, "rw", "destination bus address, bits 31..0")       \
+	X(DST_HI, 0x0c, "rw", "destination bus address, bits 63..32")      \
+	X(LEN, 0x10, "rw", "bytes to move")                                \
+	X(CTRL, 0x14, "rw", "START(0) IRQ_EN(1) SRC_FIXED(2) DST_FIXED(3) " \
+	  "CHAIN(4); writing START rings the doorbell")                    \
+	X(STATUS, 0x18, "w1c", "BUSY(0, ro) DONE(1) ERROR(2); error code " \
+	  "in bits 15..8")                                                 \
+	X(RESIDUE, 0x1c, "ro", "bytes left of the current transfer")       \
+	X(DESC_LO, 0x20, "rw", "first descriptor of a chain, bits 31..0")  \
+	X(DESC_HI, 0x24, "rw", "first descriptor, bits 63..32")            \
+	X(BURST, 0x28, "rw", "burst size in bytes (> 0)")                  \
+	X(DONE_COUNT, 0x2c, "ro", "transfers completed since power-on")    \
+	X(ERR_ADDR_LO, 0x30, "ro", "failing address, bits 31..0")          \
+	X(ERR_ADDR_HI, 0x34, "ro", "failing address, bits 63..32")
+
+enum {
+#define DMA_REG_ENUM(name, off, acc, what) DMA_REG_##name = (off),
+	DMA_REGS(DMA_REG_ENUM)
+#undef DMA_REG_ENUM
+};
+
+#define DMA_CH_STRIDE 0x40
+
+/* CTRL bits */
+#define DMA_CTRL_START (1u << 0)
+#define DMA_CTRL_IRQ_EN (1u << 1)
+#define DMA_CTRL_SRC_FIXED (1u << 2)
+#define DMA_CTRL_DST_FIXED (1u << 3)
+#define DMA_CTRL_CHAIN (1u << 4)
+/* STATUS bits */
+#define DMA_STATUS_BUSY (1u << 0)
+#define DMA_STATUS_DONE (1u << 1)
+#define DMA_STATUS_ERROR (1u << 2)
+#define DMA_STATUS_CODE(s) (((s) >> 8) & 0xff)
+
+/* Error codes in STATUS bits 15..8. */
+#define DMA_ERRORS(X)                                                        \
+	X(NONE, 0, "no error")                                              \
+	X(SRC, 1, "no target answers the source address")                   \
+	X(DST, 2, "no target answers the destination address")              \
+	X(DESC, 3, "the descriptor could not be fetched")                   \
+	X(SLAVE, 4, "a target refused the access")                          \
+	X(BADDESC, 5, "malformed descriptor (zero length)")                 \
+	X(WRITEBACK, 6, "the descriptor status could not be written back")
+
+enum {
+#define DMA_ERR_ENUM(name, code, what) DMA_ERR_##name = (code),
+	DMA_ERRORS(DMA_ERR_ENUM)
+#undef DMA_ERR_ENUM
+};
+
+const char *dma_error_string(unsigned code);
+
+/* A descriptor in memory: 32 bytes, little-endian. */
+#define DMA_DESC_SIZE 32
+#define DMA_DESC_SRC 0x00	/* u64 */
+#define DMA_DESC_DST 0x08	/* u64 */
+#define DMA_DESC_LEN 0x10	/* u32 */
+#define DMA_DESC_CTRL 0x14	/* u32: IRQ(0) SRC_FIXED(1) DST_FIXED(2);
+				   DONE(30) ERROR(31) written back */
+#define DMA_DESC_NEXT 0x18	/* u64: next descriptor, 0 ends the chain */
+#define DMA_DESC_IRQ (1u << 0)
+#define DMA_DESC_SRC_FIXED (1u << 1)
+#define DMA_DESC_DST_FIXED (1u << 2)
+#define DMA_DESC_DONE (1u << 30)
+#define DMA_DESC_ERROR (1u << 31)
+
+enum dma_state {
+	DMA_IDLE,
+	DMA_FETCH,
+	DMA_XFER,
+	DMA_WRITEBACK,
+	DMA_DONE,
+	DMA_ERROR,
+	DMA_SYNTH		/* a synthetic (timing-only) transfer */
+};
+
+/* Where a device's interrupt goes. */
+struct irq_sink {
+	void (*raise)(void *ctx, unsigned line);
+	void *ctx;
+	unsigned line;
+};
+
+struct dma_engine;
 
 struct dma_chan {
 	struct bus_master port;
+	struct dma_engine *eng;	/* NULL for a stand-alone channel */
+	unsigned index;
 	struct sim *sim;
 	char name[32];
 	enum dma_state state;
-	uint64_t burst;		/* bus cycles per burst */
-	uint64_t pos;		/* cycles moved of the current burst */
-	uint64_t left;		/* bus cycles of work left */
-	struct signal done;	/* notified at each completion */
+	/* registers */
+	uint64_t src, dst, desc;
+	uint32_t len, ctrl, status, burst;
+	uint64_t err_addr;
+	/* the transfer in progress */
+	uint64_t cur_src, cur_dst, cur_desc;
+	uint64_t cur_len, cur_done;	/* bytes */
+	uint32_t cur_flags;		/* DMA_DESC_* of the transfer */
+	bool chain;
+	uint64_t next_desc;		/* chain: the descriptor after this */
+	uint32_t chain_len;		/* descriptors walked this doorbell */
+	uint64_t pos;			/* bus cycles into the current burst */
+	uint8_t *buf;			/* one burst */
+	uint32_t buf_size;
+	uint8_t descbuf[DMA_DESC_SIZE];
+	struct ev_handle wake;		/* waiting for a device to be ready */
+	/* synthetic transfers */
+	uint64_t burst_cycles;
+	uint64_t left;			/* bus cycles of work left */
+	struct signal done;		/* notified at each completion */
 	/* statistics */
 	uint64_t bursts_done;
-	uint64_t transfers;
-	uint64_t started_at;	/* ps */
-	uint64_t done_at;	/* ps: release time of the last burst */
+	uint64_t transfers;		/* completed, descriptors included */
+	uint64_t errors;
+	uint64_t bytes;
+	uint64_t desc_fetches;
+	uint64_t started_at;		/* ps: last doorbell */
+	uint64_t done_at;		/* ps: last completion */
 };
 
-/* Attach a channel to the bus.  Returns 0 or DMASIM_ENOMEM. */
+struct dma_engine {
+	struct bus_target regs;
+	struct sim *sim;
+	struct bus *bus;
+	char name[32];
+	unsigned nchan;
+	struct dma_chan *chan;
+	uint64_t reg_cycles;	/* bus cycles per register access */
+	struct irq_sink irq;	/* channel i raises irq.line + i */
+	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
+};
+
+struct dma_config {
+	unsigned channels;
+	uint64_t base;		/* bus address of the register window */
+	uint64_t reg_latency;	/* ps per register access */
+	uint32_t burst;		/* default burst size in bytes */
+	enum bus_mode mode;
+	int priority;
+};
+
+/*
+ * Create an engine: map its registers on the bus at cfg->base and attach
+ * its channels as masters named "<name>.ch<i>".  Returns 0, DMASIM_EINVAL
+ * or DMASIM_ENOMEM.
+ */
+int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
+		    const char *name, const struct dma_config *cfg);
+void dma_engine_fini(struct dma_engine *eng);
+
+/* Attach a stand-alone channel (synthetic transfers only).  Returns 0 or
+ * DMASIM_ENOMEM. */
 int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 		  const char *name, enum bus_mode mode, int priority);
+void dma_chan_fini(struct dma_chan *ch);
 
-/* Start moving `bursts` bursts of `burst_cycles` each.  Returns 0,
- * DMASIM_EINVAL (zero sizes, or the channel is busy) or DMASIM_ENOMEM. */
+/* Start a synthetic transfer of `bursts` bursts of `burst_cycles` each.
+ * Returns 0, DMASIM_EINVAL (zero sizes, or the channel is busy),
+ * DMASIM_ERANGE or DMASIM_ENOMEM. */
 int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
 		   uint64_t burst_cycles);
+
+static inline bool dma_chan_busy(const struct dma_chan *ch)
+{
+	return ch->state != DMA_IDLE && ch->state != DMA_DONE &&
+	       ch->state != DMA_ERROR;
+}
+
+/* Register access by offset in the window (what the bus calls). */
+uint32_t dma_reg_read(struct dma_engine *eng, uint64_t off);
+void dma_reg_write(struct dma_engine *eng, uint64_t off, uint32_t v);
 
 #endif

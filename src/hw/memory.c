@@ -147,6 +147,11 @@ static const struct bus_target_ops memory_ops = {
 	.access = mem_access,
 };
 
+struct memory *memory_of(struct bus_target *t)
+{
+	return t && t->ops == &memory_ops ? (struct memory *)t : NULL;
+}
+
 int memory_init(struct memory *mem, struct sim *sim, struct bus *bus,
 		const char *name, uint64_t base,
 		const struct memory_config *cfg)

@@ -63,6 +63,9 @@ int memory_write(struct memory *mem, uint64_t off, const void *src,
 int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
 		uint64_t len);
 
+/* The memory behind a bus target, or NULL if the target is not one. */
+struct memory *memory_of(struct bus_target *t);
+
 /* FNV-1a over a range, for end-to-end checks. */
 uint64_t memory_hash(struct memory *mem, uint64_t off, uint64_t len);
 

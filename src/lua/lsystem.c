@@ -20,53 +20,18 @@
 
 #include "hw/bus.h"
 #include "hw/cpu.h"
-#include "hw/dma.h"
 #include "kernel/proc.h"
 #include "lfields.h"
 #include "lrun.h"
+#include "lsys.h"
 
-#define SYS_MT "dmasim.system"
-#define CPU_MT "dmasim.cpu"
-#define DMA_MT "dmasim.dma_channel"
+#define COMPLETION_MT "dmasim.completion"
 
-struct lproc;
-
-struct lsys {
-	struct sim sim;
-	struct bus bus;
-	bool open;
-	bool running;
-	lua_State *runL;	/* the thread inside sys:run() */
-	struct dmasim_run *run;
-	int slot;		/* statistics slot in the results */
-	char name[32];
-	void **comps;		/* models owned by the system */
-	size_t ncomps, capcomps;
-	struct lproc *procs;	/* live processes */
-	int err_ref;		/* a process's error, or LUA_NOREF */
-	unsigned ncpus, nchans;
-};
-
-/* A handle to a model; its user value keeps the system alive. */
-struct lcomp {
-	struct lsys *sys;
-	void *obj;
-};
-
-struct lproc {
-	struct proc p;
-	struct lsys *sys;
-	lua_State *co;
-	int ref;		/* registry reference to co */
-	int nargs;		/* arguments for the first resume */
-	struct lproc *next;
-};
-
-static const char *const mode_names[] = { "burst", "cycle_stealing",
+const char *const lsys_mode_names[] = { "burst", "cycle_stealing",
 	"transparent", NULL };
 static const char *const arb_names[] = { "round_robin", "priority", NULL };
 
-static struct lsys *check_sys(lua_State *L, int idx)
+struct lsys *lsys_check(lua_State *L, int idx)
 {
 	struct lsys *sys = luaL_checkudata(L, idx, SYS_MT);
 
@@ -75,7 +40,7 @@ static struct lsys *check_sys(lua_State *L, int idx)
 	return sys;
 }
 
-static void *check_comp(lua_State *L, int idx, const char *mt)
+void *lsys_check_comp(lua_State *L, int idx, const char *mt)
 {
 	struct lcomp *c = luaL_checkudata(L, idx, mt);
 
@@ -101,6 +66,8 @@ static void lproc_done(struct proc *p)
 	struct lproc *lp = (struct lproc *)p;
 
 	lproc_unlink(lp);
+	if (lp->irq_cpu)
+		cpu_irq_done(lp->irq_cpu);
 	if (lp->sys->runL)
 		luaL_unref(lp->sys->runL, LUA_REGISTRYINDEX, lp->ref);
 	free(lp);
@@ -141,33 +108,33 @@ static const struct proc_ops lproc_ops = {
 	.done = lproc_done,
 };
 
-/* The process running the calling coroutine, or an error. */
-static struct proc *current_proc(lua_State *L, struct lsys *sys,
-				 const char *fn)
+struct lproc *lsys_current(lua_State *L, struct lsys *sys, const char *fn)
 {
 	struct proc *p = sys->sim.current;
 
 	if (!p || p->ops != &lproc_ops || ((struct lproc *)p)->co != L)
 		luaL_error(L, "%s must be called from a process started with "
 			   "system:spawn()", fn);
-	return p;
+	return (struct lproc *)p;
 }
 
-/* sys:spawn(fn, ...) */
-static int l_sys_spawn(lua_State *L)
+struct lproc *lsys_spawn(lua_State *L, struct lsys *sys, int idx, int nargs)
 {
-	struct lsys *sys = check_sys(L, 1);
-	int nargs = lua_gettop(L) - 2;
 	struct lproc *lp;
 	lua_State *co;
 
-	luaL_checktype(L, 2, LUA_TFUNCTION);
+	luaL_checktype(L, idx, LUA_TFUNCTION);
 	lp = calloc(1, sizeof(*lp));
 	if (!lp)
-		return luaL_error(L, "out of memory");
+		luaL_error(L, "out of memory");
 	co = lua_newthread(L);
 	lp->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_xmove(L, co, nargs + 1);
+	lua_pushvalue(L, idx);
+	lua_xmove(L, co, 1);
+	for (int i = 1; i <= nargs; i++) {
+		lua_pushvalue(L, idx + i);
+		lua_xmove(L, co, 1);
+	}
 	lp->co = co;
 	lp->sys = sys;
 	lp->nargs = nargs;
@@ -175,15 +142,31 @@ static int l_sys_spawn(lua_State *L)
 	lp->next = sys->procs;
 	sys->procs = lp;
 	if (proc_start(&lp->p))
-		return luaL_error(L, "out of memory");
+		luaL_error(L, "out of memory");
+	return lp;
+}
+
+int lsys_wait_signal(lua_State *L, struct lproc *lp, struct signal *sig,
+		     lua_KFunction k, lua_KContext ctx)
+{
+	proc_wait_signal(&lp->p, sig);
+	return lua_yieldk(L, 0, ctx, k);
+}
+
+/* sys:spawn(fn, ...) */
+static int l_sys_spawn(lua_State *L)
+{
+	struct lsys *sys = lsys_check(L, 1);
+
+	lsys_spawn(L, sys, 2, lua_gettop(L) - 2);
 	return 0;
 }
 
 /* sys:wait(t): sleep for a time (number of ps or "100ns") */
 static int l_sys_wait(lua_State *L)
 {
-	struct lsys *sys = check_sys(L, 1);
-	struct proc *p = current_proc(L, sys, "system:wait()");
+	struct lsys *sys = lsys_check(L, 1);
+	struct proc *p = &lsys_current(L, sys, "system:wait()")->p;
 	double t;
 
 	if (lf_to_value(L, 2, UNIT_TIME, &t) || t < 0)
@@ -198,7 +181,7 @@ static int l_sys_wait(lua_State *L)
 /* sys:run([until]) -> time reached (ps) */
 static int l_sys_run(lua_State *L)
 {
-	struct lsys *sys = check_sys(L, 1);
+	struct lsys *sys = lsys_check(L, 1);
 	uint64_t until = UINT64_MAX;
 	double t;
 
@@ -228,14 +211,14 @@ static int l_sys_run(lua_State *L)
 
 static int l_sys_now(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)check_sys(L, 1)->sim.now);
+	lua_pushinteger(L, (lua_Integer)lsys_check(L, 1)->sim.now);
 	return 1;
 }
 
 /* sys:cycles(t) -> whole bus cycles in t ps (default: now) */
 static int l_sys_cycles(lua_State *L)
 {
-	struct lsys *sys = check_sys(L, 1);
+	struct lsys *sys = lsys_check(L, 1);
 	lua_Integer t = luaL_optinteger(L, 2, (lua_Integer)sys->sim.now);
 
 	lua_pushinteger(L, (lua_Integer)clock_cycles(&sys->bus.clk,
@@ -246,7 +229,7 @@ static int l_sys_cycles(lua_State *L)
 /* sys:stat(name) -> value of a registered statistic */
 static int l_sys_stat(lua_State *L)
 {
-	struct lsys *sys = check_sys(L, 1);
+	struct lsys *sys = lsys_check(L, 1);
 	const char *name = luaL_checkstring(L, 2);
 	const struct stat_entry *e = stats_find(&sys->sim.stats, name);
 
@@ -270,16 +253,14 @@ static int l_sys_stat(lua_State *L)
 	return 1;
 }
 
-/* Allocate a model owned by the system and push a handle to it. */
-static void *new_comp(lua_State *L, struct lsys *sys, size_t size,
-		      const char *mt)
+void *lsys_alloc(lua_State *L, struct lsys *sys, size_t size,
+		 void (*fini)(void *obj))
 {
-	struct lcomp *c;
 	void *obj;
 
 	if (sys->ncomps == sys->capcomps) {
 		size_t cap = sys->capcomps ? sys->capcomps * 2 : 8;
-		void **v = realloc(sys->comps, cap * sizeof(*v));
+		struct lowned *v = realloc(sys->comps, cap * sizeof(*v));
 
 		if (!v)
 			luaL_error(L, "out of memory");
@@ -289,7 +270,18 @@ static void *new_comp(lua_State *L, struct lsys *sys, size_t size,
 	obj = calloc(1, size);
 	if (!obj)
 		luaL_error(L, "out of memory");
-	sys->comps[sys->ncomps++] = obj;
+	sys->comps[sys->ncomps].obj = obj;
+	sys->comps[sys->ncomps].fini = fini;
+	sys->ncomps++;
+	return obj;
+}
+
+void *lsys_new_comp(lua_State *L, struct lsys *sys, size_t size,
+		    const char *mt, void (*fini)(void *obj))
+{
+	void *obj = lsys_alloc(L, sys, size, fini);
+	struct lcomp *c;
+
 	c = lua_newuserdatauv(L, sizeof(*c), 1);
 	c->sys = sys;
 	c->obj = obj;
@@ -299,219 +291,89 @@ static void *new_comp(lua_State *L, struct lsys *sys, size_t size,
 	return obj;
 }
 
-static const char *comp_name(lua_State *L, const char *what,
-			     const char *prefix, unsigned n, char *buf,
-			     size_t len)
+const char *lsys_comp_name(lua_State *L, int idx, const char *what,
+			   const char *prefix, unsigned n, char *buf,
+			   size_t len)
 {
-	const char *name = lf_string(L, 2, what, "name", NULL);
+	const char *name = lf_string(L, idx, what, "name", NULL);
 
 	if (!name) {
 		snprintf(buf, len, "%s%u", prefix, n);
 		return buf;
 	}
-	if (!*name || strlen(name) >= 32 || strchr(name, '.'))
-		luaL_error(L, "%s: field 'name' = '%s': expected 1 to 31 "
+	if (!*name || strlen(name) >= 24 || strchr(name, '.'))
+		luaL_error(L, "%s: field 'name' = '%s': expected 1 to 23 "
 			   "characters without '.'", what, name);
 	return name;
 }
 
-/* sys:cpu{name, clock, mode, priority} */
-static int l_sys_cpu(lua_State *L)
-{
-	static const char *const known[] = { "name", "clock", "mode",
-		"priority", NULL };
-	const char *what = "system:cpu{}";
-	struct lsys *sys = check_sys(L, 1);
-	struct cpu_config cfg;
-	struct cpu *cpu;
-	char buf[32];
-	const char *name;
-	int mode, prio;
-	double hz;
+/* ---- completions ---- */
 
-	if (lua_isnoneornil(L, 2)) {
-		lua_settop(L, 1);
-		lua_newtable(L);
+/* A completion in the manner of the Linux kernel's: complete() counts,
+ * wait() returns once a completion it has not consumed exists. */
+struct lcompletion {
+	struct signal sig;
+	uint64_t done, taken;
+};
+
+static int l_completion_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lcompletion *c = (struct lcompletion *)ctx;
+
+	(void)L;
+	(void)status;
+	c->taken++;
+	return 0;
+}
+
+static int l_completion_wait(lua_State *L)
+{
+	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
+	struct lcomp *h = lua_touserdata(L, 1);
+	struct lproc *lp = lsys_current(L, h->sys, "completion:wait()");
+
+	if (c->done > c->taken) {
+		c->taken++;
+		return 0;
 	}
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	name = comp_name(L, what, "cpu", sys->ncpus, buf, sizeof(buf));
-	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 0, 0);
-	cfg.period = hz > 0 ? clock_period_of_hz(hz) : sys->bus.clk.period;
-	mode = lf_enum(L, 2, what, "mode", mode_names, BUS_MODE_BURST);
-	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
-	cpu = new_comp(L, sys, sizeof(*cpu), CPU_MT);
-	if (cpu_init(cpu, &sys->sim, &sys->bus, name, &cfg,
-		     (enum bus_mode)mode, prio))
-		return luaL_error(L, "%s: out of memory", what);
-	sys->ncpus++;
-	return 1;
+	return lsys_wait_signal(L, lp, &c->sig, l_completion_k,
+				(lua_KContext)c);
 }
 
-/* sys:dma_channel{name, mode, priority} */
-static int l_sys_dma_channel(lua_State *L)
+static int l_completion_complete(lua_State *L)
 {
-	static const char *const known[] = { "name", "mode", "priority",
-		NULL };
-	const char *what = "system:dma_channel{}";
-	struct lsys *sys = check_sys(L, 1);
-	struct dma_chan *ch;
-	char buf[32];
-	const char *name;
-	int mode, prio;
+	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
+	struct lcomp *h = lua_touserdata(L, 1);
 
-	if (lua_isnoneornil(L, 2)) {
-		lua_settop(L, 1);
-		lua_newtable(L);
-	}
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	name = comp_name(L, what, "dma", sys->nchans + 1, buf, sizeof(buf));
-	mode = lf_enum(L, 2, what, "mode", mode_names, BUS_MODE_CYCLE_STEAL);
-	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
-	ch = new_comp(L, sys, sizeof(*ch), DMA_MT);
-	if (dma_chan_init(ch, &sys->sim, &sys->bus, name, (enum bus_mode)mode,
-			  prio))
-		return luaL_error(L, "%s: out of memory", what);
-	sys->nchans++;
-	return 1;
-}
-
-/* ---- cpu ---- */
-
-/* cpu:workload{compute = C, access = M}: C CPU cycles, M bus cycles */
-static int l_cpu_workload(lua_State *L)
-{
-	static const char *const known[] = { "compute", "access", NULL };
-	const char *what = "cpu:workload{}";
-	struct cpu *cpu = check_comp(L, 1, CPU_MT);
-	uint64_t c, m;
-
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	c = lf_uint(L, 2, what, "compute", UNIT_NUMBER, 0, 0);
-	m = lf_uint(L, 2, what, "access", UNIT_NUMBER, 1, 1);
-	if (cpu_workload_start(cpu, c, m))
-		return luaL_error(L, "%s: the CPU already runs a workload",
-				  what);
+	c->done++;
+	if (signal_notify(&h->sys->sim, &c->sig))
+		return luaL_error(L, "out of memory");
 	return 0;
 }
 
-static int l_cpu_stop(lua_State *L)
+static int l_completion_index(lua_State *L)
 {
-	cpu_workload_stop(check_comp(L, 1, CPU_MT));
-	return 0;
-}
-
-static int l_cpu_wait(lua_State *L)
-{
-	struct cpu *cpu = check_comp(L, 1, CPU_MT);
-	struct lcomp *c = lua_touserdata(L, 1);
-
-	if (cpu->state == CPU_STOPPED || cpu->state == CPU_IDLE)
-		return 0;
-	proc_wait_signal(current_proc(L, c->sys, "cpu:wait()"),
-			 &cpu->stopped);
-	return lua_yield(L, 0);
-}
-
-/* ---- dma channel ---- */
-
-/* ch:start{bursts = N, burst = D}: N bursts of D bus cycles */
-static int l_dma_start(lua_State *L)
-{
-	static const char *const known[] = { "bursts", "burst", NULL };
-	const char *what = "dma_channel:start{}";
-	struct dma_chan *ch = check_comp(L, 1, DMA_MT);
-	uint64_t n, d;
-	int err;
-
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	n = lf_uint(L, 2, what, "bursts", UNIT_NUMBER, 1, 1);
-	d = lf_uint(L, 2, what, "burst", UNIT_NUMBER, 1, 1);
-	err = dma_chan_start(ch, n, d);
-	if (err == DMASIM_ERANGE)
-		return luaL_error(L, "%s: bursts * burst is too large", what);
-	if (err)
-		return luaL_error(L, "%s: channel '%s' is busy", what,
-				  ch->name);
-	return 0;
-}
-
-static int l_dma_wait(lua_State *L)
-{
-	struct dma_chan *ch = check_comp(L, 1, DMA_MT);
-	struct lcomp *c = lua_touserdata(L, 1);
-
-	if (ch->state == DMA_IDLE)
-		return luaL_error(L, "dma_channel:wait(): channel '%s' was "
-				  "never started", ch->name);
-	if (ch->state == DMA_DONE)
-		return 0;
-	proc_wait_signal(current_proc(L, c->sys, "dma_channel:wait()"),
-			 &ch->done);
-	return lua_yield(L, 0);
-}
-
-/* Fields common to every bus master handle. */
-static int port_field(lua_State *L, const struct bus_master *m,
-		      const char *k)
-{
-	if (!strcmp(k, "name"))
-		lua_pushstring(L, m->name);
-	else if (!strcmp(k, "id"))
-		lua_pushinteger(L, m->id);
-	else if (!strcmp(k, "grants"))
-		lua_pushinteger(L, (lua_Integer)m->grants);
-	else if (!strcmp(k, "busy_cycles"))
-		lua_pushinteger(L, (lua_Integer)m->busy_cycles);
-	else if (!strcmp(k, "wait_cycles"))
-		lua_pushinteger(L, (lua_Integer)bus_master_wait_cycles(m));
-	else
-		return 0;
-	return 1;
-}
-
-static int l_cpu_index(lua_State *L)
-{
-	struct cpu *cpu = check_comp(L, 1, CPU_MT);
+	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
 	const char *k = luaL_checkstring(L, 2);
 
 	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
 		return 1;
-	if (port_field(L, &cpu->port, k))
+	if (!strcmp(k, "count")) {
+		lua_pushinteger(L, (lua_Integer)c->done);
 		return 1;
-	if (!strcmp(k, "accesses"))
-		lua_pushinteger(L, (lua_Integer)cpu->accesses);
-	else if (!strcmp(k, "compute_cycles"))
-		lua_pushinteger(L, (lua_Integer)cpu->compute_cycles);
-	else if (!strcmp(k, "stopped_at"))
-		lua_pushinteger(L, (lua_Integer)cpu->stopped_at);
-	else
-		return luaL_error(L, "cpu has no field '%s'", k);
-	return 1;
+	}
+	return luaL_error(L, "completion has no field '%s'", k);
 }
 
-static int l_dma_index(lua_State *L)
+/* sys:completion() */
+static int l_sys_completion(lua_State *L)
 {
-	struct dma_chan *ch = check_comp(L, 1, DMA_MT);
-	const char *k = luaL_checkstring(L, 2);
+	struct lsys *sys = lsys_check(L, 1);
+	struct lcompletion *c;
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
-		return 1;
-	if (port_field(L, &ch->port, k))
-		return 1;
-	if (!strcmp(k, "done"))
-		lua_pushboolean(L, ch->state == DMA_DONE);
-	else if (!strcmp(k, "done_at"))
-		lua_pushinteger(L, (lua_Integer)ch->done_at);
-	else if (!strcmp(k, "bursts"))
-		lua_pushinteger(L, (lua_Integer)ch->bursts_done);
-	else if (!strcmp(k, "transfers"))
-		lua_pushinteger(L, (lua_Integer)ch->transfers);
-	else
-		return luaL_error(L, "dma_channel has no field '%s'", k);
+	lua_settop(L, 1);
+	c = lsys_new_comp(L, sys, sizeof(*c), COMPLETION_MT, NULL);
+	signal_init(&c->sig);
 	return 1;
 }
 
@@ -535,8 +397,11 @@ static void lsys_close(lua_State *L, struct lsys *sys)
 		luaL_unref(L, LUA_REGISTRYINDEX, sys->err_ref);
 	bus_fini(&sys->bus);
 	sim_fini(&sys->sim);
-	for (size_t i = 0; i < sys->ncomps; i++)
-		free(sys->comps[i]);
+	for (size_t i = sys->ncomps; i-- > 0;) {
+		if (sys->comps[i].fini)
+			sys->comps[i].fini(sys->comps[i].obj);
+		free(sys->comps[i].obj);
+	}
 	free(sys->comps);
 	sys->open = false;
 }
@@ -549,7 +414,7 @@ static int l_sys_gc(lua_State *L)
 
 static int l_sys_index(lua_State *L)
 {
-	struct lsys *sys = check_sys(L, 1);
+	struct lsys *sys = lsys_check(L, 1);
 	const char *k = luaL_checkstring(L, 2);
 
 	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
@@ -624,8 +489,8 @@ static int l_system(lua_State *L)
 	return 1;
 }
 
-static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods,
-		      lua_CFunction index, lua_CFunction gc)
+void lsys_class(lua_State *L, const char *mt, const luaL_Reg *methods,
+		lua_CFunction index, lua_CFunction gc)
 {
 	luaL_newmetatable(L, mt);
 	lua_newtable(L);
@@ -643,31 +508,34 @@ static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods,
 void lsystem_open(lua_State *L)
 {
 	static const luaL_Reg sys_methods[] = {
-		{ "cpu", l_sys_cpu },
-		{ "dma_channel", l_sys_dma_channel },
 		{ "spawn", l_sys_spawn },
 		{ "wait", l_sys_wait },
 		{ "run", l_sys_run },
 		{ "now", l_sys_now },
 		{ "cycles", l_sys_cycles },
 		{ "stat", l_sys_stat },
+		{ "completion", l_sys_completion },
 		{ NULL, NULL }
 	};
-	static const luaL_Reg cpu_methods[] = {
-		{ "workload", l_cpu_workload },
-		{ "stop", l_cpu_stop },
-		{ "wait", l_cpu_wait },
-		{ NULL, NULL }
-	};
-	static const luaL_Reg dma_methods[] = {
-		{ "start", l_dma_start },
-		{ "wait", l_dma_wait },
+	static const luaL_Reg completion_methods[] = {
+		{ "wait", l_completion_wait },
+		{ "complete", l_completion_complete },
 		{ NULL, NULL }
 	};
 
-	new_class(L, SYS_MT, sys_methods, l_sys_index, l_sys_gc);
-	new_class(L, CPU_MT, cpu_methods, l_cpu_index, NULL);
-	new_class(L, DMA_MT, dma_methods, l_dma_index, NULL);
+	luaL_newmetatable(L, SYS_MT);
+	lua_newtable(L);
+	luaL_setfuncs(L, sys_methods, 0);
+	luaL_setfuncs(L, lhw_sys_methods, 0);
+	lua_setfield(L, -2, "methods");
+	lua_pushcfunction(L, l_sys_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, l_sys_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pop(L, 1);
+	lsys_class(L, COMPLETION_MT, completion_methods, l_completion_index,
+		   NULL);
+	lhw_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

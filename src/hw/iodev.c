@@ -1,0 +1,178 @@
+/* iodev: a paced I/O device with a FIFO data register.  See iodev.h. */
+#include "iodev.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/dmasim.h"
+
+/* Time at which the device has done `bytes` of its work, ignoring the
+ * buffer limit (flow control is applied by the callers). */
+static uint64_t time_for(const struct iodev *dev, uint64_t bytes)
+{
+	if (!(dev->cfg.rate > 0))
+		return dev->start;
+	return dev->start + (uint64_t)ceil((double)bytes * 1e12 /
+					   dev->cfg.rate);
+}
+
+uint64_t iodev_progress(const struct iodev *dev, uint64_t t)
+{
+	double done;
+
+	if (!(dev->cfg.rate > 0) || t < dev->start)
+		return t < dev->start ? 0 : dev->cfg.size;
+	done = floor((double)(t - dev->start) * dev->cfg.rate / 1e12);
+	return done > (double)dev->cfg.size ? dev->cfg.size : (uint64_t)done;
+}
+
+/*
+ * Input: bytes ready to read now.  The producer pauses while the buffer is
+ * full, so production is paced from the later of its own schedule and the
+ * moment the reader made room; a simple and conservative form is to bound
+ * what is ready by the buffer.
+ */
+static uint64_t ready_bytes(const struct iodev *dev)
+{
+	uint64_t now = dev->sim->now;
+	uint64_t p = iodev_progress(dev, now);
+
+	if (!dev->cfg.output) {
+		uint64_t avail = p > dev->moved ? p - dev->moved : 0;
+
+		return avail < dev->cfg.buffer ? avail : dev->cfg.buffer;
+	}
+	/* Output: free space = buffer - (written - consumed). */
+	{
+		uint64_t queued = dev->moved > p ? dev->moved - p : 0;
+
+		return queued < dev->cfg.buffer ? dev->cfg.buffer - queued : 0;
+	}
+}
+
+static uint64_t dev_ready(struct bus_target *t, uint64_t off, uint64_t len,
+			  bool write)
+{
+	struct iodev *dev = (struct iodev *)t;
+
+	if (off >= IODEV_DATA_SIZE || write != dev->cfg.output)
+		return 0;
+	if (len > dev->cfg.buffer)
+		len = dev->cfg.buffer;
+	if (!dev->cfg.output)
+		return time_for(dev, dev->moved + len);
+	/* Room for len more: the consumer must have taken moved + len -
+	 * buffer bytes. */
+	if (dev->moved + len <= dev->cfg.buffer)
+		return 0;
+	return time_for(dev, dev->moved + len - dev->cfg.buffer);
+}
+
+static uint64_t dev_cycles(struct bus_target *t, uint64_t off, uint64_t len,
+			   bool write)
+{
+	struct iodev *dev = (struct iodev *)t;
+
+	(void)off;
+	(void)write;
+	return dev->lat_cycles + bus_beats(dev->bus, len);
+}
+
+static void put_le32(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 4; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static int dev_access(struct bus_target *t, uint64_t off, void *data,
+		      uint64_t len, bool write)
+{
+	struct iodev *dev = (struct iodev *)t;
+	uint8_t *p = data;
+
+	dev->accesses++;
+	if (off >= IODEV_DATA_SIZE) {
+		uint8_t v[8] = { 0 };
+
+		if (write || off + len > IODEV_COUNT + 4)
+			return BUS_ERR_SLAVE;
+		put_le32(v, ready_bytes(dev));
+		put_le32(v + 4, dev->moved);
+		memcpy(p, v + (off - IODEV_STATUS), len);
+		return 0;
+	}
+	if (write != dev->cfg.output)
+		return BUS_ERR_SLAVE;	/* wrong direction for this device */
+	{
+		uint64_t ready = ready_bytes(dev);
+		uint64_t ok = len < ready ? len : ready;
+
+		if (!dev->cfg.output) {
+			for (uint64_t i = 0; i < ok; i++)
+				p[i] = iodev_pattern(dev, dev->moved + i);
+			memset(p + ok, 0, len - ok);
+			dev->underruns += len - ok;
+			dev->moved += ok;
+		} else {
+			uint64_t room = dev->cfg.size - dev->moved;
+
+			if (ok > room)
+				ok = room;
+			memcpy(dev->received + dev->moved, p, ok);
+			dev->overruns += len - ok;
+			dev->moved += ok;
+		}
+	}
+	return 0;
+}
+
+static const struct bus_target_ops iodev_ops = {
+	.cycles = dev_cycles,
+	.access = dev_access,
+	.ready = dev_ready,
+};
+
+int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
+	       const char *name, uint64_t base, const struct iodev_config *cfg)
+{
+	uint64_t period = bus->clk.period;
+	int err;
+
+	if (!cfg->size || !cfg->buffer || cfg->rate < 0)
+		return DMASIM_EINVAL;
+	memset(dev, 0, sizeof(*dev));
+	dev->cfg = *cfg;
+	dev->sim = sim;
+	dev->bus = bus;
+	dev->start = sim->now;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->tgt.ops = &iodev_ops;
+	dev->tgt.name = dev->name;
+	dev->lat_cycles = (cfg->latency + period - 1) / period;
+	if (cfg->output) {
+		dev->received = calloc(1, cfg->size);
+		if (!dev->received)
+			return DMASIM_ENOMEM;
+	}
+	err = bus_map(bus, &dev->tgt, base, IODEV_WINDOW);
+	if (err)
+		return err;
+	if (stats_add(&sim->stats, dev->name, "moved", STAT_COUNTER, "bytes",
+		      &dev->moved) ||
+	    stats_add(&sim->stats, dev->name, "underruns", STAT_COUNTER,
+		      "bytes", &dev->underruns) ||
+	    stats_add(&sim->stats, dev->name, "overruns", STAT_COUNTER,
+		      "bytes", &dev->overruns) ||
+	    stats_add(&sim->stats, dev->name, "accesses", STAT_COUNTER, "",
+		      &dev->accesses))
+		return DMASIM_ENOMEM;
+	return 0;
+}
+
+void iodev_fini(struct iodev *dev)
+{
+	free(dev->received);
+	dev->received = NULL;
+}

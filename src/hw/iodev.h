@@ -1,0 +1,76 @@
+/*
+ * iodev: a simple I/O device with a data register and a buffer, usable by
+ * programmed I/O or by DMA.
+ *
+ * An input device produces `size` bytes of a deterministic pattern at
+ * `rate` bytes per second (0: all at once) into a buffer of `buffer` bytes;
+ * the producer pauses while the buffer is full.  Reading the data window
+ * pops bytes.  An output device consumes what is written at `rate`, with
+ * the same buffer, and keeps every byte it received so a test can check
+ * it.  The device tells initiators when an access can proceed (its request
+ * line), so DMA and PIO wait for data instead of reading garbage; an access
+ * that runs ahead anyway underflows (reads zeros) or overflows (drops
+ * bytes), and the device counts it.
+ *
+ * Register window (4 KiB):
+ *   0x000..0x7ff  DATA    rw  FIFO: any access here pops (reads) or pushes
+ *                             (writes) its length in bytes
+ *   0x800         STATUS  ro  bytes ready to read (input) or free (output)
+ *   0x804         COUNT   ro  bytes moved through DATA so far
+ */
+#ifndef DMASIM_HW_IODEV_H
+#define DMASIM_HW_IODEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+
+#define IODEV_WINDOW 0x1000
+#define IODEV_DATA 0x000
+#define IODEV_DATA_SIZE 0x800
+#define IODEV_STATUS 0x800
+#define IODEV_COUNT 0x804
+
+struct iodev_config {
+	bool output;		/* consumes data (else produces it) */
+	uint64_t size;		/* bytes in all */
+	double rate;		/* bytes per second; 0: unlimited */
+	uint64_t buffer;	/* bytes of buffer */
+	uint64_t latency;	/* ps per register access */
+	uint64_t seed;		/* pattern seed */
+};
+
+struct iodev {
+	struct bus_target tgt;
+	struct iodev_config cfg;
+	struct sim *sim;
+	struct bus *bus;
+	char name[32];
+	uint64_t lat_cycles;
+	uint64_t start;		/* ps: when production/consumption began */
+	uint64_t moved;		/* bytes through DATA */
+	uint8_t *received;	/* output: what was written, size bytes */
+	/* statistics */
+	uint64_t underruns, overruns;	/* bytes */
+	uint64_t accesses;
+};
+
+int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
+	       const char *name, uint64_t base, const struct iodev_config *cfg);
+void iodev_fini(struct iodev *dev);
+
+/* Byte k of the device's pattern. */
+static inline uint8_t iodev_pattern(const struct iodev *dev, uint64_t k)
+{
+	uint64_t x = (k + 1) * 0x9e3779b97f4a7c15ull ^ dev->cfg.seed;
+
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ull;
+	return (uint8_t)(x >> 56);
+}
+
+/* Bytes produced (input) or consumed (output) by time t. */
+uint64_t iodev_progress(const struct iodev *dev, uint64_t t);
+
+#endif

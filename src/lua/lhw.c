@@ -1,0 +1,1084 @@
+/*
+ * lhw: hardware models in the scenario language.
+ *
+ *   local mem = sys:memory{ base = 0, size = "1GiB", latency = "50ns" }
+ *   local cpu = sys:cpu{ clock = "1GHz", cpi = 1, mem_frac = 0.3 }
+ *   local dma = sys:dma{ base = 0x40000000, channels = 4, irq = cpu }
+ *   local dev = sys:device{ base = 0x50000000, size = "64KiB",
+ *                           rate = "100MB/s" }
+ *
+ * CPU operations (cpu:compute, cpu:write32, cpu:pio_read, ...) are called
+ * from processes and take simulated time; memory and device methods such
+ * as mem:write() and dev:expected() are untimed back doors for setting up
+ * and checking a scenario, never part of the modelled software.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "hw/cpu.h"
+#include "hw/dma.h"
+#include "hw/iodev.h"
+#include "hw/memory.h"
+#include "lfields.h"
+#include "lsys.h"
+
+#define MEM_MT "dmasim.memory"
+#define CPU_MT "dmasim.cpu"
+#define DMA_MT "dmasim.dma"
+#define CHAN_MT "dmasim.dma_channel"
+#define DEV_MT "dmasim.device"
+
+static struct lsys *comp_sys(lua_State *L, int idx)
+{
+	return ((struct lcomp *)lua_touserdata(L, idx))->sys;
+}
+
+static uint64_t check_addr(lua_State *L, int idx, const char *fn)
+{
+	lua_Integer a;
+
+	if (!lua_isinteger(L, idx) || (a = lua_tointeger(L, idx)) < 0)
+		luaL_error(L, "%s: address %s: expected an integer >= 0", fn,
+			   luaL_tolstring(L, idx, NULL));
+	return (uint64_t)lua_tointeger(L, idx);
+}
+
+/* Default the optional table argument at idx to {}. */
+static void opt_table(lua_State *L, int idx)
+{
+	if (lua_isnoneornil(L, idx)) {
+		lua_settop(L, idx - 1);
+		lua_newtable(L);
+	}
+	luaL_checktype(L, idx, LUA_TTABLE);
+}
+
+/* ---- memory ---- */
+
+static void mem_fini(void *obj)
+{
+	memory_fini(obj);
+}
+
+/* sys:memory{name, base, size, latency, bandwidth} */
+static int l_sys_memory(lua_State *L)
+{
+	static const char *const known[] = { "name", "base", "size",
+		"latency", "bandwidth", NULL };
+	const char *what = "system:memory{}";
+	struct lsys *sys = lsys_check(L, 1);
+	struct memory_config cfg;
+	struct memory *mem;
+	const char *name;
+	uint64_t base;
+	char buf[32];
+	int err;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	name = lsys_comp_name(L, 2, what, "mem", sys->nmems, buf, sizeof(buf));
+	base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0, 0);
+	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, 1ull << 30, 1);
+	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
+	cfg.bandwidth = lf_value(L, 2, what, "bandwidth", UNIT_BANDWIDTH, 0, 0);
+	mem = lsys_new_comp(L, sys, sizeof(*mem), MEM_MT, mem_fini);
+	err = memory_init(mem, &sys->sim, &sys->bus, name, base, &cfg);
+	if (err == DMASIM_EINVAL)
+		return luaL_error(L, "%s: [%#llx, +%llu) overlaps another "
+				  "target on the bus", what,
+				  (unsigned long long)base,
+				  (unsigned long long)cfg.size);
+	if (err)
+		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+	sys->nmems++;
+	return 1;
+}
+
+/* Offset of [addr, addr + len) in the memory, or an error. */
+static uint64_t mem_off(lua_State *L, struct memory *mem, uint64_t addr,
+			uint64_t len, const char *fn)
+{
+	if (addr < mem->tgt.base || addr - mem->tgt.base > mem->cfg.size ||
+	    len > mem->cfg.size - (addr - mem->tgt.base))
+		luaL_error(L, "%s: [%#llx, +%llu) is outside memory '%s' "
+			   "[%#llx, +%llu)", fn, (unsigned long long)addr,
+			   (unsigned long long)len, mem->name,
+			   (unsigned long long)mem->tgt.base,
+			   (unsigned long long)mem->cfg.size);
+	return addr - mem->tgt.base;
+}
+
+/* mem:write(addr, bytes) */
+static int l_mem_write(lua_State *L)
+{
+	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	uint64_t addr = check_addr(L, 2, "memory:write");
+	size_t len;
+	const char *s = luaL_checklstring(L, 3, &len);
+
+	if (memory_write(mem, mem_off(L, mem, addr, len, "memory:write"), s,
+			 len))
+		return luaL_error(L, "out of memory");
+	return 0;
+}
+
+/* mem:read(addr, len) -> bytes */
+static int l_mem_read(lua_State *L)
+{
+	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	uint64_t addr = check_addr(L, 2, "memory:read");
+	lua_Integer len = luaL_checkinteger(L, 3);
+	luaL_Buffer b;
+	char *p;
+
+	if (len < 0 || len > (1 << 30))
+		return luaL_error(L, "memory:read: length %d: expected 0 to "
+				  "1GiB", (int)len);
+	p = luaL_buffinitsize(L, &b, (size_t)len);
+	memory_read(mem, mem_off(L, mem, addr, (uint64_t)len, "memory:read"),
+		    p, (uint64_t)len);
+	luaL_pushresultsize(&b, (size_t)len);
+	return 1;
+}
+
+/* mem:fill(addr, len, seed): a deterministic pattern (the device's) */
+static int l_mem_fill(lua_State *L)
+{
+	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	uint64_t addr = check_addr(L, 2, "memory:fill");
+	lua_Integer len = luaL_checkinteger(L, 3);
+	struct iodev pat = { .cfg.seed = (uint64_t)luaL_optinteger(L, 4, 0) };
+	uint64_t off;
+	uint8_t buf[4096];
+
+	if (len < 0)
+		return luaL_error(L, "memory:fill: length must be >= 0");
+	off = mem_off(L, mem, addr, (uint64_t)len, "memory:fill");
+	for (uint64_t done = 0; done < (uint64_t)len;) {
+		uint64_t n = (uint64_t)len - done < sizeof(buf) ?
+			     (uint64_t)len - done : sizeof(buf);
+
+		for (uint64_t i = 0; i < n; i++)
+			buf[i] = iodev_pattern(&pat, done + i);
+		if (memory_write(mem, off + done, buf, n))
+			return luaL_error(L, "out of memory");
+		done += n;
+	}
+	return 0;
+}
+
+/* mem:hash(addr, len) -> FNV-1a of the bytes, as an integer */
+static int l_mem_hash(lua_State *L)
+{
+	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	uint64_t addr = check_addr(L, 2, "memory:hash");
+	lua_Integer len = luaL_checkinteger(L, 3);
+
+	if (len < 0)
+		return luaL_error(L, "memory:hash: length must be >= 0");
+	lua_pushinteger(L, (lua_Integer)memory_hash(mem, mem_off(L, mem, addr,
+		(uint64_t)len, "memory:hash"), (uint64_t)len));
+	return 1;
+}
+
+static int l_mem_index(lua_State *L)
+{
+	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "base"))
+		lua_pushinteger(L, (lua_Integer)mem->tgt.base);
+	else if (!strcmp(k, "size"))
+		lua_pushinteger(L, (lua_Integer)mem->cfg.size);
+	else if (!strcmp(k, "name"))
+		lua_pushstring(L, mem->name);
+	else if (!strcmp(k, "access_cycles"))
+		lua_pushinteger(L, (lua_Integer)(mem->lat_cycles + 1));
+	else
+		return luaL_error(L, "memory has no field '%s'", k);
+	return 1;
+}
+
+/* FNV-1a of a string, the same hash as memory:hash. */
+static int l_hash(lua_State *L)
+{
+	size_t len;
+	const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1,
+									&len);
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ull;
+	}
+	lua_pushinteger(L, (lua_Integer)h);
+	return 1;
+}
+
+/* ---- cpu ---- */
+
+static void cpu_irq_to_cpu(void *ctx, unsigned line)
+{
+	cpu_raise_irq(ctx, line);
+}
+
+/* sys:cpu{name, clock, cpi, mem_frac, data_addr, word, pio_loop,
+ *         irq_entry, irq_exit, mode, priority} */
+static int l_sys_cpu(lua_State *L)
+{
+	static const char *const known[] = { "name", "clock", "cpi",
+		"mem_frac", "data_addr", "word", "pio_loop", "irq_entry",
+		"irq_exit", "mode", "priority", NULL };
+	const char *what = "system:cpu{}";
+	struct lsys *sys = lsys_check(L, 1);
+	struct cpu_config cfg;
+	struct cpu *cpu;
+	char buf[32];
+	const char *name;
+	int mode, prio;
+	double hz;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	name = lsys_comp_name(L, 2, what, "cpu", sys->ncpus, buf, sizeof(buf));
+	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 0, 0);
+	cfg.period = hz > 0 ? clock_period_of_hz(hz) : sys->bus.clk.period;
+	cfg.cpi = lf_value(L, 2, what, "cpi", UNIT_NUMBER, 1, 1e-3);
+	cfg.mem_frac = lf_value(L, 2, what, "mem_frac", UNIT_NUMBER, 0, 0);
+	if (cfg.mem_frac > 1)
+		return luaL_error(L, "%s: field 'mem_frac' = %g: expected a "
+				  "fraction from 0 to 1", what, cfg.mem_frac);
+	cfg.data_addr = lf_uint(L, 2, what, "data_addr", UNIT_SIZE, 0, 0);
+	cfg.word = (uint32_t)lf_uint(L, 2, what, "word", UNIT_SIZE, 4, 1);
+	if (cfg.word > 8)
+		return luaL_error(L, "%s: field 'word' = %u: expected 1 to 8 "
+				  "bytes", what, cfg.word);
+	cfg.pio_loop = (uint32_t)lf_uint(L, 2, what, "pio_loop", UNIT_NUMBER,
+					 2, 0);
+	cfg.irq_entry = (uint32_t)lf_uint(L, 2, what, "irq_entry", UNIT_NUMBER,
+					  100, 0);
+	cfg.irq_exit = (uint32_t)lf_uint(L, 2, what, "irq_exit", UNIT_NUMBER,
+					 50, 0);
+	mode = lf_enum(L, 2, what, "mode", lsys_mode_names, BUS_MODE_BURST);
+	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
+	cpu = lsys_new_comp(L, sys, sizeof(*cpu), CPU_MT, NULL);
+	if (cpu_init(cpu, &sys->sim, &sys->bus, name, &cfg,
+		     (enum bus_mode)mode, prio))
+		return luaL_error(L, "%s: out of memory", what);
+	sys->ncpus++;
+	return 1;
+}
+
+/* One CPU operation issued by a Lua process. */
+struct lop {
+	struct cpu_op op;
+	struct signal sig;
+	uint8_t data[8];
+};
+
+static void lop_done(struct cpu *cpu, struct cpu_op *op)
+{
+	struct lop *lo = op->ctx;
+
+	signal_notify(cpu->sim, &lo->sig);
+}
+
+/* Submit lo for the calling process, then wait for it with k. */
+static int lop_issue(lua_State *L, struct cpu *cpu, struct lop *lo,
+		     const char *fn, lua_KFunction k)
+{
+	struct lproc *lp = lsys_current(L, comp_sys(L, 1), fn);
+	enum cpu_ctx ctx = lp->irq_cpu == cpu ? CPU_CTX_IRQ : CPU_CTX_THREAD;
+
+	if (cpu->access) {
+		free(lo);
+		return luaL_error(L, "%s: the CPU runs its built-in workload",
+				  fn);
+	}
+	if (lp->irq_cpu && lp->irq_cpu != cpu) {
+		free(lo);
+		return luaL_error(L, "%s: an interrupt handler of one CPU "
+				  "cannot run operations on another", fn);
+	}
+	lo->op.done = lop_done;
+	lo->op.ctx = lo;
+	signal_init(&lo->sig);
+	/* Wait first: the operation may complete inside cpu_submit(). */
+	proc_wait_signal(&lp->p, &lo->sig);
+	if (cpu_submit(cpu, ctx, &lo->op)) {
+		free(lo);
+		return luaL_error(L, "%s: malformed operation", fn);
+	}
+	return lua_yieldk(L, 0, (lua_KContext)lo, k);
+}
+
+static struct lop *lop_new(lua_State *L)
+{
+	struct lop *lo = calloc(1, sizeof(*lo));
+
+	if (!lo)
+		luaL_error(L, "out of memory");
+	return lo;
+}
+
+/* Continuations: push the result, free the operation. */
+static int k_none(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lop *lo = (struct lop *)ctx;
+	int st = lo->op.status;
+
+	(void)status;
+	free(lo);
+	if (st)
+		lua_pushstring(L, st == BUS_ERR_DECODE ? "bus error: no target "
+			       "answers the address" : "bus error: the target "
+			       "refused the access");
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+static int k_value(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lop *lo = (struct lop *)ctx;
+	uint64_t v = 0;
+
+	(void)status;
+	if (lo->op.status) {
+		free(lo);
+		lua_pushnil(L);
+		lua_pushstring(L, "bus error");
+		return 2;
+	}
+	for (int i = (int)lo->op.len - 1; i >= 0; i--)
+		v = v << 8 | lo->data[i];
+	free(lo);
+	lua_pushinteger(L, (lua_Integer)v);
+	return 1;
+}
+
+static int k_string(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lop *lo = (struct lop *)ctx;
+
+	(void)status;
+	if (lo->op.status) {
+		free(lo->op.data);
+		free(lo);
+		lua_pushnil(L);
+		lua_pushstring(L, "bus error");
+		return 2;
+	}
+	lua_pushlstring(L, (const char *)lo->op.data, lo->op.len);
+	free(lo->op.data);
+	free(lo);
+	return 1;
+}
+
+static int k_store(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lop *lo = (struct lop *)ctx;
+
+	free(lo->op.data);
+	lo->op.data = NULL;
+	return k_none(L, status, ctx);
+}
+
+/* cpu:compute(n [, {cpi, mem_frac}]): n instructions */
+static int l_cpu_compute(lua_State *L)
+{
+	static const char *const known[] = { "cpi", "mem_frac", NULL };
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	lua_Integer n = luaL_checkinteger(L, 2);
+	double cpi = cpu->cfg.cpi, f = cpu->cfg.mem_frac;
+	struct lop *lo;
+
+	if (n < 0)
+		return luaL_error(L, "cpu:compute(%d): expected a count >= 0",
+				  (int)n);
+	if (!lua_isnoneornil(L, 3)) {
+		luaL_checktype(L, 3, LUA_TTABLE);
+		lf_known(L, 3, "cpu:compute{}", known);
+		cpi = lf_value(L, 3, "cpu:compute{}", "cpi", UNIT_NUMBER, cpi,
+			       1e-3);
+		f = lf_value(L, 3, "cpu:compute{}", "mem_frac", UNIT_NUMBER, f,
+			     0);
+		if (f > 1)
+			return luaL_error(L, "cpu:compute{}: field 'mem_frac' "
+					  "= %g: expected 0 to 1", f);
+	}
+	lua_settop(L, 1);
+	if (!n)
+		return 0;
+	lo = lop_new(L);
+	cpu_op_compute(&lo->op, (uint64_t)n, cpi, f);
+	return lop_issue(L, cpu, lo, "cpu:compute()", k_none);
+}
+
+/* cpu:busy(cycles): cycles with no bus traffic */
+static int l_cpu_busy(lua_State *L)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	lua_Integer n = luaL_checkinteger(L, 2);
+	struct lop *lo;
+
+	if (n < 0)
+		return luaL_error(L, "cpu:busy(%d): expected cycles >= 0",
+				  (int)n);
+	if (!n)
+		return 0;
+	lo = lop_new(L);
+	cpu_op_compute(&lo->op, (uint64_t)n, 1.0, 0.0);
+	return lop_issue(L, cpu, lo, "cpu:busy()", k_none);
+}
+
+static int cpu_rw(lua_State *L, int bytes, bool write)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	uint64_t addr = check_addr(L, 2, write ? "cpu:write" : "cpu:read");
+	struct lop *lo = lop_new(L);
+
+	if (write) {
+		uint64_t v = (uint64_t)luaL_checkinteger(L, 3);
+
+		for (int i = 0; i < bytes; i++, v >>= 8)
+			lo->data[i] = (uint8_t)v;
+	}
+	cpu_op_xact(&lo->op, addr, lo->data, (uint64_t)bytes, write);
+	return lop_issue(L, cpu, lo, write ? "cpu:write()" : "cpu:read()",
+			 write ? k_none : k_value);
+}
+
+static int l_cpu_read32(lua_State *L) { return cpu_rw(L, 4, false); }
+static int l_cpu_write32(lua_State *L) { return cpu_rw(L, 4, true); }
+static int l_cpu_read64(lua_State *L) { return cpu_rw(L, 8, false); }
+static int l_cpu_write64(lua_State *L) { return cpu_rw(L, 8, true); }
+
+/* cpu:load(addr, len) -> bytes: one burst transaction */
+static int l_cpu_load(lua_State *L)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	uint64_t addr = check_addr(L, 2, "cpu:load");
+	lua_Integer len = luaL_checkinteger(L, 3);
+	struct lop *lo;
+
+	if (len <= 0 || len > (1 << 20))
+		return luaL_error(L, "cpu:load: length %d: expected 1 to 1MiB",
+				  (int)len);
+	lo = lop_new(L);
+	cpu_op_xact(&lo->op, addr, malloc((size_t)len), (uint64_t)len, false);
+	if (!lo->op.data) {
+		free(lo);
+		return luaL_error(L, "out of memory");
+	}
+	return lop_issue(L, cpu, lo, "cpu:load()", k_string);
+}
+
+/* cpu:store(addr, bytes) */
+static int l_cpu_store(lua_State *L)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	uint64_t addr = check_addr(L, 2, "cpu:store");
+	size_t len;
+	const char *s = luaL_checklstring(L, 3, &len);
+	struct lop *lo;
+	uint8_t *copy;
+
+	if (!len)
+		return 0;
+	copy = malloc(len);
+	if (!copy)
+		return luaL_error(L, "out of memory");
+	memcpy(copy, s, len);
+	lo = lop_new(L);
+	cpu_op_xact(&lo->op, addr, copy, len, true);
+	return lop_issue(L, cpu, lo, "cpu:store()", k_store);
+}
+
+static int cpu_pio(lua_State *L, bool to_device)
+{
+	const char *fn = to_device ? "cpu:pio_write" : "cpu:pio_read";
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	uint64_t reg = check_addr(L, 2, fn);
+	uint64_t mem = check_addr(L, 3, fn);
+	lua_Integer len = luaL_checkinteger(L, 4);
+	struct lop *lo;
+
+	if (len <= 0)
+		return luaL_error(L, "%s: length %d: expected > 0", fn,
+				  (int)len);
+	lo = lop_new(L);
+	cpu_op_pio(&lo->op, reg, mem, (uint64_t)len, to_device);
+	lo->op.cpi = cpu->cfg.cpi;
+	return lop_issue(L, cpu, lo, fn, k_none);
+}
+
+/* cpu:pio_read(data_reg, mem_addr, len): device -> memory, word by word */
+static int l_cpu_pio_read(lua_State *L) { return cpu_pio(L, false); }
+/* cpu:pio_write(data_reg, mem_addr, len): memory -> device */
+static int l_cpu_pio_write(lua_State *L) { return cpu_pio(L, true); }
+
+/* An interrupt handler written in Lua. */
+struct lhandler {
+	struct lsys *sys;
+	lua_State *L;
+	int fnref;
+};
+
+static void lhandler_run(struct cpu *cpu, unsigned line, void *ctx)
+{
+	struct lhandler *h = ctx;
+	lua_State *L = h->sys->runL;
+	struct lproc *lp;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->fnref);
+	lua_pushinteger(L, line);
+	lp = lsys_spawn(L, h->sys, lua_gettop(L) - 1, 1);
+	lua_pop(L, 2);
+	lp->irq_cpu = cpu;
+}
+
+/* cpu:on_irq(line, fn): fn(line) runs in interrupt context */
+static int l_cpu_on_irq(lua_State *L)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct lsys *sys = comp_sys(L, 1);
+	lua_Integer line = luaL_checkinteger(L, 2);
+	struct lhandler *h;
+
+	if (line < 0 || line >= CPU_IRQ_LINES)
+		return luaL_error(L, "cpu:on_irq: line %d: expected 0 to %d",
+				  (int)line, CPU_IRQ_LINES - 1);
+	luaL_checktype(L, 3, LUA_TFUNCTION);
+	lua_settop(L, 3);
+	h = lsys_alloc(L, sys, sizeof(*h), NULL);
+	h->sys = sys;
+	h->fnref = luaL_ref(L, LUA_REGISTRYINDEX);
+	cpu_set_irq_handler(cpu, (unsigned)line, lhandler_run, h);
+	return 0;
+}
+
+/* cpu:workload{compute = C, access = M}: C CPU cycles, M bus cycles */
+static int l_cpu_workload(lua_State *L)
+{
+	static const char *const known[] = { "compute", "access", NULL };
+	const char *what = "cpu:workload{}";
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	uint64_t c, m;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	c = lf_uint(L, 2, what, "compute", UNIT_NUMBER, 0, 0);
+	m = lf_uint(L, 2, what, "access", UNIT_NUMBER, 1, 1);
+	if (cpu_workload_start(cpu, c, m))
+		return luaL_error(L, "%s: the CPU is already busy", what);
+	return 0;
+}
+
+static int l_cpu_stop(lua_State *L)
+{
+	cpu_workload_stop(lsys_check_comp(L, 1, CPU_MT));
+	return 0;
+}
+
+static int l_cpu_wait(lua_State *L)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct lproc *lp = lsys_current(L, comp_sys(L, 1), "cpu:wait()");
+
+	if (cpu->state == CPU_STOPPED || !cpu->access)
+		return 0;
+	return lsys_wait_signal(L, lp, &cpu->stopped, NULL, 0);
+}
+
+/* Fields common to every bus master handle. */
+static int port_field(lua_State *L, const struct bus_master *m,
+		      const char *k)
+{
+	if (!strcmp(k, "name"))
+		lua_pushstring(L, m->name);
+	else if (!strcmp(k, "id"))
+		lua_pushinteger(L, m->id);
+	else if (!strcmp(k, "grants"))
+		lua_pushinteger(L, (lua_Integer)m->grants);
+	else if (!strcmp(k, "wait_cycles"))
+		lua_pushinteger(L, (lua_Integer)bus_master_wait_cycles(m));
+	else
+		return 0;
+	return 1;
+}
+
+static int l_cpu_index(lua_State *L)
+{
+	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	const char *k = luaL_checkstring(L, 2);
+	uint64_t p = cpu->clk.period;
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "busy_cycles"))	/* CPU cycles not idle */
+		lua_pushinteger(L, (lua_Integer)cpu_busy_cycles(cpu));
+	else if (!strcmp(k, "bus_cycles"))	/* bus cycles owned */
+		lua_pushinteger(L, (lua_Integer)cpu->port.busy_cycles);
+	else if (port_field(L, &cpu->port, k))
+		return 1;
+	else if (!strcmp(k, "accesses"))
+		lua_pushinteger(L, (lua_Integer)cpu->accesses);
+	else if (!strcmp(k, "compute_cycles"))
+		lua_pushinteger(L, (lua_Integer)cpu->compute_cycles);
+	else if (!strcmp(k, "instructions"))
+		lua_pushinteger(L, (lua_Integer)cpu->instructions);
+	else if (!strcmp(k, "mem_refs"))
+		lua_pushinteger(L, (lua_Integer)cpu->mem_refs);
+	else if (!strcmp(k, "stall_cycles"))
+		lua_pushinteger(L, (lua_Integer)(cpu->stall_ps / p));
+	else if (!strcmp(k, "irq_cycles"))
+		lua_pushinteger(L, (lua_Integer)(cpu->irq_ps / p));
+	else if (!strcmp(k, "irqs"))
+		lua_pushinteger(L, (lua_Integer)cpu->irqs);
+	else if (!strcmp(k, "pio_bytes"))
+		lua_pushinteger(L, (lua_Integer)cpu->pio_bytes);
+	else if (!strcmp(k, "pio_wait_cycles"))
+		lua_pushinteger(L, (lua_Integer)(cpu->pio_wait_ps / p));
+	else if (!strcmp(k, "cpi"))
+		lua_pushnumber(L, cpu_effective_cpi(cpu));
+	else if (!strcmp(k, "period"))
+		lua_pushinteger(L, (lua_Integer)p);
+	else if (!strcmp(k, "stopped_at"))
+		lua_pushinteger(L, (lua_Integer)cpu->stopped_at);
+	else
+		return luaL_error(L, "cpu has no field '%s'", k);
+	return 1;
+}
+
+/* ---- dma ---- */
+
+static void dma_fini(void *obj)
+{
+	dma_engine_fini(obj);
+}
+
+static void chan_fini(void *obj)
+{
+	dma_chan_fini(obj);
+}
+
+/* sys:dma{name, base, channels, reg_latency, burst, mode, priority, irq,
+ *         irq_line} */
+static int l_sys_dma(lua_State *L)
+{
+	static const char *const known[] = { "name", "base", "channels",
+		"reg_latency", "burst", "mode", "priority", "irq", "irq_line",
+		NULL };
+	const char *what = "system:dma{}";
+	struct lsys *sys = lsys_check(L, 1);
+	struct dma_config cfg;
+	struct dma_engine *eng;
+	const char *name;
+	char buf[32];
+	struct cpu *irq = NULL;
+	unsigned line;
+	int err;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	name = lsys_comp_name(L, 2, what, "dma", sys->ndmas, buf, sizeof(buf));
+	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x40000000ull, 0);
+	cfg.channels = (unsigned)lf_uint(L, 2, what, "channels", UNIT_NUMBER,
+					 1, 1);
+	if (cfg.channels > 64)
+		return luaL_error(L, "%s: field 'channels' = %u: expected 1 to "
+				  "64", what, cfg.channels);
+	cfg.reg_latency = lf_uint(L, 2, what, "reg_latency", UNIT_TIME, 0, 0);
+	cfg.burst = (uint32_t)lf_uint(L, 2, what, "burst", UNIT_SIZE, 64, 1);
+	cfg.mode = (enum bus_mode)lf_enum(L, 2, what, "mode", lsys_mode_names,
+					  BUS_MODE_CYCLE_STEAL);
+	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
+				     -1e9);
+	line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER, 0, 0);
+	lua_getfield(L, 2, "irq");
+	if (!lua_isnil(L, -1)) {
+		irq = luaL_testudata(L, -1, CPU_MT);
+		if (!irq)
+			return luaL_error(L, "%s: field 'irq': expected a cpu",
+					  what);
+		irq = ((struct lcomp *)irq)->obj;
+	}
+	lua_pop(L, 1);
+	if (irq && line + cfg.channels > CPU_IRQ_LINES)
+		return luaL_error(L, "%s: irq_line %u + %u channels: expected "
+				  "lines below %d", what, line, cfg.channels,
+				  CPU_IRQ_LINES);
+	eng = lsys_new_comp(L, sys, sizeof(*eng), DMA_MT, dma_fini);
+	err = dma_engine_init(eng, &sys->sim, &sys->bus, name, &cfg);
+	if (err == DMASIM_EINVAL)
+		return luaL_error(L, "%s: registers at %#llx overlap another "
+				  "target", what, (unsigned long long)cfg.base);
+	if (err)
+		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+	if (irq) {
+		eng->irq.raise = cpu_irq_to_cpu;
+		eng->irq.ctx = irq;
+		eng->irq.line = line;
+	}
+	sys->ndmas++;
+	return 1;
+}
+
+/* dma:channel(i) -> the channel's handle */
+static int l_dma_channel(lua_State *L)
+{
+	struct dma_engine *eng = lsys_check_comp(L, 1, DMA_MT);
+	lua_Integer i = luaL_checkinteger(L, 2);
+	struct lcomp *c;
+
+	if (i < 0 || (unsigned)i >= eng->nchan)
+		return luaL_error(L, "dma:channel(%d): expected 0 to %d",
+				  (int)i, (int)eng->nchan - 1);
+	c = lua_newuserdatauv(L, sizeof(*c), 1);
+	c->sys = comp_sys(L, 1);
+	c->obj = &eng->chan[i];
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);
+	luaL_setmetatable(L, CHAN_MT);
+	return 1;
+}
+
+static int l_dma_index(lua_State *L)
+{
+	struct dma_engine *eng = lsys_check_comp(L, 1, DMA_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "base"))
+		lua_pushinteger(L, (lua_Integer)eng->regs.base);
+	else if (!strcmp(k, "channels"))
+		lua_pushinteger(L, eng->nchan);
+	else if (!strcmp(k, "guest_errors"))
+		lua_pushinteger(L, (lua_Integer)eng->guest_errors);
+	else if (!strcmp(k, "name"))
+		lua_pushstring(L, eng->name);
+	else
+		return luaL_error(L, "dma has no field '%s'", k);
+	return 1;
+}
+
+/* sys:dma_channel{name, mode, priority}: a stand-alone channel for
+ * synthetic transfers */
+static int l_sys_dma_channel(lua_State *L)
+{
+	static const char *const known[] = { "name", "mode", "priority",
+		NULL };
+	const char *what = "system:dma_channel{}";
+	struct lsys *sys = lsys_check(L, 1);
+	struct dma_chan *ch;
+	char buf[32];
+	const char *name;
+	int mode, prio;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	name = lsys_comp_name(L, 2, what, "dma", sys->nchans + 1, buf,
+			      sizeof(buf));
+	mode = lf_enum(L, 2, what, "mode", lsys_mode_names,
+		       BUS_MODE_CYCLE_STEAL);
+	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
+	ch = lsys_new_comp(L, sys, sizeof(*ch), CHAN_MT, chan_fini);
+	if (dma_chan_init(ch, &sys->sim, &sys->bus, name, (enum bus_mode)mode,
+			  prio))
+		return luaL_error(L, "%s: out of memory", what);
+	sys->nchans++;
+	return 1;
+}
+
+/* ch:start{bursts = N, burst = D}: N bursts of D bus cycles, no data */
+static int l_chan_start(lua_State *L)
+{
+	static const char *const known[] = { "bursts", "burst", NULL };
+	const char *what = "dma_channel:start{}";
+	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
+	uint64_t n, d;
+	int err;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	n = lf_uint(L, 2, what, "bursts", UNIT_NUMBER, 1, 1);
+	d = lf_uint(L, 2, what, "burst", UNIT_NUMBER, 1, 1);
+	err = dma_chan_start(ch, n, d);
+	if (err == DMASIM_ERANGE)
+		return luaL_error(L, "%s: bursts * burst is too large", what);
+	if (err)
+		return luaL_error(L, "%s: channel '%s' is busy", what,
+				  ch->name);
+	return 0;
+}
+
+/* ch:wait(): until the channel's current transfer completes or fails */
+static int l_chan_wait(lua_State *L)
+{
+	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
+	struct lproc *lp = lsys_current(L, comp_sys(L, 1),
+					"dma_channel:wait()");
+
+	if (ch->state == DMA_IDLE)
+		return luaL_error(L, "dma_channel:wait(): channel '%s' was "
+				  "never started", ch->name);
+	if (!dma_chan_busy(ch))
+		return 0;
+	return lsys_wait_signal(L, lp, &ch->done, NULL, 0);
+}
+
+static int l_chan_index(lua_State *L)
+{
+	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "busy_cycles"))
+		lua_pushinteger(L, (lua_Integer)ch->port.busy_cycles);
+	else if (port_field(L, &ch->port, k))
+		return 1;
+	else if (!strcmp(k, "done"))
+		lua_pushboolean(L, ch->state == DMA_DONE);
+	else if (!strcmp(k, "failed"))
+		lua_pushboolean(L, ch->state == DMA_ERROR);
+	else if (!strcmp(k, "error"))
+		lua_pushstring(L, dma_error_string(DMA_STATUS_CODE(ch->status)));
+	else if (!strcmp(k, "status"))
+		lua_pushinteger(L, ch->status);
+	else if (!strcmp(k, "done_at"))
+		lua_pushinteger(L, (lua_Integer)ch->done_at);
+	else if (!strcmp(k, "started_at"))
+		lua_pushinteger(L, (lua_Integer)ch->started_at);
+	else if (!strcmp(k, "bursts"))
+		lua_pushinteger(L, (lua_Integer)ch->bursts_done);
+	else if (!strcmp(k, "transfers"))
+		lua_pushinteger(L, (lua_Integer)ch->transfers);
+	else if (!strcmp(k, "bytes"))
+		lua_pushinteger(L, (lua_Integer)ch->bytes);
+	else if (!strcmp(k, "errors"))
+		lua_pushinteger(L, (lua_Integer)ch->errors);
+	else if (!strcmp(k, "index"))
+		lua_pushinteger(L, ch->index);
+	else
+		return luaL_error(L, "dma_channel has no field '%s'", k);
+	return 1;
+}
+
+/* ---- device ---- */
+
+static void dev_fini(void *obj)
+{
+	iodev_fini(obj);
+}
+
+/* sys:device{name, base, output, size, rate, buffer, latency, seed} */
+static int l_sys_device(lua_State *L)
+{
+	static const char *const known[] = { "name", "base", "output", "size",
+		"rate", "buffer", "latency", "seed", NULL };
+	const char *what = "system:device{}";
+	struct lsys *sys = lsys_check(L, 1);
+	struct iodev_config cfg;
+	struct iodev *dev;
+	const char *name;
+	uint64_t base;
+	char buf[32];
+	int err;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	name = lsys_comp_name(L, 2, what, "dev", sys->ndevs, buf, sizeof(buf));
+	base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x50000000ull +
+		       IODEV_WINDOW * (uint64_t)sys->ndevs, 0);
+	lua_getfield(L, 2, "output");
+	cfg.output = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, 1u << 20, 1);
+	cfg.rate = lf_value(L, 2, what, "rate", UNIT_BANDWIDTH, 0, 0);
+	cfg.buffer = lf_uint(L, 2, what, "buffer", UNIT_SIZE, cfg.size, 1);
+	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
+	cfg.seed = lf_uint(L, 2, what, "seed", UNIT_NUMBER, sys->ndevs + 1, 0);
+	dev = lsys_new_comp(L, sys, sizeof(*dev), DEV_MT, dev_fini);
+	err = iodev_init(dev, &sys->sim, &sys->bus, name, base, &cfg);
+	if (err == DMASIM_EINVAL)
+		return luaL_error(L, "%s: window at %#llx overlaps another "
+				  "target", what, (unsigned long long)base);
+	if (err)
+		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+	sys->ndevs++;
+	return 1;
+}
+
+/* dev:expected(offset, len) -> the pattern bytes an input device sends */
+static int l_dev_expected(lua_State *L)
+{
+	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
+	lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
+	luaL_Buffer b;
+	char *p;
+
+	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
+		return luaL_error(L, "device:expected: [%d, +%d) is outside the "
+				  "device's %d bytes", (int)off, (int)len,
+				  (int)dev->cfg.size);
+	p = luaL_buffinitsize(L, &b, (size_t)len);
+	for (lua_Integer i = 0; i < len; i++)
+		p[i] = (char)iodev_pattern(dev, (uint64_t)(off + i));
+	luaL_pushresultsize(&b, (size_t)len);
+	return 1;
+}
+
+/* dev:received(offset, len) -> what an output device has received */
+static int l_dev_received(lua_State *L)
+{
+	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
+	lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
+
+	if (!dev->cfg.output)
+		return luaL_error(L, "device:received: '%s' is an input device",
+				  dev->name);
+	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
+		return luaL_error(L, "device:received: [%d, +%d) is outside "
+				  "the device's %d bytes", (int)off, (int)len,
+				  (int)dev->cfg.size);
+	lua_pushlstring(L, (const char *)dev->received + off, (size_t)len);
+	return 1;
+}
+
+static int l_dev_index(lua_State *L)
+{
+	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "base"))
+		lua_pushinteger(L, (lua_Integer)dev->tgt.base);
+	else if (!strcmp(k, "data"))
+		lua_pushinteger(L, (lua_Integer)(dev->tgt.base + IODEV_DATA));
+	else if (!strcmp(k, "status_reg"))
+		lua_pushinteger(L, (lua_Integer)(dev->tgt.base + IODEV_STATUS));
+	else if (!strcmp(k, "moved"))
+		lua_pushinteger(L, (lua_Integer)dev->moved);
+	else if (!strcmp(k, "underruns"))
+		lua_pushinteger(L, (lua_Integer)dev->underruns);
+	else if (!strcmp(k, "overruns"))
+		lua_pushinteger(L, (lua_Integer)dev->overruns);
+	else if (!strcmp(k, "access_cycles"))
+		lua_pushinteger(L, (lua_Integer)(dev->lat_cycles + 1));
+	else if (!strcmp(k, "name"))
+		lua_pushstring(L, dev->name);
+	else
+		return luaL_error(L, "device has no field '%s'", k);
+	return 1;
+}
+
+/* ---- registration ---- */
+
+const luaL_Reg lhw_sys_methods[] = {
+	{ "memory", l_sys_memory },
+	{ "cpu", l_sys_cpu },
+	{ "dma", l_sys_dma },
+	{ "dma_channel", l_sys_dma_channel },
+	{ "device", l_sys_device },
+	{ NULL, NULL }
+};
+
+/* dmasim.dma_regs: the register map and bit names, for Lua drivers. */
+static void push_dma_regs(lua_State *L)
+{
+	lua_newtable(L);
+#define DMA_REG_FIELD(name, off, acc, what)                                   \
+	lua_pushinteger(L, off);                                             \
+	lua_setfield(L, -2, #name);
+	DMA_REGS(DMA_REG_FIELD)
+#undef DMA_REG_FIELD
+	static const struct {
+		const char *name;
+		lua_Integer v;
+	} k[] = {
+		{ "STRIDE", DMA_CH_STRIDE },
+		{ "CTRL_START", DMA_CTRL_START },
+		{ "CTRL_IRQ_EN", DMA_CTRL_IRQ_EN },
+		{ "CTRL_SRC_FIXED", DMA_CTRL_SRC_FIXED },
+		{ "CTRL_DST_FIXED", DMA_CTRL_DST_FIXED },
+		{ "CTRL_CHAIN", DMA_CTRL_CHAIN },
+		{ "STATUS_BUSY", DMA_STATUS_BUSY },
+		{ "STATUS_DONE", DMA_STATUS_DONE },
+		{ "STATUS_ERROR", DMA_STATUS_ERROR },
+		{ "DESC_SIZE", DMA_DESC_SIZE },
+		{ "DESC_SRC", DMA_DESC_SRC },
+		{ "DESC_DST", DMA_DESC_DST },
+		{ "DESC_LEN", DMA_DESC_LEN },
+		{ "DESC_CTRL", DMA_DESC_CTRL },
+		{ "DESC_NEXT", DMA_DESC_NEXT },
+		{ "DESC_IRQ", DMA_DESC_IRQ },
+		{ "DESC_SRC_FIXED", DMA_DESC_SRC_FIXED },
+		{ "DESC_DST_FIXED", DMA_DESC_DST_FIXED },
+		{ "DESC_DONE", DMA_DESC_DONE },
+		{ "DESC_ERROR", DMA_DESC_ERROR },
+	};
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		lua_pushinteger(L, k[i].v);
+		lua_setfield(L, -2, k[i].name);
+	}
+}
+
+void lhw_open(lua_State *L)
+{
+	static const luaL_Reg mem_methods[] = {
+		{ "write", l_mem_write },
+		{ "read", l_mem_read },
+		{ "fill", l_mem_fill },
+		{ "hash", l_mem_hash },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg cpu_methods[] = {
+		{ "compute", l_cpu_compute },
+		{ "busy", l_cpu_busy },
+		{ "read32", l_cpu_read32 },
+		{ "write32", l_cpu_write32 },
+		{ "read64", l_cpu_read64 },
+		{ "write64", l_cpu_write64 },
+		{ "load", l_cpu_load },
+		{ "store", l_cpu_store },
+		{ "pio_read", l_cpu_pio_read },
+		{ "pio_write", l_cpu_pio_write },
+		{ "on_irq", l_cpu_on_irq },
+		{ "workload", l_cpu_workload },
+		{ "stop", l_cpu_stop },
+		{ "wait", l_cpu_wait },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg dma_methods[] = {
+		{ "channel", l_dma_channel },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg chan_methods[] = {
+		{ "start", l_chan_start },
+		{ "wait", l_chan_wait },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg dev_methods[] = {
+		{ "expected", l_dev_expected },
+		{ "received", l_dev_received },
+		{ NULL, NULL }
+	};
+
+	lsys_class(L, MEM_MT, mem_methods, l_mem_index, NULL);
+	lsys_class(L, CPU_MT, cpu_methods, l_cpu_index, NULL);
+	lsys_class(L, DMA_MT, dma_methods, l_dma_index, NULL);
+	lsys_class(L, CHAN_MT, chan_methods, l_chan_index, NULL);
+	lsys_class(L, DEV_MT, dev_methods, l_dev_index, NULL);
+	push_dma_regs(L);
+	lua_setfield(L, -2, "dma_regs");
+	lua_pushcfunction(L, l_hash);
+	lua_setfield(L, -2, "hash");
+}
