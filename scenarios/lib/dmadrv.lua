@@ -1,0 +1,91 @@
+-- dmadrv: a small DMA driver written the way a kernel driver is: every
+-- register access is a CPU bus transaction that costs simulated time.
+--
+--   local drv = require "dmadrv"
+--   local d = drv.new(cpu, dma, { irq_line = 0 })   -- installs the handler
+--   d:copy(0, src, dst, len)                          -- program + doorbell
+--   d:wait(0)                                         -- sleep until the IRQ
+local R = dmasim.dma_regs
+
+local M = {}
+M.__index = M
+
+-- A driver for `dma` run by `cpu`.  With opts.irq (default true) each
+-- channel's completion interrupt wakes its waiter; otherwise wait() polls
+-- STATUS.
+function M.new(cpu, dma, opts)
+  opts = opts or {}
+  local self = setmetatable({ cpu = cpu, dma = dma, irq = opts.irq ~= false,
+                              line = opts.irq_line or 0, done = {},
+                              status = {}, handler_cost = opts.handler_cost or 20 },
+                            M)
+  return self
+end
+
+-- Attach completions (needs the system) and the interrupt handlers.
+function M:attach(sys)
+  for ch = 0, self.dma.channels - 1 do
+    self.done[ch] = sys:completion()
+    if self.irq then
+      self.cpu:on_irq(self.line + ch, function()
+        local base = self.dma.base + ch * R.STRIDE
+        local st = self.cpu:read32(base + R.STATUS)
+        self.status[ch] = st
+        self.cpu:write32(base + R.STATUS, st & (R.STATUS_DONE | R.STATUS_ERROR))
+        self.cpu:busy(self.handler_cost)   -- bookkeeping in the handler
+        self.done[ch]:complete()
+      end)
+    end
+  end
+  return self
+end
+
+local function ctrl_bits(self, opts)
+  local c = R.CTRL_START
+  if self.irq then c = c | R.CTRL_IRQ_EN end
+  if opts and opts.src_fixed then c = c | R.CTRL_SRC_FIXED end
+  if opts and opts.dst_fixed then c = c | R.CTRL_DST_FIXED end
+  return c
+end
+
+-- Program one transfer on channel ch and ring the doorbell: four register
+-- writes (64-bit source, 64-bit destination, length, control).
+function M:copy(ch, src, dst, len, opts)
+  local base = self.dma.base + ch * R.STRIDE
+  local cpu = self.cpu
+  cpu:write64(base + R.SRC_LO, src)
+  cpu:write64(base + R.DST_LO, dst)
+  cpu:write32(base + R.LEN, len)
+  cpu:write32(base + R.CTRL, ctrl_bits(self, opts))
+end
+
+-- Start a descriptor chain at desc on channel ch.
+function M:chain(ch, desc)
+  local base = self.dma.base + ch * R.STRIDE
+  self.cpu:write64(base + R.DESC_LO, desc)
+  self.cpu:write32(base + R.CTRL, ctrl_bits(self) | R.CTRL_CHAIN)
+end
+
+-- Sleep until channel ch completes (interrupt), or poll STATUS.  Returns
+-- the status word.
+function M:wait(ch)
+  if self.irq then
+    self.done[ch]:wait()
+    return self.status[ch]
+  end
+  local base = self.dma.base + ch * R.STRIDE
+  while true do
+    local st = self.cpu:read32(base + R.STATUS)
+    if st & R.STATUS_BUSY == 0 then
+      self.cpu:write32(base + R.STATUS, st & (R.STATUS_DONE | R.STATUS_ERROR))
+      return st
+    end
+  end
+end
+
+-- Encode a descriptor (32 bytes, little-endian).
+function M.descriptor(src, dst, len, flags, next_desc)
+  return string.pack("<I8I8I4I4I8", src, dst, len, flags or 0, next_desc or 0)
+end
+
+return M
