@@ -410,6 +410,7 @@ static int l_table(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lf_known(L, 1, "dmasim.table{}", known);
 	title = lf_string(L, 1, "dmasim.table{}", "title", "");
+	lua_settop(L, 1);
 	if (lua_getfield(L, 1, "columns") != LUA_TTABLE)
 		return luaL_error(L, "dmasim.table{}: field 'columns': expected "
 				     "a list of column names");
@@ -420,19 +421,22 @@ static int l_table(lua_State *L)
 	nrows = lua_rawlen(L, -1);
 	cells = lua_newuserdatauv(L, (nrows + 1) * ncols * sizeof(char *) + 1,
 				  0);
+	lua_createtable(L, (int)((nrows + 1) * ncols), 0); /* keeps strings */
+	/* stack: 2 columns, 3 rows, 4 cells, 5 anchor */
 	for (size_t c = 0; c < ncols; c++) {
-		lua_rawgeti(L, -3, (lua_Integer)c + 1);
+		lua_rawgeti(L, 2, (lua_Integer)c + 1);
 		cells[c] = luaL_tolstring(L, -1, NULL);
-		lua_replace(L, -2);
-		lua_insert(L, 2);	/* keep the string alive below */
+		lua_rawseti(L, 5, (lua_Integer)c + 1);
+		lua_pop(L, 1);
 	}
 	for (size_t r = 0; r < nrows; r++) {
-		lua_rawgeti(L, -2, (lua_Integer)r + 1);
+		lua_rawgeti(L, 3, (lua_Integer)r + 1);
 		if (!lua_istable(L, -1) || lua_rawlen(L, -1) != ncols)
 			return luaL_error(L, "dmasim.table{}: row %d: expected "
 					  "a list of %d cells", (int)r + 1,
 					  (int)ncols);
 		for (size_t c = 0; c < ncols; c++) {
+			size_t k = (r + 1) * ncols + c;
 			char buf[64];
 
 			lua_rawgeti(L, -1, (lua_Integer)c + 1);
@@ -444,9 +448,9 @@ static int l_table(lua_State *L)
 			} else {
 				luaL_tolstring(L, -1, NULL);
 			}
-			cells[(r + 1) * ncols + c] = lua_tostring(L, -1);
-			lua_replace(L, -2);
-			lua_insert(L, 2);
+			cells[k] = lua_tostring(L, -1);
+			lua_rawseti(L, 5, (lua_Integer)k + 1);
+			lua_pop(L, 1);
 		}
 		lua_pop(L, 1);
 	}

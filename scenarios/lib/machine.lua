@@ -1,0 +1,88 @@
+-- machine: the reference machine the claim scenarios share, so their
+-- closed-form models and their simulations read the same parameters.
+--
+--   local machine = require "machine"
+--   local m = machine.build(p)      -- p: a table of overrides (optional)
+--   m.sys, m.mem, m.cpu, m.dma, m.dev, m.drv
+local drv = require "dmadrv"
+
+local M = {}
+
+-- Defaults: a 2 GHz CPU on a 1 GHz, 8-byte bus (8 GB/s), DRAM with 20 ns
+-- access latency, a DMA engine whose registers answer in 10 ns and a
+-- device whose data register answers in 30 ns.
+M.defaults = {
+  cpu_clock = "2GHz", bus_clock = "1GHz", bus_width = 8,
+  cpi = 1, mem_frac = 0, pio_loop = 2, word = 4,
+  irq_entry = 100, irq_exit = 50, handler_cycles = 500, setup_instr = 1000,
+  mem_latency = "20ns", reg_latency = "10ns", dev_latency = "30ns",
+  dev_rate = 0, dev_size = "1MiB", burst = "256B", dma_mode = "cycle_stealing",
+}
+
+local function with_defaults(p)
+  local q = {}
+  for k, v in pairs(M.defaults) do q[k] = v end
+  for k, v in pairs(p or {}) do q[k] = v end
+  return q
+end
+
+-- Build the machine.  The device is an input device unless p.output; the
+-- DMA engine interrupts the CPU unless p.irq == false.
+function M.build(p)
+  p = with_defaults(p)
+  local sys = dmasim.system{ bus = { clock = p.bus_clock, width = p.bus_width } }
+  local mem = sys:memory{ base = 0, size = "1GiB", latency = p.mem_latency }
+  local cpu = sys:cpu{ clock = p.cpu_clock, cpi = p.cpi, mem_frac = p.mem_frac,
+                       word = p.word, pio_loop = p.pio_loop,
+                       irq_entry = p.irq_entry, irq_exit = p.irq_exit }
+  local dma = sys:dma{ base = 0x40000000, channels = 2,
+                       irq = p.irq ~= false and cpu or nil,
+                       reg_latency = p.reg_latency, burst = p.burst,
+                       mode = p.dma_mode }
+  local dev = sys:device{ base = 0x50000000, size = p.dev_size,
+                          rate = p.dev_rate, latency = p.dev_latency,
+                          output = p.output }
+  local d = drv.new(cpu, dma, { handler_cost = p.handler_cycles,
+                                irq = p.irq ~= false }):attach(sys)
+  return { sys = sys, mem = mem, cpu = cpu, dma = dma, dev = dev, drv = d, p = p }
+end
+
+-- Closed-form costs of the reference machine, in CPU cycles, counted from
+-- the same parameters the simulation uses (no simulation involved).
+function M.model(p)
+  p = with_defaults(p)
+  local cpu_ps = 1e12 / dmasim.freq(p.cpu_clock)
+  local bus_ps = 1e12 / dmasim.freq(p.bus_clock)
+  local r = bus_ps / cpu_ps                          -- CPU cycles per bus cycle
+  local function lat(t) return math.ceil(dmasim.time(t) / bus_ps) end
+  local function beats(n) return math.ceil(n / p.bus_width) end
+  local m = {}
+  m.r = r
+  -- One bus transaction, in bus cycles.
+  m.dev_access = lat(p.dev_latency) + beats(p.word)
+  m.mem_access = lat(p.mem_latency) + beats(p.word)
+  m.reg32 = lat(p.reg_latency) + beats(4)
+  m.reg64 = lat(p.reg_latency) + beats(8)
+  -- Programmed I/O: per word, loop overhead, a device read, a memory write.
+  m.c = p.pio_loop * p.cpi + (m.dev_access + m.mem_access) * r
+  -- DMA set-up: driver work and four register writes (source, destination,
+  -- length, control); completion: interrupt entry, the handler (read and
+  -- clear STATUS, bookkeeping) and exit.
+  m.setup = p.setup_instr * p.cpi + (2 * m.reg64 + 2 * m.reg32) * r
+  m.completion = p.irq_entry + (2 * m.reg32) * r + p.handler_cycles
+                 + p.irq_exit
+  m.S = m.setup + m.completion
+  -- Moving one burst of b bytes from the device to memory, in CPU cycles.
+  function m.burst_time(b)
+    return (lat(p.dev_latency) + beats(b) + lat(p.mem_latency) + beats(b)) * r
+  end
+  -- A DMA transfer of n bytes (device -> memory), in CPU cycles.
+  function m.transfer(n)
+    local b = dmasim.size(p.burst)
+    local full, last = n // b, n % b
+    return full * m.burst_time(b) + (last > 0 and m.burst_time(last) or 0)
+  end
+  return m
+end
+
+return M

@@ -1,0 +1,114 @@
+-- Programmed I/O against DMA: the break-even block size.
+--
+-- Claim (the classic one): with a programmed-I/O cost of c CPU cycles per
+-- word and a one-time DMA cost of S cycles (driver set-up plus the
+-- completion interrupt), DMA costs the CPU less for any block larger than
+-- about S/c words.
+--
+-- The simulation moves real bytes from a device into memory both ways on
+-- the reference machine (scenarios/lib/machine.lua) and searches, block
+-- size by block size, for the smallest block where DMA wins: once for CPU
+-- cycles consumed and once for completion time.  The closed-form model
+-- counts the same costs from the machine's parameters.
+local machine = require "machine"
+
+local p = dmasim.params{ setup_instr = 1000, handler_cycles = 500,
+                         dev_latency = "30ns", max_words = 4096 }
+local q = { setup_instr = p.setup_instr, handler_cycles = p.handler_cycles,
+            dev_latency = p.dev_latency }
+local model = machine.model(q)
+local word = machine.defaults.word
+dmasim.expect(p.max_words >= 2, "max_words", p.max_words, "an integer >= 2")
+
+-- One block of n words moved by `how` ("pio" or "dma").  Returns CPU cycles
+-- consumed, completion time in CPU cycles, and whether the bytes arrived.
+local function measure(how, n)
+  local m = machine.build(q)
+  local bytes, buf = n * word, 0x100000
+  local t0, t1
+  m.sys:spawn(function()
+    t0 = m.sys:now()
+    if how == "pio" then
+      m.cpu:pio_read(m.dev.data, buf, bytes)
+    else
+      m.cpu:compute(p.setup_instr)
+      m.drv:copy(0, m.dev.data, buf, bytes, { src_fixed = true })
+      m.drv:wait(0)
+    end
+    t1 = m.sys:now()
+  end)
+  m.sys:run()
+  local ok = m.mem:read(buf, bytes) == m.dev:expected(0, bytes)
+  return m.cpu.busy_cycles, (t1 - t0) / m.cpu.period, ok
+end
+
+local cache = {}
+local function cost(how, n)
+  local key = how .. n
+  if not cache[key] then
+    local busy, time, ok = measure(how, n)
+    if not ok then error(how .. " delivered wrong bytes for " .. n .. " words") end
+    cache[key] = { busy = busy, time = time }
+  end
+  return cache[key]
+end
+
+-- Smallest n in [1, max] where DMA beats PIO on `field` (monotone).
+local function breakeven(field)
+  local lo, hi = 1, p.max_words
+  if cost("dma", hi)[field] >= cost("pio", hi)[field] then return nil end
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if cost("dma", mid)[field] < cost("pio", mid)[field] then hi = mid else lo = mid + 1 end
+  end
+  return lo
+end
+
+local be_cpu = breakeven("busy")
+local be_time = breakeven("time")
+
+-- The model for completion time: PIO takes n*c; DMA takes the set-up, the
+-- transfer and the interrupt up to the handler's wake-up of the driver.
+local function dma_time(n)
+  return model.setup + model.transfer(n * word) + machine.defaults.irq_entry
+         + 2 * model.reg32 * model.r + p.handler_cycles
+end
+local model_time
+for n = 1, p.max_words do
+  if n * model.c > dma_time(n) then model_time = n; break end
+end
+
+local rows = {}
+local n = 1
+while n <= p.max_words do
+  local a, b = cost("pio", n), cost("dma", n)
+  rows[#rows + 1] = { n, n * word, a.busy, b.busy, string.format("%.0f", a.time),
+                      string.format("%.0f", b.time),
+                      b.busy < a.busy and "DMA" or "PIO" }
+  n = n * 2
+end
+dmasim.table{ title = "CPU cycles and completion time (CPU cycles) by block size",
+              columns = { "words", "bytes", "pio_cpu", "dma_cpu", "pio_time",
+                          "dma_time", "cheaper_for_cpu" },
+              rows = rows }
+
+dmasim.report("c_model", model.c, "cycles/word")
+dmasim.report("c_simulated", (cost("pio", 1024).busy - cost("pio", 512).busy) / 512,
+              "cycles/word")
+dmasim.report("S_model", model.S, "cycles")
+dmasim.report("S_simulated", cost("dma", 1).busy, "cycles")
+dmasim.report("breakeven_cpu_words", be_cpu or -1, "words")
+dmasim.report("breakeven_time_words", be_time or -1, "words")
+
+dmasim.claim{
+  id = "pio_vs_dma.breakeven_cpu",
+  claim = "DMA costs the CPU less above S/c words",
+  model = model.S / model.c, simulated = be_cpu or math.huge,
+  tolerance = 0.10, unit = "words",
+}
+dmasim.claim{
+  id = "pio_vs_dma.breakeven_time",
+  claim = "DMA completes sooner above the time break-even",
+  model = model_time or math.huge, simulated = be_time or math.huge,
+  tolerance = 0.10, unit = "words",
+}
