@@ -307,7 +307,7 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 				 *c.unit ? " " : "", c.unit);
 			snprintf(sim, sizeof(sim), "%.6g%s%s", c.simulated,
 				 *c.unit ? " " : "", c.unit);
-			snprintf(tol, sizeof(tol), "%g%%", c.tolerance * 100);
+			snprintf(tol, sizeof(tol), "%.3g%%", c.tolerance * 100);
 			printf("%-26s  %-54s  %14s  %14s  %9s  %s\n", name,
 			       c.text, model, sim, tol, c.agree ? "yes" : "NO");
 			nclaims++;

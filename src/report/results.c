@@ -332,7 +332,7 @@ int results_print(const struct results *r, FILE *out)
 				 *c->unit ? " " : "", c->unit);
 			snprintf(s + 48, 48, "%.6g%s%s", c->simulated,
 				 *c->unit ? " " : "", c->unit);
-			snprintf(s + 96, 48, "%g%%", c->tolerance * 100);
+			snprintf(s + 96, 48, "%.3g%%", c->tolerance * 100);
 			row[0] = c->text;
 			row[1] = s;
 			row[2] = s + 48;

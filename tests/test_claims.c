@@ -1,0 +1,112 @@
+/*
+ * /scenarios/claims: every claim scenario agrees with its closed-form model
+ * within the tolerance it states, on its defaults and at other parameter
+ * points, edges included (tiny set-up costs that put the break-even at a
+ * word or two; no processing at all; DMA fractions near 0 and near 1).
+ * The models live in the scenarios (scenarios/lib/machine.lua counts the
+ * machine's costs); the simulated values come from the mechanisms.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static void expect_all_agree(const char *scenario, const char *const *defs)
+{
+	const char *d[6] = { NULL };
+	struct dmasim_run *run;
+	int code, n;
+
+	for (int i = 0; defs && defs[i] && i < 5; i++)
+		d[i] = defs[i];
+	run = tu_run(scenario, &code, d[0], d[1], d[2], d[3], d[4], NULL);
+	if (code)
+		fail_msg("%s: %s", scenario, dmasim_run_error(run));
+	n = dmasim_run_claim_count(run);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++) {
+		struct dmasim_claim c;
+
+		dmasim_run_claim(run, i, &c);
+		if (!c.agree)
+			fail_msg("%s [%s%s%s]: claim '%s' disagrees: model %g, "
+				 "simulated %g, tolerance %g", scenario,
+				 d[0] ? d[0] : "defaults", d[1] ? " " : "",
+				 d[1] ? d[1] : "", c.text, c.model, c.simulated,
+				 c.tolerance);
+	}
+	dmasim_run_free(run);
+}
+
+static void pio_vs_dma(void **state)
+{
+	static const char *const points[][3] = {
+		{ NULL },
+		/* a cheap set-up: break-even at a couple of words */
+		{ "setup_instr=0", "handler_cycles=0", NULL },
+		/* an expensive one */
+		{ "setup_instr=20000", "handler_cycles=4000", NULL },
+		/* a slow device makes PIO dearer per word */
+		{ "dev_latency=200ns", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/pio_vs_dma.lua", points[i]);
+}
+
+static void overlap(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		/* no processing: transfer-bound */
+		{ "work_per_byte=0", "sweep=false", NULL },
+		{ "work_per_byte=500", "sweep=false", "blocks=2", NULL },
+		{ "block=64KiB", "blocks=5", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/overlap.lua", points[i]);
+}
+
+static void cycle_stealing(void **state)
+{
+	static const char *const points[][3] = {
+		{ NULL },
+		{ "cpi_f=0.05", NULL },		/* f near 0 */
+		{ "cpi_f=0.1", "burst=512B", NULL },
+		{ "access=1", "burst=64B", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/cycle_stealing.lua", points[i]);
+}
+
+/* The overlap scenario's default reproduces the "about 1.58" figure. */
+static void overlap_158(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run("scenarios/overlap.lua", &code, "sweep=false", NULL);
+	assert_int_equal(code, 0);
+	assert_float_equal(tu_num(run, "speedup_model"), 1.58, 0.01);
+	assert_float_equal(tu_num(run, "speedup_simulated"), 1.58, 0.01);
+	dmasim_run_free(run);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pio_vs_dma),
+		cmocka_unit_test(overlap),
+		cmocka_unit_test(cycle_stealing),
+		cmocka_unit_test(overlap_158),
+	};
+
+	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,
+					   NULL);
+}
