@@ -124,11 +124,23 @@ struct bus_config {
 };
 
 #define BUS_MAX_TARGETS 32
+#define BUS_MAX_OBSERVERS 4
+
+/* Something watching the data moved on the bus (an OS's hazard watch, a
+ * checker): told of every data transfer after it happens, it must not
+ * change behaviour. */
+struct bus_observer {
+	void (*fn)(void *ctx, const struct bus_master *m, uint64_t addr,
+		   uint64_t len, bool write);
+	void *ctx;
+};
 
 struct bus {
 	struct bus_config cfg;
 	struct bus_target *targets[BUS_MAX_TARGETS];	/* sorted by base */
 	unsigned ntargets;
+	struct bus_observer obs[BUS_MAX_OBSERVERS];
+	unsigned nobs;
 	struct clock clk;
 	struct sim *sim;
 	char name[32];
@@ -212,6 +224,22 @@ uint64_t bus_xact_cycles(const struct bus *bus, uint64_t addr, uint64_t len,
 /* Move a transaction's data through its target: BUS_OK or BUS_ERR_*. */
 int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
 		  uint64_t len, bool write);
+
+/* Add an observer.  Returns 0 or DMASIM_ERANGE when the list is full. */
+int bus_add_observer(struct bus *bus,
+		     void (*fn)(void *ctx, const struct bus_master *m,
+				uint64_t addr, uint64_t len, bool write),
+		     void *ctx);
+
+/* Tell the observers that m moved len bytes at addr (one branch when
+ * there are none). */
+static inline void bus_observe(const struct bus *bus,
+			       const struct bus_master *m, uint64_t addr,
+			       uint64_t len, bool write)
+{
+	for (unsigned i = 0; i < bus->nobs; i++)
+		bus->obs[i].fn(bus->obs[i].ctx, m, addr, len, write);
+}
 
 /* Invariant checker: counts agree with the masters' flags. */
 bool bus_check(const struct bus *bus);

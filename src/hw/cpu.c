@@ -263,6 +263,7 @@ static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
 
 	pio_phase_xact(op, w, &addr, &write, &device);
 	st = bus_xact_data(cpu->port.bus, addr, op->word, w, write);
+	bus_observe(cpu->port.bus, &cpu->port, addr, w, write);
 	if (st) {
 		op->status = st;
 		cpu->bus_errors++;
@@ -559,6 +560,7 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 	case BUS_FOR_XACT:
 		op->status = bus_xact_data(m->bus, op->addr, op->data, op->len,
 					   op->write);
+		bus_observe(m->bus, m, op->addr, op->len, op->write);
 		if (op->status)
 			cpu->bus_errors++;
 		op_finish(cpu, op);

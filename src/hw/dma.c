@@ -61,6 +61,7 @@ static void chan_finish(struct dma_chan *ch, enum dma_state state)
 
 static void chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
 {
+	ch->err_desc = ch->chain ? ch->cur_desc : 0;
 	ch->status = (ch->status & ~0xff00u) | DMA_STATUS_ERROR |
 		     (code & 0xffu) << 8;
 	ch->err_addr = addr;
@@ -189,6 +190,8 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
 
+	bus_observe(ch->port.bus, &ch->port, xfer_src(ch), n, false);
+	bus_observe(ch->port.bus, &ch->port, xfer_dst(ch), n, true);
 	if (ms && ms == md)
 		return memory_copy(ms, doff, soff, n) ? DMA_ERR_SLAVE : 0;
 	if (st->ops->access(st, soff, ch->buf, n, false))
@@ -252,13 +255,99 @@ static void chan_start_xfer(struct dma_chan *ch)
 
 /* ---- descriptor chains ---- */
 
+/*
+ * Record a descriptor address as walked; true if it was already (the chain
+ * loops).  An open-addressing set, grown as the chain grows; a chain too
+ * long to track counts as a loop.
+ */
+static bool chan_seen(struct dma_chan *ch, uint64_t addr)
+{
+	uint32_t mask, i;
+
+	if (ch->chain_len >= DMA_MAX_CHAIN)
+		return true;
+	if (2 * (ch->chain_len + 1) > ch->seen_cap) {
+		uint32_t cap = ch->seen_cap ? ch->seen_cap * 2 : 64;
+		uint64_t *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return true;
+		for (uint32_t k = 0; k < ch->seen_cap; k++) {
+			uint64_t a = ch->seen[k];
+
+			if (!a)
+				continue;
+			i = (uint32_t)((a * 0x9e3779b97f4a7c15ull) >> 40) &
+			    (cap - 1);
+			while (v[i])
+				i = (i + 1) & (cap - 1);
+			v[i] = a;
+		}
+		free(ch->seen);
+		ch->seen = v;
+		ch->seen_cap = cap;
+	}
+	/* Stored as address + 1 so that address 0 is representable. */
+	addr++;
+	mask = ch->seen_cap - 1;
+	i = (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 40) & mask;
+	while (ch->seen[i]) {
+		if (ch->seen[i] == addr)
+			return true;
+		i = (i + 1) & mask;
+	}
+	ch->seen[i] = addr;
+	ch->chain_len++;
+	return false;
+}
+
+static void chan_timer(struct dma_chan *ch, uint64_t cycles, event_fn fn)
+{
+	struct event *ev = sim_after(ch->sim, clock_ps(&ch->port.bus->clk,
+						       cycles),
+				     PHASE_REQUEST, fn, ch, NULL, 0);
+
+	assert(ev);
+	ch->wake = evq_handle(ev);
+}
+
+static void chan_processed(struct sim *sim, struct event *ev)
+{
+	struct dma_chan *ch = ev->obj;
+
+	(void)sim;
+	ch->wake.ev = NULL;
+	chan_start_xfer(ch);
+}
+
+static void chan_fenced(struct sim *sim, struct event *ev)
+{
+	struct dma_chan *ch = ev->obj;
+
+	(void)sim;
+	ch->wake.ev = NULL;
+	chan_start_fetch(ch);
+}
+
+/* The descriptor's buffer must lie inside one target. */
+static bool buffer_ok(struct dma_chan *ch, uint64_t addr, bool fixed)
+{
+	uint64_t off;
+
+	return bus_route(ch->port.bus, addr, fixed ? 1 : ch->cur_len, &off);
+}
+
 static void chan_start_fetch(struct dma_chan *ch)
 {
 	struct bus_target *t;
 	uint64_t off, c;
 
-	if (ch->chain_len++ >= DMA_MAX_CHAIN) {
-		chan_fail(ch, DMA_ERR_BADDESC, ch->cur_desc);
+	if (ch->cur_desc % DMA_DESC_SIZE) {
+		chan_fail(ch, DMA_ERR_ALIGN, ch->cur_desc);
+		return;
+	}
+	if (chan_seen(ch, ch->cur_desc)) {
+		chan_fail(ch, DMA_ERR_LOOP, ch->cur_desc);
 		return;
 	}
 	ch->state = DMA_FETCH;
@@ -287,6 +376,22 @@ static void chan_fetched(struct dma_chan *ch)
 	ch->cur_flags = (uint32_t)le_get(d + DMA_DESC_CTRL, 4) &
 			~(DMA_DESC_DONE | DMA_DESC_ERROR);
 	ch->next_desc = le_get(d + DMA_DESC_NEXT, 8);
+	if (!ch->cur_len) {
+		chan_fail(ch, DMA_ERR_BADDESC, ch->cur_desc);
+		return;
+	}
+	if (!buffer_ok(ch, ch->cur_src, ch->cur_flags & DMA_DESC_SRC_FIXED)) {
+		chan_fail(ch, DMA_ERR_RANGE, ch->cur_src);
+		return;
+	}
+	if (!buffer_ok(ch, ch->cur_dst, ch->cur_flags & DMA_DESC_DST_FIXED)) {
+		chan_fail(ch, DMA_ERR_RANGE, ch->cur_dst);
+		return;
+	}
+	if (ch->eng && ch->eng->desc_cycles) {
+		chan_timer(ch, ch->eng->desc_cycles, chan_processed);
+		return;
+	}
 	chan_start_xfer(ch);
 }
 
@@ -330,6 +435,10 @@ static void chan_written_back(struct dma_chan *ch)
 		return;
 	}
 	ch->cur_desc = ch->next_desc;
+	if (ch->eng && ch->eng->fence_cycles) {
+		chan_timer(ch, ch->eng->fence_cycles, chan_fenced);
+		return;
+	}
 	chan_start_fetch(ch);
 }
 
@@ -418,7 +527,9 @@ int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 void dma_chan_fini(struct dma_chan *ch)
 {
 	free(ch->buf);
+	free(ch->seen);
 	ch->buf = NULL;
+	ch->seen = NULL;
 }
 
 int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
@@ -465,6 +576,8 @@ static void dma_doorbell(struct dma_chan *ch)
 	ch->started_at = ch->sim->now;
 	ch->chain = ch->ctrl & DMA_CTRL_CHAIN;
 	ch->chain_len = 0;
+	if (ch->seen)
+		memset(ch->seen, 0, ch->seen_cap * sizeof(*ch->seen));
 	if (ch->chain) {
 		ch->cur_desc = ch->desc;
 		chan_start_fetch(ch);
@@ -505,6 +618,8 @@ uint32_t dma_reg_read(struct dma_engine *eng, uint64_t off)
 	case DMA_REG_DONE_COUNT: return (uint32_t)ch->transfers;
 	case DMA_REG_ERR_ADDR_LO: return (uint32_t)ch->err_addr;
 	case DMA_REG_ERR_ADDR_HI: return (uint32_t)(ch->err_addr >> 32);
+	case DMA_REG_ERR_DESC_LO: return (uint32_t)ch->err_desc;
+	case DMA_REG_ERR_DESC_HI: return (uint32_t)(ch->err_desc >> 32);
 	}
 	eng->guest_errors++;
 	return 0;
@@ -603,6 +718,8 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	eng->regs.ops = &dma_regs_ops;
 	eng->regs.name = eng->name;
 	eng->reg_cycles = (cfg->reg_latency + period - 1) / period;
+	eng->desc_cycles = cfg->desc_cycles;
+	eng->fence_cycles = cfg->fence_cycles;
 	eng->chan = calloc(cfg->channels, sizeof(*eng->chan));
 	if (!eng->chan)
 		return DMASIM_ENOMEM;

@@ -15,9 +15,13 @@
  * channel decides how many bursts one grant covers.
  *
  * A transfer that touches an address no target answers, or a descriptor
- * that cannot be fetched or is malformed, ends the channel with
- * STATUS.ERROR, an error code, the failing address in ERR_ADDR and an
- * interrupt: a simulated error, never a host crash.  Completion (done or
+ * that cannot be fetched or is malformed (misaligned, zero length, a buffer
+ * running past its target, a chain that comes back to a descriptor it has
+ * walked), ends the channel with STATUS.ERROR, an error code, the failing
+ * address in ERR_ADDR, the failing descriptor in ERR_DESC and an
+ * interrupt: a simulated error, never a host crash or hang.  Each
+ * descriptor costs a fetch, desc_cycles of processing and a status
+ * write-back; chained segments are separated by fence_cycles.  Completion (done or
  * error) is signalled exactly once per doorbell.
  *
  * A channel can also run a synthetic transfer that moves no data: N bursts
@@ -25,9 +29,11 @@
  *
  * Channel state machine (ch->state), and the function behind each edge:
  *   IDLE --doorbell (dma_doorbell)--> FETCH (CHAIN) or XFER
- *   FETCH --descriptor read (chan_fetched)--> XFER
+ *   FETCH --descriptor read and checked (chan_fetched), desc_cycles of
+ *           processing (chan_processed)--> XFER
  *   XFER --last burst moved (chan_bursts_done)--> WRITEBACK (CHAIN) or DONE
- *   WRITEBACK --status written (chan_written_back)--> FETCH (next) or DONE
+ *   WRITEBACK --status written (chan_written_back), fence_cycles
+ *           (chan_fenced)--> FETCH (next) or DONE
  *   FETCH/XFER/WRITEBACK --bus or descriptor error (chan_fail)--> ERROR
  *   DONE/ERROR --doorbell--> FETCH or XFER
  */
@@ -58,7 +64,9 @@
 	X(BURST, 0x28, "rw", "burst size in bytes (> 0)")                  \
 	X(DONE_COUNT, 0x2c, "ro", "transfers completed since power-on")    \
 	X(ERR_ADDR_LO, 0x30, "ro", "failing address, bits 31..0")          \
-	X(ERR_ADDR_HI, 0x34, "ro", "failing address, bits 63..32")
+	X(ERR_ADDR_HI, 0x34, "ro", "failing address, bits 63..32")        \
+	X(ERR_DESC_LO, 0x38, "ro", "failing descriptor, bits 31..0")       \
+	X(ERR_DESC_HI, 0x3c, "ro", "failing descriptor, bits 63..32")
 
 enum {
 #define DMA_REG_ENUM(name, off, acc, what) DMA_REG_##name = (off),
@@ -88,7 +96,10 @@ enum {
 	X(DESC, 3, "the descriptor could not be fetched")                   \
 	X(SLAVE, 4, "a target refused the access")                          \
 	X(BADDESC, 5, "malformed descriptor (zero length)")                 \
-	X(WRITEBACK, 6, "the descriptor status could not be written back")
+	X(WRITEBACK, 6, "the descriptor status could not be written back")  \
+	X(LOOP, 7, "the descriptor chain loops")                            \
+	X(ALIGN, 8, "misaligned descriptor (not on a 32-byte boundary)")    \
+	X(RANGE, 9, "a descriptor's buffer runs past the end of its target")
 
 enum {
 #define DMA_ERR_ENUM(name, code, what) DMA_ERR_##name = (code),
@@ -142,6 +153,7 @@ struct dma_chan {
 	uint64_t src, dst, desc;
 	uint32_t len, ctrl, status, burst;
 	uint64_t err_addr;
+	uint64_t err_desc;
 	/* the transfer in progress */
 	uint64_t cur_src, cur_dst, cur_desc;
 	uint64_t cur_len, cur_done;	/* bytes */
@@ -149,6 +161,8 @@ struct dma_chan {
 	bool chain;
 	uint64_t next_desc;		/* chain: the descriptor after this */
 	uint32_t chain_len;		/* descriptors walked this doorbell */
+	uint64_t *seen;			/* descriptors walked: a hash set */
+	uint32_t seen_cap;
 	uint64_t pos;			/* bus cycles into the current burst */
 	uint8_t *buf;			/* one burst */
 	uint32_t buf_size;
@@ -176,6 +190,8 @@ struct dma_engine {
 	unsigned nchan;
 	struct dma_chan *chan;
 	uint64_t reg_cycles;	/* bus cycles per register access */
+	uint64_t desc_cycles;	/* bus cycles to process a descriptor */
+	uint64_t fence_cycles;	/* bus cycles between chained segments */
 	struct irq_sink irq;	/* channel i raises irq.line + i */
 	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
 };
@@ -185,6 +201,8 @@ struct dma_config {
 	uint64_t base;		/* bus address of the register window */
 	uint64_t reg_latency;	/* ps per register access */
 	uint32_t burst;		/* default burst size in bytes */
+	uint64_t desc_cycles;	/* bus cycles of work per descriptor */
+	uint64_t fence_cycles;	/* bus cycles of fence between segments */
 	enum bus_mode mode;
 	int priority;
 };

@@ -668,12 +668,12 @@ static void chan_fini(void *obj)
 }
 
 /* sys:dma{name, base, channels, reg_latency, burst, mode, priority, irq,
- *         irq_line} */
+ *         irq_line, desc_cycles, fence_cycles} */
 static int l_sys_dma(lua_State *L)
 {
 	static const char *const known[] = { "name", "base", "channels",
 		"reg_latency", "burst", "mode", "priority", "irq", "irq_line",
-		NULL };
+		"desc_cycles", "fence_cycles", NULL };
 	const char *what = "system:dma{}";
 	struct lsys *sys = lsys_check(L, 1);
 	struct dma_config cfg;
@@ -695,6 +695,9 @@ static int l_sys_dma(lua_State *L)
 				  "64", what, cfg.channels);
 	cfg.reg_latency = lf_uint(L, 2, what, "reg_latency", UNIT_TIME, 0, 0);
 	cfg.burst = (uint32_t)lf_uint(L, 2, what, "burst", UNIT_SIZE, 64, 1);
+	cfg.desc_cycles = lf_uint(L, 2, what, "desc_cycles", UNIT_NUMBER, 0, 0);
+	cfg.fence_cycles = lf_uint(L, 2, what, "fence_cycles", UNIT_NUMBER, 0,
+				   0);
 	cfg.mode = (enum bus_mode)lf_enum(L, 2, what, "mode", lsys_mode_names,
 					  BUS_MODE_CYCLE_STEAL);
 	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
@@ -866,6 +869,14 @@ static int l_chan_index(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)ch->errors);
 	else if (!strcmp(k, "index"))
 		lua_pushinteger(L, ch->index);
+	else if (!strcmp(k, "error_code"))
+		lua_pushinteger(L, DMA_STATUS_CODE(ch->status));
+	else if (!strcmp(k, "err_addr"))
+		lua_pushinteger(L, (lua_Integer)ch->err_addr);
+	else if (!strcmp(k, "err_desc"))
+		lua_pushinteger(L, (lua_Integer)ch->err_desc);
+	else if (!strcmp(k, "desc_fetches"))
+		lua_pushinteger(L, (lua_Integer)ch->desc_fetches);
 	else
 		return luaL_error(L, "dma_channel has no field '%s'", k);
 	return 1;
@@ -1024,6 +1035,13 @@ static void push_dma_regs(lua_State *L)
 		{ "DESC_DST_FIXED", DMA_DESC_DST_FIXED },
 		{ "DESC_DONE", DMA_DESC_DONE },
 		{ "DESC_ERROR", DMA_DESC_ERROR },
+		{ "ERR_LOOP", DMA_ERR_LOOP },
+		{ "ERR_ALIGN", DMA_ERR_ALIGN },
+		{ "ERR_RANGE", DMA_ERR_RANGE },
+		{ "ERR_DESC", DMA_ERR_DESC },
+		{ "ERR_SRC", DMA_ERR_SRC },
+		{ "ERR_DST", DMA_ERR_DST },
+		{ "ERR_BADDESC", DMA_ERR_BADDESC },
 	};
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		lua_pushinteger(L, k[i].v);

@@ -1,0 +1,431 @@
+/* vm: address spaces, faults, reclaim, migration, pinning.  See vm.h. */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/dmasim.h"
+#include "kernel/sim.h"
+
+int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
+	    uint64_t base, uint64_t size, const struct vm_config *cfg)
+{
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	if (!mem || base < mem->tgt.base ||
+	    base + size > mem->tgt.base + mem->cfg.size || !cfg->swap_slots)
+		return DMASIM_EINVAL;
+	vm->cfg = *cfg;
+	vm->mem = mem;
+	vm->sim = sim;
+	err = frames_init(&vm->fr, base, size);
+	if (err)
+		return err;
+	vm->slot_used = calloc(cfg->swap_slots, 1);
+	vm->moved_at = calloc(vm->fr.n, sizeof(*vm->moved_at));
+	if (!vm->slot_used || !vm->moved_at) {
+		vm_fini(vm);
+		return DMASIM_ENOMEM;
+	}
+	return 0;
+}
+
+void vm_fini(struct vm *vm)
+{
+	for (int i = 0; i < vm->nas; i++) {
+		free(vm->as[i]->pte);
+		free(vm->as[i]);
+	}
+	free(vm->as);
+	free(vm->swap);
+	free(vm->slot_used);
+	free(vm->watch);
+	free(vm->haz);
+	free(vm->moved_at);
+	frames_fini(&vm->fr);
+	memset(vm, 0, sizeof(*vm));
+}
+
+struct aspace *vm_aspace(struct vm *vm, uint64_t npages)
+{
+	struct aspace **v = realloc(vm->as, (size_t)(vm->nas + 1) * sizeof(*v));
+	struct aspace *as;
+
+	if (!v)
+		return NULL;
+	vm->as = v;
+	as = calloc(1, sizeof(*as));
+	if (!as)
+		return NULL;
+	as->pte = calloc(npages ? npages : 1, sizeof(*as->pte));
+	if (!as->pte) {
+		free(as);
+		return NULL;
+	}
+	as->vm = vm;
+	as->id = vm->nas;
+	as->npages = npages;
+	vm->as[vm->nas++] = as;
+	return as;
+}
+
+static uint64_t frame_off(const struct vm *vm, uint32_t pfn)
+{
+	return frames_pa(&vm->fr, pfn) - vm->mem->tgt.base;
+}
+
+uint64_t vm_swap_io(struct vm *vm)
+{
+	uint64_t now = vm->sim->now;
+	uint64_t start = vm->swap_busy_until > now ? vm->swap_busy_until : now;
+	uint64_t xfer = vm->cfg.swap_bandwidth > 0 ?
+			(uint64_t)((double)FRAME_SIZE * 1e12 /
+				   vm->cfg.swap_bandwidth) : 0;
+
+	vm->swap_busy_until = start + vm->cfg.swap_latency + xfer;
+	vm->swap_ios++;
+	return vm->swap_busy_until - now;
+}
+
+static uint32_t slot_alloc(struct vm *vm)
+{
+	for (uint32_t k = 0; k < vm->cfg.swap_slots; k++) {
+		uint32_t s = (vm->slot_hint + k) % vm->cfg.swap_slots;
+
+		if (!vm->slot_used[s]) {
+			vm->slot_used[s] = 1;
+			vm->slot_hint = s + 1;
+			return s;
+		}
+	}
+	return FRAME_NONE;
+}
+
+static uint8_t *slot_data(struct vm *vm, uint32_t slot)
+{
+	if (!vm->swap) {
+		vm->swap = calloc(vm->cfg.swap_slots, FRAME_SIZE);
+		if (!vm->swap)
+			return NULL;
+	}
+	return vm->swap + (uint64_t)slot * FRAME_SIZE;
+}
+
+static void note_moved(struct vm *vm, uint32_t pfn)
+{
+	vm->moved_at[pfn] = vm->sim->now;
+}
+
+uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
+{
+	/* Two sweeps: the first clears reference bits, the second finds a
+	 * victim unless every frame is pinned or free. */
+	for (uint64_t k = 0; k < 2ull * vm->fr.n; k++) {
+		uint32_t pfn = vm->hand;
+		struct frame *f = &vm->fr.f[pfn];
+		struct aspace *as;
+		struct pte *p;
+		uint8_t *d;
+
+		vm->hand = (vm->hand + 1) % vm->fr.n;
+		if (!f->used || f->owner < 0 || f->pins)
+			continue;
+		if (f->accessed) {
+			f->accessed = 0;
+			continue;
+		}
+		as = vm->as[f->owner];
+		p = &as->pte[f->vpn];
+		p->slot = slot_alloc(vm);
+		if (p->slot == FRAME_NONE)
+			return FRAME_NONE;
+		d = slot_data(vm, p->slot);
+		if (!d)
+			return FRAME_NONE;
+		/* Write the page out (clean pages too: this swap keeps no
+		 * copy of pages read back). */
+		memory_read(vm->mem, frame_off(vm, pfn), d, FRAME_SIZE);
+		if (io_ps)
+			*io_ps += vm_swap_io(vm);
+		if (p->flags & PTE_DIRTY)
+			vm->writebacks++;
+		p->flags = PTE_SWAPPED;
+		as->resident--;
+		vm->evictions++;
+		note_moved(vm, pfn);
+		f->owner = -1;
+		return pfn;
+	}
+	return FRAME_NONE;
+}
+
+/* A frame for a page: free if any, else reclaimed. */
+static uint32_t frame_get(struct vm *vm, uint64_t *io_ps)
+{
+	uint32_t pfn = frames_alloc(&vm->fr, 0);
+
+	if (pfn != FRAME_NONE)
+		return pfn;
+	pfn = vm_reclaim_one(vm, io_ps);
+	if (pfn == FRAME_NONE)
+		return FRAME_NONE;
+	vm->fr.f[pfn].gen++;	/* it changes hands */
+	return pfn;
+}
+
+int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
+	     uint64_t *io_ps)
+{
+	struct vm *vm = as->vm;
+	struct pte *p;
+	uint32_t pfn;
+
+	if (vpn >= as->npages)
+		return DMASIM_ERANGE;
+	p = &as->pte[vpn];
+	if (p->flags & PTE_PRESENT)
+		return 0;
+	pfn = frame_get(vm, io_ps);
+	if (pfn == FRAME_NONE)
+		return DMASIM_ENOMEM;
+	as->faults++;
+	vm->faults++;
+	if (cycles)
+		*cycles += vm->cfg.fault_cycles;
+	if (p->flags & PTE_SWAPPED) {
+		uint8_t *d = slot_data(vm, p->slot);
+
+		if (!d || memory_write(vm->mem, frame_off(vm, pfn), d,
+				       FRAME_SIZE))
+			return DMASIM_ENOMEM;
+		vm->slot_used[p->slot] = 0;
+		if (io_ps)
+			*io_ps += vm_swap_io(vm);
+		as->major_faults++;
+		vm->major_faults++;
+	} else {
+		/* A fresh page is zero-filled. */
+		static const uint8_t zero[FRAME_SIZE];
+
+		if (memory_write(vm->mem, frame_off(vm, pfn), zero, FRAME_SIZE))
+			return DMASIM_ENOMEM;
+	}
+	p->pfn = pfn;
+	p->flags = PTE_PRESENT | (write ? PTE_DIRTY : 0);
+	vm->fr.f[pfn].owner = as->id;
+	vm->fr.f[pfn].vpn = (uint32_t)vpn;
+	vm->fr.f[pfn].accessed = 1;
+	as->resident++;
+	return 0;
+}
+
+uint64_t vm_pa(const struct aspace *as, uint64_t va)
+{
+	uint64_t vpn = va >> FRAME_SHIFT;
+
+	if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT))
+		return UINT64_MAX;
+	return frames_pa(&as->vm->fr, as->pte[vpn].pfn) +
+	       (va & (FRAME_SIZE - 1));
+}
+
+int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
+	       uint64_t *cycles, uint64_t *io_ps)
+{
+	uint64_t first = va >> FRAME_SHIFT;
+	uint64_t last = len ? (va + len - 1) >> FRAME_SHIFT : first;
+	int64_t n = 0;
+
+	for (uint64_t vpn = first; len && vpn <= last; vpn++) {
+		struct frame *f;
+		int err;
+
+		if (pin) {
+			err = vm_fault(as, vpn, false, cycles, io_ps);
+			if (err)
+				return err;
+		} else if (vpn >= as->npages ||
+			   !(as->pte[vpn].flags & PTE_PRESENT)) {
+			continue;
+		}
+		f = &as->vm->fr.f[as->pte[vpn].pfn];
+		if (pin)
+			f->pins++;
+		else if (f->pins)
+			f->pins--;
+		if (cycles)
+			*cycles += as->vm->cfg.pin_cycles;
+		n++;
+	}
+	return n;
+}
+
+int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
+{
+	struct vm *vm = as->vm;
+	struct pte *p;
+	uint32_t old, pfn;
+	uint8_t buf[FRAME_SIZE];
+
+	if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT))
+		return DMASIM_EINVAL;
+	p = &as->pte[vpn];
+	old = p->pfn;
+	if (vm->fr.f[old].pins) {
+		vm->migrations_refused++;
+		return DMASIM_EINVAL;
+	}
+	pfn = frames_alloc(&vm->fr, 0);
+	if (pfn == FRAME_NONE)
+		return DMASIM_ENOMEM;
+	memory_read(vm->mem, frame_off(vm, old), buf, FRAME_SIZE);
+	if (memory_write(vm->mem, frame_off(vm, pfn), buf, FRAME_SIZE))
+		return DMASIM_ENOMEM;
+	vm->fr.f[pfn].owner = as->id;
+	vm->fr.f[pfn].vpn = (uint32_t)vpn;
+	vm->fr.f[pfn].accessed = vm->fr.f[old].accessed;
+	p->pfn = pfn;
+	note_moved(vm, old);
+	frames_free(&vm->fr, old, 0);
+	vm->migrations++;
+	if (cycles)
+		*cycles += vm->cfg.migrate_cycles;
+	return 0;
+}
+
+int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
+	  bool write)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint64_t in = va & (FRAME_SIZE - 1);
+		uint64_t n = FRAME_SIZE - in < len ? FRAME_SIZE - in : len;
+		uint64_t vpn = va >> FRAME_SHIFT;
+		int err = vm_touch(as, vpn, write, NULL, NULL);
+		uint64_t off;
+
+		if (err)
+			return err;
+		off = frame_off(as->vm, as->pte[vpn].pfn) + in;
+		if (write)
+			err = memory_write(as->vm->mem, off, b, n);
+		else
+			memory_read(as->vm->mem, off, b, n);
+		if (err)
+			return err;
+		b += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int watch_add(struct vm *vm, struct aspace *as, uint64_t vpn)
+{
+	struct vm_watch *w;
+	uint32_t pfn = as->pte[vpn].pfn;
+
+	if (vm->nwatch == vm->capwatch) {
+		uint32_t cap = vm->capwatch ? vm->capwatch * 2 : 64;
+		struct vm_watch *v = realloc(vm->watch, cap * sizeof(*v));
+
+		if (!v)
+			return DMASIM_ENOMEM;
+		vm->watch = v;
+		vm->capwatch = cap;
+	}
+	w = &vm->watch[vm->nwatch++];
+	w->pa = frames_pa(&vm->fr, pfn);
+	w->pfn = pfn;
+	w->gen = vm->fr.f[pfn].gen;
+	w->as = as->id;
+	w->vpn = (uint32_t)vpn;
+	w->live = true;
+	return 0;
+}
+
+int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
+		struct vm_sg_seg *seg, int max, bool watch)
+{
+	int n = 0;
+
+	while (len) {
+		uint64_t in = va & (FRAME_SIZE - 1);
+		uint64_t chunk = FRAME_SIZE - in < len ? FRAME_SIZE - in : len;
+		uint64_t vpn = va >> FRAME_SHIFT;
+		uint64_t pa;
+		int err = vm_fault(as, vpn, false, NULL, NULL);
+
+		if (err)
+			return err;
+		pa = frames_pa(&as->vm->fr, as->pte[vpn].pfn) + in;
+		if (watch && (err = watch_add(as->vm, as, vpn)))
+			return err;
+		if (n && seg[n - 1].pa + seg[n - 1].len == pa) {
+			seg[n - 1].len += chunk;	/* physically adjacent */
+		} else {
+			if (n == max)
+				return DMASIM_ERANGE;
+			seg[n].pa = pa;
+			seg[n].len = chunk;
+			n++;
+		}
+		va += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+
+void vm_unwatch(struct vm *vm)
+{
+	vm->nwatch = 0;
+}
+
+static void hazard(struct vm *vm, const struct vm_watch *w, uint64_t pa)
+{
+	struct vm_hazard *h;
+	const struct pte *p = &vm->as[w->as]->pte[w->vpn];
+
+	if (vm->nhaz == vm->caphaz) {
+		uint32_t cap = vm->caphaz ? vm->caphaz * 2 : 16;
+		struct vm_hazard *v = realloc(vm->haz, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		vm->haz = v;
+		vm->caphaz = cap;
+	}
+	h = &vm->haz[vm->nhaz++];
+	h->time = vm->sim->now;
+	h->pa = pa;
+	h->as = w->as;
+	h->vpn = w->vpn;
+	h->moved_at = vm->moved_at[w->pfn];
+	h->new_pfn = p->flags & PTE_PRESENT ? p->pfn : FRAME_NONE;
+}
+
+void vm_observe(void *ctx, const struct bus_master *m, uint64_t addr,
+		uint64_t len, bool write)
+{
+	struct vm *vm = ctx;
+
+	(void)m;
+	if (!write || !vm->nwatch)
+		return;
+	for (uint32_t i = 0; i < vm->nwatch; i++) {
+		struct vm_watch *w = &vm->watch[i];
+		const struct pte *p;
+
+		if (!w->live || addr >= w->pa + FRAME_SIZE ||
+		    addr + len <= w->pa)
+			continue;
+		p = &vm->as[w->as]->pte[w->vpn];
+		/* Still the page's frame: fine. */
+		if ((p->flags & PTE_PRESENT) && p->pfn == w->pfn)
+			continue;
+		hazard(vm, w, addr > w->pa ? addr : w->pa);
+		w->live = false;	/* one report per page */
+	}
+}

@@ -1,0 +1,192 @@
+/*
+ * vm: virtual memory on the simulated machine.  Address spaces map 4 KiB
+ * virtual pages to physical frames (from the buddy allocator) through page
+ * tables; pages are faulted in on first touch, reclaimed to a swap device
+ * by a clock (second-chance) replacement policy under memory pressure, and
+ * migrated between frames for compaction.  A pinned page (pin count > 0)
+ * is never migrated or reclaimed.
+ *
+ * Data is real: a page's bytes live in its frame in simulated DRAM, are
+ * copied on migration, and are written to and read back from the swap
+ * device, so a bug that loses a page's contents shows in its checksum.
+ *
+ * Time: the functions here do the bookkeeping at once and return what it
+ * cost (CPU cycles for the fault handler, and the time the swap device
+ * needs); callers (the workload processes, the Lua layer) spend that time.
+ * The swap device is one FIFO server: each page transfer takes
+ * latency + 4 KiB / bandwidth, after the transfers queued before it.
+ *
+ * Page states (struct pte):
+ *   NONE --vm_fault (first touch)--> PRESENT
+ *   PRESENT --vm_reclaim_one (clock picks it, not pinned)--> SWAPPED
+ *   SWAPPED --vm_fault--> PRESENT (read back from swap)
+ *   PRESENT --vm_migrate (not pinned)--> PRESENT in another frame
+ *
+ * A DMA hazard watch: scatter-gather lists built with vm_sg_build()
+ * remember which page each segment was built for; a DMA write observed on
+ * the bus into a frame whose page has since moved (the buffer was not
+ * pinned) is recorded as a hazard report naming the page, the time and
+ * the missing pin.
+ */
+#ifndef DMASIM_OS_VM_H
+#define DMASIM_OS_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dmasim/dmasim.h"
+#include "frames.h"
+#include "hw/bus.h"
+#include "hw/memory.h"
+
+#define PTE_PRESENT 0x1
+#define PTE_SWAPPED 0x2
+#define PTE_DIRTY 0x4
+
+struct pte {
+	uint32_t pfn;		/* when PRESENT */
+	uint32_t slot;		/* swap slot when SWAPPED */
+	uint8_t flags;
+};
+
+struct vm;
+
+struct aspace {
+	struct vm *vm;
+	int id;
+	uint64_t npages;
+	struct pte *pte;
+	/* statistics */
+	uint64_t faults, major_faults;	/* major: read back from swap */
+	uint64_t resident;
+};
+
+struct vm_config {
+	uint64_t fault_cycles;	/* CPU cycles to handle a page fault */
+	uint64_t pin_cycles;	/* CPU cycles to pin or unpin a page */
+	uint64_t migrate_cycles;/* CPU cycles to migrate a page (plus copy) */
+	uint64_t swap_latency;	/* ps per swap transfer */
+	double swap_bandwidth;	/* bytes per second */
+	uint32_t swap_slots;	/* pages the swap device holds */
+};
+
+/* A segment of a scatter-gather list, and what it was built for. */
+struct vm_sg_seg {
+	uint64_t pa, len;
+};
+
+struct vm_watch {
+	uint64_t pa;		/* frame's physical address */
+	uint32_t pfn, gen;	/* the frame's generation at build time */
+	int as;
+	uint32_t vpn;
+	bool live;
+};
+
+struct vm_hazard {
+	uint64_t time;		/* ps: the DMA write */
+	uint64_t pa;
+	int as;
+	uint32_t vpn;
+	uint64_t moved_at;	/* ps: when the page left the frame */
+	uint32_t new_pfn;	/* where the page is now (FRAME_NONE: swapped) */
+};
+
+struct vm {
+	struct vm_config cfg;
+	struct frames fr;
+	struct memory *mem;
+	struct sim *sim;
+	struct aspace **as;
+	int nas;
+	uint32_t hand;		/* clock hand */
+	/* swap */
+	uint8_t *swap;		/* slots * 4 KiB, allocated on first use */
+	uint8_t *slot_used;
+	uint32_t slot_hint;
+	uint64_t swap_busy_until; /* ps */
+	/* hazard watch */
+	struct vm_watch *watch;
+	uint32_t nwatch, capwatch;
+	uint64_t *moved_at;	/* per frame: when its page last moved out */
+	struct vm_hazard *haz;
+	uint32_t nhaz, caphaz;
+	/* statistics */
+	uint64_t faults, major_faults, evictions, writebacks;
+	uint64_t migrations, migrations_refused, swap_ios;
+};
+
+/* Manage frames [base, base + size) of memory mem.  Returns 0,
+ * DMASIM_EINVAL or DMASIM_ENOMEM. */
+int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
+	    uint64_t base, uint64_t size, const struct vm_config *cfg);
+void vm_fini(struct vm *vm);
+
+/* A new address space of npages virtual pages (VA 0 up).  NULL when out
+ * of host memory. */
+struct aspace *vm_aspace(struct vm *vm, uint64_t npages);
+
+/*
+ * Make page vpn present, reclaiming a frame if memory is full.  Adds the
+ * CPU cycles and swap time spent to *cycles and *io_ps (either may be
+ * NULL).  Returns 0, DMASIM_ENOMEM when no frame can be had (everything
+ * pinned) or swap is full, DMASIM_ERANGE for a page outside the space.
+ */
+int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
+	     uint64_t *io_ps);
+
+/* Touch a page: fault it in if needed, mark it referenced (and dirty). */
+static inline int vm_touch(struct aspace *as, uint64_t vpn, bool write,
+			   uint64_t *cycles, uint64_t *io_ps)
+{
+	struct pte *p;
+
+	if (vpn >= as->npages)
+		return DMASIM_ERANGE;
+	p = &as->pte[vpn];
+	if (p->flags & PTE_PRESENT) {
+		as->vm->fr.f[p->pfn].accessed = 1;
+		if (write)
+			p->flags |= PTE_DIRTY;
+		return 0;
+	}
+	return vm_fault(as, vpn, write, cycles, io_ps);
+}
+
+/* Physical address of a virtual address, or UINT64_MAX if not present. */
+uint64_t vm_pa(const struct aspace *as, uint64_t va);
+
+/* Pin / unpin [va, va + len) (faulting pages in).  Returns pages done. */
+int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
+	       uint64_t *cycles, uint64_t *io_ps);
+
+/* Move page vpn to another frame.  Returns 0, DMASIM_EINVAL when pinned
+ * (refused) or not present, DMASIM_ENOMEM with no frame free. */
+int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles);
+
+/* Reclaim one frame with the clock; returns its pfn or FRAME_NONE. */
+uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps);
+
+/* Untimed data access through the page tables (faulting in). */
+int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
+	  bool write);
+
+/*
+ * Build the scatter-gather list of [va, va + len): physically adjacent
+ * pages merge into one segment.  Writes up to max segments into seg and
+ * returns the count (or a negative DMASIM_E* code); with watch set, the
+ * pages are watched for the DMA hazard.
+ */
+int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
+		struct vm_sg_seg *seg, int max, bool watch);
+/* Stop watching every page (the driver unmapped its buffers). */
+void vm_unwatch(struct vm *vm);
+
+/* Observe a transaction on the bus (a bus observer's callback). */
+void vm_observe(void *ctx, const struct bus_master *m, uint64_t addr,
+		uint64_t len, bool write);
+
+/* Swap transfer: when a page transfer queued now completes (ps). */
+uint64_t vm_swap_io(struct vm *vm);
+
+#endif
