@@ -91,5 +91,8 @@ void lsys_class(lua_State *L, const char *mt, const luaL_Reg *methods,
  * system's method table at the top of the stack. */
 void lhw_open(lua_State *L);
 extern const luaL_Reg lhw_sys_methods[];
+/* The memory manager's bindings (los.c). */
+void los_open(lua_State *L);
+extern const luaL_Reg los_sys_methods[];
 
 #endif

@@ -527,6 +527,7 @@ void lsystem_open(lua_State *L)
 	lua_newtable(L);
 	luaL_setfuncs(L, sys_methods, 0);
 	luaL_setfuncs(L, lhw_sys_methods, 0);
+	luaL_setfuncs(L, los_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -536,6 +537,7 @@ void lsystem_open(lua_State *L)
 	lsys_class(L, COMPLETION_MT, completion_methods, l_completion_index,
 		   NULL);
 	lhw_open(L);
+	los_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

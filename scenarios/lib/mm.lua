@@ -1,0 +1,35 @@
+-- mm: memory-manager calls as software makes them, on a CPU that pays for
+-- them, and scatter-gather descriptor lists written into memory.
+local R = dmasim.dma_regs
+local M = {}
+
+-- Pin (or unpin) [va, va + len) of address space `as`, the CPU spending
+-- the cycles it costs; waits for any swap-in the pinning needed.
+function M.pin(sys, cpu, as, va, len)
+  local cycles, io = as:pin(va, len)
+  if io > 0 then sys:wait(io) end
+  cpu:busy(cycles)
+end
+
+function M.unpin(cpu, as, va, len)
+  cpu:busy((as:unpin(va, len)))
+end
+
+-- Write a descriptor chain for `segs` ({pa, len} destinations) reading from
+-- `src` (a device FIFO when src_fixed) into memory at `at`, by CPU stores
+-- (each a bus transaction).  Returns the address of the first descriptor.
+function M.write_chain(cpu, at, src, segs, src_fixed)
+  local flags = src_fixed and R.DESC_SRC_FIXED or 0
+  local blob = {}
+  local off = 0
+  for i, s in ipairs(segs) do
+    local next_desc = i < #segs and at + i * R.DESC_SIZE or 0
+    blob[#blob + 1] = string.pack("<I8I8I4I4I8", src_fixed and src or src + off,
+                                  s.pa, s.len, flags, next_desc)
+    off = off + s.len
+  end
+  cpu:store(at, table.concat(blob))
+  return at
+end
+
+return M

@@ -1,0 +1,531 @@
+/*
+ * los: the operating system's memory manager in the scenario language.
+ *
+ *   local vm = sys:vm{ memory = mem, base = "64MiB", size = "16MiB",
+ *                      swap = { latency = "50us", bandwidth = "500MB/s" } }
+ *   local as = vm:aspace{ size = "4MiB" }
+ *   as:write(0x1000, "hello")            -- untimed, faults pages in
+ *   local segs = as:sg(0, 65536)         -- {{pa = ..., len = ...}, ...}
+ *   local cycles = as:pin(0, 65536)      -- CPU cycles the pinning costs
+ *
+ * Memory-manager calls do their bookkeeping at once and return the CPU
+ * cycles they cost; software spends them with cpu:busy() (scenarios/lib/
+ * mm.lua wraps this), so a scenario decides which CPU pays.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "hw/memory.h"
+#include "lfields.h"
+#include "lsys.h"
+#include "os/vm.h"
+#include "os/workload.h"
+
+#define VM_MT "dmasim.vm"
+#define AS_MT "dmasim.aspace"
+#define WL_MT "dmasim.workload"
+#define MEM_MT "dmasim.memory"
+
+struct las {
+	struct aspace *as;
+};
+
+static void vm_fini_cb(void *obj)
+{
+	vm_fini(obj);
+}
+
+/* sys:vm{memory, base, size, fault_cycles, pin_cycles, migrate_cycles,
+ *        swap = {latency, bandwidth, slots}} */
+static int l_sys_vm(lua_State *L)
+{
+	static const char *const known[] = { "memory", "base", "size",
+		"fault_cycles", "pin_cycles", "migrate_cycles", "swap", NULL };
+	static const char *const swap_known[] = { "latency", "bandwidth",
+		"slots", NULL };
+	const char *what = "system:vm{}";
+	struct lsys *sys = lsys_check(L, 1);
+	struct vm_config cfg;
+	struct memory *mem;
+	uint64_t base, size;
+	struct vm *vm;
+	int err;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	lua_getfield(L, 2, "memory");
+	mem = luaL_testudata(L, -1, MEM_MT);
+	if (!mem)
+		return luaL_error(L, "%s: field 'memory': expected a memory "
+				  "(system:memory{})", what);
+	mem = ((struct lcomp *)(void *)mem)->obj;
+	lua_pop(L, 1);
+	base = lf_uint(L, 2, what, "base", UNIT_SIZE, mem->tgt.base, 0);
+	size = lf_uint(L, 2, what, "size", UNIT_SIZE,
+		       mem->tgt.base + mem->cfg.size - base, FRAME_SIZE);
+	cfg.fault_cycles = lf_uint(L, 2, what, "fault_cycles", UNIT_NUMBER,
+				   2000, 0);
+	cfg.pin_cycles = lf_uint(L, 2, what, "pin_cycles", UNIT_NUMBER, 200, 0);
+	cfg.migrate_cycles = lf_uint(L, 2, what, "migrate_cycles", UNIT_NUMBER,
+				     3000, 0);
+	if (lua_getfield(L, 2, "swap") == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "%s: field 'swap': expected a table", what);
+	lf_known(L, -1, "swap{}", swap_known);
+	cfg.swap_latency = lf_uint(L, lua_gettop(L), "swap{}", "latency",
+				   UNIT_TIME, 100000000ull, 0);
+	cfg.swap_bandwidth = lf_value(L, lua_gettop(L), "swap{}", "bandwidth",
+				      UNIT_BANDWIDTH, 500e6, 0);
+	cfg.swap_slots = (uint32_t)lf_uint(L, lua_gettop(L), "swap{}", "slots",
+					   UNIT_NUMBER, 65536, 1);
+	lua_settop(L, 2);
+	if (base % FRAME_SIZE || size % FRAME_SIZE)
+		return luaL_error(L, "%s: base and size must be multiples of "
+				  "4KiB", what);
+	vm = lsys_new_comp(L, sys, sizeof(*vm), VM_MT, vm_fini_cb);
+	err = vm_init(vm, &sys->sim, mem, base, size, &cfg);
+	if (err == DMASIM_EINVAL)
+		return luaL_error(L, "%s: [%#llx, +%llu) is not inside memory "
+				  "'%s'", what, (unsigned long long)base,
+				  (unsigned long long)size, mem->name);
+	if (err)
+		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+	if (bus_add_observer(&sys->bus, vm_observe, vm))
+		return luaL_error(L, "%s: too many observers on the bus", what);
+	return 1;
+}
+
+/* vm:aspace{size} */
+static int l_vm_aspace(lua_State *L)
+{
+	static const char *const known[] = { "size", NULL };
+	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
+	struct lsys *sys = ((struct lcomp *)lua_touserdata(L, 1))->sys;
+	uint64_t size;
+	struct las *a;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, "vm:aspace{}", known);
+	size = lf_uint(L, 2, "vm:aspace{}", "size", UNIT_SIZE, 1ull << 24,
+		       FRAME_SIZE);
+	a = lsys_new_comp(L, sys, sizeof(*a), AS_MT, NULL);
+	a->as = vm_aspace(vm, (size + FRAME_SIZE - 1) >> FRAME_SHIFT);
+	if (!a->as)
+		return luaL_error(L, "out of memory");
+	return 1;
+}
+
+static struct aspace *check_as(lua_State *L, int idx)
+{
+	return ((struct las *)lsys_check_comp(L, idx, AS_MT))->as;
+}
+
+static uint64_t check_range(lua_State *L, struct aspace *as, int iva,
+			    int ilen, uint64_t *len, const char *fn)
+{
+	lua_Integer va = luaL_checkinteger(L, iva);
+	lua_Integer n = luaL_checkinteger(L, ilen);
+
+	if (va < 0 || n < 0 || (uint64_t)(va + n) > as->npages * FRAME_SIZE)
+		luaL_error(L, "%s: [%#llx, +%lld) is outside the address space "
+			   "(%llu bytes)", fn, (unsigned long long)va,
+			   (long long)n, (unsigned long long)(as->npages *
+							       FRAME_SIZE));
+	*len = (uint64_t)n;
+	return (uint64_t)va;
+}
+
+static int err_result(lua_State *L, int err, const char *fn)
+{
+	if (err == DMASIM_ENOMEM)
+		return luaL_error(L, "%s: no frame can be had (memory is full "
+				  "of pinned pages, or swap is full)", fn);
+	return luaL_error(L, "%s: %s", fn, dmasim_strerror(err));
+}
+
+/* as:write(va, bytes): untimed */
+static int l_as_write(lua_State *L)
+{
+	struct aspace *as = check_as(L, 1);
+	size_t n;
+	const char *s = luaL_checklstring(L, 3, &n);
+	uint64_t len;
+	uint64_t va;
+	int err;
+
+	lua_settop(L, 3);
+	lua_pushinteger(L, (lua_Integer)n);	/* the length, for the check */
+	va = check_range(L, as, 2, 4, &len, "aspace:write");
+	err = vm_rw(as, va, (void *)s, len, true);
+	return err ? err_result(L, err, "aspace:write") : 0;
+}
+
+/* as:read(va, len) -> bytes: untimed */
+static int l_as_read(lua_State *L)
+{
+	struct aspace *as = check_as(L, 1);
+	uint64_t len, va = check_range(L, as, 2, 3, &len, "aspace:read");
+	luaL_Buffer b;
+	char *p = luaL_buffinitsize(L, &b, len);
+	int err = vm_rw(as, va, p, len, false);
+
+	if (err)
+		return err_result(L, err, "aspace:read");
+	luaL_pushresultsize(&b, len);
+	return 1;
+}
+
+/* as:pa(va) -> physical address or nil when not present */
+static int l_as_pa(lua_State *L)
+{
+	struct aspace *as = check_as(L, 1);
+	uint64_t pa = vm_pa(as, (uint64_t)luaL_checkinteger(L, 2));
+
+	if (pa == UINT64_MAX)
+		lua_pushnil(L);
+	else
+		lua_pushinteger(L, (lua_Integer)pa);
+	return 1;
+}
+
+static int as_pin(lua_State *L, bool pin)
+{
+	struct aspace *as = check_as(L, 1);
+	uint64_t len, va = check_range(L, as, 2, 3, &len,
+				       pin ? "aspace:pin" : "aspace:unpin");
+	uint64_t cycles = 0, io = 0;
+	int64_t n = vm_pin(as, va, len, pin, &cycles, &io);
+
+	if (n < 0)
+		return err_result(L, (int)n, pin ? "aspace:pin" : "aspace:unpin");
+	lua_pushinteger(L, (lua_Integer)cycles);
+	lua_pushinteger(L, (lua_Integer)io);
+	return 2;
+}
+
+/* as:pin(va, len) -> CPU cycles, swap ps */
+static int l_as_pin(lua_State *L) { return as_pin(L, true); }
+/* as:unpin(va, len) -> CPU cycles */
+static int l_as_unpin(lua_State *L) { return as_pin(L, false); }
+
+/* as:migrate(va) -> cycles, or nil and why */
+static int l_as_migrate(lua_State *L)
+{
+	struct aspace *as = check_as(L, 1);
+	uint64_t vpn = (uint64_t)luaL_checkinteger(L, 2) >> FRAME_SHIFT;
+	uint64_t cycles = 0;
+	int err;
+
+	if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT)) {
+		lua_pushnil(L);
+		lua_pushliteral(L, "not present");
+		return 2;
+	}
+	err = vm_migrate(as, vpn, &cycles);
+	if (err) {
+		lua_pushnil(L);
+		lua_pushstring(L, err == DMASIM_EINVAL ? "pinned" : "no free frame");
+		return 2;
+	}
+	lua_pushinteger(L, (lua_Integer)cycles);
+	return 1;
+}
+
+/* as:sg(va, len [, watch]) -> {{pa, len}, ...} */
+static int l_as_sg(lua_State *L)
+{
+	struct aspace *as = check_as(L, 1);
+	uint64_t len, va = check_range(L, as, 2, 3, &len, "aspace:sg");
+	int max = (int)(len / FRAME_SIZE + 2);
+	struct vm_sg_seg *seg = malloc((size_t)max * sizeof(*seg));
+	int n;
+
+	if (!seg)
+		return luaL_error(L, "out of memory");
+	n = vm_sg_build(as, va, len, seg, max, lua_toboolean(L, 4));
+	if (n < 0) {
+		free(seg);
+		return err_result(L, n, "aspace:sg");
+	}
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushinteger(L, (lua_Integer)seg[i].pa);
+		lua_setfield(L, -2, "pa");
+		lua_pushinteger(L, (lua_Integer)seg[i].len);
+		lua_setfield(L, -2, "len");
+		lua_rawseti(L, -2, i + 1);
+	}
+	free(seg);
+	return 1;
+}
+
+static int l_as_index(lua_State *L)
+{
+	struct aspace *as = check_as(L, 1);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "faults"))
+		lua_pushinteger(L, (lua_Integer)as->faults);
+	else if (!strcmp(k, "major_faults"))
+		lua_pushinteger(L, (lua_Integer)as->major_faults);
+	else if (!strcmp(k, "resident"))
+		lua_pushinteger(L, (lua_Integer)as->resident);
+	else if (!strcmp(k, "pages"))
+		lua_pushinteger(L, (lua_Integer)as->npages);
+	else if (!strcmp(k, "id"))
+		lua_pushinteger(L, as->id);
+	else
+		return luaL_error(L, "aspace has no field '%s'", k);
+	return 1;
+}
+
+/* vm:fragment(fraction, seed): occupy memory with single-frame kernel
+ * allocations and free a random `fraction` of them again, leaving free
+ * frames scattered.  Returns the frames left allocated. */
+static int l_vm_fragment(lua_State *L)
+{
+	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
+	double frac = luaL_checknumber(L, 2);
+	struct rng r;
+	uint32_t *held, n = 0, kept = 0;
+
+	if (!(frac >= 0 && frac <= 1))
+		return luaL_error(L, "vm:fragment(%g): expected a fraction "
+				  "from 0 to 1", frac);
+	rng_seed(&r, (uint64_t)luaL_optinteger(L, 3, 1), "fragment");
+	held = malloc((size_t)vm->fr.n * sizeof(*held));
+	if (!held)
+		return luaL_error(L, "out of memory");
+	for (uint32_t pfn; (pfn = frames_alloc(&vm->fr, 0)) != FRAME_NONE;)
+		held[n++] = pfn;
+	for (uint32_t i = 0; i < n; i++) {
+		if (rng_unit(&r) < frac)
+			frames_free(&vm->fr, held[i], 0);
+		else
+			kept++;
+	}
+	free(held);
+	lua_pushinteger(L, kept);
+	return 1;
+}
+
+/* vm:alloc_contig(bytes) -> physical address or nil */
+static int l_vm_alloc_contig(lua_State *L)
+{
+	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
+	uint64_t bytes = (uint64_t)luaL_checkinteger(L, 2);
+	unsigned order = 0;
+	uint32_t pfn;
+
+	while (((uint64_t)FRAME_SIZE << order) < bytes)
+		order++;
+	if (order > FRAMES_MAX_ORDER)
+		return luaL_error(L, "vm:alloc_contig: %llu bytes: expected at "
+				  "most %u", (unsigned long long)bytes,
+				  FRAME_SIZE << FRAMES_MAX_ORDER);
+	pfn = frames_alloc(&vm->fr, order);
+	if (pfn == FRAME_NONE) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_pushinteger(L, (lua_Integer)frames_pa(&vm->fr, pfn));
+	return 1;
+}
+
+static int l_vm_unwatch(lua_State *L)
+{
+	vm_unwatch(lsys_check_comp(L, 1, VM_MT));
+	return 0;
+}
+
+/* vm:hazards() -> {{time, pa, aspace, va, moved_at, now_pa}, ...} */
+static int l_vm_hazards(lua_State *L)
+{
+	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
+
+	lua_createtable(L, (int)vm->nhaz, 0);
+	for (uint32_t i = 0; i < vm->nhaz; i++) {
+		const struct vm_hazard *h = &vm->haz[i];
+
+		lua_createtable(L, 0, 6);
+		lua_pushinteger(L, (lua_Integer)h->time);
+		lua_setfield(L, -2, "time");
+		lua_pushinteger(L, (lua_Integer)h->pa);
+		lua_setfield(L, -2, "pa");
+		lua_pushinteger(L, h->as);
+		lua_setfield(L, -2, "aspace");
+		lua_pushinteger(L, (lua_Integer)((uint64_t)h->vpn << FRAME_SHIFT));
+		lua_setfield(L, -2, "va");
+		lua_pushinteger(L, (lua_Integer)h->moved_at);
+		lua_setfield(L, -2, "moved_at");
+		if (h->new_pfn != FRAME_NONE) {
+			lua_pushinteger(L, (lua_Integer)frames_pa(&vm->fr,
+								  h->new_pfn));
+			lua_setfield(L, -2, "now_pa");
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+static int l_vm_index(lua_State *L)
+{
+	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
+	const char *k = luaL_checkstring(L, 2);
+	int largest;
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "frames"))
+		lua_pushinteger(L, vm->fr.n);
+	else if (!strcmp(k, "free_frames"))
+		lua_pushinteger(L, vm->fr.free);
+	else if (!strcmp(k, "largest_free")) {
+		largest = frames_largest(&vm->fr);
+		lua_pushinteger(L, largest < 0 ? 0 :
+				(lua_Integer)FRAME_SIZE << largest);
+	} else if (!strcmp(k, "faults"))
+		lua_pushinteger(L, (lua_Integer)vm->faults);
+	else if (!strcmp(k, "major_faults"))
+		lua_pushinteger(L, (lua_Integer)vm->major_faults);
+	else if (!strcmp(k, "evictions"))
+		lua_pushinteger(L, (lua_Integer)vm->evictions);
+	else if (!strcmp(k, "migrations"))
+		lua_pushinteger(L, (lua_Integer)vm->migrations);
+	else if (!strcmp(k, "migrations_refused"))
+		lua_pushinteger(L, (lua_Integer)vm->migrations_refused);
+	else if (!strcmp(k, "base"))
+		lua_pushinteger(L, (lua_Integer)vm->fr.base);
+	else
+		return luaL_error(L, "vm has no field '%s'", k);
+	return 1;
+}
+
+/* vm:workload{aspace, pages, first_page, touches, write_frac,
+ *             touch_cycles, clock} */
+static int l_vm_workload(lua_State *L)
+{
+	static const char *const known[] = { "aspace", "pages", "first_page",
+		"touches", "write_frac", "touch_cycles", "clock", "name",
+		NULL };
+	const char *what = "vm:workload{}";
+	struct lsys *sys;
+	struct workload_config cfg;
+	struct workload *w;
+	struct aspace *as;
+	const char *name;
+	double hz;
+	int err;
+
+	lsys_check_comp(L, 1, VM_MT);
+	sys = ((struct lcomp *)lua_touserdata(L, 1))->sys;
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	lua_getfield(L, 2, "aspace");
+	if (!luaL_testudata(L, -1, AS_MT))
+		return luaL_error(L, "%s: field 'aspace': expected an address "
+				  "space (vm:aspace{})", what);
+	as = check_as(L, -1);
+	lua_pop(L, 1);
+	name = lf_string(L, 2, what, "name", "workload");
+	cfg.first_page = lf_uint(L, 2, what, "first_page", UNIT_NUMBER, 0, 0);
+	cfg.pages = lf_uint(L, 2, what, "pages", UNIT_NUMBER,
+			    as->npages - cfg.first_page, 1);
+	cfg.touches = lf_uint(L, 2, what, "touches", UNIT_NUMBER, 100000, 1);
+	cfg.write_frac = lf_value(L, 2, what, "write_frac", UNIT_NUMBER, 0.3, 0);
+	cfg.touch_cycles = lf_uint(L, 2, what, "touch_cycles", UNIT_NUMBER,
+				   100, 0);
+	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 1e9, 1);
+	cfg.period = clock_period_of_hz(hz);
+	if (cfg.first_page + cfg.pages > as->npages)
+		return luaL_error(L, "%s: pages %llu..%llu lie outside the "
+				  "address space's %llu pages", what,
+				  (unsigned long long)cfg.first_page,
+				  (unsigned long long)(cfg.first_page +
+						       cfg.pages),
+				  (unsigned long long)as->npages);
+	w = lsys_new_comp(L, sys, sizeof(*w), WL_MT, NULL);
+	err = workload_start(w, &sys->sim, as, name, &cfg);
+	if (err)
+		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+	return 1;
+}
+
+static int l_wl_wait(lua_State *L)
+{
+	struct workload *w = lsys_check_comp(L, 1, WL_MT);
+	struct lproc *lp = lsys_current(L, ((struct lcomp *)
+					    lua_touserdata(L, 1))->sys,
+					"workload:wait()");
+
+	if (w->done || w->error)
+		return 0;
+	return lsys_wait_signal(L, lp, &w->finished, NULL, 0);
+}
+
+static int l_wl_index(lua_State *L)
+{
+	struct workload *w = lsys_check_comp(L, 1, WL_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	if (!strcmp(k, "done"))
+		lua_pushboolean(L, w->done);
+	else if (!strcmp(k, "touched"))
+		lua_pushinteger(L, (lua_Integer)w->touched);
+	else if (!strcmp(k, "faults"))
+		lua_pushinteger(L, (lua_Integer)w->faults);
+	else if (!strcmp(k, "elapsed"))
+		lua_pushinteger(L, (lua_Integer)((w->done ? w->end :
+				    w->p.sim->now) - w->start));
+	else if (!strcmp(k, "error"))
+		lua_pushstring(L, w->error ? dmasim_strerror(w->error) : "");
+	else
+		return luaL_error(L, "workload has no field '%s'", k);
+	return 1;
+}
+
+const luaL_Reg los_sys_methods[] = {
+	{ "vm", l_sys_vm },
+	{ NULL, NULL }
+};
+
+void los_open(lua_State *L)
+{
+	static const luaL_Reg vm_methods[] = {
+		{ "aspace", l_vm_aspace },
+		{ "fragment", l_vm_fragment },
+		{ "alloc_contig", l_vm_alloc_contig },
+		{ "unwatch", l_vm_unwatch },
+		{ "hazards", l_vm_hazards },
+		{ "workload", l_vm_workload },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg as_methods[] = {
+		{ "write", l_as_write },
+		{ "read", l_as_read },
+		{ "pa", l_as_pa },
+		{ "pin", l_as_pin },
+		{ "unpin", l_as_unpin },
+		{ "migrate", l_as_migrate },
+		{ "sg", l_as_sg },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg wl_methods[] = {
+		{ "wait", l_wl_wait },
+		{ NULL, NULL }
+	};
+
+	lsys_class(L, VM_MT, vm_methods, l_vm_index, NULL);
+	lsys_class(L, AS_MT, as_methods, l_as_index, NULL);
+	lsys_class(L, WL_MT, wl_methods, l_wl_index, NULL);
+}

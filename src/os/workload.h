@@ -1,0 +1,46 @@
+/*
+ * workload: a process touching the pages of its working set, so that the
+ * page-fault rate emerges from the replacement policy and the memory left
+ * to it.  Each touch picks a page uniformly from the working set (a write
+ * with probability write_frac) and costs touch_cycles; a fault adds the
+ * handler's cycles and the swap device's time, during which the process
+ * waits.  Runs of touches that hit are charged in one delay, so the cost
+ * of simulating grows with faults, not touches.
+ */
+#ifndef DMASIM_OS_WORKLOAD_H
+#define DMASIM_OS_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/proc.h"
+#include "kernel/rng.h"
+#include "vm.h"
+
+struct workload_config {
+	uint64_t first_page;	/* working set: pages [first, first + pages) */
+	uint64_t pages;
+	uint64_t touches;
+	double write_frac;
+	uint64_t touch_cycles;	/* CPU cycles per touch that hits */
+	uint64_t period;	/* ps per CPU cycle */
+};
+
+struct workload {
+	struct proc p;
+	struct workload_config cfg;
+	struct aspace *as;
+	struct rng rng;
+	struct signal finished;
+	bool done;
+	int error;		/* DMASIM_E* when it could not go on */
+	uint64_t touched;
+	uint64_t faults;
+	uint64_t start, end;	/* ps */
+};
+
+/* Start the workload now.  Returns 0 or DMASIM_ENOMEM. */
+int workload_start(struct workload *w, struct sim *sim, struct aspace *as,
+		   const char *name, const struct workload_config *cfg);
+
+#endif
