@@ -276,7 +276,11 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 		vm->migrations_refused++;
 		return DMASIM_EINVAL;
 	}
-	pfn = frames_alloc(&vm->fr, 0);
+	/* A target frame, reclaiming one if memory is full (never the page
+	 * being moved: it is held for the while). */
+	vm->fr.f[old].pins++;
+	pfn = frame_get(vm, NULL);
+	vm->fr.f[old].pins--;
 	if (pfn == FRAME_NONE)
 		return DMASIM_ENOMEM;
 	memory_read(vm->mem, frame_off(vm, old), buf, FRAME_SIZE);

@@ -1,0 +1,288 @@
+/*
+ * /os/frames and /os/vm: the buddy allocator's fragmentation and
+ * coalescing, page tables, reclaim and migration keeping every byte, and
+ * pins that are never moved or reclaimed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/memory.h"
+#include "kernel/rng.h"
+#include "os/frames.h"
+#include "os/vm.h"
+#include "testutil.h"
+
+static void buddy_coalesces_back(void **state)
+{
+	struct frames fr;
+	uint32_t n = 0, *held;
+
+	(void)state;
+	assert_int_equal(frames_init(&fr, 0, 4u << 20), 0);	/* 1024 frames */
+	assert_int_equal(frames_largest(&fr), FRAMES_MAX_ORDER);
+	held = malloc(fr.n * sizeof(*held));
+	for (uint32_t p; (p = frames_alloc(&fr, 0)) != FRAME_NONE;)
+		held[n++] = p;
+	assert_int_equal(n, 1024);
+	assert_int_equal(fr.free, 0);
+	assert_int_equal(frames_largest(&fr), -1);
+	assert_true(frames_check(&fr));
+	/* Free every other frame: half the memory free, no pair adjacent. */
+	for (uint32_t i = 0; i < n; i += 2)
+		frames_free(&fr, held[i], 0);
+	assert_int_equal(fr.free, 512);
+	assert_int_equal(frames_largest(&fr), 0);
+	assert_int_equal(frames_alloc(&fr, 1), FRAME_NONE);	/* 8 KiB fails */
+	assert_true(frames_check(&fr));
+	/* Free the rest: everything coalesces into the largest blocks. */
+	for (uint32_t i = 1; i < n; i += 2)
+		frames_free(&fr, held[i], 0);
+	assert_int_equal(fr.free, 1024);
+	assert_int_equal(fr.nfree_blocks[FRAMES_MAX_ORDER], 1);
+	assert_true(frames_check(&fr));
+	free(held);
+	frames_fini(&fr);
+}
+
+/* A long random run of allocations and frees of every order: no frame is
+ * ever handed out twice, and every frame is accounted for. */
+static void buddy_random_run(void **state)
+{
+	enum { N = 3000 };
+	struct frames fr;
+	struct rng r;
+	uint8_t *owned;
+	uint32_t pfn[64], ord[64];
+	int live = 0;
+
+	(void)state;
+	/* an odd size: blocks of several orders at the start */
+	assert_int_equal(frames_init(&fr, 0x100000, 1000 * 4096ull), 0);
+	owned = calloc(fr.n, 1);
+	rng_seed(&r, 9, "buddy");
+	for (int step = 0; step < 200000; step++) {
+		if (live < 64 && (live == 0 || rng_below(&r, 2))) {
+			unsigned o = (unsigned)rng_below(&r, 6);
+			uint32_t p = frames_alloc(&fr, o);
+
+			if (p == FRAME_NONE)
+				continue;
+			for (uint32_t i = 0; i < (1u << o); i++) {
+				assert_int_equal(owned[p + i], 0);
+				owned[p + i] = 1;
+			}
+			pfn[live] = p;
+			ord[live++] = o;
+		} else {
+			int k = (int)rng_below(&r, (uint64_t)live);
+
+			for (uint32_t i = 0; i < (1u << ord[k]); i++)
+				owned[pfn[k] + i] = 0;
+			frames_free(&fr, pfn[k], ord[k]);
+			pfn[k] = pfn[--live];
+			ord[k] = ord[live];
+		}
+		if (step % 10000 == 0)
+			assert_true(frames_check(&fr));
+	}
+	{
+		uint32_t used = 0;
+
+		for (uint32_t i = 0; i < fr.n; i++)
+			used += owned[i];
+		assert_int_equal(used + fr.free, fr.n);
+	}
+	while (live) {
+		live--;
+		frames_free(&fr, pfn[live], ord[live]);
+	}
+	assert_int_equal(fr.free, fr.n);
+	assert_true(frames_check(&fr));
+	(void)N;
+	free(owned);
+	frames_fini(&fr);
+}
+
+struct rig {
+	struct sim sim;
+	struct bus bus;
+	struct memory mem;
+	struct vm vm;
+};
+
+static void rig_init(struct rig *g, uint64_t frames)
+{
+	struct bus_config bc = { .period = 1000, .width = 8 };
+	struct memory_config mc = { .size = 64u << 20 };
+	struct vm_config vc = { .fault_cycles = 1000, .pin_cycles = 100,
+				.migrate_cycles = 500,
+				.swap_latency = 1000000, .swap_bandwidth = 1e9,
+				.swap_slots = 4096 };
+
+	assert_int_equal(sim_init(&g->sim, 1), 0);
+	assert_int_equal(bus_init(&g->bus, &g->sim, "bus", &bc), 0);
+	assert_int_equal(memory_init(&g->mem, &g->sim, &g->bus, "mem", 0, &mc),
+			 0);
+	assert_int_equal(vm_init(&g->vm, &g->sim, &g->mem, 1u << 20,
+				 frames * 4096, &vc), 0);
+}
+
+static void rig_fini(struct rig *g)
+{
+	vm_fini(&g->vm);
+	memory_fini(&g->mem);
+	bus_fini(&g->bus);
+	sim_fini(&g->sim);
+}
+
+static void page_pattern(uint8_t *buf, int as, uint64_t vpn, uint32_t ver)
+{
+	for (int i = 0; i < 4096; i++)
+		buf[i] = (uint8_t)(as * 31 + vpn * 7 + ver * 13 + i * 5);
+}
+
+/* Two address spaces twice the size of memory, random writes, touches
+ * and migrations: every page reads back what was last written. */
+static void data_intact_under_pressure(void **state)
+{
+	struct rig g;
+	struct aspace *as[2];
+	uint32_t ver[2][256] = { { 0 } };
+	uint8_t buf[4096], got[4096];
+	struct rng r;
+
+	(void)state;
+	rig_init(&g, 128);
+	as[0] = vm_aspace(&g.vm, 256);
+	as[1] = vm_aspace(&g.vm, 256);
+	rng_seed(&r, 3, "pressure");
+	for (int a = 0; a < 2; a++)
+		for (uint64_t v = 0; v < 256; v++) {
+			page_pattern(buf, a, v, 0);
+			assert_int_equal(vm_rw(as[a], v * 4096, buf, 4096, true),
+					 0);
+		}
+	for (int step = 0; step < 20000; step++) {
+		int a = (int)rng_below(&r, 2);
+		uint64_t v = rng_below(&r, 256);
+		unsigned what = (unsigned)rng_below(&r, 4);
+
+		if (what == 0) {
+			page_pattern(buf, a, v, ++ver[a][v]);
+			assert_int_equal(vm_rw(as[a], v * 4096, buf, 4096, true),
+					 0);
+		} else if (what == 1) {
+			vm_migrate(as[a], v, NULL);	/* may be absent */
+		} else {
+			assert_int_equal(vm_touch(as[a], v, what == 3, NULL,
+						  NULL), 0);
+		}
+	}
+	assert_true(g.vm.evictions > 1000);
+	assert_true(g.vm.migrations > 100);
+	for (int a = 0; a < 2; a++)
+		for (uint64_t v = 0; v < 256; v++) {
+			page_pattern(buf, a, v, ver[a][v]);
+			assert_int_equal(vm_rw(as[a], v * 4096, got, 4096, false),
+					 0);
+			if (memcmp(buf, got, 4096))
+				fail_msg("aspace %d page %llu lost its data", a,
+					 (unsigned long long)v);
+		}
+	assert_true(frames_check(&g.vm.fr));
+	rig_fini(&g);
+}
+
+/* Pinned pages keep their frames under heavy pressure. */
+static void pinned_never_moved(void **state)
+{
+	struct rig g;
+	struct aspace *dma, *hog;
+	uint32_t pfn[16];
+	struct rng r;
+
+	(void)state;
+	rig_init(&g, 64);
+	dma = vm_aspace(&g.vm, 16);
+	hog = vm_aspace(&g.vm, 512);
+	assert_int_equal(vm_pin(dma, 0, 16 * 4096, true, NULL, NULL), 16);
+	for (int v = 0; v < 16; v++)
+		pfn[v] = dma->pte[v].pfn;
+	rng_seed(&r, 4, "hog");
+	for (int step = 0; step < 20000; step++) {
+		assert_int_equal(vm_touch(hog, rng_below(&r, 512), true, NULL,
+					  NULL), 0);
+		if (step % 7 == 0) {
+			assert_int_equal(vm_migrate(dma, rng_below(&r, 16), NULL),
+					 DMASIM_EINVAL);
+		}
+	}
+	assert_true(g.vm.evictions > 5000);
+	for (int v = 0; v < 16; v++) {
+		assert_true(dma->pte[v].flags & PTE_PRESENT);
+		assert_int_equal(dma->pte[v].pfn, pfn[v]);
+	}
+	assert_true(g.vm.migrations_refused > 0);
+	/* Unpinned, they can go. */
+	vm_pin(dma, 0, 16 * 4096, false, NULL, NULL);
+	assert_int_equal(vm_migrate(dma, 3, NULL), 0);
+	assert_int_not_equal(dma->pte[3].pfn, pfn[3]);
+	rig_fini(&g);
+}
+
+/* Everything pinned: a fault has nowhere to go and says so. */
+static void all_pinned_is_an_error(void **state)
+{
+	struct rig g;
+	struct aspace *a, *b;
+
+	(void)state;
+	rig_init(&g, 16);
+	a = vm_aspace(&g.vm, 16);
+	b = vm_aspace(&g.vm, 4);
+	assert_int_equal(vm_pin(a, 0, 16 * 4096, true, NULL, NULL), 16);
+	assert_int_equal(vm_touch(b, 0, false, NULL, NULL), DMASIM_ENOMEM);
+	assert_int_equal(vm_touch(b, 9, false, NULL, NULL), DMASIM_ERANGE);
+	rig_fini(&g);
+}
+
+/* SG lists merge physically adjacent pages. */
+static void sg_merges_adjacent(void **state)
+{
+	struct rig g;
+	struct aspace *a;
+	struct vm_sg_seg seg[8];
+	int n;
+
+	(void)state;
+	rig_init(&g, 64);
+	a = vm_aspace(&g.vm, 8);
+	/* Fresh memory hands out ascending frames: one segment. */
+	n = vm_sg_build(a, 100, 4 * 4096, seg, 8, false);
+	assert_int_equal(n, 1);
+	assert_int_equal(seg[0].len, 4 * 4096);
+	assert_int_equal(seg[0].pa, vm_pa(a, 100));
+	/* Move page 1 away: three segments, lengths adding up. */
+	assert_int_equal(vm_migrate(a, 1, NULL), 0);
+	n = vm_sg_build(a, 100, 4 * 4096, seg, 8, false);
+	assert_int_equal(n, 3);
+	assert_int_equal(seg[0].len + seg[1].len + seg[2].len, 4 * 4096);
+	assert_int_equal(seg[0].len, 4096 - 100);
+	assert_int_equal(vm_sg_build(a, 0, 8 * 4096, seg, 1, false),
+			 DMASIM_ERANGE);
+	rig_fini(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buddy_coalesces_back),
+		cmocka_unit_test(buddy_random_run),
+		cmocka_unit_test(data_intact_under_pressure),
+		cmocka_unit_test(pinned_never_moved),
+		cmocka_unit_test(all_pinned_is_an_error),
+		cmocka_unit_test(sg_merges_adjacent),
+	};
+
+	return cmocka_run_group_tests_name("/os", tests, NULL, NULL);
+}
