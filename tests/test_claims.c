@@ -84,6 +84,47 @@ static void cycle_stealing(void **state)
 		expect_all_agree("scenarios/cycle_stealing.lua", points[i]);
 }
 
+static void scatter_gather(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "size=64KiB", "segments=16", NULL },
+		/* no descriptor or fence cost: SG costs just the fetches */
+		{ "desc_cycles=0", "fence_cycles=0", NULL },
+		{ "size=1MiB", "segments=1", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/scatter_gather.lua", points[i]);
+}
+
+static void pinning_hazard(void **state)
+{
+	static const char *const points[][3] = {
+		{ NULL },
+		{ "page=0", "migrate_at=5us", NULL },
+		{ "size=256KiB", "page=40", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/pinning_hazard.lua", points[i]);
+}
+
+static void thrashing(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "programs=2", "wset=300", NULL },
+		{ "frames=512", "programs=3", "wset=100", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/thrashing.lua", points[i]);
+}
+
 /* The overlap scenario's default reproduces the "about 1.58" figure. */
 static void overlap_158(void **state)
 {
@@ -105,6 +146,9 @@ int main(void)
 		cmocka_unit_test(overlap),
 		cmocka_unit_test(cycle_stealing),
 		cmocka_unit_test(overlap_158),
+		cmocka_unit_test(scatter_gather),
+		cmocka_unit_test(pinning_hazard),
+		cmocka_unit_test(thrashing),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,
