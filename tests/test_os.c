@@ -10,6 +10,7 @@
 #include "kernel/rng.h"
 #include "os/frames.h"
 #include "os/vm.h"
+#include "os/workload.h"
 #include "testutil.h"
 
 static void buddy_coalesces_back(void **state)
@@ -273,6 +274,76 @@ static void sg_merges_adjacent(void **state)
 	rig_fini(&g);
 }
 
+/* 2 MiB pages: one fault maps a whole aligned region from one block;
+ * on fragmented memory the space falls back to 4 KiB pages. */
+static void huge_pages(void **state)
+{
+	struct rig g;
+	struct aspace *a;
+	struct vm_sg_seg seg[4];
+
+	(void)state;
+	rig_init(&g, 2048);	/* 8 MiB */
+	a = vm_aspace_huge(&g.vm, 1024);
+	assert_int_equal(vm_touch(a, 7, true, NULL, NULL), 0);
+	assert_int_equal(a->huge_faults, 1);
+	assert_int_equal(a->faults, 1);
+	assert_int_equal(a->resident, 512);
+	assert_int_equal(vm_sg_build(a, 0, 2u << 20, seg, 4, false), 1);
+	assert_int_equal(seg[0].len, 2u << 20);
+	/* the block is 2 MiB-aligned in frame numbers */
+	assert_int_equal(a->pte[0].pfn % 512, 0);
+	rig_fini(&g);
+
+	rig_init(&g, 2048);
+	{
+		uint32_t held[2048], n = 0;
+
+		for (uint32_t p; (p = frames_alloc(&g.vm.fr, 0)) != FRAME_NONE;)
+			held[n++] = p;
+		for (uint32_t i = 0; i < n; i += 2)
+			frames_free(&g.vm.fr, held[i], 0);
+	}
+	a = vm_aspace_huge(&g.vm, 1024);
+	assert_int_equal(vm_touch(a, 7, true, NULL, NULL), 0);
+	assert_int_equal(a->huge_faults, 0);
+	assert_int_equal(a->resident, 1);
+	rig_fini(&g);
+}
+
+/* Locality: with memory for the hot pages but not the whole set, a
+ * workload whose touches favour a hot fifth faults far less than a
+ * uniform one. */
+static void locality_lowers_faults(void **state)
+{
+	uint64_t faults[2];
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct rig g;
+		struct aspace *a;
+		struct workload w;
+		struct workload_config wc = { .pages = 400, .touches = 20000,
+					      .write_frac = 0.3,
+					      .touch_cycles = 100,
+					      .period = 1000,
+					      .hot_frac = k ? 0.2 : 0,
+					      .hot_prob = k ? 0.9 : 0 };
+
+		rig_init(&g, 200);
+		a = vm_aspace(&g.vm, 400);
+		assert_int_equal(workload_start(&w, &g.sim, a, "w", &wc), 0);
+		sim_run(&g.sim, UINT64_MAX);
+		assert_true(w.done);
+		assert_int_equal(w.touched, 20000);
+		faults[k] = w.faults;
+		rig_fini(&g);
+	}
+	/* uniform: about half the touches miss (200 of 400 pages fit) */
+	assert_true(faults[0] > 8000);
+	assert_true(faults[1] * 4 < faults[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +353,8 @@ int main(void)
 		cmocka_unit_test(pinned_never_moved),
 		cmocka_unit_test(all_pinned_is_an_error),
 		cmocka_unit_test(sg_merges_adjacent),
+		cmocka_unit_test(huge_pages),
+		cmocka_unit_test(locality_lowers_faults),
 	};
 
 	return cmocka_run_group_tests_name("/os", tests, NULL, NULL);

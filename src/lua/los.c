@@ -100,10 +100,10 @@ static int l_sys_vm(lua_State *L)
 	return 1;
 }
 
-/* vm:aspace{size} */
+/* vm:aspace{size, huge} */
 static int l_vm_aspace(lua_State *L)
 {
-	static const char *const known[] = { "size", NULL };
+	static const char *const known[] = { "size", "huge", NULL };
 	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
 	struct lsys *sys = ((struct lcomp *)lua_touserdata(L, 1))->sys;
 	uint64_t size;
@@ -113,8 +113,10 @@ static int l_vm_aspace(lua_State *L)
 	lf_known(L, 2, "vm:aspace{}", known);
 	size = lf_uint(L, 2, "vm:aspace{}", "size", UNIT_SIZE, 1ull << 24,
 		       FRAME_SIZE);
+	lua_getfield(L, 2, "huge");
 	a = lsys_new_comp(L, sys, sizeof(*a), AS_MT, NULL);
-	a->as = vm_aspace(vm, (size + FRAME_SIZE - 1) >> FRAME_SHIFT);
+	a->as = (lua_toboolean(L, -2) ? vm_aspace_huge : vm_aspace)(vm,
+		(size + FRAME_SIZE - 1) >> FRAME_SHIFT);
 	if (!a->as)
 		return luaL_error(L, "out of memory");
 	return 1;
@@ -276,6 +278,8 @@ static int l_as_index(lua_State *L)
 		lua_pushinteger(L, (lua_Integer)as->faults);
 	else if (!strcmp(k, "major_faults"))
 		lua_pushinteger(L, (lua_Integer)as->major_faults);
+	else if (!strcmp(k, "huge_faults"))
+		lua_pushinteger(L, (lua_Integer)as->huge_faults);
 	else if (!strcmp(k, "resident"))
 		lua_pushinteger(L, (lua_Integer)as->resident);
 	else if (!strcmp(k, "pages"))
@@ -410,12 +414,12 @@ static int l_vm_index(lua_State *L)
 }
 
 /* vm:workload{aspace, pages, first_page, touches, write_frac,
- *             touch_cycles, clock} */
+ *             touch_cycles, clock, hot_frac, hot_prob} */
 static int l_vm_workload(lua_State *L)
 {
 	static const char *const known[] = { "aspace", "pages", "first_page",
 		"touches", "write_frac", "touch_cycles", "clock", "name",
-		NULL };
+		"hot_frac", "hot_prob", NULL };
 	const char *what = "vm:workload{}";
 	struct lsys *sys;
 	struct workload_config cfg;
@@ -441,6 +445,11 @@ static int l_vm_workload(lua_State *L)
 			    as->npages - cfg.first_page, 1);
 	cfg.touches = lf_uint(L, 2, what, "touches", UNIT_NUMBER, 100000, 1);
 	cfg.write_frac = lf_value(L, 2, what, "write_frac", UNIT_NUMBER, 0.3, 0);
+	cfg.hot_frac = lf_value(L, 2, what, "hot_frac", UNIT_NUMBER, 0, 0);
+	cfg.hot_prob = lf_value(L, 2, what, "hot_prob", UNIT_NUMBER, 0, 0);
+	if (cfg.hot_frac > 1 || cfg.hot_prob > 1)
+		return luaL_error(L, "%s: hot_frac and hot_prob are fractions "
+				  "from 0 to 1", what);
 	cfg.touch_cycles = lf_uint(L, 2, what, "touch_cycles", UNIT_NUMBER,
 				   100, 0);
 	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 1e9, 1);

@@ -70,6 +70,15 @@ struct aspace *vm_aspace(struct vm *vm, uint64_t npages)
 	return as;
 }
 
+struct aspace *vm_aspace_huge(struct vm *vm, uint64_t npages)
+{
+	struct aspace *as = vm_aspace(vm, npages);
+
+	if (as)
+		as->huge = true;
+	return as;
+}
+
 static uint64_t frame_off(const struct vm *vm, uint32_t pfn)
 {
 	return frames_pa(&vm->fr, pfn) - vm->mem->tgt.base;
@@ -174,6 +183,46 @@ static uint32_t frame_get(struct vm *vm, uint64_t *io_ps)
 	return pfn;
 }
 
+/* Map the whole 2 MiB region around vpn from one block, if the region is
+ * untouched and such a block is free.  True when done. */
+static bool huge_fault(struct aspace *as, uint64_t vpn, bool write,
+		       uint64_t *cycles)
+{
+	struct vm *vm = as->vm;
+	uint64_t n = 1ull << VM_HUGE_ORDER;
+	uint64_t first = vpn & ~(n - 1);
+	uint32_t pfn;
+
+	if (first + n > as->npages)
+		return false;
+	for (uint64_t v = first; v < first + n; v++)
+		if (as->pte[v].flags)
+			return false;
+	pfn = frames_alloc(&vm->fr, VM_HUGE_ORDER);
+	if (pfn == FRAME_NONE)
+		return false;
+	for (uint64_t i = 0; i < n; i++) {
+		static const uint8_t zero[FRAME_SIZE];
+		struct frame *f = &vm->fr.f[pfn + i];
+
+		memory_write(vm->mem, frame_off(vm, pfn + (uint32_t)i), zero,
+			     FRAME_SIZE);
+		as->pte[first + i].pfn = pfn + (uint32_t)i;
+		as->pte[first + i].flags = PTE_PRESENT |
+			(write && first + i == vpn ? PTE_DIRTY : 0);
+		f->owner = as->id;
+		f->vpn = (uint32_t)(first + i);
+		f->accessed = 1;
+	}
+	as->resident += n;
+	as->faults++;
+	as->huge_faults++;
+	vm->faults++;
+	if (cycles)
+		*cycles += vm->cfg.fault_cycles;
+	return true;
+}
+
 int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	     uint64_t *io_ps)
 {
@@ -185,6 +234,8 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 		return DMASIM_ERANGE;
 	p = &as->pte[vpn];
 	if (p->flags & PTE_PRESENT)
+		return 0;
+	if (as->huge && huge_fault(as, vpn, write, cycles))
 		return 0;
 	pfn = frame_get(vm, io_ps);
 	if (pfn == FRAME_NONE)

@@ -16,6 +16,12 @@
  * The swap device is one FIFO server: each page transfer takes
  * latency + 4 KiB / bandwidth, after the transfers queued before it.
  *
+ * An address space may ask for 2 MiB pages: the first touch of an untouched
+ * 2 MiB-aligned region then maps it whole from one 512-frame block, when
+ * the allocator has one (falling back to 4 KiB pages when memory is too
+ * fragmented, as transparent huge pages do); reclaim and migration later
+ * treat its frames one by one (the huge mapping is split).
+ *
  * Page states (struct pte):
  *   NONE --vm_fault (first touch)--> PRESENT
  *   PRESENT --vm_reclaim_one (clock picks it, not pinned)--> SWAPPED
@@ -51,13 +57,17 @@ struct pte {
 
 struct vm;
 
+#define VM_HUGE_ORDER 9		/* 2 MiB pages: 512 frames */
+
 struct aspace {
 	struct vm *vm;
 	int id;
+	bool huge;		/* back 2 MiB-aligned regions with 2 MiB pages */
 	uint64_t npages;
 	struct pte *pte;
 	/* statistics */
 	uint64_t faults, major_faults;	/* major: read back from swap */
+	uint64_t huge_faults;		/* 2 MiB pages mapped at once */
 	uint64_t resident;
 };
 
@@ -125,6 +135,8 @@ void vm_fini(struct vm *vm);
 /* A new address space of npages virtual pages (VA 0 up).  NULL when out
  * of host memory. */
 struct aspace *vm_aspace(struct vm *vm, uint64_t npages);
+/* The same with 2 MiB pages where possible. */
+struct aspace *vm_aspace_huge(struct vm *vm, uint64_t npages);
 
 /*
  * Make page vpn present, reclaiming a frame if memory is full.  Adds the

@@ -9,14 +9,26 @@
  * processes sharing the swap device interleave finely enough. */
 #define WORKLOAD_QUANTUM_PS (10 * 1000 * 1000ull)	/* 10 us */
 
+/* The next page, as an offset in the working set. */
+static uint64_t workload_pick(struct workload *w)
+{
+	uint64_t hot = (uint64_t)(w->cfg.hot_frac * (double)w->cfg.pages);
+
+	if (w->cfg.hot_prob > 0 && hot > 0 && hot < w->cfg.pages) {
+		if (rng_unit(&w->rng) < w->cfg.hot_prob)
+			return rng_below(&w->rng, hot);
+		return hot + rng_below(&w->rng, w->cfg.pages - hot);
+	}
+	return rng_below(&w->rng, w->cfg.pages);
+}
+
 static void workload_resume(struct proc *p)
 {
 	struct workload *w = (struct workload *)p;
 	uint64_t owed = 0;
 
 	while (w->touched < w->cfg.touches) {
-		uint64_t vpn = w->cfg.first_page + rng_below(&w->rng,
-							     w->cfg.pages);
+		uint64_t vpn = w->cfg.first_page + workload_pick(w);
 		bool write = rng_unit(&w->rng) < w->cfg.write_frac;
 		uint64_t cycles = w->cfg.touch_cycles, io = 0;
 		uint64_t faults = w->as->faults;

@@ -1,8 +1,9 @@
 /*
  * workload: a process touching the pages of its working set, so that the
  * page-fault rate emerges from the replacement policy and the memory left
- * to it.  Each touch picks a page uniformly from the working set (a write
- * with probability write_frac) and costs touch_cycles; a fault adds the
+ * to it.  Each touch picks a page from the working set, uniformly or with
+ * locality (a hot fraction of the pages taking a given share of the
+ * touches), writes it with probability write_frac, and costs touch_cycles; a fault adds the
  * handler's cycles and the swap device's time, during which the process
  * waits.  Runs of touches that hit are charged in one delay, so the cost
  * of simulating grows with faults, not touches.
@@ -22,6 +23,9 @@ struct workload_config {
 	uint64_t pages;
 	uint64_t touches;
 	double write_frac;
+	double hot_frac;	/* the first hot_frac of the pages are hot ... */
+	double hot_prob;	/* ... and get this share of the touches
+				   (0: uniform over the working set) */
 	uint64_t touch_cycles;	/* CPU cycles per touch that hits */
 	uint64_t period;	/* ps per CPU cycle */
 };
