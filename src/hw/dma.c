@@ -54,7 +54,7 @@ static void chan_finish(struct dma_chan *ch, enum dma_state state)
 	ch->state = state;
 	ch->status &= ~DMA_STATUS_BUSY;
 	ch->done_at = ch->sim->now;
-	if (ch->ctrl & DMA_CTRL_IRQ_EN)
+	if (ch->cur_ctrl & DMA_CTRL_IRQ_EN)
 		chan_raise(ch);
 	signal_notify(ch->sim, &ch->done);
 }
@@ -89,7 +89,7 @@ static inline uint64_t next_burst(const struct dma_chan *ch)
 {
 	uint64_t left = ch->cur_len - ch->cur_done;
 
-	return left < ch->burst ? left : ch->burst;
+	return left < ch->cur_burst ? left : ch->cur_burst;
 }
 
 /*
@@ -171,7 +171,8 @@ static void chan_request_xfer(struct dma_chan *ch)
 			span = dt->size - doff;
 		if (span > n) {
 			uint64_t rest = span - n;
-			uint64_t full = rest / ch->burst, last = rest % ch->burst;
+			uint64_t full = rest / ch->cur_burst;
+			uint64_t last = rest % ch->cur_burst;
 
 			total += full * unit;
 			if (last)
@@ -447,6 +448,13 @@ static void dma_doorbell(struct dma_chan *ch)
 		eng->guest_errors++;	/* a doorbell while busy is ignored */
 		return;
 	}
+	/* The transfer runs on the values latched here: the registers may
+	 * be reprogrammed for the next one while it runs. */
+	ch->cur_burst = ch->burst;
+	ch->cur_ctrl = ch->ctrl;
+	ch->cur_len = ch->cur_done = 0;
+	ch->status = DMA_STATUS_BUSY;
+	ch->started_at = ch->sim->now;
 	if (!ch->burst) {
 		chan_fail(ch, DMA_ERR_BADDESC, 0);
 		return;
@@ -461,8 +469,6 @@ static void dma_doorbell(struct dma_chan *ch)
 		ch->buf = b;
 		ch->buf_size = ch->burst;
 	}
-	ch->status = DMA_STATUS_BUSY;
-	ch->started_at = ch->sim->now;
 	ch->chain = ch->ctrl & DMA_CTRL_CHAIN;
 	ch->chain_len = 0;
 	if (ch->chain) {

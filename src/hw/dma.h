@@ -12,7 +12,10 @@
  * read of the source and a write of the destination, real bytes), writes
  * each descriptor's status back, and raises its interrupt line when the
  * transfer (or chain) completes or fails.  The bus's transfer mode for the
- * channel decides how many bursts one grant covers.
+ * channel decides how many bursts one grant covers.  The doorbell latches
+ * every register the transfer uses (addresses, length, burst size, CTRL):
+ * a driver may program the next transfer while one runs; a doorbell while
+ * busy is ignored and counted as a guest error.
  *
  * A transfer that touches an address no target answers, or a descriptor
  * that cannot be fetched or is malformed, ends the channel with
@@ -146,6 +149,8 @@ struct dma_chan {
 	uint64_t cur_src, cur_dst, cur_desc;
 	uint64_t cur_len, cur_done;	/* bytes */
 	uint32_t cur_flags;		/* DMA_DESC_* of the transfer */
+	uint32_t cur_burst;		/* bytes: BURST at the doorbell */
+	uint32_t cur_ctrl;		/* CTRL at the doorbell */
 	bool chain;
 	uint64_t next_desc;		/* chain: the descriptor after this */
 	uint32_t chain_len;		/* descriptors walked this doorbell */
