@@ -183,19 +183,34 @@ static void chan_request_xfer(struct dma_chan *ch)
 	bus_request(&ch->port, total, unit - ch->pos);
 }
 
-/* Move one burst's bytes.  Returns 0 or a DMA_ERR_* code. */
+/* Move one burst's bytes.  Returns 0, or a DMA_ERR_* code with the
+ * refused address in *bad. */
 static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			   struct bus_target *st, uint64_t soff,
-			   struct bus_target *dt, uint64_t doff)
+			   struct bus_target *dt, uint64_t doff, uint64_t *bad)
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
 
-	if (ms && ms == md)
-		return memory_copy(ms, doff, soff, n) ? DMA_ERR_SLAVE : 0;
-	if (st->ops->access(st, soff, ch->buf, n, false))
+	if (ms && ms == md) {
+		/* One copy inside the memory; count the read and the write
+		 * as its bus accesses would have. */
+		ms->reads++;
+		ms->bytes_read += n;
+		ms->writes++;
+		ms->bytes_written += n;
+		if (!memory_copy(ms, doff, soff, n))
+			return 0;
+		*bad = xfer_dst(ch);
 		return DMA_ERR_SLAVE;
-	if (dt->ops->access(dt, doff, ch->buf, n, true))
+	}
+	if (st->ops->access(st, soff, ch->buf, n, false)) {
+		*bad = xfer_src(ch);
 		return DMA_ERR_SLAVE;
+	}
+	if (dt->ops->access(dt, doff, ch->buf, n, true)) {
+		*bad = xfer_dst(ch);
+		return DMA_ERR_SLAVE;
+	}
 	return 0;
 }
 
@@ -206,7 +221,7 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 {
 	while (ch->cur_done < ch->cur_len) {
 		struct bus_target *st, *dt;
-		uint64_t soff, doff, n = next_burst(ch), c;
+		uint64_t soff, doff, n = next_burst(ch), c, bad;
 		unsigned code = 0;
 
 		c = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
@@ -221,9 +236,9 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		}
 		cycles -= c - ch->pos;
 		ch->pos = 0;
-		code = move_burst(ch, n, st, soff, dt, doff);
+		code = move_burst(ch, n, st, soff, dt, doff, &bad);
 		if (code) {
-			chan_fail(ch, code, xfer_src(ch));
+			chan_fail(ch, code, bad);
 			return;
 		}
 		ch->cur_done += n;
