@@ -59,8 +59,29 @@ static void chan_finish(struct dma_chan *ch, enum dma_state state)
 	signal_notify(ch->sim, &ch->done);
 }
 
+/*
+ * End the transfer with an error.  In a chain whose current descriptor has
+ * been fetched, its ERROR flag is written back first (a bus write, like
+ * DONE), so the driver can tell which descriptor failed.
+ */
 static void chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
 {
+	if (ch->desc_held && !ch->fail_code) {
+		struct bus_target *t;
+		uint64_t off, c;
+
+		c = bus_xact_cycles(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL,
+				    4, true, &t, &off);
+		if (t) {
+			ch->fail_code = code;
+			ch->fail_addr = addr;
+			ch->state = DMA_WRITEBACK;
+			bus_request(&ch->port, c, c);
+			return;
+		}
+	}
+	ch->desc_held = false;
+	ch->fail_code = 0;
 	ch->status = (ch->status & ~0xff00u) | DMA_STATUS_ERROR |
 		     (code & 0xffu) << 8;
 	ch->err_addr = addr;
@@ -303,6 +324,7 @@ static void chan_fetched(struct dma_chan *ch)
 	ch->cur_flags = (uint32_t)le_get(d + DMA_DESC_CTRL, 4) &
 			~(DMA_DESC_DONE | DMA_DESC_ERROR);
 	ch->next_desc = le_get(d + DMA_DESC_NEXT, 8);
+	ch->desc_held = true;
 	chan_start_xfer(ch);
 }
 
@@ -321,6 +343,7 @@ static void chan_written_back_or_done(struct dma_chan *ch)
 	c = bus_xact_cycles(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, 4,
 			    true, &t, &off);
 	if (!t) {
+		ch->desc_held = false;
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
 		return;
 	}
@@ -331,7 +354,18 @@ static void chan_written_back(struct dma_chan *ch)
 {
 	uint8_t w[4];
 
+	if (ch->fail_code) {
+		/* The failed descriptor's ERROR flag; if even that write is
+		 * refused, the original error is still the one to report. */
+		le_put(w, ch->cur_flags | DMA_DESC_ERROR, 4);
+		bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
+			      true);
+		ch->desc_held = false;
+		chan_fail(ch, ch->fail_code, ch->fail_addr);
+		return;
+	}
 	le_put(w, ch->cur_flags | DMA_DESC_DONE, 4);
+	ch->desc_held = false;
 	if (bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
 			  true)) {
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
@@ -468,6 +502,8 @@ static void dma_doorbell(struct dma_chan *ch)
 	ch->cur_burst = ch->burst;
 	ch->cur_ctrl = ch->ctrl;
 	ch->cur_len = ch->cur_done = 0;
+	ch->desc_held = false;
+	ch->fail_code = 0;
 	ch->status = DMA_STATUS_BUSY;
 	ch->started_at = ch->sim->now;
 	if (!ch->burst) {

@@ -20,7 +20,9 @@
  * A transfer that touches an address no target answers, or a descriptor
  * that cannot be fetched or is malformed, ends the channel with
  * STATUS.ERROR, an error code, the failing address in ERR_ADDR and an
- * interrupt: a simulated error, never a host crash.  Completion (done or
+ * interrupt: a simulated error, never a host crash.  In a chain, a
+ * descriptor that was fetched and then failed gets ERROR written back into
+ * its CTRL (as a completed one gets DONE); those after it are untouched.  Completion (done or
  * error) is signalled exactly once per doorbell.
  *
  * A channel can also run a synthetic transfer that moves no data: N bursts
@@ -32,6 +34,8 @@
  *   XFER --last burst moved (chan_bursts_done)--> WRITEBACK (CHAIN) or DONE
  *   WRITEBACK --status written (chan_written_back)--> FETCH (next) or DONE
  *   FETCH/XFER/WRITEBACK --bus or descriptor error (chan_fail)--> ERROR
+ *   XFER --error once a descriptor was fetched (chan_fail)--> WRITEBACK
+ *     of its ERROR flag --chan_written_back--> ERROR
  *   DONE/ERROR --doorbell--> FETCH or XFER
  */
 #ifndef DMASIM_HW_DMA_H
@@ -154,6 +158,10 @@ struct dma_chan {
 	bool chain;
 	uint64_t next_desc;		/* chain: the descriptor after this */
 	uint32_t chain_len;		/* descriptors walked this doorbell */
+	bool desc_held;			/* cur_desc fetched, status not yet
+					   written back */
+	unsigned fail_code;		/* DMA_ERR_* being written back */
+	uint64_t fail_addr;		/* its failing address */
 	uint64_t pos;			/* bus cycles into the current burst */
 	uint8_t *buf;			/* one burst */
 	uint32_t buf_size;
