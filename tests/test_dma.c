@@ -1089,6 +1089,72 @@ static void device_paced(void **state)
 	rig_free(r);
 }
 
+/*
+ * A paced input device pauses while its buffer is full.  100 MB/s, 1 KiB
+ * buffer, 4 KiB in all; nobody reads for 100 us, so it stops at 1 KiB
+ * (at 10.24 us).  A DMA then reads with 256-byte bursts (104 cycles
+ * each) from t0 = 100 us: the first four come from the full buffer
+ * (t0 + 104 .. t0 + 416), and the first read at t0 + 104 restarts the
+ * producer, so burst k >= 5 waits for 256 (k - 4) new bytes: it starts
+ * at t0 + 104 + 2560 (k - 4) ns.  The last (k = 16) ends at
+ * t0 + 104 + 30720 + 104 = t0 + 30928 ns: the 3 KiB not buffered take
+ * 3072 / 1e8 s after the restart, however long the device sat idle.
+ */
+static void device_pauses_when_full(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .size = 4 * KiB, .buffer = KiB,
+				   .rate = 1e8, .latency = 30 * NS,
+				   .seed = 11 };
+	uint8_t want[4 * KiB];
+	const uint64_t t0 = 100000 * NS;
+
+	(void)state;
+	rig_dev(r, &dc);
+	for (unsigned i = 0; i < sizeof(want); i++)
+		want[i] = iodev_pattern(&r->dev, i);
+	run_until(r, t0);
+	program(r, 0, 0, DEV_BASE + IODEV_DATA, 0x10000, sizeof(want), 256,
+		DMA_CTRL_START | DMA_CTRL_SRC_FIXED);
+	run(r);
+	expect_bytes(r, 0x10000, want, sizeof(want), "device data");
+	assert_int_equal(r->dev.underruns, 0);
+	assert_int_equal(chan(r, 0, 0)->done_at - t0, 30928 * NS);
+	rig_free(r);
+}
+
+/*
+ * A paced output device's consumer starves while its buffer is empty, and
+ * starts on the first byte written.  100 MB/s, 1 KiB buffer; a DMA writes
+ * 4 KiB from t0 = 100 us in 256-byte bursts.  Four fit the empty buffer;
+ * consumption starts with the first (t0 + 104), so burst k >= 5 has room
+ * once 256 (k - 4) bytes are consumed: the same timeline as above, done
+ * at t0 + 30928 ns, and not a byte dropped.
+ */
+static void device_starves_when_empty(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .output = true, .size = 4 * KiB,
+				   .buffer = KiB, .rate = 1e8,
+				   .latency = 30 * NS };
+	struct rng g;
+	uint8_t src[4 * KiB];
+	const uint64_t t0 = 100000 * NS;
+
+	(void)state;
+	rig_dev(r, &dc);
+	rng_seed(&g, 1, "starve");
+	put_random(r, &g, 0x10000, src, sizeof(src));
+	run_until(r, t0);
+	program(r, 0, 0, 0x10000, DEV_BASE + IODEV_DATA, sizeof(src), 256,
+		DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_memory_equal(r->dev.received, src, sizeof(src));
+	assert_int_equal(r->dev.overruns, 0);
+	assert_int_equal(chan(r, 0, 0)->done_at - t0, 30928 * NS);
+	rig_free(r);
+}
+
 /* Memory to an output device with DST_FIXED: it receives every byte. */
 static void device_destination(void **state)
 {
@@ -1384,6 +1450,9 @@ int main(void)
 		TEST("/hw/dma/residue_mid_transfer", residue_mid_transfer),
 		TEST("/hw/dma/device_source", device_source),
 		TEST("/hw/dma/device_paced", device_paced),
+		TEST("/hw/dma/device_pauses_when_full", device_pauses_when_full),
+		TEST("/hw/dma/device_starves_when_empty",
+		     device_starves_when_empty),
 		TEST("/hw/dma/device_destination", device_destination),
 		TEST("/hw/dma/slave_error_address", slave_error_address),
 		TEST("/hw/dma/driver_via_cpu", driver_via_cpu),
