@@ -77,6 +77,22 @@ static void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
 	bus_request(&cpu->port, cycles, cycles);
 }
 
+/* Bus cycles of one memory reference: a word's transaction to data_addr,
+ * looked up again until a target answers there (the memory may be built
+ * after the CPU); one bus cycle while none does. */
+static uint64_t cpu_ref_cycles(struct cpu *cpu)
+{
+	if (!cpu->ref_target) {
+		uint64_t off, c;
+
+		c = bus_xact_cycles(cpu->port.bus, cpu->cfg.data_addr,
+				    cpu->cfg.word, false, &cpu->ref_target,
+				    &off);
+		cpu->ref_cycles = c ? c : 1;
+	}
+	return cpu->ref_cycles;
+}
+
 static inline bool ref_due(const struct cpu_op *op)
 {
 	return op->mem_frac > 0 && op->ref_acc >= 1.0 - 1e-9;
@@ -93,7 +109,7 @@ static void step_compute(struct cpu *cpu, struct cpu_op *op)
 		if (op->ref_acc < 0)
 			op->ref_acc = 0;
 		cpu->mem_refs++;
-		cpu_ask_bus(cpu, cpu->ref_cycles, BUS_FOR_REF);
+		cpu_ask_bus(cpu, cpu_ref_cycles(cpu), BUS_FOR_REF);
 		return;
 	}
 	if (!op->instr) {
@@ -600,7 +616,6 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	     const char *name, const struct cpu_config *cfg,
 	     enum bus_mode mode, int priority)
 {
-	uint64_t off;
 	int err;
 
 	if (!cfg->period || !(cfg->cpi > 0) || cfg->mem_frac < 0 ||
@@ -615,12 +630,7 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	cpu->sim = sim;
 	snprintf(cpu->name, sizeof(cpu->name), "%s", name);
 	signal_init(&cpu->stopped);
-	/* Memory references cost one word's transaction to data_addr; with
-	 * nothing mapped there yet, one bus cycle. */
-	cpu->ref_cycles = bus_xact_cycles(bus, cfg->data_addr, cfg->word,
-					  false, &cpu->ref_target, &off);
-	if (!cpu->ref_cycles)
-		cpu->ref_cycles = 1;
+	cpu_ref_cycles(cpu);
 	if (stats_add(&sim->stats, cpu->name, "accesses", STAT_COUNTER, "",
 		      &cpu->accesses) ||
 	    stats_add(&sim->stats, cpu->name, "compute_cycles", STAT_COUNTER,

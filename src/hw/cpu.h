@@ -143,7 +143,7 @@ struct cpu {
 	uint64_t irq_raised_at[CPU_IRQ_LINES];
 	unsigned irq_line;		/* line being handled */
 	struct cpu_irq_handler handler[CPU_IRQ_LINES];
-	struct bus_target *ref_target;	/* answers data_addr */
+	struct bus_target *ref_target;	/* answers data_addr; NULL: none yet */
 	uint64_t ref_cycles;		/* bus cycles per memory reference */
 	uint64_t busy_since;		/* ps: start of the current busy run */
 	/* built-in workload */

@@ -54,13 +54,34 @@ static void chan_finish(struct dma_chan *ch, enum dma_state state)
 	ch->state = state;
 	ch->status &= ~DMA_STATUS_BUSY;
 	ch->done_at = ch->sim->now;
-	if (ch->ctrl & DMA_CTRL_IRQ_EN)
+	if (ch->cur_ctrl & DMA_CTRL_IRQ_EN)
 		chan_raise(ch);
 	signal_notify(ch->sim, &ch->done);
 }
 
+/*
+ * End the transfer with an error.  In a chain whose current descriptor has
+ * been fetched, its ERROR flag is written back first (a bus write, like
+ * DONE), so the driver can tell which descriptor failed.
+ */
 static void chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
 {
+	if (ch->desc_held && !ch->fail_code) {
+		struct bus_target *t;
+		uint64_t off, c;
+
+		c = bus_xact_cycles(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL,
+				    4, true, &t, &off);
+		if (t) {
+			ch->fail_code = code;
+			ch->fail_addr = addr;
+			ch->state = DMA_WRITEBACK;
+			bus_request(&ch->port, c, c);
+			return;
+		}
+	}
+	ch->desc_held = false;
+	ch->fail_code = 0;
 	ch->err_desc = ch->chain ? ch->cur_desc : 0;
 	ch->status = (ch->status & ~0xff00u) | DMA_STATUS_ERROR |
 		     (code & 0xffu) << 8;
@@ -90,7 +111,7 @@ static inline uint64_t next_burst(const struct dma_chan *ch)
 {
 	uint64_t left = ch->cur_len - ch->cur_done;
 
-	return left < ch->burst ? left : ch->burst;
+	return left < ch->cur_burst ? left : ch->cur_burst;
 }
 
 /*
@@ -172,7 +193,8 @@ static void chan_request_xfer(struct dma_chan *ch)
 			span = dt->size - doff;
 		if (span > n) {
 			uint64_t rest = span - n;
-			uint64_t full = rest / ch->burst, last = rest % ch->burst;
+			uint64_t full = rest / ch->cur_burst;
+			uint64_t last = rest % ch->cur_burst;
 
 			total += full * unit;
 			if (last)
@@ -183,21 +205,36 @@ static void chan_request_xfer(struct dma_chan *ch)
 	bus_request(&ch->port, total, unit - ch->pos);
 }
 
-/* Move one burst's bytes.  Returns 0 or a DMA_ERR_* code. */
+/* Move one burst's bytes.  Returns 0, or a DMA_ERR_* code with the
+ * refused address in *bad. */
 static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			   struct bus_target *st, uint64_t soff,
-			   struct bus_target *dt, uint64_t doff)
+			   struct bus_target *dt, uint64_t doff, uint64_t *bad)
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
 
 	bus_observe(ch->port.bus, &ch->port, xfer_src(ch), n, false);
 	bus_observe(ch->port.bus, &ch->port, xfer_dst(ch), n, true);
-	if (ms && ms == md)
-		return memory_copy(ms, doff, soff, n) ? DMA_ERR_SLAVE : 0;
-	if (st->ops->access(st, soff, ch->buf, n, false))
+	if (ms && ms == md) {
+		/* One copy inside the memory; count the read and the write
+		 * as its bus accesses would have. */
+		ms->reads++;
+		ms->bytes_read += n;
+		ms->writes++;
+		ms->bytes_written += n;
+		if (!memory_copy(ms, doff, soff, n))
+			return 0;
+		*bad = xfer_dst(ch);
 		return DMA_ERR_SLAVE;
-	if (dt->ops->access(dt, doff, ch->buf, n, true))
+	}
+	if (st->ops->access(st, soff, ch->buf, n, false)) {
+		*bad = xfer_src(ch);
 		return DMA_ERR_SLAVE;
+	}
+	if (dt->ops->access(dt, doff, ch->buf, n, true)) {
+		*bad = xfer_dst(ch);
+		return DMA_ERR_SLAVE;
+	}
 	return 0;
 }
 
@@ -208,7 +245,7 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 {
 	while (ch->cur_done < ch->cur_len) {
 		struct bus_target *st, *dt;
-		uint64_t soff, doff, n = next_burst(ch), c;
+		uint64_t soff, doff, n = next_burst(ch), c, bad;
 		unsigned code = 0;
 
 		c = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
@@ -223,9 +260,9 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		}
 		cycles -= c - ch->pos;
 		ch->pos = 0;
-		code = move_burst(ch, n, st, soff, dt, doff);
+		code = move_burst(ch, n, st, soff, dt, doff, &bad);
 		if (code) {
-			chan_fail(ch, code, xfer_src(ch));
+			chan_fail(ch, code, bad);
 			return;
 		}
 		ch->cur_done += n;
@@ -376,6 +413,8 @@ static void chan_fetched(struct dma_chan *ch)
 	ch->cur_flags = (uint32_t)le_get(d + DMA_DESC_CTRL, 4) &
 			~(DMA_DESC_DONE | DMA_DESC_ERROR);
 	ch->next_desc = le_get(d + DMA_DESC_NEXT, 8);
+	ch->cur_done = 0;
+	ch->desc_held = true;
 	if (!ch->cur_len) {
 		chan_fail(ch, DMA_ERR_BADDESC, ch->cur_desc);
 		return;
@@ -410,6 +449,7 @@ static void chan_written_back_or_done(struct dma_chan *ch)
 	c = bus_xact_cycles(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, 4,
 			    true, &t, &off);
 	if (!t) {
+		ch->desc_held = false;
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
 		return;
 	}
@@ -420,7 +460,18 @@ static void chan_written_back(struct dma_chan *ch)
 {
 	uint8_t w[4];
 
+	if (ch->fail_code) {
+		/* The failed descriptor's ERROR flag; if even that write is
+		 * refused, the original error is still the one to report. */
+		le_put(w, ch->cur_flags | DMA_DESC_ERROR, 4);
+		bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
+			      true);
+		ch->desc_held = false;
+		chan_fail(ch, ch->fail_code, ch->fail_addr);
+		return;
+	}
 	le_put(w, ch->cur_flags | DMA_DESC_DONE, 4);
+	ch->desc_held = false;
 	if (bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
 			  true)) {
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
@@ -558,6 +609,15 @@ static void dma_doorbell(struct dma_chan *ch)
 		eng->guest_errors++;	/* a doorbell while busy is ignored */
 		return;
 	}
+	/* The transfer runs on the values latched here: the registers may
+	 * be reprogrammed for the next one while it runs. */
+	ch->cur_burst = ch->burst;
+	ch->cur_ctrl = ch->ctrl;
+	ch->cur_len = ch->cur_done = 0;
+	ch->desc_held = false;
+	ch->fail_code = 0;
+	ch->status = DMA_STATUS_BUSY;
+	ch->started_at = ch->sim->now;
 	if (!ch->burst) {
 		chan_fail(ch, DMA_ERR_BADDESC, 0);
 		return;
@@ -572,8 +632,6 @@ static void dma_doorbell(struct dma_chan *ch)
 		ch->buf = b;
 		ch->buf_size = ch->burst;
 	}
-	ch->status = DMA_STATUS_BUSY;
-	ch->started_at = ch->sim->now;
 	ch->chain = ch->ctrl & DMA_CTRL_CHAIN;
 	ch->chain_len = 0;
 	if (ch->seen)

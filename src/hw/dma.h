@@ -12,15 +12,20 @@
  * read of the source and a write of the destination, real bytes), writes
  * each descriptor's status back, and raises its interrupt line when the
  * transfer (or chain) completes or fails.  The bus's transfer mode for the
- * channel decides how many bursts one grant covers.
+ * channel decides how many bursts one grant covers.  The doorbell latches
+ * every register the transfer uses (addresses, length, burst size, CTRL):
+ * a driver may program the next transfer while one runs; a doorbell while
+ * busy is ignored and counted as a guest error.
  *
  * A transfer that touches an address no target answers, or a descriptor
  * that cannot be fetched or is malformed (misaligned, zero length, a buffer
  * running past its target, a chain that comes back to a descriptor it has
  * walked), ends the channel with STATUS.ERROR, an error code, the failing
  * address in ERR_ADDR, the failing descriptor in ERR_DESC and an
- * interrupt: a simulated error, never a host crash or hang.  Each
- * descriptor costs a fetch, desc_cycles of processing and a status
+ * interrupt: a simulated error, never a host crash or hang.  In a chain, a
+ * descriptor that was fetched and then failed gets ERROR written back into
+ * its CTRL (as a completed one gets DONE); those after it are untouched.
+ * Each descriptor costs a fetch, desc_cycles of processing and a status
  * write-back; chained segments are separated by fence_cycles.  Completion (done or
  * error) is signalled exactly once per doorbell.
  *
@@ -35,6 +40,8 @@
  *   WRITEBACK --status written (chan_written_back), fence_cycles
  *           (chan_fenced)--> FETCH (next) or DONE
  *   FETCH/XFER/WRITEBACK --bus or descriptor error (chan_fail)--> ERROR
+ *   XFER --error once a descriptor was fetched (chan_fail)--> WRITEBACK
+ *     of its ERROR flag --chan_written_back--> ERROR
  *   DONE/ERROR --doorbell--> FETCH or XFER
  */
 #ifndef DMASIM_HW_DMA_H
@@ -158,11 +165,17 @@ struct dma_chan {
 	uint64_t cur_src, cur_dst, cur_desc;
 	uint64_t cur_len, cur_done;	/* bytes */
 	uint32_t cur_flags;		/* DMA_DESC_* of the transfer */
+	uint32_t cur_burst;		/* bytes: BURST at the doorbell */
+	uint32_t cur_ctrl;		/* CTRL at the doorbell */
 	bool chain;
 	uint64_t next_desc;		/* chain: the descriptor after this */
 	uint32_t chain_len;		/* descriptors walked this doorbell */
 	uint64_t *seen;			/* descriptors walked: a hash set */
 	uint32_t seen_cap;
+	bool desc_held;			/* cur_desc fetched, status not yet
+					   written back */
+	unsigned fail_code;		/* DMA_ERR_* being written back */
+	uint64_t fail_addr;		/* its failing address */
 	uint64_t pos;			/* bus cycles into the current burst */
 	uint8_t *buf;			/* one burst */
 	uint32_t buf_size;

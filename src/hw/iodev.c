@@ -29,10 +29,10 @@ uint64_t iodev_progress(const struct iodev *dev, uint64_t t)
 }
 
 /*
- * Input: bytes ready to read now.  The producer pauses while the buffer is
- * full, so production is paced from the later of its own schedule and the
- * moment the reader made room; a simple and conservative form is to bound
- * what is ready by the buffer.
+ * Bytes ready to read (input) or free to write (output) now.  `start` is
+ * kept so that the device's schedule from it is exact since the last
+ * access (iodev_pause() moves it past any pause), and the buffer bounds
+ * what a full producer or an empty consumer could have done.
  */
 static uint64_t ready_bytes(const struct iodev *dev)
 {
@@ -50,6 +50,31 @@ static uint64_t ready_bytes(const struct iodev *dev)
 
 		return queued < dev->cfg.buffer ? dev->cfg.buffer - queued : 0;
 	}
+}
+
+/*
+ * Before bytes move through DATA at the current time: an input producer
+ * that filled the buffer (moved + buffer bytes) stood still from then
+ * until now, and an output consumer that drained everything written so
+ * far stood still from then until this write; shift the schedule by the
+ * pause, so production (consumption) resumes now rather than having run
+ * on unseen.
+ */
+static void iodev_pause(struct iodev *dev)
+{
+	uint64_t now = dev->sim->now, idle_from;
+
+	if (!(dev->cfg.rate > 0))
+		return;
+	if (!dev->cfg.output) {
+		if (dev->moved + dev->cfg.buffer >= dev->cfg.size)
+			return;		/* it can finish without pausing */
+		idle_from = time_for(dev, dev->moved + dev->cfg.buffer);
+	} else {
+		idle_from = time_for(dev, dev->moved);
+	}
+	if (now > idle_from)
+		dev->start += now - idle_from;
 }
 
 static uint64_t dev_ready(struct bus_target *t, uint64_t off, uint64_t len,
@@ -105,6 +130,7 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 	}
 	if (write != dev->cfg.output)
 		return BUS_ERR_SLAVE;	/* wrong direction for this device */
+	iodev_pause(dev);
 	{
 		uint64_t ready = ready_bytes(dev);
 		uint64_t ok = len < ready ? len : ready;

@@ -48,7 +48,9 @@ struct iodev {
 	struct bus *bus;
 	char name[32];
 	uint64_t lat_cycles;
-	uint64_t start;		/* ps: when production/consumption began */
+	uint64_t start;		/* ps: when production/consumption would
+				   have begun to be where it is, had it never
+				   paused */
 	uint64_t moved;		/* bytes through DATA */
 	uint8_t *received;	/* output: what was written, size bytes */
 	/* statistics */
@@ -70,7 +72,9 @@ static inline uint8_t iodev_pattern(const struct iodev *dev, uint64_t k)
 	return (uint8_t)(x >> 56);
 }
 
-/* Bytes produced (input) or consumed (output) by time t. */
+/* Bytes produced (input) or consumed (output) by time t, for t no earlier
+ * than the last access, ignoring the buffer (a full input buffer, or an
+ * output one emptied, stops the device at moved + buffer, or moved). */
 uint64_t iodev_progress(const struct iodev *dev, uint64_t t);
 
 #endif

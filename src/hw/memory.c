@@ -69,11 +69,41 @@ int memory_write(struct memory *mem, uint64_t off, const void *src,
 	return 0;
 }
 
+/* memory_copy() for a destination above an overlapping source: pieces from
+ * the end down, so no piece reads bytes an earlier piece has written. */
+static int memory_copy_down(struct memory *mem, uint64_t dst, uint64_t src,
+			    uint64_t len)
+{
+	while (len) {
+		uint64_t se = src + len, de = dst + len;
+		uint64_t n = len;
+		const uint8_t *s;
+		uint8_t *d;
+
+		/* bytes of the last piece within its source and dest chunks */
+		if (((se - 1) & (MEM_CHUNK - 1)) + 1 < n)
+			n = ((se - 1) & (MEM_CHUNK - 1)) + 1;
+		if (((de - 1) & (MEM_CHUNK - 1)) + 1 < n)
+			n = ((de - 1) & (MEM_CHUNK - 1)) + 1;
+		s = chunk(mem, se - n, false);
+		d = chunk(mem, de - n, true);
+		if (!d)
+			return DMASIM_ENOMEM;
+		memmove(d + ((de - n) & (MEM_CHUNK - 1)),
+			(s ? s : zero_chunk) + ((se - n) & (MEM_CHUNK - 1)), n);
+		len -= n;
+	}
+	return 0;
+}
+
 int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
 		uint64_t len)
 {
-	/* Chunk by chunk, so no bounce buffer is needed unless the ranges
-	 * overlap within a piece (memmove handles that). */
+	/* Chunk by chunk, with memmove within a piece.  Going upwards is
+	 * safe unless the destination starts inside the source: a piece
+	 * would then overwrite source bytes a later piece still reads. */
+	if (dst > src && dst - src < len)
+		return memory_copy_down(mem, dst, src, len);
 	while (len) {
 		uint64_t sin = src & (MEM_CHUNK - 1), din = dst & (MEM_CHUNK - 1);
 		uint64_t n = len;
