@@ -81,6 +81,21 @@ struct bus_target {
 	uint64_t base;		/* bus address of offset 0 */
 	uint64_t size;		/* bytes */
 };
+/*
+ * A snooper watches the memory accesses of non-CPU masters (DMA): a cache
+ * keeping coherent, the sanitizer.  `access` runs before a read moves its
+ * data and after a write has; `cycles` (optional) adds bus cycles the
+ * access costs for snooping.  Watching never changes what the master sees
+ * unless the snooper models hardware that does (a coherent cache).
+ */
+struct bus_master;
+struct bus_snooper {
+	void (*access)(struct bus_snooper *s, const struct bus_master *m,
+		       uint64_t addr, uint64_t len, bool write);
+	uint64_t (*cycles)(struct bus_snooper *s, uint64_t addr, uint64_t len);
+	struct bus_snooper *next;
+};
+
 enum bus_mode { BUS_MODE_BURST, BUS_MODE_CYCLE_STEAL, BUS_MODE_TRANSPARENT };
 
 struct bus;
@@ -145,6 +160,7 @@ struct bus {
 	unsigned last;		/* id of the last master granted */
 	unsigned waiting;	/* masters waiting */
 	unsigned waiting_opaque; /* of which not transparent */
+	struct bus_snooper *snoopers;	/* DMA watchers, in order added */
 	/* statistics */
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
@@ -212,6 +228,37 @@ uint64_t bus_xact_cycles(const struct bus *bus, uint64_t addr, uint64_t len,
 /* Move a transaction's data through its target: BUS_OK or BUS_ERR_*. */
 int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
 		  uint64_t len, bool write);
+
+/* Add a snooper at the end of the bus's list. */
+static inline void bus_add_snooper(struct bus *bus, struct bus_snooper *s)
+{
+	struct bus_snooper **p = &bus->snoopers;
+
+	while (*p)
+		p = &(*p)->next;
+	s->next = NULL;
+	*p = s;
+}
+
+/* A non-CPU master's memory access: tell the snoopers (see above). */
+static inline void bus_snoop(const struct bus *bus, const struct bus_master *m,
+			     uint64_t addr, uint64_t len, bool write)
+{
+	for (struct bus_snooper *s = bus->snoopers; s; s = s->next)
+		s->access(s, m, addr, len, write);
+}
+
+/* Bus cycles the snoopers add to a non-CPU access (0 when none). */
+static inline uint64_t bus_snoop_cycles(const struct bus *bus, uint64_t addr,
+					uint64_t len)
+{
+	uint64_t c = 0;
+
+	for (struct bus_snooper *s = bus->snoopers; s; s = s->next)
+		if (s->cycles)
+			c += s->cycles(s, addr, len);
+	return c;
+}
 
 /* Invariant checker: counts agree with the masters' flags. */
 bool bus_check(const struct bus *bus);

@@ -114,7 +114,9 @@ static uint64_t burst_cycles(struct dma_chan *ch, uint64_t n, unsigned *code,
 		*code = DMA_ERR_DST;
 		return 0;
 	}
-	return rc + wc;
+	/* snoop cost of a coherent interconnect */
+	return rc + wc + bus_snoop_cycles(bus, xfer_src(ch), n) +
+	       bus_snoop_cycles(bus, xfer_dst(ch), n);
 }
 
 static void chan_wake_event(struct sim *sim, struct event *ev)
@@ -188,13 +190,21 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			   struct bus_target *dt, uint64_t doff)
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
+	struct bus *bus = ch->port.bus;
 
-	if (ms && ms == md)
-		return memory_copy(ms, doff, soff, n) ? DMA_ERR_SLAVE : 0;
-	if (st->ops->access(st, soff, ch->buf, n, false))
-		return DMA_ERR_SLAVE;
-	if (dt->ops->access(dt, doff, ch->buf, n, true))
-		return DMA_ERR_SLAVE;
+	if (ms)
+		bus_snoop(bus, &ch->port, xfer_src(ch), n, false);
+	if (ms && ms == md) {
+		if (memory_copy(ms, doff, soff, n))
+			return DMA_ERR_SLAVE;
+	} else {
+		if (st->ops->access(st, soff, ch->buf, n, false))
+			return DMA_ERR_SLAVE;
+		if (dt->ops->access(dt, doff, ch->buf, n, true))
+			return DMA_ERR_SLAVE;
+	}
+	if (md)
+		bus_snoop(bus, &ch->port, xfer_dst(ch), n, true);
 	return 0;
 }
 
@@ -276,6 +286,7 @@ static void chan_fetched(struct dma_chan *ch)
 {
 	const uint8_t *d = ch->descbuf;
 
+	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc, DMA_DESC_SIZE, false);
 	if (bus_xact_data(ch->port.bus, ch->cur_desc, ch->descbuf,
 			  DMA_DESC_SIZE, false)) {
 		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
@@ -321,6 +332,8 @@ static void chan_written_back(struct dma_chan *ch)
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
 		return;
 	}
+	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc + DMA_DESC_CTRL, 4,
+		  true);
 	ch->transfers++;
 	if (ch->cur_flags & DMA_DESC_IRQ)
 		chan_raise(ch);
