@@ -152,7 +152,10 @@ void san_map(struct sanitizer *s, const char *dev, enum san_kind kind,
 	m->nents = nents;
 	m->live = true;
 	m->dev_owned = true;
-	m->checked = kind == SAN_COHERENT;
+	/* map_sg and alloc_coherent report failure in their return value,
+	 * which the caller cannot ignore; only map_single's must be tested
+	 * with dma_mapping_error() (as Linux's DMA-API debugging does). */
+	m->checked = kind != SAN_SINGLE;
 	m->line0 = line_of(s, paddr);
 	m->nlines = len ? line_of(s, paddr + len - 1) - m->line0 + 1 : 0;
 	if (streaming(m)) {
@@ -231,18 +234,19 @@ void san_unmap(struct sanitizer *s, const char *dev, enum san_kind kind,
 	}
 	check_used(s, m, dev);
 	if (m->kind != kind)
-		report(s, m, SAN_UNMAP_KIND, dev, m->paddr, dma, len);
+		report(s, m, SAN_UNMAP_KIND, dev, m->paddr, dma, m->len);
 	else if (kind == SAN_SG) {
-		unsigned n = 0;
+		uint64_t bytes = 0;
 
 		if (m->dir != dir)
 			report(s, m, SAN_UNMAP_DIR, dev, m->paddr, dma, len);
 		for (size_t i = 0; i < s->nmaps; i++)
 			if (s->maps[i].live && s->maps[i].kind == SAN_SG &&
 			    s->maps[i].group == dma)
-				n++;
+				bytes += s->maps[i].len;
 		if (nents != m->nents)
-			report(s, m, SAN_UNMAP_NENTS, dev, m->paddr, dma, n);
+			report(s, m, SAN_UNMAP_NENTS, dev, m->paddr, dma,
+			       bytes);
 		for (size_t i = 0; i < s->nmaps; i++)
 			if (s->maps[i].live && s->maps[i].kind == SAN_SG &&
 			    s->maps[i].group == dma)
@@ -323,12 +327,14 @@ static void cpu_access(void *ctx, struct cache *c, uint64_t addr,
 		    !overlap(addr, len, m->paddr, m->len))
 			continue;
 		if (write && m->dev_owned)
-			report(s, m, SAN_CPU_WRITE_DEVICE_OWNED, c->name, addr,
+			report(s, m, SAN_CPU_WRITE_DEVICE_OWNED, c->cpu_name,
+			       addr,
 			       m->dma + (addr > m->paddr ? addr - m->paddr : 0),
 			       len);
 		else if (!write && !coherent(s) &&
 			 lines_any(s, m, addr, len))
-			report(s, m, SAN_STALE_CPU_READ, c->name, addr,
+			report(s, m, SAN_STALE_CPU_READ, c->cpu_name,
+			       addr,
 			       m->dma + (addr > m->paddr ? addr - m->paddr : 0),
 			       len);
 	}

@@ -353,6 +353,7 @@ void cache_attach_cpu(struct cache *c, struct cpu *cpu)
 {
 	cpu->mem_hook.xact = cpu_hook;
 	cpu->mem_hook.ctx = c;
+	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", cpu->name);
 }
 
 int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
@@ -378,6 +379,7 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 	c->sim = sim;
 	c->bus = bus;
 	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", name);
 	c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->ways * cfg->line));
 	c->line_shift = (unsigned)__builtin_ctzll(cfg->line);
 	nways = (uint64_t)c->sets * cfg->ways;

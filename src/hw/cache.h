@@ -84,6 +84,7 @@ struct cache {
 	struct bus *bus;
 	struct bus_snooper snooper;
 	char name[32];
+	char cpu_name[32];	/* the CPU attached, or the cache's name */
 	uint32_t sets;
 	unsigned line_shift;
 	struct cache_way *way;	/* sets * ways */
