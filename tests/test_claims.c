@@ -102,6 +102,21 @@ static void cache_maintenance_cost(void **state)
 				 points[i]);
 }
 
+static void coherent_vs_noncoherent(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "packet=512B", NULL },
+		{ "packet=8KiB", "inval=20", NULL },
+		{ "snoop=4", "copy=40", "packets=8", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/coherent_vs_noncoherent.lua",
+				 points[i]);
+}
+
 /* The published figures themselves, not only model agreement. */
 static void cache_maintenance_published(void **state)
 {
@@ -141,6 +156,7 @@ int main(void)
 		cmocka_unit_test(overlap_158),
 		cmocka_unit_test(cache_maintenance_cost),
 		cmocka_unit_test(cache_maintenance_published),
+		cmocka_unit_test(coherent_vs_noncoherent),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,
