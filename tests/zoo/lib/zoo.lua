@@ -25,7 +25,8 @@ M.LEN = 4096
 function M.new(o)
   o = o or {}
   local m = machine.build{}
-  local l1 = m.sys:cache{ cpu = m.cpu, size = "32KiB", ways = 4, line = 64,
+  local l1 = m.sys:cache{ cpu = m.cpu, size = o.cache_size or "32KiB",
+                          ways = 4, line = 64,
                           coherent = o.coherent or false }
   local dev = m.sys:dma_device{ cpu = m.cpu, cache = l1, name = "zoo",
     mask = o.mask, bounce_base = o.bounce_base, bounce_size = o.bounce_size,
