@@ -42,6 +42,21 @@ printf 'local x = = 1\n' >"$tmp/bad.lua"
 check syntax-error 1 "bad.lua:1:" "$dm" run "$tmp/bad.lua"
 check json-unwritable 3 "cannot write JSON" "$dm" run "$bb" -D N=10 --json /nonexistent/dir/x.json
 
+# --check: a misuse exits 5 with its report on stderr and in the JSON; a
+# correct driver exits 0 with nothing on stderr.
+zoo=$src/tests/zoo
+check check-report 5 "STALE_CPU_READ at" "$dm" run --check "$zoo/stale_cpu_read.lua"
+"$dm" run --check "$zoo/double_unmap.lua" -q --json "$tmp/c.json" 2>"$tmp/err"
+if [[ $? -eq 5 ]] && grep -q "DOUBLE_UNMAP" "$tmp/err" && grep -q '"DOUBLE_UNMAP"' "$tmp/c.json"; then
+	pass=$((pass + 1)); else echo "FAIL check-json"; fail=$((fail + 1)); fi
+"$dm" run --check "$zoo/ok_rx.lua" >/dev/null 2>"$tmp/err"
+if [[ $? -eq 0 && ! -s $tmp/err ]]; then pass=$((pass + 1)); else
+	echo "FAIL check-clean"; fail=$((fail + 1)); fi
+# Without --check the same misuse runs and exits 0.
+"$dm" run "$zoo/stale_cpu_read.lua" >/dev/null 2>"$tmp/err"
+if [[ $? -eq 0 && ! -s $tmp/err ]]; then pass=$((pass + 1)); else
+	echo "FAIL check-off"; fail=$((fail + 1)); fi
+
 # The same seed gives byte-identical JSON; -D attached to its value works.
 "$dm" run "$bb" -DN=500 --json "$tmp/a.json" -q && "$dm" run "$bb" -D N=500 --json "$tmp/b.json" -q
 if cmp -s "$tmp/a.json" "$tmp/b.json" && [[ -s $tmp/a.json ]]; then pass=$((pass + 1)); else

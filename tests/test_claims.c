@@ -126,6 +126,55 @@ static void thrashing(void **state)
 }
 
 /* The overlap scenario's default reproduces the "about 1.58" figure. */
+static void cache_maintenance_cost(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		/* cheaper maintenance, a smaller buffer */
+		{ "size=64KiB", "inval=20", "sweep=false", NULL },
+		/* 32-byte lines, no barrier cost */
+		{ "line=32", "barrier=0", "sweep=false", NULL },
+		{ "hit=2", "repeat_size=4KiB", "touch=16KiB", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/cache_maintenance_cost.lua",
+				 points[i]);
+}
+
+static void coherent_vs_noncoherent(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "packet=512B", NULL },
+		{ "packet=8KiB", "inval=20", NULL },
+		{ "snoop=4", "copy=40", "packets=8", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/coherent_vs_noncoherent.lua",
+				 points[i]);
+}
+
+/* The published figures themselves, not only model agreement. */
+static void cache_maintenance_published(void **state)
+{
+	int code;
+	struct dmasim_run *run = tu_run("scenarios/cache_maintenance_cost.lua",
+					&code, "sweep=false", NULL);
+
+	(void)state;
+	assert_int_equal(code, 0);
+	assert_true(tu_num(run, "invalidate_cycles") > 200000);
+	assert_true(tu_num(run, "first_byte_ratio") > 100);
+	assert_true(tu_num(run, "repeat_pass_cycles_noncacheable") >
+		    10 * tu_num(run, "repeat_pass_cycles_cached"));
+	assert_int_equal(tu_int(run, "first_byte_data_right"), 1);
+	dmasim_run_free(run);
+}
+
 static void overlap_158(void **state)
 {
 	struct dmasim_run *run;
@@ -149,6 +198,9 @@ int main(void)
 		cmocka_unit_test(scatter_gather),
 		cmocka_unit_test(pinning_hazard),
 		cmocka_unit_test(thrashing),
+		cmocka_unit_test(cache_maintenance_cost),
+		cmocka_unit_test(cache_maintenance_published),
+		cmocka_unit_test(coherent_vs_noncoherent),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,

@@ -92,4 +92,23 @@ struct dmasim_claim {
 DMASIM_API int dmasim_run_claim(const struct dmasim_run *run, int i,
 				struct dmasim_claim *out);
 
+/*
+ * The DMA sanitizer ("dmasim run --check"): turn it on before
+ * dmasim_run_file(); its reports are kept in the run, in the JSON results
+ * ("check") and readable here.
+ */
+DMASIM_API void dmasim_run_set_check(struct dmasim_run *run, int on);
+struct dmasim_check {
+	char cls[32];		/* class, e.g. "STALE_CPU_READ" */
+	char what[80];		/* the class in words */
+	char fix[96];		/* the call that would have prevented it */
+	char initiator[40];
+	uint64_t time;		/* simulated ps */
+	uint64_t paddr, dma;	/* physical and device addresses */
+	uint64_t size;		/* bytes */
+};
+DMASIM_API int dmasim_run_check_count(const struct dmasim_run *run);
+DMASIM_API const struct dmasim_check *dmasim_run_check_report(
+	const struct dmasim_run *run, int i);
+
 #endif

@@ -9,6 +9,7 @@
  *      a parameter the scenario rejects
  *   3  a file could not be read or written
  *   4  tour: a claim disagreed with its closed-form model
+ *   5  run --check: the DMA sanitizer reported misuse
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,7 +24,8 @@
 #define DMASIM_DATADIR "/usr/local/share/dmasim"
 #endif
 
-enum { EXIT_SCENARIO = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DISAGREE = 4 };
+enum { EXIT_SCENARIO = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DISAGREE = 4,
+       EXIT_CHECK = 5 };
 
 static const char *prog = "dmasim";
 
@@ -63,6 +65,8 @@ static void run_usage(FILE *out)
 "                  (byte-identical for the same scenario, values and seed)\n"
 "  --seed N        the run seed (default 1); every component derives its\n"
 "                  own random stream from it\n"
+"  --check        turn on the DMA sanitizer: reports go to stderr and\n"
+"                  the JSON; exit status 5 when it reported anything\n"
 "  -q, --quiet     print nothing on success (errors still go to stderr)\n"
 "  -h, --help      show this help\n"
 "\n"
@@ -140,6 +144,8 @@ static int cmd_run(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--check")) {
+			dmasim_run_set_check(run, 1);
 		} else if (!strncmp(a, "-D", 2)) {
 			const char *def = a[2] ? a + 2 : (i + 1 < argc ? argv[++i]
 							  : NULL);
@@ -194,14 +200,25 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!quiet)
 		dmasim_run_print(run, stdout);
+	for (int i = 0; i < dmasim_run_check_count(run); i++) {
+		const struct dmasim_check *c = dmasim_run_check_report(run, i);
+
+		fprintf(stderr, "dmasim check: %s at %.3f us by %s: %s; paddr "
+			"%#llx dma %#llx size %llu; fix: %s\n", c->cls,
+			(double)c->time / 1e6, c->initiator, c->what,
+			(unsigned long long)c->paddr,
+			(unsigned long long)c->dma,
+			(unsigned long long)c->size, c->fix);
+	}
 	if (json && dmasim_run_write_json(run, json)) {
 		fprintf(stderr, "%s: cannot write JSON to '%s': %s\n", prog,
 			json, strerror(errno));
 		dmasim_run_free(run);
 		return EXIT_IO;
 	}
+	err = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
 	dmasim_run_free(run);
-	return 0;
+	return err;
 }
 
 /* The scenarios directory: next to the program (build tree or install). */

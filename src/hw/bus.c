@@ -334,16 +334,3 @@ int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
 		return BUS_ERR_DECODE;
 	return t->ops->access(t, off, data, len, write);
 }
-
-int bus_add_observer(struct bus *bus,
-		     void (*fn)(void *ctx, const struct bus_master *m,
-				uint64_t addr, uint64_t len, bool write),
-		     void *ctx)
-{
-	if (bus->nobs == BUS_MAX_OBSERVERS)
-		return DMASIM_ERANGE;
-	bus->obs[bus->nobs].fn = fn;
-	bus->obs[bus->nobs].ctx = ctx;
-	bus->nobs++;
-	return 0;
-}

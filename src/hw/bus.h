@@ -81,6 +81,21 @@ struct bus_target {
 	uint64_t base;		/* bus address of offset 0 */
 	uint64_t size;		/* bytes */
 };
+/*
+ * A snooper watches the memory accesses of non-CPU masters (DMA): a cache
+ * keeping coherent, the sanitizer.  `access` runs before a read moves its
+ * data and after a write has; `cycles` (optional) adds bus cycles the
+ * access costs for snooping.  Watching never changes what the master sees
+ * unless the snooper models hardware that does (a coherent cache).
+ */
+struct bus_master;
+struct bus_snooper {
+	void (*access)(struct bus_snooper *s, const struct bus_master *m,
+		       uint64_t addr, uint64_t len, bool write);
+	uint64_t (*cycles)(struct bus_snooper *s, uint64_t addr, uint64_t len);
+	struct bus_snooper *next;
+};
+
 enum bus_mode { BUS_MODE_BURST, BUS_MODE_CYCLE_STEAL, BUS_MODE_TRANSPARENT };
 
 struct bus;
@@ -124,23 +139,11 @@ struct bus_config {
 };
 
 #define BUS_MAX_TARGETS 32
-#define BUS_MAX_OBSERVERS 4
-
-/* Something watching the data moved on the bus (an OS's hazard watch, a
- * checker): told of every data transfer after it happens, it must not
- * change behaviour. */
-struct bus_observer {
-	void (*fn)(void *ctx, const struct bus_master *m, uint64_t addr,
-		   uint64_t len, bool write);
-	void *ctx;
-};
 
 struct bus {
 	struct bus_config cfg;
 	struct bus_target *targets[BUS_MAX_TARGETS];	/* sorted by base */
 	unsigned ntargets;
-	struct bus_observer obs[BUS_MAX_OBSERVERS];
-	unsigned nobs;
 	struct clock clk;
 	struct sim *sim;
 	char name[32];
@@ -157,6 +160,7 @@ struct bus {
 	unsigned last;		/* id of the last master granted */
 	unsigned waiting;	/* masters waiting */
 	unsigned waiting_opaque; /* of which not transparent */
+	struct bus_snooper *snoopers;	/* DMA watchers, in order added */
 	/* statistics */
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
@@ -225,20 +229,35 @@ uint64_t bus_xact_cycles(const struct bus *bus, uint64_t addr, uint64_t len,
 int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
 		  uint64_t len, bool write);
 
-/* Add an observer.  Returns 0 or DMASIM_ERANGE when the list is full. */
-int bus_add_observer(struct bus *bus,
-		     void (*fn)(void *ctx, const struct bus_master *m,
-				uint64_t addr, uint64_t len, bool write),
-		     void *ctx);
-
-/* Tell the observers that m moved len bytes at addr (one branch when
- * there are none). */
-static inline void bus_observe(const struct bus *bus,
-			       const struct bus_master *m, uint64_t addr,
-			       uint64_t len, bool write)
+/* Add a snooper at the end of the bus's list. */
+static inline void bus_add_snooper(struct bus *bus, struct bus_snooper *s)
 {
-	for (unsigned i = 0; i < bus->nobs; i++)
-		bus->obs[i].fn(bus->obs[i].ctx, m, addr, len, write);
+	struct bus_snooper **p = &bus->snoopers;
+
+	while (*p)
+		p = &(*p)->next;
+	s->next = NULL;
+	*p = s;
+}
+
+/* A non-CPU master's memory access: tell the snoopers (see above). */
+static inline void bus_snoop(const struct bus *bus, const struct bus_master *m,
+			     uint64_t addr, uint64_t len, bool write)
+{
+	for (struct bus_snooper *s = bus->snoopers; s; s = s->next)
+		s->access(s, m, addr, len, write);
+}
+
+/* Bus cycles the snoopers add to a non-CPU access (0 when none). */
+static inline uint64_t bus_snoop_cycles(const struct bus *bus, uint64_t addr,
+					uint64_t len)
+{
+	uint64_t c = 0;
+
+	for (struct bus_snooper *s = bus->snoopers; s; s = s->next)
+		if (s->cycles)
+			c += s->cycles(s, addr, len);
+	return c;
 }
 
 /* Invariant checker: counts agree with the masters' flags. */

@@ -9,7 +9,7 @@
 #include "dmasim/dmasim.h"
 
 /* What a bus tenure of the operation engine is for. */
-enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO };
+enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO, BUS_FOR_TIMED };
 
 static void cpu_dispatch(struct cpu *cpu);
 
@@ -183,7 +183,63 @@ static void cpu_preempt(struct cpu *cpu)
 	}
 }
 
+static void timed_done(struct sim *sim, struct event *ev)
+{
+	struct cpu *cpu = ev->obj;
+
+	(void)sim;
+	cpu->ev.ev = NULL;
+	cpu_dispatch(cpu);
+}
+
+/* A call, or an access the memory hook took: phase 0 runs it, phase 1
+ * spends its CPU cycles, phase 2 its bus cycles. */
+static void step_timed(struct cpu *cpu, struct cpu_op *op, uint64_t cycles,
+		       uint64_t bus_cycles)
+{
+	if (op->phase == 0) {
+		op->phase = 1;
+		op->bus_left = bus_cycles;
+		if (cycles) {
+			cpu->state = CPU_TIMED;
+			cpu_timer(cpu, cycles, timed_done);
+			return;
+		}
+	}
+	if (op->phase == 1 && op->bus_left) {
+		op->phase = 2;
+		cpu_ask_bus(cpu, op->bus_left, BUS_FOR_TIMED);
+		return;
+	}
+	op_finish(cpu, op);
+	cpu_dispatch(cpu);
+}
+
+static void step_call(struct cpu *cpu, struct cpu_op *op)
+{
+	uint64_t c = 0, b = 0;
+
+	if (op->phase == 0)
+		op->call(cpu, op, &c, &b);
+	step_timed(cpu, op, c, b);
+}
+
+static void step_xact_bus(struct cpu *cpu, struct cpu_op *op);
+
 static void step_xact(struct cpu *cpu, struct cpu_op *op)
+{
+	uint64_t c = 0, b = 0;
+
+	if (op->phase || (cpu->mem_hook.xact &&
+	    cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu, op->addr, op->data,
+			       op->len, op->write, &c, &b))) {
+		step_timed(cpu, op, c, b);
+		return;
+	}
+	step_xact_bus(cpu, op);
+}
+
+static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 {
 	struct bus_target *t;
 	uint64_t off;
@@ -279,7 +335,6 @@ static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
 
 	pio_phase_xact(op, w, &addr, &write, &device);
 	st = bus_xact_data(cpu->port.bus, addr, op->word, w, write);
-	bus_observe(cpu->port.bus, &cpu->port, addr, w, write);
 	if (st) {
 		op->status = st;
 		cpu->bus_errors++;
@@ -422,6 +477,9 @@ static void cpu_dispatch(struct cpu *cpu)
 	case CPU_OP_PIO:
 		step_pio(cpu, op);
 		break;
+	case CPU_OP_CALL:
+		step_call(cpu, op);
+		break;
 	}
 }
 
@@ -469,6 +527,15 @@ void cpu_op_xact(struct cpu_op *op, uint64_t addr, void *data, uint64_t len,
 	op->data = data;
 	op->len = len;
 	op->write = write;
+}
+
+void cpu_op_call(struct cpu_op *op, cpu_call_fn fn, void *ctx)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = CPU_OP_CALL;
+	op->call = fn;
+	op->ctx = ctx;
+	op->len = 1;
 }
 
 void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
@@ -576,13 +643,15 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 	case BUS_FOR_XACT:
 		op->status = bus_xact_data(m->bus, op->addr, op->data, op->len,
 					   op->write);
-		bus_observe(m->bus, m, op->addr, op->len, op->write);
 		if (op->status)
 			cpu->bus_errors++;
 		op_finish(cpu, op);
 		break;
 	case BUS_FOR_PIO:
 		pio_xact_done(cpu, op);
+		break;
+	case BUS_FOR_TIMED:
+		op->bus_left = 0;
 		break;
 	}
 	cpu_dispatch(cpu);

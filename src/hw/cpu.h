@@ -11,6 +11,9 @@
  *   busy(n)      n cycles with no bus traffic (fixed driver overheads).
  *   xact         one bus transaction: a load, a store or a device register
  *                access, moving real bytes.
+ *   call         a software routine modelled in C (cache maintenance, the
+ *                DMA mapping API): its function runs when the CPU gets to
+ *                it and returns its cost, CPU cycles then bus cycles.
  *   pio          programmed I/O: per word, `pio_loop` instructions of loop
  *                overhead, a read (or write) of the device's data register
  *                (a bus transaction with the device's access latency, after
@@ -34,6 +37,8 @@
  *   COMPUTING --cpu_raise_irq (pre-empt)--> IRQ_ENTRY
  *   BUS (waiting or holding) --cpu_released--> next step
  *   PIO_WAIT (device not ready) --pio_ready event--> BUS
+ *   TIMED (a call, or a load/store the memory hook took) --timed_done-->
+ *   BUS for its memory traffic, or next step
  *   IRQ_ENTRY --entry_done--> HANDLER (handler's ops run) --handler done-->
  *   IRQ_EXIT --exit_done--> cpu_dispatch()
  */
@@ -52,6 +57,7 @@ enum cpu_state {
 	CPU_COMPUTING,	/* a run of instructions between memory references */
 	CPU_BUS,	/* waiting for or holding the bus */
 	CPU_PIO_WAIT,	/* waiting for a device to be ready */
+	CPU_TIMED,	/* the CPU cycles of a call or a cached access */
 	CPU_IRQ_ENTRY,
 	CPU_HANDLER,	/* the handler runs (its operations, if any) */
 	CPU_IRQ_EXIT,
@@ -62,12 +68,28 @@ enum cpu_state {
 	CPU_STOPPED
 };
 
-enum cpu_op_kind { CPU_OP_COMPUTE, CPU_OP_XACT, CPU_OP_PIO };
+enum cpu_op_kind { CPU_OP_COMPUTE, CPU_OP_XACT, CPU_OP_PIO, CPU_OP_CALL };
 
 struct cpu;
 struct cpu_op;
 
 typedef void (*cpu_op_done_fn)(struct cpu *cpu, struct cpu_op *op);
+/* A call's routine: runs at the start, adds its cost (CPU cycles, then bus
+ * cycles of memory traffic). */
+typedef void (*cpu_call_fn)(struct cpu *cpu, struct cpu_op *op,
+			    uint64_t *cycles, uint64_t *bus_cycles);
+
+/*
+ * Optional agent between the CPU and memory (a cache): it may take a
+ * load/store, moving the data at once and returning its cost; false leaves
+ * the access to the bus as usual (device registers, no memory there).
+ */
+struct cpu_mem_hook {
+	bool (*xact)(void *ctx, struct cpu *cpu, uint64_t addr, void *data,
+		     uint64_t len, bool write, uint64_t *cycles,
+		     uint64_t *bus_cycles);
+	void *ctx;
+};
 
 /* An operation; the caller owns it until its done callback runs, exactly
  * once. */
@@ -83,6 +105,8 @@ struct cpu_op {
 	uint64_t mem;		/* PIO: memory address of the buffer */
 	bool write;		/* XACT: store; PIO: memory to device */
 	uint8_t *data;		/* XACT: len bytes, moved at completion */
+	cpu_call_fn call;	/* CALL */
+	uint64_t bus_left;	/* CALL, hooked XACT: bus cycles still due */
 	/* result */
 	int status;		/* BUS_OK or BUS_ERR_* */
 	uint64_t start;		/* ps */
@@ -143,6 +167,7 @@ struct cpu {
 	uint64_t irq_raised_at[CPU_IRQ_LINES];
 	unsigned irq_line;		/* line being handled */
 	struct cpu_irq_handler handler[CPU_IRQ_LINES];
+	struct cpu_mem_hook mem_hook;	/* a cache, if any */
 	struct bus_target *ref_target;	/* answers data_addr; NULL: none yet */
 	uint64_t ref_cycles;		/* bus cycles per memory reference */
 	uint64_t busy_since;		/* ps: start of the current busy run */
@@ -183,6 +208,7 @@ void cpu_op_compute(struct cpu_op *op, uint64_t instr, double cpi,
 		    double mem_frac);
 void cpu_op_xact(struct cpu_op *op, uint64_t addr, void *data, uint64_t len,
 		 bool write);
+void cpu_op_call(struct cpu_op *op, cpu_call_fn fn, void *ctx);
 void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
 		bool to_device);
 

@@ -136,7 +136,9 @@ static uint64_t burst_cycles(struct dma_chan *ch, uint64_t n, unsigned *code,
 		*code = DMA_ERR_DST;
 		return 0;
 	}
-	return rc + wc;
+	/* snoop cost of a coherent interconnect */
+	return rc + wc + bus_snoop_cycles(bus, xfer_src(ch), n) +
+	       bus_snoop_cycles(bus, xfer_dst(ch), n);
 }
 
 static void chan_wake_event(struct sim *sim, struct event *ev)
@@ -212,9 +214,10 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			   struct bus_target *dt, uint64_t doff, uint64_t *bad)
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
+	struct bus *bus = ch->port.bus;
 
-	bus_observe(ch->port.bus, &ch->port, xfer_src(ch), n, false);
-	bus_observe(ch->port.bus, &ch->port, xfer_dst(ch), n, true);
+	if (ms)
+		bus_snoop(bus, &ch->port, xfer_src(ch), n, false);
 	if (ms && ms == md) {
 		/* One copy inside the memory; count the read and the write
 		 * as its bus accesses would have. */
@@ -222,19 +225,22 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 		ms->bytes_read += n;
 		ms->writes++;
 		ms->bytes_written += n;
-		if (!memory_copy(ms, doff, soff, n))
-			return 0;
-		*bad = xfer_dst(ch);
-		return DMA_ERR_SLAVE;
+		if (memory_copy(ms, doff, soff, n)) {
+			*bad = xfer_dst(ch);
+			return DMA_ERR_SLAVE;
+		}
+	} else {
+		if (st->ops->access(st, soff, ch->buf, n, false)) {
+			*bad = xfer_src(ch);
+			return DMA_ERR_SLAVE;
+		}
+		if (dt->ops->access(dt, doff, ch->buf, n, true)) {
+			*bad = xfer_dst(ch);
+			return DMA_ERR_SLAVE;
+		}
 	}
-	if (st->ops->access(st, soff, ch->buf, n, false)) {
-		*bad = xfer_src(ch);
-		return DMA_ERR_SLAVE;
-	}
-	if (dt->ops->access(dt, doff, ch->buf, n, true)) {
-		*bad = xfer_dst(ch);
-		return DMA_ERR_SLAVE;
-	}
+	if (md)
+		bus_snoop(bus, &ch->port, xfer_dst(ch), n, true);
 	return 0;
 }
 
@@ -402,6 +408,7 @@ static void chan_fetched(struct dma_chan *ch)
 {
 	const uint8_t *d = ch->descbuf;
 
+	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc, DMA_DESC_SIZE, false);
 	if (bus_xact_data(ch->port.bus, ch->cur_desc, ch->descbuf,
 			  DMA_DESC_SIZE, false)) {
 		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
@@ -477,6 +484,8 @@ static void chan_written_back(struct dma_chan *ch)
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
 		return;
 	}
+	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc + DMA_DESC_CTRL, 4,
+		  true);
 	ch->transfers++;
 	if (ch->cur_flags & DMA_DESC_IRQ)
 		chan_raise(ch);

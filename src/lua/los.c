@@ -95,8 +95,7 @@ static int l_sys_vm(lua_State *L)
 				  (unsigned long long)size, mem->name);
 	if (err)
 		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
-	if (bus_add_observer(&sys->bus, vm_observe, vm))
-		return luaL_error(L, "%s: too many observers on the bus", what);
+	vm_watch_bus(vm, &sys->bus);
 	return 1;
 }
 

@@ -95,6 +95,7 @@ void dmasim_run_free(struct dmasim_run *run)
 		free(run->defs[i].value);
 	}
 	free(run->defs);
+	free(run->checks);
 	free(run->error);
 	free(run->scenario);
 	free(run);
@@ -685,6 +686,23 @@ int dmasim_run_write_json(const struct dmasim_run *run, const char *path)
 
 	if (!root)
 		return DMASIM_ENOMEM;
+	if (run->check) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < run->nchecks; i++) {
+			const struct dmasim_check *c = &run->checks[i];
+
+			json_array_append_new(a, json_pack(
+				"{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I}",
+				"class", c->cls, "what", c->what, "fix", c->fix,
+				"initiator", c->initiator,
+				"time_ps", (json_int_t)c->time,
+				"paddr", (json_int_t)c->paddr,
+				"dma", (json_int_t)c->dma,
+				"size", (json_int_t)c->size));
+		}
+		json_object_set_new(root, "check", a);
+	}
 	err = json_dump_file(root, path, JSON_INDENT(2) | JSON_REAL_PRECISION(
 					 17)) ? DMASIM_EIO : 0;
 	json_decref(root);
@@ -712,4 +730,22 @@ int dmasim_run_claim(const struct dmasim_run *run, int i,
 	out->tolerance = c->tolerance;
 	out->agree = c->agree;
 	return 0;
+}
+
+void dmasim_run_set_check(struct dmasim_run *run, int on)
+{
+	run->check = on != 0;
+}
+
+int dmasim_run_check_count(const struct dmasim_run *run)
+{
+	return (int)run->nchecks;
+}
+
+const struct dmasim_check *dmasim_run_check_report(
+	const struct dmasim_run *run, int i)
+{
+	if (i < 0 || (size_t)i >= run->nchecks)
+		return NULL;
+	return &run->checks[i];
 }

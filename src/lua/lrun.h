@@ -31,6 +31,9 @@ struct dmasim_run {
 	char *error;		/* message of the failure */
 	char *scenario;		/* path */
 	lua_State *L;
+	bool check;		/* the DMA sanitizer is on */
+	struct dmasim_check *checks;	/* its reports */
+	size_t nchecks, capchecks;
 };
 
 /* The run a Lua state belongs to. */

@@ -42,6 +42,7 @@ struct lsys {
 	struct lproc *procs;	/* live processes */
 	int err_ref;		/* a process's error, or LUA_NOREF */
 	unsigned ncpus, nchans, nmems, ndmas, ndevs;
+	struct sanitizer *san;	/* with --check: the DMA sanitizer */
 };
 
 /* A handle to a model; its user value keeps the system alive. */

@@ -23,6 +23,7 @@
 #include "kernel/proc.h"
 #include "lfields.h"
 #include "lrun.h"
+#include "lcoh.h"
 #include "lsys.h"
 
 #define COMPLETION_MT "dmasim.completion"
@@ -528,6 +529,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, sys_methods, 0);
 	luaL_setfuncs(L, lhw_sys_methods, 0);
 	luaL_setfuncs(L, los_sys_methods, 0);
+	luaL_setfuncs(L, lcoh_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -538,6 +540,7 @@ void lsystem_open(lua_State *L)
 		   NULL);
 	lhw_open(L);
 	los_open(L);
+	lcoh_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

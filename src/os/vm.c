@@ -461,10 +461,10 @@ static void hazard(struct vm *vm, const struct vm_watch *w, uint64_t pa)
 	h->new_pfn = p->flags & PTE_PRESENT ? p->pfn : FRAME_NONE;
 }
 
-void vm_observe(void *ctx, const struct bus_master *m, uint64_t addr,
-		uint64_t len, bool write)
+static void vm_snoop(struct bus_snooper *s, const struct bus_master *m,
+		     uint64_t addr, uint64_t len, bool write)
 {
-	struct vm *vm = ctx;
+	struct vm *vm = (struct vm *)s;
 
 	(void)m;
 	if (!write || !vm->nwatch)
@@ -483,4 +483,11 @@ void vm_observe(void *ctx, const struct bus_master *m, uint64_t addr,
 		hazard(vm, w, addr > w->pa ? addr : w->pa);
 		w->live = false;	/* one report per page */
 	}
+}
+
+void vm_watch_bus(struct vm *vm, struct bus *bus)
+{
+	vm->snoop.access = vm_snoop;
+	vm->snoop.cycles = NULL;
+	bus_add_snooper(bus, &vm->snoop);
 }

@@ -103,6 +103,7 @@ struct vm_hazard {
 };
 
 struct vm {
+	struct bus_snooper snoop;	/* first: the DMA hazard watch */
 	struct vm_config cfg;
 	struct frames fr;
 	struct memory *mem;
@@ -194,9 +195,8 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 /* Stop watching every page (the driver unmapped its buffers). */
 void vm_unwatch(struct vm *vm);
 
-/* Observe a transaction on the bus (a bus observer's callback). */
-void vm_observe(void *ctx, const struct bus_master *m, uint64_t addr,
-		uint64_t len, bool write);
+/* Watch DMA writes on the bus for the hazard (adds a snooper). */
+void vm_watch_bus(struct vm *vm, struct bus *bus);
 
 /* Swap transfer: when a page transfer queued now completes (ps). */
 uint64_t vm_swap_io(struct vm *vm);

@@ -1,0 +1,445 @@
+/* cache: set-associative write-back cache with real line data.  See
+ * cache.h. */
+#include "cache.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "dmasim/dmasim.h"
+#include "memory.h"
+
+static bool pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static inline uint64_t line_of(const struct cache *c, uint64_t addr)
+{
+	return addr >> c->line_shift;
+}
+
+static inline struct cache_way *set_of(const struct cache *c, uint64_t tag)
+{
+	return &c->way[(tag % c->sets) * c->cfg.ways];
+}
+
+static inline uint8_t *data_of(const struct cache *c,
+			       const struct cache_way *w)
+{
+	return c->data + (uint64_t)(w - c->way) * c->cfg.line;
+}
+
+static struct cache_way *lookup(const struct cache *c, uint64_t tag)
+{
+	struct cache_way *s = set_of(c, tag);
+
+	for (uint32_t i = 0; i < c->cfg.ways; i++)
+		if (s[i].valid && s[i].tag == tag)
+			return &s[i];
+	return NULL;
+}
+
+/* Memory behind the whole line at tag, or NULL. */
+static struct memory *line_mem(const struct cache *c, uint64_t tag,
+			       uint64_t *off)
+{
+	return memory_of(bus_route(c->bus, tag << c->line_shift, c->cfg.line,
+				   off));
+}
+
+static void write_back(struct cache *c, struct cache_way *w)
+{
+	uint64_t off;
+	struct memory *mem = line_mem(c, w->tag, &off);
+
+	assert(mem);
+	memory_write(mem, off, data_of(c, w), c->cfg.line);
+	w->dirty = false;
+}
+
+bool cache_cacheable(const struct cache *c, uint64_t addr)
+{
+	for (unsigned i = 0; i < c->nnc; i++)
+		if (addr >= c->nc[i].base && addr < c->nc[i].end)
+			return false;
+	return true;
+}
+
+/* Fill a line for the CPU, evicting the LRU way. */
+static struct cache_way *fill(struct cache *c, uint64_t tag,
+			      struct cache_cost *cost)
+{
+	struct cache_way *s = set_of(c, tag), *v = &s[0];
+	uint64_t off;
+	struct memory *mem;
+
+	for (uint32_t i = 0; i < c->cfg.ways; i++) {
+		if (!s[i].valid) {
+			v = &s[i];
+			break;
+		}
+		if (s[i].used < v->used)
+			v = &s[i];
+	}
+	if (v->valid) {
+		c->evictions++;
+		if (v->dirty) {
+			c->writebacks++;
+			write_back(c, v);
+			cost->bus += c->line_cycles;
+		}
+	}
+	mem = line_mem(c, tag, &off);
+	memory_read(mem, off, data_of(c, v), c->cfg.line);
+	v->tag = tag;
+	v->valid = true;
+	v->dirty = false;
+	c->misses++;
+	cost->bus += c->line_cycles;
+	return v;
+}
+
+bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
+		  bool write, struct cache_cost *cost)
+{
+	uint64_t off;
+	struct bus_target *t = bus_route(c->bus, addr, len, &off);
+	struct memory *mem = memory_of(t);
+	uint64_t words = (len + c->cfg.word - 1) / c->cfg.word;
+	uint8_t *p = data;
+
+	if (!mem)
+		return false;
+	if (c->watch.cpu_access)
+		c->watch.cpu_access(c->watch.ctx, c, addr, len, write);
+	if (!cache_cacheable(c, addr)) {
+		/* every word its own transaction, straight to memory */
+		struct bus_target *tt;
+		uint64_t o;
+
+		c->uncached += words;
+		cost->bus += words * bus_xact_cycles(c->bus, addr, c->cfg.word
+						     < len ? c->cfg.word : len,
+						     write, &tt, &o);
+		if (write)
+			memory_write(mem, off, data, len);
+		else
+			memory_read(mem, off, data, len);
+		return true;
+	}
+	cost->cpu += words * c->cfg.hit;
+	while (len) {
+		uint64_t tag = line_of(c, addr);
+		uint64_t in = addr & (c->cfg.line - 1);
+		uint64_t n = c->cfg.line - in < len ? c->cfg.line - in : len;
+		struct cache_way *w = lookup(c, tag);
+
+		if (w)
+			c->hits++;
+		else
+			w = fill(c, tag, cost);
+		w->used = ++c->stamp;
+		if (write) {
+			memcpy(data_of(c, w) + in, p, n);
+			w->dirty = true;
+		} else {
+			memcpy(p, data_of(c, w) + in, n);
+		}
+		p += n;
+		addr += n;
+		len -= n;
+	}
+	return true;
+}
+
+void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
+		 uint64_t len, struct cache_cost *cost)
+{
+	uint64_t first = line_of(c, addr), last;
+	uint32_t per = op == CACHE_CLEAN ? c->cfg.clean :
+		       op == CACHE_INVAL ? c->cfg.inval : c->cfg.flush;
+
+	c->maint_ops++;
+	cost->cpu += c->cfg.barrier;
+	if (!len)
+		return;
+	last = line_of(c, addr + len - 1);
+	for (uint64_t tag = first; tag <= last; tag++) {
+		struct cache_way *w = lookup(c, tag);
+
+		c->maint_lines++;
+		cost->cpu += per;
+		if (!w)
+			continue;
+		if (w->dirty && op != CACHE_INVAL) {
+			c->writebacks++;
+			write_back(c, w);
+			cost->bus += c->line_cycles;
+		}
+		if (op != CACHE_CLEAN) {
+			w->valid = false;
+			w->dirty = false;
+		}
+	}
+}
+
+void cache_view_read(struct cache *c, uint64_t addr, void *dst, uint64_t len)
+{
+	uint8_t *p = dst;
+
+	while (len) {
+		uint64_t in = addr & (c->cfg.line - 1);
+		uint64_t n = c->cfg.line - in < len ? c->cfg.line - in : len;
+		struct cache_way *w = lookup(c, line_of(c, addr));
+		uint64_t off;
+		struct memory *mem = memory_of(bus_route(c->bus, addr, n, &off));
+
+		if (w)
+			memcpy(p, data_of(c, w) + in, n);
+		else if (mem)
+			memory_read(mem, off, p, n);
+		p += n;
+		addr += n;
+		len -= n;
+	}
+}
+
+void cache_view_write(struct cache *c, uint64_t addr, const void *src,
+		      uint64_t len)
+{
+	const uint8_t *p = src;
+
+	while (len) {
+		uint64_t in = addr & (c->cfg.line - 1);
+		uint64_t n = c->cfg.line - in < len ? c->cfg.line - in : len;
+		struct cache_way *w = lookup(c, line_of(c, addr));
+		uint64_t off;
+		struct memory *mem = memory_of(bus_route(c->bus, addr, n, &off));
+
+		if (w) {
+			memcpy(data_of(c, w) + in, p, n);
+			w->dirty = true;
+		} else if (mem) {
+			memory_write(mem, off, p, n);
+		}
+		p += n;
+		addr += n;
+		len -= n;
+	}
+}
+
+bool cache_dirty_in(const struct cache *c, uint64_t addr, uint64_t len,
+		    uint64_t *first)
+{
+	if (!len)
+		return false;
+	for (uint64_t tag = line_of(c, addr); tag <= line_of(c, addr + len - 1);
+	     tag++) {
+		const struct cache_way *w = lookup(c, tag);
+
+		if (w && w->dirty) {
+			if (first)
+				*first = tag << c->line_shift;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool cache_present(const struct cache *c, uint64_t addr, bool *dirty)
+{
+	const struct cache_way *w = lookup(c, line_of(c, addr));
+
+	if (dirty)
+		*dirty = w && w->dirty;
+	return w != NULL;
+}
+
+/* ---- coherent I/O ---- */
+
+static void snoop_access(struct bus_snooper *s, const struct bus_master *m,
+			 uint64_t addr, uint64_t len, bool write)
+{
+	struct cache *c = (struct cache *)((char *)s -
+					   offsetof(struct cache, snooper));
+
+	(void)m;
+	if (!len)
+		return;
+	for (uint64_t tag = line_of(c, addr); tag <= line_of(c, addr + len - 1);
+	     tag++) {
+		struct cache_way *w = lookup(c, tag);
+
+		c->snoops++;
+		if (!w)
+			continue;
+		if (write) {
+			/* memory now holds the newest data */
+			c->snoop_invals++;
+			w->valid = false;
+			w->dirty = false;
+		} else if (w->dirty) {
+			c->snoop_writebacks++;
+			write_back(c, w);
+		}
+	}
+}
+
+static uint64_t snoop_cycles(struct bus_snooper *s, uint64_t addr,
+			     uint64_t len)
+{
+	struct cache *c = (struct cache *)((char *)s -
+					   offsetof(struct cache, snooper));
+	uint64_t off;
+
+	if (!len || !memory_of(bus_route(c->bus, addr, len, &off)))
+		return 0;
+	return (line_of(c, addr + len - 1) - line_of(c, addr) + 1) *
+	       c->cfg.snoop;
+}
+
+/* ---- set-up ---- */
+
+int cache_set_cacheable(struct cache *c, uint64_t addr, uint64_t len,
+			bool cacheable)
+{
+	uint64_t base = addr & ~(uint64_t)(CACHE_PAGE - 1);
+	uint64_t end = (addr + len + CACHE_PAGE - 1) &
+		       ~(uint64_t)(CACHE_PAGE - 1);
+	struct cache_cost cost = { 0, 0 };
+
+	if (!len)
+		return 0;
+	if (cacheable) {
+		/* drop the ranges inside; ranges only partly inside stay */
+		unsigned j = 0;
+
+		for (unsigned i = 0; i < c->nnc; i++)
+			if (!(c->nc[i].base >= base && c->nc[i].end <= end))
+				c->nc[j++] = c->nc[i];
+		c->nnc = j;
+		return 0;
+	}
+	if (c->nnc == CACHE_MAX_NC)
+		return DMASIM_ERANGE;
+	cache_maint(c, CACHE_FLUSH, base, end - base, &cost);
+	c->maint_ops--;
+	c->maint_lines -= (end - base) >> c->line_shift;
+	c->nc[c->nnc].base = base;
+	c->nc[c->nnc].end = end;
+	c->nnc++;
+	return 0;
+}
+
+static bool cpu_hook(void *ctx, struct cpu *cpu, uint64_t addr, void *data,
+		     uint64_t len, bool write, uint64_t *cycles,
+		     uint64_t *bus_cycles)
+{
+	struct cache_cost cost = { 0, 0 };
+
+	(void)cpu;
+	if (!cache_access(ctx, addr, data, len, write, &cost))
+		return false;
+	*cycles = cost.cpu;
+	*bus_cycles = cost.bus;
+	return true;
+}
+
+void cache_attach_cpu(struct cache *c, struct cpu *cpu)
+{
+	cpu->mem_hook.xact = cpu_hook;
+	cpu->mem_hook.ctx = c;
+	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", cpu->name);
+}
+
+int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
+	       const char *name, const struct cache_config *cfg)
+{
+	uint64_t nways;
+	struct bus_target *t;
+	uint64_t off;
+	const char *st[] = { "hits", "misses", "evictions", "writebacks",
+		"uncached", "maint_lines", "snoops", "snoop_writebacks",
+		"snoop_invals" };
+	uint64_t *sv[] = { &c->hits, &c->misses, &c->evictions,
+		&c->writebacks, &c->uncached, &c->maint_lines, &c->snoops,
+		&c->snoop_writebacks, &c->snoop_invals };
+
+	if (!cfg->ways || !pow2(cfg->line) || !cfg->word ||
+	    cfg->size < (uint64_t)cfg->ways * cfg->line ||
+	    cfg->size % ((uint64_t)cfg->ways * cfg->line) ||
+	    !pow2(cfg->size / ((uint64_t)cfg->ways * cfg->line)))
+		return DMASIM_EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->cfg = *cfg;
+	c->sim = sim;
+	c->bus = bus;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", name);
+	c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->ways * cfg->line));
+	c->line_shift = (unsigned)__builtin_ctzll(cfg->line);
+	nways = (uint64_t)c->sets * cfg->ways;
+	c->way = calloc(nways, sizeof(*c->way));
+	c->data = calloc(nways, cfg->line);
+	if (!c->way || !c->data) {
+		cache_fini(c);
+		return DMASIM_ENOMEM;
+	}
+	c->line_cycles = bus_xact_cycles(bus, 0, cfg->line, false, &t, &off);
+	if (!c->line_cycles)
+		c->line_cycles = bus_beats(bus, cfg->line);
+	if (cfg->coherent) {
+		c->snooper.access = snoop_access;
+		c->snooper.cycles = snoop_cycles;
+		bus_add_snooper(bus, &c->snooper);
+	}
+	for (size_t i = 0; i < sizeof(sv) / sizeof(sv[0]); i++)
+		if (stats_add(&sim->stats, c->name, st[i], STAT_COUNTER, "",
+			      sv[i]))
+			return DMASIM_ENOMEM;
+	return 0;
+}
+
+void cache_fini(struct cache *c)
+{
+	free(c->way);
+	free(c->data);
+	c->way = NULL;
+	c->data = NULL;
+}
+
+bool cache_check(const struct cache *c)
+{
+	for (uint32_t s = 0; s < c->sets; s++) {
+		const struct cache_way *w = &c->way[s * c->cfg.ways];
+
+		for (uint32_t i = 0; i < c->cfg.ways; i++) {
+			if (w[i].dirty && !w[i].valid)
+				return false;
+			if (w[i].valid && w[i].tag % c->sets != s)
+				return false;
+			for (uint32_t j = i + 1; j < c->cfg.ways; j++)
+				if (w[i].valid && w[j].valid &&
+				    w[i].tag == w[j].tag)
+					return false;
+		}
+	}
+	return true;
+}
+
+void cache_dump(const struct cache *c)
+{
+	fprintf(stderr, "cache %s: %u sets x %u ways x %u B\n", c->name,
+		c->sets, c->cfg.ways, c->cfg.line);
+	for (uint64_t i = 0; i < (uint64_t)c->sets * c->cfg.ways; i++)
+		if (c->way[i].valid)
+			fprintf(stderr, "  [%llu] line %#llx%s\n",
+				(unsigned long long)i,
+				(unsigned long long)(c->way[i].tag <<
+						     c->line_shift),
+				c->way[i].dirty ? " dirty" : "");
+}

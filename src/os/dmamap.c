@@ -1,0 +1,350 @@
+/* dmamap: the DMA mapping API.  See dmamap.h. */
+#include "dmamap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/dmasim.h"
+#include "hw/memory.h"
+
+static void maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
+		  uint64_t len, struct cache_cost *cost)
+{
+	if (!dmamap_coherent(d))
+		cache_maint(d->cache, op, addr, len, cost);
+}
+
+static uint64_t lines(const struct dma_dev *d, uint64_t len)
+{
+	uint32_t line = d->cache ? d->cache->cfg.line : 64;
+
+	return (len + line - 1) / line;
+}
+
+/* A CPU copy between the buffer (as the CPU sees it) and a bounce slot. */
+static void bounce_copy(struct dma_dev *d, const struct dmamap_bounce *b,
+			bool to_bounce, struct cache_cost *cost)
+{
+	uint8_t buf[4096];
+	uint64_t done = 0, off;
+	struct memory *mem;
+
+	d->bounce_bytes += b->len;
+	cost->cpu += lines(d, b->len) * d->cfg.copy;
+	cost->bus += 2 * lines(d, b->len) * d->line_cycles;
+	while (done < b->len) {
+		uint64_t n = b->len - done < sizeof(buf) ? b->len - done :
+			     sizeof(buf);
+
+		if (to_bounce) {
+			if (d->cache)
+				cache_view_read(d->cache, b->orig + done, buf, n);
+			else if ((mem = memory_of(bus_route(d->bus, b->orig +
+							   done, n, &off))))
+				memory_read(mem, off, buf, n);
+			if ((mem = memory_of(bus_route(d->bus, b->dma + done, n,
+						       &off))))
+				memory_write(mem, off, buf, n);
+		} else {
+			if ((mem = memory_of(bus_route(d->bus, b->dma + done, n,
+						       &off))))
+				memory_read(mem, off, buf, n);
+			if (d->cache)
+				cache_view_write(d->cache, b->orig + done, buf,
+						 n);
+			else if ((mem = memory_of(bus_route(d->bus, b->orig +
+							   done, n, &off))))
+				memory_write(mem, off, buf, n);
+		}
+		done += n;
+	}
+}
+
+static struct dmamap_bounce *bounce_find(struct dma_dev *d, uint64_t dma)
+{
+	for (size_t i = 0; i < d->nbounce; i++)
+		if (d->bounce[i].live && dma >= d->bounce[i].dma &&
+		    dma < d->bounce[i].dma + d->bounce[i].len)
+			return &d->bounce[i];
+	return NULL;
+}
+
+static struct dmamap_bounce *bounce_alloc(struct dma_dev *d, uint64_t orig,
+					  uint64_t len)
+{
+	uint32_t need = (uint32_t)((len + d->cfg.bounce_slot - 1) /
+				   d->cfg.bounce_slot);
+	struct dmamap_bounce *b = NULL;
+
+	for (size_t i = 0; i < d->nbounce; i++)
+		if (!d->bounce[i].live)
+			b = &d->bounce[i];
+	if (!b) {
+		if (d->nbounce == d->capbounce) {
+			size_t cap = d->capbounce ? d->capbounce * 2 : 16;
+			struct dmamap_bounce *v = realloc(d->bounce,
+							  cap * sizeof(*v));
+
+			if (!v)
+				return NULL;
+			d->bounce = v;
+			d->capbounce = cap;
+		}
+		b = &d->bounce[d->nbounce++];
+		b->live = false;
+	}
+	for (uint32_t s = 0; need && s + need <= d->nslots; s++) {
+		uint32_t k = 0;
+
+		while (k < need && !d->slot_used[s + k])
+			k++;
+		if (k < need) {
+			s += k;
+			continue;
+		}
+		memset(d->slot_used + s, 1, need);
+		b->slot = s;
+		b->nslots = need;
+		b->orig = orig;
+		b->len = len;
+		b->dma = d->cfg.bounce_base + (uint64_t)s * d->cfg.bounce_slot;
+		b->live = true;
+		d->bounces++;
+		return b;
+	}
+	return NULL;
+}
+
+/* ---- direct ops (with bounce buffers) ---- */
+
+static uint64_t direct_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			   enum dma_dir dir, struct cache_cost *cost)
+{
+	struct dmamap_bounce *b;
+
+	if (len && paddr + len - 1 <= d->cfg.mask) {
+		maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN : CACHE_FLUSH,
+		      paddr, len, cost);
+		return paddr;
+	}
+	if (!d->nslots || !(b = bounce_alloc(d, paddr, len)))
+		return DMA_MAPPING_ERROR;
+	if (dir != DMA_FROM_DEVICE)
+		bounce_copy(d, b, true, cost);
+	return b->dma;
+}
+
+static void direct_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
+			 enum dma_dir dir, struct cache_cost *cost)
+{
+	struct dmamap_bounce *b = bounce_find(d, dma);
+
+	if (b) {
+		if (dir != DMA_TO_DEVICE)
+			bounce_copy(d, b, false, cost);
+		memset(d->slot_used + b->slot, 0, b->nslots);
+		b->live = false;
+		return;
+	}
+	if (dir != DMA_TO_DEVICE)
+		maint(d, CACHE_INVAL, dma, len, cost);
+}
+
+static void direct_sync(struct dma_dev *d, uint64_t dma, uint64_t len,
+			enum dma_dir dir, bool for_device,
+			struct cache_cost *cost)
+{
+	struct dmamap_bounce *b = bounce_find(d, dma);
+
+	if (b) {
+		struct dmamap_bounce part = *b;
+		uint64_t off = dma - b->dma;
+
+		part.dma = dma;
+		part.orig = b->orig + off;
+		part.len = len < b->len - off ? len : b->len - off;
+		if (for_device && dir != DMA_FROM_DEVICE)
+			bounce_copy(d, &part, true, cost);
+		else if (!for_device && dir != DMA_TO_DEVICE)
+			bounce_copy(d, &part, false, cost);
+		return;
+	}
+	if (for_device)
+		maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :
+		      dir == DMA_FROM_DEVICE ? CACHE_INVAL : CACHE_FLUSH,
+		      dma, len, cost);
+	else if (dir != DMA_TO_DEVICE)
+		maint(d, CACHE_INVAL, dma, len, cost);
+}
+
+static const struct dmamap_ops direct_ops = {
+	.map = direct_map,
+	.unmap = direct_unmap,
+	.sync = direct_sync,
+};
+
+/* ---- the API ---- */
+
+uint64_t dmamap_alloc_coherent(struct dma_dev *d, uint64_t len,
+			       uint64_t *dma, struct cache_cost *cost)
+{
+	uint64_t size = (len + CACHE_PAGE - 1) & ~(uint64_t)(CACHE_PAGE - 1);
+	uint64_t pa = d->cfg.pool_base + d->pool_next;
+
+	cost->cpu += d->cfg.map_cycles;
+	if (!len || size > d->cfg.pool_size - d->pool_next) {
+		d->map_errors++;
+		return 0;
+	}
+	d->pool_next += size;
+	if (!dmamap_coherent(d))
+		cache_set_cacheable(d->cache, pa, size, false);
+	*dma = pa;
+	if (d->san)
+		san_map(d->san, d->name, SAN_COHERENT, pa, pa, len,
+			SAN_BIDIRECTIONAL, 0, 0);
+	return pa;
+}
+
+void dmamap_free_coherent(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			  uint64_t dma, struct cache_cost *cost)
+{
+	(void)paddr;
+	cost->cpu += d->cfg.map_cycles;
+	if (d->san)
+		san_unmap(d->san, d->name, SAN_COHERENT, dma, len,
+			  SAN_BIDIRECTIONAL, 0);
+	/* the bump pool does not reuse space */
+}
+
+uint64_t dmamap_map_single(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			   enum dma_dir dir, struct cache_cost *cost)
+{
+	uint64_t dma;
+
+	cost->cpu += d->cfg.map_cycles;
+	d->maps++;
+	dma = d->ops->map(d, paddr, len, dir, cost);
+	if (dma == DMA_MAPPING_ERROR)
+		d->map_errors++;
+	else if (d->san)
+		san_map(d->san, d->name, SAN_SINGLE, paddr, dma, len,
+			(enum san_dir)dir, 0, 0);
+	return dma;
+}
+
+void dmamap_unmap_single(struct dma_dev *d, uint64_t dma, uint64_t len,
+			 enum dma_dir dir, struct cache_cost *cost)
+{
+	cost->cpu += d->cfg.map_cycles;
+	d->unmaps++;
+	if (d->san)
+		san_unmap(d->san, d->name, SAN_SINGLE, dma, len,
+			  (enum san_dir)dir, 0);
+	d->ops->unmap(d, dma, len, dir, cost);
+}
+
+unsigned dmamap_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
+		       enum dma_dir dir, struct cache_cost *cost)
+{
+	cost->cpu += d->cfg.map_cycles;
+	d->maps++;
+	for (unsigned i = 0; i < n; i++) {
+		sg[i].dma = d->ops->map(d, sg[i].paddr, sg[i].len, dir, cost);
+		if (sg[i].dma == DMA_MAPPING_ERROR) {
+			for (unsigned j = 0; j < i; j++)
+				d->ops->unmap(d, sg[j].dma, sg[j].len, dir,
+					      cost);
+			d->map_errors++;
+			return 0;
+		}
+	}
+	for (unsigned i = 0; d->san && i < n; i++)
+		san_map(d->san, d->name, SAN_SG, sg[i].paddr, sg[i].dma,
+			sg[i].len, (enum san_dir)dir, sg[0].dma, n);
+	return n;
+}
+
+void dmamap_unmap_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
+		     enum dma_dir dir, struct cache_cost *cost)
+{
+	cost->cpu += d->cfg.map_cycles;
+	d->unmaps++;
+	if (d->san && n)
+		san_unmap(d->san, d->name, SAN_SG, sg[0].dma, sg[0].len,
+			  (enum san_dir)dir, n);
+	for (unsigned i = 0; i < n; i++)
+		d->ops->unmap(d, sg[i].dma, sg[i].len, dir, cost);
+}
+
+void dmamap_sync_for_cpu(struct dma_dev *d, uint64_t dma, uint64_t len,
+			 enum dma_dir dir, struct cache_cost *cost)
+{
+	cost->cpu += d->cfg.sync_cycles;
+	d->syncs++;
+	if (d->san)
+		san_sync(d->san, d->name, dma, len, (enum san_dir)dir, false);
+	d->ops->sync(d, dma, len, dir, false, cost);
+}
+
+void dmamap_sync_for_device(struct dma_dev *d, uint64_t dma, uint64_t len,
+			    enum dma_dir dir, struct cache_cost *cost)
+{
+	cost->cpu += d->cfg.sync_cycles;
+	d->syncs++;
+	if (d->san)
+		san_sync(d->san, d->name, dma, len, (enum san_dir)dir, true);
+	d->ops->sync(d, dma, len, dir, true, cost);
+}
+
+bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma)
+{
+	if (d->san)
+		san_mapping_checked(d->san, dma);
+	return dma == DMA_MAPPING_ERROR;
+}
+
+void dmamap_teardown(struct dma_dev *d)
+{
+	if (d->san)
+		san_teardown(d->san, d->name);
+}
+
+int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
+		struct sanitizer *san, const char *name,
+		const struct dmamap_config *cfg)
+{
+	struct bus_target *t;
+	uint64_t off;
+
+	if (cfg->bounce_size && (!cfg->bounce_slot ||
+	    cfg->bounce_base + cfg->bounce_size - 1 > cfg->mask))
+		return DMASIM_EINVAL;
+	memset(d, 0, sizeof(*d));
+	d->cfg = *cfg;
+	d->ops = &direct_ops;
+	d->bus = bus;
+	d->cache = cache;
+	d->san = san;
+	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));
+	if (cfg->bounce_size) {
+		d->nslots = (uint32_t)(cfg->bounce_size / cfg->bounce_slot);
+		d->slot_used = calloc(d->nslots + 1, 1);
+		if (!d->slot_used)
+			return DMASIM_ENOMEM;
+	}
+	d->line_cycles = bus_xact_cycles(bus, cfg->pool_base,
+					 cache ? cache->cfg.line : 64, false,
+					 &t, &off);
+	if (!d->line_cycles)
+		d->line_cycles = 1;
+	return 0;
+}
+
+void dmamap_fini(struct dma_dev *d)
+{
+	free(d->slot_used);
+	free(d->bounce);
+	d->slot_used = NULL;
+	d->bounce = NULL;
+}

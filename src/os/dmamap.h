@@ -1,0 +1,133 @@
+/*
+ * dmamap: the DMA mapping API, in the shape of Linux's
+ * (Documentation/core-api/dma-api.rst, kernel/dma/mapping.c):
+ * coherent allocation, map/unmap of a single buffer and of a
+ * scatter-gather list, sync for CPU and for device, directions, a mapping
+ * error the driver must check, and bounce buffers (swiotlb) for a device
+ * whose DMA mask cannot reach a buffer.
+ *
+ * Addresses are physical; the device's bus address equals the physical one
+ * ("direct" ops) unless a bounce slot stands in.  An IOMMU plugs in later
+ * by providing its own struct dmamap_ops.
+ *
+ * Cache maintenance (non-coherent system: a cache that does not snoop):
+ *   map          to_device: clean; from_device, bidirectional: clean+inval
+ *   unmap        from_device, bidirectional: invalidate
+ *   sync_for_cpu     from_device, bidirectional: invalidate
+ *   sync_for_device  to_device: clean; from_device: invalidate;
+ *                    bidirectional: clean+invalidate
+ * On a coherent system these cost only their bookkeeping cycles.  A bounce
+ * copy costs `copy` CPU cycles per line plus a line read and a line write
+ * on the bus.
+ *
+ * Every call returns its cost in *cost (CPU cycles, then bus cycles); the
+ * caller (a CPU operation) spends it.  Misuse is the sanitizer's to report;
+ * the API itself does what Linux's direct mapping would.
+ */
+#ifndef DMASIM_OS_DMAMAP_H
+#define DMASIM_OS_DMAMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check/sanitizer.h"
+#include "hw/cache.h"
+
+enum dma_dir {
+	DMA_BIDIRECTIONAL = SAN_BIDIRECTIONAL,
+	DMA_TO_DEVICE = SAN_TO_DEVICE,
+	DMA_FROM_DEVICE = SAN_FROM_DEVICE,
+};
+
+#define DMA_MAPPING_ERROR (~(uint64_t)0)
+
+struct dmamap_config {
+	uint64_t mask;		/* highest bus address the device reaches */
+	uint32_t map_cycles;	/* CPU cycles of bookkeeping per map/unmap */
+	uint32_t sync_cycles;	/* CPU cycles of bookkeeping per sync */
+	uint32_t copy;		/* CPU cycles per line of a bounce copy */
+	uint64_t pool_base, pool_size;	 /* coherent pool, bytes */
+	uint64_t bounce_base, bounce_size; /* bounce pool, bytes */
+	uint32_t bounce_slot;	/* bytes per bounce slot */
+};
+
+struct dma_sg {
+	uint64_t paddr, len;	/* in */
+	uint64_t dma;		/* out */
+};
+
+struct dmamap_bounce {
+	uint64_t dma, orig, len;
+	uint32_t slot, nslots;
+	bool live;
+};
+
+struct dma_dev;
+
+/* Who translates: direct (default), later an IOMMU. */
+struct dmamap_ops {
+	uint64_t (*map)(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			enum dma_dir dir, struct cache_cost *cost);
+	void (*unmap)(struct dma_dev *d, uint64_t dma, uint64_t len,
+		      enum dma_dir dir, struct cache_cost *cost);
+	void (*sync)(struct dma_dev *d, uint64_t dma, uint64_t len,
+		     enum dma_dir dir, bool for_device,
+		     struct cache_cost *cost);
+};
+
+struct dma_dev {
+	struct dmamap_config cfg;
+	const struct dmamap_ops *ops;
+	struct bus *bus;
+	struct cache *cache;		/* the CPU's, or NULL */
+	struct sanitizer *san;		/* or NULL */
+	char name[32];
+	uint64_t pool_next;		/* coherent pool: bump pointer */
+	uint8_t *slot_used;		/* per bounce slot */
+	uint32_t nslots;
+	struct dmamap_bounce *bounce;
+	size_t nbounce, capbounce;
+	uint64_t line_cycles;		/* bus cycles per line transaction */
+	/* statistics */
+	uint64_t maps, unmaps, syncs, map_errors, bounces, bounce_bytes;
+};
+
+/* Returns 0, DMASIM_EINVAL (pools outside the mask, zero slot) or
+ * DMASIM_ENOMEM. */
+int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
+		struct sanitizer *san, const char *name,
+		const struct dmamap_config *cfg);
+void dmamap_fini(struct dma_dev *d);
+
+static inline bool dmamap_coherent(const struct dma_dev *d)
+{
+	return !d->cache || d->cache->cfg.coherent;
+}
+
+/* The physical address of len bytes (page aligned) and their bus address in
+ * *dma; 0 when the pool is exhausted.  Non-cacheable on a non-coherent
+ * system. */
+uint64_t dmamap_alloc_coherent(struct dma_dev *d, uint64_t len,
+			       uint64_t *dma, struct cache_cost *cost);
+void dmamap_free_coherent(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			  uint64_t dma, struct cache_cost *cost);
+/* DMA_MAPPING_ERROR when the device cannot reach the buffer and no bounce
+ * slot is free. */
+uint64_t dmamap_map_single(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			   enum dma_dir dir, struct cache_cost *cost);
+void dmamap_unmap_single(struct dma_dev *d, uint64_t dma, uint64_t len,
+			 enum dma_dir dir, struct cache_cost *cost);
+/* Entries mapped (n), or 0 on failure (nothing stays mapped). */
+unsigned dmamap_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
+		       enum dma_dir dir, struct cache_cost *cost);
+void dmamap_unmap_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
+		     enum dma_dir dir, struct cache_cost *cost);
+void dmamap_sync_for_cpu(struct dma_dev *d, uint64_t dma, uint64_t len,
+			 enum dma_dir dir, struct cache_cost *cost);
+void dmamap_sync_for_device(struct dma_dev *d, uint64_t dma, uint64_t len,
+			    enum dma_dir dir, struct cache_cost *cost);
+bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma);
+/* The driver goes away: the sanitizer reports what is still mapped. */
+void dmamap_teardown(struct dma_dev *d);
+
+#endif
