@@ -2,13 +2,56 @@
 #include "bus.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/trace.h"
 
 static void bus_arbitrate(struct bus *bus);
+
+/* ---- trace points: out of line, each called behind trace_on() ---- */
+
+static void bus_trace_request(struct bus *bus, struct bus_master *m)
+{
+	struct sim *sim = bus->sim;
+
+	trace_span_begin(sim, m->track, TP_BUS_WAIT, NULL);
+	trace_signal(sim, m->track, TP_BUS_REQ, 1);
+	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
+}
+
+static void bus_trace_grant(struct bus *bus, struct bus_master *m)
+{
+	struct sim *sim = bus->sim;
+
+	trace_span_end(sim, m->track, TP_BUS_WAIT);
+	trace_signal(sim, m->track, TP_BUS_REQ, 0);
+	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
+	trace_span_begin(sim, bus->track, TP_BUS_OWNER, m->name);
+	trace_span_begin(sim, m->track, TP_BUS_TENURE, NULL);
+	trace_signal(sim, bus->track, TP_BUS_BUSY, 1);
+	trace_signal(sim, m->track, TP_BUS_GRANT, 1);
+}
+
+static void bus_trace_release(struct bus *bus, struct bus_master *m)
+{
+	struct sim *sim = bus->sim;
+	uint64_t elapsed = clock_cycles(&bus->clk, sim->now);
+
+	trace_span_end(sim, bus->track, TP_BUS_OWNER);
+	trace_span_end(sim, m->track, TP_BUS_TENURE);
+	trace_signal(sim, bus->track, TP_BUS_BUSY, 0);
+	trace_signal(sim, m->track, TP_BUS_GRANT, 0);
+	/* Rounded, so that the counter changes (and is written) rarely once
+	 * the average settles. */
+	if (elapsed)
+		trace_counter(sim, bus->track, TP_BUS_UTIL,
+			      floor(1000.0 * (double)bus->busy_cycles /
+				    (double)elapsed + 0.5) / 1000.0);
+}
 
 static void copy_name(char *dst, size_t len, const char *src)
 {
@@ -32,6 +75,9 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	    stats_add(&sim->stats, bus->name, "arb_cycles", STAT_COUNTER,
 		      "cycles", &bus->arb_cycles))
 		return DMASIM_ENOMEM;
+	bus->track = trace_track(sim, NULL, bus->name);
+	trace_signal(sim, bus->track, TP_BUS_BUSY, 0);
+	trace_counter(sim, bus->track, TP_BUS_WAITING, 0);
 	return 0;
 }
 
@@ -75,6 +121,9 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	    stats_add(&bus->sim->stats, prefix, "preemptions", STAT_COUNTER,
 		      "", &m->preemptions))
 		return DMASIM_ENOMEM;
+	m->track = trace_track(bus->sim, bus->name, m->name);
+	trace_signal(bus->sim, m->track, TP_BUS_REQ, 0);
+	trace_signal(bus->sim, m->track, TP_BUS_GRANT, 0);
 	return 0;
 }
 
@@ -111,6 +160,8 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	bus->busy_cycles += cycles;
 	bus->last_release = bus->sim->now;
 	m->busy_cycles += cycles;
+	if (trace_on(bus->sim))
+		bus_trace_release(bus, m);
 	m->ops->released(m, cycles);
 }
 
@@ -187,6 +238,8 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	/* Out of event memory the run cannot go on meaningfully. */
 	assert(ev);
 	bus->release_ev = evq_handle(ev);
+	if (trace_on(sim))
+		bus_trace_grant(bus, m);
 	if (m->ops->granted)
 		m->ops->granted(m, cycles);
 }
@@ -239,6 +292,8 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 	m->req_cycles = cycles;
 	m->req_unit = unit;
 	bus->waiting++;
+	if (trace_on(bus->sim))
+		bus_trace_request(bus, m);
 	if (m->mode != BUS_MODE_TRANSPARENT) {
 		bus->waiting_opaque++;
 		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)

@@ -26,6 +26,12 @@
  * decides in PHASE_ARBITRATE, so its choice never depends on the order in
  * which same-instant events were scheduled.
  *
+ * Trace points (kernel/trace.h): on the bus's track "bus" a span per
+ * tenure named after the owner, the waiting count and the utilisation;
+ * on each master's track "bus.<master>" its wait and tenure spans and its
+ * req and grant wires.  A tenure's span and grant run from the grant
+ * (arbitration latency included) to the release.
+ *
  * Bus state machine (bus->owner):
  *   IDLE --bus_arbitrate (a master waits)--> OWNED
  *   OWNED --bus_release_event (tenure ends)--> IDLE
@@ -76,6 +82,7 @@ struct bus_master {
 	uint64_t busy_cycles;	/* data cycles owned */
 	uint64_t wait_ps;	/* ps spent waiting for grants */
 	uint64_t preemptions;
+	uint32_t track;		/* trace track "bus.<master>", 0 if none */
 };
 
 struct bus_config {
@@ -108,6 +115,7 @@ struct bus {
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
 	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
 	uint64_t last_release;	/* ps: end of the last tenure */
+	uint32_t track;		/* trace track "bus", 0 if none */
 };
 
 /* Returns 0, DMASIM_EINVAL for a zero period or width, DMASIM_ENOMEM. */

@@ -4,6 +4,7 @@
 #include <assert.h>
 
 #include "proc.h"
+#include "trace.h"
 
 int sim_init(struct sim *sim, uint64_t seed)
 {
@@ -16,6 +17,10 @@ int sim_init(struct sim *sim, uint64_t seed)
 	sim->stopping = false;
 	sim->current = NULL;
 	sim->user = NULL;
+	sim->name = NULL;
+	sim->trace = NULL;
+	sim->progress = NULL;
+	sim->progress_ctx = NULL;
 	err = evq_init(&sim->q);
 	if (err)
 		return err;
@@ -25,6 +30,8 @@ int sim_init(struct sim *sim, uint64_t seed)
 
 void sim_fini(struct sim *sim)
 {
+	if (sim->trace)
+		trace_detach(sim);
 	stats_fini(&sim->stats);
 	evq_fini(&sim->q);
 }
@@ -67,6 +74,10 @@ uint64_t sim_run(struct sim *sim, uint64_t until)
 		n++;
 		if (sim->stopping)
 			break;
+		/* One test of the low bits per event; the hook itself (which
+		 * may read the wall clock) runs every 2^16 events. */
+		if (SIM_UNLIKELY((n & SIM_PROGRESS_MASK) == 0) && sim->progress)
+			sim->progress(sim, until, sim->events + n);
 	}
 	sim->events += n;
 	return n;
