@@ -103,7 +103,7 @@ void progress_run(void *ctx, const struct dmasim_progress *dp)
 		double s = (double)(dp->until - dp->now) * dt /
 			   (double)(dp->now - p->seg_now);
 
-		snprintf(left, sizeof(left), ", %.0f s left", s + 0.5);
+		snprintf(left, sizeof(left), ", %.0f s left", s);
 	}
 	progress_draw(p, true, "%s: %s simulated, %.3g M events/s%s",
 		      dp->system, progress_time(dp->now, t, sizeof(t)),
