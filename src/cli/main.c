@@ -288,7 +288,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	dmasim_run_set_seed(run, seed);
 	progress_init(&prog_line, stderr, !quiet && isatty(STDERR_FILENO));
-	dmasim_run_set_progress(run, progress_run, &prog_line);
+	/* Without a display the simulation runs without the hook at all. */
+	if (prog_line.on)
+		dmasim_run_set_progress(run, progress_run, &prog_line);
 	err = dmasim_run_file(run, file);
 	progress_clear(&prog_line);
 	if (err) {

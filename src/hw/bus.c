@@ -12,9 +12,14 @@
 
 static void bus_arbitrate(struct bus *bus);
 
-/* ---- trace points: out of line, each called behind trace_on() ---- */
+/*
+ * ---- trace points ----
+ * A traced master's ops are wrapped (bus_traced_ops), so the release and
+ * grant paths carry no test at all when tracing is off; only a request
+ * tests bus->track, which is non-zero only when the simulation is traced.
+ */
 
-static void bus_trace_request(struct bus *bus, struct bus_master *m)
+TRACE_COLD static void bus_trace_request(struct bus *bus, struct bus_master *m)
 {
 	struct sim *sim = bus->sim;
 
@@ -23,8 +28,10 @@ static void bus_trace_request(struct bus *bus, struct bus_master *m)
 	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
 }
 
-static void bus_trace_grant(struct bus *bus, struct bus_master *m)
+/* Runs where the master's granted op would: the tenure is set up. */
+static void bus_traced_granted(struct bus_master *m, uint64_t cycles)
 {
+	struct bus *bus = m->bus;
 	struct sim *sim = bus->sim;
 
 	trace_span_end(sim, m->track, TP_BUS_WAIT);
@@ -34,10 +41,14 @@ static void bus_trace_grant(struct bus *bus, struct bus_master *m)
 	trace_span_begin(sim, m->track, TP_BUS_TENURE, NULL);
 	trace_signal(sim, bus->track, TP_BUS_BUSY, 1);
 	trace_signal(sim, m->track, TP_BUS_GRANT, 1);
+	if (bus->traced_ops[m->id]->granted)
+		bus->traced_ops[m->id]->granted(m, cycles);
 }
 
-static void bus_trace_release(struct bus *bus, struct bus_master *m)
+/* Runs where the master's released op would: the bus is free. */
+static void bus_traced_released(struct bus_master *m, uint64_t cycles)
 {
+	struct bus *bus = m->bus;
 	struct sim *sim = bus->sim;
 	uint64_t elapsed = clock_cycles(&bus->clk, sim->now);
 
@@ -51,7 +62,13 @@ static void bus_trace_release(struct bus *bus, struct bus_master *m)
 		trace_counter(sim, bus->track, TP_BUS_UTIL,
 			      floor(1000.0 * (double)bus->busy_cycles /
 				    (double)elapsed + 0.5) / 1000.0);
+	bus->traced_ops[m->id]->released(m, cycles);
 }
+
+static const struct bus_master_ops bus_traced_ops = {
+	.released = bus_traced_released,
+	.granted = bus_traced_granted,
+};
 
 static void copy_name(char *dst, size_t len, const char *src)
 {
@@ -84,7 +101,9 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 void bus_fini(struct bus *bus)
 {
 	free(bus->m);
+	free(bus->traced_ops);
 	bus->m = NULL;
+	bus->traced_ops = NULL;
 	bus->n = bus->cap = 0;
 }
 
@@ -93,6 +112,7 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	       int priority)
 {
 	char prefix[80];
+	uint32_t track;
 
 	if (bus->n == bus->cap) {
 		unsigned cap = bus->cap ? bus->cap * 2 : 8;
@@ -121,9 +141,20 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	    stats_add(&bus->sim->stats, prefix, "preemptions", STAT_COUNTER,
 		      "", &m->preemptions))
 		return DMASIM_ENOMEM;
-	m->track = trace_track(bus->sim, bus->name, m->name);
-	trace_signal(bus->sim, m->track, TP_BUS_REQ, 0);
-	trace_signal(bus->sim, m->track, TP_BUS_GRANT, 0);
+	track = trace_track(bus->sim, bus->name, m->name);
+	if (track && track <= UINT16_MAX) {
+		const struct bus_master_ops **v =
+			realloc(bus->traced_ops, bus->cap * sizeof(*v));
+
+		if (!v)
+			return DMASIM_ENOMEM;
+		bus->traced_ops = v;
+		v[m->id] = ops;
+		m->ops = &bus_traced_ops;
+		m->track = (uint16_t)track;
+		trace_signal(bus->sim, m->track, TP_BUS_REQ, 0);
+		trace_signal(bus->sim, m->track, TP_BUS_GRANT, 0);
+	}
 	return 0;
 }
 
@@ -160,8 +191,6 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	bus->busy_cycles += cycles;
 	bus->last_release = bus->sim->now;
 	m->busy_cycles += cycles;
-	if (trace_on(bus->sim))
-		bus_trace_release(bus, m);
 	m->ops->released(m, cycles);
 }
 
@@ -238,8 +267,6 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	/* Out of event memory the run cannot go on meaningfully. */
 	assert(ev);
 	bus->release_ev = evq_handle(ev);
-	if (trace_on(sim))
-		bus_trace_grant(bus, m);
 	if (m->ops->granted)
 		m->ops->granted(m, cycles);
 }
@@ -292,7 +319,7 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 	m->req_cycles = cycles;
 	m->req_unit = unit;
 	bus->waiting++;
-	if (trace_on(bus->sim))
+	if (SIM_UNLIKELY(bus->track))
 		bus_trace_request(bus, m);
 	if (m->mode != BUS_MODE_TRANSPARENT) {
 		bus->waiting_opaque++;

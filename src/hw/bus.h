@@ -30,7 +30,9 @@
  * tenure named after the owner, the waiting count and the utilisation;
  * on each master's track "bus.<master>" its wait and tenure spans and its
  * req and grant wires.  A tenure's span and grant run from the grant
- * (arbitration latency included) to the release.
+ * (arbitration latency included) to the release.  When traced, a
+ * master's ops are wrapped by the bus's tracing ops, so that untraced
+ * runs pay nothing on grants and releases.
  *
  * Bus state machine (bus->owner):
  *   IDLE --bus_arbitrate (a master waits)--> OWNED
@@ -74,6 +76,9 @@ struct bus_master {
 	enum bus_mode mode;
 	/* request state */
 	bool waiting;
+	/* trace track "bus.<master>", 0 if none; 16 bits fill the padding
+	 * here, keeping the hot struct's size */
+	uint16_t track;
 	uint64_t req_time;	/* ps */
 	uint64_t req_cycles;	/* bus cycles of work asked for */
 	uint64_t req_unit;	/* bus cycles per unit (cycle stealing) */
@@ -82,7 +87,6 @@ struct bus_master {
 	uint64_t busy_cycles;	/* data cycles owned */
 	uint64_t wait_ps;	/* ps spent waiting for grants */
 	uint64_t preemptions;
-	uint32_t track;		/* trace track "bus.<master>", 0 if none */
 };
 
 struct bus_config {
@@ -116,6 +120,9 @@ struct bus {
 	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
 	uint64_t last_release;	/* ps: end of the last tenure */
 	uint32_t track;		/* trace track "bus", 0 if none */
+	/* by master id, when traced: each master's own ops, which tracing
+	 * wraps in bus_traced_ops */
+	const struct bus_master_ops **traced_ops;
 };
 
 /* Returns 0, DMASIM_EINVAL for a zero period or width, DMASIM_ENOMEM. */

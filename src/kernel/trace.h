@@ -233,6 +233,14 @@ void trace_do_counter(struct trace *t, uint32_t track, enum trace_point tp,
 void trace_do_signal(struct trace *t, uint32_t track, enum trace_point tp,
 		     uint64_t value);
 
+/* For a component's out-of-line trace helpers: keep them out of the hot
+ * path's code (and its registers) when the compiler would inline them. */
+#if defined(__GNUC__)
+#define TRACE_COLD __attribute__((cold, noinline))
+#else
+#define TRACE_COLD
+#endif
+
 static inline bool trace_on(const struct sim *sim)
 {
 	return SIM_UNLIKELY(sim->trace != 0);
