@@ -140,11 +140,21 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "SKIP plots: gnuplot is not installed"
 fi
+# Claims are columns too, and a claim's panel draws model and simulation.
+ba=$src/scenarios/bus_accounting.lua
+"$dm" run "$ba" -D N=100 --csv "$tmp/ba.csv" -q
+if [[ "$(head -1 "$tmp/ba.csv")" == "C,D,K,M,N,bus_accounting.busy.model,bus_accounting.busy.simulated,bus_accounting.busy.agree,bus_accounting.rr_share.model,bus_accounting.rr_share.simulated,bus_accounting.rr_share.agree" ]] &&
+	[[ "$(sed -n 2p "$tmp/ba.csv")" == "3,8,4,4,100,3600,3600,true,100,100,true" ]]; then ok; else bad "claims-csv: $(cat "$tmp/ba.csv")"; fi
+if command -v gnuplot >/dev/null; then
+	"$dm" sweep "$ba" -D N=100..400*2 -D K=1,2 --y bus_accounting.busy --plot "$tmp/ba.svg" -q
+	if grep -q "simulated, K=2" "$tmp/ba.svg" && grep -q "model, K=1" "$tmp/ba.svg" &&
+		! grep -q "rr_share" "$tmp/ba.svg"; then ok; else bad plot-claim; fi
+fi
 PATH=/nonexistent "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --csv "$tmp/q.csv" 2>"$tmp/err"
 st=$?
 if [[ $st -eq 3 ]] && grep -qF "cannot run gnuplot" "$tmp/err" && [[ -s $tmp/q.csv ]]; then ok; else
 	bad "plot-no-gnuplot: $st $(cat "$tmp/err")"; fi
-check plot-bad-y 3 "--y: 'nope' is not a numeric figure" "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --y nope -q
+check plot-bad-y 3 "--y: 'nope' is not a numeric figure or a claim" "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --y nope -q
 check plot-one-value 3 "nothing to plot against" "$dm" sweep "$tmp/r.lua" -D f=1 --plot "$tmp/q.svg" -q
 
 echo "$pass passed, $fail failed"

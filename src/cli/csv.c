@@ -1,6 +1,8 @@
 /* csv: rows of parameters and results.  See csv.h. */
 #include "csv.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +48,34 @@ int csv_row_add(struct csv_row *row, bool result, const char *name,
 	return 0;
 }
 
+/* A claim's figure as a result "<id>.<what>", as unformatted as a
+ * reported real (the shortest text that reads back the same). */
+static int csv_claim(struct csv_row *row, const char *id, const char *what,
+		     const char *unit, double x)
+{
+	char name[256], text[32];
+
+	snprintf(name, sizeof(name), "%s.%s", id, what);
+	if (x == floor(x) && fabs(x) < 1e15)
+		snprintf(text, sizeof(text), "%.0f", x);
+	else
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(text, sizeof(text), "%.*g", prec, x);
+			if (strtod(text, NULL) == x)
+				break;
+		}
+	return csv_row_add(row, true, name, unit, text, true, x);
+}
+
+static int csv_claim_agree(struct csv_row *row, const char *id, int agree)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s.agree", id);
+	return csv_row_add(row, true, name, "", agree ? "true" : "false",
+			   false, 0);
+}
+
 int csv_row_of_run(struct csv_row *row, const struct dmasim_run *run)
 {
 	struct dmasim_value v;
@@ -60,6 +90,15 @@ int csv_row_of_run(struct csv_row *row, const struct dmasim_run *run)
 		dmasim_run_result(run, i, &v);
 		if (csv_row_add(row, true, v.name, v.unit, v.text,
 				v.is_number, v.number))
+			return -1;
+	}
+	for (int i = 0; i < dmasim_run_claim_count(run); i++) {
+		struct dmasim_claim c;
+
+		dmasim_run_claim(run, i, &c);
+		if (csv_claim(row, c.id, "model", c.unit, c.model) ||
+		    csv_claim(row, c.id, "simulated", c.unit, c.simulated) ||
+		    csv_claim_agree(row, c.id, c.agree))
 			return -1;
 	}
 	return 0;

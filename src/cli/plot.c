@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define PLOT_PANEL_W 480	/* pixels per panel */
-#define PLOT_PANEL_H 340
+#define PLOT_PANEL_H 420
 
 static const char *plot_ext(const char *path)
 {
@@ -116,8 +116,46 @@ static struct plot_scale x_scale(const struct sweep_axis *a)
 	return t[n - 1];
 }
 
-/* The figures to draw: numeric results of the successful points, in the
- * order first reported, or those named in y.  Returns their count (0 with
+/* Move figs[k] to the end of the kept prefix figs[0..*kept). */
+static void keep(const char **figs, size_t *kept, size_t k)
+{
+	const char *tmp = figs[*kept];
+
+	figs[*kept] = figs[k];
+	figs[k] = tmp;
+	(*kept)++;
+}
+
+/* Keep claim id's "<id>.model" and "<id>.simulated".  Returns 0, or -1
+ * when the figures lack either. */
+static int keep_claim(const char **figs, size_t n, size_t *kept,
+		      const char *id, size_t len)
+{
+	static const char *const what[] = { ".model", ".simulated" };
+	size_t at[2];
+
+	for (int w = 0; w < 2; w++) {
+		size_t wl = strlen(what[w]);
+
+		for (at[w] = *kept; at[w] < n; at[w]++)
+			if (strlen(figs[at[w]]) == len + wl &&
+			    !strncmp(figs[at[w]], id, len) &&
+			    !strcmp(figs[at[w]] + len, what[w]))
+				break;
+		if (at[w] == n)
+			return -1;
+	}
+	keep(figs, kept, at[0]);
+	/* The swap may have moved the second one to at[0]'s old place. */
+	if (at[1] == *kept - 1)
+		at[1] = at[0];
+	keep(figs, kept, at[1]);
+	return 0;
+}
+
+/* The figures to draw: numeric results of the successful points (claims
+ * give "<id>.model" and "<id>.simulated"), in the order first reported,
+ * or those named in y (a figure, or a claim's id for both).  Returns their count (0 with
  * a message when one named is not a numeric figure). */
 static size_t pick_figures(const struct sweep *sw, const char *y,
 			   const char ***out, char *err, size_t errlen)
@@ -164,19 +202,15 @@ static size_t pick_figures(const struct sweep *sw, const char *y,
 				if (strlen(figs[k]) == len &&
 				    !strncmp(figs[k], p, len))
 					break;
-			if (k == n) {
+			if (k < n) {
+				keep(figs, &kept, k);
+			} else if (keep_claim(figs, n, &kept, p, len)) {
 				plot_err(err, errlen, "--y: '%.*s' is not a "
-					 "numeric figure the scenario reports",
-					 (int)len, p);
+					 "numeric figure or a claim the "
+					 "scenario reports", (int)len, p);
 				free(figs);
 				return 0;
 			}
-			/* Move it into the kept prefix, in --y order. */
-			const char *tmp = figs[kept];
-
-			figs[kept] = figs[k];
-			figs[k] = tmp;
-			kept++;
 			p += len + (p[len] == ',');
 		}
 		n = kept;
@@ -225,12 +259,12 @@ static size_t point_at(const struct sweep *sw, size_t xk, size_t xi,
 }
 
 /* "K=2, mode=burst": the series' values of the axes other than x that
- * have several values. */
+ * have several values, after prefix ("model", or ""). */
 static void series_title(FILE *f, const struct sweep *sw, size_t xk,
-			 size_t series)
+			 size_t series, const char *prefix)
 {
-	char buf[512] = "";
-	size_t used = 0;
+	char buf[512];
+	size_t used = (size_t)snprintf(buf, sizeof(buf), "%s", prefix);
 
 	for (size_t k = 0; k < sw->naxes; k++) {
 		const struct sweep_axis *a = &sw->axes[k];
@@ -262,17 +296,70 @@ static bool series_has(const struct sweep *sw, size_t xk, size_t series,
 	return false;
 }
 
+/* For figs[k] = "<id>.model": the index of "<id>.simulated", or nfig. */
+static size_t claim_partner(const char **figs, size_t nfig, size_t k)
+{
+	size_t len = strlen(figs[k]);
+
+	if (len < 6 || strcmp(figs[k] + len - 6, ".model"))
+		return nfig;
+	for (size_t j = 0; j < nfig; j++)
+		if (strlen(figs[j]) == len + 4 &&
+		    !strncmp(figs[j], figs[k], len - 6) &&
+		    !strcmp(figs[j] + len - 6, ".simulated"))
+			return j;
+	return nfig;
+}
+
+/* Whether figs[k] is drawn in its claim's model panel. */
+static bool claim_paired(const char **figs, size_t nfig, size_t k)
+{
+	for (size_t j = 0; j < nfig; j++)
+		if (claim_partner(figs, nfig, j) == k)
+			return true;
+	return false;
+}
+
+/* One line of a panel: column col of every series that has figure fig. */
+static void plot_lines(FILE *f, const struct sweep *sw, size_t xk,
+		       const char *fig, size_t col, const char *style,
+		       const char *prefix, size_t *drawn)
+{
+	size_t nseries = sw->npoints / sw->axes[xk].n;
+
+	for (size_t s = 0; s < nseries; s++) {
+		/* A series without this figure (all its points failed, or
+		 * the figure depends on the parameters) is left out rather
+		 * than drawn empty. */
+		if (!series_has(sw, xk, s, fig))
+			continue;
+		fprintf(f, "%s$s%zu using 1:%zu%s with %s lc %zu ",
+			(*drawn)++ ? ", \\\n     " : "", s, col + 3,
+			sw->axes[xk].numeric ? "" : ":xtic(2)", style, s + 1);
+		if (nseries > 1 || *prefix) {
+			fputs("title ", f);
+			series_title(f, sw, xk, s, prefix);
+		} else {
+			fputs("notitle", f);
+		}
+	}
+}
+
 static int write_script(FILE *f, const struct sweep *sw, const char *path,
 			size_t xk, const char **figs, size_t nfig)
 {
 	const struct sweep_axis *xa = &sw->axes[xk];
 	struct plot_scale xs = x_scale(xa);
-	size_t nseries = sw->npoints / xa->n;
-	size_t cols = (size_t)ceil(sqrt((double)nfig));
-	size_t rows = (nfig + cols - 1) / cols;
+	size_t nseries = sw->npoints / xa->n, npanel = 0;
+	size_t cols, rows;
 	bool png = !strcmp(plot_ext(path), "png");
 	const char *slash = strrchr(sw->file, '/');
 	char title[512];
+
+	for (size_t k = 0; k < nfig; k++)
+		npanel += !claim_paired(figs, nfig, k);
+	cols = (size_t)ceil(sqrt((double)npanel));
+	rows = (npanel + cols - 1) / cols;
 
 	fprintf(f, "# dmasim sweep plot: %s\n", sw->file);
 	fprintf(f, "set terminal %s size %zu,%zu noenhanced font 'Sans,10'%s\n",
@@ -310,7 +397,7 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 		 sw->file, sw->npoints);
 	fprintf(f, "set multiplot layout %zu,%zu title ", rows, cols);
 	gp_str(f, title);
-	fputs("\nset grid\nset key top left\n", f);
+	fputs("\nset grid\nset key below\n", f);
 	if (*xs.unit) {
 		char label[256];
 
@@ -327,32 +414,35 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 			xa->ratio == 2 || xa->ratio == 4 ? 2 : 10);
 	if (!xa->numeric)
 		fprintf(f, "set xrange [-0.5:%zu.5]\n", xa->n - 1);
+	else	/* the swept range, not gnuplot's round numbers around it */
+		fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, "
+		      "graph 0.05, 0\n", f);
 	for (size_t k = 0; k < nfig; k++) {
+		size_t pk = claim_partner(figs, nfig, k), drawn = 0;
 		const char *unit = fig_unit(sw, figs[k]);
-		char label[256];
+		char label[256], name[256];
 
+		if (claim_paired(figs, nfig, k))
+			continue;
+		/* A claim: its model as a dashed line, the simulated values
+		 * as points, in one panel named after the claim. */
+		snprintf(name, sizeof(name), "%.*s", (int)(pk < nfig ?
+			 strlen(figs[k]) - 6 : strlen(figs[k])), figs[k]);
 		snprintf(label, sizeof(label), *unit ? "%s (%s)" : "%s",
-			 figs[k], unit);
+			 name, unit);
 		fputs("set title ", f);
-		gp_str(f, figs[k]);
+		gp_str(f, name);
 		fputs("\nset ylabel ", f);
 		gp_str(f, label);
 		fputs("\nplot ", f);
-		for (size_t s = 0, drawn = 0; s < nseries; s++) {
-			/* A series without this figure (all its points failed,
-			 * or the figure depends on the parameters) is left out
-			 * rather than drawn empty. */
-			if (!series_has(sw, xk, s, figs[k]))
-				continue;
-			fprintf(f, "%s$s%zu using 1:%zu%s with linespoints "
-				"pt 7 ps 0.6 ", drawn++ ? ", \\\n     " : "", s,
-				k + 3, xa->numeric ? "" : ":xtic(2)");
-			if (nseries > 1) {
-				fputs("title ", f);
-				series_title(f, sw, xk, s);
-			} else {
-				fputs("notitle", f);
-			}
+		if (pk < nfig) {
+			plot_lines(f, sw, xk, figs[k], k, "lines dt 2 lw 1.5",
+				   "model", &drawn);
+			plot_lines(f, sw, xk, figs[pk], pk,
+				   "points pt 7 ps 0.7", "simulated", &drawn);
+		} else {
+			plot_lines(f, sw, xk, figs[k], k,
+				   "linespoints pt 7 ps 0.6", "", &drawn);
 		}
 		fputc('\n', f);
 	}

@@ -30,7 +30,9 @@ static void sweep_usage(FILE *out)
 "\n"
 "Run a scenario once per point of a grid of parameter values, in parallel,\n"
 "and write one CSV row per point: every parameter in force, then every\n"
-"figure the scenario reports (dmasim.report), unformatted.  Rows come in\n"
+"figure the scenario reports (dmasim.report) and each claim's model and\n"
+"simulated values (<id>.model, <id>.simulated, <id>.agree), unformatted.\n"
+"Rows come in\n"
 "point order whatever -j is, and each point is as deterministic as a\n"
 "single `dmasim run` with the same values (its row is byte for byte that\n"
 "run's --csv row).\n"
@@ -52,11 +54,12 @@ static void sweep_usage(FILE *out)
 "                gnuplot (Debian package gnuplot-nox), as FILE.svg or\n"
 "                FILE.png: axes labelled with units, the x axis\n"
 "                logarithmic for a geometric range, one line per value of\n"
-"                the other swept parameters\n"
+"                the other swept parameters; a claim's panel shows its\n"
+"                model (dashed) and its simulated values (points)\n"
 "  --x NAME      the parameter on the x axis (default: the first swept\n"
 "                over two or more values)\n"
-"  --y NAMES     the figures to plot, comma-separated (default: all\n"
-"                numeric figures)\n"
+"  --y NAMES     the figures (or claim ids) to plot, comma-separated\n"
+"                (default: all numeric figures and claims)\n"
 "  --seed N      the run seed of every point (default 1)\n"
 "  -q, --quiet   no CSV on standard output, no progress line\n"
 "  -h, --help    show this help\n"
@@ -354,21 +357,19 @@ static void sweep_child(const struct sweep *sw, size_t p, uint64_t seed,
 	ns_put(f, code);
 	ns_put(f, dmasim_run_error(run));
 	if (!err) {
-		struct dmasim_value v;
+		/* The same row `dmasim run --csv` writes. */
+		struct csv_row row = { 0 };
 
-		for (int i = 0; i < dmasim_run_param_count(run); i++) {
-			dmasim_run_param(run, i, &v);
-			ns_put(f, v.is_number ? "P1" : "P0");
-			ns_put(f, v.name);
-			ns_put(f, v.unit);
-			ns_put(f, v.text);
-		}
-		for (int i = 0; i < dmasim_run_result_count(run); i++) {
-			dmasim_run_result(run, i, &v);
-			ns_put(f, v.is_number ? "R1" : "R0");
-			ns_put(f, v.name);
-			ns_put(f, v.unit);
-			ns_put(f, v.text);
+		if (csv_row_of_run(&row, run))
+			_exit(EXIT_SCENARIO);
+		for (size_t i = 0; i < row.n; i++) {
+			const struct csv_val *v = &row.v[i];
+
+			ns_put(f, v->result ? (v->is_number ? "R1" : "R0")
+					    : (v->is_number ? "P1" : "P0"));
+			ns_put(f, v->name);
+			ns_put(f, v->unit);
+			ns_put(f, v->text);
 		}
 	}
 	if (fflush(f))

@@ -51,12 +51,18 @@ struct event *sim_at_clamped(struct sim *sim, uint64_t t, enum phase phase,
 	return sim_at(sim, t, phase, fn, obj, ptr, arg);
 }
 
+#if defined(__GNUC__)
+#define SIM_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define SIM_ALWAYS_INLINE inline
+#endif
+
 /*
  * The event loop, instantiated twice: with the progress hook, and without
  * it for runs that have none, which then pay nothing for it.
  */
-static inline __attribute__((always_inline)) uint64_t
-sim_loop(struct sim *sim, uint64_t until, const bool hook)
+static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
+					   const bool hook)
 {
 	uint64_t n = 0;
 	struct event *ev;

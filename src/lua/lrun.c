@@ -801,6 +801,11 @@ int dmasim_run_write_json(const struct dmasim_run *run, const char *path)
 /* The shortest text that reads back as the same double. */
 static const char *real_text(double d, char *buf, size_t len)
 {
+	/* Whole numbers in full (12000, not 1.2e+04). */
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(buf, len, "%.0f", d);
+		return buf;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)
