@@ -33,7 +33,7 @@ static void expected_rows(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
-		char k[32], n[32], d[32], c[32], m[32], name[16];
+		char k[32], n[32], d[32], c[32], m[32], name[32];
 		struct dmasim_run *run;
 		int code;
 

@@ -9,6 +9,7 @@
  *      a parameter the scenario rejects
  *   3  a file could not be read or written
  *   4  tour: a claim disagreed with its closed-form model
+ * A sweep exits with the status of its first failed point.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -468,7 +469,7 @@ int main(int argc, char **argv)
 		return sweep_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "tour"))
 		return cmd_tour(argc - 2, argv + 2, argv[0]);
-	fprintf(stderr, "%s: unknown command '%s': expected run, sweep or tour (see "
-		"dmasim --help)\n", prog, argv[1]);
+	fprintf(stderr, "%s: unknown command '%s': expected run, sweep or "
+		"tour (see dmasim --help)\n", prog, argv[1]);
 	return EXIT_USAGE;
 }

@@ -155,8 +155,8 @@ static int keep_claim(const char **figs, size_t n, size_t *kept,
 
 /* The figures to draw: numeric results of the successful points (claims
  * give "<id>.model" and "<id>.simulated"), in the order first reported,
- * or those named in y (a figure, or a claim's id for both).  Returns their count (0 with
- * a message when one named is not a numeric figure). */
+ * or those named in y (a figure, or a claim's id for both).  Returns
+ * their count (0 with a message when one named is neither). */
 static size_t pick_figures(const struct sweep *sw, const char *y,
 			   const char ***out, char *err, size_t errlen)
 {

@@ -761,6 +761,8 @@ int sweep_main(int argc, char **argv)
 		status = EXIT_SCENARIO;
 		goto out;
 	}
+	if (jobs < 1)		/* the number of cores is unknown */
+		jobs = 1;
 	if ((size_t)jobs > sw.npoints)
 		jobs = (long)sw.npoints;
 	progress_init(&pl, stderr, !quiet && isatty(STDERR_FILENO));
