@@ -26,7 +26,8 @@ struct trace;
 #define SIM_UNLIKELY(x) (x)
 #endif
 
-/* sim_run() calls the progress hook once every this many events + 1. */
+/* sim_run() calls the progress hook each time the events it has run reach
+ * a multiple of SIM_PROGRESS_MASK + 1 (2^16). */
 #define SIM_PROGRESS_MASK 0xffffull
 
 struct sim {
