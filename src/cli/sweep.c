@@ -572,9 +572,19 @@ static void run_points(struct sweep *sw, unsigned jobs, uint64_t seed,
 			js[running].buf = NULL;
 			js[running].cap = 0;
 		}
-		progress_draw(pl, false, "sweep: %zu of %zu points done, %zu "
-			      "failed, %u running", done, sw->npoints, failed,
-			      running);
+		if (done) {
+			/* Points take alike: the rest at the rate so far. */
+			double spent = progress_clock() - pl->start;
+
+			progress_draw(pl, false, "sweep: %zu of %zu points "
+				      "done, %zu failed, %u running, about "
+				      "%.0f s left", done, sw->npoints, failed,
+				      running, spent / (double)done *
+				      (double)(sw->npoints - done));
+		} else {
+			progress_draw(pl, false, "sweep: 0 of %zu points done, "
+				      "%u running", sw->npoints, running);
+		}
 	}
 out:
 	if (js)
