@@ -80,6 +80,11 @@ int trace_attach(struct sim *sim, struct trace_config *cfg, const char *name)
 	t->cfg = cfg;
 	t->sim = sim;
 	t->sys = cfg->nsystems++;
+	t->quiet_before = UINT64_MAX;
+	t->quiet_after = UINT64_MAX;	/* until every window has opened */
+	for (unsigned i = 0; i < cfg->nsinks; i++)
+		if (cfg->sink[i]->from < t->quiet_before)
+			t->quiet_before = cfg->sink[i]->from;
 	sim->trace = t;
 	for (unsigned i = 0; i < cfg->nsinks; i++)
 		cfg->sink[i]->ops->system(cfg->sink[i], t);
@@ -98,12 +103,32 @@ static void trace_var_emit(struct trace *t, struct trace_sink *s,
 		s->ops->signal(s, t, v->id, at, v->bits);
 }
 
+static bool trace_all_entered(const struct trace *t)
+{
+	for (unsigned i = 0; i < t->cfg->nsinks; i++)
+		if (!t->entered[i])
+			return false;
+	return true;
+}
+
+/* Whether nothing can be written now (outside every window). */
+static bool trace_quiet(const struct trace *t, uint64_t now)
+{
+	return now < t->quiet_before || now > t->quiet_after;
+}
+
 /* Sink i's window opens: write every value as it stands at `from`. */
 static void trace_enter(struct trace *t, unsigned i)
 {
 	struct trace_sink *s = t->cfg->sink[i];
 
 	t->entered[i] = true;
+	if (trace_all_entered(t)) {
+		t->quiet_after = 0;
+		for (unsigned j = 0; j < t->cfg->nsinks; j++)
+			if (t->cfg->sink[j]->to > t->quiet_after)
+				t->quiet_after = t->cfg->sink[j]->to;
+	}
 	for (uint32_t k = 1; k <= t->ntracks; k++) {
 		const struct trace_track *tr = &t->tracks[k];
 
@@ -130,6 +155,8 @@ static void trace_emit_span(struct trace *t, uint32_t track,
 {
 	const char *name = o->label ? o->label : trace_points[o->tp].name;
 
+	if (end < t->quiet_before || o->begin > t->quiet_after)
+		return;
 	for (unsigned i = 0; i < t->cfg->nsinks; i++) {
 		struct trace_sink *s = t->cfg->sink[i];
 		uint64_t b = o->begin, e = end;
@@ -254,7 +281,7 @@ void trace_do_instant(struct trace *t, uint32_t track, enum trace_point tp,
 {
 	uint64_t now = t->sim->now;
 
-	if (!trace_get(t, track))
+	if (!trace_get(t, track) || trace_quiet(t, now))
 		return;
 	for (unsigned i = 0; i < t->cfg->nsinks; i++) {
 		struct trace_sink *s = t->cfg->sink[i];
@@ -274,6 +301,12 @@ static void trace_var_update(struct trace *t, uint32_t track,
 	uint64_t now = t->sim->now;
 	bool in[TRACE_MAX_SINKS];
 
+	if (trace_quiet(t, now)) {
+		v->set = true;
+		v->value = value;
+		v->bits = bits;
+		return;
+	}
 	for (unsigned i = 0; i < t->cfg->nsinks; i++)
 		in[i] = trace_in_window(t, i, now);
 	v->set = true;

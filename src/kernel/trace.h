@@ -195,6 +195,10 @@ struct trace {
 	struct trace_track *tracks;	/* [1..ntracks]; 0 is "no track" */
 	uint32_t ntracks, captracks;
 	bool entered[TRACE_MAX_SINKS];	/* the sink's window has opened */
+	/* ps: before quiet_before or after quiet_after no sink writes
+	 * anything, so values are only kept (a cheap path for long runs
+	 * with a small window) */
+	uint64_t quiet_before, quiet_after;
 };
 
 void trace_config_init(struct trace_config *cfg);
