@@ -65,5 +65,112 @@ if cmp -s "$tmp/a.json" "$tmp/b.json" && [[ -s $tmp/a.json ]]; then pass=$((pass
 if [[ -z $("$dm" run "$bb" -D N=5 -q) ]]; then pass=$((pass + 1)); else
 	echo "FAIL quiet"; fail=$((fail + 1)); fi
 
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+# ---- run: timelines, CSV ----
+check trace-help 0 "--trace-from T" "$dm" run --help
+check window-alone 2 "apply to --trace and --vcd files" "$dm" run "$bb" --trace-from 1us
+check window-bad-time 2 "--trace-to 3GHz: expected a time" "$dm" run "$bb" --trace "$tmp/t.json" --trace-to 3GHz
+check window-reversed 2 "expected from <= to" "$dm" run "$bb" --trace "$tmp/t.json" --trace-from 2us --trace-to 1us
+check trace-unwritable 3 "cannot write the trace to '/nonexistent/t.json'" "$dm" run "$bb" -D N=5 --trace /nonexistent/t.json
+check vcd-unwritable 3 "cannot write the VCD to '/nonexistent/t.vcd'" "$dm" run "$bb" -D N=5 --vcd /nonexistent/t.vcd
+check csv-unwritable 3 "cannot write CSV to '/nonexistent/x.csv'" "$dm" run "$bb" -D N=5 --csv /nonexistent/x.csv -q
+"$dm" run "$bb" -D N=50 -q --trace "$tmp/t.json" --vcd "$tmp/t.vcd" --trace-from 100ns --trace-to 200ns
+if grep -q '"busbench.bus.dma1"' "$tmp/t.json" && grep -q '^$timescale 1ps $end' "$tmp/t.vcd" &&
+	grep -q '"from_ps":100000,"to_ps":200000' "$tmp/t.json"; then ok; else bad trace-files; fi
+# Not a terminal: no progress line, however long the run.
+"$dm" run "$bb" -D N=20000 -q 2>"$tmp/err"
+if [[ ! -s $tmp/err ]]; then ok; else bad "no-progress-off-terminal: $(head -c 200 "$tmp/err")"; fi
+
+# ---- sweep ----
+check sweep-help 0 "A..B*R      geometric range" "$dm" sweep --help
+check sweep-no-file 2 "expected a scenario file" "$dm" sweep -D K=1,2
+check sweep-missing-file 3 "cannot open $tmp/nope.lua" "$dm" sweep "$tmp/nope.lua" -D K=1
+check sweep-bad-define 2 "-D K: expected name=VALUES" "$dm" sweep "$bb" -D K
+check sweep-no-step 2 "expected A..B*R (geometric) or A..B+S (arithmetic)" "$dm" sweep "$bb" -D K=1..4
+check sweep-bad-ratio 2 "a ratio R > 1" "$dm" sweep "$bb" -D N=1..64*1
+check sweep-bad-step 2 "a step S > 0" "$dm" sweep "$bb" -D N=1..64+0
+check sweep-reversed 2 "expected A <= B" "$dm" sweep "$bb" -D N=64..1*2
+check sweep-units-mixed 2 "same kind of unit" "$dm" sweep "$bb" -D N=1KiB..1us*2
+check sweep-empty-value 2 "an empty value: expected a,b,c" "$dm" sweep "$bb" -D K=1,,2
+check sweep-twice 2 "'K' is already swept" "$dm" sweep "$bb" -D K=1 -D K=2
+check sweep-bad-j 2 "-j 0: expected a number of workers" "$dm" sweep "$bb" -D K=1 -j 0
+check sweep-bad-plot 2 "--plot x.pdf: expected a file name ending in .svg or .png" "$dm" sweep "$bb" -D K=1 --plot x.pdf
+check sweep-bad-x 2 "--x Q: expected one of the swept parameters" "$dm" sweep "$bb" -D K=1,2 --x Q
+
+# Rows match single runs byte for byte, with -j 1 and -j 2, in point order.
+defs=(-D K=2 -D C=0,3,8 -D N=5..20+5)
+"$dm" sweep "$bb" "${defs[@]}" -j 1 --csv "$tmp/s1.csv" -q || bad sweep-j1-status
+"$dm" sweep "$bb" "${defs[@]}" -j 2 --csv "$tmp/s2.csv" -q || bad sweep-j2-status
+"$dm" sweep "$bb" "${defs[@]}" -j 2 >"$tmp/s3.csv" || bad sweep-stdout-status
+if cmp -s "$tmp/s1.csv" "$tmp/s2.csv" && cmp -s "$tmp/s1.csv" "$tmp/s3.csv" &&
+	[[ $(wc -l <"$tmp/s1.csv") -eq 13 ]]; then ok; else bad sweep-j1-j2-identical; fi
+n=1
+for c in 0 3 8; do
+	for N in 5 10 15 20; do
+		n=$((n + 1))
+		"$dm" run "$bb" -D K=2 -D C=$c -D N=$N --csv "$tmp/one.csv" -q
+		if [[ $n -eq 2 ]] && ! cmp -s <(head -1 "$tmp/one.csv") <(head -1 "$tmp/s1.csv"); then
+			bad sweep-header-vs-run
+		fi
+		for f in s1 s2; do
+			if [[ "$(sed -n 2p "$tmp/one.csv")" == "$(sed -n ${n}p "$tmp/$f.csv")" ]]; then ok; else
+				bad "sweep-row-$f-C=$c-N=$N: '$(sed -n ${n}p "$tmp/$f.csv")' vs run '$(sed -n 2p "$tmp/one.csv")'"
+			fi
+		done
+	done
+done
+
+# A bad point is reported with its parameters; the others are kept.
+"$dm" sweep "$bb" -D K=0,1,2 -D N=10 -j 2 --csv "$tmp/bad.csv" 2>"$tmp/err"
+st=$?
+if [[ $st -eq 2 ]] && grep -qF "point 1 of 3 (K=0, N=10) failed: " "$tmp/err" &&
+	grep -qF "bad parameter K = 0: expected an integer >= 1" "$tmp/err" &&
+	grep -qF "1 of 3 points failed" "$tmp/err"; then ok; else bad "sweep-bad-point: status $st: $(cat "$tmp/err")"; fi
+"$dm" run "$bb" -D K=2 -D N=10 --csv "$tmp/one.csv" -q
+if [[ "$(sed -n 4p "$tmp/bad.csv")" == "$(sed -n 2p "$tmp/one.csv" | cut -d, -f1-10)" ]] &&
+	[[ "$(sed -n 2p "$tmp/bad.csv")" == ",,0,,10,,,,," ]]; then ok; else bad "sweep-bad-point-rows: $(cat "$tmp/bad.csv")"; fi
+# A Lua error in one point only.
+printf 'local p = dmasim.params{ x = 1 }\nif p.x == 2 then error("two is bad") end\ndmasim.report("y", p.x * 10, "cycles")\n' >"$tmp/pt.lua"
+"$dm" sweep "$tmp/pt.lua" -D x=1..3+1 --csv "$tmp/pt.csv" 2>"$tmp/err"
+st=$?
+if [[ $st -eq 1 ]] && grep -qF "point 2 of 3 (x=2) failed: $tmp/pt.lua:2: two is bad" "$tmp/err" &&
+	[[ "$(cat "$tmp/pt.csv")" == $'x,y\n1,10\n2,\n3,30' ]]; then ok; else bad "sweep-lua-error: $st $(cat "$tmp/err" "$tmp/pt.csv")"; fi
+# Ranges: arithmetic values without rounding noise, geometric with units.
+printf 'local p = dmasim.params{ f = 0.5, s = "1KiB" }\ndmasim.report("bytes", dmasim.size(p.s), "bytes")\n' >"$tmp/r.lua"
+"$dm" sweep "$tmp/r.lua" -D f=0..1+0.1 -j 3 | cut -d, -f1 | tr '\n' ' ' >"$tmp/out"
+if [[ "$(cat "$tmp/out")" == "f 0 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1 " ]]; then ok; else bad "sweep-arith: $(cat "$tmp/out")"; fi
+"$dm" sweep "$tmp/r.lua" -D s=4KiB..16MiB*4 | cut -d, -f3 | tr '\n' ' ' >"$tmp/out"
+if [[ "$(cat "$tmp/out")" == "bytes 4096 16384 65536 262144 1048576 4194304 16777216 " ]]; then ok; else bad "sweep-geom: $(cat "$tmp/out")"; fi
+
+# Plots: non-empty images when gnuplot is present; a clear error without.
+if command -v gnuplot >/dev/null; then
+	"$dm" sweep "$bb" -D N=10..80*2 -D K=1,2 --plot "$tmp/p.svg" -q || bad plot-svg-status
+	if [[ $(stat -c %s "$tmp/p.svg" 2>/dev/null || echo 0) -gt 2000 ]] && grep -q "<svg" "$tmp/p.svg" &&
+		grep -q "N" "$tmp/p.svg"; then ok; else bad plot-svg; fi
+	"$dm" sweep "$tmp/pt.lua" -D x=1..3+1 --plot "$tmp/p.png" -q 2>/dev/null
+	if [[ $(stat -c %s "$tmp/p.png" 2>/dev/null || echo 0) -gt 2000 ]] &&
+		[[ "$(head -c 8 "$tmp/p.png" | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ]]; then ok; else bad plot-png; fi
+else
+	echo "SKIP plots: gnuplot is not installed"
+fi
+# Claims are columns too, and a claim's panel draws model and simulation.
+ba=$src/scenarios/bus_accounting.lua
+"$dm" run "$ba" -D N=100 --csv "$tmp/ba.csv" -q
+if [[ "$(head -1 "$tmp/ba.csv")" == "C,D,K,M,N,bus_accounting.busy.model,bus_accounting.busy.simulated,bus_accounting.busy.agree,bus_accounting.rr_share.model,bus_accounting.rr_share.simulated,bus_accounting.rr_share.agree" ]] &&
+	[[ "$(sed -n 2p "$tmp/ba.csv")" == "3,8,4,4,100,3600,3600,true,100,100,true" ]]; then ok; else bad "claims-csv: $(cat "$tmp/ba.csv")"; fi
+if command -v gnuplot >/dev/null; then
+	"$dm" sweep "$ba" -D N=100..400*2 -D K=1,2 --y bus_accounting.busy --plot "$tmp/ba.svg" -q
+	if grep -q "simulated, K=2" "$tmp/ba.svg" && grep -q "model, K=1" "$tmp/ba.svg" &&
+		! grep -q "rr_share" "$tmp/ba.svg"; then ok; else bad plot-claim; fi
+fi
+PATH=/nonexistent "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --csv "$tmp/q.csv" 2>"$tmp/err"
+st=$?
+if [[ $st -eq 3 ]] && grep -qF "cannot run gnuplot" "$tmp/err" && [[ -s $tmp/q.csv ]]; then ok; else
+	bad "plot-no-gnuplot: $st $(cat "$tmp/err")"; fi
+check plot-bad-y 3 "--y: 'nope' is not a numeric figure or a claim" "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --y nope -q
+check plot-one-value 3 "nothing to plot against" "$dm" sweep "$tmp/r.lua" -D f=1 --plot "$tmp/q.svg" -q
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

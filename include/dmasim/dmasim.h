@@ -64,6 +64,41 @@ DMASIM_API int dmasim_run_define_arg(struct dmasim_run *run, const char *arg);
 DMASIM_API void dmasim_run_set_seed(struct dmasim_run *run, uint64_t seed);
 
 /*
+ * Timelines of every system the run creates (set before dmasim_run_file).
+ * dmasim_run_set_trace: Chrome trace-event JSON, which Perfetto and
+ * chrome://tracing open; dmasim_run_set_vcd: a value-change dump, which
+ * GTKWave opens.  Only simulated times from_ps to to_ps are kept (0 and
+ * UINT64_MAX: all).  A NULL path turns the output off.  Returns 0,
+ * DMASIM_EINVAL when from_ps > to_ps, or DMASIM_ENOMEM.  The file is
+ * created when the run starts and finished when it ends (even when the
+ * scenario fails); failing to write it fails the run with DMASIM_EIO.
+ */
+DMASIM_API int dmasim_run_set_trace(struct dmasim_run *run, const char *path,
+				    uint64_t from_ps, uint64_t to_ps);
+DMASIM_API int dmasim_run_set_vcd(struct dmasim_run *run, const char *path,
+				  uint64_t from_ps, uint64_t to_ps);
+
+/* Where a simulation stands, for a progress display. */
+struct dmasim_progress {
+	const char *system;	/* the system's name */
+	uint64_t now;		/* ps: simulated time reached */
+	uint64_t until;		/* ps: where this system:run() stops,
+				 * UINT64_MAX when it runs until no work is
+				 * left (no known end) */
+	uint64_t events;	/* events this system has run */
+};
+typedef void (*dmasim_progress_fn)(void *ctx,
+				   const struct dmasim_progress *p);
+/*
+ * Call fn(ctx, p) while the run simulates, once every 65536 events (never
+ * per event): fn may read the wall clock and draw a progress line.  It
+ * runs inside the simulation and must not call back into the run.  NULL
+ * turns it off.
+ */
+DMASIM_API void dmasim_run_set_progress(struct dmasim_run *run,
+					dmasim_progress_fn fn, void *ctx);
+
+/*
  * Load and run a scenario file to the end.  Returns 0 or a DMASIM_E* code;
  * on failure dmasim_run_error() holds a message naming file:line and what
  * was expected.  A run is used once.
@@ -77,6 +112,47 @@ DMASIM_API int dmasim_run_print(const struct dmasim_run *run, FILE *out);
  * same scenario, parameters and seed. */
 DMASIM_API int dmasim_run_write_json(const struct dmasim_run *run,
 				     const char *path);
+
+/* A reported result or a parameter in force, for tables such as CSV. */
+struct dmasim_value {
+	const char *name;
+	const char *unit;	/* dmasim.report's unit, "" when none */
+	const char *text;	/* the value unformatted: 4096, 0.1 (the
+				 * shortest text that reads back the same
+				 * double), true, or the string itself */
+	double number;		/* the value, NAN when not a number */
+	int is_number;		/* 1 for integers and reals */
+	char buf[32];		/* storage behind text */
+};
+
+/* Results in the order reported (dmasim.report, then the fields of a
+ * table the scenario returns); parameters sorted by name. */
+DMASIM_API int dmasim_run_result_count(const struct dmasim_run *run);
+/* Returns 0 or DMASIM_EINVAL for an index out of range.  OUT: *out,
+ * valid until the run is freed (and out's own buf). */
+DMASIM_API int dmasim_run_result(const struct dmasim_run *run, int i,
+				 struct dmasim_value *out);
+DMASIM_API int dmasim_run_param_count(const struct dmasim_run *run);
+DMASIM_API int dmasim_run_param(const struct dmasim_run *run, int i,
+				struct dmasim_value *out);
+
+/* What a value's unit measures; values are in base units. */
+enum dmasim_unit {
+	DMASIM_UNIT_NONE,	/* a plain number */
+	DMASIM_UNIT_SIZE,	/* bytes */
+	DMASIM_UNIT_TIME,	/* ps */
+	DMASIM_UNIT_FREQ,	/* Hz */
+	DMASIM_UNIT_BANDWIDTH	/* bytes per second */
+};
+/*
+ * Parse a value written the way people write it ("512KiB", "100ns",
+ * "2GHz", "16GB/s", "0.25") into base units.  Returns 0 or DMASIM_EUNIT.
+ * OUT: *out, and *unit (may be NULL) naming what the suffix measures.
+ */
+DMASIM_API int dmasim_parse_value(const char *s, enum dmasim_unit *unit,
+				  double *out);
+/* The base unit's name: "", "bytes", "ps", "Hz", "bytes/s". */
+DMASIM_API const char *dmasim_unit_name(enum dmasim_unit unit);
 
 /* Claims reported by the run (dmasim.claim in a scenario). */
 DMASIM_API int dmasim_run_claim_count(const struct dmasim_run *run);

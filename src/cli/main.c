@@ -10,22 +10,24 @@
  *   3  a file could not be read or written
  *   4  tour: a claim disagreed with its closed-form model
  *   5  run --check: the DMA sanitizer reported misuse
+ * A sweep exits with the status of its first failed point.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "dmasim/dmasim.h"
+#include "cli.h"
+#include "csv.h"
+#include "progress.h"
 
 #ifndef DMASIM_DATADIR
 #define DMASIM_DATADIR "/usr/local/share/dmasim"
 #endif
-
-enum { EXIT_SCENARIO = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DISAGREE = 4,
-       EXIT_CHECK = 5 };
 
 static const char *prog = "dmasim";
 
@@ -38,11 +40,14 @@ static void usage(FILE *out)
 "\n"
 "Commands:\n"
 "  run FILE.lua [options]   run a scenario and print its results\n"
+"  sweep FILE.lua [options] run a scenario over ranges of parameters, in\n"
+"                           parallel: CSV and plots\n"
 "  tour [options]           run every claim scenario and compare each claim\n"
 "                           with its closed-form model\n"
 "\n"
 "Options:\n"
-"  -h, --help               show this help (dmasim run --help: run's options)\n"
+"  -h, --help               show this help (dmasim COMMAND --help: its\n"
+"                           options; man dmasim: the manual)\n"
 "  -V, --version            show the version\n"
 "\n"
 "Exit status: 0 success, 1 scenario failed, 2 usage or parameter error,\n"
@@ -52,26 +57,48 @@ static void usage(FILE *out)
 static void run_usage(FILE *out)
 {
 	fprintf(out,
-"usage: dmasim run FILE.lua [-D name=value]... [--json FILE] [--seed N]\n"
+"usage: dmasim run FILE.lua [-D name=value]... [--json FILE] [--csv FILE]\n"
+"                  [--trace FILE.json] [--vcd FILE.vcd]\n"
+"                  [--trace-from T] [--trace-to T] [--seed N] [-q]\n"
 "\n"
 "Run a Lua scenario: it builds a system, runs software on it and reports\n"
 "results, printed as \"name value [unit]\" lines and tables.\n"
 "\n"
 "Options:\n"
-"  -D name=value   override a parameter the scenario declares with\n"
-"                  dmasim.params{}; values take units: 512KiB, 100ns,\n"
-"                  2GHz, 16GB/s (an unknown name lists the known ones)\n"
-"  --json FILE     also write results, parameters and statistics as JSON\n"
-"                  (byte-identical for the same scenario, values and seed)\n"
-"  --seed N        the run seed (default 1); every component derives its\n"
-"                  own random stream from it\n"
-"  --check        turn on the DMA sanitizer: reports go to stderr and\n"
-"                  the JSON; exit status 5 when it reported anything\n"
-"  -q, --quiet     print nothing on success (errors still go to stderr)\n"
-"  -h, --help      show this help\n"
+"  -D name=value     override a parameter the scenario declares with\n"
+"                    dmasim.params{}; values take units: 512KiB, 100ns,\n"
+"                    2GHz, 16GB/s (an unknown name lists the known ones)\n"
+"  --json FILE       also write results, parameters and statistics as JSON\n"
+"                    (byte-identical for the same scenario, values and seed)\n"
+"  --csv FILE        also write a CSV header and one row: every parameter,\n"
+"                    then every reported figure, unformatted (as a sweep's\n"
+"                    rows)\n"
+"  --trace FILE.json write a timeline as Chrome trace-event JSON: open it in\n"
+"                    ui.perfetto.dev or chrome://tracing; one track per\n"
+"                    component (bus owner, each master's waits and\n"
+"                    tenures), counters for queue depths and utilisation\n"
+"  --vcd FILE.vcd    write a value-change dump: open it in GTKWave; the bus\n"
+"                    grant and request wires of each master (timescale 1ps)\n"
+"  --trace-from T, --trace-to T\n"
+"                    keep only simulated times T1 to T2 in the --trace and\n"
+"                    --vcd files (a time: 10us, 250ns, or ps); spans are\n"
+"                    clipped to the window\n"
+"  --check           turn on the DMA sanitizer: reports go to stderr and\n"
+"                    the JSON; exit status 5 when it reported anything\n"
+"  --seed N          the run seed (default 1); every component derives its\n"
+"                    own random stream from it\n"
+"  -q, --quiet       print nothing on success (errors still go to stderr),\n"
+"                    and no progress line\n"
+"  -h, --help        show this help\n"
 "\n"
-"Example:\n"
-"  dmasim run bench/busbench.lua -D K=4 -D N=1000 --json out.json\n");
+"A run longer than a second shows a progress line on stderr when stderr\n"
+"is a terminal: simulated time, events per second, and the time left when\n"
+"the scenario runs to a known end (system:run(until)).\n"
+"\n"
+"Examples:\n"
+"  dmasim run bench/busbench.lua -D K=4 -D N=1000 --json out.json\n"
+"  dmasim run bench/busbench.lua -D N=1000 --trace t.json --vcd t.vcd \\\n"
+"      --trace-from 1us --trace-to 2us\n");
 }
 
 static void tour_usage(FILE *out)
@@ -91,7 +118,7 @@ static void tour_usage(FILE *out)
 "  -h, --help       show this help\n");
 }
 
-static int exit_for(int code)
+int cli_exit_for(int code)
 {
 	switch (code) {
 	case 0:
@@ -109,7 +136,7 @@ static int exit_for(int code)
 	return EXIT_SCENARIO;
 }
 
-static int parse_seed(const char *s, uint64_t *out)
+int cli_parse_seed(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -124,24 +151,68 @@ static int parse_seed(const char *s, uint64_t *out)
 	return 0;
 }
 
+int cli_parse_time(const char *s, uint64_t *ps)
+{
+	enum dmasim_unit unit;
+	double v;
+
+	if (dmasim_parse_value(s, &unit, &v) || v < 0 || v >= 1.8e19 ||
+	    (unit != DMASIM_UNIT_TIME && unit != DMASIM_UNIT_NONE))
+		return -1;
+	*ps = (uint64_t)(v + 0.5);
+	return 0;
+}
+
+static int write_csv(const struct dmasim_run *run, const char *path)
+{
+	struct csv_row row = { 0 };
+	FILE *f = fopen(path, "w");
+	int err = 0;
+
+	if (!f)
+		return -1;
+	if (csv_row_of_run(&row, run) || csv_write(f, &row, 1))
+		err = -1;
+	csv_row_free(&row);
+	if (ferror(f))
+		err = -1;
+	if (fclose(f))
+		err = -1;
+	return err;
+}
+
+/* The value of option argv[*i], or NULL with an error printed. */
+static const char *opt_value(int argc, char **argv, int *i, const char *cmd)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s %s: %s needs a value (see dmasim %s "
+			"--help)\n", prog, cmd, argv[*i], cmd);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct dmasim_run *run;
-	const char *file = NULL, *json = NULL;
-	int quiet = 0, err;
-	uint64_t seed = 1;
+	const char *file = NULL, *json = NULL, *csv = NULL;
+	const char *trace = NULL, *vcd = NULL;
+	uint64_t seed = 1, from = 0, to = UINT64_MAX;
+	bool window = false;
+	struct progress prog_line;
+	int quiet = 0, err, status = EXIT_USAGE;
 
 	if (dmasim_run_new(&run)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_SCENARIO;
 	}
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			run_usage(stdout);
-			dmasim_run_free(run);
-			return 0;
+			status = 0;
+			goto out;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
 		} else if (!strcmp(a, "--check")) {
@@ -153,34 +224,47 @@ static int cmd_run(int argc, char **argv)
 			if (!def || dmasim_run_define_arg(run, def)) {
 				fprintf(stderr, "%s run: -D %s: expected "
 					"name=value\n", prog, def ? def : "");
-				dmasim_run_free(run);
-				return EXIT_USAGE;
+				goto out;
 			}
-		} else if (!strcmp(a, "--json") || !strcmp(a, "--seed")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "%s run: %s needs a value\n",
-					prog, a);
-				dmasim_run_free(run);
-				return EXIT_USAGE;
-			}
-			if (!strcmp(a, "--json")) {
-				json = argv[++i];
-			} else if (parse_seed(argv[++i], &seed)) {
+		} else if (!strcmp(a, "--json") || !strcmp(a, "--csv") ||
+			   !strcmp(a, "--trace") || !strcmp(a, "--vcd")) {
+			if (!(v = opt_value(argc, argv, &i, "run")))
+				goto out;
+			if (!strcmp(a, "--json"))
+				json = v;
+			else if (!strcmp(a, "--csv"))
+				csv = v;
+			else if (!strcmp(a, "--trace"))
+				trace = v;
+			else
+				vcd = v;
+		} else if (!strcmp(a, "--seed")) {
+			if (!(v = opt_value(argc, argv, &i, "run")))
+				goto out;
+			if (cli_parse_seed(v, &seed)) {
 				fprintf(stderr, "%s run: --seed %s: expected a "
-					"whole number >= 0\n", prog, argv[i]);
-				dmasim_run_free(run);
-				return EXIT_USAGE;
+					"whole number >= 0\n", prog, v);
+				goto out;
 			}
+		} else if (!strcmp(a, "--trace-from") ||
+			   !strcmp(a, "--trace-to")) {
+			if (!(v = opt_value(argc, argv, &i, "run")))
+				goto out;
+			if (cli_parse_time(v, a[8] == 'f' ? &from : &to)) {
+				fprintf(stderr, "%s run: %s %s: expected a time "
+					"such as 10us, 250ns or a number of ps\n",
+					prog, a, v);
+				goto out;
+			}
+			window = true;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "%s run: unknown option '%s' (see "
 				"dmasim run --help)\n", prog, a);
-			dmasim_run_free(run);
-			return EXIT_USAGE;
+			goto out;
 		} else if (file) {
 			fprintf(stderr, "%s run: one scenario at a time ('%s' "
 				"and '%s')\n", prog, file, a);
-			dmasim_run_free(run);
-			return EXIT_USAGE;
+			goto out;
 		} else {
 			file = a;
 		}
@@ -188,15 +272,37 @@ static int cmd_run(int argc, char **argv)
 	if (!file) {
 		fprintf(stderr, "%s run: expected a scenario file (see dmasim "
 			"run --help)\n", prog);
-		dmasim_run_free(run);
-		return EXIT_USAGE;
+		goto out;
+	}
+	if (window && !trace && !vcd) {
+		fprintf(stderr, "%s run: --trace-from and --trace-to apply to "
+			"--trace and --vcd files: expected one of them too\n",
+			prog);
+		goto out;
+	}
+	if (from > to) {
+		fprintf(stderr, "%s run: --trace-from (%" PRIu64 " ps) is after "
+			"--trace-to (%" PRIu64 " ps): expected from <= to\n",
+			prog, from, to);
+		goto out;
+	}
+	if (dmasim_run_set_trace(run, trace, from, to) ||
+	    dmasim_run_set_vcd(run, vcd, from, to)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		status = EXIT_SCENARIO;
+		goto out;
 	}
 	dmasim_run_set_seed(run, seed);
+	progress_init(&prog_line, stderr, !quiet && isatty(STDERR_FILENO));
+	/* Without a display the simulation runs without the hook at all. */
+	if (prog_line.on)
+		dmasim_run_set_progress(run, progress_run, &prog_line);
 	err = dmasim_run_file(run, file);
+	progress_clear(&prog_line);
 	if (err) {
 		fprintf(stderr, "%s: %s\n", prog, dmasim_run_error(run));
-		dmasim_run_free(run);
-		return exit_for(err);
+		status = cli_exit_for(err);
+		goto out;
 	}
 	if (!quiet)
 		dmasim_run_print(run, stdout);
@@ -210,15 +316,20 @@ static int cmd_run(int argc, char **argv)
 			(unsigned long long)c->dma,
 			(unsigned long long)c->size, c->fix);
 	}
+	status = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
 	if (json && dmasim_run_write_json(run, json)) {
 		fprintf(stderr, "%s: cannot write JSON to '%s': %s\n", prog,
 			json, strerror(errno));
-		dmasim_run_free(run);
-		return EXIT_IO;
+		status = EXIT_IO;
 	}
-	err = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
+	if (csv && write_csv(run, csv)) {
+		fprintf(stderr, "%s: cannot write CSV to '%s': %s\n", prog,
+			csv, strerror(errno));
+		status = EXIT_IO;
+	}
+out:
 	dmasim_run_free(run);
-	return err;
+	return status;
 }
 
 /* The scenarios directory: next to the program (build tree or install). */
@@ -271,7 +382,7 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 				dir = argv[++i];
 			else if (!strcmp(a, "--json"))
 				jsondir = argv[++i];
-			else if (parse_seed(argv[++i], &seed)) {
+			else if (cli_parse_seed(argv[++i], &seed)) {
 				fprintf(stderr, "%s tour: --seed %s: expected a "
 					"whole number >= 0\n", prog, argv[i]);
 				return EXIT_USAGE;
@@ -311,7 +422,7 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 		if (err) {
 			fprintf(stderr, "%s tour: %s: %s\n", prog, name,
 				dmasim_run_error(run));
-			status = exit_for(err);
+			status = cli_exit_for(err);
 			dmasim_run_free(run);
 			continue;
 		}
@@ -369,9 +480,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "sweep"))
+		return sweep_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "tour"))
 		return cmd_tour(argc - 2, argv + 2, argv[0]);
-	fprintf(stderr, "%s: unknown command '%s': expected run or tour (see "
-		"dmasim --help)\n", prog, argv[1]);
+	fprintf(stderr, "%s: unknown command '%s': expected run, sweep or "
+		"tour (see dmasim --help)\n", prog, argv[1]);
 	return EXIT_USAGE;
 }

@@ -2,13 +2,73 @@
 #include "bus.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/trace.h"
 
 static void bus_arbitrate(struct bus *bus);
+
+/*
+ * ---- trace points ----
+ * A traced master's ops are wrapped (bus_traced_ops), so the release and
+ * grant paths carry no test at all when tracing is off; only a request
+ * tests bus->track, which is non-zero only when the simulation is traced.
+ */
+
+TRACE_COLD static void bus_trace_request(struct bus *bus, struct bus_master *m)
+{
+	struct sim *sim = bus->sim;
+
+	trace_span_begin(sim, m->track, TP_BUS_WAIT, NULL);
+	trace_signal(sim, m->track, TP_BUS_REQ, 1);
+	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
+}
+
+/* Runs where the master's granted op would: the tenure is set up. */
+static void bus_traced_granted(struct bus_master *m, uint64_t cycles)
+{
+	struct bus *bus = m->bus;
+	struct sim *sim = bus->sim;
+
+	trace_span_end(sim, m->track, TP_BUS_WAIT);
+	trace_signal(sim, m->track, TP_BUS_REQ, 0);
+	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
+	trace_span_begin(sim, bus->track, TP_BUS_OWNER, m->name);
+	trace_span_begin(sim, m->track, TP_BUS_TENURE, NULL);
+	trace_signal(sim, bus->track, TP_BUS_BUSY, 1);
+	trace_signal(sim, m->track, TP_BUS_GRANT, 1);
+	if (bus->traced_ops[m->id]->granted)
+		bus->traced_ops[m->id]->granted(m, cycles);
+}
+
+/* Runs where the master's released op would: the bus is free. */
+static void bus_traced_released(struct bus_master *m, uint64_t cycles)
+{
+	struct bus *bus = m->bus;
+	struct sim *sim = bus->sim;
+	uint64_t elapsed = clock_cycles(&bus->clk, sim->now);
+
+	trace_span_end(sim, bus->track, TP_BUS_OWNER);
+	trace_span_end(sim, m->track, TP_BUS_TENURE);
+	trace_signal(sim, bus->track, TP_BUS_BUSY, 0);
+	trace_signal(sim, m->track, TP_BUS_GRANT, 0);
+	/* Rounded, so that the counter changes (and is written) rarely once
+	 * the average settles. */
+	if (elapsed)
+		trace_counter(sim, bus->track, TP_BUS_UTIL,
+			      floor(1000.0 * (double)bus->busy_cycles /
+				    (double)elapsed + 0.5) / 1000.0);
+	bus->traced_ops[m->id]->released(m, cycles);
+}
+
+static const struct bus_master_ops bus_traced_ops = {
+	.released = bus_traced_released,
+	.granted = bus_traced_granted,
+};
 
 static void copy_name(char *dst, size_t len, const char *src)
 {
@@ -32,13 +92,18 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	    stats_add(&sim->stats, bus->name, "arb_cycles", STAT_COUNTER,
 		      "cycles", &bus->arb_cycles))
 		return DMASIM_ENOMEM;
+	bus->track = trace_track(sim, NULL, bus->name);
+	trace_signal(sim, bus->track, TP_BUS_BUSY, 0);
+	trace_counter(sim, bus->track, TP_BUS_WAITING, 0);
 	return 0;
 }
 
 void bus_fini(struct bus *bus)
 {
 	free(bus->m);
+	free(bus->traced_ops);
 	bus->m = NULL;
+	bus->traced_ops = NULL;
 	bus->n = bus->cap = 0;
 }
 
@@ -47,6 +112,7 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	       int priority)
 {
 	char prefix[80];
+	uint32_t track;
 
 	if (bus->n == bus->cap) {
 		unsigned cap = bus->cap ? bus->cap * 2 : 8;
@@ -75,6 +141,20 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	    stats_add(&bus->sim->stats, prefix, "preemptions", STAT_COUNTER,
 		      "", &m->preemptions))
 		return DMASIM_ENOMEM;
+	track = trace_track(bus->sim, bus->name, m->name);
+	if (track && track <= UINT16_MAX) {
+		const struct bus_master_ops **v =
+			realloc(bus->traced_ops, bus->cap * sizeof(*v));
+
+		if (!v)
+			return DMASIM_ENOMEM;
+		bus->traced_ops = v;
+		v[m->id] = ops;
+		m->ops = &bus_traced_ops;
+		m->track = (uint16_t)track;
+		trace_signal(bus->sim, m->track, TP_BUS_REQ, 0);
+		trace_signal(bus->sim, m->track, TP_BUS_GRANT, 0);
+	}
 	return 0;
 }
 
@@ -239,6 +319,8 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 	m->req_cycles = cycles;
 	m->req_unit = unit;
 	bus->waiting++;
+	if (SIM_UNLIKELY(bus->track))
+		bus_trace_request(bus, m);
 	if (m->mode != BUS_MODE_TRANSPARENT) {
 		bus->waiting_opaque++;
 		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)

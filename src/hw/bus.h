@@ -26,6 +26,14 @@
  * decides in PHASE_ARBITRATE, so its choice never depends on the order in
  * which same-instant events were scheduled.
  *
+ * Trace points (kernel/trace.h): on the bus's track "bus" a span per
+ * tenure named after the owner, the waiting count and the utilisation;
+ * on each master's track "bus.<master>" its wait and tenure spans and its
+ * req and grant wires.  A tenure's span and grant run from the grant
+ * (arbitration latency included) to the release.  When traced, a
+ * master's ops are wrapped by the bus's tracing ops, so that untraced
+ * runs pay nothing on grants and releases.
+ *
  * Bus state machine (bus->owner):
  *   IDLE --bus_arbitrate (a master waits)--> OWNED
  *   OWNED --bus_release_event (tenure ends)--> IDLE
@@ -121,6 +129,9 @@ struct bus_master {
 	enum bus_mode mode;
 	/* request state */
 	bool waiting;
+	/* trace track "bus.<master>", 0 if none; 16 bits fill the padding
+	 * here, keeping the hot struct's size */
+	uint16_t track;
 	uint64_t req_time;	/* ps */
 	uint64_t req_cycles;	/* bus cycles of work asked for */
 	uint64_t req_unit;	/* bus cycles per unit (cycle stealing) */
@@ -166,6 +177,10 @@ struct bus {
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
 	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
 	uint64_t last_release;	/* ps: end of the last tenure */
+	uint32_t track;		/* trace track "bus", 0 if none */
+	/* by master id, when traced: each master's own ops, which tracing
+	 * wraps in bus_traced_ops */
+	const struct bus_master_ops **traced_ops;
 };
 
 /* Returns 0, DMASIM_EINVAL for a zero period or width, DMASIM_ENOMEM. */

@@ -4,6 +4,7 @@
 #include <assert.h>
 
 #include "proc.h"
+#include "trace.h"
 
 int sim_init(struct sim *sim, uint64_t seed)
 {
@@ -16,6 +17,10 @@ int sim_init(struct sim *sim, uint64_t seed)
 	sim->stopping = false;
 	sim->current = NULL;
 	sim->user = NULL;
+	sim->name = NULL;
+	sim->trace = NULL;
+	sim->progress = NULL;
+	sim->progress_ctx = NULL;
 	err = evq_init(&sim->q);
 	if (err)
 		return err;
@@ -25,6 +30,8 @@ int sim_init(struct sim *sim, uint64_t seed)
 
 void sim_fini(struct sim *sim)
 {
+	if (sim->trace)
+		trace_detach(sim);
 	stats_fini(&sim->stats);
 	evq_fini(&sim->q);
 }
@@ -44,7 +51,18 @@ struct event *sim_at_clamped(struct sim *sim, uint64_t t, enum phase phase,
 	return sim_at(sim, t, phase, fn, obj, ptr, arg);
 }
 
-uint64_t sim_run(struct sim *sim, uint64_t until)
+#if defined(__GNUC__)
+#define SIM_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define SIM_ALWAYS_INLINE inline
+#endif
+
+/*
+ * The event loop, instantiated twice: with the progress hook, and without
+ * it for runs that have none, which then pay nothing for it.
+ */
+static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
+					   const bool hook)
 {
 	uint64_t n = 0;
 	struct event *ev;
@@ -67,7 +85,17 @@ uint64_t sim_run(struct sim *sim, uint64_t until)
 		n++;
 		if (sim->stopping)
 			break;
+		/* The hook (which may read the wall clock) runs every 2^16
+		 * events. */
+		if (hook && SIM_UNLIKELY((n & SIM_PROGRESS_MASK) == 0))
+			sim->progress(sim, until, sim->events + n);
 	}
 	sim->events += n;
 	return n;
+}
+
+uint64_t sim_run(struct sim *sim, uint64_t until)
+{
+	return sim->progress ? sim_loop(sim, until, true)
+			     : sim_loop(sim, until, false);
 }

@@ -18,6 +18,17 @@
 #include "stats.h"
 
 struct proc;
+struct trace;
+
+#if defined(__GNUC__)
+#define SIM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SIM_UNLIKELY(x) (x)
+#endif
+
+/* sim_run() calls the progress hook each time the events it has run reach
+ * a multiple of SIM_PROGRESS_MASK + 1 (2^16). */
+#define SIM_PROGRESS_MASK 0xffffull
 
 struct sim {
 	uint64_t now;		/* ps */
@@ -29,6 +40,12 @@ struct sim {
 	bool stopping;		/* sim_stop() was called */
 	struct proc *current;	/* process being resumed, or NULL */
 	void *user;		/* the owner's context (the Lua layer) */
+	const char *name;	/* the system's name, or NULL */
+	struct trace *trace;	/* trace points' sinks; NULL: tracing off */
+	/* Optional: called from sim_run() every 2^16 events, never per
+	 * event, with the run's `until` and the events run so far. */
+	void (*progress)(struct sim *sim, uint64_t until, uint64_t events);
+	void *progress_ctx;
 };
 
 int sim_init(struct sim *sim, uint64_t seed);
@@ -64,7 +81,7 @@ static inline bool sim_cancel(struct sim *sim, struct ev_handle h)
  * Run events until the queue is empty, sim_stop() is called, or the next
  * event lies after `until` (UINT64_MAX: no limit); time then stands at the
  * last event run (or at `until` when it stopped there).  Returns the number
- * of events run.
+ * of events run.  The progress hook, when set, is called every 2^16 events.
  */
 uint64_t sim_run(struct sim *sim, uint64_t until);
 

@@ -18,8 +18,13 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include <errno.h>
+#include <stdio.h>
+
 #include "kernel/units.h"
 #include "lfields.h"
+#include "report/tracejson.h"
+#include "report/vcd.h"
 
 #define RUN_KEY "dmasim.run"
 #define PARAM_ERROR_KEY "dmasim.param_error"
@@ -98,6 +103,8 @@ void dmasim_run_free(struct dmasim_run *run)
 	free(run->checks);
 	free(run->error);
 	free(run->scenario);
+	free(run->trace_json.path);
+	free(run->trace_vcd.path);
 	free(run);
 }
 
@@ -163,6 +170,102 @@ void dmasim_run_set_seed(struct dmasim_run *run, uint64_t seed)
 {
 	run->seed = seed;
 	run->seed_set = true;
+}
+
+static int run_fail(struct dmasim_run *run, int code, const char *msg);
+
+static int set_output(struct lrun_output *o, const char *path, uint64_t from,
+		      uint64_t to)
+{
+	char *p = NULL;
+
+	if (from > to)
+		return DMASIM_EINVAL;
+	if (path && !(p = dupstr(path)))
+		return DMASIM_ENOMEM;
+	free(o->path);
+	o->path = p;
+	o->from = from;
+	o->to = to;
+	return 0;
+}
+
+int dmasim_run_set_trace(struct dmasim_run *run, const char *path,
+			 uint64_t from_ps, uint64_t to_ps)
+{
+	return set_output(&run->trace_json, path, from_ps, to_ps);
+}
+
+int dmasim_run_set_vcd(struct dmasim_run *run, const char *path,
+		       uint64_t from_ps, uint64_t to_ps)
+{
+	return set_output(&run->trace_vcd, path, from_ps, to_ps);
+}
+
+void dmasim_run_set_progress(struct dmasim_run *run, dmasim_progress_fn fn,
+			     void *ctx)
+{
+	run->progress = fn;
+	run->progress_ctx = ctx;
+}
+
+/* sim_run()'s hook, every 2^16 events: hand over to the owner's display. */
+static void lrun_progress(struct sim *sim, uint64_t until, uint64_t events)
+{
+	struct dmasim_run *run = sim->progress_ctx;
+	struct dmasim_progress p = {
+		.system = sim->name ? sim->name : "system",
+		.now = sim->now,
+		.until = until,
+		.events = events,
+	};
+
+	run->progress(run->progress_ctx, &p);
+}
+
+int lrun_attach(struct dmasim_run *run, struct sim *sim, const char *name)
+{
+	sim->name = name;
+	if (run->progress) {
+		sim->progress = lrun_progress;
+		sim->progress_ctx = run;
+	}
+	return trace_attach(sim, &run->trace, name);
+}
+
+/* Create the timeline files asked for.  Returns 0 or the failure's code,
+ * with the message set. */
+static int open_outputs(struct dmasim_run *run)
+{
+	static const struct {
+		const char *what;
+		int (*open)(const char *, uint64_t, uint64_t,
+			    struct trace_sink **);
+	} kinds[] = {
+		{ "trace", tracejson_open },
+		{ "VCD", vcd_open },
+	};
+	const struct lrun_output *o[] = { &run->trace_json, &run->trace_vcd };
+
+	trace_config_init(&run->trace);
+	for (int i = 0; i < 2; i++) {
+		struct trace_sink *sink;
+		char msg[512];
+		int err;
+
+		if (!o[i]->path)
+			continue;
+		err = kinds[i].open(o[i]->path, o[i]->from, o[i]->to, &sink);
+		if (err) {
+			snprintf(msg, sizeof(msg), "cannot write the %s to "
+				 "'%s': %s", kinds[i].what, o[i]->path,
+				 err == DMASIM_EIO ? strerror(errno)
+						   : dmasim_strerror(err));
+			return run_fail(run, err, msg);
+		}
+		trace_config_add(&run->trace, sink);
+	}
+	return 0;
 }
 
 const char *dmasim_run_error(const struct dmasim_run *run)
@@ -623,9 +726,13 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 	run->scenario = dupstr(path);
 	if (!run->scenario)
 		return run_fail(run, DMASIM_ENOMEM, "out of memory");
+	if (open_outputs(run))
+		goto out_files;
 	L = run->L = luaL_newstate();
-	if (!L)
-		return run_fail(run, DMASIM_ENOMEM, "out of memory");
+	if (!L) {
+		run_fail(run, DMASIM_ENOMEM, "out of memory");
+		goto out_files;
+	}
 	lua_pushlightuserdata(L, run);
 	lua_setfield(L, LUA_REGISTRYINDEX, RUN_KEY);
 	lua_pushcfunction(L, open_libs);
@@ -666,9 +773,13 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 	}
 out:
 	/* Closing the state finalises the systems, which snapshot their
-	 * statistics into the results. */
+	 * statistics into the results and detach from the timelines. */
 	lua_close(L);
 	run->L = NULL;
+out_files:
+	if (trace_config_fini(&run->trace) && !run->code)
+		run_fail(run, DMASIM_EIO, "cannot finish writing the trace or "
+			 "VCD file (disk full?)");
 	return run->code;
 }
 
@@ -707,6 +818,117 @@ int dmasim_run_write_json(const struct dmasim_run *run, const char *path)
 					 17)) ? DMASIM_EIO : 0;
 	json_decref(root);
 	return err;
+}
+
+/* The shortest text that reads back as the same double. */
+static const char *real_text(double d, char *buf, size_t len)
+{
+	/* Whole numbers in full (12000, not 1.2e+04). */
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(buf, len, "%.0f", d);
+		return buf;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return buf;
+}
+
+static void value_of(const struct result_item *it, struct dmasim_value *out)
+{
+	out->name = it->name;
+	out->unit = it->unit;
+	out->is_number = 0;
+	out->number = NAN;
+	switch (it->v.type) {
+	case RV_INT:
+		snprintf(out->buf, sizeof(out->buf), "%" PRId64, it->v.i);
+		out->text = out->buf;
+		out->number = (double)it->v.i;
+		out->is_number = 1;
+		break;
+	case RV_REAL:
+		out->text = real_text(it->v.d, out->buf, sizeof(out->buf));
+		out->number = it->v.d;
+		out->is_number = 1;
+		break;
+	case RV_BOOL:
+		out->text = it->v.i ? "true" : "false";
+		break;
+	case RV_STR:
+		out->text = it->v.s;
+		break;
+	}
+}
+
+int dmasim_run_result_count(const struct dmasim_run *run)
+{
+	return (int)run->res.nitems;
+}
+
+int dmasim_run_result(const struct dmasim_run *run, int i,
+		      struct dmasim_value *out)
+{
+	if (i < 0 || (size_t)i >= run->res.nitems)
+		return DMASIM_EINVAL;
+	value_of(&run->res.items[i], out);
+	return 0;
+}
+
+int dmasim_run_param_count(const struct dmasim_run *run)
+{
+	return (int)run->res.nparams;
+}
+
+int dmasim_run_param(const struct dmasim_run *run, int i,
+		     struct dmasim_value *out)
+{
+	if (i < 0 || (size_t)i >= run->res.nparams)
+		return DMASIM_EINVAL;
+	value_of(&run->res.params[i], out);
+	return 0;
+}
+
+int dmasim_parse_value(const char *s, enum dmasim_unit *unit, double *out)
+{
+	static const struct {
+		enum unit_kind kind;
+		enum dmasim_unit unit;
+	} kinds[] = {
+		{ UNIT_NUMBER, DMASIM_UNIT_NONE },
+		{ UNIT_SIZE, DMASIM_UNIT_SIZE },
+		{ UNIT_TIME, DMASIM_UNIT_TIME },
+		{ UNIT_FREQ, DMASIM_UNIT_FREQ },
+		{ UNIT_BANDWIDTH, DMASIM_UNIT_BANDWIDTH },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (units_parse(s, kinds[i].kind, out) == 0) {
+			if (unit)
+				*unit = kinds[i].unit;
+			return 0;
+		}
+	}
+	return DMASIM_EUNIT;
+}
+
+const char *dmasim_unit_name(enum dmasim_unit unit)
+{
+	switch (unit) {
+	case DMASIM_UNIT_NONE:
+		break;
+	case DMASIM_UNIT_SIZE:
+		return "bytes";
+	case DMASIM_UNIT_TIME:
+		return "ps";
+	case DMASIM_UNIT_FREQ:
+		return "Hz";
+	case DMASIM_UNIT_BANDWIDTH:
+		return "bytes/s";
+	}
+	return "";
 }
 
 int dmasim_run_claim_count(const struct dmasim_run *run)

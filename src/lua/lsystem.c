@@ -483,6 +483,8 @@ static int l_system(lua_State *L)
 	sys->open = true;
 	luaL_setmetatable(L, SYS_MT);
 	sys->sim.user = sys;
+	if (lrun_attach(run, &sys->sim, sys->name))
+		return luaL_error(L, "out of memory");
 	err = bus_init(&sys->bus, &sys->sim, "bus", &bc);
 	if (err)
 		return luaL_error(L, "dmasim.system{}: %s", dmasim_strerror(err));

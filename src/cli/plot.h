@@ -1,0 +1,31 @@
+/*
+ * plot: a sweep's figures drawn against a swept parameter by gnuplot, run
+ * as a subprocess on a generated script (data inline, as datablocks).
+ *
+ * One panel per figure (every numeric result, or those asked for), the
+ * y axis labelled with the figure's unit from dmasim.report; the x axis is
+ * the first parameter swept over two or more values (or the one asked
+ * for), labelled with its unit, logarithmic when its range is geometric;
+ * every other parameter swept over several values gives one line per
+ * combination.  Failed points are gaps.  The format follows the file's
+ * name: .svg (svg terminal) or .png (pngcairo).
+ */
+#ifndef DMASIM_CLI_PLOT_H
+#define DMASIM_CLI_PLOT_H
+
+#include <stddef.h>
+
+#include "sweep.h"
+
+/* Whether path names a format plot_sweep() can draw. */
+int plot_format_ok(const char *path);
+
+/*
+ * Draw to path.  x: the parameter for the x axis (NULL: the first swept
+ * over two or more values); y: comma-separated figures (NULL: all).
+ * Returns 0, or -1 with a message naming what was wrong in err.
+ */
+int plot_sweep(const struct sweep *sw, const char *path, const char *x,
+	       const char *y, char *err, size_t errlen);
+
+#endif
