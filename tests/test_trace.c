@@ -451,6 +451,38 @@ static void busbench_json_timeline(void **state)
 	unlink(path);
 }
 
+/* The CPU's and a DMA channel's own tracks (tests/trace_models.lua). */
+static void cpu_and_dma_tracks(void **state)
+{
+	char *path = tmp_path(".json");
+	struct dmasim_run *run;
+	json_t *root, *ev;
+	char got[4096], want[128];
+	int cpu, ch;
+
+	(void)state;
+	run = traced_run(path, NULL, 0, UINT64_MAX, "tests/trace_models.lua",
+			 NULL);
+	ev = load_events(path, &root);
+	cpu = thread_id(ev, "m.cpu");
+	ch = thread_id(ev, "m.dma.ch0");
+	assert_true(cpu > 0 && ch > 0);
+	spans_of(ev, cpu, got, sizeof(got));
+	/* 100 instructions first, then register writes stalled on the bus,
+	 * and the completion interrupt's handler at the end */
+	assert_true(!strncmp(got, "run 0-100, stall 100-", 21));
+	assert_non_null(strstr(got, "irq_handler"));
+	/* the channel: one transfer, doorbell to completion */
+	spans_of(ev, ch, got, sizeof(got));
+	snprintf(want, sizeof(want), "transfer %g-%g",
+		 (double)tu_int(run, "started_at") / 1000,
+		 (double)tu_int(run, "done_at") / 1000);
+	assert_string_equal(got, want);
+	json_decref(root);
+	dmasim_run_free(run);
+	unlink(path);
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -803,6 +835,7 @@ int main(void)
 		cmocka_unit_test(window_clips_and_opens),
 		cmocka_unit_test(system_names_unique),
 		cmocka_unit_test(busbench_json_timeline),
+		cmocka_unit_test(cpu_and_dma_tracks),
 		cmocka_unit_test(traces_are_deterministic),
 		cmocka_unit_test(vcd_grants_match_bus_stats),
 		cmocka_unit_test(vcd_grants_with_latency),

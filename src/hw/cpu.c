@@ -7,11 +7,58 @@
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/trace.h"
 
 /* What a bus tenure of the operation engine is for. */
 enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO, BUS_FOR_TIMED };
 
 static void cpu_dispatch(struct cpu *cpu);
+
+/* The CPU's activity as traced: 0 idle, 1 computing, 2 on the bus
+ * (waiting or holding it), 3 in an interrupt (entry, handler, exit). */
+static int cpu_trace_level(const struct cpu *cpu, enum cpu_state st)
+{
+	if (cpu->in_irq)
+		return 3;
+	switch (st) {
+	case CPU_IDLE:
+	case CPU_STOPPED:
+		return 0;
+	case CPU_BUS:
+	case CPU_WL_WAITING:
+	case CPU_WL_ACCESSING:
+		return 2;
+	case CPU_IRQ_ENTRY:
+	case CPU_HANDLER:
+	case CPU_IRQ_EXIT:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+TRACE_COLD static void cpu_trace_state(struct cpu *cpu, enum cpu_state st)
+{
+	static const enum trace_point span[4] = { TP_COUNT, TP_CPU_RUN,
+						  TP_CPU_STALL, TP_CPU_IRQ };
+	int level = cpu_trace_level(cpu, st);
+
+	if (level == cpu->trace_level)
+		return;
+	if (cpu->trace_level)
+		trace_span_end(cpu->sim, cpu->track, span[cpu->trace_level]);
+	if (level)
+		trace_span_begin(cpu->sim, cpu->track, span[level], NULL);
+	trace_signal(cpu->sim, cpu->track, TP_CPU_STATE, (uint64_t)level);
+	cpu->trace_level = (uint8_t)level;
+}
+
+static inline void cpu_set_state(struct cpu *cpu, enum cpu_state st)
+{
+	if (cpu->track && trace_on(cpu->sim))
+		cpu_trace_state(cpu, st);
+	cpu->state = st;
+}
 
 static inline struct cpu_op *cpu_current(const struct cpu *cpu)
 {
@@ -22,7 +69,7 @@ static void cpu_go_idle(struct cpu *cpu)
 {
 	if (cpu->state != CPU_IDLE)
 		cpu->busy_ps += cpu->sim->now - cpu->busy_since;
-	cpu->state = CPU_IDLE;
+	cpu_set_state(cpu, CPU_IDLE);
 }
 
 static void cpu_wake(struct cpu *cpu)
@@ -72,7 +119,7 @@ static void compute_chunk_done(struct sim *sim, struct event *ev);
 
 static void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
 {
-	cpu->state = CPU_BUS;
+	cpu_set_state(cpu, CPU_BUS);
 	cpu->port_why = why;
 	bus_request(&cpu->port, cycles, cycles);
 }
@@ -126,7 +173,7 @@ static void step_compute(struct cpu *cpu, struct cpu_op *op)
 			chunk = (uint64_t)need;
 	}
 	op->chunk = chunk;
-	cpu->state = CPU_COMPUTING;
+	cpu_set_state(cpu, CPU_COMPUTING);
 	cpu_timer(cpu, instr_cycles(op, chunk), compute_chunk_done);
 }
 
@@ -201,7 +248,7 @@ static void step_timed(struct cpu *cpu, struct cpu_op *op, uint64_t cycles,
 		op->phase = 1;
 		op->bus_left = bus_cycles;
 		if (cycles) {
-			cpu->state = CPU_TIMED;
+			cpu_set_state(cpu, CPU_TIMED);
 			cpu_timer(cpu, cycles, timed_done);
 			return;
 		}
@@ -294,7 +341,7 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 
 	if (op->phase == 0) {
 		op->chunk = cpu->cfg.pio_loop;
-		cpu->state = CPU_COMPUTING;
+		cpu_set_state(cpu, CPU_COMPUTING);
 		cpu_timer(cpu, instr_cycles(op, op->chunk), compute_chunk_done);
 		return;
 	}
@@ -317,7 +364,7 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 			assert(ev);
 			cpu->ev = evq_handle(ev);
 			cpu->ev_start = cpu->sim->now;
-			cpu->state = CPU_PIO_WAIT;
+			cpu_set_state(cpu, CPU_PIO_WAIT);
 			return;
 		}
 	}
@@ -367,7 +414,7 @@ static void irq_exit_done(struct sim *sim, struct event *ev)
 
 static void irq_exit(struct cpu *cpu)
 {
-	cpu->state = CPU_IRQ_EXIT;
+	cpu_set_state(cpu, CPU_IRQ_EXIT);
 	cpu_timer(cpu, cpu->cfg.irq_exit, irq_exit_done);
 }
 
@@ -380,7 +427,7 @@ static void irq_entry_done(struct sim *sim, struct event *ev)
 	cpu->ev.ev = NULL;
 	stat_hist_add(&cpu->irq_latency,
 		      cpu->sim->now - cpu->irq_raised_at[cpu->irq_line]);
-	cpu->state = CPU_HANDLER;
+	cpu_set_state(cpu, CPU_HANDLER);
 	cpu->handler_running = true;
 	if (h->fn)
 		h->fn(cpu, cpu->irq_line, h->ctx);
@@ -399,7 +446,7 @@ static void take_irq(struct cpu *cpu)
 	cpu->in_irq = true;
 	cpu->irqs++;
 	cpu->irq_start = cpu->sim->now;
-	cpu->state = CPU_IRQ_ENTRY;
+	cpu_set_state(cpu, CPU_IRQ_ENTRY);
 	cpu_timer(cpu, cpu->cfg.irq_entry, irq_entry_done);
 }
 
@@ -418,12 +465,13 @@ void cpu_raise_irq(struct cpu *cpu, unsigned line)
 	line %= CPU_IRQ_LINES;
 	if (!(cpu->irq_pending & bit))
 		cpu->irq_raised_at[line] = cpu->sim->now;
+	trace_instant(cpu->sim, cpu->track, TP_IRQ_RAISE, NULL);
 	cpu->irq_pending |= bit;
 	if (cpu->in_irq)
 		return;
 	if (cpu->state == CPU_IDLE) {
 		cpu_wake(cpu);
-		cpu->state = CPU_IRQ_ENTRY;	/* not idle from now */
+		cpu_set_state(cpu, CPU_IRQ_ENTRY);	/* not idle from now */
 		take_irq(cpu);
 	} else if (cpu->state == CPU_COMPUTING ||
 		   cpu->state == CPU_PIO_WAIT) {
@@ -454,7 +502,7 @@ static void cpu_dispatch(struct cpu *cpu)
 	op = cpu_current(cpu);
 	if (!op) {
 		if (cpu->in_irq) {
-			cpu->state = CPU_HANDLER;
+			cpu_set_state(cpu, CPU_HANDLER);
 			if (!cpu->handler_running)
 				irq_exit(cpu);
 			return;
@@ -554,7 +602,7 @@ void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
 
 static void wl_stopped(struct cpu *cpu)
 {
-	cpu->state = CPU_STOPPED;
+	cpu_set_state(cpu, CPU_STOPPED);
 	cpu->stopped_at = cpu->sim->now;
 	signal_notify(cpu->sim, &cpu->stopped);
 }
@@ -565,7 +613,7 @@ static void wl_ask(struct cpu *cpu)
 		wl_stopped(cpu);
 		return;
 	}
-	cpu->state = CPU_WL_WAITING;
+	cpu_set_state(cpu, CPU_WL_WAITING);
 	bus_request(&cpu->port, cpu->access, cpu->access);
 }
 
@@ -588,7 +636,7 @@ static void wl_compute(struct cpu *cpu)
 		wl_ask(cpu);
 		return;
 	}
-	cpu->state = CPU_WL_COMPUTING;
+	cpu_set_state(cpu, CPU_WL_COMPUTING);
 	cpu->compute_cycles += cpu->compute;
 	sim_after(cpu->sim, clock_ps(&cpu->clk, cpu->compute), PHASE_REQUEST,
 		  wl_compute_done, cpu, NULL, 0);
@@ -621,7 +669,7 @@ static void cpu_granted(struct bus_master *m, uint64_t cycles)
 	(void)cycles;
 	cpu->stall_ps += cpu->sim->now - m->req_time;
 	if (cpu->state == CPU_WL_WAITING)
-		cpu->state = CPU_WL_ACCESSING;
+		cpu_set_state(cpu, CPU_WL_ACCESSING);
 }
 
 static void cpu_released(struct bus_master *m, uint64_t cycles)
@@ -698,6 +746,8 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	cpu->clk.period = cfg->period;
 	cpu->sim = sim;
 	snprintf(cpu->name, sizeof(cpu->name), "%s", name);
+	cpu->track = trace_track(sim, NULL, cpu->name);
+	trace_signal(sim, cpu->track, TP_CPU_STATE, 0);
 	signal_init(&cpu->stopped);
 	cpu_ref_cycles(cpu);
 	if (stats_add(&sim->stats, cpu->name, "accesses", STAT_COUNTER, "",

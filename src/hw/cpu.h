@@ -154,6 +154,8 @@ struct cpu {
 	struct sim *sim;
 	char name[32];
 	enum cpu_state state;
+	uint32_t track;			/* trace track, 0 when not traced */
+	uint8_t trace_level;		/* traced activity (see cpu.c) */
 	/* operations, per context: FIFO */
 	struct cpu_op *head[2], *tail[2];
 	bool in_irq;

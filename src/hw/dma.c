@@ -8,6 +8,7 @@
 
 #include "dmasim/dmasim.h"
 #include "memory.h"
+#include "kernel/trace.h"
 
 /* Longest chain walked before the engine calls it a loop. */
 #define DMA_MAX_CHAIN 65536u
@@ -49,8 +50,19 @@ static void chan_raise(struct dma_chan *ch)
 		eng->irq.raise(eng->irq.ctx, eng->irq.line + ch->index);
 }
 
+/* The channel takes work (a doorbell or a synthetic start). */
+static void chan_trace_start(struct dma_chan *ch)
+{
+	trace_span_begin(ch->sim, ch->track, TP_DMA_TRANSFER, NULL);
+	trace_signal(ch->sim, ch->track, TP_DMA_ACTIVE, 1);
+}
+
 static void chan_finish(struct dma_chan *ch, enum dma_state state)
 {
+	trace_span_end(ch->sim, ch->track, TP_DMA_TRANSFER);
+	trace_signal(ch->sim, ch->track, TP_DMA_ACTIVE, 0);
+	trace_instant(ch->sim, ch->track, state == DMA_ERROR ? TP_DMA_ERROR :
+		      TP_DMA_DONE, NULL);
 	ch->state = state;
 	ch->status &= ~DMA_STATUS_BUSY;
 	ch->done_at = ch->sim->now;
@@ -562,6 +574,8 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 		return err;
 	ch->sim = sim;
 	snprintf(ch->name, sizeof(ch->name), "%s", name);
+	ch->track = trace_track(sim, NULL, ch->name);
+	trace_signal(sim, ch->track, TP_DMA_ACTIVE, 0);
 	signal_init(&ch->done);
 	ch->burst = burst;
 	if (stats_add(&sim->stats, ch->name, "bursts", STAT_COUNTER, "",
@@ -599,6 +613,7 @@ int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
 		return DMASIM_EINVAL;
 	if (bursts > UINT64_MAX / burst_cycles)
 		return DMASIM_ERANGE;
+	chan_trace_start(ch);
 	ch->state = DMA_SYNTH;
 	ch->status = DMA_STATUS_BUSY;
 	ch->burst_cycles = burst_cycles;
@@ -627,6 +642,7 @@ static void dma_doorbell(struct dma_chan *ch)
 	ch->fail_code = 0;
 	ch->status = DMA_STATUS_BUSY;
 	ch->started_at = ch->sim->now;
+	chan_trace_start(ch);
 	if (!ch->burst) {
 		chan_fail(ch, DMA_ERR_BADDESC, 0);
 		return;

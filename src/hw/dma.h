@@ -156,6 +156,7 @@ struct dma_chan {
 	struct sim *sim;
 	char name[32];
 	enum dma_state state;
+	uint32_t track;			/* trace track, 0 when not traced */
 	/* registers */
 	uint64_t src, dst, desc;
 	uint32_t len, ctrl, status, burst;
