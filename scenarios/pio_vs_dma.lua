@@ -14,7 +14,7 @@
 local machine = require "machine"
 
 local p = dmasim.params{ setup_instr = 1000, handler_cycles = 500,
-                         dev_latency = "30ns", max_words = 4096 }
+                         dev_latency = "30ns", max_words = 4096, words = 0 }
 local q = { setup_instr = p.setup_instr, handler_cycles = p.handler_cycles,
             dev_latency = p.dev_latency }
 local model = machine.model(q)
@@ -110,6 +110,14 @@ dmasim.table{ title = "CPU cycles and completion time (CPU cycles) by block size
                           "dma_time", "cheaper_for_cpu" },
               rows = rows }
 
+-- One block size on its own (for sweeps: -D words=1..4096*2).
+if p.words > 0 then
+  local a, b = cost("pio", p.words), cost("dma", p.words)
+  dmasim.report("pio_cpu", a.busy, "cycles")
+  dmasim.report("dma_cpu", b.busy, "cycles")
+  dmasim.report("pio_time", a.time, "cycles")
+  dmasim.report("dma_time", b.time, "cycles")
+end
 dmasim.report("c_model", model.c, "cycles/word")
 dmasim.report("c_simulated", (cost("pio", 1024).busy - cost("pio", 512).busy) / 512,
               "cycles/word")

@@ -169,6 +169,13 @@ PATH=/nonexistent "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --csv "$
 st=$?
 if [[ $st -eq 3 ]] && grep -qF "cannot run gnuplot" "$tmp/err" && [[ -s $tmp/q.csv ]]; then ok; else
 	bad "plot-no-gnuplot: $st $(cat "$tmp/err")"; fi
+# a+b: two figures in one panel, titled with both; a bad member is named
+if command -v gnuplot >/dev/null; then
+	"$dm" sweep "$bb" -D N=10..80*2 --y cpu_accesses+bus_busy,end_time --plot "$tmp/g.svg" -q
+	if [[ -s $tmp/g.svg ]] && grep -q "cpu_accesses, bus_busy" "$tmp/g.svg" &&
+		grep -q "end_time" "$tmp/g.svg"; then ok; else bad plot-group; fi
+fi
+check plot-bad-group 3 "--y: 'nope' is not a numeric figure" "$dm" sweep "$bb" -D N=10,20 --plot "$tmp/q.svg" --y end_time+nope -q
 check plot-bad-y 3 "--y: 'nope' is not a numeric figure or a claim" "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --y nope -q
 check plot-one-value 3 "nothing to plot against" "$dm" sweep "$tmp/r.lua" -D f=1 --plot "$tmp/q.svg" -q
 

@@ -158,9 +158,11 @@ static int keep_claim(const char **figs, size_t n, size_t *kept,
  * or those named in y (a figure, or a claim's id for both).  Returns
  * their count (0 with a message when one named is neither). */
 static size_t pick_figures(const struct sweep *sw, const char *y,
-			   const char ***out, char *err, size_t errlen)
+			   const char ***out, size_t **panel_out, char *err,
+			   size_t errlen)
 {
 	const char **figs = NULL;
+	size_t *panel;
 	size_t n = 0, cap = 0;
 
 	for (size_t p = 0; p < sw->npoints; p++) {
@@ -191,14 +193,23 @@ static size_t pick_figures(const struct sweep *sw, const char *y,
 			figs[n++] = v->name;
 		}
 	}
+	panel = calloc(n ? n : 1, sizeof(*panel));
+	if (!panel) {
+		free(figs);
+		plot_err(err, errlen, "out of memory");
+		return 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		panel[k] = k;
 	if (y) {
-		size_t kept = 0;
+		size_t kept = 0, g = 0;
 		const char *p = y;
 
+		/* "a,b+c": a in one panel, b and c drawn together in another */
 		while (*p) {
-			size_t len = strcspn(p, ","), k;
+			size_t len = strcspn(p, ",+"), k, before = kept;
 
-			for (k = 0; k < n; k++)
+			for (k = kept; k < n; k++)
 				if (strlen(figs[k]) == len &&
 				    !strncmp(figs[k], p, len))
 					break;
@@ -209,9 +220,14 @@ static size_t pick_figures(const struct sweep *sw, const char *y,
 					 "numeric figure or a claim the "
 					 "scenario reports", (int)len, p);
 				free(figs);
+				free(panel);
 				return 0;
 			}
-			p += len + (p[len] == ',');
+			for (size_t j = before; j < kept; j++)
+				panel[j] = g;
+			if (p[len] != '+')
+				g++;
+			p += len + (p[len] == ',' || p[len] == '+');
 		}
 		n = kept;
 	}
@@ -219,9 +235,11 @@ static size_t pick_figures(const struct sweep *sw, const char *y,
 		plot_err(err, errlen, "no point reported a numeric figure to "
 			 "plot");
 		free(figs);
+		free(panel);
 		return 0;
 	}
 	*out = figs;
+	*panel_out = panel;
 	return n;
 }
 
@@ -323,7 +341,7 @@ static bool claim_paired(const char **figs, size_t nfig, size_t k)
 /* One line of a panel: column col of every series that has figure fig. */
 static void plot_lines(FILE *f, const struct sweep *sw, size_t xk,
 		       const char *fig, size_t col, const char *style,
-		       const char *prefix, size_t *drawn)
+		       const char *prefix, size_t color0, size_t *drawn)
 {
 	size_t nseries = sw->npoints / sw->axes[xk].n;
 
@@ -335,7 +353,8 @@ static void plot_lines(FILE *f, const struct sweep *sw, size_t xk,
 			continue;
 		fprintf(f, "%s$s%zu using 1:%zu%s with %s lc %zu ",
 			(*drawn)++ ? ", \\\n     " : "", s, col + 3,
-			sw->axes[xk].numeric ? "" : ":xtic(2)", style, s + 1);
+			sw->axes[xk].numeric ? "" : ":xtic(2)", style,
+			color0 + s + 1);
 		if (nseries > 1 || *prefix) {
 			fputs("title ", f);
 			series_title(f, sw, xk, s, prefix);
@@ -345,8 +364,45 @@ static void plot_lines(FILE *f, const struct sweep *sw, size_t xk,
 	}
 }
 
+/* Whether panel[k]'s values span two decades or more, all positive: such
+ * a panel reads better on a log scale. */
+static bool panel_wants_log(const struct sweep *sw, const char **figs,
+			    const size_t *panel, size_t nfig, size_t k)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (size_t j = 0; j < nfig; j++) {
+		if (panel[j] != panel[k])
+			continue;
+		for (size_t p = 0; p < sw->npoints; p++) {
+			const struct csv_val *v =
+				csv_row_find(&sw->pts[p].row, true, figs[j]);
+
+			if (!v || !v->is_number || !isfinite(v->number))
+				continue;
+			if (v->number <= 0)
+				return false;
+			lo = fmin(lo, v->number);
+			hi = fmax(hi, v->number);
+		}
+	}
+	return hi > 0 && hi >= 100 * lo;
+}
+
+/* The first figure of panel[k]'s panel (claim partners drawn with their
+ * model are not counted). */
+static size_t panel_lead(const char **figs, const size_t *panel, size_t nfig,
+			 size_t k)
+{
+	for (size_t j = 0; j < nfig; j++)
+		if (panel[j] == panel[k] && !claim_paired(figs, nfig, j))
+			return j;
+	return k;
+}
+
 static int write_script(FILE *f, const struct sweep *sw, const char *path,
-			size_t xk, const char **figs, size_t nfig)
+			size_t xk, const char **figs, const size_t *panel,
+			size_t nfig)
 {
 	const struct sweep_axis *xa = &sw->axes[xk];
 	struct plot_scale xs = x_scale(xa);
@@ -357,7 +413,8 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 	char title[512];
 
 	for (size_t k = 0; k < nfig; k++)
-		npanel += !claim_paired(figs, nfig, k);
+		npanel += !claim_paired(figs, nfig, k) &&
+			  panel_lead(figs, panel, nfig, k) == k;
 	cols = (size_t)ceil(sqrt((double)npanel));
 	rows = (npanel + cols - 1) / cols;
 
@@ -421,15 +478,35 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 		size_t pk = claim_partner(figs, nfig, k), drawn = 0;
 		const char *unit = fig_unit(sw, figs[k]);
 		char label[256], name[256];
+		bool overlay = false;
 
-		if (claim_paired(figs, nfig, k))
+		if (claim_paired(figs, nfig, k) ||
+		    panel_lead(figs, panel, nfig, k) != k)
 			continue;
+		for (size_t j = k + 1; j < nfig; j++)
+			overlay |= panel[j] == panel[k] &&
+				   !claim_paired(figs, nfig, j);
 		/* A claim: its model as a dashed line, the simulated values
 		 * as points, in one panel named after the claim. */
 		snprintf(name, sizeof(name), "%.*s", (int)(pk < nfig ?
 			 strlen(figs[k]) - 6 : strlen(figs[k])), figs[k]);
+		if (overlay) {
+			size_t used = strlen(name);
+
+			for (size_t j = k + 1; j < nfig && used < sizeof(name);
+			     j++)
+				if (panel[j] == panel[k] &&
+				    !claim_paired(figs, nfig, j))
+					used += (size_t)snprintf(name + used,
+						sizeof(name) - used, ", %s",
+						figs[j]);
+			pk = nfig;	/* no model/simulated pairing */
+		}
 		snprintf(label, sizeof(label), *unit ? "%s (%s)" : "%s",
 			 name, unit);
+		fputs(xa->kind == SWEEP_GEOM &&
+		      panel_wants_log(sw, figs, panel, nfig, k) ?
+		      "set logscale y 10\n" : "unset logscale y\n", f);
 		fputs("set title ", f);
 		gp_str(f, name);
 		fputs("\nset ylabel ", f);
@@ -437,12 +514,22 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 		fputs("\nplot ", f);
 		if (pk < nfig) {
 			plot_lines(f, sw, xk, figs[k], k, "lines dt 2 lw 1.5",
-				   "model", &drawn);
+				   "model", 0, &drawn);
 			plot_lines(f, sw, xk, figs[pk], pk,
-				   "points pt 7 ps 0.7", "simulated", &drawn);
-		} else {
+				   "points pt 7 ps 0.7", "simulated", 0, &drawn);
+		} else if (!overlay) {
 			plot_lines(f, sw, xk, figs[k], k,
-				   "linespoints pt 7 ps 0.6", "", &drawn);
+				   "linespoints pt 7 ps 0.6", "", 0, &drawn);
+		} else {
+			/* figures drawn together: one line each */
+			for (size_t j = k, m = 0; j < nfig; j++) {
+				if (panel[j] != panel[k] ||
+				    claim_paired(figs, nfig, j))
+					continue;
+				plot_lines(f, sw, xk, figs[j], j,
+					   "linespoints pt 7 ps 0.6", figs[j],
+					   m++ * nseries, &drawn);
+			}
 		}
 		fputc('\n', f);
 	}
@@ -478,6 +565,7 @@ int plot_sweep(const struct sweep *sw, const char *path, const char *x,
 	const char *tmpdir = getenv("TMPDIR");
 	char script[4096];
 	const char **figs = NULL;
+	size_t *panel = NULL;
 	size_t xk = 0, nfig;
 	struct stat st;
 	FILE *f;
@@ -492,7 +580,7 @@ int plot_sweep(const struct sweep *sw, const char *path, const char *x,
 			 "over two or more values (-D name=a,b or a range)", x);
 		return -1;
 	}
-	nfig = pick_figures(sw, y, &figs, err, errlen);
+	nfig = pick_figures(sw, y, &figs, &panel, err, errlen);
 	if (!nfig)
 		return -1;
 	snprintf(script, sizeof(script), "%s/dmasim-plot-XXXXXX",
@@ -505,7 +593,7 @@ int plot_sweep(const struct sweep *sw, const char *path, const char *x,
 			close(fd);
 		goto out;
 	}
-	rc = write_script(f, sw, path, xk, figs, nfig);
+	rc = write_script(f, sw, path, xk, figs, panel, nfig);
 	if (fclose(f) || rc) {
 		plot_err(err, errlen, "cannot write the gnuplot script %s",
 			 script);
@@ -533,5 +621,6 @@ out_unlink:
 	unlink(script);
 out:
 	free(figs);
+	free(panel);
 	return ret;
 }
