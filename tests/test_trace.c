@@ -483,6 +483,56 @@ static void cpu_and_dma_tracks(void **state)
 	unlink(path);
 }
 
+/* Sanitizer reports are instants on the "check" track, named after their
+ * class; a device's buffer level is a counter on its track. */
+static void check_reports_and_devices(void **state)
+{
+	char *path = tmp_path(".json");
+	struct dmasim_run *run;
+	json_t *root, *ev, *e;
+	size_t i;
+	int check, reports = 0, levels = 0;
+
+	(void)state;
+	assert_int_equal(dmasim_run_new(&run), 0);
+	assert_int_equal(dmasim_run_set_trace(run, path, 0, UINT64_MAX), 0);
+	dmasim_run_set_check(run, 1);
+	assert_int_equal(dmasim_run_file(run,
+			 tu_path("tests/zoo/stale_cpu_read.lua")), 0);
+	assert_int_equal(dmasim_run_check_count(run), 1);
+	dmasim_run_free(run);
+	ev = load_events(path, &root);
+	check = thread_id(ev, "system.check");
+	assert_true(check > 0);
+	json_array_foreach(ev, i, e) {
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		if (ph && !strcmp(ph, "i") &&
+		    json_integer_value(json_object_get(e, "tid")) == check) {
+			assert_string_equal(n, "STALE_CPU_READ");
+			reports++;
+		}
+	}
+	assert_int_equal(reports, 1);
+	json_decref(root);
+
+	run = traced_run(path, NULL, 0, UINT64_MAX, "scenarios/pio_vs_dma.lua",
+			 "max_words=4", NULL);
+	dmasim_run_free(run);
+	ev = load_events(path, &root);
+	json_array_foreach(ev, i, e) {
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		levels += ph && n && !strcmp(ph, "C") &&
+			  strstr(n, ".dev0.level") != NULL;
+	}
+	assert_true(levels > 0);
+	json_decref(root);
+	unlink(path);
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -836,6 +886,7 @@ int main(void)
 		cmocka_unit_test(system_names_unique),
 		cmocka_unit_test(busbench_json_timeline),
 		cmocka_unit_test(cpu_and_dma_tracks),
+		cmocka_unit_test(check_reports_and_devices),
 		cmocka_unit_test(traces_are_deterministic),
 		cmocka_unit_test(vcd_grants_match_bus_stats),
 		cmocka_unit_test(vcd_grants_with_latency),

@@ -8,6 +8,7 @@
 
 #include "dmasim/dmasim.h"
 #include "hw/cache.h"
+#include "kernel/trace.h"
 
 static const char *const class_name[] = {
 #define SAN_NAME(name, what, fix) #name,
@@ -60,6 +61,7 @@ static void report(struct sanitizer *s, struct san_map *m, enum san_class c,
 	r.size = size;
 	s->counts[c]++;
 	s->reports++;
+	trace_instant(s->sim, s->track, TP_CHECK_REPORT, san_class_name(c));
 	if (s->sink)
 		s->sink(s->ctx, &r);
 }
@@ -397,6 +399,7 @@ int san_init(struct sanitizer *s, struct sim *sim, struct bus *bus,
 	s->sink = sink;
 	s->ctx = ctx;
 	s->line = 64;
+	s->track = trace_track(sim, NULL, "check");
 	s->snooper.access = dma_access;
 	bus_add_snooper(bus, &s->snooper);
 	return 0;

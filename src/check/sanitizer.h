@@ -114,6 +114,7 @@ struct sanitizer {
 	void *ctx;
 	uint64_t counts[SAN_NCLASSES];
 	uint64_t reports;
+	uint32_t track;		/* trace track "check", 0 when not traced */
 };
 
 /* Watch the bus's DMA traffic; reports go to sink.  Returns 0. */

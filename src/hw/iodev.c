@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/trace.h"
 
 /* Time at which the device has done `bytes` of its work, ignoring the
  * buffer limit (flow control is applied by the callers). */
@@ -151,6 +152,10 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 			dev->moved += ok;
 		}
 	}
+	if (trace_on(dev->sim))
+		trace_counter(dev->sim, dev->track, TP_DEV_LEVEL,
+			      (double)(dev->cfg.output ? dev->cfg.buffer -
+				       ready_bytes(dev) : ready_bytes(dev)));
 	return 0;
 }
 
@@ -174,6 +179,7 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	dev->bus = bus;
 	dev->start = sim->now;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->track = trace_track(sim, NULL, dev->name);
 	dev->tgt.ops = &iodev_ops;
 	dev->tgt.name = dev->name;
 	dev->lat_cycles = (cfg->latency + period - 1) / period;

@@ -47,6 +47,7 @@ struct iodev {
 	struct sim *sim;
 	struct bus *bus;
 	char name[32];
+	uint32_t track;		/* trace track, 0 when not traced */
 	uint64_t lat_cycles;
 	uint64_t start;		/* ps: when production/consumption would
 				   have begun to be where it is, had it never

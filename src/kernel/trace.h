@@ -84,7 +84,9 @@ enum trace_kind { TRACE_SPAN, TRACE_INSTANT, TRACE_COUNTER, TRACE_SIGNAL };
 	/* interrupts and devices */                                         \
 	X(IRQ_RAISE, "irq", TRACE_INSTANT, 0, "an interrupt is raised")      \
 	X(IRQ_LINE, "irq", TRACE_SIGNAL, 1, "an interrupt line's level")     \
-	X(DEV_BUSY, "busy", TRACE_SPAN, 0, "a device works on a request")
+	X(DEV_BUSY, "busy", TRACE_SPAN, 0, "a device works on a request")    \
+	X(DEV_LEVEL, "level", TRACE_COUNTER, 0,                              \
+	  "bytes ready in an input device's buffer, queued in an output's")
 
 #define TRACE_POINTS_CHECK(X)                                                 \
 	X(CHECK_REPORT, "report", TRACE_INSTANT, 0,                          \
