@@ -9,6 +9,7 @@
 #include "dmasim/dmasim.h"
 #include "hw/cache.h"
 #include "kernel/trace.h"
+#include "kernel/vec.h"
 
 static const char *const class_name[] = {
 #define SAN_NAME(name, what, fix) #name,
@@ -133,15 +134,8 @@ void san_map(struct sanitizer *s, const char *dev, enum san_kind kind,
 {
 	struct san_map *m;
 
-	if (s->nmaps == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct san_map *v = realloc(s->maps, cap * sizeof(*v));
-
-		if (!v)
-			return;		/* shadow lost: report less, never crash */
-		s->maps = v;
-		s->cap = cap;
-	}
+	/* out of memory the shadow is lost: report less, never crash */
+	VEC_RESERVE(s->maps, s->nmaps, s->cap, return);
 	m = &s->maps[s->nmaps];
 	memset(m, 0, sizeof(*m));
 	snprintf(m->dev, sizeof(m->dev), "%s", dev);

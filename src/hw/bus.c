@@ -9,6 +9,7 @@
 
 #include "dmasim/dmasim.h"
 #include "kernel/trace.h"
+#include "kernel/vec.h"
 
 static void bus_arbitrate(struct bus *bus);
 
@@ -114,15 +115,7 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	char prefix[80];
 	uint32_t track;
 
-	if (bus->n == bus->cap) {
-		unsigned cap = bus->cap ? bus->cap * 2 : 8;
-		struct bus_master **v = realloc(bus->m, cap * sizeof(*v));
-
-		if (!v)
-			return DMASIM_ENOMEM;
-		bus->m = v;
-		bus->cap = cap;
-	}
+	VEC_RESERVE(bus->m, bus->n, bus->cap, return DMASIM_ENOMEM);
 	memset(m, 0, sizeof(*m));
 	m->ops = ops;
 	m->bus = bus;

@@ -106,6 +106,15 @@ static void op_finish(struct cpu *cpu, struct cpu_op *op)
 		op->done(cpu, op);
 }
 
+/* Complete an operation with a bus status (BUS_OK: success). */
+static void op_complete(struct cpu *cpu, struct cpu_op *op, int status)
+{
+	op->status = status;
+	if (status)
+		cpu->bus_errors++;
+	op_finish(cpu, op);
+}
+
 /* Whole cycles of `instr` instructions at the op's CPI, carrying the
  * fraction in ref_acc's companion (kept exact enough by llround). */
 static uint64_t instr_cycles(const struct cpu_op *op, uint64_t instr)
@@ -294,9 +303,7 @@ static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 					  op->write, &t, &off);
 
 	if (!t) {
-		op->status = BUS_ERR_DECODE;
-		cpu->bus_errors++;
-		op_finish(cpu, op);
+		op_complete(cpu, op, BUS_ERR_DECODE);
 		cpu_dispatch(cpu);
 		return;
 	}
@@ -348,9 +355,7 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 	pio_phase_xact(op, w, &addr, &write, &device);
 	cycles = bus_xact_cycles(cpu->port.bus, addr, w, write, &t, &off);
 	if (!t) {
-		op->status = BUS_ERR_DECODE;
-		cpu->bus_errors++;
-		op_finish(cpu, op);
+		op_complete(cpu, op, BUS_ERR_DECODE);
 		cpu_dispatch(cpu);
 		return;
 	}
@@ -383,9 +388,7 @@ static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
 	pio_phase_xact(op, w, &addr, &write, &device);
 	st = bus_xact_data(cpu->port.bus, addr, op->word, w, write);
 	if (st) {
-		op->status = st;
-		cpu->bus_errors++;
-		op_finish(cpu, op);
+		op_complete(cpu, op, st);
 		return;
 	}
 	if (op->phase == 1) {
@@ -689,11 +692,8 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 		cpu->mem_ref_ps += cpu->sim->now - m->req_time;
 		break;
 	case BUS_FOR_XACT:
-		op->status = bus_xact_data(m->bus, op->addr, op->data, op->len,
-					   op->write);
-		if (op->status)
-			cpu->bus_errors++;
-		op_finish(cpu, op);
+		op_complete(cpu, op, bus_xact_data(m->bus, op->addr, op->data,
+					       op->len, op->write));
 		break;
 	case BUS_FOR_PIO:
 		pio_xact_done(cpu, op);

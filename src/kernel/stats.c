@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/vec.h"
 
 void stats_init(struct stats *s)
 {
@@ -27,15 +28,7 @@ int stats_add(struct stats *s, const char *prefix, const char *name,
 	size_t nlen = strlen(name);
 	char *full;
 
-	if (s->len == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct stat_entry *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return DMASIM_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	VEC_RESERVE(s->v, s->len, s->cap, return DMASIM_ENOMEM);
 	full = malloc(plen + nlen + 2);
 	if (!full)
 		return DMASIM_ENOMEM;

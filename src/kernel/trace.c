@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/vec.h"
 
 const struct trace_point_info trace_points[TP_COUNT] = {
 #define TRACE_POINT_INFO(id, name, kind, width, meaning)                      \
@@ -192,15 +193,8 @@ uint32_t trace_track(struct sim *sim, const char *prefix, const char *name)
 	for (uint32_t k = 1; k <= t->ntracks; k++)
 		if (!strcmp(t->tracks[k].name, full))
 			return k;
-	if (t->ntracks + 1 >= t->captracks) {
-		uint32_t cap = t->captracks ? t->captracks * 2 : 16;
-		struct trace_track *v = realloc(t->tracks, cap * sizeof(*v));
-
-		if (!v)
-			return 0;
-		t->tracks = v;
-		t->captracks = cap;
-	}
+	/* track 0 means "none": tracks are numbered from 1 */
+	VEC_RESERVE(t->tracks, t->ntracks + 1, t->captracks, return 0);
 	tr = &t->tracks[++t->ntracks];
 	memset(tr, 0, sizeof(*tr));
 	memcpy(tr->name, full, sizeof(full));

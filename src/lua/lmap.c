@@ -24,6 +24,7 @@
 #include "lfields.h"
 #include "lrun.h"
 #include "os/dmamap.h"
+#include "kernel/vec.h"
 
 #define DDEV_MT "dmasim.dma_device"
 
@@ -42,15 +43,7 @@ static void san_to_run(void *ctx, const struct san_report *r)
 	struct dmasim_run *run = ctx;
 	struct dmasim_check *c;
 
-	if (run->nchecks == run->capchecks) {
-		size_t cap = run->capchecks ? run->capchecks * 2 : 16;
-		struct dmasim_check *v = realloc(run->checks, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		run->checks = v;
-		run->capchecks = cap;
-	}
+	VEC_RESERVE(run->checks, run->nchecks, run->capchecks, return);
 	c = &run->checks[run->nchecks++];
 	memset(c, 0, sizeof(*c));
 	snprintf(c->cls, sizeof(c->cls), "%s", san_class_name(r->cls));

@@ -25,6 +25,7 @@
 #include "lfields.h"
 #include "report/tracejson.h"
 #include "report/vcd.h"
+#include "kernel/vec.h"
 
 #define RUN_KEY "dmasim.run"
 #define PARAM_ERROR_KEY "dmasim.param_error"
@@ -126,15 +127,7 @@ int dmasim_run_define(struct dmasim_run *run, const char *name,
 			return 0;
 		}
 	}
-	if (run->ndefs == run->capdefs) {
-		size_t cap = run->capdefs ? run->capdefs * 2 : 8;
-		struct define *v = realloc(run->defs, cap * sizeof(*v));
-
-		if (!v)
-			return DMASIM_ENOMEM;
-		run->defs = v;
-		run->capdefs = cap;
-	}
+	VEC_RESERVE(run->defs, run->ndefs, run->capdefs, return DMASIM_ENOMEM);
 	d = &run->defs[run->ndefs];
 	d->name = dupstr(name);
 	d->value = dupstr(value);

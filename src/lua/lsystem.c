@@ -25,6 +25,7 @@
 #include "lrun.h"
 #include "lcoh.h"
 #include "lsys.h"
+#include "kernel/vec.h"
 
 #define COMPLETION_MT "dmasim.completion"
 
@@ -259,15 +260,8 @@ void *lsys_alloc(lua_State *L, struct lsys *sys, size_t size,
 {
 	void *obj;
 
-	if (sys->ncomps == sys->capcomps) {
-		size_t cap = sys->capcomps ? sys->capcomps * 2 : 8;
-		struct lowned *v = realloc(sys->comps, cap * sizeof(*v));
-
-		if (!v)
-			luaL_error(L, "out of memory");
-		sys->comps = v;
-		sys->capcomps = cap;
-	}
+	VEC_RESERVE(sys->comps, sys->ncomps, sys->capcomps,
+		    luaL_error(L, "out of memory"));
 	obj = calloc(1, size);
 	if (!obj)
 		luaL_error(L, "out of memory");

@@ -6,6 +6,7 @@
 
 #include "dmasim/dmasim.h"
 #include "kernel/sim.h"
+#include "kernel/vec.h"
 
 int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
 	    uint64_t base, uint64_t size, const struct vm_config *cfg)
@@ -382,15 +383,7 @@ static int watch_add(struct vm *vm, struct aspace *as, uint64_t vpn)
 	struct vm_watch *w;
 	uint32_t pfn = as->pte[vpn].pfn;
 
-	if (vm->nwatch == vm->capwatch) {
-		uint32_t cap = vm->capwatch ? vm->capwatch * 2 : 64;
-		struct vm_watch *v = realloc(vm->watch, cap * sizeof(*v));
-
-		if (!v)
-			return DMASIM_ENOMEM;
-		vm->watch = v;
-		vm->capwatch = cap;
-	}
+	VEC_RESERVE(vm->watch, vm->nwatch, vm->capwatch, return DMASIM_ENOMEM);
 	w = &vm->watch[vm->nwatch++];
 	w->pa = frames_pa(&vm->fr, pfn);
 	w->pfn = pfn;
@@ -443,15 +436,7 @@ static void hazard(struct vm *vm, const struct vm_watch *w, uint64_t pa)
 	struct vm_hazard *h;
 	const struct pte *p = &vm->as[w->as]->pte[w->vpn];
 
-	if (vm->nhaz == vm->caphaz) {
-		uint32_t cap = vm->caphaz ? vm->caphaz * 2 : 16;
-		struct vm_hazard *v = realloc(vm->haz, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		vm->haz = v;
-		vm->caphaz = cap;
-	}
+	VEC_RESERVE(vm->haz, vm->nhaz, vm->caphaz, return);
 	h = &vm->haz[vm->nhaz++];
 	h->time = vm->sim->now;
 	h->pa = pa;

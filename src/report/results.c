@@ -7,18 +7,8 @@
 #include <string.h>
 
 #include "kernel/sim.h"
+#include "kernel/vec.h"
 
-#define GROW(arr, len, cap)                                                  \
-	do {                                                                 \
-		if ((len) == (cap)) {                                        \
-			size_t c_ = (cap) ? (cap) * 2 : 16;                  \
-			void *p_ = realloc((arr), c_ * sizeof(*(arr)));      \
-			if (!p_)                                             \
-				return DMASIM_ENOMEM;                        \
-			(arr) = p_;                                          \
-			(cap) = c_;                                          \
-		}                                                            \
-	} while (0)
 
 static char *dupstr(const char *s)
 {
@@ -89,7 +79,7 @@ int results_add(struct results *r, const char *name, const struct rvalue *v,
 {
 	int err;
 
-	GROW(r->items, r->nitems, r->capitems);
+	VEC_RESERVE(r->items, r->nitems, r->capitems, return DMASIM_ENOMEM);
 	err = item_set(&r->items[r->nitems], name, v, unit);
 	if (!err)
 		r->nitems++;
@@ -101,7 +91,7 @@ int results_add_param(struct results *r, const char *name,
 {
 	int err;
 
-	GROW(r->params, r->nparams, r->capparams);
+	VEC_RESERVE(r->params, r->nparams, r->capparams, return DMASIM_ENOMEM);
 	err = item_set(&r->params[r->nparams], name, v, "");
 	if (!err)
 		r->nparams++;
@@ -114,7 +104,7 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 	struct result_table *t;
 	size_t n = (nrows + 1) * ncols;
 
-	GROW(r->tables, r->ntables, r->captables);
+	VEC_RESERVE(r->tables, r->ntables, r->captables, return DMASIM_ENOMEM);
 	t = &r->tables[r->ntables];
 	t->title = dupstr(title);
 	t->cells = calloc(n ? n : 1, sizeof(char *));
@@ -152,7 +142,7 @@ int results_add_claim(struct results *r, const char *id, const char *text,
 {
 	struct claim_rec *c;
 
-	GROW(r->claims, r->nclaims, r->capclaims);
+	VEC_RESERVE(r->claims, r->nclaims, r->capclaims, return DMASIM_ENOMEM);
 	c = &r->claims[r->nclaims];
 	c->id = dupstr(id);
 	c->text = dupstr(text);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/vec.h"
 
 #define VCD_LINE 512
 
@@ -73,17 +74,7 @@ static void vcd_system(struct trace_sink *s, const struct trace *t)
 	struct vcd_sys *vs;
 
 	/* Systems arrive in index order, once each. */
-	if (v->nsys == v->capsys) {
-		unsigned cap = v->capsys ? v->capsys * 2 : 4;
-		struct vcd_sys *a = realloc(v->sys, cap * sizeof(*a));
-
-		if (!a) {
-			v->failed = true;
-			return;
-		}
-		v->sys = a;
-		v->capsys = cap;
-	}
+	VEC_RESERVE(v->sys, v->nsys, v->capsys, v->failed = true; return);
 	if (t->sys != v->nsys) {
 		v->failed = true;
 		return;
@@ -111,17 +102,7 @@ static void vcd_var(struct trace_sink *s, const struct trace *t, uint32_t var,
 
 	if (!vs)
 		return;
-	if (vs->ndecl == vs->capdecl) {
-		size_t cap = vs->capdecl ? vs->capdecl * 2 : 16;
-		struct vcd_decl *a = realloc(vs->decl, cap * sizeof(*a));
-
-		if (!a) {
-			v->failed = true;
-			return;
-		}
-		vs->decl = a;
-		vs->capdecl = cap;
-	}
+	VEC_RESERVE(vs->decl, vs->ndecl, vs->capdecl, v->failed = true; return);
 	d = &vs->decl[vs->ndecl++];
 	memcpy(d->path, t->tracks[track].name, sizeof(d->path));
 	d->tp = tp;
