@@ -187,20 +187,19 @@ static int l_mem_index(lua_State *L)
 {
 	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "base", mem->tgt.base },
+		{ "size", mem->cfg.size },
+		{ "access_cycles", mem->lat_cycles + 1 },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "base"))
-		lua_pushinteger(L, (lua_Integer)mem->tgt.base);
-	else if (!strcmp(k, "size"))
-		lua_pushinteger(L, (lua_Integer)mem->cfg.size);
-	else if (!strcmp(k, "name"))
+	if (!strcmp(k, "name")) {
 		lua_pushstring(L, mem->name);
-	else if (!strcmp(k, "access_cycles"))
-		lua_pushinteger(L, (lua_Integer)(mem->lat_cycles + 1));
-	else
-		return luaL_error(L, "memory has no field '%s'", k);
-	return 1;
+		return 1;
+	}
+	return luaL_error(L, "memory has no field '%s'", k);
 }
 
 /* FNV-1a of a string, the same hash as memory:hash. */
@@ -595,61 +594,39 @@ static int l_cpu_wait(lua_State *L)
 	return lsys_wait_signal(L, lp, &cpu->stopped, NULL, 0);
 }
 
-/* Fields common to every bus master handle. */
-static int port_field(lua_State *L, const struct bus_master *m,
-		      const char *k)
-{
-	if (!strcmp(k, "name"))
-		lua_pushstring(L, m->name);
-	else if (!strcmp(k, "id"))
-		lua_pushinteger(L, m->id);
-	else if (!strcmp(k, "grants"))
-		lua_pushinteger(L, (lua_Integer)m->grants);
-	else if (!strcmp(k, "wait_cycles"))
-		lua_pushinteger(L, (lua_Integer)bus_master_wait_cycles(m));
-	else
-		return 0;
-	return 1;
-}
+/* Fields common to every bus master handle (its name is a string). */
+#define PORT_FIELDS(m)                                                        \
+	{ "id", (m)->id }, { "grants", (m)->grants },                        \
+	{ "wait_cycles", bus_master_wait_cycles(m) }
 
 static int l_cpu_index(lua_State *L)
 {
 	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	const char *k = luaL_checkstring(L, 2);
 	uint64_t p = cpu->clk.period;
+	const struct lsys_field f[] = {
+		PORT_FIELDS(&cpu->port),
+		{ "busy_cycles", cpu_busy_cycles(cpu) },	/* not idle */
+		{ "bus_cycles", cpu->port.busy_cycles },	/* bus owned */
+		{ "accesses", cpu->accesses },
+		{ "compute_cycles", cpu->compute_cycles },
+		{ "instructions", cpu->instructions },
+		{ "mem_refs", cpu->mem_refs },
+		{ "stall_cycles", cpu->stall_ps / p },
+		{ "irq_cycles", cpu->irq_ps / p },
+		{ "irqs", cpu->irqs },
+		{ "pio_bytes", cpu->pio_bytes },
+		{ "pio_wait_cycles", cpu->pio_wait_ps / p },
+		{ "period", p },
+		{ "stopped_at", cpu->stopped_at },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "busy_cycles"))	/* CPU cycles not idle */
-		lua_pushinteger(L, (lua_Integer)cpu_busy_cycles(cpu));
-	else if (!strcmp(k, "bus_cycles"))	/* bus cycles owned */
-		lua_pushinteger(L, (lua_Integer)cpu->port.busy_cycles);
-	else if (port_field(L, &cpu->port, k))
-		return 1;
-	else if (!strcmp(k, "accesses"))
-		lua_pushinteger(L, (lua_Integer)cpu->accesses);
-	else if (!strcmp(k, "compute_cycles"))
-		lua_pushinteger(L, (lua_Integer)cpu->compute_cycles);
-	else if (!strcmp(k, "instructions"))
-		lua_pushinteger(L, (lua_Integer)cpu->instructions);
-	else if (!strcmp(k, "mem_refs"))
-		lua_pushinteger(L, (lua_Integer)cpu->mem_refs);
-	else if (!strcmp(k, "stall_cycles"))
-		lua_pushinteger(L, (lua_Integer)(cpu->stall_ps / p));
-	else if (!strcmp(k, "irq_cycles"))
-		lua_pushinteger(L, (lua_Integer)(cpu->irq_ps / p));
-	else if (!strcmp(k, "irqs"))
-		lua_pushinteger(L, (lua_Integer)cpu->irqs);
-	else if (!strcmp(k, "pio_bytes"))
-		lua_pushinteger(L, (lua_Integer)cpu->pio_bytes);
-	else if (!strcmp(k, "pio_wait_cycles"))
-		lua_pushinteger(L, (lua_Integer)(cpu->pio_wait_ps / p));
+	if (!strcmp(k, "name"))
+		lua_pushstring(L, cpu->name);
 	else if (!strcmp(k, "cpi"))
 		lua_pushnumber(L, cpu_effective_cpi(cpu));
-	else if (!strcmp(k, "period"))
-		lua_pushinteger(L, (lua_Integer)p);
-	else if (!strcmp(k, "stopped_at"))
-		lua_pushinteger(L, (lua_Integer)cpu->stopped_at);
 	else
 		return luaL_error(L, "cpu has no field '%s'", k);
 	return 1;
@@ -755,20 +732,19 @@ static int l_dma_index(lua_State *L)
 {
 	struct dma_engine *eng = lsys_check_comp(L, 1, DMA_MT);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "base", eng->regs.base },
+		{ "channels", eng->nchan },
+		{ "guest_errors", eng->guest_errors },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "base"))
-		lua_pushinteger(L, (lua_Integer)eng->regs.base);
-	else if (!strcmp(k, "channels"))
-		lua_pushinteger(L, eng->nchan);
-	else if (!strcmp(k, "guest_errors"))
-		lua_pushinteger(L, (lua_Integer)eng->guest_errors);
-	else if (!strcmp(k, "name"))
+	if (!strcmp(k, "name")) {
 		lua_pushstring(L, eng->name);
-	else
-		return luaL_error(L, "dma has no field '%s'", k);
-	return 1;
+		return 1;
+	}
+	return luaL_error(L, "dma has no field '%s'", k);
 }
 
 /* sys:dma_channel{name, mode, priority}: a stand-alone channel for
@@ -840,43 +816,33 @@ static int l_chan_index(lua_State *L)
 {
 	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		PORT_FIELDS(&ch->port),
+		{ "busy_cycles", ch->port.busy_cycles },
+		{ "status", ch->status },
+		{ "done_at", ch->done_at },
+		{ "started_at", ch->started_at },
+		{ "bursts", ch->bursts_done },
+		{ "transfers", ch->transfers },
+		{ "bytes", ch->bytes },
+		{ "errors", ch->errors },
+		{ "index", ch->index },
+		{ "error_code", DMA_STATUS_CODE(ch->status) },
+		{ "err_addr", ch->err_addr },
+		{ "err_desc", ch->err_desc },
+		{ "desc_fetches", ch->desc_fetches },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "busy_cycles"))
-		lua_pushinteger(L, (lua_Integer)ch->port.busy_cycles);
-	else if (port_field(L, &ch->port, k))
-		return 1;
+	if (!strcmp(k, "name"))
+		lua_pushstring(L, ch->name);
 	else if (!strcmp(k, "done"))
 		lua_pushboolean(L, ch->state == DMA_DONE);
 	else if (!strcmp(k, "failed"))
 		lua_pushboolean(L, ch->state == DMA_ERROR);
 	else if (!strcmp(k, "error"))
 		lua_pushstring(L, dma_error_string(DMA_STATUS_CODE(ch->status)));
-	else if (!strcmp(k, "status"))
-		lua_pushinteger(L, ch->status);
-	else if (!strcmp(k, "done_at"))
-		lua_pushinteger(L, (lua_Integer)ch->done_at);
-	else if (!strcmp(k, "started_at"))
-		lua_pushinteger(L, (lua_Integer)ch->started_at);
-	else if (!strcmp(k, "bursts"))
-		lua_pushinteger(L, (lua_Integer)ch->bursts_done);
-	else if (!strcmp(k, "transfers"))
-		lua_pushinteger(L, (lua_Integer)ch->transfers);
-	else if (!strcmp(k, "bytes"))
-		lua_pushinteger(L, (lua_Integer)ch->bytes);
-	else if (!strcmp(k, "errors"))
-		lua_pushinteger(L, (lua_Integer)ch->errors);
-	else if (!strcmp(k, "index"))
-		lua_pushinteger(L, ch->index);
-	else if (!strcmp(k, "error_code"))
-		lua_pushinteger(L, DMA_STATUS_CODE(ch->status));
-	else if (!strcmp(k, "err_addr"))
-		lua_pushinteger(L, (lua_Integer)ch->err_addr);
-	else if (!strcmp(k, "err_desc"))
-		lua_pushinteger(L, (lua_Integer)ch->err_desc);
-	else if (!strcmp(k, "desc_fetches"))
-		lua_pushinteger(L, (lua_Integer)ch->desc_fetches);
 	else
 		return luaL_error(L, "dma_channel has no field '%s'", k);
 	return 1;
@@ -967,28 +933,23 @@ static int l_dev_index(lua_State *L)
 {
 	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "base", dev->tgt.base },
+		{ "data", dev->tgt.base + IODEV_DATA },
+		{ "status_reg", dev->tgt.base + IODEV_STATUS },
+		{ "moved", dev->moved },
+		{ "underruns", dev->underruns },
+		{ "overruns", dev->overruns },
+		{ "access_cycles", dev->lat_cycles + 1 },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "base"))
-		lua_pushinteger(L, (lua_Integer)dev->tgt.base);
-	else if (!strcmp(k, "data"))
-		lua_pushinteger(L, (lua_Integer)(dev->tgt.base + IODEV_DATA));
-	else if (!strcmp(k, "status_reg"))
-		lua_pushinteger(L, (lua_Integer)(dev->tgt.base + IODEV_STATUS));
-	else if (!strcmp(k, "moved"))
-		lua_pushinteger(L, (lua_Integer)dev->moved);
-	else if (!strcmp(k, "underruns"))
-		lua_pushinteger(L, (lua_Integer)dev->underruns);
-	else if (!strcmp(k, "overruns"))
-		lua_pushinteger(L, (lua_Integer)dev->overruns);
-	else if (!strcmp(k, "access_cycles"))
-		lua_pushinteger(L, (lua_Integer)(dev->lat_cycles + 1));
-	else if (!strcmp(k, "name"))
+	if (!strcmp(k, "name")) {
 		lua_pushstring(L, dev->name);
-	else
-		return luaL_error(L, "device has no field '%s'", k);
-	return 1;
+		return 1;
+	}
+	return luaL_error(L, "device has no field '%s'", k);
 }
 
 /* ---- registration ---- */

@@ -270,24 +270,18 @@ static int l_as_index(lua_State *L)
 {
 	struct aspace *as = check_as(L, 1);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "faults", as->faults },
+		{ "major_faults", as->major_faults },
+		{ "huge_faults", as->huge_faults },
+		{ "resident", as->resident },
+		{ "pages", as->npages },
+		{ "id", (uint64_t)as->id },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "faults"))
-		lua_pushinteger(L, (lua_Integer)as->faults);
-	else if (!strcmp(k, "major_faults"))
-		lua_pushinteger(L, (lua_Integer)as->major_faults);
-	else if (!strcmp(k, "huge_faults"))
-		lua_pushinteger(L, (lua_Integer)as->huge_faults);
-	else if (!strcmp(k, "resident"))
-		lua_pushinteger(L, (lua_Integer)as->resident);
-	else if (!strcmp(k, "pages"))
-		lua_pushinteger(L, (lua_Integer)as->npages);
-	else if (!strcmp(k, "id"))
-		lua_pushinteger(L, as->id);
-	else
-		return luaL_error(L, "aspace has no field '%s'", k);
-	return 1;
+	return luaL_error(L, "aspace has no field '%s'", k);
 }
 
 /* vm:fragment(fraction, seed): occupy memory with single-frame kernel
@@ -383,33 +377,23 @@ static int l_vm_index(lua_State *L)
 {
 	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
 	const char *k = luaL_checkstring(L, 2);
-	int largest;
+	int largest = frames_largest(&vm->fr);
+	const struct lsys_field f[] = {
+		{ "frames", vm->fr.n },
+		{ "free_frames", vm->fr.free },
+		{ "largest_free", largest < 0 ? 0 :
+				  (uint64_t)FRAME_SIZE << largest },
+		{ "faults", vm->faults },
+		{ "major_faults", vm->major_faults },
+		{ "evictions", vm->evictions },
+		{ "migrations", vm->migrations },
+		{ "migrations_refused", vm->migrations_refused },
+		{ "base", vm->fr.base },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "frames"))
-		lua_pushinteger(L, vm->fr.n);
-	else if (!strcmp(k, "free_frames"))
-		lua_pushinteger(L, vm->fr.free);
-	else if (!strcmp(k, "largest_free")) {
-		largest = frames_largest(&vm->fr);
-		lua_pushinteger(L, largest < 0 ? 0 :
-				(lua_Integer)FRAME_SIZE << largest);
-	} else if (!strcmp(k, "faults"))
-		lua_pushinteger(L, (lua_Integer)vm->faults);
-	else if (!strcmp(k, "major_faults"))
-		lua_pushinteger(L, (lua_Integer)vm->major_faults);
-	else if (!strcmp(k, "evictions"))
-		lua_pushinteger(L, (lua_Integer)vm->evictions);
-	else if (!strcmp(k, "migrations"))
-		lua_pushinteger(L, (lua_Integer)vm->migrations);
-	else if (!strcmp(k, "migrations_refused"))
-		lua_pushinteger(L, (lua_Integer)vm->migrations_refused);
-	else if (!strcmp(k, "base"))
-		lua_pushinteger(L, (lua_Integer)vm->fr.base);
-	else
-		return luaL_error(L, "vm has no field '%s'", k);
-	return 1;
+	return luaL_error(L, "vm has no field '%s'", k);
 }
 
 /* vm:workload{aspace, pages, first_page, touches, write_frac,
@@ -483,18 +467,16 @@ static int l_wl_index(lua_State *L)
 {
 	struct workload *w = lsys_check_comp(L, 1, WL_MT);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "touched", w->touched },
+		{ "faults", w->faults },
+		{ "elapsed", (w->done ? w->end : w->p.sim->now) - w->start },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
 	if (!strcmp(k, "done"))
 		lua_pushboolean(L, w->done);
-	else if (!strcmp(k, "touched"))
-		lua_pushinteger(L, (lua_Integer)w->touched);
-	else if (!strcmp(k, "faults"))
-		lua_pushinteger(L, (lua_Integer)w->faults);
-	else if (!strcmp(k, "elapsed"))
-		lua_pushinteger(L, (lua_Integer)((w->done ? w->end :
-				    w->p.sim->now) - w->start));
 	else if (!strcmp(k, "error"))
 		lua_pushstring(L, w->error ? dmasim_strerror(w->error) : "");
 	else

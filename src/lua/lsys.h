@@ -84,6 +84,20 @@ struct lproc *lsys_spawn(lua_State *L, struct lsys *sys, int idx, int nargs);
  * values pushed by k (or none when k is NULL). */
 int lsys_wait_signal(lua_State *L, struct lproc *lp, struct signal *sig,
 		     lua_KFunction k, lua_KContext ctx);
+/* A numeric field of a handle, as __index functions list them. */
+struct lsys_field {
+	const char *name;
+	uint64_t value;
+};
+
+#define LSYS_NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+/* In an __index function: push the method named k of the handle at idx,
+ * or the field named k of f (an integer).  Returns 1, or 0 when neither
+ * exists (nothing pushed that matters). */
+int lsys_index(lua_State *L, int idx, const char *k,
+	       const struct lsys_field *f, size_t n);
+
 /* Register a class: methods, an __index function, optional __gc. */
 void lsys_class(lua_State *L, const char *mt, const luaL_Reg *methods,
 		lua_CFunction index, lua_CFunction gc);

@@ -350,13 +350,10 @@ static int l_completion_index(lua_State *L)
 {
 	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = { { "count", c->done } };
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "count")) {
-		lua_pushinteger(L, (lua_Integer)c->done);
-		return 1;
-	}
 	return luaL_error(L, "completion has no field '%s'", k);
 }
 
@@ -411,18 +408,18 @@ static int l_sys_index(lua_State *L)
 {
 	struct lsys *sys = lsys_check(L, 1);
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "bus_period", sys->bus.clk.period },
+		{ "events", sys->sim.events },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "name"))
+	if (!strcmp(k, "name")) {
 		lua_pushstring(L, sys->name);
-	else if (!strcmp(k, "bus_period"))
-		lua_pushinteger(L, (lua_Integer)sys->bus.clk.period);
-	else if (!strcmp(k, "events"))
-		lua_pushinteger(L, (lua_Integer)sys->sim.events);
-	else
-		return luaL_error(L, "system has no field '%s'", k);
-	return 1;
+		return 1;
+	}
+	return luaL_error(L, "system has no field '%s'", k);
 }
 
 /* dmasim.system{name, seed, bus = {clock, arbitration, latency, width}} */
@@ -484,6 +481,20 @@ static int l_system(lua_State *L)
 		return luaL_error(L, "dmasim.system{}: %s", dmasim_strerror(err));
 	sys->slot = results_reserve_system(&run->res);
 	return 1;
+}
+
+int lsys_index(lua_State *L, int idx, const char *k,
+	       const struct lsys_field *f, size_t n)
+{
+	if (luaL_getmetafield(L, idx, "methods") && lua_getfield(L, -1, k))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(k, f[i].name)) {
+			lua_pushinteger(L, (lua_Integer)f[i].value);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 void lsys_class(lua_State *L, const char *mt, const luaL_Reg *methods,
