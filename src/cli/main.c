@@ -364,8 +364,42 @@ static const char *find_scenarios(const char *argv0, char *buf, size_t len)
 	return DMASIM_DATADIR "/scenarios";
 }
 
+/* One line of the tour's table. */
+struct tour_row {
+	char scenario[64];
+	char *claim;
+	char model[48], sim[48], tol[16];
+	int agree;
+};
+
+/* Print the table with each column as wide as its widest cell. */
+static void tour_print(const struct tour_row *r, size_t n)
+{
+	size_t w[4] = { strlen("scenario"), strlen("claim"), strlen("model"),
+			strlen("simulated") };
+
+	for (size_t i = 0; i < n; i++) {
+		size_t l[4] = { strlen(r[i].scenario), strlen(r[i].claim),
+				strlen(r[i].model), strlen(r[i].sim) };
+
+		for (int k = 0; k < 4; k++)
+			if (l[k] > w[k])
+				w[k] = l[k];
+	}
+	printf("%-*s  %-*s  %*s  %*s  %9s  %s\n", (int)w[0], "scenario",
+	       (int)w[1], "claim", (int)w[2], "model", (int)w[3], "simulated",
+	       "tolerance", "agree");
+	for (size_t i = 0; i < n; i++)
+		printf("%-*s  %-*s  %*s  %*s  %9s  %s\n", (int)w[0],
+		       r[i].scenario, (int)w[1], r[i].claim, (int)w[2],
+		       r[i].model, (int)w[3], r[i].sim, r[i].tol,
+		       r[i].agree ? "yes" : "NO");
+}
+
 static int cmd_tour(int argc, char **argv, const char *argv0)
 {
+	struct tour_row *rows = NULL;
+	size_t nrows = 0;
 	char dirbuf[PATH_MAX + 64], path[PATH_MAX + 512], line[256];
 	const char *dir = NULL, *jsondir = NULL;
 	uint64_t seed = 1;
@@ -404,8 +438,6 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 			"(use --scenarios DIR)\n", prog, path, strerror(errno));
 		return EXIT_IO;
 	}
-	printf("%-26s  %-54s  %14s  %14s  %9s  %s\n", "scenario", "claim",
-	       "model", "simulated", "tolerance", "agree");
 	while (fgets(line, sizeof(line), list)) {
 		struct dmasim_run *run;
 		char *name = line + strspn(line, " \t");
@@ -416,8 +448,8 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (dmasim_run_new(&run)) {
-			fclose(list);
-			return EXIT_SCENARIO;
+			status = EXIT_SCENARIO;
+			break;
 		}
 		dmasim_run_set_seed(run, seed);
 		err = dmasim_run_file(run, path);
@@ -430,16 +462,33 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 		}
 		for (int i = 0; i < dmasim_run_claim_count(run); i++) {
 			struct dmasim_claim c;
-			char model[48], sim[48], tol[16];
+			struct tour_row *r, *more;
 
+			more = realloc(rows, (nrows + 1) * sizeof(*rows));
+			if (!more) {
+				status = EXIT_SCENARIO;
+				break;
+			}
+			rows = more;
+			r = &rows[nrows];
 			dmasim_run_claim(run, i, &c);
-			snprintf(model, sizeof(model), "%.6g%s%s", c.model,
-				 *c.unit ? " " : "", c.unit);
-			snprintf(sim, sizeof(sim), "%.6g%s%s", c.simulated,
-				 *c.unit ? " " : "", c.unit);
-			snprintf(tol, sizeof(tol), "%.3g%%", c.tolerance * 100);
-			printf("%-26s  %-54s  %14s  %14s  %9s  %s\n", name,
-			       c.text, model, sim, tol, c.agree ? "yes" : "NO");
+			r->claim = strdup(c.text);
+			if (!r->claim) {
+				status = EXIT_SCENARIO;
+				break;
+			}
+			nrows++;
+			snprintf(r->scenario, sizeof(r->scenario), "%.*s",
+				 (int)(strlen(name) > 4 && !strcmp(name +
+				       strlen(name) - 4, ".lua") ?
+				       strlen(name) - 4 : strlen(name)), name);
+			snprintf(r->model, sizeof(r->model), "%.6g%s%s",
+				 c.model, *c.unit ? " " : "", c.unit);
+			snprintf(r->sim, sizeof(r->sim), "%.6g%s%s",
+				 c.simulated, *c.unit ? " " : "", c.unit);
+			snprintf(r->tol, sizeof(r->tol), "%.3g%%",
+				 c.tolerance * 100);
+			r->agree = c.agree;
 			nclaims++;
 			nagree += c.agree;
 			if (!c.agree && !status)
@@ -461,6 +510,10 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 		dmasim_run_free(run);
 	}
 	fclose(list);
+	tour_print(rows, nrows);
+	for (size_t i = 0; i < nrows; i++)
+		free(rows[i].claim);
+	free(rows);
 	printf("\n%d of %d claims agree with their models\n", nagree, nclaims);
 	return status;
 }
