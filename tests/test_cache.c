@@ -5,6 +5,7 @@
 
 #include "hw/bus.h"
 #include "hw/cache.h"
+#include "hw/cpu.h"
 #include "hw/memory.h"
 #include "testutil.h"
 
@@ -14,6 +15,7 @@ struct rig {
 	struct memory mem;
 	struct cache c;
 	struct cache l2;
+	struct cpu cpu;		/* footprint tests only */
 	bool two;
 };
 
@@ -385,6 +387,64 @@ static void test_l2_link(void **state)
 	rig_fini(&r);
 }
 
+/* compute(2000) at CPI 1 with mem_frac 0.5 (1000 references of 8 bytes)
+ * on the rig's 64-byte L1; returns the effective CPI. */
+static double footprint_run(uint64_t footprint, struct rig *r)
+{
+	struct cpu_config pc = { .period = 1000, .cpi = 1, .mem_frac = 0.5,
+		.data_addr = 0x10000, .footprint = footprint, .word = 8,
+		.pio_loop = 2 };
+	struct cpu *cpu = &r->cpu;
+	struct cpu_op op;
+	double cpi;
+
+	rig_init(r, false);
+	assert_int_equal(cpu_init(cpu, &r->sim, &r->bus, "cpu", &pc,
+				  BUS_MODE_BURST, 0), 0);
+	cache_attach_cpu(&r->c, cpu);
+	cpu_op_compute(&op, 2000, 1, 0.5);
+	assert_int_equal(cpu_submit(cpu, CPU_CTX_THREAD, &op), 0);
+	sim_run(&r->sim, UINT64_MAX);
+	assert_int_equal(cpu->mem_refs, 1000);
+	assert_int_equal(cpu->instructions, 2000);
+	cpi = cpu_effective_cpi(cpu);
+	return cpi;
+}
+
+/* A footprint that fits (64 bytes: the whole cache) misses only while
+ * warming up: 4 line fills, then 996 hits of 1 cycle, CPI ~ 1.5.  One that
+ * does not (4 KiB: 256 lines, 4 held) misses on ~98% of references, each a
+ * 2-cycle line fill on the bus on top of the hit cycle: CPI ~ 2.5.  With no
+ * footprint every reference is a 1-cycle word on the bus, the cache sees
+ * none: CPI 1.5. */
+static void test_compute_footprint(void **state)
+{
+	struct rig r;
+	double fit, big, none;
+
+	(void)state;
+	fit = footprint_run(64, &r);
+	assert_int_equal(r.c.misses, 4);
+	assert_int_equal(r.c.hits, 996);
+	assert_int_equal(r.bus.busy_cycles, 8);
+	assert_true(fit > 1.504 - 1e-9 && fit < 1.504 + 1e-9); /* 3008/2000 */
+	rig_fini(&r);
+	big = footprint_run(4096, &r);
+	assert_true(r.c.misses > 950);
+	assert_int_equal(r.c.misses + r.c.hits, 1000);
+	assert_int_equal(r.bus.busy_cycles, 2 * r.c.misses);
+	/* (2000 + 1000 hit cycles + 2 per miss) / 2000 */
+	assert_true(big > (3000.0 + 2.0 * (double)r.c.misses) / 2000 - 1e-9 &&
+		    big < (3000.0 + 2.0 * (double)r.c.misses) / 2000 + 1e-9);
+	assert_true(big > fit + 0.9);
+	rig_fini(&r);
+	none = footprint_run(0, &r);
+	assert_int_equal(r.c.misses + r.c.hits, 0);
+	assert_int_equal(r.bus.busy_cycles, 1000);	/* a word each */
+	rig_fini(&r);
+	assert_true(none > 1.5 - 1e-9 && none < 1.5 + 1e-9);
+}
+
 static void test_stale_scenario(void **state)
 {
 	int code;
@@ -416,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_l2_maintenance),
 		cmocka_unit_test(test_l2_stale),
 		cmocka_unit_test(test_l2_link),
+		cmocka_unit_test(test_compute_footprint),
 		cmocka_unit_test(test_stale_scenario),
 	};
 
