@@ -51,13 +51,38 @@ static struct memory *line_mem(const struct cache *c, uint64_t tag,
 				   off));
 }
 
+static void xfer_next(struct cache *n, uint64_t addr, uint8_t *buf,
+		      uint64_t len, bool write, struct cache_cost *cost);
+static void view(struct cache *c, uint64_t addr, uint8_t *p, uint64_t len,
+		 bool write, bool refresh);
+
+/* Write a dirty line to the point of coherency (memory); a copy of it in a
+ * lower level is refreshed and keeps its own dirty state (clean stays
+ * clean: it now equals memory; dirty may hold other newer bytes). */
 static void write_back(struct cache *c, struct cache_way *w)
 {
-	uint64_t off;
+	uint64_t off, addr = w->tag << c->line_shift;
 	struct memory *mem = line_mem(c, w->tag, &off);
 
 	assert(mem);
 	memory_write(mem, off, data_of(c, w), c->cfg.line);
+	w->dirty = false;
+	for (struct cache *n = c->next; n; n = n->next)
+		view(n, addr, data_of(c, w), c->cfg.line, true, true);
+}
+
+/* An evicted dirty line goes one level down: into the next cache, or to
+ * memory over the bus. */
+static void write_down(struct cache *c, struct cache_way *w,
+		       struct cache_cost *cost)
+{
+	if (!c->next) {
+		write_back(c, w);
+		cost->bus += c->line_cycles;
+		return;
+	}
+	xfer_next(c->next, w->tag << c->line_shift, data_of(c, w),
+		  c->cfg.line, true, cost);
 	w->dirty = false;
 }
 
@@ -69,9 +94,11 @@ bool cache_cacheable(const struct cache *c, uint64_t addr)
 	return true;
 }
 
-/* Fill a line for the CPU, evicting the LRU way. */
+/* Fill a line, evicting the LRU way: from the next level, or from memory
+ * over the bus.  With !load the caller overwrites the whole line, so
+ * nothing is read. */
 static struct cache_way *fill(struct cache *c, uint64_t tag,
-			      struct cache_cost *cost)
+			      struct cache_cost *cost, bool load)
 {
 	struct cache_way *s = set_of(c, tag), *v = &s[0];
 	uint64_t off;
@@ -89,18 +116,51 @@ static struct cache_way *fill(struct cache *c, uint64_t tag,
 		c->evictions++;
 		if (v->dirty) {
 			c->writebacks++;
-			write_back(c, v);
-			cost->bus += c->line_cycles;
+			write_down(c, v, cost);
 		}
 	}
-	mem = line_mem(c, tag, &off);
-	memory_read(mem, off, data_of(c, v), c->cfg.line);
+	c->misses++;
+	if (load && c->next) {
+		xfer_next(c->next, tag << c->line_shift, data_of(c, v),
+			  c->cfg.line, false, cost);
+	} else if (load) {
+		mem = line_mem(c, tag, &off);
+		memory_read(mem, off, data_of(c, v), c->cfg.line);
+		cost->bus += c->line_cycles;
+	}
 	v->tag = tag;
 	v->valid = true;
 	v->dirty = false;
-	c->misses++;
-	cost->bus += c->line_cycles;
 	return v;
+}
+
+/* A line moving between the level above and n: n's hit cycles once, then
+ * n's own misses (fills, write-backs) below it. */
+static void xfer_next(struct cache *n, uint64_t addr, uint8_t *buf,
+		      uint64_t len, bool write, struct cache_cost *cost)
+{
+	cost->cpu += n->cfg.hit;
+	while (len) {
+		uint64_t tag = line_of(n, addr);
+		uint64_t in = addr & (n->cfg.line - 1);
+		uint64_t k = n->cfg.line - in < len ? n->cfg.line - in : len;
+		struct cache_way *w = lookup(n, tag);
+
+		if (w)
+			n->hits++;
+		else
+			w = fill(n, tag, cost, !(write && k == n->cfg.line));
+		w->used = ++n->stamp;
+		if (write) {
+			memcpy(data_of(n, w) + in, buf, k);
+			w->dirty = true;
+		} else {
+			memcpy(buf, data_of(n, w) + in, k);
+		}
+		buf += k;
+		addr += k;
+		len -= k;
+	}
 }
 
 bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
@@ -141,7 +201,7 @@ bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
 		if (w)
 			c->hits++;
 		else
-			w = fill(c, tag, cost);
+			w = fill(c, tag, cost, true);
 		w->used = ++c->stamp;
 		if (write) {
 			memcpy(data_of(c, w) + in, p, n);
@@ -156,22 +216,20 @@ bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
 	return true;
 }
 
-void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
-		 uint64_t len, struct cache_cost *cost)
+/* One level's part of a maintenance operation over the lines of c that
+ * [addr, addr + len) touches; count: add to the maintenance statistics. */
+static void maint_level(struct cache *c, enum cache_op op, uint64_t addr,
+			uint64_t len, struct cache_cost *cost, bool count)
 {
-	uint64_t first = line_of(c, addr), last;
+	uint64_t last = line_of(c, addr + len - 1);
 	uint32_t per = op == CACHE_CLEAN ? c->cfg.clean :
 		       op == CACHE_INVAL ? c->cfg.inval : c->cfg.flush;
 
-	c->maint_ops++;
-	cost->cpu += c->cfg.barrier;
-	if (!len)
-		return;
-	last = line_of(c, addr + len - 1);
-	for (uint64_t tag = first; tag <= last; tag++) {
+	for (uint64_t tag = line_of(c, addr); tag <= last; tag++) {
 		struct cache_way *w = lookup(c, tag);
 
-		c->maint_lines++;
+		if (count)
+			c->maint_lines++;
 		cost->cpu += per;
 		if (!w)
 			continue;
@@ -187,49 +245,63 @@ void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
 	}
 }
 
-void cache_view_read(struct cache *c, uint64_t addr, void *dst, uint64_t len)
+void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
+		 uint64_t len, struct cache_cost *cost)
 {
-	uint8_t *p = dst;
+	c->maint_ops++;
+	cost->cpu += c->cfg.barrier;
+	if (!len)
+		return;
+	for (struct cache *l = c; l; l = l->next)
+		maint_level(l, op, addr, len, cost, true);
+}
 
+/* Untimed copy between p and what the CPU sees at [addr, addr + len): the
+ * first level holding each line, else memory; a store marks the line
+ * dirty.  With `refresh` (a write-back passing by), only copies held at
+ * this level are updated, their dirty state kept. */
+static void view(struct cache *c, uint64_t addr, uint8_t *p, uint64_t len,
+		 bool write, bool refresh)
+{
 	while (len) {
 		uint64_t in = addr & (c->cfg.line - 1);
 		uint64_t n = c->cfg.line - in < len ? c->cfg.line - in : len;
 		struct cache_way *w = lookup(c, line_of(c, addr));
 		uint64_t off;
-		struct memory *mem = memory_of(bus_route(c->bus, addr, n, &off));
+		struct memory *mem;
 
-		if (w)
+		if (w && write) {
+			memcpy(data_of(c, w) + in, p, n);
+			if (!refresh)
+				w->dirty = true;
+		} else if (w) {
 			memcpy(p, data_of(c, w) + in, n);
-		else if (mem)
-			memory_read(mem, off, p, n);
+		} else if (refresh) {
+			/* not held here */
+		} else if (c->next) {
+			view(c->next, addr, p, n, write, false);
+		} else if ((mem = memory_of(bus_route(c->bus, addr, n,
+						      &off)))) {
+			if (write)
+				memory_write(mem, off, p, n);
+			else
+				memory_read(mem, off, p, n);
+		}
 		p += n;
 		addr += n;
 		len -= n;
 	}
 }
 
+void cache_view_read(struct cache *c, uint64_t addr, void *dst, uint64_t len)
+{
+	view(c, addr, dst, len, false, false);
+}
+
 void cache_view_write(struct cache *c, uint64_t addr, const void *src,
 		      uint64_t len)
 {
-	const uint8_t *p = src;
-
-	while (len) {
-		uint64_t in = addr & (c->cfg.line - 1);
-		uint64_t n = c->cfg.line - in < len ? c->cfg.line - in : len;
-		struct cache_way *w = lookup(c, line_of(c, addr));
-		uint64_t off;
-		struct memory *mem = memory_of(bus_route(c->bus, addr, n, &off));
-
-		if (w) {
-			memcpy(data_of(c, w) + in, p, n);
-			w->dirty = true;
-		} else if (mem) {
-			memory_write(mem, off, p, n);
-		}
-		p += n;
-		addr += n;
-		len -= n;
-	}
+	view(c, addr, (uint8_t *)(uintptr_t)src, len, true, false);
 }
 
 bool cache_dirty_in(const struct cache *c, uint64_t addr, uint64_t len,
@@ -247,7 +319,7 @@ bool cache_dirty_in(const struct cache *c, uint64_t addr, uint64_t len,
 			return true;
 		}
 	}
-	return false;
+	return c->next && cache_dirty_in(c->next, addr, len, first);
 }
 
 bool cache_present(const struct cache *c, uint64_t addr, bool *dirty)
@@ -326,12 +398,24 @@ int cache_set_cacheable(struct cache *c, uint64_t addr, uint64_t len,
 	}
 	if (c->nnc == CACHE_MAX_NC)
 		return DMASIM_ERANGE;
-	cache_maint(c, CACHE_FLUSH, base, end - base, &cost);
-	c->maint_ops--;
-	c->maint_lines -= (end - base) >> c->line_shift;
+	for (struct cache *l = c; l; l = l->next)
+		maint_level(l, CACHE_FLUSH, base, end - base, &cost, false);
 	c->nc[c->nnc].base = base;
 	c->nc[c->nnc].end = end;
 	c->nnc++;
+	return 0;
+}
+
+int cache_set_next(struct cache *c, struct cache *next)
+{
+	for (struct cache *l = next; l; l = l->next)
+		if (l == c)
+			return DMASIM_EINVAL;
+	if (c->next || next->upper || next->cfg.coherent != c->cfg.coherent ||
+	    next->bus != c->bus)
+		return DMASIM_EINVAL;
+	c->next = next;
+	next->upper = c;
 	return 0;
 }
 
@@ -414,6 +498,8 @@ void cache_fini(struct cache *c)
 
 bool cache_check(const struct cache *c)
 {
+	if (c->next && (c->next->upper != c || !cache_check(c->next)))
+		return false;
 	for (uint32_t s = 0; s < c->sets; s++) {
 		const struct cache_way *w = &c->way[s * c->cfg.ways];
 

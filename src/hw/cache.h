@@ -20,6 +20,31 @@
  * range line by line), plus a line transaction on the bus for each dirty
  * line written back, plus one completion barrier per operation.
  *
+ * Two levels (cache_set_next): a cache may have a next level, another
+ * cache of its own size, ways, line and costs (an L2), neither inclusive
+ * nor exclusive (no line is forced into or kept out of either level).  The
+ * L1's misses fill from the L2 and its evicted dirty lines are written into
+ * the L2; only the L2 fills from and writes back to memory over the bus.
+ * Non-cacheable ranges are the L1's (the CPU-facing level) and bypass both.
+ * Costs, added up per access:
+ *   - an L1 hit: the L1's `hit` per word, as with one level;
+ *   - each line moved between L1 and L2 (a fill from it, a dirty eviction
+ *     into it): the L2's `hit` cycles, once per line moved;
+ *   - an L2 miss: a line fill on the bus (the L2's line), plus a write-back
+ *     of the L2's victim when dirty; a miss on an eviction into the L2
+ *     that covers whole L2 lines reads nothing.
+ * Maintenance by range acts on every level to the point of coherency
+ * (memory): each level walks the range by its own lines at its own
+ * per-line cycles, a dirty line is written to memory (a bus line
+ * transaction, the level's line), and one barrier (the cache's the
+ * operation was issued on) completes it.  So a two-level clean of n L1
+ * lines costs n * clean(L1) + m * clean(L2) + barrier, m the L2 lines.
+ * Coherent I/O needs both levels coherent (each snoops, at its own `snoop`
+ * cycles per line): a DMA read of a line dirty in either level is served
+ * from it (the write-back goes to memory and refreshes any copy below); a
+ * DMA write invalidates it in both.  On a non-coherent system a CPU read
+ * returns whatever the first level holding the line has, stale or not.
+ *
  * Line state machine (valid, dirty), and the function behind each edge:
  *   INVALID --CPU miss fill (cache_access)--> CLEAN
  *   CLEAN   --CPU store (cache_access)--> DIRTY
@@ -93,6 +118,8 @@ struct cache {
 	struct { uint64_t base, end; } nc[CACHE_MAX_NC]; /* non-cacheable */
 	unsigned nnc;
 	struct cache_watch watch;
+	struct cache *next;	/* the next level, or NULL: memory */
+	struct cache *upper;	/* the level whose next this is, or NULL */
 	uint64_t line_cycles;	/* bus cycles of one line transaction */
 	/* statistics */
 	uint64_t hits, misses, evictions, writebacks, uncached;
@@ -115,6 +142,12 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 	       const char *name, const struct cache_config *cfg);
 void cache_fini(struct cache *c);
 
+/* Make next the level below c (an L2): c's misses fill from it and c's
+ * evicted dirty lines go into it.  Set up before use; both on the same bus
+ * and both coherent or both not.  Returns 0 or DMASIM_EINVAL (c already
+ * has a next level, next already is one, a loop, or a mismatch). */
+int cache_set_next(struct cache *c, struct cache *next);
+
 /* Attach the cache to a CPU: its loads and stores go through it. */
 void cache_attach_cpu(struct cache *c, struct cpu *cpu);
 
@@ -132,7 +165,8 @@ bool cache_cacheable(const struct cache *c, uint64_t addr);
 bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
 		  bool write, struct cache_cost *cost);
 
-/* Maintenance over every line of [addr, addr + len); adds its cost. */
+/* Maintenance over every line of [addr, addr + len), at this level and
+ * every level below; adds its cost. */
 void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
 		 uint64_t len, struct cache_cost *cost);
 
@@ -143,10 +177,11 @@ void cache_view_read(struct cache *c, uint64_t addr, void *dst, uint64_t len);
 void cache_view_write(struct cache *c, uint64_t addr, const void *src,
 		      uint64_t len);
 
-/* Is any line of the range dirty?  *first: the first dirty line's address. */
+/* Is any line of the range dirty, at this level or below?  *first: the
+ * first dirty line's address (this level's first, else the next's). */
 bool cache_dirty_in(const struct cache *c, uint64_t addr, uint64_t len,
 		    uint64_t *first);
-/* Is the line holding addr valid (and dirty)? */
+/* Is the line holding addr valid (and dirty) at this level? */
 bool cache_present(const struct cache *c, uint64_t addr, bool *dirty);
 
 bool cache_check(const struct cache *c);

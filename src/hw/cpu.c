@@ -154,6 +154,51 @@ static inline bool ref_due(const struct cpu_op *op)
 	return op->mem_frac > 0 && op->ref_acc >= 1.0 - 1e-9;
 }
 
+/* A cached reference's bus cycles (its line fill, write-backs), if any. */
+static void ref_bus(struct cpu *cpu)
+{
+	uint64_t b = cpu->ref_bus_left;
+
+	cpu->ref_bus_left = 0;
+	if (b)
+		cpu_ask_bus(cpu, b, BUS_FOR_REF);
+	else
+		cpu_dispatch(cpu);
+}
+
+static void ref_hit_done(struct sim *sim, struct event *ev)
+{
+	struct cpu *cpu = ev->obj;
+
+	(void)sim;
+	cpu->ev.ev = NULL;
+	cpu->mem_ref_ps += cpu->sim->now - cpu->ev_start;
+	ref_bus(cpu);
+}
+
+/* A compute reference through the cache: a word at a random offset below
+ * the footprint.  False: the cache did not take it (no memory there). */
+static bool cached_ref(struct cpu *cpu)
+{
+	uint64_t words = cpu->cfg.footprint / cpu->cfg.word, c = 0, b = 0;
+	uint64_t addr = cpu->cfg.data_addr;
+	uint8_t buf[8];
+
+	if (words > 1)
+		addr += rng_below(&cpu->rng, words) * cpu->cfg.word;
+	if (!cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu, addr, buf,
+				cpu->cfg.word, false, &c, &b))
+		return false;
+	cpu->ref_bus_left = b;
+	if (c) {
+		cpu_set_state(cpu, CPU_TIMED);
+		cpu_timer(cpu, c, ref_hit_done);
+	} else {
+		ref_bus(cpu);
+	}
+	return true;
+}
+
 /* Run the next piece of a compute operation: a memory reference if one is
  * due, else instructions up to the next reference. */
 static void step_compute(struct cpu *cpu, struct cpu_op *op)
@@ -165,6 +210,8 @@ static void step_compute(struct cpu *cpu, struct cpu_op *op)
 		if (op->ref_acc < 0)
 			op->ref_acc = 0;
 		cpu->mem_refs++;
+		if (cpu->cfg.footprint && cpu->mem_hook.xact && cached_ref(cpu))
+			return;
 		cpu_ask_bus(cpu, cpu_ref_cycles(cpu), BUS_FOR_REF);
 		return;
 	}
@@ -749,6 +796,7 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	cpu->track = trace_track(sim, NULL, cpu->name);
 	trace_signal(sim, cpu->track, TP_CPU_STATE, 0);
 	signal_init(&cpu->stopped);
+	rng_seed(&cpu->rng, sim->seed, cpu->name);
 	cpu_ref_cycles(cpu);
 	if (stats_add(&sim->stats, cpu->name, "accesses", STAT_COUNTER, "",
 		      &cpu->accesses) ||

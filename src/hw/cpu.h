@@ -5,9 +5,14 @@
  * of the CPU clock, and the process waits until its operation completes:
  *
  *   compute(n)   n instructions at the base CPI, of which a fraction
- *                `mem_frac` reference memory (a cache miss, once caches
- *                exist) and must win the bus for one memory access: bus
- *                contention stretches the work, so the effective CPI rises.
+ *                `mem_frac` reference memory.  With no `footprint` (or no
+ *                cache) each reference is a miss that must win the bus for
+ *                one word at data_addr: bus contention stretches the work,
+ *                so the effective CPI rises.  With a footprint and a cache,
+ *                each reference loads a word at data_addr plus a random
+ *                word offset below footprint (the CPU's own stream) through
+ *                the cache: a hit costs the cache's hit cycles and no bus,
+ *                a miss its line fill on the bus.
  *   busy(n)      n cycles with no bus traffic (fixed driver overheads).
  *   xact         one bus transaction: a load, a store or a device register
  *                access, moving real bytes.
@@ -50,6 +55,7 @@
 
 #include "bus.h"
 #include "kernel/proc.h"
+#include "kernel/rng.h"
 #include "kernel/stats.h"
 
 enum cpu_state {
@@ -134,6 +140,8 @@ struct cpu_config {
 	double cpi;		/* base cycles per instruction */
 	double mem_frac;	/* memory references per instruction */
 	uint64_t data_addr;	/* bus address the references go to */
+	uint64_t footprint;	/* bytes referenced from data_addr through
+				 * the cache; 0: every reference to the bus */
 	uint32_t word;		/* bytes per PIO word (1..8) */
 	uint32_t pio_loop;	/* instructions of loop overhead per word */
 	uint32_t irq_entry;	/* cycles to take an interrupt */
@@ -172,6 +180,8 @@ struct cpu {
 	struct cpu_mem_hook mem_hook;	/* a cache, if any */
 	struct bus_target *ref_target;	/* answers data_addr; NULL: none yet */
 	uint64_t ref_cycles;		/* bus cycles per memory reference */
+	uint64_t ref_bus_left;		/* bus cycles of a cached reference due */
+	struct rng rng;			/* footprint offsets */
 	uint64_t busy_since;		/* ps: start of the current busy run */
 	/* built-in workload */
 	uint64_t compute;	/* CPU cycles between accesses */
@@ -184,7 +194,8 @@ struct cpu {
 	uint64_t compute_cycles;	/* cycles executing instructions */
 	uint64_t instructions;
 	uint64_t mem_refs;
-	uint64_t mem_ref_ps;		/* waiting for and holding the bus */
+	uint64_t mem_ref_ps;		/* cache hit cycles, waiting for and
+					 * holding the bus */
 	uint64_t stall_ps;		/* waiting for bus grants */
 	uint64_t busy_ps;		/* not idle */
 	uint64_t irq_ps;		/* entry, handler and exit */

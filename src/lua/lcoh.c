@@ -4,7 +4,9 @@
  *
  *   local l1 = sys:cache{ cpu = cpu, size = "32KiB", ways = 4, line = 64,
  *                         coherent = false }
- *   l1:invalidate(addr, len)        -- a timed CPU operation
+ *   local l2 = sys:cache{ name = "l2", size = "256KiB", ways = 8, hit = 10 }
+ *   local l1 = sys:cache{ cpu = cpu, size = "32KiB", next = l2 }
+ *   l1:invalidate(addr, len)        -- a timed CPU operation (both levels)
  *   local dev = sys:dma_device{ cpu = cpu, cache = l1, mask = 32 }
  *   local h = dev:map_single(buf, len, "from_device")
  *   if dev:mapping_error(h) then ... end
@@ -13,6 +15,7 @@
  * simulated time and must be called from a process); set-up calls
  * (set_cacheable) and queries are untimed.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +155,10 @@ static int cache_maint_l(lua_State *L, enum cache_op op, const char *fn)
 	lua_Integer len = luaL_checkinteger(L, 3);
 	struct maint_call *m;
 
+	if (!lc->cpu)
+		return luaL_error(L, "%s: cache '%s' has no CPU (give it one, "
+				  "or make it another cache's next)", fn,
+				  lc->c.name);
 	if (len < 0)
 		return luaL_error(L, "%s: length %d: expected >= 0", fn,
 				  (int)len);
@@ -246,6 +253,10 @@ static int l_cache_index(lua_State *L)
 		lua_pushboolean(L, c->cfg.coherent);
 	else if (!strcmp(k, "name"))
 		lua_pushstring(L, c->name);
+	else if (!strcmp(k, "next") && c->next)
+		lua_pushstring(L, c->next->name);
+	else if (!strcmp(k, "next"))
+		lua_pushnil(L);
 	else
 		return luaL_error(L, "cache has no field '%s'", k);
 	return 1;
@@ -257,23 +268,25 @@ static void lcache_fini(void *obj)
 }
 
 /* sys:cache{cpu, name, size, ways, line, word, hit, clean, inval, flush,
- *           barrier, snoop, coherent} */
+ *           barrier, snoop, coherent, next}: with a cpu, the CPU's cache;
+ * without, a lower level for another cache's `next` (an L2). */
 static int l_sys_cache(lua_State *L)
 {
 	static const char *const known[] = { "cpu", "name", "size", "ways",
 		"line", "word", "hit", "clean", "inval", "flush", "barrier",
-		"snoop", "coherent", NULL };
+		"snoop", "coherent", "next", NULL };
 	const char *what = "system:cache{}";
 	struct lsys *sys = lsys_check(L, 1);
 	struct cache_config cfg;
-	struct lcache *lc;
+	struct lcache *lc, *next = NULL;
 	struct cpu *cpu;
 	const char *name;
 	int err;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lf_known(L, 2, what, known);
-	cpu = check_opt_comp(L, 2, "cpu", CPU_MT, what, true);
+	cpu = check_opt_comp(L, 2, "cpu", CPU_MT, what, false);
+	next = check_opt_comp(L, 2, "next", CACHE_MT, what, false);
 	name = lf_string(L, 2, what, "name", "l1");
 	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, 32 * 1024, 1);
 	cfg.ways = (uint32_t)lf_uint(L, 2, what, "ways", UNIT_NUMBER, 4, 1);
@@ -289,9 +302,15 @@ static int l_sys_cache(lua_State *L)
 	lua_getfield(L, 2, "coherent");
 	cfg.coherent = lua_toboolean(L, -1);
 	lua_pop(L, 1);
-	if (cpu->mem_hook.xact)
+	if (cpu && cpu->mem_hook.xact)
 		return luaL_error(L, "%s: CPU '%s' already has a cache", what,
 				  cpu->name);
+	if (next && (next->c.upper || next->c.cfg.coherent != cfg.coherent))
+		return luaL_error(L, "%s: field 'next': cache '%s' %s", what,
+				  next->c.name, next->c.upper ?
+				  "already is another cache's next level" :
+				  "differs in 'coherent' (give both levels "
+				  "the same)");
 	lc = lsys_new_comp(L, sys, sizeof(*lc), CACHE_MT, lcache_fini);
 	err = cache_init(&lc->c, &sys->sim, &sys->bus, name, &cfg);
 	if (err == DMASIM_EINVAL)
@@ -303,8 +322,19 @@ static int l_sys_cache(lua_State *L)
 	if (err)
 		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
 	lc->cpu = cpu;
-	cache_attach_cpu(&lc->c, cpu);
-	lcoh_cache_added(L, sys, &lc->c);
+	if (next && cache_set_next(&lc->c, &next->c))
+		return luaL_error(L, "%s: field 'next': cache '%s' cannot be "
+				  "this cache's next level", what,
+				  next->c.name);
+	for (struct lcache *l = next; cpu && l; ) {
+		l->cpu = cpu;	/* maintenance on a lower level runs here */
+		l = l->c.next ? (struct lcache *)((char *)l->c.next -
+			offsetof(struct lcache, c)) : NULL;
+	}
+	if (cpu) {
+		cache_attach_cpu(&lc->c, cpu);
+		lcoh_cache_added(L, sys, &lc->c);
+	}
 	return 1;
 }
 

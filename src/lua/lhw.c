@@ -230,7 +230,8 @@ static void cpu_irq_to_cpu(void *ctx, unsigned line)
 static int l_sys_cpu(lua_State *L)
 {
 	static const char *const known[] = { "name", "clock", "cpi",
-		"mem_frac", "data_addr", "word", "pio_loop", "irq_entry",
+		"mem_frac", "data_addr", "footprint", "word", "pio_loop",
+		"irq_entry",
 		"irq_exit", "mode", "priority", NULL };
 	const char *what = "system:cpu{}";
 	struct lsys *sys = lsys_check(L, 1);
@@ -252,6 +253,7 @@ static int l_sys_cpu(lua_State *L)
 		return luaL_error(L, "%s: field 'mem_frac' = %g: expected a "
 				  "fraction from 0 to 1", what, cfg.mem_frac);
 	cfg.data_addr = lf_uint(L, 2, what, "data_addr", UNIT_SIZE, 0, 0);
+	cfg.footprint = lf_uint(L, 2, what, "footprint", UNIT_SIZE, 0, 0);
 	cfg.word = (uint32_t)lf_uint(L, 2, what, "word", UNIT_SIZE, 4, 1);
 	if (cfg.word > 8)
 		return luaL_error(L, "%s: field 'word' = %u: expected 1 to 8 "
