@@ -230,7 +230,7 @@ static int l_cache_index(lua_State *L)
 	struct lcache *lc = lsys_check_comp(L, 1, CACHE_MT);
 	const struct cache *c = &lc->c;
 	const char *k = luaL_checkstring(L, 2);
-	const struct { const char *n; uint64_t v; } f[] = {
+	const struct lsys_field f[] = {
 		{ "hits", c->hits }, { "misses", c->misses },
 		{ "evictions", c->evictions }, { "writebacks", c->writebacks },
 		{ "uncached", c->uncached }, { "maint_lines", c->maint_lines },
@@ -241,14 +241,8 @@ static int l_cache_index(lua_State *L)
 		{ "ways", c->cfg.ways }, { "sets", c->sets },
 	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		if (!strcmp(k, f[i].n)) {
-			lua_pushinteger(L, (lua_Integer)f[i].v);
-			return 1;
-		}
-	}
 	if (!strcmp(k, "coherent"))
 		lua_pushboolean(L, c->cfg.coherent);
 	else if (!strcmp(k, "name"))

@@ -348,25 +348,21 @@ static int l_ddev_index(lua_State *L)
 	struct ldev *ld = lsys_check_comp(L, 1, DDEV_MT);
 	const struct dma_dev *d = &ld->d;
 	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "maps", d->maps },
+		{ "syncs", d->syncs },
+		{ "map_errors", d->map_errors },
+		{ "bounces", d->bounces },
+		{ "bounce_bytes", d->bounce_bytes },
+		{ "MAPPING_ERROR", DMA_MAPPING_ERROR },
+	};
 
-	if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k))
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
-	if (!strcmp(k, "maps"))
-		lua_pushinteger(L, (lua_Integer)d->maps);
-	else if (!strcmp(k, "syncs"))
-		lua_pushinteger(L, (lua_Integer)d->syncs);
-	else if (!strcmp(k, "map_errors"))
-		lua_pushinteger(L, (lua_Integer)d->map_errors);
-	else if (!strcmp(k, "bounces"))
-		lua_pushinteger(L, (lua_Integer)d->bounces);
-	else if (!strcmp(k, "bounce_bytes"))
-		lua_pushinteger(L, (lua_Integer)d->bounce_bytes);
-	else if (!strcmp(k, "coherent"))
+	if (!strcmp(k, "coherent"))
 		lua_pushboolean(L, dmamap_coherent(d));
 	else if (!strcmp(k, "name"))
 		lua_pushstring(L, d->name);
-	else if (!strcmp(k, "MAPPING_ERROR"))
-		lua_pushinteger(L, (lua_Integer)DMA_MAPPING_ERROR);
 	else
 		return luaL_error(L, "dma_device has no field '%s'", k);
 	return 1;
