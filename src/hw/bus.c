@@ -180,6 +180,7 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	struct bus_master *m = bus->owner;
 
 	bus->owner = NULL;
+	bus->owner_transparent = false;
 	bus->release_ev.ev = NULL;
 	bus->busy_cycles += cycles;
 	bus->last_release = bus->sim->now;
@@ -250,6 +251,7 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	m->grants++;
 	bus->grants++;
 	bus->owner = m;
+	bus->owner_transparent = m->mode == BUS_MODE_TRANSPARENT;
 	bus->last = m->id;
 	bus->granted_once = true;
 	bus->arb_cycles += lat;
@@ -316,7 +318,7 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 		bus_trace_request(bus, m);
 	if (m->mode != BUS_MODE_TRANSPARENT) {
 		bus->waiting_opaque++;
-		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)
+		if (bus->owner_transparent)
 			bus_preempt(bus);
 	}
 	return bus_schedule_arbitration(bus);

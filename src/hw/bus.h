@@ -162,6 +162,7 @@ struct bus {
 	unsigned n, cap;
 	/* state */
 	struct bus_master *owner;
+	bool owner_transparent;	/* the owner may be pre-empted */
 	uint64_t tenure_start;	/* ps: first data cycle */
 	uint64_t tenure_cycles;	/* data cycles granted */
 	struct ev_handle release_ev;
