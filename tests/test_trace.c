@@ -552,6 +552,44 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* An interrupt line is a wire in the VCD: raised by the DMA's completion
+ * (at done_at), back to 0 when the handler starts, irq_entry (20) cycles
+ * of 1 ns later. */
+static void irq_line_wire(void **state)
+{
+	char *path = tmp_path(".vcd");
+	struct dmasim_run *run;
+	char id[16], want[64], *vcd, *decl, *up, *down;
+	size_t len;
+
+	(void)state;
+	run = traced_run(NULL, path, 0, UINT64_MAX, "tests/trace_models.lua",
+			 NULL);
+	vcd = slurp(path, &len);
+	decl = strstr(vcd, "$scope module irq0 $end");
+	assert_non_null(decl);
+	assert_int_equal(sscanf(decl, "$scope module irq0 $end\n$var wire 1 "
+				"%15s irq $end", id), 1);
+	snprintf(want, sizeof(want), "\n1%s\n", id);
+	up = strstr(vcd, want);
+	snprintf(want, sizeof(want), "\n0%s\n", id);
+	down = up ? strstr(up, want) : NULL;
+	assert_non_null(up);
+	assert_non_null(down);
+	/* the rise is stamped with the channel's completion time */
+	snprintf(want, sizeof(want), "#%lld\n",
+		 (long long)tu_int(run, "done_at"));
+	assert_non_null(strstr(vcd, want));
+	assert_true(strstr(vcd, want) < up);
+	snprintf(want, sizeof(want), "#%lld\n",
+		 (long long)tu_int(run, "done_at") + 20000);
+	assert_non_null(strstr(vcd, want));
+	assert_true(strstr(vcd, want) > up && strstr(vcd, want) < down);
+	free(vcd);
+	dmasim_run_free(run);
+	unlink(path);
+}
+
 static void traces_are_deterministic(void **state)
 {
 	char *j1 = tmp_path(".json"), *j2 = tmp_path(".json");
@@ -887,6 +925,7 @@ int main(void)
 		cmocka_unit_test(busbench_json_timeline),
 		cmocka_unit_test(cpu_and_dma_tracks),
 		cmocka_unit_test(check_reports_and_devices),
+		cmocka_unit_test(irq_line_wire),
 		cmocka_unit_test(traces_are_deterministic),
 		cmocka_unit_test(vcd_grants_match_bus_stats),
 		cmocka_unit_test(vcd_grants_with_latency),

@@ -468,6 +468,25 @@ static void irq_exit(struct cpu *cpu)
 	cpu_timer(cpu, cpu->cfg.irq_exit, irq_exit_done);
 }
 
+/* An interrupt line's wire (its own track "<cpu>.irq<line>", made when
+ * first raised) and, when raised, an instant on the CPU's track. */
+TRACE_COLD static void cpu_trace_irq_line(struct cpu *cpu, unsigned line,
+					  int level)
+{
+	char name[48];
+
+	if (!cpu->irq_track[line]) {
+		snprintf(name, sizeof(name), "%s.irq%u", cpu->name, line);
+		cpu->irq_track[line] = trace_track(cpu->sim, NULL, name);
+	}
+	trace_signal(cpu->sim, cpu->irq_track[line], TP_IRQ_LINE,
+		     (uint64_t)level);
+	if (level) {
+		snprintf(name, sizeof(name), "irq%u", line);
+		trace_instant(cpu->sim, cpu->track, TP_IRQ_RAISE, name);
+	}
+}
+
 static void irq_entry_done(struct sim *sim, struct event *ev)
 {
 	struct cpu *cpu = ev->obj;
@@ -475,6 +494,9 @@ static void irq_entry_done(struct sim *sim, struct event *ev)
 
 	(void)sim;
 	cpu->ev.ev = NULL;
+	/* the handler starts: it acknowledges the line */
+	if (cpu->track && trace_on(cpu->sim))
+		cpu_trace_irq_line(cpu, cpu->irq_line, 0);
 	stat_hist_add(&cpu->irq_latency,
 		      cpu->sim->now - cpu->irq_raised_at[cpu->irq_line]);
 	cpu_set_state(cpu, CPU_HANDLER);
@@ -515,7 +537,8 @@ void cpu_raise_irq(struct cpu *cpu, unsigned line)
 	line %= CPU_IRQ_LINES;
 	if (!(cpu->irq_pending & bit))
 		cpu->irq_raised_at[line] = cpu->sim->now;
-	trace_instant(cpu->sim, cpu->track, TP_IRQ_RAISE, NULL);
+	if (cpu->track && trace_on(cpu->sim))
+		cpu_trace_irq_line(cpu, line, 1);
 	cpu->irq_pending |= bit;
 	if (cpu->in_irq)
 		return;

@@ -164,6 +164,7 @@ struct cpu {
 	enum cpu_state state;
 	uint32_t track;			/* trace track, 0 when not traced */
 	uint8_t trace_level;		/* traced activity (see cpu.c) */
+	uint32_t irq_track[CPU_IRQ_LINES];	/* interrupt lines' wires, traced */
 	/* operations, per context: FIFO */
 	struct cpu_op *head[2], *tail[2];
 	bool in_irq;
