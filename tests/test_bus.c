@@ -130,6 +130,11 @@ static void round_robin(void **state)
 	sim_run(&sim, UINT64_MAX);
 	expect(&log, "ABCABC", at);
 	assert_int_equal(bus.busy_cycles, 12);
+	/* Masters waiting: 2 from 0 to 8 (each release re-queues one as the
+	 * next is granted), 1 from 8 to 10, 0 to 12: mean 18/12. */
+	assert_float_equal(bus_queue_depth(&bus, sim.now), 1.5, 1e-12);
+	assert_float_equal(stat_read(stats_find(&sim.stats, "bus.queue_depth"),
+				     sim.now), 1.5, 1e-12);
 	/* A waited 0 then 4 (asked at 2, granted at 6). */
 	assert_int_equal(bus_master_wait_cycles(&a.m), 4);
 	assert_int_equal(bus_master_wait_cycles(&c.m), 4 + 4);

@@ -76,6 +76,27 @@ static void copy_name(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+static double bus_queue_depth_fn(const void *obj, uint64_t now)
+{
+	return bus_queue_depth(obj, now);
+}
+
+double bus_queue_depth(const struct bus *bus, uint64_t now)
+{
+	double waited = 0;
+
+	/* Every waiting master adds its waiting time to the integral of the
+	 * queue's length: no bookkeeping on the hot path. */
+	for (unsigned i = 0; i < bus->n; i++) {
+		const struct bus_master *m = bus->m[i];
+
+		waited += (double)m->wait_ps;
+		if (m->waiting)
+			waited += (double)(now - m->req_time);
+	}
+	return now ? waited / (double)now : 0;
+}
+
 int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	     const struct bus_config *cfg)
 {
@@ -90,6 +111,8 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 		      &bus->grants) ||
 	    stats_add(&sim->stats, bus->name, "busy_cycles", STAT_COUNTER,
 		      "cycles", &bus->busy_cycles) ||
+	    stats_add_fn(&sim->stats, bus->name, "queue_depth", "masters",
+			 bus_queue_depth_fn, bus) ||
 	    stats_add(&sim->stats, bus->name, "arb_cycles", STAT_COUNTER,
 		      "cycles", &bus->arb_cycles))
 		return DMASIM_ENOMEM;

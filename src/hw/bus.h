@@ -276,6 +276,9 @@ static inline uint64_t bus_snoop_cycles(const struct bus *bus, uint64_t addr,
 	return c;
 }
 
+/* Masters waiting for a grant, averaged over time from 0 to now. */
+double bus_queue_depth(const struct bus *bus, uint64_t now);
+
 /* Invariant checker: counts agree with the masters' flags. */
 bool bus_check(const struct bus *bus);
 

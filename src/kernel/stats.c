@@ -43,7 +43,35 @@ int stats_add(struct stats *s, const char *prefix, const char *name,
 	s->v[s->len].kind = kind;
 	s->v[s->len].unit = unit ? unit : "";
 	s->v[s->len].ptr = ptr;
+	s->v[s->len].fn = NULL;
 	s->len++;
+	return 0;
+}
+
+int stats_add_fn(struct stats *s, const char *prefix, const char *name,
+		 const char *unit, stat_fn fn, const void *obj)
+{
+	int err = stats_add(s, prefix, name, STAT_FN, unit, obj);
+
+	if (!err)
+		s->v[s->len - 1].fn = fn;
+	return err;
+}
+
+double stat_read(const struct stat_entry *e, uint64_t now)
+{
+	switch (e->kind) {
+	case STAT_COUNTER:
+		return (double)*(const uint64_t *)e->ptr;
+	case STAT_VALUE:
+		return *(const double *)e->ptr;
+	case STAT_TAVG:
+		return stat_tavg_mean(e->ptr, now);
+	case STAT_HIST:
+		return stat_hist_mean(e->ptr);
+	case STAT_FN:
+		return e->fn(e->ptr, now);
+	}
 	return 0;
 }
 

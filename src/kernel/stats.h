@@ -5,7 +5,8 @@
  * reads them when it is dumped.
  *
  * Kinds: counters (uint64_t), values (double), time-weighted averages
- * (utilisation, queue depth) and histograms (log2 buckets, for latencies).
+ * (utilisation, queue depth) and histograms (log2 buckets, for latencies),
+ * and values derived when read (STAT_FN).
  */
 #ifndef DMASIM_KERNEL_STATS_H
 #define DMASIM_KERNEL_STATS_H
@@ -13,7 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum stat_kind { STAT_COUNTER, STAT_VALUE, STAT_TAVG, STAT_HIST };
+enum stat_kind { STAT_COUNTER, STAT_VALUE, STAT_TAVG, STAT_HIST, STAT_FN };
+
+/* A statistic derived when read from a component's own counters (no cost
+ * on the hot path): obj is the component, now the time of reading. */
+typedef double (*stat_fn)(const void *obj, uint64_t now);
 
 /* A value held over time; its mean weighs each value by how long it held. */
 struct stat_tavg {
@@ -37,6 +42,7 @@ struct stat_entry {
 	enum stat_kind kind;
 	const char *unit;	/* static string: "cycles", "ps", "bytes", "" */
 	const void *ptr;
+	stat_fn fn;		/* STAT_FN: the value is fn(ptr, now) */
 };
 
 struct stats {
@@ -54,6 +60,15 @@ void stats_fini(struct stats *s);
  */
 int stats_add(struct stats *s, const char *prefix, const char *name,
 	      enum stat_kind kind, const char *unit, const void *ptr);
+
+/* Register a derived statistic: its value is fn(obj, now) when read.
+ * Returns 0 or DMASIM_ENOMEM. */
+int stats_add_fn(struct stats *s, const char *prefix, const char *name,
+		 const char *unit, stat_fn fn, const void *obj);
+
+/* The value of an entry at time now, as a number (a histogram: its
+ * mean). */
+double stat_read(const struct stat_entry *e, uint64_t now);
 
 /* The entry with this exact name, or NULL. */
 const struct stat_entry *stats_find(const struct stats *s, const char *name);

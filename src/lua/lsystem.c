@@ -238,20 +238,10 @@ static int l_sys_stat(lua_State *L)
 	if (!e)
 		return luaL_error(L, "system:stat('%s'): no such statistic",
 				  name);
-	switch (e->kind) {
-	case STAT_COUNTER:
+	if (e->kind == STAT_COUNTER)
 		lua_pushinteger(L, (lua_Integer)*(const uint64_t *)e->ptr);
-		break;
-	case STAT_VALUE:
-		lua_pushnumber(L, *(const double *)e->ptr);
-		break;
-	case STAT_TAVG:
-		lua_pushnumber(L, stat_tavg_mean(e->ptr, sys->sim.now));
-		break;
-	case STAT_HIST:
-		lua_pushnumber(L, stat_hist_mean(e->ptr));
-		break;
-	}
+	else
+		lua_pushnumber(L, stat_read(e, sys->sim.now));
 	return 1;
 }
 

@@ -172,14 +172,9 @@ int results_reserve_system(struct results *r)
 
 static json_t *stat_json(const struct stat_entry *e, uint64_t now)
 {
-	switch (e->kind) {
-	case STAT_COUNTER:
+	if (e->kind == STAT_COUNTER)
 		return json_integer((json_int_t)*(const uint64_t *)e->ptr);
-	case STAT_VALUE:
-		return json_real(*(const double *)e->ptr);
-	case STAT_TAVG:
-		return json_real(stat_tavg_mean(e->ptr, now));
-	case STAT_HIST: {
+	if (e->kind == STAT_HIST) {
 		const struct stat_hist *h = e->ptr;
 
 		return json_pack("{sI sI sI sf}", "count", (json_int_t)h->count,
@@ -187,8 +182,7 @@ static json_t *stat_json(const struct stat_entry *e, uint64_t now)
 				 "max", (json_int_t)h->max, "mean",
 				 stat_hist_mean(h));
 	}
-	}
-	return json_null();
+	return json_real(stat_read(e, now));
 }
 
 int results_snapshot_system(struct results *r, int i, const char *name,
