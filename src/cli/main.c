@@ -51,7 +51,8 @@ static void usage(FILE *out)
 "  -V, --version            show the version\n"
 "\n"
 "Exit status: 0 success, 1 scenario failed, 2 usage or parameter error,\n"
-"3 file error, 4 a claim disagreed with its model (tour).\n");
+"3 file error, 4 a claim disagreed with its model (tour), 5 the DMA\n"
+"sanitizer reported misuse (run --check).\n");
 }
 
 static void run_usage(FILE *out)
