@@ -108,6 +108,33 @@ static void bad_input(void **state)
 		     "expected \"round_robin\" or \"priority\"");
 	dmasim_run_free(run);
 
+	/* Messages with numbers, addresses and fractions (printf-style, which
+	 * Lua's own formatter would refuse). */
+	run = tu_run_text("local s = dmasim.system{}\ns:cpu{ mem_frac = 2.5 }",
+			  &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     ".lua:2: system:cpu{}: field 'mem_frac' = 2.5: expected a "
+		     "fraction from 0 to 1");
+	dmasim_run_free(run);
+	run = tu_run_text("local s = dmasim.system{}\n"
+			  "s:memory{ size = '1MiB' }\n"
+			  "s:memory{ base = '512KiB', size = '1MiB' }", &code,
+			  NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     ".lua:3: system:memory{}: [0x80000, +1048576) overlaps "
+		     "another target on the bus");
+	dmasim_run_free(run);
+	run = tu_run_text("local s = dmasim.system{}\n"
+			  "local m = s:memory{}\nm:read(0, 1 << 40)", &code,
+			  NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     "memory:read: length 1099511627776: expected 0 to 1GiB");
+	dmasim_run_free(run);
+	run = tu_run_text("dmasim.system{ bus = { width = 0 } }", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     "bus{}: field 'width' = 0: expected a value >= 1");
+	dmasim_run_free(run);
+
 	/* A missing file is a file error. */
 	run = tu_run("does/not/exist.lua", &code, NULL);
 	expect_error(code, DMASIM_EIO, run, "cannot open");

@@ -308,7 +308,7 @@ static int l_sys_cache(lua_State *L)
 	lc = lsys_new_comp(L, sys, sizeof(*lc), CACHE_MT, lcache_fini);
 	err = cache_init(&lc->c, &sys->sim, &sys->bus, name, &cfg);
 	if (err == DMASIM_EINVAL)
-		return luaL_error(L, "%s: size %llu, %u ways of %u-byte lines: "
+		return lf_error(L, "%s: size %llu, %u ways of %u-byte lines: "
 				  "expected powers of two, size a multiple of "
 				  "ways * line", what,
 				  (unsigned long long)cfg.size, cfg.ways,

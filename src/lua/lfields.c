@@ -2,11 +2,27 @@
 #include "lfields.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
 #include "dmasim/dmasim.h"
+
+int lf_error(lua_State *L, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	luaL_where(L, 1);
+	lua_pushstring(L, msg);
+	lua_concat(L, 2);
+	return lua_error(L);
+}
 
 void lf_known(lua_State *L, int idx, const char *what,
 	      const char *const known[])
@@ -64,7 +80,7 @@ double lf_value(lua_State *L, int idx, const char *what, const char *field,
 				   field, luaL_tolstring(L, -1, NULL),
 				   units_expected(kind));
 		if (!(v >= min))
-			luaL_error(L, "%s: field '%s' = %s: expected a value "
+			lf_error(L, "%s: field '%s' = %s: expected a value "
 				   ">= %g", what, field,
 				   luaL_tolstring(L, -1, NULL), min);
 	}

@@ -12,6 +12,14 @@
 
 #include "kernel/units.h"
 
+/*
+ * Raise a Lua error with a printf-style message (lua_pushfstring knows only
+ * a few conversions), prefixed with the calling Lua code's file:line.
+ * Does not return.
+ */
+int lf_error(lua_State *L, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Raise an error when the table at idx has a key not in known (NULL-ended). */
 void lf_known(lua_State *L, int idx, const char *what,
 	      const char *const known[]);

@@ -86,7 +86,7 @@ static int l_sys_memory(lua_State *L)
 	mem = lsys_new_comp(L, sys, sizeof(*mem), MEM_MT, mem_fini);
 	err = memory_init(mem, &sys->sim, &sys->bus, name, base, &cfg);
 	if (err == DMASIM_EINVAL)
-		return luaL_error(L, "%s: [%#llx, +%llu) overlaps another "
+		return lf_error(L, "%s: [%#llx, +%llu) overlaps another "
 				  "target on the bus", what,
 				  (unsigned long long)base,
 				  (unsigned long long)cfg.size);
@@ -102,7 +102,7 @@ static uint64_t mem_off(lua_State *L, struct memory *mem, uint64_t addr,
 {
 	if (addr < mem->tgt.base || addr - mem->tgt.base > mem->cfg.size ||
 	    len > mem->cfg.size - (addr - mem->tgt.base))
-		luaL_error(L, "%s: [%#llx, +%llu) is outside memory '%s' "
+		lf_error(L, "%s: [%#llx, +%llu) is outside memory '%s' "
 			   "[%#llx, +%llu)", fn, (unsigned long long)addr,
 			   (unsigned long long)len, mem->name,
 			   (unsigned long long)mem->tgt.base,
@@ -134,8 +134,8 @@ static int l_mem_read(lua_State *L)
 	char *p;
 
 	if (len < 0 || len > (1 << 30))
-		return luaL_error(L, "memory:read: length %d: expected 0 to "
-				  "1GiB", (int)len);
+		return lf_error(L, "memory:read: length %lld: expected 0 to "
+				  "1GiB", (long long)len);
 	p = luaL_buffinitsize(L, &b, (size_t)len);
 	memory_read(mem, mem_off(L, mem, addr, (uint64_t)len, "memory:read"),
 		    p, (uint64_t)len);
@@ -250,13 +250,13 @@ static int l_sys_cpu(lua_State *L)
 	cfg.cpi = lf_value(L, 2, what, "cpi", UNIT_NUMBER, 1, 1e-3);
 	cfg.mem_frac = lf_value(L, 2, what, "mem_frac", UNIT_NUMBER, 0, 0);
 	if (cfg.mem_frac > 1)
-		return luaL_error(L, "%s: field 'mem_frac' = %g: expected a "
+		return lf_error(L, "%s: field 'mem_frac' = %g: expected a "
 				  "fraction from 0 to 1", what, cfg.mem_frac);
 	cfg.data_addr = lf_uint(L, 2, what, "data_addr", UNIT_SIZE, 0, 0);
 	cfg.footprint = lf_uint(L, 2, what, "footprint", UNIT_SIZE, 0, 0);
 	cfg.word = (uint32_t)lf_uint(L, 2, what, "word", UNIT_SIZE, 4, 1);
 	if (cfg.word > 8)
-		return luaL_error(L, "%s: field 'word' = %u: expected 1 to 8 "
+		return lf_error(L, "%s: field 'word' = %u: expected 1 to 8 "
 				  "bytes", what, cfg.word);
 	cfg.pio_loop = (uint32_t)lf_uint(L, 2, what, "pio_loop", UNIT_NUMBER,
 					 2, 0);
@@ -399,8 +399,8 @@ static int l_cpu_compute(lua_State *L)
 	struct lop *lo;
 
 	if (n < 0)
-		return luaL_error(L, "cpu:compute(%d): expected a count >= 0",
-				  (int)n);
+		return lf_error(L, "cpu:compute(%lld): expected a count >= 0",
+				  (long long)n);
 	if (!lua_isnoneornil(L, 3)) {
 		luaL_checktype(L, 3, LUA_TTABLE);
 		lf_known(L, 3, "cpu:compute{}", known);
@@ -409,7 +409,7 @@ static int l_cpu_compute(lua_State *L)
 		f = lf_value(L, 3, "cpu:compute{}", "mem_frac", UNIT_NUMBER, f,
 			     0);
 		if (f > 1)
-			return luaL_error(L, "cpu:compute{}: field 'mem_frac' "
+			return lf_error(L, "cpu:compute{}: field 'mem_frac' "
 					  "= %g: expected 0 to 1", f);
 	}
 	lua_settop(L, 1);
@@ -428,8 +428,8 @@ static int l_cpu_busy(lua_State *L)
 	struct lop *lo;
 
 	if (n < 0)
-		return luaL_error(L, "cpu:busy(%d): expected cycles >= 0",
-				  (int)n);
+		return lf_error(L, "cpu:busy(%lld): expected cycles >= 0",
+				  (long long)n);
 	if (!n)
 		return 0;
 	lo = lop_new(L);
@@ -468,8 +468,8 @@ static int l_cpu_load(lua_State *L)
 	struct lop *lo;
 
 	if (len <= 0 || len > (1 << 20))
-		return luaL_error(L, "cpu:load: length %d: expected 1 to 1MiB",
-				  (int)len);
+		return lf_error(L, "cpu:load: length %lld: expected 1 to 1MiB",
+				  (long long)len);
 	lo = lop_new(L);
 	cpu_op_xact(&lo->op, addr, malloc((size_t)len), (uint64_t)len, false);
 	if (!lo->op.data) {
@@ -510,8 +510,8 @@ static int cpu_pio(lua_State *L, bool to_device)
 	struct lop *lo;
 
 	if (len <= 0)
-		return luaL_error(L, "%s: length %d: expected > 0", fn,
-				  (int)len);
+		return lf_error(L, "%s: length %lld: expected > 0", fn,
+				  (long long)len);
 	lo = lop_new(L);
 	cpu_op_pio(&lo->op, reg, mem, (uint64_t)len, to_device);
 	lo->op.cpi = cpu->cfg.cpi;
@@ -552,8 +552,8 @@ static int l_cpu_on_irq(lua_State *L)
 	struct lhandler *h;
 
 	if (line < 0 || line >= CPU_IRQ_LINES)
-		return luaL_error(L, "cpu:on_irq: line %d: expected 0 to %d",
-				  (int)line, CPU_IRQ_LINES - 1);
+		return lf_error(L, "cpu:on_irq: line %lld: expected 0 to %d",
+				  (long long)line, CPU_IRQ_LINES - 1);
 	luaL_checktype(L, 3, LUA_TFUNCTION);
 	lua_settop(L, 3);
 	h = lsys_alloc(L, sys, sizeof(*h), NULL);
@@ -670,7 +670,7 @@ static int l_sys_dma(lua_State *L)
 	cfg.channels = (unsigned)lf_uint(L, 2, what, "channels", UNIT_NUMBER,
 					 1, 1);
 	if (cfg.channels > 64)
-		return luaL_error(L, "%s: field 'channels' = %u: expected 1 to "
+		return lf_error(L, "%s: field 'channels' = %u: expected 1 to "
 				  "64", what, cfg.channels);
 	cfg.reg_latency = lf_uint(L, 2, what, "reg_latency", UNIT_TIME, 0, 0);
 	cfg.burst = (uint32_t)lf_uint(L, 2, what, "burst", UNIT_SIZE, 64, 1);
@@ -692,13 +692,13 @@ static int l_sys_dma(lua_State *L)
 	}
 	lua_pop(L, 1);
 	if (irq && line + cfg.channels > CPU_IRQ_LINES)
-		return luaL_error(L, "%s: irq_line %u + %u channels: expected "
+		return lf_error(L, "%s: irq_line %u + %u channels: expected "
 				  "lines below %d", what, line, cfg.channels,
 				  CPU_IRQ_LINES);
 	eng = lsys_new_comp(L, sys, sizeof(*eng), DMA_MT, dma_fini);
 	err = dma_engine_init(eng, &sys->sim, &sys->bus, name, &cfg);
 	if (err == DMASIM_EINVAL)
-		return luaL_error(L, "%s: registers at %#llx overlap another "
+		return lf_error(L, "%s: registers at %#llx overlap another "
 				  "target", what, (unsigned long long)cfg.base);
 	if (err)
 		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
@@ -719,8 +719,8 @@ static int l_dma_channel(lua_State *L)
 	struct lcomp *c;
 
 	if (i < 0 || (unsigned)i >= eng->nchan)
-		return luaL_error(L, "dma:channel(%d): expected 0 to %d",
-				  (int)i, (int)eng->nchan - 1);
+		return lf_error(L, "dma:channel(%lld): expected 0 to %d",
+				  (long long)i, (int)eng->nchan - 1);
 	c = lua_newuserdatauv(L, sizeof(*c), 1);
 	c->sys = comp_sys(L, 1);
 	c->obj = &eng->chan[i];
@@ -887,7 +887,7 @@ static int l_sys_device(lua_State *L)
 	dev = lsys_new_comp(L, sys, sizeof(*dev), DEV_MT, dev_fini);
 	err = iodev_init(dev, &sys->sim, &sys->bus, name, base, &cfg);
 	if (err == DMASIM_EINVAL)
-		return luaL_error(L, "%s: window at %#llx overlaps another "
+		return lf_error(L, "%s: window at %#llx overlaps another "
 				  "target", what, (unsigned long long)base);
 	if (err)
 		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
@@ -904,8 +904,8 @@ static int l_dev_expected(lua_State *L)
 	char *p;
 
 	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
-		return luaL_error(L, "device:expected: [%d, +%d) is outside the "
-				  "device's %d bytes", (int)off, (int)len,
+		return lf_error(L, "device:expected: [%lld, +%lld) is outside the "
+				  "device's %d bytes", (long long)off, (long long)len,
 				  (int)dev->cfg.size);
 	p = luaL_buffinitsize(L, &b, (size_t)len);
 	for (lua_Integer i = 0; i < len; i++)
@@ -924,8 +924,8 @@ static int l_dev_received(lua_State *L)
 		return luaL_error(L, "device:received: '%s' is an input device",
 				  dev->name);
 	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
-		return luaL_error(L, "device:received: [%d, +%d) is outside "
-				  "the device's %d bytes", (int)off, (int)len,
+		return lf_error(L, "device:received: [%lld, +%lld) is outside "
+				  "the device's %d bytes", (long long)off, (long long)len,
 				  (int)dev->cfg.size);
 	lua_pushlstring(L, (const char *)dev->received + off, (size_t)len);
 	return 1;

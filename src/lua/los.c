@@ -90,7 +90,7 @@ static int l_sys_vm(lua_State *L)
 	vm = lsys_new_comp(L, sys, sizeof(*vm), VM_MT, vm_fini_cb);
 	err = vm_init(vm, &sys->sim, mem, base, size, &cfg);
 	if (err == DMASIM_EINVAL)
-		return luaL_error(L, "%s: [%#llx, +%llu) is not inside memory "
+		return lf_error(L, "%s: [%#llx, +%llu) is not inside memory "
 				  "'%s'", what, (unsigned long long)base,
 				  (unsigned long long)size, mem->name);
 	if (err)
@@ -133,7 +133,7 @@ static uint64_t check_range(lua_State *L, struct aspace *as, int iva,
 	lua_Integer n = luaL_checkinteger(L, ilen);
 
 	if (va < 0 || n < 0 || (uint64_t)(va + n) > as->npages * FRAME_SIZE)
-		luaL_error(L, "%s: [%#llx, +%lld) is outside the address space "
+		lf_error(L, "%s: [%#llx, +%lld) is outside the address space "
 			   "(%llu bytes)", fn, (unsigned long long)va,
 			   (long long)n, (unsigned long long)(as->npages *
 							       FRAME_SIZE));
@@ -295,7 +295,7 @@ static int l_vm_fragment(lua_State *L)
 	uint32_t *held, n = 0, kept = 0;
 
 	if (!(frac >= 0 && frac <= 1))
-		return luaL_error(L, "vm:fragment(%g): expected a fraction "
+		return lf_error(L, "vm:fragment(%g): expected a fraction "
 				  "from 0 to 1", frac);
 	rng_seed(&r, (uint64_t)luaL_optinteger(L, 3, 1), "fragment");
 	held = malloc((size_t)vm->fr.n * sizeof(*held));
@@ -325,7 +325,7 @@ static int l_vm_alloc_contig(lua_State *L)
 	while (((uint64_t)FRAME_SIZE << order) < bytes)
 		order++;
 	if (order > FRAMES_MAX_ORDER)
-		return luaL_error(L, "vm:alloc_contig: %llu bytes: expected at "
+		return lf_error(L, "vm:alloc_contig: %llu bytes: expected at "
 				  "most %u", (unsigned long long)bytes,
 				  FRAME_SIZE << FRAMES_MAX_ORDER);
 	pfn = frames_alloc(&vm->fr, order);
@@ -438,7 +438,7 @@ static int l_vm_workload(lua_State *L)
 	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 1e9, 1);
 	cfg.period = clock_period_of_hz(hz);
 	if (cfg.first_page + cfg.pages > as->npages)
-		return luaL_error(L, "%s: pages %llu..%llu lie outside the "
+		return lf_error(L, "%s: pages %llu..%llu lie outside the "
 				  "address space's %llu pages", what,
 				  (unsigned long long)cfg.first_page,
 				  (unsigned long long)(cfg.first_page +
