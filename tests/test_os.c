@@ -344,6 +344,43 @@ static void locality_lowers_faults(void **state)
 	assert_true(faults[1] * 4 < faults[0]);
 }
 
+/* Programs on one shared CPU take turns: two programs of 1000 touches of
+ * 100 cycles over 10 pages (10 cold faults of 1000 cycles, no swap I/O)
+ * each need 110,000 cycles: 110 us apiece on cores of their own, 220 us
+ * for the pair on one 1 GHz CPU, which is busy all that time. */
+static void workloads_share_a_cpu(void **state)
+{
+	uint64_t end[2];
+
+	(void)state;
+	for (int shared = 0; shared < 2; shared++) {
+		struct rig g;
+		struct cpu cpu;
+		struct cpu_config cc = { .period = 1000, .cpi = 1, .word = 4 };
+		struct workload w[2];
+
+		rig_init(&g, 64);
+		assert_int_equal(cpu_init(&cpu, &g.sim, &g.bus, "cpu", &cc,
+					  BUS_MODE_BURST, 0), 0);
+		for (int i = 0; i < 2; i++) {
+			struct workload_config wc = { .pages = 10,
+				.touches = 1000, .touch_cycles = 100,
+				.period = 1000, .cpu = shared ? &cpu : NULL };
+
+			assert_int_equal(workload_start(&w[i], &g.sim,
+				vm_aspace(&g.vm, 10), i ? "b" : "a", &wc), 0);
+		}
+		sim_run(&g.sim, UINT64_MAX);
+		assert_true(w[0].done && w[1].done);
+		end[shared] = w[0].end > w[1].end ? w[0].end : w[1].end;
+		if (shared)
+			assert_int_equal(cpu_busy_cycles(&cpu), 220000);
+		rig_fini(&g);
+	}
+	assert_int_equal(end[0], 110000ull * 1000);
+	assert_int_equal(end[1], 220000ull * 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +392,7 @@ int main(void)
 		cmocka_unit_test(sg_merges_adjacent),
 		cmocka_unit_test(huge_pages),
 		cmocka_unit_test(locality_lowers_faults),
+		cmocka_unit_test(workloads_share_a_cpu),
 	};
 
 	return cmocka_run_group_tests_name("/os", tests, NULL, NULL);

@@ -397,12 +397,12 @@ static int l_vm_index(lua_State *L)
 }
 
 /* vm:workload{aspace, pages, first_page, touches, write_frac,
- *             touch_cycles, clock, hot_frac, hot_prob} */
+ *             touch_cycles, clock, hot_frac, hot_prob, cpu} */
 static int l_vm_workload(lua_State *L)
 {
 	static const char *const known[] = { "aspace", "pages", "first_page",
 		"touches", "write_frac", "touch_cycles", "clock", "name",
-		"hot_frac", "hot_prob", NULL };
+		"hot_frac", "hot_prob", "cpu", NULL };
 	const char *what = "vm:workload{}";
 	struct lsys *sys;
 	struct workload_config cfg;
@@ -437,6 +437,19 @@ static int l_vm_workload(lua_State *L)
 				   100, 0);
 	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 1e9, 1);
 	cfg.period = clock_period_of_hz(hz);
+	cfg.cpu = NULL;
+	lua_getfield(L, 2, "cpu");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, "dmasim.cpu");
+
+		if (!c)
+			return luaL_error(L, "%s: field 'cpu': expected a cpu", what);
+		cfg.cpu = c->obj;
+		if (cfg.cpu->access)
+			return luaL_error(L, "%s: field 'cpu': that CPU runs its "
+					  "built-in workload", what);
+	}
+	lua_pop(L, 1);
 	if (cfg.first_page + cfg.pages > as->npages)
 		return lf_error(L, "%s: pages %llu..%llu lie outside the "
 				  "address space's %llu pages", what,

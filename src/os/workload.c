@@ -22,35 +22,67 @@ static uint64_t workload_pick(struct workload *w)
 	return rng_below(&w->rng, w->cfg.pages);
 }
 
+static void workload_op_done(struct cpu *cpu, struct cpu_op *op)
+{
+	struct workload *w = op->ctx;
+
+	signal_notify(cpu->sim, &w->op_done);
+}
+
+/* Spend a batch: CPU cycles (on the shared CPU, or as time on a core of
+ * its own), then the swap I/O the batch's faults wait for. */
+static void workload_spend(struct workload *w, uint64_t cycles, uint64_t io)
+{
+	struct proc *p = &w->p;
+
+	if (w->cfg.cpu && cycles) {
+		cpu_op_compute(&w->op, cycles, 1.0, 0.0);
+		w->op.done = workload_op_done;
+		w->op.ctx = w;
+		w->io_owed = io;
+		proc_wait_signal(p, &w->op_done);
+		/* Cannot fail: checked at start (no built-in loop on it). */
+		cpu_submit(w->cfg.cpu, CPU_CTX_THREAD, &w->op);
+		return;
+	}
+	proc_wait_delay(p, (w->cfg.cpu ? 0 : cycles * w->cfg.period) + io);
+}
+
 static void workload_resume(struct proc *p)
 {
 	struct workload *w = (struct workload *)p;
-	uint64_t owed = 0;
+	uint64_t cycles = 0, io = 0;
 
-	while (w->touched < w->cfg.touches) {
+	if (w->io_owed) {
+		io = w->io_owed;
+		w->io_owed = 0;
+		proc_wait_delay(p, io);
+		return;
+	}
+	while (!w->error && w->touched < w->cfg.touches) {
 		uint64_t vpn = w->cfg.first_page + workload_pick(w);
 		bool write = rng_unit(&w->rng) < w->cfg.write_frac;
-		uint64_t cycles = w->cfg.touch_cycles, io = 0;
 		uint64_t faults = w->as->faults;
-		int err = vm_touch(w->as, vpn, write, &cycles, &io);
+		int err;
 
+		cycles += w->cfg.touch_cycles;
+		err = vm_touch(w->as, vpn, write, &cycles, &io);
 		if (err) {
 			w->error = err;
 			break;
 		}
 		w->touched++;
 		w->faults += w->as->faults - faults;
-		owed += cycles * w->cfg.period + io;
-		if (io || owed >= WORKLOAD_QUANTUM_PS) {
-			proc_wait_delay(p, owed);
+		if (io || cycles * w->cfg.period >= WORKLOAD_QUANTUM_PS) {
+			workload_spend(w, cycles, io);
 			return;
 		}
 	}
-	if (owed) {
-		proc_wait_delay(p, owed);
+	if ((cycles || io) && !w->error) {
+		workload_spend(w, cycles, io);
 		return;
 	}
-	w->done = true;
+	w->done = !w->error;
 	w->end = p->sim->now;
 	signal_notify(p->sim, &w->finished);
 }
@@ -63,13 +95,16 @@ int workload_start(struct workload *w, struct sim *sim, struct aspace *as,
 		   const char *name, const struct workload_config *cfg)
 {
 	if (!cfg->pages || cfg->first_page + cfg->pages > as->npages ||
-	    !cfg->period)
+	    (!cfg->period && !cfg->cpu) || (cfg->cpu && cfg->cpu->access))
 		return DMASIM_EINVAL;
 	memset(w, 0, sizeof(*w));
 	w->cfg = *cfg;
 	w->as = as;
 	rng_seed(&w->rng, sim->seed, name);
 	signal_init(&w->finished);
+	signal_init(&w->op_done);
+	if (cfg->cpu)
+		w->cfg.period = cfg->cpu->clk.period;
 	w->start = sim->now;
 	proc_init(&w->p, sim, &workload_ops);
 	return proc_start(&w->p);

@@ -3,7 +3,9 @@
  * page-fault rate emerges from the replacement policy and the memory left
  * to it.  Each touch picks a page from the working set, uniformly or with
  * locality (a hot fraction of the pages taking a given share of the
- * touches), writes it with probability write_frac, and costs touch_cycles; a fault adds the
+ * touches), writes it with probability write_frac, and costs touch_cycles;
+ * run on a shared CPU, those cycles (and the fault handler's) are CPU
+ * operations there, so programs compete for it while others wait on swap; a fault adds the
  * handler's cycles and the swap device's time, during which the process
  * waits.  Runs of touches that hit are charged in one delay, so the cost
  * of simulating grows with faults, not touches.
@@ -14,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/cpu.h"
 #include "kernel/proc.h"
 #include "kernel/rng.h"
 #include "vm.h"
@@ -27,7 +30,9 @@ struct workload_config {
 	double hot_prob;	/* ... and get this share of the touches
 				   (0: uniform over the working set) */
 	uint64_t touch_cycles;	/* CPU cycles per touch that hits */
-	uint64_t period;	/* ps per CPU cycle */
+	uint64_t period;	/* ps per CPU cycle (without a cpu) */
+	struct cpu *cpu;	/* run on this CPU (shared with other work);
+				   NULL: on a core of its own */
 };
 
 struct workload {
@@ -36,6 +41,9 @@ struct workload {
 	struct aspace *as;
 	struct rng rng;
 	struct signal finished;
+	struct cpu_op op;	/* the CPU work of the current batch */
+	struct signal op_done;
+	uint64_t io_owed;	/* ps of swap I/O to wait for after it */
 	bool done;
 	int error;		/* DMASIM_E* when it could not go on */
 	uint64_t touched;
