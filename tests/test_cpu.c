@@ -213,6 +213,34 @@ static void compute_mem_frac(void **state)
 }
 
 /*
+ * A fractional CPI costs exactly instructions * CPI, even when references
+ * cut the work into chunks of one instruction:
+ *   1000 instructions, CPI 0.5, mem_frac 1: 500 cycles + 1000 references.
+ *   1000 instructions, CPI 1.3, mem_frac 0.25 (chunks of 4, 5.2 cycles
+ *   each): 1300 cycles + 250 references.
+ */
+static void compute_fractional_cpi(void **state)
+{
+	struct rig r;
+	struct log l = { 0 };
+	struct cpu_op a, b;
+
+	(void)state;
+	rig_init(&r);
+	cpu_op_compute(&a, 1000, 0.5, 1);
+	submit(&r, &a, &l);
+	run(&r);
+	assert_int_equal(r.cpu.compute_cycles, 500);
+	assert_int_equal(a.cycles, 500 + 1000 * MEMREF);
+	cpu_op_compute(&b, 1000, 1.3, 0.25);
+	submit(&r, &b, &l);
+	run(&r);
+	assert_int_equal(r.cpu.compute_cycles, 500 + 1300);
+	assert_int_equal(b.cycles, 1300 + 250 * MEMREF);
+	rig_fini(&r);
+}
+
+/*
  * Bus contention stretches the references: a DMA channel holds the bus
  * in burst mode for 100 cycles from t=0.  compute(8, CPI 1, 0.25): the
  * first reference is due at 4 and waits to 100 (96 cycles of stall),
@@ -750,6 +778,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST("/hw/cpu/compute_exact", compute_exact),
 		TEST("/hw/cpu/compute_mem_frac", compute_mem_frac),
+		TEST("/hw/cpu/compute_fractional_cpi", compute_fractional_cpi),
 		TEST("/hw/cpu/compute_contention", compute_contention),
 		TEST("/hw/cpu/ref_target_mapped_later", ref_target_mapped_later),
 		TEST("/hw/cpu/xact_bytes", xact_bytes),

@@ -115,13 +115,20 @@ static void op_complete(struct cpu *cpu, struct cpu_op *op, int status)
 	op_finish(cpu, op);
 }
 
-/* Whole cycles of `instr` instructions at the op's CPI, carrying the
- * fraction in ref_acc's companion (kept exact enough by llround). */
-static uint64_t instr_cycles(const struct cpu_op *op, uint64_t instr)
+/*
+ * Start a chunk of `instr` instructions: the whole cycles they take at the
+ * op's CPI, the fraction carried to the op's next chunk so that a CPI such
+ * as 0.5 or 1.3 costs exactly instr * cpi over the operation.
+ */
+static uint64_t chunk_start(struct cpu_op *op, uint64_t instr)
 {
-	double c = (double)instr * op->cpi;
+	double c = (double)instr * op->cpi + op->cyc_frac;
+	double whole = floor(c + 1e-9);
 
-	return (uint64_t)llround(c);
+	op->chunk = instr;
+	op->chunk_cycles = (uint64_t)whole;
+	op->cyc_frac = c - whole > 0 ? c - whole : 0;
+	return op->chunk_cycles;
 }
 
 static void compute_chunk_done(struct sim *sim, struct event *ev);
@@ -228,9 +235,8 @@ static void step_compute(struct cpu *cpu, struct cpu_op *op)
 		if (need < (double)chunk)
 			chunk = (uint64_t)need;
 	}
-	op->chunk = chunk;
 	cpu_set_state(cpu, CPU_COMPUTING);
-	cpu_timer(cpu, instr_cycles(op, chunk), compute_chunk_done);
+	cpu_timer(cpu, chunk_start(op, chunk), compute_chunk_done);
 }
 
 static void compute_account(struct cpu *cpu, struct cpu_op *op,
@@ -250,12 +256,11 @@ static void compute_chunk_done(struct sim *sim, struct event *ev)
 	(void)sim;
 	cpu->ev.ev = NULL;
 	if (op->kind == CPU_OP_PIO) {
-		cpu->compute_cycles += instr_cycles(op, op->chunk);
+		cpu->compute_cycles += op->chunk_cycles;
 		cpu->instructions += op->chunk;
 		op->phase = 1;
 	} else {
-		compute_account(cpu, op, op->chunk,
-				instr_cycles(op, op->chunk));
+		compute_account(cpu, op, op->chunk, op->chunk_cycles);
 	}
 	cpu_dispatch(cpu);
 }
@@ -394,9 +399,9 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 	struct bus_target *t;
 
 	if (op->phase == 0) {
-		op->chunk = cpu->cfg.pio_loop;
 		cpu_set_state(cpu, CPU_COMPUTING);
-		cpu_timer(cpu, instr_cycles(op, op->chunk), compute_chunk_done);
+		cpu_timer(cpu, chunk_start(op, cpu->cfg.pio_loop),
+			  compute_chunk_done);
 		return;
 	}
 	pio_phase_xact(op, w, &addr, &write, &device);
@@ -618,6 +623,7 @@ int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op)
 	op->step = 0;
 	op->phase = 0;
 	op->ref_acc = 0;
+	op->cyc_frac = 0;
 	if (cpu->tail[ctx])
 		cpu->tail[ctx]->next = op;
 	else

@@ -125,6 +125,8 @@ struct cpu_op {
 	uint64_t step;		/* PIO: bytes done */
 	int phase;		/* PIO: 0 loop, 1 device, 2 memory */
 	uint64_t chunk;		/* instructions in the running chunk */
+	uint64_t chunk_cycles;	/* CPU cycles the running chunk takes */
+	double cyc_frac;	/* fraction of a cycle carried to the next */
 	bool started;
 	uint8_t word[8];
 };
