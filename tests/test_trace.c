@@ -483,6 +483,52 @@ static void cpu_and_dma_tracks(void **state)
 	unlink(path);
 }
 
+/* A descriptor chain: one transfer span, and inside it one descriptor
+ * span per descriptor, back to back, from fetch to status write-back. */
+static void descriptor_spans(void **state)
+{
+	char *path = tmp_path(".json");
+	struct dmasim_run *run;
+	json_t *root, *ev, *e;
+	double t0 = -1, t1 = -1, d[4][2];
+	size_t i;
+	int ch, nd = 0;
+
+	(void)state;
+	run = traced_run(path, NULL, 0, UINT64_MAX, "tests/trace_chain.lua",
+			 NULL);
+	ev = load_events(path, &root);
+	ch = thread_id(ev, "c.dma.ch0");
+	assert_true(ch > 0);
+	json_array_foreach(ev, i, e) {
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		const char *n = json_string_value(json_object_get(e, "name"));
+		double ts, dur;
+
+		if (!ph || strcmp(ph, "X") ||
+		    json_integer_value(json_object_get(e, "tid")) != ch)
+			continue;
+		ts = json_number_value(json_object_get(e, "ts"));
+		dur = json_number_value(json_object_get(e, "dur"));
+		if (!strcmp(n, "transfer")) {
+			t0 = ts;
+			t1 = ts + dur;
+		} else {
+			assert_string_equal(n, "descriptor");
+			assert_true(nd < 4);
+			d[nd][0] = ts;
+			d[nd++][1] = ts + dur;
+		}
+	}
+	assert_int_equal(nd, 2);
+	assert_float_equal(d[0][0], t0, 1e-9);
+	assert_float_equal(d[0][1], d[1][0], 1e-9);
+	assert_float_equal(d[1][1], t1, 1e-9);
+	json_decref(root);
+	dmasim_run_free(run);
+	unlink(path);
+}
+
 /* Sanitizer reports are instants on the "check" track, named after their
  * class; a device's buffer level is a counter on its track. */
 static void check_reports_and_devices(void **state)
@@ -924,6 +970,7 @@ int main(void)
 		cmocka_unit_test(system_names_unique),
 		cmocka_unit_test(busbench_json_timeline),
 		cmocka_unit_test(cpu_and_dma_tracks),
+		cmocka_unit_test(descriptor_spans),
 		cmocka_unit_test(check_reports_and_devices),
 		cmocka_unit_test(irq_line_wire),
 		cmocka_unit_test(traces_are_deterministic),

@@ -57,8 +57,22 @@ static void chan_trace_start(struct dma_chan *ch)
 	trace_signal(ch->sim, ch->track, TP_DMA_ACTIVE, 1);
 }
 
+/* A descriptor's span on the channel's track, from its fetch to its
+ * status write-back (or the error that ends the chain). */
+static void chan_trace_desc(struct dma_chan *ch, bool begin)
+{
+	if (!trace_on(ch->sim) || ch->desc_traced == begin)
+		return;
+	if (begin)
+		trace_span_begin(ch->sim, ch->track, TP_DMA_DESC, NULL);
+	else
+		trace_span_end(ch->sim, ch->track, TP_DMA_DESC);
+	ch->desc_traced = begin;
+}
+
 static void chan_finish(struct dma_chan *ch, enum dma_state state)
 {
+	chan_trace_desc(ch, false);
 	trace_span_end(ch->sim, ch->track, TP_DMA_TRANSFER);
 	trace_signal(ch->sim, ch->track, TP_DMA_ACTIVE, 0);
 	trace_instant(ch->sim, ch->track, state == DMA_ERROR ? TP_DMA_ERROR :
@@ -413,6 +427,7 @@ static void chan_start_fetch(struct dma_chan *ch)
 		return;
 	}
 	ch->desc_fetches++;
+	chan_trace_desc(ch, true);
 	bus_request(&ch->port, c, c);
 }
 
@@ -499,6 +514,7 @@ static void chan_written_back(struct dma_chan *ch)
 	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc + DMA_DESC_CTRL, 4,
 		  true);
 	ch->transfers++;
+	chan_trace_desc(ch, false);
 	if (ch->cur_flags & DMA_DESC_IRQ)
 		chan_raise(ch);
 	if (!ch->next_desc) {

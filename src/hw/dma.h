@@ -157,6 +157,7 @@ struct dma_chan {
 	char name[32];
 	enum dma_state state;
 	uint32_t track;			/* trace track, 0 when not traced */
+	bool desc_traced;		/* a descriptor span is open */
 	/* registers */
 	uint64_t src, dst, desc;
 	uint32_t len, ctrl, status, burst;

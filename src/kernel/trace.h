@@ -41,14 +41,9 @@ enum trace_kind { TRACE_SPAN, TRACE_INSTANT, TRACE_COUNTER, TRACE_SIGNAL };
 
 /*
  * The trace points, one table, by layer: X(id, name, kind, width, meaning).
- * width is the signal's wire width in bits (0 for other kinds).  Points a
- * model does not emit yet are declared so that its author finds the name
- * and meaning agreed here.
+ * width is the signal's wire width in bits (0 for other kinds).  A layer
+ * adds its points here when it first emits them.
  */
-#define TRACE_POINTS_KERNEL(X)                                                \
-	X(MARK, "mark", TRACE_INSTANT, 0, "a moment marked by software")     \
-	X(EVENTS, "events", TRACE_COUNTER, 0, "events run so far")
-
 #define TRACE_POINTS_HW(X)                                                    \
 	/* bus.c, on the bus track */                                        \
 	X(BUS_OWNER, "owner", TRACE_SPAN, 0,                                 \
@@ -76,15 +71,12 @@ enum trace_kind { TRACE_SPAN, TRACE_INSTANT, TRACE_COUNTER, TRACE_SIGNAL };
 	X(DMA_DESC, "descriptor", TRACE_SPAN, 0,                             \
 	  "the channel works on one descriptor")                             \
 	X(DMA_ACTIVE, "active", TRACE_SIGNAL, 1, "the channel has work")     \
-	X(DMA_QUEUE, "queue", TRACE_COUNTER, 0,                              \
-	  "descriptors submitted and not completed")                         \
 	X(DMA_DONE, "done", TRACE_INSTANT, 0, "a transfer completed")        \
 	X(DMA_ERROR, "error", TRACE_INSTANT, 0,                              \
 	  "the channel stopped on a simulated DMA error")                    \
 	/* interrupts and devices */                                         \
 	X(IRQ_RAISE, "irq", TRACE_INSTANT, 0, "an interrupt is raised")      \
 	X(IRQ_LINE, "irq", TRACE_SIGNAL, 1, "an interrupt line's level")     \
-	X(DEV_BUSY, "busy", TRACE_SPAN, 0, "a device works on a request")    \
 	X(DEV_LEVEL, "level", TRACE_COUNTER, 0,                              \
 	  "bytes ready in an input device's buffer, queued in an output's")
 
@@ -93,7 +85,7 @@ enum trace_kind { TRACE_SPAN, TRACE_INSTANT, TRACE_COUNTER, TRACE_SIGNAL };
 	  "the sanitizer reported a misuse")
 
 #define TRACE_POINTS(X)                                                       \
-	TRACE_POINTS_KERNEL(X) TRACE_POINTS_HW(X) TRACE_POINTS_CHECK(X)
+	TRACE_POINTS_HW(X) TRACE_POINTS_CHECK(X)
 
 enum trace_point {
 #define TRACE_POINT_ENUM(id, name, kind, width, meaning) TP_##id,
