@@ -18,6 +18,24 @@
 #include "report/vcd.h"
 #include "testutil.h"
 
+/* Points of the test's own, as a layer declares its points. */
+static const struct trace_point TP_BUS_OWNER[1] = {
+	{ "owner", TRACE_SPAN, 0, "owner" } };
+static const struct trace_point TP_BUS_WAITING[1] = {
+	{ "waiting", TRACE_COUNTER, 0, "queue" } };
+static const struct trace_point TP_BUS_BUSY[1] = {
+	{ "busy", TRACE_SIGNAL, 1, "busy" } };
+static const struct trace_point TP_BUS_GRANT[1] = {
+	{ "grant", TRACE_SIGNAL, 1, "grant" } };
+static const struct trace_point TP_BUS_TENURE[1] = {
+	{ "tenure", TRACE_SPAN, 0, "tenure" } };
+static const struct trace_point TP_CPU_RUN[1] = {
+	{ "run", TRACE_SPAN, 0, "run" } };
+static const struct trace_point TP_CPU_STALL[1] = {
+	{ "stall", TRACE_SPAN, 0, "stall" } };
+static const struct trace_point TP_IRQ_RAISE[1] = {
+	{ "irq", TRACE_INSTANT, 0, "irq" } };
+
 /* ---- a sink that records what it is given, as text lines ---- */
 
 struct rec {
@@ -52,10 +70,10 @@ static void rec_track(struct trace_sink *s, const struct trace *t,
 }
 
 static void rec_var(struct trace_sink *s, const struct trace *t, uint32_t var,
-		    uint32_t track, enum trace_point tp)
+		    uint32_t track, const struct trace_point *tp)
 {
 	(void)t;
-	rec_add(s, "var %u %u %s", var, track, trace_points[tp].name);
+	rec_add(s, "var %u %u %s", var, track, tp->name);
 }
 
 static void rec_span(struct trace_sink *s, const struct trace *t,
@@ -74,11 +92,11 @@ static void rec_instant(struct trace_sink *s, const struct trace *t,
 }
 
 static void rec_counter(struct trace_sink *s, const struct trace *t,
-			uint32_t track, uint32_t var, enum trace_point tp,
+			uint32_t track, uint32_t var, const struct trace_point *tp,
 			uint64_t at, double v)
 {
 	(void)t, (void)var;
-	rec_add(s, "counter %u %s %llu %g", track, trace_points[tp].name,
+	rec_add(s, "counter %u %s %llu %g", track, tp->name,
 		(unsigned long long)at, v);
 }
 
@@ -145,6 +163,8 @@ static void off_costs_nothing(void **state)
 	trace_counter(&sim, 1, TP_BUS_WAITING, 3);
 	trace_signal(&sim, 1, TP_BUS_GRANT, 1);
 	trace_instant(&sim, 1, TP_IRQ_RAISE, NULL);
+	if (sim.trace)
+		trace_detach(&sim);
 	sim_fini(&sim);
 }
 
@@ -210,7 +230,9 @@ static void spans_nest_and_close(void **state)
 	trace_span_begin(&sim, b, TP_BUS_TENURE, NULL);
 	trace_span_begin(&sim, 99, TP_BUS_TENURE, NULL);	/* no track */
 	sim.now = 90;
-	sim_fini(&sim);		/* closes the open tenure */
+	if (sim.trace)
+		trace_detach(&sim);
+	sim_fini(&sim);	/* trace_detach closed the open tenure */
 	rec_expect(&r, want);
 	assert_int_equal(trace_config_fini(&cfg), 0);
 	assert_int_equal(r.closed, 1);
@@ -267,6 +289,8 @@ static void window_clips_and_opens(void **state)
 	trace_counter(&sim, a, TP_BUS_WAITING, 5);	/* after to */
 	trace_span_begin(&sim, a, TP_CPU_RUN, "after");	/* after to */
 	sim.now = 300;
+	if (sim.trace)
+		trace_detach(&sim);
 	sim_fini(&sim);
 	rec_expect(&r, want);
 	trace_config_fini(&cfg);
@@ -292,6 +316,9 @@ static void system_names_unique(void **state)
 	assert_string_equal(s2.trace->name, "node_2");
 	assert_string_equal(s3.trace->name, "system");
 	assert_int_equal(s3.trace->sys, 2);
+	trace_detach(&s1);
+	trace_detach(&s2);
+	trace_detach(&s3);
 	sim_fini(&s1);
 	sim_fini(&s2);
 	sim_fini(&s3);

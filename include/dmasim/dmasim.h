@@ -13,35 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#if defined(__GNUC__)
-#define DMASIM_API __attribute__((visibility("default")))
-#else
-#define DMASIM_API
-#endif
+/* The export macro, DMASIM_VERSION and the error table (DMASIM_E*,
+ * dmasim_strerror, dmasim_errname). */
+#include "dmasim/base.h"
 
-#define DMASIM_VERSION "0.1.0"
-
-/* The error table: name, code, message. */
-#define DMASIM_ERRNO_MAP(X)                                                   \
-	X(NOMEM, -1, "out of memory")                                        \
-	X(INVAL, -2, "invalid argument")                                     \
-	X(PARAM, -3, "unknown or malformed scenario parameter")              \
-	X(SCENARIO, -4, "scenario error")                                    \
-	X(IO, -5, "file could not be read or written")                       \
-	X(UNIT, -6, "malformed value or unit")                               \
-	X(RANGE, -7, "value out of range")                                   \
-	X(DISAGREE, -8, "a claim disagreed with its model")
-
-enum {
-#define DMASIM_ERRNO_ENUM(name, code, msg) DMASIM_E##name = (code),
-	DMASIM_ERRNO_MAP(DMASIM_ERRNO_ENUM)
-#undef DMASIM_ERRNO_ENUM
-};
-
-/* A short message for a DMASIM_E* code ("unknown error" otherwise). */
-DMASIM_API const char *dmasim_strerror(int code);
-/* The symbolic name ("DMASIM_EPARAM") of a code, or NULL. */
-DMASIM_API const char *dmasim_errname(int code);
 DMASIM_API const char *dmasim_version(void);
 
 /* One scenario run: parameters in, results out. */

@@ -6,10 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "hw/cache.h"
 #include "kernel/trace.h"
 #include "kernel/vec.h"
+
+/* Trace points (the mechanism: kernel/trace.h). */
+static const struct trace_point tp_check_report = {
+	"report", TRACE_INSTANT, 0,
+	"the sanitizer reported a misuse"
+};
 
 static const char *const class_name[] = {
 #define SAN_NAME(name, what, fix) #name,
@@ -62,7 +68,7 @@ static void report(struct sanitizer *s, struct san_map *m, enum san_class c,
 	r.size = size;
 	s->counts[c]++;
 	s->reports++;
-	trace_instant(s->sim, s->track, TP_CHECK_REPORT, san_class_name(c));
+	trace_instant(s->sim, s->track, &tp_check_report, san_class_name(c));
 	if (s->sink)
 		s->sink(s->ctx, &r);
 }

@@ -7,9 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "kernel/trace.h"
 #include "kernel/vec.h"
+
+/* Trace points (the mechanism: kernel/trace.h). */
+static const struct trace_point tp_bus_owner = {
+	"owner", TRACE_SPAN, 0,
+	"a master owns the bus; the span is named after it"
+};
+static const struct trace_point tp_bus_waiting = {
+	"waiting", TRACE_COUNTER, 0,
+	"masters waiting for a grant: the arbiter's queue depth"
+};
+static const struct trace_point tp_bus_util = {
+	"utilisation", TRACE_COUNTER, 0,
+	"owned cycles / elapsed cycles since time 0, to 0.001"
+};
+static const struct trace_point tp_bus_busy = {
+	"busy", TRACE_SIGNAL, 1,
+	"the bus is owned"
+};
+static const struct trace_point tp_bus_wait = {
+	"wait", TRACE_SPAN, 0,
+	"the master waits for a grant"
+};
+static const struct trace_point tp_bus_tenure = {
+	"tenure", TRACE_SPAN, 0,
+	"the master owns the bus"
+};
+static const struct trace_point tp_bus_req = {
+	"req", TRACE_SIGNAL, 1,
+	"the master waits for a grant"
+};
+static const struct trace_point tp_bus_grant = {
+	"grant", TRACE_SIGNAL, 1,
+	"the master owns the bus"
+};
 
 static void bus_arbitrate(struct bus *bus);
 
@@ -24,9 +58,9 @@ TRACE_COLD static void bus_trace_request(struct bus *bus, struct bus_master *m)
 {
 	struct sim *sim = bus->sim;
 
-	trace_span_begin(sim, m->track, TP_BUS_WAIT, NULL);
-	trace_signal(sim, m->track, TP_BUS_REQ, 1);
-	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
+	trace_span_begin(sim, m->track, &tp_bus_wait, NULL);
+	trace_signal(sim, m->track, &tp_bus_req, 1);
+	trace_counter(sim, bus->track, &tp_bus_waiting, bus->waiting);
 }
 
 /* Runs where the master's granted op would: the tenure is set up. */
@@ -35,13 +69,13 @@ static void bus_traced_granted(struct bus_master *m, uint64_t cycles)
 	struct bus *bus = m->bus;
 	struct sim *sim = bus->sim;
 
-	trace_span_end(sim, m->track, TP_BUS_WAIT);
-	trace_signal(sim, m->track, TP_BUS_REQ, 0);
-	trace_counter(sim, bus->track, TP_BUS_WAITING, bus->waiting);
-	trace_span_begin(sim, bus->track, TP_BUS_OWNER, m->name);
-	trace_span_begin(sim, m->track, TP_BUS_TENURE, NULL);
-	trace_signal(sim, bus->track, TP_BUS_BUSY, 1);
-	trace_signal(sim, m->track, TP_BUS_GRANT, 1);
+	trace_span_end(sim, m->track, &tp_bus_wait);
+	trace_signal(sim, m->track, &tp_bus_req, 0);
+	trace_counter(sim, bus->track, &tp_bus_waiting, bus->waiting);
+	trace_span_begin(sim, bus->track, &tp_bus_owner, m->name);
+	trace_span_begin(sim, m->track, &tp_bus_tenure, NULL);
+	trace_signal(sim, bus->track, &tp_bus_busy, 1);
+	trace_signal(sim, m->track, &tp_bus_grant, 1);
 	if (bus->traced_ops[m->id]->granted)
 		bus->traced_ops[m->id]->granted(m, cycles);
 }
@@ -53,14 +87,14 @@ static void bus_traced_released(struct bus_master *m, uint64_t cycles)
 	struct sim *sim = bus->sim;
 	uint64_t elapsed = clock_cycles(&bus->clk, sim->now);
 
-	trace_span_end(sim, bus->track, TP_BUS_OWNER);
-	trace_span_end(sim, m->track, TP_BUS_TENURE);
-	trace_signal(sim, bus->track, TP_BUS_BUSY, 0);
-	trace_signal(sim, m->track, TP_BUS_GRANT, 0);
+	trace_span_end(sim, bus->track, &tp_bus_owner);
+	trace_span_end(sim, m->track, &tp_bus_tenure);
+	trace_signal(sim, bus->track, &tp_bus_busy, 0);
+	trace_signal(sim, m->track, &tp_bus_grant, 0);
 	/* Rounded, so that the counter changes (and is written) rarely once
 	 * the average settles. */
 	if (elapsed)
-		trace_counter(sim, bus->track, TP_BUS_UTIL,
+		trace_counter(sim, bus->track, &tp_bus_util,
 			      floor(1000.0 * (double)bus->busy_cycles /
 				    (double)elapsed + 0.5) / 1000.0);
 	bus->traced_ops[m->id]->released(m, cycles);
@@ -117,8 +151,8 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 		      "cycles", &bus->arb_cycles))
 		return DMASIM_ENOMEM;
 	bus->track = trace_track(sim, NULL, bus->name);
-	trace_signal(sim, bus->track, TP_BUS_BUSY, 0);
-	trace_counter(sim, bus->track, TP_BUS_WAITING, 0);
+	trace_signal(sim, bus->track, &tp_bus_busy, 0);
+	trace_counter(sim, bus->track, &tp_bus_waiting, 0);
 	return 0;
 }
 
@@ -168,8 +202,8 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 		v[m->id] = ops;
 		m->ops = &bus_traced_ops;
 		m->track = (uint16_t)track;
-		trace_signal(bus->sim, m->track, TP_BUS_REQ, 0);
-		trace_signal(bus->sim, m->track, TP_BUS_GRANT, 0);
+		trace_signal(bus->sim, m->track, &tp_bus_req, 0);
+		trace_signal(bus->sim, m->track, &tp_bus_grant, 0);
 	}
 	return 0;
 }

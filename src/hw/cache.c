@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cpu.h"
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "memory.h"
 
 static bool pow2(uint64_t v)

@@ -6,8 +6,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "kernel/trace.h"
+
+/* Trace points (the mechanism: kernel/trace.h). */
+static const struct trace_point tp_cpu_run = {
+	"run", TRACE_SPAN, 0,
+	"the CPU computes"
+};
+static const struct trace_point tp_cpu_stall = {
+	"stall", TRACE_SPAN, 0,
+	"the CPU is stalled on the bus"
+};
+static const struct trace_point tp_cpu_irq = {
+	"irq_handler", TRACE_SPAN, 0,
+	"the CPU runs an interrupt handler"
+};
+static const struct trace_point tp_cpu_state = {
+	"state", TRACE_SIGNAL, 2,
+	"0 idle, 1 computing, 2 stalled on the bus, 3 in a handler"
+};
+static const struct trace_point tp_irq_raise = {
+	"irq", TRACE_INSTANT, 0,
+	"an interrupt is raised"
+};
+static const struct trace_point tp_irq_line = {
+	"irq", TRACE_SIGNAL, 1,
+	"an interrupt line's level"
+};
 
 /* What a bus tenure of the operation engine is for. */
 enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO, BUS_FOR_TIMED };
@@ -39,8 +65,8 @@ static int cpu_trace_level(const struct cpu *cpu, enum cpu_state st)
 
 TRACE_COLD static void cpu_trace_state(struct cpu *cpu, enum cpu_state st)
 {
-	static const enum trace_point span[4] = { TP_COUNT, TP_CPU_RUN,
-						  TP_CPU_STALL, TP_CPU_IRQ };
+	static const struct trace_point *const span[4] = {
+		NULL, &tp_cpu_run, &tp_cpu_stall, &tp_cpu_irq };
 	int level = cpu_trace_level(cpu, st);
 
 	if (level == cpu->trace_level)
@@ -49,7 +75,7 @@ TRACE_COLD static void cpu_trace_state(struct cpu *cpu, enum cpu_state st)
 		trace_span_end(cpu->sim, cpu->track, span[cpu->trace_level]);
 	if (level)
 		trace_span_begin(cpu->sim, cpu->track, span[level], NULL);
-	trace_signal(cpu->sim, cpu->track, TP_CPU_STATE, (uint64_t)level);
+	trace_signal(cpu->sim, cpu->track, &tp_cpu_state, (uint64_t)level);
 	cpu->trace_level = (uint8_t)level;
 }
 
@@ -484,11 +510,11 @@ TRACE_COLD static void cpu_trace_irq_line(struct cpu *cpu, unsigned line,
 		snprintf(name, sizeof(name), "%s.irq%u", cpu->name, line);
 		cpu->irq_track[line] = trace_track(cpu->sim, NULL, name);
 	}
-	trace_signal(cpu->sim, cpu->irq_track[line], TP_IRQ_LINE,
+	trace_signal(cpu->sim, cpu->irq_track[line], &tp_irq_line,
 		     (uint64_t)level);
 	if (level) {
 		snprintf(name, sizeof(name), "irq%u", line);
-		trace_instant(cpu->sim, cpu->track, TP_IRQ_RAISE, name);
+		trace_instant(cpu->sim, cpu->track, &tp_irq_raise, name);
 	}
 }
 
@@ -823,7 +849,7 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	cpu->sim = sim;
 	snprintf(cpu->name, sizeof(cpu->name), "%s", name);
 	cpu->track = trace_track(sim, NULL, cpu->name);
-	trace_signal(sim, cpu->track, TP_CPU_STATE, 0);
+	trace_signal(sim, cpu->track, &tp_cpu_state, 0);
 	signal_init(&cpu->stopped);
 	rng_seed(&cpu->rng, sim->seed, cpu->name);
 	cpu_ref_cycles(cpu);

@@ -6,9 +6,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "memory.h"
 #include "kernel/trace.h"
+#include "kernel/util.h"
+
+/* Trace points (the mechanism: kernel/trace.h). */
+static const struct trace_point tp_dma_transfer = {
+	"transfer", TRACE_SPAN, 0,
+	"the channel moves a block (start to completion)"
+};
+static const struct trace_point tp_dma_desc = {
+	"descriptor", TRACE_SPAN, 0,
+	"the channel works on one descriptor"
+};
+static const struct trace_point tp_dma_active = {
+	"active", TRACE_SIGNAL, 1,
+	"the channel has work"
+};
+static const struct trace_point tp_dma_done = {
+	"done", TRACE_INSTANT, 0,
+	"a transfer completed"
+};
+static const struct trace_point tp_dma_error = {
+	"error", TRACE_INSTANT, 0,
+	"the channel stopped on a simulated DMA error"
+};
 
 /* Longest chain walked before the engine calls it a loop. */
 #define DMA_MAX_CHAIN 65536u
@@ -16,28 +39,9 @@
 const char *dma_error_string(unsigned code)
 {
 	switch (code) {
-#define DMA_ERR_STR(name, c, what)                                            \
-	case c:                                                              \
-		return what;
-		DMA_ERRORS(DMA_ERR_STR)
-#undef DMA_ERR_STR
+		DMA_ERRORS(UTIL_CASE_TEXT)
 	}
 	return "unknown error";
-}
-
-static uint64_t le_get(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void le_put(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++, v >>= 8)
-		p[i] = (uint8_t)v;
 }
 
 /* ---- completion ---- */
@@ -53,8 +57,8 @@ static void chan_raise(struct dma_chan *ch)
 /* The channel takes work (a doorbell or a synthetic start). */
 static void chan_trace_start(struct dma_chan *ch)
 {
-	trace_span_begin(ch->sim, ch->track, TP_DMA_TRANSFER, NULL);
-	trace_signal(ch->sim, ch->track, TP_DMA_ACTIVE, 1);
+	trace_span_begin(ch->sim, ch->track, &tp_dma_transfer, NULL);
+	trace_signal(ch->sim, ch->track, &tp_dma_active, 1);
 }
 
 /* A descriptor's span on the channel's track, from its fetch to its
@@ -64,19 +68,19 @@ static void chan_trace_desc(struct dma_chan *ch, bool begin)
 	if (!trace_on(ch->sim) || ch->desc_traced == begin)
 		return;
 	if (begin)
-		trace_span_begin(ch->sim, ch->track, TP_DMA_DESC, NULL);
+		trace_span_begin(ch->sim, ch->track, &tp_dma_desc, NULL);
 	else
-		trace_span_end(ch->sim, ch->track, TP_DMA_DESC);
+		trace_span_end(ch->sim, ch->track, &tp_dma_desc);
 	ch->desc_traced = begin;
 }
 
 static void chan_finish(struct dma_chan *ch, enum dma_state state)
 {
 	chan_trace_desc(ch, false);
-	trace_span_end(ch->sim, ch->track, TP_DMA_TRANSFER);
-	trace_signal(ch->sim, ch->track, TP_DMA_ACTIVE, 0);
-	trace_instant(ch->sim, ch->track, state == DMA_ERROR ? TP_DMA_ERROR :
-		      TP_DMA_DONE, NULL);
+	trace_span_end(ch->sim, ch->track, &tp_dma_transfer);
+	trace_signal(ch->sim, ch->track, &tp_dma_active, 0);
+	trace_instant(ch->sim, ch->track, state == DMA_ERROR ? &tp_dma_error :
+		      &tp_dma_done, NULL);
 	ch->state = state;
 	ch->status &= ~DMA_STATUS_BUSY;
 	ch->done_at = ch->sim->now;
@@ -441,12 +445,12 @@ static void chan_fetched(struct dma_chan *ch)
 		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
 		return;
 	}
-	ch->cur_src = le_get(d + DMA_DESC_SRC, 8);
-	ch->cur_dst = le_get(d + DMA_DESC_DST, 8);
-	ch->cur_len = le_get(d + DMA_DESC_LEN, 4);
-	ch->cur_flags = (uint32_t)le_get(d + DMA_DESC_CTRL, 4) &
+	ch->cur_src = util_le_get(d + DMA_DESC_SRC, 8);
+	ch->cur_dst = util_le_get(d + DMA_DESC_DST, 8);
+	ch->cur_len = util_le_get(d + DMA_DESC_LEN, 4);
+	ch->cur_flags = (uint32_t)util_le_get(d + DMA_DESC_CTRL, 4) &
 			~(DMA_DESC_DONE | DMA_DESC_ERROR);
-	ch->next_desc = le_get(d + DMA_DESC_NEXT, 8);
+	ch->next_desc = util_le_get(d + DMA_DESC_NEXT, 8);
 	ch->cur_done = 0;
 	ch->desc_held = true;
 	if (!ch->cur_len) {
@@ -497,14 +501,14 @@ static void chan_written_back(struct dma_chan *ch)
 	if (ch->fail_code) {
 		/* The failed descriptor's ERROR flag; if even that write is
 		 * refused, the original error is still the one to report. */
-		le_put(w, ch->cur_flags | DMA_DESC_ERROR, 4);
+		util_le_put(w, ch->cur_flags | DMA_DESC_ERROR, 4);
 		bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
 			      true);
 		ch->desc_held = false;
 		chan_fail(ch, ch->fail_code, ch->fail_addr);
 		return;
 	}
-	le_put(w, ch->cur_flags | DMA_DESC_DONE, 4);
+	util_le_put(w, ch->cur_flags | DMA_DESC_DONE, 4);
 	ch->desc_held = false;
 	if (bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
 			  true)) {
@@ -591,7 +595,7 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 	ch->sim = sim;
 	snprintf(ch->name, sizeof(ch->name), "%s", name);
 	ch->track = trace_track(sim, NULL, ch->name);
-	trace_signal(sim, ch->track, TP_DMA_ACTIVE, 0);
+	trace_signal(sim, ch->track, &tp_dma_active, 0);
 	signal_init(&ch->done);
 	ch->burst = burst;
 	if (stats_add(&sim->stats, ch->name, "bursts", STAT_COUNTER, "",
@@ -790,9 +794,9 @@ static int regs_access(struct bus_target *t, uint64_t off, void *data,
 	}
 	for (uint64_t k = 0; k < len; k += 4) {
 		if (write)
-			dma_reg_write(eng, off + k, (uint32_t)le_get(p + k, 4));
+			dma_reg_write(eng, off + k, (uint32_t)util_le_get(p + k, 4));
 		else
-			le_put(p + k, dma_reg_read(eng, off + k), 4);
+			util_le_put(p + k, dma_reg_read(eng, off + k), 4);
 	}
 	return 0;
 }

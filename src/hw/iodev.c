@@ -6,8 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "kernel/trace.h"
+#include "kernel/util.h"
+
+/* Trace points (the mechanism: kernel/trace.h). */
+static const struct trace_point tp_dev_level = {
+	"level", TRACE_COUNTER, 0,
+	"bytes ready in an input device's buffer, queued in an "
+	"output's"
+};
 
 /* Time at which the device has done `bytes` of its work, ignoring the
  * buffer limit (flow control is applied by the callers). */
@@ -106,12 +114,6 @@ static uint64_t dev_cycles(struct bus_target *t, uint64_t off, uint64_t len,
 	return dev->lat_cycles + bus_beats(dev->bus, len);
 }
 
-static void put_le32(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 4; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 static int dev_access(struct bus_target *t, uint64_t off, void *data,
 		      uint64_t len, bool write)
 {
@@ -124,8 +126,8 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 
 		if (write || off + len > IODEV_COUNT + 4)
 			return BUS_ERR_SLAVE;
-		put_le32(v, ready_bytes(dev));
-		put_le32(v + 4, dev->moved);
+		util_le_put(v, ready_bytes(dev), 4);
+		util_le_put(v + 4, dev->moved, 4);
 		memcpy(p, v + (off - IODEV_STATUS), len);
 		return 0;
 	}
@@ -153,7 +155,7 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 		}
 	}
 	if (trace_on(dev->sim))
-		trace_counter(dev->sim, dev->track, TP_DEV_LEVEL,
+		trace_counter(dev->sim, dev->track, &tp_dev_level,
 			      (double)(dev->cfg.output ? dev->cfg.buffer -
 				       ready_bytes(dev) : ready_bytes(dev)));
 	return 0;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 
 static const uint8_t zero_chunk[MEM_CHUNK];
 

@@ -3,7 +3,7 @@
 
 #include <assert.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 
 void proc_init(struct proc *p, struct sim *sim, const struct proc_ops *ops)
 {

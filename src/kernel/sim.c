@@ -3,8 +3,6 @@
 
 #include <assert.h>
 
-#include "proc.h"
-#include "trace.h"
 
 int sim_init(struct sim *sim, uint64_t seed)
 {
@@ -30,8 +28,6 @@ int sim_init(struct sim *sim, uint64_t seed)
 
 void sim_fini(struct sim *sim)
 {
-	if (sim->trace)
-		trace_detach(sim);
 	stats_fini(&sim->stats);
 	evq_fini(&sim->q);
 }

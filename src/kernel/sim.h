@@ -49,6 +49,8 @@ struct sim {
 };
 
 int sim_init(struct sim *sim, uint64_t seed);
+/* Free the queue and the statistics.  A traced simulation must be detached
+ * first (trace_detach()). */
 void sim_fini(struct sim *sim);
 
 /*

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "kernel/vec.h"
 
 void stats_init(struct stats *s)

@@ -6,15 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "kernel/vec.h"
-
-const struct trace_point_info trace_points[TP_COUNT] = {
-#define TRACE_POINT_INFO(id, name, kind, width, meaning)                      \
-	[TP_##id] = { name, kind, width, meaning },
-	TRACE_POINTS(TRACE_POINT_INFO)
-#undef TRACE_POINT_INFO
-};
 
 void trace_config_init(struct trace_config *cfg)
 {
@@ -98,7 +91,7 @@ static void trace_var_emit(struct trace *t, struct trace_sink *s,
 			   uint32_t track, const struct trace_var *v,
 			   uint64_t at)
 {
-	if (trace_points[v->tp].kind == TRACE_COUNTER)
+	if (v->tp->kind == TRACE_COUNTER)
 		s->ops->counter(s, t, track, v->id, v->tp, at, v->value);
 	else
 		s->ops->signal(s, t, v->id, at, v->bits);
@@ -154,7 +147,7 @@ static bool trace_in_window(struct trace *t, unsigned i, uint64_t now)
 static void trace_emit_span(struct trace *t, uint32_t track,
 			    const struct trace_open *o, uint64_t end)
 {
-	const char *name = o->label ? o->label : trace_points[o->tp].name;
+	const char *name = o->label ? o->label : o->tp->name;
 
 	if (end < t->quiet_before || o->begin > t->quiet_after)
 		return;
@@ -211,7 +204,7 @@ static struct trace_track *trace_get(struct trace *t, uint32_t track)
 /* The track's variable for point tp, declared on first use; NULL when the
  * track has no room left. */
 static struct trace_var *trace_var(struct trace *t, struct trace_track *tr,
-				   uint32_t track, enum trace_point tp)
+				   uint32_t track, const struct trace_point *tp)
 {
 	struct trace_var *v;
 
@@ -231,7 +224,7 @@ static struct trace_var *trace_var(struct trace *t, struct trace_track *tr,
 
 /* ---- emitting ---- */
 
-void trace_do_span_begin(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_span_begin(struct trace *t, uint32_t track, const struct trace_point *tp,
 			 const char *label)
 {
 	struct trace_track *tr = trace_get(t, track);
@@ -249,7 +242,7 @@ void trace_do_span_begin(struct trace *t, uint32_t track, enum trace_point tp,
 	o->tp = tp;
 }
 
-void trace_do_span_end(struct trace *t, uint32_t track, enum trace_point tp)
+void trace_do_span_end(struct trace *t, uint32_t track, const struct trace_point *tp)
 {
 	struct trace_track *tr = trace_get(t, track);
 	unsigned d;
@@ -270,7 +263,7 @@ void trace_do_span_end(struct trace *t, uint32_t track, enum trace_point tp)
 				t->sim->now);
 }
 
-void trace_do_instant(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_instant(struct trace *t, uint32_t track, const struct trace_point *tp,
 		      const char *label)
 {
 	uint64_t now = t->sim->now;
@@ -282,7 +275,7 @@ void trace_do_instant(struct trace *t, uint32_t track, enum trace_point tp,
 
 		if (trace_in_window(t, i, now))
 			s->ops->instant(s, t, track,
-					label ? label : trace_points[tp].name,
+					label ? label : tp->name,
 					now);
 	}
 }
@@ -311,7 +304,7 @@ static void trace_var_update(struct trace *t, uint32_t track,
 			trace_var_emit(t, t->cfg->sink[i], track, v, now);
 }
 
-void trace_do_counter(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_counter(struct trace *t, uint32_t track, const struct trace_point *tp,
 		      double value)
 {
 	struct trace_track *tr = trace_get(t, track);
@@ -324,7 +317,7 @@ void trace_do_counter(struct trace *t, uint32_t track, enum trace_point tp,
 	trace_var_update(t, track, v, value, 0);
 }
 
-void trace_do_signal(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_signal(struct trace *t, uint32_t track, const struct trace_point *tp,
 		     uint64_t value)
 {
 	struct trace_track *tr = trace_get(t, track);

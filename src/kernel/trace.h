@@ -4,8 +4,8 @@
  * Perfetto, a value-change dump for GTKWave; see report/tracejson.h and
  * report/vcd.h).
  *
- * Every trace point is declared once, in TRACE_POINTS below, grouped by the
- * layer that emits it.  A point has a kind:
+ * Every trace point is declared once, by the layer that emits it (struct
+ * trace_point below).  A point has a kind:
  *   span     begins and ends on one track; spans on a track nest
  *   instant  a moment on a track (an interrupt, a sanitizer report)
  *   counter  a number over time (a queue depth, a utilisation): a Chrome
@@ -40,68 +40,17 @@
 enum trace_kind { TRACE_SPAN, TRACE_INSTANT, TRACE_COUNTER, TRACE_SIGNAL };
 
 /*
- * The trace points, one table, by layer: X(id, name, kind, width, meaning).
- * width is the signal's wire width in bits (0 for other kinds).  A layer
- * adds its points here when it first emits them.
+ * A trace point: what a component emits.  Each layer declares its own
+ * points, next to the code that emits them (a `static const struct
+ * trace_point` in the model's file); the kernel only carries them to the
+ * sinks, which read the name, kind and width.
  */
-#define TRACE_POINTS_HW(X)                                                    \
-	/* bus.c, on the bus track */                                        \
-	X(BUS_OWNER, "owner", TRACE_SPAN, 0,                                 \
-	  "a master owns the bus; the span is named after it")               \
-	X(BUS_WAITING, "waiting", TRACE_COUNTER, 0,                          \
-	  "masters waiting for a grant: the arbiter's queue depth")          \
-	X(BUS_UTIL, "utilisation", TRACE_COUNTER, 0,                         \
-	  "owned cycles / elapsed cycles since time 0, to 0.001")            \
-	X(BUS_BUSY, "busy", TRACE_SIGNAL, 1, "the bus is owned")             \
-	/* bus.c, on each master's track "bus.<master>" */                   \
-	X(BUS_WAIT, "wait", TRACE_SPAN, 0, "the master waits for a grant")   \
-	X(BUS_TENURE, "tenure", TRACE_SPAN, 0, "the master owns the bus")    \
-	X(BUS_REQ, "req", TRACE_SIGNAL, 1, "the master waits for a grant")   \
-	X(BUS_GRANT, "grant", TRACE_SIGNAL, 1, "the master owns the bus")    \
-	/* cpu.c, on the CPU's track "<cpu>" */                              \
-	X(CPU_RUN, "run", TRACE_SPAN, 0, "the CPU computes")                 \
-	X(CPU_STALL, "stall", TRACE_SPAN, 0, "the CPU is stalled on the bus") \
-	X(CPU_IRQ, "irq_handler", TRACE_SPAN, 0,                             \
-	  "the CPU runs an interrupt handler")                               \
-	X(CPU_STATE, "state", TRACE_SIGNAL, 2,                               \
-	  "0 idle, 1 computing, 2 stalled on the bus, 3 in a handler")       \
-	/* dma.c, on the channel's track "<channel>" */                      \
-	X(DMA_TRANSFER, "transfer", TRACE_SPAN, 0,                           \
-	  "the channel moves a block (start to completion)")                 \
-	X(DMA_DESC, "descriptor", TRACE_SPAN, 0,                             \
-	  "the channel works on one descriptor")                             \
-	X(DMA_ACTIVE, "active", TRACE_SIGNAL, 1, "the channel has work")     \
-	X(DMA_DONE, "done", TRACE_INSTANT, 0, "a transfer completed")        \
-	X(DMA_ERROR, "error", TRACE_INSTANT, 0,                              \
-	  "the channel stopped on a simulated DMA error")                    \
-	/* interrupts and devices */                                         \
-	X(IRQ_RAISE, "irq", TRACE_INSTANT, 0, "an interrupt is raised")      \
-	X(IRQ_LINE, "irq", TRACE_SIGNAL, 1, "an interrupt line's level")     \
-	X(DEV_LEVEL, "level", TRACE_COUNTER, 0,                              \
-	  "bytes ready in an input device's buffer, queued in an output's")
-
-#define TRACE_POINTS_CHECK(X)                                                 \
-	X(CHECK_REPORT, "report", TRACE_INSTANT, 0,                          \
-	  "the sanitizer reported a misuse")
-
-#define TRACE_POINTS(X)                                                       \
-	TRACE_POINTS_HW(X) TRACE_POINTS_CHECK(X)
-
-enum trace_point {
-#define TRACE_POINT_ENUM(id, name, kind, width, meaning) TP_##id,
-	TRACE_POINTS(TRACE_POINT_ENUM)
-#undef TRACE_POINT_ENUM
-	TP_COUNT
-};
-
-struct trace_point_info {
-	const char *name;
+struct trace_point {
+	const char *name;	/* the span's, instant's or variable's name */
 	enum trace_kind kind;
-	unsigned width;		/* bits, signals only */
-	const char *meaning;
+	unsigned width;		/* bits, signals only (0: one) */
+	const char *meaning;	/* one line, for documentation */
 };
-
-extern const struct trace_point_info trace_points[TP_COUNT];
 
 #define TRACE_MAX_SINKS 4
 #define TRACE_DEPTH 8		/* nesting of spans on one track */
@@ -124,14 +73,14 @@ struct trace_sink_ops {
 	/* A counter or signal used for the first time; var is unique in the
 	 * run. */
 	void (*var)(struct trace_sink *s, const struct trace *t, uint32_t var,
-		    uint32_t track, enum trace_point tp);
+		    uint32_t track, const struct trace_point *tp);
 	void (*span)(struct trace_sink *s, const struct trace *t,
 		     uint32_t track, const char *name, uint64_t begin,
 		     uint64_t end);
 	void (*instant)(struct trace_sink *s, const struct trace *t,
 			uint32_t track, const char *name, uint64_t at);
 	void (*counter)(struct trace_sink *s, const struct trace *t,
-			uint32_t track, uint32_t var, enum trace_point tp,
+			uint32_t track, uint32_t var, const struct trace_point *tp,
 			uint64_t at, double value);
 	void (*signal)(struct trace_sink *s, const struct trace *t,
 		       uint32_t var, uint64_t at, uint64_t value);
@@ -160,11 +109,11 @@ struct trace_config {
 struct trace_open {
 	uint64_t begin;		/* ps */
 	const char *label;	/* span name; lives as long as the track */
-	enum trace_point tp;
+	const struct trace_point *tp;
 };
 
 struct trace_var {
-	enum trace_point tp;
+	const struct trace_point *tp;
 	uint32_t id;		/* run-wide */
 	bool set;		/* has a value */
 	double value;		/* counters */
@@ -206,7 +155,8 @@ int trace_config_fini(struct trace_config *cfg);
  * Trace this simulation into cfg's sinks under the system name `name`
  * (made unique in the run with a "_2", "_3" suffix).  Attach before
  * creating components: tracks asked for earlier are 0.  Does nothing when
- * cfg has no sink.  Returns 0 or DMASIM_ENOMEM.  sim_fini() detaches.
+ * cfg has no sink.  Returns 0 or DMASIM_ENOMEM.  The owner detaches
+ * (trace_detach()) before sim_fini().
  */
 int trace_attach(struct sim *sim, struct trace_config *cfg,
 		 const char *name);
@@ -221,14 +171,14 @@ void trace_detach(struct sim *sim);
 uint32_t trace_track(struct sim *sim, const char *prefix, const char *name);
 
 /* Out-of-line halves of the calls below; call those instead. */
-void trace_do_span_begin(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_span_begin(struct trace *t, uint32_t track, const struct trace_point *tp,
 			 const char *label);
-void trace_do_span_end(struct trace *t, uint32_t track, enum trace_point tp);
-void trace_do_instant(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_span_end(struct trace *t, uint32_t track, const struct trace_point *tp);
+void trace_do_instant(struct trace *t, uint32_t track, const struct trace_point *tp,
 		      const char *label);
-void trace_do_counter(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_counter(struct trace *t, uint32_t track, const struct trace_point *tp,
 		      double value);
-void trace_do_signal(struct trace *t, uint32_t track, enum trace_point tp,
+void trace_do_signal(struct trace *t, uint32_t track, const struct trace_point *tp,
 		     uint64_t value);
 
 /* For a component's out-of-line trace helpers: keep them out of the hot
@@ -250,7 +200,7 @@ static inline bool trace_on(const struct sim *sim)
  * nest: end the inner one first.
  */
 static inline void trace_span_begin(struct sim *sim, uint32_t track,
-				    enum trace_point tp, const char *label)
+				    const struct trace_point *tp, const char *label)
 {
 	if (trace_on(sim))
 		trace_do_span_begin(sim->trace, track, tp, label);
@@ -259,14 +209,14 @@ static inline void trace_span_begin(struct sim *sim, uint32_t track,
 /* End the innermost open span of point tp on the track, now (spans opened
  * inside it and still open end with it).  No such span: nothing. */
 static inline void trace_span_end(struct sim *sim, uint32_t track,
-				  enum trace_point tp)
+				  const struct trace_point *tp)
 {
 	if (trace_on(sim))
 		trace_do_span_end(sim->trace, track, tp);
 }
 
 static inline void trace_instant(struct sim *sim, uint32_t track,
-				 enum trace_point tp, const char *label)
+				 const struct trace_point *tp, const char *label)
 {
 	if (trace_on(sim))
 		trace_do_instant(sim->trace, track, tp, label);
@@ -274,7 +224,7 @@ static inline void trace_instant(struct sim *sim, uint32_t track,
 
 /* A counter's value from now on; an unchanged value writes nothing. */
 static inline void trace_counter(struct sim *sim, uint32_t track,
-				 enum trace_point tp, double value)
+				 const struct trace_point *tp, double value)
 {
 	if (trace_on(sim))
 		trace_do_counter(sim->trace, track, tp, value);
@@ -283,7 +233,7 @@ static inline void trace_counter(struct sim *sim, uint32_t track,
 /* A signal's value from now on (the point's width in bits); an unchanged
  * value writes nothing. */
 static inline void trace_signal(struct sim *sim, uint32_t track,
-				enum trace_point tp, uint64_t value)
+				const struct trace_point *tp, uint64_t value)
 {
 	if (trace_on(sim))
 		trace_do_signal(sim->trace, track, tp, value);

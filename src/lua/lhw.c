@@ -21,6 +21,7 @@
 #include "hw/dma.h"
 #include "hw/iodev.h"
 #include "hw/memory.h"
+#include "kernel/util.h"
 #include "lfields.h"
 #include "lsys.h"
 
@@ -355,8 +356,7 @@ static int k_value(lua_State *L, int status, lua_KContext ctx)
 		lua_pushstring(L, "bus error");
 		return 2;
 	}
-	for (int i = (int)lo->op.len - 1; i >= 0; i--)
-		v = v << 8 | lo->data[i];
+	v = util_le_get(lo->data, (unsigned)lo->op.len);
 	free(lo);
 	lua_pushinteger(L, (lua_Integer)v);
 	return 1;

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "kernel/units.h"
+#include "kernel/util.h"
 #include "lfields.h"
 #include "report/tracejson.h"
 #include "report/vcd.h"
@@ -30,48 +31,12 @@
 #define RUN_KEY "dmasim.run"
 #define PARAM_ERROR_KEY "dmasim.param_error"
 
-/* ---- error table ---- */
-
-const char *dmasim_strerror(int code)
-{
-	switch (code) {
-#define DMASIM_STRERROR(name, c, msg)                                         \
-	case c:                                                              \
-		return msg;
-		DMASIM_ERRNO_MAP(DMASIM_STRERROR)
-#undef DMASIM_STRERROR
-	}
-	return code == 0 ? "success" : "unknown error";
-}
-
-const char *dmasim_errname(int code)
-{
-	switch (code) {
-#define DMASIM_ERRNAME(name, c, msg)                                          \
-	case c:                                                              \
-		return "DMASIM_E" #name;
-		DMASIM_ERRNO_MAP(DMASIM_ERRNAME)
-#undef DMASIM_ERRNAME
-	}
-	return NULL;
-}
-
 const char *dmasim_version(void)
 {
 	return DMASIM_VERSION;
 }
 
 /* ---- the run ---- */
-
-static char *dupstr(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
 
 int dmasim_run_new(struct dmasim_run **out)
 {
@@ -118,7 +83,7 @@ int dmasim_run_define(struct dmasim_run *run, const char *name,
 		return DMASIM_EINVAL;
 	for (size_t i = 0; i < run->ndefs; i++) {
 		if (strcmp(run->defs[i].name, name) == 0) {
-			char *v = dupstr(value);
+			char *v = util_strdup(value);
 
 			if (!v)
 				return DMASIM_ENOMEM;
@@ -129,8 +94,8 @@ int dmasim_run_define(struct dmasim_run *run, const char *name,
 	}
 	VEC_RESERVE(run->defs, run->ndefs, run->capdefs, return DMASIM_ENOMEM);
 	d = &run->defs[run->ndefs];
-	d->name = dupstr(name);
-	d->value = dupstr(value);
+	d->name = util_strdup(name);
+	d->value = util_strdup(value);
 	d->used = false;
 	if (!d->name || !d->value) {
 		free(d->name);
@@ -174,7 +139,7 @@ static int set_output(struct lrun_output *o, const char *path, uint64_t from,
 
 	if (from > to)
 		return DMASIM_EINVAL;
-	if (path && !(p = dupstr(path)))
+	if (path && !(p = util_strdup(path)))
 		return DMASIM_ENOMEM;
 	free(o->path);
 	o->path = p;
@@ -269,7 +234,7 @@ const char *dmasim_run_error(const struct dmasim_run *run)
 static int run_fail(struct dmasim_run *run, int code, const char *msg)
 {
 	free(run->error);
-	run->error = dupstr(msg);
+	run->error = util_strdup(msg);
 	run->code = code;
 	return code;
 }
@@ -716,7 +681,7 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 	if (run->ran)
 		return run_fail(run, DMASIM_EINVAL, "a run is used once");
 	run->ran = true;
-	run->scenario = dupstr(path);
+	run->scenario = util_strdup(path);
 	if (!run->scenario)
 		return run_fail(run, DMASIM_ENOMEM, "out of memory");
 	if (open_outputs(run))

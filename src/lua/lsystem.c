@@ -21,6 +21,7 @@
 #include "hw/bus.h"
 #include "hw/cpu.h"
 #include "kernel/proc.h"
+#include "kernel/trace.h"
 #include "lfields.h"
 #include "lrun.h"
 #include "lcoh.h"
@@ -377,6 +378,8 @@ static void lsys_close(lua_State *L, struct lsys *sys)
 	}
 	if (sys->err_ref != LUA_NOREF)
 		luaL_unref(L, LUA_REGISTRYINDEX, sys->err_ref);
+	if (sys->sim.trace)
+		trace_detach(&sys->sim);
 	bus_fini(&sys->bus);
 	sim_fini(&sys->sim);
 	for (size_t i = sys->ncomps; i-- > 0;) {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "hw/memory.h"
 
 static void maint(struct dma_dev *d, enum cache_op op, uint64_t addr,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 
 static void list_push(struct frames *fr, uint32_t pfn, unsigned order)
 {

@@ -40,7 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "frames.h"
 #include "hw/bus.h"
 #include "hw/memory.h"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 
 /* Hits are charged at most this much simulated time in one delay, so
  * processes sharing the swap device interleave finely enough. */

@@ -7,18 +7,9 @@
 #include <string.h>
 
 #include "kernel/sim.h"
+#include "kernel/util.h"
 #include "kernel/vec.h"
 
-
-static char *dupstr(const char *s)
-{
-	size_t n = strlen(s ? s : "") + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s ? s : "", n);
-	return d;
-}
 
 void results_init(struct results *r)
 {
@@ -63,10 +54,10 @@ void results_fini(struct results *r)
 static int item_set(struct result_item *it, const char *name,
 		    const struct rvalue *v, const char *unit)
 {
-	it->name = dupstr(name);
-	it->unit = dupstr(unit);
+	it->name = util_strdup(name);
+	it->unit = util_strdup(unit);
 	it->v = *v;
-	it->v.s = v->type == RV_STR ? dupstr(v->s) : NULL;
+	it->v.s = v->type == RV_STR ? util_strdup(v->s) : NULL;
 	if (!it->name || !it->unit || (v->type == RV_STR && !it->v.s)) {
 		item_free(it);
 		return DMASIM_ENOMEM;
@@ -106,7 +97,7 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 
 	VEC_RESERVE(r->tables, r->ntables, r->captables, return DMASIM_ENOMEM);
 	t = &r->tables[r->ntables];
-	t->title = dupstr(title);
+	t->title = util_strdup(title);
 	t->cells = calloc(n ? n : 1, sizeof(char *));
 	if (!t->title || !t->cells) {
 		free(t->title);
@@ -116,7 +107,7 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 	t->ncols = ncols;
 	t->nrows = nrows;
 	for (size_t i = 0; i < n; i++) {
-		t->cells[i] = dupstr(cells[i]);
+		t->cells[i] = util_strdup(cells[i]);
 		if (!t->cells[i]) {
 			for (size_t j = 0; j < i; j++)
 				free(t->cells[j]);
@@ -144,9 +135,9 @@ int results_add_claim(struct results *r, const char *id, const char *text,
 
 	VEC_RESERVE(r->claims, r->nclaims, r->capclaims, return DMASIM_ENOMEM);
 	c = &r->claims[r->nclaims];
-	c->id = dupstr(id);
-	c->text = dupstr(text);
-	c->unit = dupstr(unit);
+	c->id = util_strdup(id);
+	c->text = util_strdup(text);
+	c->unit = util_strdup(unit);
 	if (!c->id || !c->text || !c->unit) {
 		free(c->id);
 		free(c->text);

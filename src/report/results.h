@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 
 struct sim;
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 
 #define TRACEJSON_BUF (1u << 20)
 
@@ -105,7 +105,7 @@ static void tj_track(struct trace_sink *s, const struct trace *t,
 }
 
 static void tj_var(struct trace_sink *s, const struct trace *t, uint32_t var,
-		   uint32_t track, enum trace_point tp)
+		   uint32_t track, const struct trace_point *tp)
 {
 	(void)s, (void)t, (void)var, (void)track, (void)tp;
 }
@@ -140,7 +140,7 @@ static void tj_instant(struct trace_sink *s, const struct trace *t,
 }
 
 static void tj_counter(struct trace_sink *s, const struct trace *t,
-		       uint32_t track, uint32_t var, enum trace_point tp,
+		       uint32_t track, uint32_t var, const struct trace_point *tp,
 		       uint64_t at, double value)
 {
 	char name[2 * TRACE_NAME_MAX + 40];
@@ -148,7 +148,7 @@ static void tj_counter(struct trace_sink *s, const struct trace *t,
 
 	(void)var;
 	snprintf(name, sizeof(name), "%s.%s.%s", t->name,
-		 t->tracks[track].name, trace_points[tp].name);
+		 t->tracks[track].name, tp->name);
 	fprintf(f, "\"ph\":\"C\",\"pid\":%u,\"ts\":", tj_pid(t));
 	tj_us(f, at);
 	fputs(",\"name\":", f);

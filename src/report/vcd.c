@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmasim/dmasim.h"
+#include "kernel/base.h"
 #include "kernel/vec.h"
 
 #define VCD_LINE 512
 
 struct vcd_decl {
 	char path[TRACE_NAME_MAX];	/* the track's name */
-	enum trace_point tp;
+	const struct trace_point *tp;
 	uint32_t id;
 };
 
@@ -94,7 +94,7 @@ static void vcd_track(struct trace_sink *s, const struct trace *t,
 }
 
 static void vcd_var(struct trace_sink *s, const struct trace *t, uint32_t var,
-		    uint32_t track, enum trace_point tp)
+		    uint32_t track, const struct trace_point *tp)
 {
 	struct vcd *v = vcd_of(s);
 	struct vcd_sys *vs = vcd_sys(v, t);
@@ -138,7 +138,7 @@ static FILE *vcd_at(struct vcd *v, const struct trace *t, uint64_t at)
 }
 
 static void vcd_counter(struct trace_sink *s, const struct trace *t,
-			uint32_t track, uint32_t var, enum trace_point tp,
+			uint32_t track, uint32_t var, const struct trace_point *tp,
 			uint64_t at, double value)
 {
 	FILE *f = vcd_at(vcd_of(s), t, at);
@@ -257,7 +257,7 @@ static void vcd_header(struct vcd *v)
 		fputs(" $end\n", f);
 		for (size_t i = 0; i < vs->ndecl; i++) {
 			const struct vcd_decl *d = &vs->decl[i];
-			const struct trace_point_info *pi = &trace_points[d->tp];
+			const struct trace_point *pi = d->tp;
 			size_t len;
 			int keep = vcd_common(prev, d->path, &len);
 			const char *p;
