@@ -121,7 +121,8 @@ static void bad_input(void **state)
 			  "s:memory{ base = '512KiB', size = '1MiB' }", &code,
 			  NULL);
 	expect_error(code, DMASIM_ESCENARIO, run,
-		     ".lua:3: system:memory{}: [0x80000, +1048576) overlaps "
+		     ".lua:3: system:memory{}: memory 'mem1': [0x80000, "
+		     "+1048576) overlaps "
 		     "another target on the bus");
 	dmasim_run_free(run);
 	run = tu_run_text("local s = dmasim.system{}\n"

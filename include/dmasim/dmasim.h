@@ -16,6 +16,7 @@
 /* The export macro, DMASIM_VERSION and the error table (DMASIM_E*,
  * dmasim_strerror, dmasim_errname). */
 #include "dmasim/base.h"
+#include "dmasim/machine.h"
 
 DMASIM_API const char *dmasim_version(void);
 
@@ -142,6 +143,40 @@ struct dmasim_claim {
 };
 DMASIM_API int dmasim_run_claim(const struct dmasim_run *run, int i,
 				struct dmasim_claim *out);
+
+/*
+ * A C program reports into a run as a scenario does.  A system made with
+ * dmasim_run_new_system() is observed by the run: its timelines go to the
+ * run's trace and VCD files, the sanitizer watches it when the run checks,
+ * and its statistics join the results when it is freed (free every system
+ * before printing or writing the results).  Returns 0, DMASIM_EINVAL,
+ * DMASIM_ENOMEM, or the code of a timeline file that could not be created.
+ */
+DMASIM_API int dmasim_run_new_system(struct dmasim_run *run,
+				     const struct dmasim_sys_config *cfg,
+				     struct dmasim_sys **out);
+/* The run seed (1 unless set). */
+DMASIM_API uint64_t dmasim_run_seed(const struct dmasim_run *run);
+/* Report a result (unit: "" or NULL for none).  Returns 0, DMASIM_EINVAL
+ * for an empty name, or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_run_report_int(struct dmasim_run *run, const char *name,
+				     int64_t value, const char *unit);
+DMASIM_API int dmasim_run_report_real(struct dmasim_run *run,
+				      const char *name, double value,
+				      const char *unit);
+DMASIM_API int dmasim_run_report_text(struct dmasim_run *run,
+				      const char *name, const char *value);
+/* Report a claim: c's id, text, unit, model, simulated and tolerance
+ * (c->agree is ignored); OUT: *agree (may be NULL), by the rule above. */
+DMASIM_API int dmasim_run_add_claim(struct dmasim_run *run,
+				    const struct dmasim_claim *c, int *agree);
+/* A table: (1 + nrows) * ncols cells, the header row first (copied). */
+DMASIM_API int dmasim_run_add_table(struct dmasim_run *run, const char *title,
+				    int ncols, int nrows,
+				    const char *const *cells);
+/* Finish the run's timeline files (dmasim_run_file does it itself): after
+ * the last system is freed.  Returns 0 or the run's failure code. */
+DMASIM_API int dmasim_run_finish(struct dmasim_run *run);
 
 /*
  * The DMA sanitizer ("dmasim run --check"): turn it on before

@@ -68,6 +68,7 @@ static void report(struct sanitizer *s, struct san_map *m, enum san_class c,
 	r.size = size;
 	s->counts[c]++;
 	s->reports++;
+	san_use(s);
 	trace_instant(s->sim, s->track, &tp_check_report, san_class_name(c));
 	if (s->sink)
 		s->sink(s->ctx, &r);
@@ -390,23 +391,32 @@ static void cache_maint_seen(void *ctx, struct cache *c, enum cache_op op,
 	(void)len;
 }
 
-int san_init(struct sanitizer *s, struct sim *sim, struct bus *bus,
-	     san_sink_fn sink, void *ctx)
+int san_init(struct sanitizer *s, struct sim *sim, san_sink_fn sink,
+	     void *ctx)
 {
 	memset(s, 0, sizeof(*s));
 	s->sim = sim;
-	s->bus = bus;
 	s->sink = sink;
 	s->ctx = ctx;
 	s->line = 64;
-	s->track = trace_track(sim, NULL, "check");
 	s->snooper.access = dma_access;
-	bus_add_snooper(bus, &s->snooper);
 	return 0;
+}
+
+void san_use(struct sanitizer *s)
+{
+	if (!s->track && trace_on(s->sim))
+		s->track = trace_track(s->sim, NULL, "check");
+}
+
+int san_watch_bus(struct sanitizer *s, struct bus *bus)
+{
+	return bus_add_snooper(bus, &s->snooper);
 }
 
 void san_watch_cache(struct sanitizer *s, struct cache *c)
 {
+	san_use(s);
 	s->cache = c;
 	s->line = c->cfg.line;
 	c->watch.cpu_access = cpu_access;

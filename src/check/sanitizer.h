@@ -104,7 +104,6 @@ typedef void (*san_sink_fn)(void *ctx, const struct san_report *r);
 
 struct sanitizer {
 	struct sim *sim;
-	struct bus *bus;
 	struct bus_snooper snooper;
 	struct cache *cache;	/* the CPU's cache, or NULL */
 	uint32_t line;		/* bytes per cache line */
@@ -117,9 +116,14 @@ struct sanitizer {
 	uint32_t track;		/* trace track "check", 0 when not traced */
 };
 
-/* Watch the bus's DMA traffic; reports go to sink.  Returns 0. */
-int san_init(struct sanitizer *s, struct sim *sim, struct bus *bus,
-	     san_sink_fn sink, void *ctx);
+/* A sanitizer whose reports go to sink.  Returns 0. */
+int san_init(struct sanitizer *s, struct sim *sim, san_sink_fn sink,
+	     void *ctx);
+/* Something (a cache, a driver) is watched from now on: the timeline's
+ * "check" track begins here (or at the first report). */
+void san_use(struct sanitizer *s);
+/* Watch a bus's DMA traffic.  Returns 0 or DMASIM_ENOMEM. */
+int san_watch_bus(struct sanitizer *s, struct bus *bus);
 void san_fini(struct sanitizer *s);
 /* Watch a CPU cache: its accesses and maintenance. */
 void san_watch_cache(struct sanitizer *s, struct cache *c);

@@ -160,6 +160,8 @@ void bus_fini(struct bus *bus)
 {
 	free(bus->m);
 	free(bus->traced_ops);
+	free(bus->snoopers);
+	bus->snoopers = NULL;
 	bus->m = NULL;
 	bus->traced_ops = NULL;
 	bus->n = bus->cap = 0;
@@ -205,6 +207,14 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 		trace_signal(bus->sim, m->track, &tp_bus_req, 0);
 		trace_signal(bus->sim, m->track, &tp_bus_grant, 0);
 	}
+	return 0;
+}
+
+int bus_add_snooper(struct bus *bus, struct bus_snooper *s)
+{
+	VEC_RESERVE(bus->snoopers, bus->nsnoopers, bus->capsnoopers,
+		    return DMASIM_ENOMEM);
+	bus->snoopers[bus->nsnoopers++] = s;
 	return 0;
 }
 

@@ -101,7 +101,6 @@ struct bus_snooper {
 	void (*access)(struct bus_snooper *s, const struct bus_master *m,
 		       uint64_t addr, uint64_t len, bool write);
 	uint64_t (*cycles)(struct bus_snooper *s, uint64_t addr, uint64_t len);
-	struct bus_snooper *next;
 };
 
 enum bus_mode { BUS_MODE_BURST, BUS_MODE_CYCLE_STEAL, BUS_MODE_TRANSPARENT };
@@ -172,7 +171,8 @@ struct bus {
 	unsigned last;		/* id of the last master granted */
 	unsigned waiting;	/* masters waiting */
 	unsigned waiting_opaque; /* of which not transparent */
-	struct bus_snooper *snoopers;	/* DMA watchers, in order added */
+	struct bus_snooper **snoopers;	/* DMA watchers, in order added */
+	unsigned nsnoopers, capsnoopers;
 	/* statistics */
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
@@ -245,23 +245,16 @@ uint64_t bus_xact_cycles(const struct bus *bus, uint64_t addr, uint64_t len,
 int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
 		  uint64_t len, bool write);
 
-/* Add a snooper at the end of the bus's list. */
-static inline void bus_add_snooper(struct bus *bus, struct bus_snooper *s)
-{
-	struct bus_snooper **p = &bus->snoopers;
-
-	while (*p)
-		p = &(*p)->next;
-	s->next = NULL;
-	*p = s;
-}
+/* Add a snooper at the end of the bus's list (one snooper may watch
+ * several buses).  Returns 0 or DMASIM_ENOMEM. */
+int bus_add_snooper(struct bus *bus, struct bus_snooper *s);
 
 /* A non-CPU master's memory access: tell the snoopers (see above). */
 static inline void bus_snoop(const struct bus *bus, const struct bus_master *m,
 			     uint64_t addr, uint64_t len, bool write)
 {
-	for (struct bus_snooper *s = bus->snoopers; s; s = s->next)
-		s->access(s, m, addr, len, write);
+	for (unsigned i = 0; i < bus->nsnoopers; i++)
+		bus->snoopers[i]->access(bus->snoopers[i], m, addr, len, write);
 }
 
 /* Bus cycles the snoopers add to a non-CPU access (0 when none). */
@@ -270,9 +263,10 @@ static inline uint64_t bus_snoop_cycles(const struct bus *bus, uint64_t addr,
 {
 	uint64_t c = 0;
 
-	for (struct bus_snooper *s = bus->snoopers; s; s = s->next)
-		if (s->cycles)
-			c += s->cycles(s, addr, len);
+	for (unsigned i = 0; i < bus->nsnoopers; i++)
+		if (bus->snoopers[i]->cycles)
+			c += bus->snoopers[i]->cycles(bus->snoopers[i], addr,
+						      len);
 	return c;
 }
 

@@ -479,7 +479,10 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 	if (cfg->coherent) {
 		c->snooper.access = snoop_access;
 		c->snooper.cycles = snoop_cycles;
-		bus_add_snooper(bus, &c->snooper);
+		if (bus_add_snooper(bus, &c->snooper)) {
+			cache_fini(c);
+			return DMASIM_ENOMEM;
+		}
 	}
 	for (size_t i = 0; i < sizeof(sv) / sizeof(sv[0]); i++)
 		if (stats_add(&sim->stats, c->name, st[i], STAT_COUNTER, "",

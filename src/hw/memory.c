@@ -193,6 +193,7 @@ int memory_init(struct memory *mem, struct sim *sim, struct bus *bus,
 		return DMASIM_EINVAL;
 	memset(mem, 0, sizeof(*mem));
 	mem->cfg = *cfg;
+	mem->bus = bus;
 	snprintf(mem->name, sizeof(mem->name), "%s", name);
 	mem->tgt.ops = &memory_ops;
 	mem->tgt.name = mem->name;

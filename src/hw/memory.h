@@ -31,6 +31,7 @@ struct memory_config {
 
 struct memory {
 	struct bus_target tgt;
+	struct bus *bus;	/* the bus it is mapped on */
 	struct memory_config cfg;
 	char name[32];
 	uint64_t lat_cycles;	/* bus cycles of latency */

@@ -33,102 +33,57 @@
 
 static struct lsys *comp_sys(lua_State *L, int idx)
 {
-	return ((struct lcomp *)lua_touserdata(L, idx))->sys;
+	return lsys_of(L, idx);
 }
 
-static uint64_t check_addr(lua_State *L, int idx, const char *fn)
-{
-	lua_Integer a;
-
-	if (!lua_isinteger(L, idx) || (a = lua_tointeger(L, idx)) < 0)
-		luaL_error(L, "%s: address %s: expected an integer >= 0", fn,
-			   luaL_tolstring(L, idx, NULL));
-	return (uint64_t)lua_tointeger(L, idx);
-}
-
-/* Default the optional table argument at idx to {}. */
-static void opt_table(lua_State *L, int idx)
-{
-	if (lua_isnoneornil(L, idx)) {
-		lua_settop(L, idx - 1);
-		lua_newtable(L);
-	}
-	luaL_checktype(L, idx, LUA_TTABLE);
-}
+#define check_addr lsys_check_addr
+#define opt_table lsys_opt_table
 
 /* ---- memory ---- */
 
-static void mem_fini(void *obj)
-{
-	memory_fini(obj);
-}
-
-/* sys:memory{name, base, size, latency, bandwidth} */
+/* sys:memory{name, bus, base, size, latency, bandwidth} */
 static int l_sys_memory(lua_State *L)
 {
-	static const char *const known[] = { "name", "base", "size",
+	static const char *const known[] = { "name", "bus", "base", "size",
 		"latency", "bandwidth", NULL };
 	const char *what = "system:memory{}";
-	struct lsys *sys = lsys_check(L, 1);
-	struct memory_config cfg;
-	struct memory *mem;
-	const char *name;
-	uint64_t base;
-	char buf[32];
-	int err;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_memory_config cfg;
+	struct dmasim_memory *mem;
+	struct dmasim_bus *bus;
 
 	opt_table(L, 2);
 	lf_known(L, 2, what, known);
-	name = lsys_comp_name(L, 2, what, "mem", sys->nmems, buf, sizeof(buf));
-	base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0, 0);
+	dmasim_memory_config_init(&cfg);
+	bus = lsys_opt_bus(L, 2, what);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
+	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0, 0);
 	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, 1ull << 30, 1);
 	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
 	cfg.bandwidth = lf_value(L, 2, what, "bandwidth", UNIT_BANDWIDTH, 0, 0);
-	mem = lsys_new_comp(L, sys, sizeof(*mem), MEM_MT, mem_fini);
-	err = memory_init(mem, &sys->sim, &sys->bus, name, base, &cfg);
-	if (err == DMASIM_EINVAL)
-		return lf_error(L, "%s: [%#llx, +%llu) overlaps another "
-				  "target on the bus", what,
-				  (unsigned long long)base,
-				  (unsigned long long)cfg.size);
-	if (err)
-		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
-	sys->nmems++;
+	if (dmasim_memory_new(ls->sys, bus, &cfg, &mem))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, mem, MEM_MT);
 	return 1;
-}
-
-/* Offset of [addr, addr + len) in the memory, or an error. */
-static uint64_t mem_off(lua_State *L, struct memory *mem, uint64_t addr,
-			uint64_t len, const char *fn)
-{
-	if (addr < mem->tgt.base || addr - mem->tgt.base > mem->cfg.size ||
-	    len > mem->cfg.size - (addr - mem->tgt.base))
-		lf_error(L, "%s: [%#llx, +%llu) is outside memory '%s' "
-			   "[%#llx, +%llu)", fn, (unsigned long long)addr,
-			   (unsigned long long)len, mem->name,
-			   (unsigned long long)mem->tgt.base,
-			   (unsigned long long)mem->cfg.size);
-	return addr - mem->tgt.base;
 }
 
 /* mem:write(addr, bytes) */
 static int l_mem_write(lua_State *L)
 {
-	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	struct dmasim_memory *mem = lsys_check_comp(L, 1, MEM_MT);
 	uint64_t addr = check_addr(L, 2, "memory:write");
 	size_t len;
 	const char *s = luaL_checklstring(L, 3, &len);
 
-	if (memory_write(mem, mem_off(L, mem, addr, len, "memory:write"), s,
-			 len))
-		return luaL_error(L, "out of memory");
+	if (dmasim_memory_write(mem, addr, s, len))
+		return lsys_raise(L, comp_sys(L, 1), NULL);
 	return 0;
 }
 
 /* mem:read(addr, len) -> bytes */
 static int l_mem_read(lua_State *L)
 {
-	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	struct dmasim_memory *mem = lsys_check_comp(L, 1, MEM_MT);
 	uint64_t addr = check_addr(L, 2, "memory:read");
 	lua_Integer len = luaL_checkinteger(L, 3);
 	luaL_Buffer b;
@@ -138,8 +93,8 @@ static int l_mem_read(lua_State *L)
 		return lf_error(L, "memory:read: length %lld: expected 0 to "
 				  "1GiB", (long long)len);
 	p = luaL_buffinitsize(L, &b, (size_t)len);
-	memory_read(mem, mem_off(L, mem, addr, (uint64_t)len, "memory:read"),
-		    p, (uint64_t)len);
+	if (dmasim_memory_read(mem, addr, p, (uint64_t)len))
+		return lsys_raise(L, comp_sys(L, 1), NULL);
 	luaL_pushresultsize(&b, (size_t)len);
 	return 1;
 }
@@ -147,40 +102,31 @@ static int l_mem_read(lua_State *L)
 /* mem:fill(addr, len, seed): a deterministic pattern (the device's) */
 static int l_mem_fill(lua_State *L)
 {
-	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	struct dmasim_memory *mem = lsys_check_comp(L, 1, MEM_MT);
 	uint64_t addr = check_addr(L, 2, "memory:fill");
 	lua_Integer len = luaL_checkinteger(L, 3);
-	struct iodev pat = { .cfg.seed = (uint64_t)luaL_optinteger(L, 4, 0) };
-	uint64_t off;
-	uint8_t buf[4096];
 
 	if (len < 0)
 		return luaL_error(L, "memory:fill: length must be >= 0");
-	off = mem_off(L, mem, addr, (uint64_t)len, "memory:fill");
-	for (uint64_t done = 0; done < (uint64_t)len;) {
-		uint64_t n = (uint64_t)len - done < sizeof(buf) ?
-			     (uint64_t)len - done : sizeof(buf);
-
-		for (uint64_t i = 0; i < n; i++)
-			buf[i] = iodev_pattern(&pat, done + i);
-		if (memory_write(mem, off + done, buf, n))
-			return luaL_error(L, "out of memory");
-		done += n;
-	}
+	if (dmasim_memory_fill(mem, addr, (uint64_t)len,
+			       (uint64_t)luaL_optinteger(L, 4, 0)))
+		return lsys_raise(L, comp_sys(L, 1), NULL);
 	return 0;
 }
 
 /* mem:hash(addr, len) -> FNV-1a of the bytes, as an integer */
 static int l_mem_hash(lua_State *L)
 {
-	struct memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	struct dmasim_memory *mem = lsys_check_comp(L, 1, MEM_MT);
 	uint64_t addr = check_addr(L, 2, "memory:hash");
 	lua_Integer len = luaL_checkinteger(L, 3);
+	uint64_t h;
 
 	if (len < 0)
 		return luaL_error(L, "memory:hash: length must be >= 0");
-	lua_pushinteger(L, (lua_Integer)memory_hash(mem, mem_off(L, mem, addr,
-		(uint64_t)len, "memory:hash"), (uint64_t)len));
+	if (dmasim_memory_hash(mem, addr, (uint64_t)len, &h))
+		return lsys_raise(L, comp_sys(L, 1), NULL);
+	lua_pushinteger(L, (lua_Integer)h);
 	return 1;
 }
 
@@ -207,47 +153,33 @@ static int l_mem_index(lua_State *L)
 static int l_hash(lua_State *L)
 {
 	size_t len;
-	const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1,
-									&len);
-	uint64_t h = 0xcbf29ce484222325ull;
+	const char *s = luaL_checklstring(L, 1, &len);
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
-	}
-	lua_pushinteger(L, (lua_Integer)h);
+	lua_pushinteger(L, (lua_Integer)dmasim_hash(s, len));
 	return 1;
 }
 
 /* ---- cpu ---- */
 
-static void cpu_irq_to_cpu(void *ctx, unsigned line)
-{
-	cpu_raise_irq(ctx, line);
-}
-
-/* sys:cpu{name, clock, cpi, mem_frac, data_addr, word, pio_loop,
- *         irq_entry, irq_exit, mode, priority} */
+/* sys:cpu{name, bus, clock, cpi, mem_frac, data_addr, footprint, word,
+ *         pio_loop, irq_entry, irq_exit, mode, priority} */
 static int l_sys_cpu(lua_State *L)
 {
-	static const char *const known[] = { "name", "clock", "cpi",
+	static const char *const known[] = { "name", "bus", "clock", "cpi",
 		"mem_frac", "data_addr", "footprint", "word", "pio_loop",
-		"irq_entry",
-		"irq_exit", "mode", "priority", NULL };
+		"irq_entry", "irq_exit", "mode", "priority", NULL };
 	const char *what = "system:cpu{}";
-	struct lsys *sys = lsys_check(L, 1);
-	struct cpu_config cfg;
-	struct cpu *cpu;
-	char buf[32];
-	const char *name;
-	int mode, prio;
-	double hz;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_cpu_config cfg;
+	struct dmasim_cpu *cpu;
+	struct dmasim_bus *bus;
 
 	opt_table(L, 2);
 	lf_known(L, 2, what, known);
-	name = lsys_comp_name(L, 2, what, "cpu", sys->ncpus, buf, sizeof(buf));
-	hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 0, 0);
-	cfg.period = hz > 0 ? clock_period_of_hz(hz) : sys->bus.clk.period;
+	dmasim_cpu_config_init(&cfg);
+	bus = lsys_opt_bus(L, 2, what);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
+	cfg.clock_hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 0, 0);
 	cfg.cpi = lf_value(L, 2, what, "cpi", UNIT_NUMBER, 1, 1e-3);
 	cfg.mem_frac = lf_value(L, 2, what, "mem_frac", UNIT_NUMBER, 0, 0);
 	if (cfg.mem_frac > 1)
@@ -265,76 +197,37 @@ static int l_sys_cpu(lua_State *L)
 					  100, 0);
 	cfg.irq_exit = (uint32_t)lf_uint(L, 2, what, "irq_exit", UNIT_NUMBER,
 					 50, 0);
-	mode = lf_enum(L, 2, what, "mode", lsys_mode_names, BUS_MODE_BURST);
-	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
-	cpu = lsys_new_comp(L, sys, sizeof(*cpu), CPU_MT, NULL);
-	if (cpu_init(cpu, &sys->sim, &sys->bus, name, &cfg,
-		     (enum bus_mode)mode, prio))
-		return luaL_error(L, "%s: out of memory", what);
-	sys->ncpus++;
+	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
+					     lsys_mode_names,
+					     DMASIM_MODE_BURST);
+	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
+				     -1e9);
+	if (dmasim_cpu_new(ls->sys, bus, &cfg, &cpu))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, cpu, CPU_MT);
 	return 1;
 }
 
-/* One CPU operation issued by a Lua process. */
-struct lop {
-	struct cpu_op op;
-	struct signal sig;
-	uint8_t data[8];
-};
-
-static void lop_done(struct cpu *cpu, struct cpu_op *op)
+/* The calling Lua process, for an operation on the CPU at index 1. */
+static struct lproc *cpu_proc(lua_State *L, const char *fn)
 {
-	struct lop *lo = op->ctx;
-
-	signal_notify(cpu->sim, &lo->sig);
+	return lsys_current(L, comp_sys(L, 1), fn);
 }
 
-/* Submit lo for the calling process, then wait for it with k. */
-static int lop_issue(lua_State *L, struct cpu *cpu, struct lop *lo,
-		     const char *fn, lua_KFunction k)
+/* An operation was issued: wait for it and continue in k. */
+static int cpu_await(lua_State *L, struct lproc *lp, int rc, const char *fn,
+		     lua_KFunction k)
 {
-	struct lproc *lp = lsys_current(L, comp_sys(L, 1), fn);
-	enum cpu_ctx ctx = lp->irq_cpu == cpu ? CPU_CTX_IRQ : CPU_CTX_THREAD;
-
-	if (cpu->access) {
-		free(lo);
-		return luaL_error(L, "%s: the CPU runs its built-in workload",
-				  fn);
-	}
-	if (lp->irq_cpu && lp->irq_cpu != cpu) {
-		free(lo);
-		return luaL_error(L, "%s: an interrupt handler of one CPU "
-				  "cannot run operations on another", fn);
-	}
-	lo->op.done = lop_done;
-	lo->op.ctx = lo;
-	signal_init(&lo->sig);
-	/* Wait first: the operation may complete inside cpu_submit(). */
-	proc_wait_signal(&lp->p, &lo->sig);
-	if (cpu_submit(cpu, ctx, &lo->op)) {
-		free(lo);
-		return luaL_error(L, "%s: malformed operation", fn);
-	}
-	return lua_yieldk(L, 0, (lua_KContext)lo, k);
+	return lsys_await(L, lp->ls, rc, fn, k, (lua_KContext)lp);
 }
 
-static struct lop *lop_new(lua_State *L)
-{
-	struct lop *lo = calloc(1, sizeof(*lo));
-
-	if (!lo)
-		luaL_error(L, "out of memory");
-	return lo;
-}
-
-/* Continuations: push the result, free the operation. */
+/* Continuations: the operation's status (nil when it succeeded). */
 static int k_none(lua_State *L, int status, lua_KContext ctx)
 {
-	struct lop *lo = (struct lop *)ctx;
-	int st = lo->op.status;
+	struct lproc *lp = (struct lproc *)ctx;
+	int st = dmasim_proc_result(&lp->p)->status;
 
 	(void)status;
-	free(lo);
 	if (st)
 		lua_pushstring(L, st == BUS_ERR_DECODE ? "bus error: no target "
 			       "answers the address" : "bus error: the target "
@@ -346,46 +239,44 @@ static int k_none(lua_State *L, int status, lua_KContext ctx)
 
 static int k_value(lua_State *L, int status, lua_KContext ctx)
 {
-	struct lop *lo = (struct lop *)ctx;
-	uint64_t v = 0;
+	struct lproc *lp = (struct lproc *)ctx;
+	const struct dmasim_result *r = dmasim_proc_result(&lp->p);
 
 	(void)status;
-	if (lo->op.status) {
-		free(lo);
+	if (r->status) {
 		lua_pushnil(L);
 		lua_pushstring(L, "bus error");
 		return 2;
 	}
-	v = util_le_get(lo->data, (unsigned)lo->op.len);
-	free(lo);
-	lua_pushinteger(L, (lua_Integer)v);
+	lua_pushinteger(L, (lua_Integer)r->value);
 	return 1;
 }
 
 static int k_string(lua_State *L, int status, lua_KContext ctx)
 {
-	struct lop *lo = (struct lop *)ctx;
+	struct lproc *lp = (struct lproc *)ctx;
+	const struct dmasim_result *r = dmasim_proc_result(&lp->p);
 
 	(void)status;
-	if (lo->op.status) {
-		free(lo->op.data);
-		free(lo);
+	if (r->status) {
+		free(lp->buf);
+		lp->buf = NULL;
 		lua_pushnil(L);
 		lua_pushstring(L, "bus error");
 		return 2;
 	}
-	lua_pushlstring(L, (const char *)lo->op.data, lo->op.len);
-	free(lo->op.data);
-	free(lo);
+	lua_pushlstring(L, lp->buf, lp->p.op.op[0].len);
+	free(lp->buf);
+	lp->buf = NULL;
 	return 1;
 }
 
 static int k_store(lua_State *L, int status, lua_KContext ctx)
 {
-	struct lop *lo = (struct lop *)ctx;
+	struct lproc *lp = (struct lproc *)ctx;
 
-	free(lo->op.data);
-	lo->op.data = NULL;
+	free(lp->buf);
+	lp->buf = NULL;
 	return k_none(L, status, ctx);
 }
 
@@ -393,10 +284,10 @@ static int k_store(lua_State *L, int status, lua_KContext ctx)
 static int l_cpu_compute(lua_State *L)
 {
 	static const char *const known[] = { "cpi", "mem_frac", NULL };
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	lua_Integer n = luaL_checkinteger(L, 2);
-	double cpi = cpu->cfg.cpi, f = cpu->cfg.mem_frac;
-	struct lop *lo;
+	double cpi = cpu->cpu.cfg.cpi, f = cpu->cpu.cfg.mem_frac;
+	struct lproc *lp;
 
 	if (n < 0)
 		return lf_error(L, "cpu:compute(%lld): expected a count >= 0",
@@ -415,43 +306,41 @@ static int l_cpu_compute(lua_State *L)
 	lua_settop(L, 1);
 	if (!n)
 		return 0;
-	lo = lop_new(L);
-	cpu_op_compute(&lo->op, (uint64_t)n, cpi, f);
-	return lop_issue(L, cpu, lo, "cpu:compute()", k_none);
+	lp = cpu_proc(L, "cpu:compute()");
+	return cpu_await(L, lp, dmasim_cpu_compute_at(&lp->p, cpu,
+			 (uint64_t)n, cpi, f), "cpu:compute()", k_none);
 }
 
 /* cpu:busy(cycles): cycles with no bus traffic */
 static int l_cpu_busy(lua_State *L)
 {
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	lua_Integer n = luaL_checkinteger(L, 2);
-	struct lop *lo;
+	struct lproc *lp;
 
 	if (n < 0)
 		return lf_error(L, "cpu:busy(%lld): expected cycles >= 0",
 				  (long long)n);
 	if (!n)
 		return 0;
-	lo = lop_new(L);
-	cpu_op_compute(&lo->op, (uint64_t)n, 1.0, 0.0);
-	return lop_issue(L, cpu, lo, "cpu:busy()", k_none);
+	lp = cpu_proc(L, "cpu:busy()");
+	return cpu_await(L, lp, dmasim_cpu_busy(&lp->p, cpu, (uint64_t)n),
+			 "cpu:busy()", k_none);
 }
 
 static int cpu_rw(lua_State *L, int bytes, bool write)
 {
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	const char *fn = write ? "cpu:write()" : "cpu:read()";
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	uint64_t addr = check_addr(L, 2, write ? "cpu:write" : "cpu:read");
-	struct lop *lo = lop_new(L);
+	uint64_t v = write ? (uint64_t)luaL_checkinteger(L, 3) : 0;
+	struct lproc *lp = cpu_proc(L, fn);
 
-	if (write) {
-		uint64_t v = (uint64_t)luaL_checkinteger(L, 3);
-
-		for (int i = 0; i < bytes; i++, v >>= 8)
-			lo->data[i] = (uint8_t)v;
-	}
-	cpu_op_xact(&lo->op, addr, lo->data, (uint64_t)bytes, write);
-	return lop_issue(L, cpu, lo, write ? "cpu:write()" : "cpu:read()",
-			 write ? k_none : k_value);
+	if (write)
+		return cpu_await(L, lp, dmasim_cpu_write(&lp->p, cpu, addr, v,
+				 (unsigned)bytes), fn, k_none);
+	return cpu_await(L, lp, dmasim_cpu_read(&lp->p, cpu, addr,
+			 (unsigned)bytes), fn, k_value);
 }
 
 static int l_cpu_read32(lua_State *L) { return cpu_rw(L, 4, false); }
@@ -462,60 +351,59 @@ static int l_cpu_write64(lua_State *L) { return cpu_rw(L, 8, true); }
 /* cpu:load(addr, len) -> bytes: one burst transaction */
 static int l_cpu_load(lua_State *L)
 {
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	uint64_t addr = check_addr(L, 2, "cpu:load");
 	lua_Integer len = luaL_checkinteger(L, 3);
-	struct lop *lo;
+	struct lproc *lp;
 
 	if (len <= 0 || len > (1 << 20))
 		return lf_error(L, "cpu:load: length %lld: expected 1 to 1MiB",
 				  (long long)len);
-	lo = lop_new(L);
-	cpu_op_xact(&lo->op, addr, malloc((size_t)len), (uint64_t)len, false);
-	if (!lo->op.data) {
-		free(lo);
+	lp = cpu_proc(L, "cpu:load()");
+	free(lp->buf);
+	lp->buf = malloc((size_t)len);
+	if (!lp->buf)
 		return luaL_error(L, "out of memory");
-	}
-	return lop_issue(L, cpu, lo, "cpu:load()", k_string);
+	return cpu_await(L, lp, dmasim_cpu_load(&lp->p, cpu, addr, lp->buf,
+			 (uint64_t)len), "cpu:load()", k_string);
 }
 
 /* cpu:store(addr, bytes) */
 static int l_cpu_store(lua_State *L)
 {
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	uint64_t addr = check_addr(L, 2, "cpu:store");
 	size_t len;
 	const char *s = luaL_checklstring(L, 3, &len);
-	struct lop *lo;
-	uint8_t *copy;
+	struct lproc *lp;
 
 	if (!len)
 		return 0;
-	copy = malloc(len);
-	if (!copy)
+	lp = cpu_proc(L, "cpu:store()");
+	free(lp->buf);
+	lp->buf = malloc(len);
+	if (!lp->buf)
 		return luaL_error(L, "out of memory");
-	memcpy(copy, s, len);
-	lo = lop_new(L);
-	cpu_op_xact(&lo->op, addr, copy, len, true);
-	return lop_issue(L, cpu, lo, "cpu:store()", k_store);
+	memcpy(lp->buf, s, len);
+	return cpu_await(L, lp, dmasim_cpu_store(&lp->p, cpu, addr, lp->buf,
+			 len), "cpu:store()", k_store);
 }
 
 static int cpu_pio(lua_State *L, bool to_device)
 {
 	const char *fn = to_device ? "cpu:pio_write" : "cpu:pio_read";
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	uint64_t reg = check_addr(L, 2, fn);
 	uint64_t mem = check_addr(L, 3, fn);
 	lua_Integer len = luaL_checkinteger(L, 4);
-	struct lop *lo;
+	struct lproc *lp;
 
 	if (len <= 0)
 		return lf_error(L, "%s: length %lld: expected > 0", fn,
 				  (long long)len);
-	lo = lop_new(L);
-	cpu_op_pio(&lo->op, reg, mem, (uint64_t)len, to_device);
-	lo->op.cpi = cpu->cfg.cpi;
-	return lop_issue(L, cpu, lo, fn, k_none);
+	lp = cpu_proc(L, fn);
+	return cpu_await(L, lp, dmasim_cpu_pio(&lp->p, cpu, reg, mem,
+			 (uint64_t)len, to_device), fn, k_none);
 }
 
 /* cpu:pio_read(data_reg, mem_addr, len): device -> memory, word by word */
@@ -523,32 +411,34 @@ static int l_cpu_pio_read(lua_State *L) { return cpu_pio(L, false); }
 /* cpu:pio_write(data_reg, mem_addr, len): memory -> device */
 static int l_cpu_pio_write(lua_State *L) { return cpu_pio(L, true); }
 
-/* An interrupt handler written in Lua. */
+/* An interrupt handler written in Lua: each interrupt spawns it as a
+ * process in interrupt context. */
 struct lhandler {
-	struct lsys *sys;
-	lua_State *L;
+	struct lsys *ls;
 	int fnref;
 };
 
-static void lhandler_run(struct cpu *cpu, unsigned line, void *ctx)
+static int lhandler_start(struct dmasim_cpu *cpu, unsigned line, void *ctx)
 {
 	struct lhandler *h = ctx;
-	lua_State *L = h->sys->runL;
+	lua_State *L = h->ls->runL;
 	struct lproc *lp;
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, h->fnref);
 	lua_pushinteger(L, line);
-	lp = lsys_spawn(L, h->sys, lua_gettop(L) - 1, 1);
+	lp = lsys_spawn(L, h->ls, lua_gettop(L) - 1, 1);
 	lua_pop(L, 2);
-	lp->irq_cpu = cpu;
+	sys_proc_irq(&lp->p, cpu);
+	return 0;
 }
 
 /* cpu:on_irq(line, fn): fn(line) runs in interrupt context */
 static int l_cpu_on_irq(lua_State *L)
 {
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
-	struct lsys *sys = comp_sys(L, 1);
+	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
+	struct lsys *ls = comp_sys(L, 1);
 	lua_Integer line = luaL_checkinteger(L, 2);
+	struct sys_irq_handler sh = { lhandler_start, NULL, free };
 	struct lhandler *h;
 
 	if (line < 0 || line >= CPU_IRQ_LINES)
@@ -556,10 +446,16 @@ static int l_cpu_on_irq(lua_State *L)
 				  (long long)line, CPU_IRQ_LINES - 1);
 	luaL_checktype(L, 3, LUA_TFUNCTION);
 	lua_settop(L, 3);
-	h = lsys_alloc(L, sys, sizeof(*h), NULL);
-	h->sys = sys;
+	h = malloc(sizeof(*h));
+	if (!h)
+		return luaL_error(L, "out of memory");
+	h->ls = ls;
 	h->fnref = luaL_ref(L, LUA_REGISTRYINDEX);
-	cpu_set_irq_handler(cpu, (unsigned)line, lhandler_run, h);
+	sh.ctx = h;
+	if (sys_cpu_set_irq(cpu, (unsigned)line, &sh)) {
+		free(h);
+		return lsys_raise(L, ls, "cpu:on_irq()");
+	}
 	return 0;
 }
 
@@ -593,7 +489,8 @@ static int l_cpu_wait(lua_State *L)
 
 	if (cpu->state == CPU_STOPPED || !cpu->access)
 		return 0;
-	return lsys_wait_signal(L, lp, &cpu->stopped, NULL, 0);
+	sys_proc_wait(&lp->p, &cpu->stopped);
+	return lua_yield(L, 0);
 }
 
 /* Fields common to every bus master handle (its name is a string). */
@@ -636,36 +533,24 @@ static int l_cpu_index(lua_State *L)
 
 /* ---- dma ---- */
 
-static void dma_fini(void *obj)
-{
-	dma_engine_fini(obj);
-}
-
-static void chan_fini(void *obj)
-{
-	dma_chan_fini(obj);
-}
-
-/* sys:dma{name, base, channels, reg_latency, burst, mode, priority, irq,
- *         irq_line, desc_cycles, fence_cycles} */
+/* sys:dma{name, bus, base, channels, reg_latency, burst, mode, priority,
+ *         irq, irq_line, desc_cycles, fence_cycles} */
 static int l_sys_dma(lua_State *L)
 {
-	static const char *const known[] = { "name", "base", "channels",
-		"reg_latency", "burst", "mode", "priority", "irq", "irq_line",
-		"desc_cycles", "fence_cycles", NULL };
+	static const char *const known[] = { "name", "bus", "base",
+		"channels", "reg_latency", "burst", "mode", "priority", "irq",
+		"irq_line", "desc_cycles", "fence_cycles", NULL };
 	const char *what = "system:dma{}";
-	struct lsys *sys = lsys_check(L, 1);
-	struct dma_config cfg;
-	struct dma_engine *eng;
-	const char *name;
-	char buf[32];
-	struct cpu *irq = NULL;
-	unsigned line;
-	int err;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_dma_config cfg;
+	struct dmasim_dma *dma;
+	struct dmasim_bus *bus;
 
 	opt_table(L, 2);
 	lf_known(L, 2, what, known);
-	name = lsys_comp_name(L, 2, what, "dma", sys->ndmas, buf, sizeof(buf));
+	dmasim_dma_config_init(&cfg);
+	bus = lsys_opt_bus(L, 2, what);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
 	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x40000000ull, 0);
 	cfg.channels = (unsigned)lf_uint(L, 2, what, "channels", UNIT_NUMBER,
 					 1, 1);
@@ -677,56 +562,43 @@ static int l_sys_dma(lua_State *L)
 	cfg.desc_cycles = lf_uint(L, 2, what, "desc_cycles", UNIT_NUMBER, 0, 0);
 	cfg.fence_cycles = lf_uint(L, 2, what, "fence_cycles", UNIT_NUMBER, 0,
 				   0);
-	cfg.mode = (enum bus_mode)lf_enum(L, 2, what, "mode", lsys_mode_names,
-					  BUS_MODE_CYCLE_STEAL);
+	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
+					     lsys_mode_names,
+					     DMASIM_MODE_CYCLE_STEALING);
 	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
 				     -1e9);
-	line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER, 0, 0);
+	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
+					 0, 0);
 	lua_getfield(L, 2, "irq");
 	if (!lua_isnil(L, -1)) {
-		irq = luaL_testudata(L, -1, CPU_MT);
-		if (!irq)
+		struct lcomp *c = luaL_testudata(L, -1, CPU_MT);
+
+		if (!c)
 			return luaL_error(L, "%s: field 'irq': expected a cpu",
 					  what);
-		irq = ((struct lcomp *)irq)->obj;
+		cfg.irq = c->obj;
 	}
 	lua_pop(L, 1);
-	if (irq && line + cfg.channels > CPU_IRQ_LINES)
+	if (cfg.irq && cfg.irq_line + cfg.channels > CPU_IRQ_LINES)
 		return lf_error(L, "%s: irq_line %u + %u channels: expected "
-				  "lines below %d", what, line, cfg.channels,
-				  CPU_IRQ_LINES);
-	eng = lsys_new_comp(L, sys, sizeof(*eng), DMA_MT, dma_fini);
-	err = dma_engine_init(eng, &sys->sim, &sys->bus, name, &cfg);
-	if (err == DMASIM_EINVAL)
-		return lf_error(L, "%s: registers at %#llx overlap another "
-				  "target", what, (unsigned long long)cfg.base);
-	if (err)
-		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
-	if (irq) {
-		eng->irq.raise = cpu_irq_to_cpu;
-		eng->irq.ctx = irq;
-		eng->irq.line = line;
-	}
-	sys->ndmas++;
+				  "lines below %d", what, cfg.irq_line,
+				  cfg.channels, CPU_IRQ_LINES);
+	if (dmasim_dma_new(ls->sys, bus, &cfg, &dma))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, dma, DMA_MT);
 	return 1;
 }
 
 /* dma:channel(i) -> the channel's handle */
 static int l_dma_channel(lua_State *L)
 {
-	struct dma_engine *eng = lsys_check_comp(L, 1, DMA_MT);
+	struct dmasim_dma *dma = lsys_check_comp(L, 1, DMA_MT);
 	lua_Integer i = luaL_checkinteger(L, 2);
-	struct lcomp *c;
 
-	if (i < 0 || (unsigned)i >= eng->nchan)
+	if (i < 0 || (unsigned)i >= dma->eng.nchan)
 		return lf_error(L, "dma:channel(%lld): expected 0 to %d",
-				  (long long)i, (int)eng->nchan - 1);
-	c = lua_newuserdatauv(L, sizeof(*c), 1);
-	c->sys = comp_sys(L, 1);
-	c->obj = &eng->chan[i];
-	lua_pushvalue(L, 1);
-	lua_setiuservalue(L, -2, 1);
-	luaL_setmetatable(L, CHAN_MT);
+				  (long long)i, (int)dma->eng.nchan - 1);
+	lsys_push_comp(L, 1, &dma->chan[i], CHAN_MT);
 	return 1;
 }
 
@@ -749,6 +621,17 @@ static int l_dma_index(lua_State *L)
 	return luaL_error(L, "dma has no field '%s'", k);
 }
 
+/* A stand-alone channel for synthetic transfers. */
+struct lsynth {
+	struct dmasim_channel h;
+	struct dma_chan ch;
+};
+
+static void lsynth_fini(void *obj)
+{
+	dma_chan_fini(&((struct lsynth *)obj)->ch);
+}
+
 /* sys:dma_channel{name, mode, priority}: a stand-alone channel for
  * synthetic transfers */
 static int l_sys_dma_channel(lua_State *L)
@@ -756,24 +639,32 @@ static int l_sys_dma_channel(lua_State *L)
 	static const char *const known[] = { "name", "mode", "priority",
 		NULL };
 	const char *what = "system:dma_channel{}";
-	struct lsys *sys = lsys_check(L, 1);
-	struct dma_chan *ch;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_sys *sys = ls->sys;
+	struct lsynth *s;
 	char buf[32];
 	const char *name;
 	int mode, prio;
 
 	opt_table(L, 2);
 	lf_known(L, 2, what, known);
-	name = lsys_comp_name(L, 2, what, "dma", sys->nchans + 1, buf,
-			      sizeof(buf));
+	snprintf(buf, sizeof(buf), "dma%u", sys->nchans + 1);
+	name = lf_string(L, 2, what, "name", buf);
+	if (!*name || strlen(name) >= 24 || strchr(name, '.'))
+		return lf_error(L, "%s: field 'name' = '%s': expected 1 to 23 "
+				"characters without '.'", what, name);
 	mode = lf_enum(L, 2, what, "mode", lsys_mode_names,
 		       BUS_MODE_CYCLE_STEAL);
 	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
-	ch = lsys_new_comp(L, sys, sizeof(*ch), CHAN_MT, chan_fini);
-	if (dma_chan_init(ch, &sys->sim, &sys->bus, name, (enum bus_mode)mode,
-			  prio))
+	s = sys_alloc(sys, sizeof(*s), lsynth_fini);
+	if (!s)
+		return luaL_error(L, "out of memory");
+	s->h.ch = &s->ch;
+	if (dma_chan_init(&s->ch, &sys->sim, &dmasim_sys_bus(sys)->bus, name,
+			  sys_bus_mode[mode], prio))
 		return luaL_error(L, "%s: out of memory", what);
 	sys->nchans++;
+	lsys_push_comp(L, 1, &s->h, CHAN_MT);
 	return 1;
 }
 
@@ -782,7 +673,8 @@ static int l_chan_start(lua_State *L)
 {
 	static const char *const known[] = { "bursts", "burst", NULL };
 	const char *what = "dma_channel:start{}";
-	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
+	struct dma_chan *ch = ((struct dmasim_channel *)
+			       lsys_check_comp(L, 1, CHAN_MT))->ch;
 	uint64_t n, d;
 	int err;
 
@@ -802,7 +694,8 @@ static int l_chan_start(lua_State *L)
 /* ch:wait(): until the channel's current transfer completes or fails */
 static int l_chan_wait(lua_State *L)
 {
-	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
+	struct dmasim_channel *h = lsys_check_comp(L, 1, CHAN_MT);
+	struct dma_chan *ch = h->ch;
 	struct lproc *lp = lsys_current(L, comp_sys(L, 1),
 					"dma_channel:wait()");
 
@@ -811,12 +704,14 @@ static int l_chan_wait(lua_State *L)
 				  "never started", ch->name);
 	if (!dma_chan_busy(ch))
 		return 0;
-	return lsys_wait_signal(L, lp, &ch->done, NULL, 0);
+	sys_proc_wait(&lp->p, &ch->done);
+	return lua_yield(L, 0);
 }
 
 static int l_chan_index(lua_State *L)
 {
-	struct dma_chan *ch = lsys_check_comp(L, 1, CHAN_MT);
+	struct dma_chan *ch = ((struct dmasim_channel *)
+			       lsys_check_comp(L, 1, CHAN_MT))->ch;
 	const char *k = luaL_checkstring(L, 2);
 	const struct lsys_field f[] = {
 		PORT_FIELDS(&ch->port),
@@ -852,30 +747,24 @@ static int l_chan_index(lua_State *L)
 
 /* ---- device ---- */
 
-static void dev_fini(void *obj)
-{
-	iodev_fini(obj);
-}
-
-/* sys:device{name, base, output, size, rate, buffer, latency, seed} */
+/* sys:device{name, bus, base, output, size, rate, buffer, latency, seed} */
 static int l_sys_device(lua_State *L)
 {
-	static const char *const known[] = { "name", "base", "output", "size",
-		"rate", "buffer", "latency", "seed", NULL };
+	static const char *const known[] = { "name", "bus", "base", "output",
+		"size", "rate", "buffer", "latency", "seed", NULL };
 	const char *what = "system:device{}";
-	struct lsys *sys = lsys_check(L, 1);
-	struct iodev_config cfg;
-	struct iodev *dev;
-	const char *name;
-	uint64_t base;
-	char buf[32];
-	int err;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_device_config cfg;
+	struct dmasim_device *dev;
+	struct dmasim_bus *bus;
 
 	opt_table(L, 2);
 	lf_known(L, 2, what, known);
-	name = lsys_comp_name(L, 2, what, "dev", sys->ndevs, buf, sizeof(buf));
-	base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x50000000ull +
-		       IODEV_WINDOW * (uint64_t)sys->ndevs, 0);
+	dmasim_device_config_init(&cfg);
+	bus = lsys_opt_bus(L, 2, what);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
+	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x50000000ull +
+			   IODEV_WINDOW * (uint64_t)ls->sys->ndevs, 0);
 	lua_getfield(L, 2, "output");
 	cfg.output = lua_toboolean(L, -1);
 	lua_pop(L, 1);
@@ -883,15 +772,11 @@ static int l_sys_device(lua_State *L)
 	cfg.rate = lf_value(L, 2, what, "rate", UNIT_BANDWIDTH, 0, 0);
 	cfg.buffer = lf_uint(L, 2, what, "buffer", UNIT_SIZE, cfg.size, 1);
 	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
-	cfg.seed = lf_uint(L, 2, what, "seed", UNIT_NUMBER, sys->ndevs + 1, 0);
-	dev = lsys_new_comp(L, sys, sizeof(*dev), DEV_MT, dev_fini);
-	err = iodev_init(dev, &sys->sim, &sys->bus, name, base, &cfg);
-	if (err == DMASIM_EINVAL)
-		return lf_error(L, "%s: window at %#llx overlaps another "
-				  "target", what, (unsigned long long)base);
-	if (err)
-		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
-	sys->ndevs++;
+	cfg.seed = lf_uint(L, 2, what, "seed", UNIT_NUMBER,
+			   ls->sys->ndevs + 1, 0);
+	if (dmasim_device_new(ls->sys, bus, &cfg, &dev))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, dev, DEV_MT);
 	return 1;
 }
 

@@ -18,335 +18,242 @@
 
 #include <lauxlib.h>
 
-#include "check/sanitizer.h"
-#include "hw/cache.h"
-#include "lcoh.h"
 #include "lfields.h"
 #include "lrun.h"
-#include "os/dmamap.h"
-#include "kernel/vec.h"
+#include "lsys.h"
 
 #define DDEV_MT "dmasim.dma_device"
-
-struct ldev {
-	struct dma_dev d;
-	struct cpu *cpu;
-};
 
 static const char *const dir_names[] = { "bidirectional", "to_device",
 	"from_device", NULL };
 
-/* ---- the sanitizer ---- */
-
-static void san_to_run(void *ctx, const struct san_report *r)
+static uint64_t arg_u(lua_State *L, int idx, const char *fn)
 {
-	struct dmasim_run *run = ctx;
-	struct dmasim_check *c;
-
-	VEC_RESERVE(run->checks, run->nchecks, run->capchecks, return);
-	c = &run->checks[run->nchecks++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->cls, sizeof(c->cls), "%s", san_class_name(r->cls));
-	snprintf(c->what, sizeof(c->what), "%s", san_class_what(r->cls));
-	snprintf(c->fix, sizeof(c->fix), "%s", san_class_fix(r->cls));
-	snprintf(c->initiator, sizeof(c->initiator), "%s", r->initiator);
-	c->time = r->time;
-	c->paddr = r->paddr;
-	c->dma = r->dma;
-	c->size = r->size;
+	if (!lua_isinteger(L, idx))
+		lf_error(L, "%s: argument %d: expected an integer", fn,
+			 idx - 1);
+	return (uint64_t)lua_tointeger(L, idx);
 }
 
-static void san_free(void *obj)
+static struct lproc *map_proc(lua_State *L, const char *fn)
 {
-	san_fini(obj);
-}
-
-/* The system's sanitizer, created on first use when the run checks. */
-static struct sanitizer *sys_san(lua_State *L, struct lsys *sys)
-{
-	struct dmasim_run *run = lrun_get(L);
-
-	if (!sys->san && run->check) {
-		sys->san = lsys_alloc(L, sys, sizeof(*sys->san), san_free);
-		san_init(sys->san, &sys->sim, &sys->bus, san_to_run, run);
-	}
-	return sys->san;
-}
-
-void lcoh_cache_added(lua_State *L, struct lsys *sys, struct cache *c)
-{
-	struct sanitizer *s = sys_san(L, sys);
-
-	if (s)
-		san_watch_cache(s, c);
-}
-
-/* ---- calls ---- */
-
-enum { C_MAP, C_UNMAP, C_MAP_SG, C_UNMAP_SG, C_SYNC_CPU, C_SYNC_DEV,
-       C_ALLOC, C_FREE };
-
-struct map_call {
-	struct lcall lc;
-	struct ldev *dev;
-	int what;
-	enum dma_dir dir;
-	uint64_t a, b, len, ret, ret2;
-	unsigned n;
-	struct dma_sg *sg;
-};
-
-static void map_run(struct lcall *lc, uint64_t *cycles, uint64_t *bus)
-{
-	struct map_call *m = (struct map_call *)lc;
-	struct dma_dev *d = &m->dev->d;
-	struct cache_cost cost = { 0, 0 };
-
-	switch (m->what) {
-	case C_MAP:
-		m->ret = dmamap_map_single(d, m->a, m->len, m->dir, &cost);
-		break;
-	case C_UNMAP:
-		dmamap_unmap_single(d, m->a, m->len, m->dir, &cost);
-		break;
-	case C_MAP_SG:
-		m->ret = dmamap_map_sg(d, m->sg, m->n, m->dir, &cost);
-		break;
-	case C_UNMAP_SG:
-		dmamap_unmap_sg(d, m->sg, m->n, m->dir, &cost);
-		break;
-	case C_SYNC_CPU:
-		dmamap_sync_for_cpu(d, m->a, m->len, m->dir, &cost);
-		break;
-	case C_SYNC_DEV:
-		dmamap_sync_for_device(d, m->a, m->len, m->dir, &cost);
-		break;
-	case C_ALLOC:
-		m->ret = dmamap_alloc_coherent(d, m->len, &m->ret2, &cost);
-		break;
-	case C_FREE:
-		dmamap_free_coherent(d, m->a, m->len, m->b, &cost);
-		break;
-	}
-	*cycles = cost.cpu;
-	*bus = cost.bus;
+	lsys_check_comp(L, 1, DDEV_MT);
+	return lsys_current(L, lsys_of(L, 1), fn);
 }
 
 static int k_map(lua_State *L, int status, lua_KContext ctx)
 {
-	struct map_call *m = (struct map_call *)ctx;
-	int n = 0;
+	struct lproc *lp = (struct lproc *)ctx;
 
 	(void)status;
-	switch (m->what) {
-	case C_MAP:
-		lua_pushinteger(L, (lua_Integer)m->ret);
-		n = 1;
-		break;
-	case C_MAP_SG:
-		lua_createtable(L, (int)m->n, 0);
-		for (unsigned i = 0; m->ret && i < m->n; i++) {
-			lua_pushinteger(L, (lua_Integer)m->sg[i].dma);
-			lua_rawseti(L, -2, i + 1);
-		}
-		lua_pushinteger(L, (lua_Integer)m->ret);
-		n = 2;
-		break;
-	case C_ALLOC:
-		if (m->ret) {
-			lua_pushinteger(L, (lua_Integer)m->ret);
-			lua_pushinteger(L, (lua_Integer)m->ret2);
-		} else {
-			lua_pushnil(L);
-			lua_pushnil(L);
-		}
-		n = 2;
-		break;
+	lua_pushinteger(L, (lua_Integer)dmasim_proc_result(&lp->p)->value);
+	return 1;
+}
+
+static int k_alloc(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lproc *lp = (struct lproc *)ctx;
+	const struct dmasim_result *r = dmasim_proc_result(&lp->p);
+
+	(void)status;
+	if (r->value) {
+		lua_pushinteger(L, (lua_Integer)r->value);
+		lua_pushinteger(L, (lua_Integer)r->value2);
+	} else {
+		lua_pushnil(L);
+		lua_pushnil(L);
 	}
-	free(m->sg);
-	free(m);
-	return n;
+	return 2;
 }
 
-static uint64_t arg_u(lua_State *L, int idx, const char *fn)
+static int k_map_sg(lua_State *L, int status, lua_KContext ctx)
 {
-	if (!lua_isinteger(L, idx))
-		luaL_error(L, "%s: argument %d: expected an integer", fn,
-			   idx - 1);
-	return (uint64_t)lua_tointeger(L, idx);
+	struct lproc *lp = (struct lproc *)ctx;
+	const struct dmasim_sg *sg = lp->buf;
+	uint64_t ok = dmasim_proc_result(&lp->p)->value;
+	unsigned n = lp->p.op.u.map.n;
+
+	(void)status;
+	lua_createtable(L, (int)n, 0);
+	for (unsigned i = 0; ok && i < n; i++) {
+		lua_pushinteger(L, (lua_Integer)sg[i].dma);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_pushinteger(L, (lua_Integer)ok);
+	free(lp->buf);
+	lp->buf = NULL;
+	return 2;
 }
 
-static int issue(lua_State *L, struct map_call *m, const char *fn)
+static int k_sg_free(lua_State *L, int status, lua_KContext ctx)
 {
-	m->lc.fn = map_run;
-	m->dev = lsys_check_comp(L, 1, DDEV_MT);
-	return lcoh_call(L, ((struct lcomp *)lua_touserdata(L, 1))->sys,
-			 m->dev->cpu, &m->lc, fn, k_map);
+	struct lproc *lp = (struct lproc *)ctx;
+
+	(void)L;
+	(void)status;
+	free(lp->buf);
+	lp->buf = NULL;
+	return 0;
 }
 
-static int simple(lua_State *L, int what, const char *fn)
-{
-	struct map_call *m;
-	uint64_t a, len;
-	int dir;
+typedef int (*simple_fn)(struct dmasim_proc *, struct dmasim_dmadev *,
+			 uint64_t, uint64_t, enum dmasim_dir);
 
-	lsys_check_comp(L, 1, DDEV_MT);
-	a = arg_u(L, 2, fn);
-	len = arg_u(L, 3, fn);
-	dir = luaL_checkoption(L, 4, NULL, dir_names);
-	m = (struct map_call *)lcoh_new(L, sizeof(*m));
-	m->what = what;
-	m->a = a;
-	m->len = len;
-	m->dir = (enum dma_dir)dir;
-	return issue(L, m, fn);
+static int simple(lua_State *L, simple_fn f, const char *fn, bool result)
+{
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
+	uint64_t a = arg_u(L, 2, fn), len = arg_u(L, 3, fn);
+	int dir = luaL_checkoption(L, 4, NULL, dir_names);
+	struct lproc *lp = map_proc(L, fn);
+
+	return lsys_await(L, lp->ls, f(&lp->p, d, a, len,
+				       (enum dmasim_dir)dir), fn,
+			  result ? k_map : NULL, (lua_KContext)lp);
 }
 
 static int l_map_single(lua_State *L)
 {
-	return simple(L, C_MAP, "dma_device:map_single()");
+	return simple(L, dmasim_map_single, "dma_device:map_single()", true);
 }
 
 static int l_unmap_single(lua_State *L)
 {
-	return simple(L, C_UNMAP, "dma_device:unmap_single()");
+	return simple(L, dmasim_unmap_single, "dma_device:unmap_single()",
+		      false);
 }
 
 static int l_sync_for_cpu(lua_State *L)
 {
-	return simple(L, C_SYNC_CPU, "dma_device:sync_for_cpu()");
+	return simple(L, dmasim_sync_for_cpu, "dma_device:sync_for_cpu()",
+		      false);
 }
 
 static int l_sync_for_device(lua_State *L)
 {
-	return simple(L, C_SYNC_DEV, "dma_device:sync_for_device()");
+	return simple(L, dmasim_sync_for_device,
+		      "dma_device:sync_for_device()", false);
+}
+
+/* An sg list for the calling process (freed in its continuation). */
+static struct dmasim_sg *sg_new(lua_State *L, struct lproc *lp,
+				lua_Integer n)
+{
+	free(lp->buf);
+	lp->buf = calloc((size_t)n, sizeof(struct dmasim_sg));
+	if (!lp->buf)
+		luaL_error(L, "out of memory");
+	return lp->buf;
 }
 
 /* dev:map_sg({{addr, len}, ...}, dir) -> dma addresses, n (0: error) */
 static int l_map_sg(lua_State *L)
 {
 	const char *fn = "dma_device:map_sg()";
-	struct map_call *m;
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
+	struct dmasim_sg *sg;
+	struct lproc *lp;
 	lua_Integer n;
 	int dir;
 
-	lsys_check_comp(L, 1, DDEV_MT);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	dir = luaL_checkoption(L, 3, NULL, dir_names);
 	n = luaL_len(L, 2);
 	if (n < 1 || n > 4096)
 		return luaL_error(L, "%s: expected 1 to 4096 entries", fn);
-	m = (struct map_call *)lcoh_new(L, sizeof(*m));
-	m->sg = calloc((size_t)n, sizeof(*m->sg));
-	if (!m->sg) {
-		free(m);
-		return luaL_error(L, "out of memory");
-	}
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, 2, i);
 		if (!lua_istable(L, -1) || lua_geti(L, -1, 1) != LUA_TNUMBER ||
-		    lua_geti(L, -2, 2) != LUA_TNUMBER) {
-			free(m->sg);
-			free(m);
+		    lua_geti(L, -2, 2) != LUA_TNUMBER)
 			return luaL_error(L, "%s: entry %d: expected {addr, "
 					  "len}", fn, (int)i);
-		}
-		m->sg[i - 1].paddr = (uint64_t)lua_tointeger(L, -2);
-		m->sg[i - 1].len = (uint64_t)lua_tointeger(L, -1);
 		lua_pop(L, 3);
 	}
-	m->what = C_MAP_SG;
-	m->n = (unsigned)n;
-	m->dir = (enum dma_dir)dir;
-	return issue(L, m, fn);
+	lp = map_proc(L, fn);
+	sg = sg_new(L, lp, n);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, 2, i);
+		lua_geti(L, -1, 1);
+		lua_geti(L, -2, 2);
+		sg[i - 1].addr = (uint64_t)lua_tointeger(L, -2);
+		sg[i - 1].len = (uint64_t)lua_tointeger(L, -1);
+		lua_pop(L, 3);
+	}
+	return lsys_await(L, lp->ls, dmasim_map_sg(&lp->p, d, sg, (unsigned)n,
+			  (enum dmasim_dir)dir), fn, k_map_sg,
+			  (lua_KContext)lp);
 }
 
 /* dev:unmap_sg(dmas, nents, dir): dmas as map_sg returned them */
 static int l_unmap_sg(lua_State *L)
 {
 	const char *fn = "dma_device:unmap_sg()";
-	struct map_call *m;
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
+	struct dmasim_sg *sg;
+	struct lproc *lp;
 	lua_Integer n;
 	int dir;
 
-	lsys_check_comp(L, 1, DDEV_MT);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	n = luaL_checkinteger(L, 3);
 	dir = luaL_checkoption(L, 4, NULL, dir_names);
 	if (n < 1 || n > 4096)
 		return luaL_error(L, "%s: nents: expected 1 to 4096", fn);
-	m = (struct map_call *)lcoh_new(L, sizeof(*m));
-	m->sg = calloc((size_t)n, sizeof(*m->sg));
-	if (!m->sg) {
-		free(m);
-		return luaL_error(L, "out of memory");
-	}
+	lp = map_proc(L, fn);
+	sg = sg_new(L, lp, n);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, 2, i);
-		m->sg[i - 1].dma = (uint64_t)lua_tointeger(L, -1);
+		sg[i - 1].dma = (uint64_t)lua_tointeger(L, -1);
 		lua_pop(L, 1);
 	}
-	m->what = C_UNMAP_SG;
-	m->n = (unsigned)n;
-	m->dir = (enum dma_dir)dir;
-	return issue(L, m, fn);
+	return lsys_await(L, lp->ls, dmasim_unmap_sg(&lp->p, d, sg,
+			  (unsigned)n, (enum dmasim_dir)dir), fn, k_sg_free,
+			  (lua_KContext)lp);
 }
 
 /* dev:alloc_coherent(size) -> cpu_addr, dma (nil, nil: pool exhausted) */
 static int l_alloc_coherent(lua_State *L)
 {
-	struct map_call *m;
-	uint64_t len;
+	const char *fn = "dma_device:alloc_coherent()";
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
+	uint64_t len = arg_u(L, 2, fn);
+	struct lproc *lp = map_proc(L, fn);
 
-	lsys_check_comp(L, 1, DDEV_MT);
-	len = arg_u(L, 2, "dma_device:alloc_coherent()");
-	m = (struct map_call *)lcoh_new(L, sizeof(*m));
-	m->what = C_ALLOC;
-	m->len = len;
-	return issue(L, m, "dma_device:alloc_coherent()");
+	return lsys_await(L, lp->ls, dmasim_alloc_coherent(&lp->p, d, len),
+			  fn, k_alloc, (lua_KContext)lp);
 }
 
 /* dev:free_coherent(cpu_addr, size, dma) */
 static int l_free_coherent(lua_State *L)
 {
 	const char *fn = "dma_device:free_coherent()";
-	struct map_call *m;
-	uint64_t a, len, b;
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
+	uint64_t a = arg_u(L, 2, fn), len = arg_u(L, 3, fn);
+	uint64_t b = arg_u(L, 4, fn);
+	struct lproc *lp = map_proc(L, fn);
 
-	lsys_check_comp(L, 1, DDEV_MT);
-	a = arg_u(L, 2, fn);
-	len = arg_u(L, 3, fn);
-	b = arg_u(L, 4, fn);
-	m = (struct map_call *)lcoh_new(L, sizeof(*m));
-	m->what = C_FREE;
-	m->a = a;
-	m->len = len;
-	m->b = b;
-	return issue(L, m, fn);
+	return lsys_await(L, lp->ls, dmasim_free_coherent(&lp->p, d, a, len,
+			  b), fn, NULL, 0);
 }
 
 /* dev:mapping_error(dma) -> bool (untimed) */
 static int l_mapping_error(lua_State *L)
 {
-	struct ldev *d = lsys_check_comp(L, 1, DDEV_MT);
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
 
-	lua_pushboolean(L, dmamap_mapping_error(&d->d, arg_u(L, 2,
+	lua_pushboolean(L, dmasim_mapping_error(d, arg_u(L, 2,
 				"dma_device:mapping_error()")));
 	return 1;
 }
 
 static int l_teardown(lua_State *L)
 {
-	struct ldev *d = lsys_check_comp(L, 1, DDEV_MT);
-
-	dmamap_teardown(&d->d);
+	dmasim_dmadev_teardown(lsys_check_comp(L, 1, DDEV_MT));
 	return 0;
 }
 
 static int l_ddev_index(lua_State *L)
 {
-	struct ldev *ld = lsys_check_comp(L, 1, DDEV_MT);
-	const struct dma_dev *d = &ld->d;
+	const struct dma_dev *d = lsys_check_comp(L, 1, DDEV_MT);
 	const char *k = luaL_checkstring(L, 2);
 	const struct lsys_field f[] = {
 		{ "maps", d->maps },
@@ -354,7 +261,7 @@ static int l_ddev_index(lua_State *L)
 		{ "map_errors", d->map_errors },
 		{ "bounces", d->bounces },
 		{ "bounce_bytes", d->bounce_bytes },
-		{ "MAPPING_ERROR", DMA_MAPPING_ERROR },
+		{ "MAPPING_ERROR", DMASIM_MAPPING_ERROR },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
@@ -368,40 +275,34 @@ static int l_ddev_index(lua_State *L)
 	return 1;
 }
 
-static void ldev_fini(void *obj)
-{
-	dmamap_fini(&((struct ldev *)obj)->d);
-}
-
 /* sys:dma_device{cpu, cache, name, mask, map_cycles, sync_cycles, copy,
  *                pool_base, pool_size, bounce_base, bounce_size,
  *                bounce_slot} */
-int lmap_sys_dma_device(lua_State *L)
+static int l_sys_dma_device(lua_State *L)
 {
 	static const char *const known[] = { "cpu", "cache", "name", "mask",
 		"map_cycles", "sync_cycles", "copy", "pool_base", "pool_size",
 		"bounce_base", "bounce_size", "bounce_slot", NULL };
 	const char *what = "system:dma_device{}";
-	struct lsys *sys = lsys_check(L, 1);
-	struct dmamap_config cfg;
-	struct cache *cache = NULL;
-	struct ldev *ld;
-	void *ud;
-	int err;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_dmadev_config cfg;
+	struct dmasim_cache *cache = NULL;
+	struct dmasim_dmadev *d;
+	struct lcomp *cpu;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lf_known(L, 2, what, known);
 	lua_getfield(L, 2, "cpu");
-	ud = luaL_testudata(L, -1, "dmasim.cpu");
-	if (!ud)
+	cpu = luaL_testudata(L, -1, "dmasim.cpu");
+	if (!cpu)
 		return luaL_error(L, "%s: field 'cpu': expected a cpu", what);
 	lua_pop(L, 1);
 	if (lua_getfield(L, 2, "cache") != LUA_TNIL)
-		cache = lcoh_check_cache(L, -1);
+		cache = lsys_check_comp(L, -1, "dmasim.cache");
 	lua_pop(L, 1);
-	memset(&cfg, 0, sizeof(cfg));
+	dmasim_dmadev_config_init(&cfg);
+	cfg.name = lf_string(L, 2, what, "name", "dev");
 	cfg.mask = lf_uint(L, 2, what, "mask", UNIT_SIZE, 0, 0);
-	cfg.mask = cfg.mask ? cfg.mask - 1 : ~(uint64_t)0;
 	cfg.map_cycles = (uint32_t)lf_uint(L, 2, what, "map_cycles",
 					   UNIT_NUMBER, 50, 0);
 	cfg.sync_cycles = (uint32_t)lf_uint(L, 2, what, "sync_cycles",
@@ -413,32 +314,32 @@ int lmap_sys_dma_device(lua_State *L)
 	cfg.bounce_size = lf_uint(L, 2, what, "bounce_size", UNIT_SIZE, 0, 0);
 	cfg.bounce_slot = (uint32_t)lf_uint(L, 2, what, "bounce_slot",
 					    UNIT_SIZE, 2048, 1);
-	ld = lsys_new_comp(L, sys, sizeof(*ld), DDEV_MT, ldev_fini);
-	ld->cpu = ((struct lcomp *)ud)->obj;
-	err = dmamap_init(&ld->d, &sys->bus, cache, sys_san(L, sys),
-			  lf_string(L, 2, what, "name", "dev"), &cfg);
-	if (err == DMASIM_EINVAL)
-		return luaL_error(L, "%s: the bounce pool must lie below the "
-				  "DMA mask", what);
-	if (err)
-		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+	if (dmasim_dmadev_new(ls->sys, cpu->obj, cache, &cfg, &d))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, d, DDEV_MT);
 	return 1;
 }
 
-/* sys:check_reports() -> count of sanitizer reports so far, table of
+/* dmasim.check_reports() -> count of sanitizer reports so far, table of
  * classes */
 static int l_reports(lua_State *L)
 {
 	struct dmasim_run *run = lrun_get(L);
+	int n = dmasim_run_check_count(run);
 
-	lua_pushinteger(L, (lua_Integer)run->nchecks);
-	lua_createtable(L, (int)run->nchecks, 0);
-	for (size_t i = 0; i < run->nchecks; i++) {
-		lua_pushstring(L, run->checks[i].cls);
+	lua_pushinteger(L, n);
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_pushstring(L, dmasim_run_check_report(run, i)->cls);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	return 2;
 }
+
+const luaL_Reg lmap_sys_methods[] = {
+	{ "dma_device", l_sys_dma_device },
+	{ NULL, NULL }
+};
 
 void lmap_open(lua_State *L)
 {

@@ -22,20 +22,15 @@
 #include "lsys.h"
 #include "os/vm.h"
 #include "os/workload.h"
+#include "sys/os.h"
 
 #define VM_MT "dmasim.vm"
 #define AS_MT "dmasim.aspace"
 #define WL_MT "dmasim.workload"
 #define MEM_MT "dmasim.memory"
 
-struct las {
-	struct aspace *as;
-};
-
-static void vm_fini_cb(void *obj)
-{
-	vm_fini(obj);
-}
+/* An address-space handle's object is the aspace itself. */
+struct las;
 
 /* sys:vm{memory, base, size, fault_cycles, pin_cycles, migrate_cycles,
  *        swap = {latency, bandwidth, slots}} */
@@ -87,15 +82,15 @@ static int l_sys_vm(lua_State *L)
 	if (base % FRAME_SIZE || size % FRAME_SIZE)
 		return luaL_error(L, "%s: base and size must be multiples of "
 				  "4KiB", what);
-	vm = lsys_new_comp(L, sys, sizeof(*vm), VM_MT, vm_fini_cb);
-	err = vm_init(vm, &sys->sim, mem, base, size, &cfg);
+	err = sys_vm_new(sys->sys, (struct dmasim_memory *)mem, base, size,
+			 &cfg, &vm);
 	if (err == DMASIM_EINVAL)
 		return lf_error(L, "%s: [%#llx, +%llu) is not inside memory "
 				  "'%s'", what, (unsigned long long)base,
 				  (unsigned long long)size, mem->name);
 	if (err)
-		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
-	vm_watch_bus(vm, &sys->bus);
+		return lsys_raise(L, sys, what);
+	lsys_push_comp(L, 1, vm, VM_MT);
 	return 1;
 }
 
@@ -104,7 +99,6 @@ static int l_vm_aspace(lua_State *L)
 {
 	static const char *const known[] = { "size", "huge", NULL };
 	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
-	struct lsys *sys = ((struct lcomp *)lua_touserdata(L, 1))->sys;
 	uint64_t size;
 	struct las *a;
 
@@ -113,17 +107,17 @@ static int l_vm_aspace(lua_State *L)
 	size = lf_uint(L, 2, "vm:aspace{}", "size", UNIT_SIZE, 1ull << 24,
 		       FRAME_SIZE);
 	lua_getfield(L, 2, "huge");
-	a = lsys_new_comp(L, sys, sizeof(*a), AS_MT, NULL);
-	a->as = (lua_toboolean(L, -2) ? vm_aspace_huge : vm_aspace)(vm,
-		(size + FRAME_SIZE - 1) >> FRAME_SHIFT);
-	if (!a->as)
+	a = (struct las *)(lua_toboolean(L, -1) ? vm_aspace_huge : vm_aspace)(
+		vm, (size + FRAME_SIZE - 1) >> FRAME_SHIFT);
+	if (!a)
 		return luaL_error(L, "out of memory");
+	lsys_push_comp(L, 1, a, AS_MT);
 	return 1;
 }
 
 static struct aspace *check_as(lua_State *L, int idx)
 {
-	return ((struct las *)lsys_check_comp(L, idx, AS_MT))->as;
+	return lsys_check_comp(L, idx, AS_MT);
 }
 
 static uint64_t check_range(lua_State *L, struct aspace *as, int iva,
@@ -291,26 +285,11 @@ static int l_vm_fragment(lua_State *L)
 {
 	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
 	double frac = luaL_checknumber(L, 2);
-	struct rng r;
-	uint32_t *held, n = 0, kept = 0;
-
 	if (!(frac >= 0 && frac <= 1))
 		return lf_error(L, "vm:fragment(%g): expected a fraction "
 				  "from 0 to 1", frac);
-	rng_seed(&r, (uint64_t)luaL_optinteger(L, 3, 1), "fragment");
-	held = malloc((size_t)vm->fr.n * sizeof(*held));
-	if (!held)
-		return luaL_error(L, "out of memory");
-	for (uint32_t pfn; (pfn = frames_alloc(&vm->fr, 0)) != FRAME_NONE;)
-		held[n++] = pfn;
-	for (uint32_t i = 0; i < n; i++) {
-		if (rng_unit(&r) < frac)
-			frames_free(&vm->fr, held[i], 0);
-		else
-			kept++;
-	}
-	free(held);
-	lua_pushinteger(L, kept);
+	lua_pushinteger(L, (lua_Integer)vm_fragment(vm, frac,
+			(uint64_t)luaL_optinteger(L, 3, 1)));
 	return 1;
 }
 
@@ -318,22 +297,19 @@ static int l_vm_fragment(lua_State *L)
 static int l_vm_alloc_contig(lua_State *L)
 {
 	struct vm *vm = lsys_check_comp(L, 1, VM_MT);
-	uint64_t bytes = (uint64_t)luaL_checkinteger(L, 2);
-	unsigned order = 0;
-	uint32_t pfn;
+	lua_Integer bytes = luaL_checkinteger(L, 2);
+	uint64_t pa;
 
-	while (((uint64_t)FRAME_SIZE << order) < bytes)
-		order++;
-	if (order > FRAMES_MAX_ORDER)
-		return lf_error(L, "vm:alloc_contig: %llu bytes: expected at "
-				  "most %u", (unsigned long long)bytes,
+	if (bytes < 1 || (uint64_t)bytes > (uint64_t)FRAME_SIZE <<
+	    FRAMES_MAX_ORDER)
+		return lf_error(L, "vm:alloc_contig: %lld bytes: expected 1 "
+				  "to %u", (long long)bytes,
 				  FRAME_SIZE << FRAMES_MAX_ORDER);
-	pfn = frames_alloc(&vm->fr, order);
-	if (pfn == FRAME_NONE) {
+	pa = vm_alloc_contig(vm, (uint64_t)bytes);
+	if (pa == UINT64_MAX)
 		lua_pushnil(L);
-		return 1;
-	}
-	lua_pushinteger(L, (lua_Integer)frames_pa(&vm->fr, pfn));
+	else
+		lua_pushinteger(L, (lua_Integer)pa);
 	return 1;
 }
 
@@ -404,6 +380,7 @@ static int l_vm_workload(lua_State *L)
 		"touches", "write_frac", "touch_cycles", "clock", "name",
 		"hot_frac", "hot_prob", "cpu", NULL };
 	const char *what = "vm:workload{}";
+	struct vm *vm;
 	struct lsys *sys;
 	struct workload_config cfg;
 	struct workload *w;
@@ -412,8 +389,8 @@ static int l_vm_workload(lua_State *L)
 	double hz;
 	int err;
 
-	lsys_check_comp(L, 1, VM_MT);
-	sys = ((struct lcomp *)lua_touserdata(L, 1))->sys;
+	vm = lsys_check_comp(L, 1, VM_MT);
+	sys = lsys_of(L, 1);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lf_known(L, 2, what, known);
 	lua_getfield(L, 2, "aspace");
@@ -444,7 +421,7 @@ static int l_vm_workload(lua_State *L)
 
 		if (!c)
 			return luaL_error(L, "%s: field 'cpu': expected a cpu", what);
-		cfg.cpu = c->obj;
+		cfg.cpu = &((struct dmasim_cpu *)c->obj)->cpu;
 		if (cfg.cpu->access)
 			return luaL_error(L, "%s: field 'cpu': that CPU runs its "
 					  "built-in workload", what);
@@ -457,23 +434,22 @@ static int l_vm_workload(lua_State *L)
 				  (unsigned long long)(cfg.first_page +
 						       cfg.pages),
 				  (unsigned long long)as->npages);
-	w = lsys_new_comp(L, sys, sizeof(*w), WL_MT, NULL);
-	err = workload_start(w, &sys->sim, as, name, &cfg);
+	err = sys_workload_new(sys->sys, vm, as, name, &cfg, &w);
 	if (err)
-		return luaL_error(L, "%s: %s", what, dmasim_strerror(err));
+		return lsys_raise(L, sys, what);
+	lsys_push_comp(L, 1, w, WL_MT);
 	return 1;
 }
 
 static int l_wl_wait(lua_State *L)
 {
 	struct workload *w = lsys_check_comp(L, 1, WL_MT);
-	struct lproc *lp = lsys_current(L, ((struct lcomp *)
-					    lua_touserdata(L, 1))->sys,
-					"workload:wait()");
+	struct lproc *lp = lsys_current(L, lsys_of(L, 1), "workload:wait()");
 
 	if (w->done || w->error)
 		return 0;
-	return lsys_wait_signal(L, lp, &w->finished, NULL, 0);
+	sys_proc_wait(&lp->p, &w->finished);
+	return lua_yield(L, 0);
 }
 
 static int l_wl_index(lua_State *L)

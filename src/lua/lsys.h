@@ -1,7 +1,9 @@
 /*
- * lsys: what the Lua bindings of systems (lsystem.c) and of hardware
- * models (lhw.c) share: the system object, component handles and Lua
- * processes.
+ * lsys: what the Lua bindings share: a system handle (a struct dmasim_sys
+ * of sys/, made through the run), component handles, and Lua processes
+ * (a sys/ process whose body is a coroutine).  The bindings parse and
+ * check a scenario's arguments, call the machine API of sys/ and turn its
+ * results and errors into Lua values and errors; they model nothing.
  */
 #ifndef DMASIM_LUA_LSYS_H
 #define DMASIM_LUA_LSYS_H
@@ -12,79 +14,57 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "hw/bus.h"
-#include "kernel/proc.h"
-#include "kernel/sim.h"
 #include "lrun.h"
+#include "sys/process.h"
+#include "sys/sys.h"
 
 #define SYS_MT "dmasim.system"
 
-struct lproc;
-struct cpu;
-
-/* A model the system owns, finalised with the system. */
-struct lowned {
-	void *obj;
-	void (*fini)(void *obj);
-};
-
+/* The system userdata. */
 struct lsys {
-	struct sim sim;
-	struct bus bus;
-	bool open;
-	bool running;
+	struct dmasim_sys *sys;	/* NULL once closed */
 	lua_State *runL;	/* the thread inside sys:run() */
-	struct dmasim_run *run;
-	int slot;		/* statistics slot in the results */
-	char name[32];
-	struct lowned *comps;
-	size_t ncomps, capcomps;
-	struct lproc *procs;	/* live processes */
 	int err_ref;		/* a process's error, or LUA_NOREF */
-	unsigned ncpus, nchans, nmems, ndmas, ndevs;
-	struct sanitizer *san;	/* with --check: the DMA sanitizer */
+	struct dmasim_run *run;
 };
 
-/* A handle to a model; its user value keeps the system alive. */
+/* A handle to a component; its user value keeps the system alive. */
 struct lcomp {
-	struct lsys *sys;
-	void *obj;
+	struct lsys *ls;
+	void *obj;		/* the sys/ component (struct dmasim_<kind>) */
 };
 
+/* A Lua process: a sys/ process whose body resumes a coroutine. */
 struct lproc {
-	struct proc p;
-	struct lsys *sys;
+	struct dmasim_proc p;	/* first */
+	struct lsys *ls;
 	lua_State *co;
 	int ref;		/* registry reference to co */
 	int nargs;		/* arguments for the first resume */
-	struct cpu *irq_cpu;	/* an interrupt handler of this CPU */
-	struct lproc *next;
+	void *buf;		/* a buffer its operation uses, freed with it */
 };
 
 extern const char *const lsys_mode_names[];
 
 struct lsys *lsys_check(lua_State *L, int idx);
-/* The model behind a handle of metatable mt (its system must be open). */
+/* The sys/ component behind a handle of metatable mt (its system open). */
 void *lsys_check_comp(lua_State *L, int idx, const char *mt);
-/* Allocate zeroed memory owned (and finalised) by the system. */
-void *lsys_alloc(lua_State *L, struct lsys *sys, size_t size,
-		 void (*fini)(void *obj));
-/* Allocate a zeroed model owned by the system, push a handle to it. */
-void *lsys_new_comp(lua_State *L, struct lsys *sys, size_t size,
-		    const char *mt, void (*fini)(void *obj));
-/* The "name" field of the table at idx, or prefix<n>; checked. */
-const char *lsys_comp_name(lua_State *L, int idx, const char *what,
-			   const char *prefix, unsigned n, char *buf,
-			   size_t len);
+/* The system of the handle at idx. */
+struct lsys *lsys_of(lua_State *L, int idx);
+/* Push a handle of metatable mt for component obj of the system at
+ * sys_idx. */
+void lsys_push_comp(lua_State *L, int sys_idx, void *obj, const char *mt);
+/* Raise the error of the system's last failed call, prefixed by what. */
+int lsys_raise(lua_State *L, struct lsys *ls, const char *what);
 /* The Lua process running the calling coroutine, or an error naming fn. */
-struct lproc *lsys_current(lua_State *L, struct lsys *sys, const char *fn);
+struct lproc *lsys_current(lua_State *L, struct lsys *ls, const char *fn);
 /* Start fn (at idx) with nargs arguments above it as a process. */
-struct lproc *lsys_spawn(lua_State *L, struct lsys *sys, int idx, int nargs);
-/* Suspend the calling process until sig is notified, then return nret
- * values pushed by k (or none when k is NULL). */
-int lsys_wait_signal(lua_State *L, struct lproc *lp, struct signal *sig,
-		     lua_KFunction k, lua_KContext ctx);
-/* A numeric field of a handle, as __index functions list them. */
+struct lproc *lsys_spawn(lua_State *L, struct lsys *ls, int idx, int nargs);
+/* After a blocking sys/ call for the calling process: yield when it
+ * waits (resuming in k with ctx), raise its error, or call k at once. */
+int lsys_await(lua_State *L, struct lsys *ls, int rc, const char *what,
+	       lua_KFunction k, lua_KContext ctx);
+/* A component handle's numeric field, as __index functions list them. */
 struct lsys_field {
 	const char *name;
 	uint64_t value;
@@ -102,6 +82,14 @@ int lsys_index(lua_State *L, int idx, const char *k,
 void lsys_class(lua_State *L, const char *mt, const luaL_Reg *methods,
 		lua_CFunction index, lua_CFunction gc);
 
+/* Optional table argument at idx defaulted to {}. */
+void lsys_opt_table(lua_State *L, int idx);
+/* An address argument: an integer >= 0. */
+uint64_t lsys_check_addr(lua_State *L, int idx, const char *fn);
+/* The bus named in field "bus" of the table at idx (default: the
+ * system's first bus). */
+struct dmasim_bus *lsys_opt_bus(lua_State *L, int idx, const char *what);
+
 /* Hardware bindings (lhw.c): add the sys:<model>{} constructors to the
  * system's method table at the top of the stack. */
 void lhw_open(lua_State *L);
@@ -109,5 +97,10 @@ extern const luaL_Reg lhw_sys_methods[];
 /* The memory manager's bindings (los.c). */
 void los_open(lua_State *L);
 extern const luaL_Reg los_sys_methods[];
+/* Caches (lcache.c) and the DMA mapping API (lmap.c). */
+void lcache_open(lua_State *L);
+extern const luaL_Reg lcache_sys_methods[];
+void lmap_open(lua_State *L);
+extern const luaL_Reg lmap_sys_methods[];
 
 #endif

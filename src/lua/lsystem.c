@@ -1,33 +1,31 @@
 /*
- * lsystem: systems and their components in the scenario language.
+ * lsystem: systems, buses and processes in the scenario language.
  *
  *   local sys = dmasim.system{ bus = { clock = "1GHz",
  *                                      arbitration = "round_robin" } }
+ *   local io  = sys:bus{ name = "io", clock = "250MHz", width = 4 }
  *   local cpu = sys:cpu{ name = "cpu" }
- *   local ch  = sys:dma_channel{ name = "dma1", mode = "cycle_stealing" }
- *   sys:spawn(function() ch:start{ bursts = 4, burst = 8 }; ch:wait() end)
+ *   sys:spawn(function() cpu:compute(1000) end)
  *   sys:run()
  *
- * A system owns one simulation and everything in it; components are
- * handles to models the system owns, so a model lives exactly as long as
- * its system.  Software runs as Lua coroutines started with sys:spawn();
- * inside one, sys:wait(t) and obj:wait() suspend it in simulated time.
+ * A system is a struct dmasim_sys made through the run, so the run's
+ * timelines, sanitizer and results observe it; components are handles to
+ * what the system owns, so a model lives exactly as long as its system.
+ * Software runs as Lua coroutines started with sys:spawn(); inside one,
+ * sys:wait(t) and the blocking methods of components suspend it in
+ * simulated time.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
-#include "hw/bus.h"
-#include "hw/cpu.h"
-#include "kernel/proc.h"
-#include "kernel/trace.h"
+#include "kernel/units.h"
 #include "lfields.h"
 #include "lrun.h"
-#include "lcoh.h"
 #include "lsys.h"
-#include "kernel/vec.h"
 
+#define BUS_MT "dmasim.bus"
 #define COMPLETION_MT "dmasim.completion"
 
 const char *const lsys_mode_names[] = { "burst", "cycle_stealing",
@@ -36,92 +34,144 @@ static const char *const arb_names[] = { "round_robin", "priority", NULL };
 
 struct lsys *lsys_check(lua_State *L, int idx)
 {
-	struct lsys *sys = luaL_checkudata(L, idx, SYS_MT);
+	struct lsys *ls = luaL_checkudata(L, idx, SYS_MT);
 
-	if (!sys->open)
+	if (!ls->sys)
 		luaL_error(L, "system is closed");
-	return sys;
+	return ls;
 }
 
 void *lsys_check_comp(lua_State *L, int idx, const char *mt)
 {
 	struct lcomp *c = luaL_checkudata(L, idx, mt);
 
-	if (!c->sys->open)
+	if (!c->ls->sys)
 		luaL_error(L, "the component's system is closed");
 	return c->obj;
 }
 
+struct lsys *lsys_of(lua_State *L, int idx)
+{
+	return ((struct lcomp *)lua_touserdata(L, idx))->ls;
+}
+
+void lsys_push_comp(lua_State *L, int sys_idx, void *obj, const char *mt)
+{
+	struct lsys *ls = lua_touserdata(L, sys_idx);
+	struct lcomp *c;
+
+	if (luaL_testudata(L, sys_idx, SYS_MT) == NULL)
+		ls = ((struct lcomp *)ls)->ls;	/* a component's handle */
+	sys_idx = lua_absindex(L, sys_idx);
+	c = lua_newuserdatauv(L, sizeof(*c), 1);
+	c->ls = ls;
+	c->obj = obj;
+	lua_pushvalue(L, sys_idx);
+	lua_setiuservalue(L, -2, 1);
+	luaL_setmetatable(L, mt);
+}
+
+int lsys_raise(lua_State *L, struct lsys *ls, const char *what)
+{
+	const char *msg = dmasim_sys_error(ls->sys);
+
+	if (what && *what)
+		return lf_error(L, "%s: %s", what, msg);
+	return lf_error(L, "%s", msg);
+}
+
+void lsys_opt_table(lua_State *L, int idx)
+{
+	if (lua_isnoneornil(L, idx)) {
+		lua_settop(L, idx - 1);
+		lua_newtable(L);
+	}
+	luaL_checktype(L, idx, LUA_TTABLE);
+}
+
+uint64_t lsys_check_addr(lua_State *L, int idx, const char *fn)
+{
+	if (!lua_isinteger(L, idx) || lua_tointeger(L, idx) < 0)
+		lf_error(L, "%s: address %s: expected an integer >= 0", fn,
+			 luaL_tolstring(L, idx, NULL));
+	return (uint64_t)lua_tointeger(L, idx);
+}
+
+struct dmasim_bus *lsys_opt_bus(lua_State *L, int idx, const char *what)
+{
+	struct dmasim_bus *bus = NULL;
+
+	if (lua_getfield(L, idx, "bus") != LUA_TNIL) {
+		struct lcomp *c = luaL_testudata(L, -1, BUS_MT);
+
+		if (!c)
+			lf_error(L, "%s: field 'bus': expected a bus "
+				 "(system:bus{}), got %s", what,
+				 luaL_typename(L, -1));
+		bus = c->obj;
+	}
+	lua_pop(L, 1);
+	return bus;
+}
+
 /* ---- processes ---- */
 
-static void lproc_unlink(struct lproc *lp)
+static void lsys_fail(struct lsys *ls, lua_State *from, const char *msg)
 {
-	struct lproc **pp = &lp->sys->procs;
+	lua_State *L = ls->runL;
 
-	while (*pp && *pp != lp)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = lp->next;
-}
-
-static void lproc_done(struct proc *p)
-{
-	struct lproc *lp = (struct lproc *)p;
-
-	lproc_unlink(lp);
-	if (lp->irq_cpu)
-		cpu_irq_done(lp->irq_cpu);
-	if (lp->sys->runL)
-		luaL_unref(lp->sys->runL, LUA_REGISTRYINDEX, lp->ref);
-	free(lp);
-}
-
-static void lsys_fail(struct lsys *sys, lua_State *from, const char *msg)
-{
-	lua_State *L = sys->runL;
-
-	if (sys->err_ref == LUA_NOREF) {
+	if (ls->err_ref == LUA_NOREF) {
 		luaL_traceback(L, from, msg, 0);
-		sys->err_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		ls->err_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	}
-	sim_stop(&sys->sim);
+	sys_fail(ls->sys, DMASIM_ESCENARIO, msg);
 }
 
-static void lproc_resume(struct proc *p)
+static void lproc_resume(struct dmasim_proc *p)
 {
 	struct lproc *lp = (struct lproc *)p;
 	int nres = 0;
-	int st = lua_resume(lp->co, lp->sys->runL, lp->nargs, &nres);
+	int st = lua_resume(lp->co, lp->ls->runL, lp->nargs, &nres);
 
 	lp->nargs = 0;
 	if (st == LUA_YIELD) {
 		lua_pop(lp->co, nres);
-		if (p->state == PROC_RUNNING)
-			lsys_fail(lp->sys, lp->co,
+		if (p->p.state == PROC_RUNNING)
+			lsys_fail(lp->ls, lp->co,
 				  "a process yielded without waiting: pause it "
 				  "with system:wait(t) or a component's wait()");
 		return;
 	}
 	if (st != LUA_OK)
-		lsys_fail(lp->sys, lp->co, luaL_tolstring(lp->co, -1, NULL));
+		lsys_fail(lp->ls, lp->co, luaL_tolstring(lp->co, -1, NULL));
 }
 
-static const struct proc_ops lproc_ops = {
+static void lproc_done(struct dmasim_proc *p)
+{
+	struct lproc *lp = (struct lproc *)p;
+
+	if (lp->ls->runL)
+		luaL_unref(lp->ls->runL, LUA_REGISTRYINDEX, lp->ref);
+	free(lp->buf);
+	free(lp);
+}
+
+static const struct sys_body lproc_body = {
 	.resume = lproc_resume,
 	.done = lproc_done,
 };
 
-struct lproc *lsys_current(lua_State *L, struct lsys *sys, const char *fn)
+struct lproc *lsys_current(lua_State *L, struct lsys *ls, const char *fn)
 {
-	struct proc *p = sys->sim.current;
+	struct dmasim_proc *p = sys_proc_current(ls->sys);
 
-	if (!p || p->ops != &lproc_ops || ((struct lproc *)p)->co != L)
-		luaL_error(L, "%s must be called from a process started with "
-			   "system:spawn()", fn);
+	if (!p || p->body != &lproc_body || ((struct lproc *)p)->co != L)
+		lf_error(L, "%s must be called from a process started with "
+			 "system:spawn()", fn);
 	return (struct lproc *)p;
 }
 
-struct lproc *lsys_spawn(lua_State *L, struct lsys *sys, int idx, int nargs)
+struct lproc *lsys_spawn(lua_State *L, struct lsys *ls, int idx, int nargs)
 {
 	struct lproc *lp;
 	lua_State *co;
@@ -139,54 +189,57 @@ struct lproc *lsys_spawn(lua_State *L, struct lsys *sys, int idx, int nargs)
 		lua_xmove(L, co, 1);
 	}
 	lp->co = co;
-	lp->sys = sys;
+	lp->ls = ls;
 	lp->nargs = nargs;
-	proc_init(&lp->p, &sys->sim, &lproc_ops);
-	lp->next = sys->procs;
-	sys->procs = lp;
-	if (proc_start(&lp->p))
+	if (sys_proc_start(ls->sys, &lp->p, &lproc_body)) {
+		luaL_unref(L, LUA_REGISTRYINDEX, lp->ref);
+		free(lp);
 		luaL_error(L, "out of memory");
+	}
 	return lp;
 }
 
-int lsys_wait_signal(lua_State *L, struct lproc *lp, struct signal *sig,
-		     lua_KFunction k, lua_KContext ctx)
+int lsys_await(lua_State *L, struct lsys *ls, int rc, const char *what,
+	       lua_KFunction k, lua_KContext ctx)
 {
-	proc_wait_signal(&lp->p, sig);
-	return lua_yieldk(L, 0, ctx, k);
+	if (rc == DMASIM_WAITING)
+		return lua_yieldk(L, 0, ctx, k);
+	if (rc < 0)
+		return lsys_raise(L, ls, what);
+	return k ? k(L, LUA_OK, ctx) : 0;
 }
 
 /* sys:spawn(fn, ...) */
 static int l_sys_spawn(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
+	struct lsys *ls = lsys_check(L, 1);
 
-	lsys_spawn(L, sys, 2, lua_gettop(L) - 2);
+	lsys_spawn(L, ls, 2, lua_gettop(L) - 2);
 	return 0;
 }
 
 /* sys:wait(t): sleep for a time (number of ps or "100ns") */
 static int l_sys_wait(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
-	struct proc *p = &lsys_current(L, sys, "system:wait()")->p;
+	struct lsys *ls = lsys_check(L, 1);
+	struct lproc *lp = lsys_current(L, ls, "system:wait()");
 	double t;
 
 	if (lf_to_value(L, 2, UNIT_TIME, &t) || t < 0)
 		return luaL_error(L, "system:wait(%s): expected %s",
 				  luaL_tolstring(L, 2, NULL),
 				  units_expected(UNIT_TIME));
-	if (proc_wait_delay(p, (uint64_t)t))
-		return luaL_error(L, "out of memory");
-	return lua_yield(L, 0);
+	return lsys_await(L, ls, dmasim_sleep(&lp->p, (uint64_t)t),
+			  "system:wait()", NULL, 0);
 }
 
 /* sys:run([until]) -> time reached (ps) */
 static int l_sys_run(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
+	struct lsys *ls = lsys_check(L, 1);
 	uint64_t until = UINT64_MAX;
 	double t;
+	int code;
 
 	if (!lua_isnoneornil(L, 2)) {
 		if (lf_to_value(L, 2, UNIT_TIME, &t) || t < 0)
@@ -195,36 +248,38 @@ static int l_sys_run(lua_State *L)
 					  units_expected(UNIT_TIME));
 		until = (uint64_t)t;
 	}
-	if (sys->running)
+	if (ls->sys->running)
 		return luaL_error(L, "system:run() is already running (it "
 				     "cannot be called from a process)");
-	sys->running = true;
-	sys->runL = L;
-	sim_run(&sys->sim, until);
-	sys->running = false;
-	if (sys->err_ref != LUA_NOREF) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, sys->err_ref);
-		luaL_unref(L, LUA_REGISTRYINDEX, sys->err_ref);
-		sys->err_ref = LUA_NOREF;
+	ls->runL = L;
+	code = dmasim_sys_run(ls->sys, until);
+	if (ls->err_ref != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ls->err_ref);
+		luaL_unref(L, LUA_REGISTRYINDEX, ls->err_ref);
+		ls->err_ref = LUA_NOREF;
 		return lua_error(L);
 	}
-	lua_pushinteger(L, (lua_Integer)sys->sim.now);
+	if (code)
+		return lsys_raise(L, ls, "system:run()");
+	lua_pushinteger(L, (lua_Integer)dmasim_sys_now(ls->sys));
 	return 1;
 }
 
 static int l_sys_now(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)lsys_check(L, 1)->sim.now);
+	lua_pushinteger(L, (lua_Integer)dmasim_sys_now(lsys_check(L, 1)->sys));
 	return 1;
 }
 
-/* sys:cycles(t) -> whole bus cycles in t ps (default: now) */
+/* sys:cycles(t) -> whole cycles of the first bus in t ps (default: now) */
 static int l_sys_cycles(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
-	lua_Integer t = luaL_optinteger(L, 2, (lua_Integer)sys->sim.now);
+	struct lsys *ls = lsys_check(L, 1);
+	lua_Integer t = luaL_optinteger(L, 2,
+					(lua_Integer)dmasim_sys_now(ls->sys));
+	struct dmasim_bus *bus = dmasim_sys_bus(ls->sys);
 
-	lua_pushinteger(L, (lua_Integer)clock_cycles(&sys->bus.clk,
+	lua_pushinteger(L, (lua_Integer)clock_cycles(&bus->bus.clk,
 						     (uint64_t)t));
 	return 1;
 }
@@ -232,116 +287,131 @@ static int l_sys_cycles(lua_State *L)
 /* sys:stat(name) -> value of a registered statistic */
 static int l_sys_stat(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
+	struct lsys *ls = lsys_check(L, 1);
 	const char *name = luaL_checkstring(L, 2);
-	const struct stat_entry *e = stats_find(&sys->sim.stats, name);
+	struct dmasim_stat st;
 
-	if (!e)
+	if (dmasim_sys_stat(ls->sys, name, &st))
 		return luaL_error(L, "system:stat('%s'): no such statistic",
 				  name);
-	if (e->kind == STAT_COUNTER)
-		lua_pushinteger(L, (lua_Integer)*(const uint64_t *)e->ptr);
+	if (st.is_counter)
+		lua_pushinteger(L, (lua_Integer)st.count);
 	else
-		lua_pushnumber(L, stat_read(e, sys->sim.now));
+		lua_pushnumber(L, st.value);
 	return 1;
 }
 
-void *lsys_alloc(lua_State *L, struct lsys *sys, size_t size,
-		 void (*fini)(void *obj))
+/* ---- buses ---- */
+
+/* Read a bus{} table at idx into cfg. */
+static void bus_fields(lua_State *L, int idx, const char *what,
+		       struct dmasim_bus_config *cfg, bool named)
 {
-	void *obj;
+	static const char *const known[] = { "clock", "arbitration",
+		"latency", "width", "name", NULL };
 
-	VEC_RESERVE(sys->comps, sys->ncomps, sys->capcomps,
-		    luaL_error(L, "out of memory"));
-	obj = calloc(1, size);
-	if (!obj)
-		luaL_error(L, "out of memory");
-	sys->comps[sys->ncomps].obj = obj;
-	sys->comps[sys->ncomps].fini = fini;
-	sys->ncomps++;
-	return obj;
-}
-
-void *lsys_new_comp(lua_State *L, struct lsys *sys, size_t size,
-		    const char *mt, void (*fini)(void *obj))
-{
-	void *obj = lsys_alloc(L, sys, size, fini);
-	struct lcomp *c;
-
-	c = lua_newuserdatauv(L, sizeof(*c), 1);
-	c->sys = sys;
-	c->obj = obj;
-	lua_pushvalue(L, 1);
-	lua_setiuservalue(L, -2, 1);
-	luaL_setmetatable(L, mt);
-	return obj;
-}
-
-const char *lsys_comp_name(lua_State *L, int idx, const char *what,
-			   const char *prefix, unsigned n, char *buf,
-			   size_t len)
-{
-	const char *name = lf_string(L, idx, what, "name", NULL);
-
-	if (!name) {
-		snprintf(buf, len, "%s%u", prefix, n);
-		return buf;
+	lf_known(L, idx, what, named ? known : known + 0);
+	if (!named) {
+		lua_getfield(L, idx, "name");
+		if (!lua_isnil(L, -1))
+			lf_error(L, "%s: field 'name': the first bus is "
+				 "always 'bus'", what);
+		lua_pop(L, 1);
 	}
-	if (!*name || strlen(name) >= 24 || strchr(name, '.'))
-		luaL_error(L, "%s: field 'name' = '%s': expected 1 to 23 "
-			   "characters without '.'", what, name);
-	return name;
+	dmasim_bus_config_init(cfg);
+	cfg->name = named ? lf_string(L, idx, what, "name", NULL) : NULL;
+	cfg->clock_hz = lf_value(L, idx, what, "clock", UNIT_FREQ, 1e9, 1);
+	cfg->arbitration = (enum dmasim_arb)lf_enum(L, idx, what,
+						    "arbitration", arb_names,
+						    DMASIM_ARB_ROUND_ROBIN);
+	cfg->latency = (uint32_t)lf_uint(L, idx, what, "latency", UNIT_NUMBER,
+					 0, 0);
+	cfg->width = (uint32_t)lf_uint(L, idx, what, "width", UNIT_SIZE, 8, 1);
+}
+
+/* sys:bus{name, clock, arbitration, latency, width}: another interconnect */
+static int l_sys_bus(lua_State *L)
+{
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_bus_config cfg;
+	struct dmasim_bus *bus;
+
+	lsys_opt_table(L, 2);
+	bus_fields(L, 2, "system:bus{}", &cfg, true);
+	if (dmasim_bus_new(ls->sys, &cfg, &bus))
+		return lsys_raise(L, ls, "system:bus{}");
+	lsys_push_comp(L, 1, bus, BUS_MT);
+	return 1;
+}
+
+static int l_bus_index(lua_State *L)
+{
+	struct dmasim_bus *b = lsys_check_comp(L, 1, BUS_MT);
+	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "period", b->bus.clk.period },
+		{ "width", b->bus.cfg.width },
+		{ "grants", b->bus.grants },
+		{ "busy_cycles", b->bus.busy_cycles },
+	};
+
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
+		return 1;
+	if (!strcmp(k, "name")) {
+		lua_pushstring(L, b->bus.name);
+		return 1;
+	}
+	return luaL_error(L, "bus has no field '%s'", k);
+}
+
+/* sys.bus_handle: the first bus, sys:buses() */
+static int l_sys_buses(lua_State *L)
+{
+	struct lsys *ls = lsys_check(L, 1);
+
+	lua_createtable(L, (int)ls->sys->nbuses, 0);
+	for (size_t i = 0; i < ls->sys->nbuses; i++) {
+		lsys_push_comp(L, 1, ls->sys->buses[i], BUS_MT);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
 }
 
 /* ---- completions ---- */
 
-/* A completion in the manner of the Linux kernel's: complete() counts,
- * wait() returns once a completion it has not consumed exists. */
-struct lcompletion {
-	struct signal sig;
-	uint64_t done, taken;
-};
-
 static int l_completion_k(lua_State *L, int status, lua_KContext ctx)
 {
-	struct lcompletion *c = (struct lcompletion *)ctx;
-
 	(void)L;
 	(void)status;
-	c->taken++;
+	(void)ctx;
 	return 0;
 }
 
 static int l_completion_wait(lua_State *L)
 {
-	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
-	struct lcomp *h = lua_touserdata(L, 1);
-	struct lproc *lp = lsys_current(L, h->sys, "completion:wait()");
+	struct dmasim_completion *c = lsys_check_comp(L, 1, COMPLETION_MT);
+	struct lsys *ls = lsys_of(L, 1);
+	struct lproc *lp = lsys_current(L, ls, "completion:wait()");
 
-	if (c->done > c->taken) {
-		c->taken++;
-		return 0;
-	}
-	return lsys_wait_signal(L, lp, &c->sig, l_completion_k,
-				(lua_KContext)c);
+	return lsys_await(L, ls, dmasim_wait_completion(&lp->p, c),
+			  "completion:wait()", l_completion_k, 0);
 }
 
 static int l_completion_complete(lua_State *L)
 {
-	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
-	struct lcomp *h = lua_touserdata(L, 1);
+	struct dmasim_completion *c = lsys_check_comp(L, 1, COMPLETION_MT);
 
-	c->done++;
-	if (signal_notify(&h->sys->sim, &c->sig))
-		return luaL_error(L, "out of memory");
+	if (dmasim_complete(c))
+		return lsys_raise(L, lsys_of(L, 1), "completion:complete()");
 	return 0;
 }
 
 static int l_completion_index(lua_State *L)
 {
-	struct lcompletion *c = lsys_check_comp(L, 1, COMPLETION_MT);
+	struct dmasim_completion *c = lsys_check_comp(L, 1, COMPLETION_MT);
 	const char *k = luaL_checkstring(L, 2);
-	const struct lsys_field f[] = { { "count", c->done } };
+	const struct lsys_field f[] = {
+		{ "count", dmasim_completion_count(c) } };
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
@@ -351,44 +421,29 @@ static int l_completion_index(lua_State *L)
 /* sys:completion() */
 static int l_sys_completion(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
-	struct lcompletion *c;
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_completion *c;
 
 	lua_settop(L, 1);
-	c = lsys_new_comp(L, sys, sizeof(*c), COMPLETION_MT, NULL);
-	signal_init(&c->sig);
+	if (dmasim_completion_new(ls->sys, &c))
+		return lsys_raise(L, ls, "system:completion()");
+	lsys_push_comp(L, 1, c, COMPLETION_MT);
 	return 1;
 }
 
 /* ---- the system ---- */
 
-static void lsys_close(lua_State *L, struct lsys *sys)
+static void lsys_close(lua_State *L, struct lsys *ls)
 {
-	if (!sys->open)
+	if (!ls->sys)
 		return;
-	if (sys->slot >= 0)
-		results_snapshot_system(&sys->run->res, sys->slot, sys->name,
-					&sys->sim);
-	sys->runL = NULL;	/* the state is closing: no unref */
-	while (sys->procs) {
-		struct lproc *lp = sys->procs;
-
-		sys->procs = lp->next;
-		free(lp);
-	}
-	if (sys->err_ref != LUA_NOREF)
-		luaL_unref(L, LUA_REGISTRYINDEX, sys->err_ref);
-	if (sys->sim.trace)
-		trace_detach(&sys->sim);
-	bus_fini(&sys->bus);
-	sim_fini(&sys->sim);
-	for (size_t i = sys->ncomps; i-- > 0;) {
-		if (sys->comps[i].fini)
-			sys->comps[i].fini(sys->comps[i].obj);
-		free(sys->comps[i].obj);
-	}
-	free(sys->comps);
-	sys->open = false;
+	ls->runL = NULL;	/* the state may be closing: no unref */
+	if (ls->err_ref != LUA_NOREF)
+		luaL_unref(L, LUA_REGISTRYINDEX, ls->err_ref);
+	ls->err_ref = LUA_NOREF;
+	/* The run keeps the statistics (its hook), then all is freed. */
+	dmasim_sys_free(ls->sys);
+	ls->sys = NULL;
 }
 
 static int l_sys_gc(lua_State *L)
@@ -399,17 +454,21 @@ static int l_sys_gc(lua_State *L)
 
 static int l_sys_index(lua_State *L)
 {
-	struct lsys *sys = lsys_check(L, 1);
+	struct lsys *ls = lsys_check(L, 1);
 	const char *k = luaL_checkstring(L, 2);
 	const struct lsys_field f[] = {
-		{ "bus_period", sys->bus.clk.period },
-		{ "events", sys->sim.events },
+		{ "bus_period", dmasim_bus_period(dmasim_sys_bus(ls->sys)) },
+		{ "events", dmasim_sys_events(ls->sys) },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 		return 1;
 	if (!strcmp(k, "name")) {
-		lua_pushstring(L, sys->name);
+		lua_pushstring(L, dmasim_sys_name(ls->sys));
+		return 1;
+	}
+	if (!strcmp(k, "bus")) {
+		lsys_push_comp(L, 1, dmasim_sys_bus(ls->sys), BUS_MT);
 		return 1;
 	}
 	return luaL_error(L, "system has no field '%s'", k);
@@ -419,14 +478,10 @@ static int l_sys_index(lua_State *L)
 static int l_system(lua_State *L)
 {
 	static const char *const known[] = { "name", "seed", "bus", NULL };
-	static const char *const bus_known[] = { "clock", "arbitration",
-		"latency", "width", NULL };
 	struct dmasim_run *run = lrun_get(L);
-	struct bus_config bc;
-	struct lsys *sys;
-	const char *name;
-	uint64_t seed;
-	double hz;
+	struct dmasim_sys_config sc;
+	struct dmasim_bus_config bc;
+	struct lsys *ls;
 	int err;
 
 	if (lua_isnoneornil(L, 1)) {
@@ -436,9 +491,13 @@ static int l_system(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	lf_known(L, 1, "dmasim.system{}", known);
-	name = lf_string(L, 1, "dmasim.system{}", "name", "system");
-	seed = lf_uint(L, 1, "dmasim.system{}", "seed", UNIT_NUMBER,
-		       run->seed, 0);
+	sc.name = lf_string(L, 1, "dmasim.system{}", "name", "system");
+	sc.seed = lf_uint(L, 1, "dmasim.system{}", "seed", UNIT_NUMBER,
+			  run->seed, 0);
+	if (!*sc.name || strlen(sc.name) >= SYS_NAME_MAX)
+		return lf_error(L, "dmasim.system{}: field 'name' = '%s': "
+				"expected 1 to %d characters", sc.name,
+				SYS_NAME_MAX - 1);
 	if (lua_getfield(L, 1, "bus") == LUA_TNIL) {
 		lua_pop(L, 1);
 		lua_newtable(L);
@@ -446,33 +505,22 @@ static int l_system(lua_State *L)
 	if (!lua_istable(L, 2))
 		return luaL_error(L, "dmasim.system{}: field 'bus': expected a "
 				     "table");
-	lf_known(L, 2, "bus{}", bus_known);
-	hz = lf_value(L, 2, "bus{}", "clock", UNIT_FREQ, 1e9, 1);
-	bc.period = clock_period_of_hz(hz);
-	bc.arb = (enum bus_arb)lf_enum(L, 2, "bus{}", "arbitration",
-				       arb_names, BUS_ARB_ROUND_ROBIN);
-	bc.arb_latency = (uint32_t)lf_uint(L, 2, "bus{}", "latency",
-					   UNIT_NUMBER, 0, 0);
-	bc.width = (uint32_t)lf_uint(L, 2, "bus{}", "width", UNIT_SIZE, 8, 1);
+	bus_fields(L, 2, "bus{}", &bc, false);
 	lua_settop(L, 1);
 
-	sys = lua_newuserdatauv(L, sizeof(*sys), 0);
-	memset(sys, 0, sizeof(*sys));
-	sys->err_ref = LUA_NOREF;
-	sys->slot = -1;
-	sys->run = run;
-	snprintf(sys->name, sizeof(sys->name), "%s", name);
-	if (sim_init(&sys->sim, seed))
-		return luaL_error(L, "out of memory");
-	sys->open = true;
-	luaL_setmetatable(L, SYS_MT);
-	sys->sim.user = sys;
-	if (lrun_attach(run, &sys->sim, sys->name))
-		return luaL_error(L, "out of memory");
-	err = bus_init(&sys->bus, &sys->sim, "bus", &bc);
+	ls = lua_newuserdatauv(L, sizeof(*ls), 0);
+	memset(ls, 0, sizeof(*ls));
+	ls->err_ref = LUA_NOREF;
+	ls->run = run;
+	err = dmasim_run_new_system(run, &sc, &ls->sys);
 	if (err)
-		return luaL_error(L, "dmasim.system{}: %s", dmasim_strerror(err));
-	sys->slot = results_reserve_system(&run->res);
+		return luaL_error(L, "dmasim.system{}: %s",
+				  run->error ? run->error :
+				  dmasim_strerror(err));
+	luaL_setmetatable(L, SYS_MT);
+	ls->sys->user = ls;
+	if (dmasim_bus_new(ls->sys, &bc, NULL))
+		return lsys_raise(L, ls, "dmasim.system{}");
 	return 1;
 }
 
@@ -516,6 +564,8 @@ void lsystem_open(lua_State *L)
 		{ "cycles", l_sys_cycles },
 		{ "stat", l_sys_stat },
 		{ "completion", l_sys_completion },
+		{ "bus", l_sys_bus },
+		{ "buses", l_sys_buses },
 		{ NULL, NULL }
 	};
 	static const luaL_Reg completion_methods[] = {
@@ -523,13 +573,15 @@ void lsystem_open(lua_State *L)
 		{ "complete", l_completion_complete },
 		{ NULL, NULL }
 	};
+	static const luaL_Reg bus_methods[] = { { NULL, NULL } };
 
 	luaL_newmetatable(L, SYS_MT);
 	lua_newtable(L);
 	luaL_setfuncs(L, sys_methods, 0);
 	luaL_setfuncs(L, lhw_sys_methods, 0);
 	luaL_setfuncs(L, los_sys_methods, 0);
-	luaL_setfuncs(L, lcoh_sys_methods, 0);
+	luaL_setfuncs(L, lcache_sys_methods, 0);
+	luaL_setfuncs(L, lmap_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -538,9 +590,11 @@ void lsystem_open(lua_State *L)
 	lua_pop(L, 1);
 	lsys_class(L, COMPLETION_MT, completion_methods, l_completion_index,
 		   NULL);
+	lsys_class(L, BUS_MT, bus_methods, l_bus_index, NULL);
 	lhw_open(L);
 	los_open(L);
-	lcoh_open(L);
+	lcache_open(L);
+	lmap_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

@@ -470,9 +470,46 @@ static void vm_snoop(struct bus_snooper *s, const struct bus_master *m,
 	}
 }
 
-void vm_watch_bus(struct vm *vm, struct bus *bus)
+int vm_watch_bus(struct vm *vm, struct bus *bus)
 {
 	vm->snoop.access = vm_snoop;
 	vm->snoop.cycles = NULL;
-	bus_add_snooper(bus, &vm->snoop);
+	return bus_add_snooper(bus, &vm->snoop);
+}
+
+int64_t vm_fragment(struct vm *vm, double fraction, uint64_t seed)
+{
+	struct rng r;
+	uint32_t *held, n = 0, kept = 0;
+
+	if (!(fraction >= 0 && fraction <= 1))
+		return DMASIM_EINVAL;
+	rng_seed(&r, seed, "fragment");
+	held = malloc((size_t)vm->fr.n * sizeof(*held));
+	if (!held)
+		return DMASIM_ENOMEM;
+	for (uint32_t pfn; (pfn = frames_alloc(&vm->fr, 0)) != FRAME_NONE;)
+		held[n++] = pfn;
+	for (uint32_t i = 0; i < n; i++) {
+		if (rng_unit(&r) < fraction)
+			frames_free(&vm->fr, held[i], 0);
+		else
+			kept++;
+	}
+	free(held);
+	return kept;
+}
+
+uint64_t vm_alloc_contig(struct vm *vm, uint64_t bytes)
+{
+	unsigned order = 0;
+	uint32_t pfn;
+
+	while (order < FRAMES_MAX_ORDER && ((uint64_t)FRAME_SIZE << order) <
+	       bytes)
+		order++;
+	if (((uint64_t)FRAME_SIZE << order) < bytes)
+		return UINT64_MAX;
+	pfn = frames_alloc(&vm->fr, order);
+	return pfn == FRAME_NONE ? UINT64_MAX : frames_pa(&vm->fr, pfn);
 }

@@ -195,8 +195,21 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 /* Stop watching every page (the driver unmapped its buffers). */
 void vm_unwatch(struct vm *vm);
 
-/* Watch DMA writes on the bus for the hazard (adds a snooper). */
-void vm_watch_bus(struct vm *vm, struct bus *bus);
+/* Watch DMA writes on the bus for the hazard (adds a snooper).  Returns 0
+ * or DMASIM_ENOMEM. */
+int vm_watch_bus(struct vm *vm, struct bus *bus);
+
+/*
+ * Fragment physical memory: allocate every free frame singly (kernel
+ * allocations), then free a `fraction` of them again, chosen at random
+ * from a stream seeded with seed, leaving free frames scattered.  Returns
+ * the frames left allocated (or a negative DMASIM_E* code).
+ */
+int64_t vm_fragment(struct vm *vm, double fraction, uint64_t seed);
+/* Allocate a physically contiguous block of at least bytes (whole
+ * frames, up to the allocator's largest order).  Returns its physical
+ * address, or UINT64_MAX when no such block is free. */
+uint64_t vm_alloc_contig(struct vm *vm, uint64_t bytes);
 
 /* Swap transfer: when a page transfer queued now completes (ps). */
 uint64_t vm_swap_io(struct vm *vm);

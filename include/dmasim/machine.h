@@ -1,0 +1,486 @@
+/*
+ * dmasim/machine.h: build a machine in C, run software on it, read it.
+ *
+ * A system (struct dmasim_sys) owns one simulation and every component in
+ * it: interconnects, memories, CPUs, caches, DMA engines, devices, the
+ * memory manager and the DMA mapping API.  Components are created with
+ * dmasim_<kind>_new(sys, ...), live exactly as long as their system and
+ * are freed with it; a handle of one system is refused by another.
+ *
+ * Software runs as C processes (no host threads): a process function is
+ * called when the process starts and again each time what it waited for
+ * has happened.  A call that waits (dmasim_sleep, a CPU operation, a wait
+ * for a DMA channel or a completion) returns DMASIM_WAITING: the function
+ * must then return, and is called again when the wait is over.  The
+ * DMASIM_PROC_BEGIN / DMASIM_AWAIT / DMASIM_PROC_END macros let a process
+ * read as straight-line code (its locals must live in its context, since
+ * the function returns at every wait):
+ *
+ *	static void driver(struct dmasim_proc *p, void *ctx)
+ *	{
+ *		struct my_state *s = ctx;
+ *
+ *		DMASIM_PROC_BEGIN(p);
+ *		DMASIM_AWAIT(p, dmasim_cpu_write(p, s->cpu, reg, 1, 4));
+ *		DMASIM_AWAIT(p, dmasim_wait_channel(p, s->ch));
+ *		DMASIM_PROC_END(p);
+ *	}
+ *
+ * Units: time in ps (uint64_t), sizes and addresses in bytes, clocks in
+ * Hz, bandwidths in bytes per second; "cycles" are cycles of the named
+ * component's own clock.  Every call that can fail returns 0 (or a count)
+ * or a negative DMASIM_E* code; dmasim_sys_error() then gives a message
+ * naming the bad argument and what was expected.
+ */
+#ifndef DMASIM_MACHINE_H
+#define DMASIM_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dmasim/base.h"
+
+struct dmasim_sys;
+struct dmasim_bus;
+struct dmasim_bridge;
+struct dmasim_memory;
+struct dmasim_cpu;
+struct dmasim_cache;
+struct dmasim_dma;
+struct dmasim_channel;
+struct dmasim_device;
+struct dmasim_proc;
+struct dmasim_completion;
+struct dmasim_dmadev;
+
+/* ---- systems ---- */
+
+struct dmasim_sys_config {
+	const char *name;	/* "system" when NULL; 1 to 31 characters */
+	uint64_t seed;		/* the run seed: every component's random
+				 * stream derives from it and its name */
+};
+
+/* Defaults: name "system", seed 1. */
+DMASIM_API void dmasim_sys_config_init(struct dmasim_sys_config *cfg);
+/* A new, empty system (cfg NULL: defaults).  Returns 0 or DMASIM_EINVAL,
+ * DMASIM_ENOMEM; OUT: *out, to be freed with dmasim_sys_free(). */
+DMASIM_API int dmasim_sys_new(const struct dmasim_sys_config *cfg,
+			      struct dmasim_sys **out);
+/* Free the system and everything in it (processes still waiting are
+ * dropped).  NULL is allowed. */
+DMASIM_API void dmasim_sys_free(struct dmasim_sys *sys);
+DMASIM_API const char *dmasim_sys_name(const struct dmasim_sys *sys);
+/* The message of the last failed call on this system ("" if none). */
+DMASIM_API const char *dmasim_sys_error(const struct dmasim_sys *sys);
+
+/*
+ * Run until no event is left, or until simulated time `until_ps`
+ * (UINT64_MAX: no limit; it must not be before now).  Not from a process.
+ * Returns 0, DMASIM_EINVAL (until in the past, or called from inside the
+ * run), or the code a process failed with (DMASIM_ESCENARIO, with the
+ * message in dmasim_sys_error()).
+ */
+DMASIM_API int dmasim_sys_run(struct dmasim_sys *sys, uint64_t until_ps);
+DMASIM_API uint64_t dmasim_sys_now(const struct dmasim_sys *sys);	/* ps */
+DMASIM_API uint64_t dmasim_sys_events(const struct dmasim_sys *sys);
+
+/* ---- statistics ---- */
+
+struct dmasim_stat {
+	const char *name;	/* "bus.cpu0.grants" */
+	const char *unit;	/* "cycles", "ps", "bytes" or "" */
+	double value;		/* a histogram: its mean */
+	uint64_t count;		/* counters: the value; histograms: samples */
+	int is_counter;
+};
+
+DMASIM_API int dmasim_sys_stat_count(const struct dmasim_sys *sys);
+/* Statistic i (0 <= i < count), in registration order.  Returns 0 or
+ * DMASIM_EINVAL.  OUT: *out, its strings valid while the system lives. */
+DMASIM_API int dmasim_sys_stat_at(const struct dmasim_sys *sys, int i,
+				  struct dmasim_stat *out);
+/* The statistic with this exact name.  Returns 0 or DMASIM_EINVAL. */
+DMASIM_API int dmasim_sys_stat(const struct dmasim_sys *sys,
+			       const char *name, struct dmasim_stat *out);
+
+/* ---- interconnects ---- */
+
+enum dmasim_arb { DMASIM_ARB_ROUND_ROBIN, DMASIM_ARB_PRIORITY };
+/* How a bus master holds the bus: for a whole request, one unit (burst)
+ * per grant, or only in cycles no other master wants. */
+enum dmasim_mode { DMASIM_MODE_BURST, DMASIM_MODE_CYCLE_STEALING,
+		   DMASIM_MODE_TRANSPARENT };
+
+struct dmasim_bus_config {
+	const char *name;	/* "bus", "bus2", ... when NULL */
+	double clock_hz;	/* 1e9 */
+	enum dmasim_arb arbitration;
+	uint32_t latency;	/* bus cycles from grant to the first data
+				 * cycle (0) */
+	uint32_t width;		/* bytes per data cycle (8) */
+};
+
+DMASIM_API void dmasim_bus_config_init(struct dmasim_bus_config *cfg);
+DMASIM_API int dmasim_bus_new(struct dmasim_sys *sys,
+			      const struct dmasim_bus_config *cfg,
+			      struct dmasim_bus **out);
+/* The system's first bus (NULL before one is made). */
+DMASIM_API struct dmasim_bus *dmasim_sys_bus(const struct dmasim_sys *sys);
+DMASIM_API uint64_t dmasim_bus_period(const struct dmasim_bus *bus); /* ps */
+
+/* ---- memory ---- */
+
+struct dmasim_memory_config {
+	const char *name;	/* "mem0", ... when NULL */
+	uint64_t base;		/* bus address (0) */
+	uint64_t size;		/* bytes (1 GiB) */
+	uint64_t latency;	/* ps from request to first data (0) */
+	double bandwidth;	/* bytes/s; 0: as fast as the bus */
+};
+
+DMASIM_API void dmasim_memory_config_init(struct dmasim_memory_config *cfg);
+DMASIM_API int dmasim_memory_new(struct dmasim_sys *sys,
+				 struct dmasim_bus *bus,
+				 const struct dmasim_memory_config *cfg,
+				 struct dmasim_memory **out);
+/* Untimed set-up and checking of a scenario (back doors, not modelled
+ * software): [addr, addr + len) must lie inside the memory.  Return 0,
+ * DMASIM_ERANGE or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_memory_write(struct dmasim_memory *mem, uint64_t addr,
+				   const void *src, uint64_t len);
+DMASIM_API int dmasim_memory_read(struct dmasim_memory *mem, uint64_t addr,
+				  void *dst, uint64_t len);
+/* Fill with the deterministic pattern of seed (a device's pattern). */
+DMASIM_API int dmasim_memory_fill(struct dmasim_memory *mem, uint64_t addr,
+				  uint64_t len, uint64_t seed);
+/* FNV-1a of the bytes.  OUT: *hash. */
+DMASIM_API int dmasim_memory_hash(struct dmasim_memory *mem, uint64_t addr,
+				  uint64_t len, uint64_t *hash);
+/* FNV-1a of a host buffer, the same hash. */
+DMASIM_API uint64_t dmasim_hash(const void *p, uint64_t len);
+
+/* ---- CPUs ---- */
+
+struct dmasim_cpu_config {
+	const char *name;	/* "cpu0", ... when NULL */
+	double clock_hz;	/* 0: the bus's clock */
+	double cpi;		/* base cycles per instruction (1) */
+	double mem_frac;	/* memory references per instruction (0) */
+	uint64_t data_addr;	/* where references go (0) */
+	uint64_t footprint;	/* bytes referenced through the cache (0:
+				 * every reference to the bus) */
+	uint32_t word;		/* bytes per PIO word, 1..8 (4) */
+	uint32_t pio_loop;	/* instructions of loop per PIO word (2) */
+	uint32_t irq_entry;	/* cycles to take an interrupt (100) */
+	uint32_t irq_exit;	/* cycles to return from one (50) */
+	enum dmasim_mode mode;	/* on the bus (burst) */
+	int priority;		/* under priority arbitration (0) */
+};
+
+DMASIM_API void dmasim_cpu_config_init(struct dmasim_cpu_config *cfg);
+DMASIM_API int dmasim_cpu_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+			      const struct dmasim_cpu_config *cfg,
+			      struct dmasim_cpu **out);
+DMASIM_API uint64_t dmasim_cpu_period(const struct dmasim_cpu *cpu); /* ps */
+
+/* ---- caches ---- */
+
+struct dmasim_cache_config {
+	const char *name;	/* "l1" when NULL */
+	uint64_t size;		/* bytes (32 KiB) */
+	uint32_t ways;		/* (4) */
+	uint32_t line;		/* bytes, a power of two (64) */
+	uint32_t word;		/* bytes per CPU access, the cost unit (8) */
+	uint32_t hit;		/* CPU cycles per word that hits (1) */
+	uint32_t clean;		/* CPU cycles per line cleaned (50) */
+	uint32_t inval;		/* ... invalidated (50) */
+	uint32_t flush;		/* ... cleaned and invalidated (60) */
+	uint32_t barrier;	/* CPU cycles per maintenance operation (100) */
+	uint32_t snoop;		/* bus cycles per line a coherent DMA touches
+				 * (1) */
+	bool coherent;		/* DMA snoops the cache (false) */
+};
+
+DMASIM_API void dmasim_cache_config_init(struct dmasim_cache_config *cfg);
+/* A cache in front of the memories of `bus`; with a cpu, that CPU's loads
+ * and stores go through it; with next, misses fill from that cache (an
+ * L2, made first without a cpu).  Returns 0, DMASIM_EINVAL (geometry not
+ * powers of two, the CPU already has a cache, next unusable) or
+ * DMASIM_ENOMEM. */
+DMASIM_API int dmasim_cache_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+				struct dmasim_cpu *cpu,
+				struct dmasim_cache *next,
+				const struct dmasim_cache_config *cfg,
+				struct dmasim_cache **out);
+/* Mark [addr, addr + len) (whole 4 KiB pages) cacheable or not; untimed
+ * set-up.  Returns 0, DMASIM_ERANGE (too many ranges). */
+DMASIM_API int dmasim_cache_set_cacheable(struct dmasim_cache *c,
+					  uint64_t addr, uint64_t len,
+					  bool cacheable);
+
+/* ---- DMA engines ---- */
+
+struct dmasim_dma_config {
+	const char *name;	/* "dma0", ... when NULL */
+	uint64_t base;		/* register window (0x40000000) */
+	unsigned channels;	/* 1..64 (1) */
+	uint64_t reg_latency;	/* ps per register access (0) */
+	uint32_t burst;		/* default burst, bytes (64) */
+	uint64_t desc_cycles;	/* bus cycles of work per descriptor (0) */
+	uint64_t fence_cycles;	/* bus cycles between chained segments (0) */
+	enum dmasim_mode mode;	/* channels' mode (cycle stealing) */
+	int priority;
+	struct dmasim_cpu *irq;	/* CPU its interrupts go to, or NULL */
+	unsigned irq_line;	/* channel i raises irq_line + i (0) */
+};
+
+DMASIM_API void dmasim_dma_config_init(struct dmasim_dma_config *cfg);
+DMASIM_API int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+			      const struct dmasim_dma_config *cfg,
+			      struct dmasim_dma **out);
+DMASIM_API uint64_t dmasim_dma_base(const struct dmasim_dma *dma);
+DMASIM_API unsigned dmasim_dma_channels(const struct dmasim_dma *dma);
+/* Channel i, or NULL when out of range. */
+DMASIM_API struct dmasim_channel *dmasim_dma_channel(struct dmasim_dma *dma,
+						     unsigned i);
+
+/* What a channel has done, read from its state. */
+struct dmasim_channel_info {
+	const char *name;	/* "dma0.ch0" */
+	bool busy, done, failed;
+	uint32_t status;	/* the STATUS register */
+	const char *error;	/* the error code in words */
+	uint64_t started_at;	/* ps: last doorbell */
+	uint64_t done_at;	/* ps: last completion */
+	uint64_t bytes, bursts, transfers, errors, desc_fetches;
+	uint64_t busy_cycles;	/* bus cycles owned */
+	uint64_t wait_cycles;	/* bus cycles waited for grants */
+	uint64_t err_addr, err_desc;
+};
+DMASIM_API void dmasim_channel_info(const struct dmasim_channel *ch,
+				    struct dmasim_channel_info *out);
+
+/* ---- devices ---- */
+
+/* A field left to the system to choose. */
+#define DMASIM_DEFAULT UINT64_MAX
+
+struct dmasim_device_config {
+	const char *name;	/* "dev0", ... when NULL */
+	uint64_t base;		/* 4 KiB register window (DMASIM_DEFAULT:
+				 * 0x50000000 + 4 KiB per device made
+				 * before) */
+	bool output;		/* consumes data (else produces it) */
+	uint64_t size;		/* bytes in all (1 MiB) */
+	double rate;		/* bytes/s; 0: unlimited */
+	uint64_t buffer;	/* bytes of buffer (0: size) */
+	uint64_t latency;	/* ps per register access (0) */
+	uint64_t seed;		/* pattern seed (DMASIM_DEFAULT: devices made
+				 * before + 1) */
+};
+
+DMASIM_API void dmasim_device_config_init(struct dmasim_device_config *cfg);
+DMASIM_API int dmasim_device_new(struct dmasim_sys *sys,
+				 struct dmasim_bus *bus,
+				 const struct dmasim_device_config *cfg,
+				 struct dmasim_device **out);
+/* Bus address of the data register (a FIFO window of 2 KiB). */
+DMASIM_API uint64_t dmasim_device_data(const struct dmasim_device *dev);
+/* The pattern an input device sends, or what an output device received,
+ * bytes [off, off + len).  Returns 0 or DMASIM_ERANGE. */
+DMASIM_API int dmasim_device_expected(const struct dmasim_device *dev,
+				      uint64_t off, void *dst, uint64_t len);
+DMASIM_API int dmasim_device_received(const struct dmasim_device *dev,
+				      uint64_t off, void *dst, uint64_t len);
+
+/* ---- processes ---- */
+
+/* A blocking call's return when the process now waits. */
+#define DMASIM_WAITING 1
+
+typedef void (*dmasim_proc_fn)(struct dmasim_proc *p, void *ctx);
+
+/* Start fn(p, ctx) as a process now (at the current instant, once the
+ * system runs).  Returns 0 or DMASIM_ENOMEM.  OUT: *out (may be NULL); the
+ * process belongs to the system and is freed when it finishes. */
+DMASIM_API int dmasim_spawn(struct dmasim_sys *sys, dmasim_proc_fn fn,
+			    void *ctx, struct dmasim_proc **out);
+/* The resume point the DMASIM_* macros keep (0 at the start). */
+DMASIM_API int *dmasim_proc_pc(struct dmasim_proc *p);
+DMASIM_API struct dmasim_sys *dmasim_proc_sys(const struct dmasim_proc *p);
+/* End the run with an error: dmasim_sys_run() returns DMASIM_ESCENARIO
+ * with this message.  The process finishes; returns DMASIM_ESCENARIO. */
+DMASIM_API int dmasim_proc_fail(struct dmasim_proc *p, const char *msg);
+
+/* The outcome of the last operation the process waited for. */
+struct dmasim_result {
+	int status;		/* 0, or a simulated bus error (1: no target
+				 * answers the address, 2: refused) */
+	uint64_t value;		/* a read's value, a mapping's address */
+	uint64_t value2;	/* alloc_coherent: the device's address */
+	uint64_t cycles;	/* CPU cycles it took, stalls included */
+};
+DMASIM_API const struct dmasim_result *dmasim_proc_result(
+	const struct dmasim_proc *p);
+
+/* Sleep for ps.  Returns DMASIM_WAITING, or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_sleep(struct dmasim_proc *p, uint64_t ps);
+/* Until the channel's current transfer ends: 0 at once when it is not
+ * busy, DMASIM_WAITING, or DMASIM_EINVAL (never started). */
+DMASIM_API int dmasim_wait_channel(struct dmasim_proc *p,
+				   struct dmasim_channel *ch);
+
+/* A completion in the manner of the Linux kernel's: complete() counts,
+ * wait() returns once a completion it has not consumed exists. */
+DMASIM_API int dmasim_completion_new(struct dmasim_sys *sys,
+				     struct dmasim_completion **out);
+DMASIM_API int dmasim_complete(struct dmasim_completion *c);
+DMASIM_API int dmasim_wait_completion(struct dmasim_proc *p,
+				      struct dmasim_completion *c);
+DMASIM_API uint64_t dmasim_completion_count(const struct dmasim_completion *c);
+
+/* Straight-line process code (see the top of this file).  One
+ * DMASIM_AWAIT per line; locals do not survive a wait. */
+#define DMASIM_PROC_BEGIN(p)                                                  \
+	switch (*dmasim_proc_pc(p)) {                                        \
+	case 0:
+#define DMASIM_AWAIT(p, call)                                                 \
+	do {                                                                 \
+		int dmasim_r_ = (call);                                      \
+		*dmasim_proc_pc(p) = __LINE__;                               \
+		if (dmasim_r_ == DMASIM_WAITING)                             \
+			return;                                              \
+		if (dmasim_r_ < 0) {                                         \
+			dmasim_proc_fail(p, dmasim_sys_error(                \
+					 dmasim_proc_sys(p)));               \
+			return;                                              \
+		}                                                            \
+	case __LINE__:;                                                      \
+	} while (0)
+#define DMASIM_PROC_END(p)                                                    \
+	}                                                                    \
+	*dmasim_proc_pc(p) = -1
+
+/* ---- CPU operations, from a process (each waits until done) ---- */
+
+/* n instructions at the CPU's CPI and memory-reference fraction. */
+DMASIM_API int dmasim_cpu_compute(struct dmasim_proc *p,
+				  struct dmasim_cpu *cpu, uint64_t n);
+/* The same with another CPI and fraction. */
+DMASIM_API int dmasim_cpu_compute_at(struct dmasim_proc *p,
+				     struct dmasim_cpu *cpu, uint64_t n,
+				     double cpi, double mem_frac);
+/* cycles with no bus traffic. */
+DMASIM_API int dmasim_cpu_busy(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			       uint64_t cycles);
+/* One load or store of 1..8 bytes (a register access or a word through
+ * the cache); a read's value in dmasim_proc_result(p)->value. */
+DMASIM_API int dmasim_cpu_read(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			       uint64_t addr, unsigned bytes);
+DMASIM_API int dmasim_cpu_write(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+				uint64_t addr, uint64_t value, unsigned bytes);
+/* One burst transaction of len bytes into / from buf, which the caller
+ * keeps until the operation completes. */
+DMASIM_API int dmasim_cpu_load(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			       uint64_t addr, void *buf, uint64_t len);
+DMASIM_API int dmasim_cpu_store(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+				uint64_t addr, const void *buf, uint64_t len);
+/* Programmed I/O: len bytes between the device data register reg and
+ * memory at mem, word by word. */
+DMASIM_API int dmasim_cpu_pio(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			      uint64_t reg, uint64_t mem, uint64_t len,
+			      bool to_device);
+/* Install the handler of interrupt line 0..63: each time the CPU takes
+ * the line, fn(p, ctx) starts as a process in interrupt context (its CPU
+ * operations pre-empt the interrupted work); the interrupt returns when
+ * it finishes.  fn NULL: entry and exit only.  Returns 0 or
+ * DMASIM_EINVAL. */
+DMASIM_API int dmasim_cpu_on_irq(struct dmasim_cpu *cpu, unsigned line,
+				 dmasim_proc_fn fn, void *ctx);
+
+/* Cache maintenance by range, on the cache's CPU (every level below). */
+enum dmasim_cache_op { DMASIM_CACHE_CLEAN, DMASIM_CACHE_INVALIDATE,
+		       DMASIM_CACHE_FLUSH };
+DMASIM_API int dmasim_cache_maint(struct dmasim_proc *p,
+				  struct dmasim_cache *c,
+				  enum dmasim_cache_op op, uint64_t addr,
+				  uint64_t len);
+
+/* Program a DMA channel as a driver does, on cpu: source, destination
+ * and length registers, then CTRL with START (and IRQ_EN when irq): four
+ * register writes.  flags: DMASIM_DMA_SRC_FIXED, DMASIM_DMA_DST_FIXED. */
+#define DMASIM_DMA_SRC_FIXED 1u
+#define DMASIM_DMA_DST_FIXED 2u
+DMASIM_API int dmasim_dma_program(struct dmasim_proc *p,
+				  struct dmasim_cpu *cpu,
+				  struct dmasim_channel *ch, uint64_t src,
+				  uint64_t dst, uint32_t len, unsigned flags,
+				  bool irq);
+
+/* ---- the DMA mapping API (kernel/dma/mapping.c's shape) ---- */
+
+struct dmasim_dmadev;
+
+struct dmasim_dmadev_config {
+	const char *name;	/* "dev" when NULL */
+	uint64_t mask;		/* bytes the device addresses (0: all) */
+	uint32_t map_cycles;	/* CPU cycles of bookkeeping per map (50) */
+	uint32_t sync_cycles;	/* ... per sync (20) */
+	uint32_t copy;		/* CPU cycles per line of a bounce copy (16) */
+	uint64_t pool_base, pool_size;	   /* coherent pool (none) */
+	uint64_t bounce_base, bounce_size; /* bounce buffers (none) */
+	uint32_t bounce_slot;	/* bytes per bounce slot (2048) */
+};
+
+enum dmasim_dir { DMASIM_BIDIRECTIONAL, DMASIM_TO_DEVICE,
+		  DMASIM_FROM_DEVICE };
+#define DMASIM_MAPPING_ERROR (~(uint64_t)0)
+
+struct dmasim_sg {
+	uint64_t addr, len;	/* in: a physical segment */
+	uint64_t dma;		/* out: its device address */
+};
+
+DMASIM_API void dmasim_dmadev_config_init(struct dmasim_dmadev_config *cfg);
+/* A device's mapping context, its calls run on cpu; cache: the CPU's
+ * cache (NULL: none), non-coherent unless the cache is coherent. */
+DMASIM_API int dmasim_dmadev_new(struct dmasim_sys *sys,
+				 struct dmasim_cpu *cpu,
+				 struct dmasim_cache *cache,
+				 const struct dmasim_dmadev_config *cfg,
+				 struct dmasim_dmadev **out);
+/* From a process; each runs on the device's CPU and waits.  Results in
+ * dmasim_proc_result(p): map_single's device address (or
+ * DMASIM_MAPPING_ERROR), map_sg's count mapped (0: failed; the
+ * addresses in sg[i].dma), alloc_coherent's CPU address (0: none) and
+ * device address (value2).  sg must live until the call completes. */
+DMASIM_API int dmasim_map_single(struct dmasim_proc *p,
+				 struct dmasim_dmadev *d, uint64_t addr,
+				 uint64_t len, enum dmasim_dir dir);
+DMASIM_API int dmasim_unmap_single(struct dmasim_proc *p,
+				   struct dmasim_dmadev *d, uint64_t dma,
+				   uint64_t len, enum dmasim_dir dir);
+DMASIM_API int dmasim_map_sg(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			     struct dmasim_sg *sg, unsigned n,
+			     enum dmasim_dir dir);
+DMASIM_API int dmasim_unmap_sg(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			       struct dmasim_sg *sg, unsigned n,
+			       enum dmasim_dir dir);
+DMASIM_API int dmasim_sync_for_cpu(struct dmasim_proc *p,
+				   struct dmasim_dmadev *d, uint64_t dma,
+				   uint64_t len, enum dmasim_dir dir);
+DMASIM_API int dmasim_sync_for_device(struct dmasim_proc *p,
+				      struct dmasim_dmadev *d, uint64_t dma,
+				      uint64_t len, enum dmasim_dir dir);
+DMASIM_API int dmasim_alloc_coherent(struct dmasim_proc *p,
+				     struct dmasim_dmadev *d, uint64_t len);
+DMASIM_API int dmasim_free_coherent(struct dmasim_proc *p,
+				    struct dmasim_dmadev *d, uint64_t addr,
+				    uint64_t len, uint64_t dma);
+/* Untimed: whether dma is the mapping error (the sanitizer notes the
+ * check); the driver goes away (the sanitizer reports what is mapped). */
+DMASIM_API bool dmasim_mapping_error(struct dmasim_dmadev *d, uint64_t dma);
+DMASIM_API void dmasim_dmadev_teardown(struct dmasim_dmadev *d);
+
+#endif

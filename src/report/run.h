@@ -1,0 +1,63 @@
+/*
+ * run: one run of the library (struct dmasim_run, the public API): the
+ * parameters it was given (-D overrides and the seed), what it observes
+ * its systems with (timeline files, the DMA sanitizer, a progress
+ * display), and everything reported: results, tables, claims, sanitizer
+ * reports and each system's statistics, printed as text or written as
+ * JSON.  Systems made with dmasim_run_new_system() are observed by the
+ * run; the Lua scenario loader (lua/) and C programs both report into it.
+ */
+#ifndef DMASIM_REPORT_RUN_H
+#define DMASIM_REPORT_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dmasim/dmasim.h"
+#include "kernel/sim.h"
+#include "kernel/trace.h"
+#include "results.h"
+
+struct define {
+	char *name;
+	char *value;
+	bool used;
+};
+
+/* A timeline file asked for with dmasim_run_set_trace/_vcd. */
+struct run_output {
+	char *path;		/* NULL: none */
+	uint64_t from, to;	/* ps */
+};
+
+struct dmasim_run {
+	struct results res;
+	struct define *defs;
+	size_t ndefs, capdefs;
+	uint64_t seed;
+	bool seed_set;
+	bool params_declared;
+	bool started;		/* its outputs are open */
+	bool ran;		/* dmasim_run_file was called */
+	int code;		/* code of the failure, 0 when none */
+	char *error;		/* message of the failure */
+	char *scenario;		/* path */
+	bool check;		/* the DMA sanitizer is on */
+	struct dmasim_check *checks;	/* its reports */
+	size_t nchecks, capchecks;
+	struct run_output trace_json, trace_vcd;
+	struct trace_config trace;	/* the open timeline sinks */
+	dmasim_progress_fn progress;
+	void *progress_ctx;
+};
+
+/* Record a failure (the first one wins the code); returns code. */
+int run_fail(struct dmasim_run *run, int code, const char *msg);
+/* Open the timeline files once, before the first system is made.
+ * Returns 0 or the failure's code (recorded). */
+int run_start(struct dmasim_run *run);
+/* Finish the timeline files (after every system is freed).  Returns 0 or
+ * the failure's code (recorded). */
+int run_finish(struct dmasim_run *run);
+
+#endif

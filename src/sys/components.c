@@ -1,0 +1,708 @@
+/* components: building a system's hardware (dmasim/machine.h), and the
+ * untimed set-up and checking calls on it.  See sys.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/clock.h"
+#include "kernel/vec.h"
+#include "process.h"
+#include "sys.h"
+
+static bool mode_ok(enum dmasim_mode m)
+{
+	return (unsigned)m <= DMASIM_MODE_TRANSPARENT;
+}
+
+/* A clock given in Hz: a whole number of ps per cycle, at least 1. */
+static int clock_ok(struct dmasim_sys *sys, const char *what, double hz,
+		    uint64_t *period)
+{
+	if (!(hz > 0) || !isfinite(hz) || hz > 1e12)
+		return sys_error(sys, DMASIM_EINVAL, "%s: clock %g Hz: expected "
+				 "a frequency above 0 and at most 1 THz", what,
+				 hz);
+	*period = clock_period_of_hz(hz);
+	return 0;
+}
+
+/* ---- buses ---- */
+
+void dmasim_bus_config_init(struct dmasim_bus_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->clock_hz = 1e9;
+	cfg->arbitration = DMASIM_ARB_ROUND_ROBIN;
+	cfg->width = 8;
+}
+
+static void bus_fini_cb(void *obj)
+{
+	bus_fini(&((struct dmasim_bus *)obj)->bus);
+}
+
+int dmasim_bus_new(struct dmasim_sys *sys, const struct dmasim_bus_config *cfg,
+		   struct dmasim_bus **out)
+{
+	const char *what = "bus";
+	struct dmasim_bus_config def;
+	struct bus_config bc;
+	struct dmasim_bus *b;
+	char name[SYS_NAME_MAX];
+	int err;
+
+	if (!cfg) {
+		dmasim_bus_config_init(&def);
+		cfg = &def;
+	}
+	if (sys->nbuses)
+		snprintf(name, sizeof(name), "bus%zu", sys->nbuses + 1);
+	else
+		snprintf(name, sizeof(name), "bus");
+	if (cfg->name && (err = sys_comp_name(sys, what, cfg->name, "", 0,
+					      name, sizeof(name))))
+		return err;
+	for (size_t i = 0; i < sys->nbuses; i++)
+		if (!strcmp(sys->buses[i]->bus.name, name))
+			return sys_error(sys, DMASIM_EINVAL, "bus '%s': the "
+					 "system already has a bus of that "
+					 "name", name);
+	if ((err = clock_ok(sys, what, cfg->clock_hz, &bc.period)))
+		return err;
+	if (!cfg->width)
+		return sys_error(sys, DMASIM_EINVAL, "bus '%s': width 0: "
+				 "expected 1 or more bytes per cycle", name);
+	if ((unsigned)cfg->arbitration > DMASIM_ARB_PRIORITY)
+		return sys_error(sys, DMASIM_EINVAL, "bus '%s': unknown "
+				 "arbitration %d: expected round robin or "
+				 "priority", name, (int)cfg->arbitration);
+	bc.arb = cfg->arbitration == DMASIM_ARB_PRIORITY ? BUS_ARB_PRIORITY :
+		 BUS_ARB_ROUND_ROBIN;
+	bc.arb_latency = cfg->latency;
+	bc.width = cfg->width;
+	VEC_RESERVE(sys->buses, sys->nbuses, sys->capbuses,
+		    return sys_error(sys, DMASIM_ENOMEM, "out of memory"));
+	b = sys_alloc(sys, sizeof(*b), bus_fini_cb);
+	if (!b)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	b->sys = sys;
+	err = bus_init(&b->bus, &sys->sim, name, &bc);
+	if (!err && sys->san)
+		err = san_watch_bus(sys->san, &b->bus);
+	if (err)
+		return sys_error(sys, err, "bus '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->buses[sys->nbuses++] = b;
+	if (out)
+		*out = b;
+	return 0;
+}
+
+struct dmasim_bus *dmasim_sys_bus(const struct dmasim_sys *sys)
+{
+	return sys->nbuses ? sys->buses[0] : NULL;
+}
+
+uint64_t dmasim_bus_period(const struct dmasim_bus *bus)
+{
+	return bus->bus.clk.period;
+}
+
+/* The bus a component goes on: the one given, or the system's first. */
+static int pick_bus(struct dmasim_sys *sys, const char *what,
+		    struct dmasim_bus **bus)
+{
+	if (!*bus)
+		*bus = dmasim_sys_bus(sys);
+	if (!*bus)
+		return sys_error(sys, DMASIM_EINVAL, "%s: the system has no "
+				 "bus yet: expected dmasim_bus_new() first",
+				 what);
+	return sys_owns(sys, (*bus)->sys, "the bus");
+}
+
+/* ---- memory ---- */
+
+void dmasim_memory_config_init(struct dmasim_memory_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = 1ull << 30;
+}
+
+static void mem_fini(void *obj)
+{
+	memory_fini(&((struct dmasim_memory *)obj)->mem);
+}
+
+int dmasim_memory_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+		      const struct dmasim_memory_config *cfg,
+		      struct dmasim_memory **out)
+{
+	const char *what = "memory";
+	struct dmasim_memory_config def;
+	struct memory_config mc;
+	struct dmasim_memory *m;
+	char name[SYS_NAME_MAX];
+	int err;
+
+	if (!cfg) {
+		dmasim_memory_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = pick_bus(sys, what, &bus)) ||
+	    (err = sys_comp_name(sys, what, cfg->name, "mem", sys->nmems,
+				 name, sizeof(name))))
+		return err;
+	if (!cfg->size || cfg->base + cfg->size < cfg->base)
+		return sys_error(sys, DMASIM_EINVAL, "memory '%s': [%#llx, "
+				 "+%llu): expected a size above 0 that ends "
+				 "below 2^64", name,
+				 (unsigned long long)cfg->base,
+				 (unsigned long long)cfg->size);
+	if (!(cfg->bandwidth >= 0) || !isfinite(cfg->bandwidth))
+		return sys_error(sys, DMASIM_EINVAL, "memory '%s': bandwidth "
+				 "%g: expected bytes/s >= 0 (0: as fast as the "
+				 "bus)", name, cfg->bandwidth);
+	mc.size = cfg->size;
+	mc.latency = cfg->latency;
+	mc.bandwidth = cfg->bandwidth;
+	m = sys_alloc(sys, sizeof(*m), mem_fini);
+	if (!m)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	m->sys = sys;
+	err = memory_init(&m->mem, &sys->sim, &bus->bus, name, cfg->base, &mc);
+	if (err == DMASIM_EINVAL)
+		return sys_error(sys, err, "memory '%s': [%#llx, +%llu) "
+				 "overlaps another target on the bus", name,
+				 (unsigned long long)cfg->base,
+				 (unsigned long long)cfg->size);
+	if (err)
+		return sys_error(sys, err, "memory '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->nmems++;
+	if (out)
+		*out = m;
+	return 0;
+}
+
+/* The offset of [addr, addr + len) in the memory, or DMASIM_ERANGE. */
+static int mem_range(struct dmasim_memory *m, const char *fn, uint64_t addr,
+		     uint64_t len, uint64_t *off)
+{
+	const struct memory *mem = &m->mem;
+
+	if (addr < mem->tgt.base || addr - mem->tgt.base > mem->cfg.size ||
+	    len > mem->cfg.size - (addr - mem->tgt.base))
+		return sys_error(m->sys, DMASIM_ERANGE, "%s: [%#llx, +%llu) "
+				 "is outside memory '%s' [%#llx, +%llu)", fn,
+				 (unsigned long long)addr,
+				 (unsigned long long)len, mem->name,
+				 (unsigned long long)mem->tgt.base,
+				 (unsigned long long)mem->cfg.size);
+	*off = addr - mem->tgt.base;
+	return 0;
+}
+
+int dmasim_memory_write(struct dmasim_memory *m, uint64_t addr,
+			const void *src, uint64_t len)
+{
+	uint64_t off = 0;
+	int err = mem_range(m, "memory write", addr, len, &off);
+
+	if (err)
+		return err;
+	if (memory_write(&m->mem, off, src, len))
+		return sys_error(m->sys, DMASIM_ENOMEM, "out of memory");
+	return 0;
+}
+
+int dmasim_memory_read(struct dmasim_memory *m, uint64_t addr, void *dst,
+		       uint64_t len)
+{
+	uint64_t off = 0;
+	int err = mem_range(m, "memory read", addr, len, &off);
+
+	if (!err)
+		memory_read(&m->mem, off, dst, len);
+	return err;
+}
+
+int dmasim_memory_fill(struct dmasim_memory *m, uint64_t addr, uint64_t len,
+		       uint64_t seed)
+{
+	struct iodev pat = { .cfg.seed = seed };
+	uint8_t buf[4096];
+	uint64_t off = 0;
+	int err = mem_range(m, "memory fill", addr, len, &off);
+
+	if (err)
+		return err;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(buf) ? len - done :
+			     sizeof(buf);
+
+		for (uint64_t i = 0; i < n; i++)
+			buf[i] = iodev_pattern(&pat, done + i);
+		if (memory_write(&m->mem, off + done, buf, n))
+			return sys_error(m->sys, DMASIM_ENOMEM,
+					 "out of memory");
+		done += n;
+	}
+	return 0;
+}
+
+int dmasim_memory_hash(struct dmasim_memory *m, uint64_t addr, uint64_t len,
+		       uint64_t *hash)
+{
+	uint64_t off = 0;
+	int err = mem_range(m, "memory hash", addr, len, &off);
+
+	if (!err)
+		*hash = memory_hash(&m->mem, off, len);
+	return err;
+}
+
+uint64_t dmasim_hash(const void *p, uint64_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (uint64_t i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* ---- CPUs ---- */
+
+void dmasim_cpu_config_init(struct dmasim_cpu_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->cpi = 1;
+	cfg->word = 4;
+	cfg->pio_loop = 2;
+	cfg->irq_entry = 100;
+	cfg->irq_exit = 50;
+	cfg->mode = DMASIM_MODE_BURST;
+}
+
+int dmasim_cpu_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+		   const struct dmasim_cpu_config *cfg,
+		   struct dmasim_cpu **out)
+{
+	const char *what = "cpu";
+	struct dmasim_cpu_config def;
+	struct cpu_config cc;
+	struct dmasim_cpu *c;
+	char name[SYS_NAME_MAX];
+	int err;
+
+	if (!cfg) {
+		dmasim_cpu_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = pick_bus(sys, what, &bus)) ||
+	    (err = sys_comp_name(sys, what, cfg->name, "cpu", sys->ncpus,
+				 name, sizeof(name))))
+		return err;
+	if (cfg->clock_hz) {
+		if ((err = clock_ok(sys, name, cfg->clock_hz, &cc.period)))
+			return err;
+	} else {
+		cc.period = bus->bus.clk.period;
+	}
+	if (!(cfg->cpi >= 1e-3) || !isfinite(cfg->cpi))
+		return sys_error(sys, DMASIM_EINVAL, "cpu '%s': cpi %g: "
+				 "expected a number >= 0.001", name, cfg->cpi);
+	if (!(cfg->mem_frac >= 0 && cfg->mem_frac <= 1))
+		return sys_error(sys, DMASIM_EINVAL, "cpu '%s': mem_frac %g: "
+				 "expected a fraction from 0 to 1", name,
+				 cfg->mem_frac);
+	if (!cfg->word || cfg->word > 8)
+		return sys_error(sys, DMASIM_EINVAL, "cpu '%s': word %u: "
+				 "expected 1 to 8 bytes", name, cfg->word);
+	if (!mode_ok(cfg->mode))
+		return sys_error(sys, DMASIM_EINVAL, "cpu '%s': unknown bus "
+				 "mode %d", name, (int)cfg->mode);
+	cc.cpi = cfg->cpi;
+	cc.mem_frac = cfg->mem_frac;
+	cc.data_addr = cfg->data_addr;
+	cc.footprint = cfg->footprint;
+	cc.word = cfg->word;
+	cc.pio_loop = cfg->pio_loop;
+	cc.irq_entry = cfg->irq_entry;
+	cc.irq_exit = cfg->irq_exit;
+	c = sys_alloc(sys, sizeof(*c), NULL);
+	if (!c)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	c->sys = sys;
+	err = cpu_init(&c->cpu, &sys->sim, &bus->bus, name, &cc,
+		       sys_bus_mode[cfg->mode], cfg->priority);
+	if (err)
+		return sys_error(sys, err, "cpu '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->ncpus++;
+	if (out)
+		*out = c;
+	return 0;
+}
+
+uint64_t dmasim_cpu_period(const struct dmasim_cpu *cpu)
+{
+	return cpu->cpu.clk.period;
+}
+
+/* ---- caches ---- */
+
+void dmasim_cache_config_init(struct dmasim_cache_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = 32 * 1024;
+	cfg->ways = 4;
+	cfg->line = 64;
+	cfg->word = 8;
+	cfg->hit = 1;
+	cfg->clean = 50;
+	cfg->inval = 50;
+	cfg->flush = 60;
+	cfg->barrier = 100;
+	cfg->snoop = 1;
+}
+
+static void cache_fini_cb(void *obj)
+{
+	cache_fini(&((struct dmasim_cache *)obj)->c);
+}
+
+int dmasim_cache_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+		     struct dmasim_cpu *cpu, struct dmasim_cache *next,
+		     const struct dmasim_cache_config *cfg,
+		     struct dmasim_cache **out)
+{
+	const char *what = "cache";
+	struct dmasim_cache_config def;
+	struct cache_config cc;
+	struct dmasim_cache *c;
+	const char *name;
+	int err;
+
+	if (!cfg) {
+		dmasim_cache_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = pick_bus(sys, what, &bus)))
+		return err;
+	if ((cpu && (err = sys_owns(sys, cpu->sys, "the CPU"))) ||
+	    (next && (err = sys_owns(sys, next->sys, "the next cache"))))
+		return err;
+	name = cfg->name ? cfg->name : "l1";
+	if (cpu && cpu->cache)
+		return sys_error(sys, DMASIM_EINVAL, "cache '%s': CPU '%s' "
+				 "already has a cache", name, cpu->cpu.name);
+	if (next && (next->c.upper || next->c.cfg.coherent != cfg->coherent))
+		return sys_error(sys, DMASIM_EINVAL, "cache '%s': field "
+				 "'next': cache '%s' %s", name, next->c.name,
+				 next->c.upper ? "already is another cache's "
+				 "next level" : "differs in 'coherent' (give "
+				 "both levels the same)");
+	cc.size = cfg->size;
+	cc.ways = cfg->ways;
+	cc.line = cfg->line;
+	cc.word = cfg->word;
+	cc.hit = cfg->hit;
+	cc.clean = cfg->clean;
+	cc.inval = cfg->inval;
+	cc.flush = cfg->flush;
+	cc.barrier = cfg->barrier;
+	cc.snoop = cfg->snoop;
+	cc.coherent = cfg->coherent;
+	c = sys_alloc(sys, sizeof(*c), cache_fini_cb);
+	if (!c)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	c->sys = sys;
+	err = cache_init(&c->c, &sys->sim, &bus->bus, name, &cc);
+	if (err == DMASIM_EINVAL)
+		return sys_error(sys, err, "cache '%s': size %llu, %u ways of "
+				 "%u-byte lines: expected powers of two, size a "
+				 "multiple of ways * line", name,
+				 (unsigned long long)cfg->size, cfg->ways,
+				 cfg->line);
+	if (err)
+		return sys_error(sys, err, "cache '%s': %s", name,
+				 dmasim_strerror(err));
+	if (next && cache_set_next(&c->c, &next->c))
+		return sys_error(sys, DMASIM_EINVAL, "cache '%s': field "
+				 "'next': cache '%s' cannot be this cache's next "
+				 "level", name, next->c.name);
+	c->cpu = cpu;
+	/* Maintenance on a lower level runs on the CPU of the level above. */
+	for (struct cache *l = next ? &next->c : NULL; cpu && l; l = l->next)
+		((struct dmasim_cache *)l)->cpu = cpu;
+	if (cpu) {
+		cpu->cache = c;
+		cache_attach_cpu(&c->c, &cpu->cpu);
+		if (sys->san)
+			san_watch_cache(sys->san, &c->c);
+	}
+	sys->ncaches++;
+	if (out)
+		*out = c;
+	return 0;
+}
+
+int dmasim_cache_set_cacheable(struct dmasim_cache *c, uint64_t addr,
+			       uint64_t len, bool cacheable)
+{
+	if (cache_set_cacheable(&c->c, addr, len, cacheable))
+		return sys_error(c->sys, DMASIM_ERANGE, "cache '%s': more than "
+				 "%d non-cacheable ranges", c->c.name,
+				 CACHE_MAX_NC);
+	return 0;
+}
+
+/* ---- DMA engines ---- */
+
+void dmasim_dma_config_init(struct dmasim_dma_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->base = 0x40000000ull;
+	cfg->channels = 1;
+	cfg->burst = 64;
+	cfg->mode = DMASIM_MODE_CYCLE_STEALING;
+}
+
+static void dma_fini_cb(void *obj)
+{
+	dma_engine_fini(&((struct dmasim_dma *)obj)->eng);
+}
+
+static void dma_irq_to_cpu(void *ctx, unsigned line)
+{
+	cpu_raise_irq(ctx, line);
+}
+
+int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+		   const struct dmasim_dma_config *cfg,
+		   struct dmasim_dma **out)
+{
+	const char *what = "dma";
+	struct dmasim_dma_config def;
+	struct dma_config dc;
+	struct dmasim_dma *d;
+	char name[SYS_NAME_MAX];
+	int err;
+
+	if (!cfg) {
+		dmasim_dma_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = pick_bus(sys, what, &bus)) ||
+	    (err = sys_comp_name(sys, what, cfg->name, "dma", sys->ndmas,
+				 name, sizeof(name))))
+		return err;
+	if (cfg->irq && (err = sys_owns(sys, cfg->irq->sys, "the irq CPU")))
+		return err;
+	if (!cfg->channels || cfg->channels > 64)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': channels %u: "
+				 "expected 1 to 64", name, cfg->channels);
+	if (!cfg->burst)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': burst 0: "
+				 "expected 1 or more bytes", name);
+	if (cfg->irq && cfg->irq_line + cfg->channels > CPU_IRQ_LINES)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': irq_line %u + "
+				 "%u channels: expected lines below %d", name,
+				 cfg->irq_line, cfg->channels, CPU_IRQ_LINES);
+	if (!mode_ok(cfg->mode))
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': unknown bus "
+				 "mode %d", name, (int)cfg->mode);
+	dc.channels = cfg->channels;
+	dc.base = cfg->base;
+	dc.reg_latency = cfg->reg_latency;
+	dc.burst = cfg->burst;
+	dc.desc_cycles = cfg->desc_cycles;
+	dc.fence_cycles = cfg->fence_cycles;
+	dc.mode = sys_bus_mode[cfg->mode];
+	dc.priority = cfg->priority;
+	d = sys_alloc(sys, sizeof(*d), dma_fini_cb);
+	if (!d)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	d->sys = sys;
+	err = dma_engine_init(&d->eng, &sys->sim, &bus->bus, name, &dc);
+	if (err == DMASIM_EINVAL)
+		return sys_error(sys, err, "dma '%s': registers at %#llx "
+				 "overlap another target", name,
+				 (unsigned long long)cfg->base);
+	if (err)
+		return sys_error(sys, err, "dma '%s': %s", name,
+				 dmasim_strerror(err));
+	d->chan = sys_alloc(sys, cfg->channels * sizeof(*d->chan), NULL);
+	if (!d->chan)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	for (unsigned i = 0; i < cfg->channels; i++) {
+		d->chan[i].ch = &d->eng.chan[i];
+		d->chan[i].dma = d;
+	}
+	if (cfg->irq) {
+		d->eng.irq.raise = dma_irq_to_cpu;
+		d->eng.irq.ctx = &cfg->irq->cpu;
+		d->eng.irq.line = cfg->irq_line;
+	}
+	sys->ndmas++;
+	if (out)
+		*out = d;
+	return 0;
+}
+
+uint64_t dmasim_dma_base(const struct dmasim_dma *dma)
+{
+	return dma->eng.regs.base;
+}
+
+unsigned dmasim_dma_channels(const struct dmasim_dma *dma)
+{
+	return dma->eng.nchan;
+}
+
+struct dmasim_channel *dmasim_dma_channel(struct dmasim_dma *dma, unsigned i)
+{
+	return i < dma->eng.nchan ? &dma->chan[i] : NULL;
+}
+
+void dmasim_channel_info(const struct dmasim_channel *c,
+			 struct dmasim_channel_info *out)
+{
+	const struct dma_chan *ch = c->ch;
+
+	memset(out, 0, sizeof(*out));
+	out->name = ch->name;
+	out->busy = dma_chan_busy(ch);
+	out->done = ch->state == DMA_DONE;
+	out->failed = ch->state == DMA_ERROR;
+	out->status = ch->status;
+	out->error = dma_error_string(DMA_STATUS_CODE(ch->status));
+	out->started_at = ch->started_at;
+	out->done_at = ch->done_at;
+	out->bytes = ch->bytes;
+	out->bursts = ch->bursts_done;
+	out->transfers = ch->transfers;
+	out->errors = ch->errors;
+	out->desc_fetches = ch->desc_fetches;
+	out->busy_cycles = ch->port.busy_cycles;
+	out->wait_cycles = bus_master_wait_cycles(&ch->port);
+	out->err_addr = ch->err_addr;
+	out->err_desc = ch->err_desc;
+}
+
+/* ---- devices ---- */
+
+void dmasim_device_config_init(struct dmasim_device_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->base = DMASIM_DEFAULT;
+	cfg->size = 1u << 20;
+	cfg->seed = DMASIM_DEFAULT;
+}
+
+static void dev_fini_cb(void *obj)
+{
+	iodev_fini(&((struct dmasim_device *)obj)->dev);
+}
+
+int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+		      const struct dmasim_device_config *cfg,
+		      struct dmasim_device **out)
+{
+	const char *what = "device";
+	struct dmasim_device_config def;
+	struct iodev_config ic;
+	struct dmasim_device *d;
+	char name[SYS_NAME_MAX];
+	uint64_t base;
+	int err;
+
+	if (!cfg) {
+		dmasim_device_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = pick_bus(sys, what, &bus)) ||
+	    (err = sys_comp_name(sys, what, cfg->name, "dev", sys->ndevs,
+				 name, sizeof(name))))
+		return err;
+	if (!cfg->size)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': size 0: "
+				 "expected 1 or more bytes", name);
+	if (!(cfg->rate >= 0) || !isfinite(cfg->rate))
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': rate %g: "
+				 "expected bytes/s >= 0 (0: unlimited)", name,
+				 cfg->rate);
+	base = cfg->base != DMASIM_DEFAULT ? cfg->base :
+	       0x50000000ull + IODEV_WINDOW * (uint64_t)sys->ndevs;
+	ic.output = cfg->output;
+	ic.size = cfg->size;
+	ic.rate = cfg->rate;
+	ic.buffer = cfg->buffer ? cfg->buffer : cfg->size;
+	ic.latency = cfg->latency;
+	ic.seed = cfg->seed != DMASIM_DEFAULT ? cfg->seed : sys->ndevs + 1;
+	d = sys_alloc(sys, sizeof(*d), dev_fini_cb);
+	if (!d)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	d->sys = sys;
+	err = iodev_init(&d->dev, &sys->sim, &bus->bus, name, base, &ic);
+	if (err == DMASIM_EINVAL)
+		return sys_error(sys, err, "device '%s': window at %#llx "
+				 "overlaps another target", name,
+				 (unsigned long long)base);
+	if (err)
+		return sys_error(sys, err, "device '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->ndevs++;
+	if (out)
+		*out = d;
+	return 0;
+}
+
+uint64_t dmasim_device_data(const struct dmasim_device *dev)
+{
+	return dev->dev.tgt.base + IODEV_DATA;
+}
+
+static int dev_range(const struct dmasim_device *d, const char *fn,
+		     uint64_t off, uint64_t len)
+{
+	if (off > d->dev.cfg.size || len > d->dev.cfg.size - off)
+		return sys_error(d->sys, DMASIM_ERANGE, "%s: [%llu, +%llu) is "
+				 "outside the device's %llu bytes", fn,
+				 (unsigned long long)off,
+				 (unsigned long long)len,
+				 (unsigned long long)d->dev.cfg.size);
+	return 0;
+}
+
+int dmasim_device_expected(const struct dmasim_device *d, uint64_t off,
+			   void *dst, uint64_t len)
+{
+	uint8_t *p = dst;
+	int err = dev_range(d, "device:expected", off, len);
+
+	if (err)
+		return err;
+	for (uint64_t i = 0; i < len; i++)
+		p[i] = iodev_pattern(&d->dev, off + i);
+	return 0;
+}
+
+int dmasim_device_received(const struct dmasim_device *d, uint64_t off,
+			   void *dst, uint64_t len)
+{
+	int err;
+
+	if (!d->dev.cfg.output)
+		return sys_error(d->sys, DMASIM_EINVAL, "device:received: '%s' "
+				 "is an input device", d->dev.name);
+	err = dev_range(d, "device:received", off, len);
+	if (!err)
+		memcpy(dst, d->dev.received + off, len);
+	return err;
+}

@@ -1,0 +1,224 @@
+/* mapping: the DMA mapping API for processes (dmasim/machine.h): each call
+ * runs on the device's CPU as a software routine whose cost (bookkeeping,
+ * cache maintenance, bounce copies) the CPU spends.  See os/dmamap.h for
+ * what each call does. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "process.h"
+
+/* The public segment is the mapping API's, field for field. */
+_Static_assert(sizeof(struct dmasim_sg) == sizeof(struct dma_sg) &&
+	       offsetof(struct dmasim_sg, addr) == offsetof(struct dma_sg, paddr) &&
+	       offsetof(struct dmasim_sg, len) == offsetof(struct dma_sg, len) &&
+	       offsetof(struct dmasim_sg, dma) == offsetof(struct dma_sg, dma),
+	       "struct dmasim_sg must match struct dma_sg");
+
+enum { C_MAP, C_UNMAP, C_MAP_SG, C_UNMAP_SG, C_SYNC_CPU, C_SYNC_DEV,
+       C_ALLOC, C_FREE };
+
+void dmasim_dmadev_config_init(struct dmasim_dmadev_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->map_cycles = 50;
+	cfg->sync_cycles = 20;
+	cfg->copy = 16;
+	cfg->bounce_slot = 2048;
+}
+
+static void dmadev_fini(void *obj)
+{
+	dmamap_fini(&((struct dmasim_dmadev *)obj)->d);
+}
+
+int dmasim_dmadev_new(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
+		      struct dmasim_cache *cache,
+		      const struct dmasim_dmadev_config *cfg,
+		      struct dmasim_dmadev **out)
+{
+	struct dmasim_dmadev_config def;
+	struct dmamap_config mc;
+	struct dmasim_dmadev *d;
+	int err;
+
+	if (!cfg) {
+		dmasim_dmadev_config_init(&def);
+		cfg = &def;
+	}
+	if (!cpu)
+		return sys_error(sys, DMASIM_EINVAL, "dma_device: field 'cpu': "
+				 "expected the CPU its driver runs on");
+	if ((err = sys_owns(sys, cpu->sys, "the CPU")) ||
+	    (cache && (err = sys_owns(sys, cache->sys, "the cache"))))
+		return err;
+	if (!cfg->bounce_slot)
+		return sys_error(sys, DMASIM_EINVAL, "dma_device: bounce_slot "
+				 "0: expected 1 or more bytes");
+	memset(&mc, 0, sizeof(mc));
+	mc.mask = cfg->mask ? cfg->mask - 1 : ~(uint64_t)0;
+	mc.map_cycles = cfg->map_cycles;
+	mc.sync_cycles = cfg->sync_cycles;
+	mc.copy = cfg->copy;
+	mc.pool_base = cfg->pool_base;
+	mc.pool_size = cfg->pool_size;
+	mc.bounce_base = cfg->bounce_base;
+	mc.bounce_size = cfg->bounce_size;
+	mc.bounce_slot = cfg->bounce_slot;
+	if (sys->san)
+		san_use(sys->san);
+	d = sys_alloc(sys, sizeof(*d), dmadev_fini);
+	if (!d)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	d->sys = sys;
+	d->cpu = cpu;
+	err = dmamap_init(&d->d, cpu->cpu.port.bus,
+			  cache ? &cache->c : NULL, sys->san,
+			  cfg->name ? cfg->name : "dev", &mc);
+	if (err == DMASIM_EINVAL)
+		return sys_error(sys, err, "dma_device: the bounce pool must "
+				 "lie below the DMA mask");
+	if (err)
+		return sys_error(sys, err, "dma_device: %s",
+				 dmasim_strerror(err));
+	sys->ndmadevs++;
+	*out = d;
+	return 0;
+}
+
+static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
+{
+	struct sys_op *o = &p->op;
+	struct dma_dev *d = &o->u.map.dev->d;
+	uint64_t a = o->u.map.a, len = o->u.map.len;
+	enum dma_dir dir = o->u.map.dir;
+
+	switch (o->u.map.what) {
+	case C_MAP:
+		o->res.value = dmamap_map_single(d, a, len, dir, cost);
+		break;
+	case C_UNMAP:
+		dmamap_unmap_single(d, a, len, dir, cost);
+		break;
+	case C_MAP_SG:
+	case C_UNMAP_SG: {
+		struct dma_sg *sg = (struct dma_sg *)o->u.map.sg;
+
+		if (o->u.map.what == C_MAP_SG)
+			o->res.value = dmamap_map_sg(d, sg, o->u.map.n, dir,
+						     cost);
+		else
+			dmamap_unmap_sg(d, sg, o->u.map.n, dir, cost);
+		break;
+	}
+	case C_SYNC_CPU:
+		dmamap_sync_for_cpu(d, a, len, dir, cost);
+		break;
+	case C_SYNC_DEV:
+		dmamap_sync_for_device(d, a, len, dir, cost);
+		break;
+	case C_ALLOC:
+		o->res.value = dmamap_alloc_coherent(d, len, &o->res.value2,
+						     cost);
+		break;
+	case C_FREE:
+		dmamap_free_coherent(d, a, len, o->u.map.b, cost);
+		break;
+	}
+}
+
+static int map_issue(struct dmasim_proc *p, struct dmasim_dmadev *d, int what,
+		     uint64_t a, uint64_t len, enum dmasim_dir dir,
+		     const char *fn)
+{
+	struct sys_op *o = &p->op;
+	int err = sys_owns(p->sys, d->sys, "the dma device");
+
+	if (err)
+		return err;
+	if ((unsigned)dir > DMASIM_FROM_DEVICE)
+		return sys_error(p->sys, DMASIM_EINVAL, "%s: direction %d: "
+				 "expected bidirectional, to_device or "
+				 "from_device", fn, (int)dir);
+	o->call = map_call;
+	o->u.map.dev = d;
+	o->u.map.what = what;
+	o->u.map.a = a;
+	o->u.map.len = len;
+	o->u.map.dir = (enum dma_dir)dir;
+	o->res.value = o->res.value2 = 0;
+	return sys_call_issue(p, d->cpu, fn);
+}
+
+int dmasim_map_single(struct dmasim_proc *p, struct dmasim_dmadev *d,
+		      uint64_t addr, uint64_t len, enum dmasim_dir dir)
+{
+	return map_issue(p, d, C_MAP, addr, len, dir, "map_single");
+}
+
+int dmasim_unmap_single(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			uint64_t dma, uint64_t len, enum dmasim_dir dir)
+{
+	return map_issue(p, d, C_UNMAP, dma, len, dir, "unmap_single");
+}
+
+int dmasim_sync_for_cpu(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			uint64_t dma, uint64_t len, enum dmasim_dir dir)
+{
+	return map_issue(p, d, C_SYNC_CPU, dma, len, dir, "sync_for_cpu");
+}
+
+int dmasim_sync_for_device(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			   uint64_t dma, uint64_t len, enum dmasim_dir dir)
+{
+	return map_issue(p, d, C_SYNC_DEV, dma, len, dir, "sync_for_device");
+}
+
+static int sg_issue(struct dmasim_proc *p, struct dmasim_dmadev *d, int what,
+		    struct dmasim_sg *sg, unsigned n, enum dmasim_dir dir,
+		    const char *fn)
+{
+	if (!sg || n < 1 || n > 4096)
+		return sys_error(p->sys, DMASIM_EINVAL, "%s: %u entries: "
+				 "expected 1 to 4096", fn, n);
+	p->op.u.map.sg = sg;
+	p->op.u.map.n = n;
+	return map_issue(p, d, what, 0, 0, dir, fn);
+}
+
+int dmasim_map_sg(struct dmasim_proc *p, struct dmasim_dmadev *d,
+		  struct dmasim_sg *sg, unsigned n, enum dmasim_dir dir)
+{
+	return sg_issue(p, d, C_MAP_SG, sg, n, dir, "map_sg");
+}
+
+int dmasim_unmap_sg(struct dmasim_proc *p, struct dmasim_dmadev *d,
+		    struct dmasim_sg *sg, unsigned n, enum dmasim_dir dir)
+{
+	return sg_issue(p, d, C_UNMAP_SG, sg, n, dir, "unmap_sg");
+}
+
+int dmasim_alloc_coherent(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			  uint64_t len)
+{
+	return map_issue(p, d, C_ALLOC, 0, len, DMASIM_BIDIRECTIONAL,
+			 "alloc_coherent");
+}
+
+int dmasim_free_coherent(struct dmasim_proc *p, struct dmasim_dmadev *d,
+			 uint64_t addr, uint64_t len, uint64_t dma)
+{
+	p->op.u.map.b = dma;
+	return map_issue(p, d, C_FREE, addr, len, DMASIM_BIDIRECTIONAL,
+			 "free_coherent");
+}
+
+bool dmasim_mapping_error(struct dmasim_dmadev *d, uint64_t dma)
+{
+	return dmamap_mapping_error(&d->d, dma);
+}
+
+void dmasim_dmadev_teardown(struct dmasim_dmadev *d)
+{
+	dmamap_teardown(&d->d);
+}

@@ -1,0 +1,98 @@
+/*
+ * process: software running on a system.  A process is a kernel process
+ * (kernel/proc.h) with a body that says how to resume it: a C function
+ * called again at each resumption (struct dmasim_proc's fn), or a Lua
+ * coroutine (the Lua layer's body).  Whatever the body, a process waits on
+ * the same primitives: a delay, a CPU operation it issued, a DMA channel,
+ * a completion.  A process that a CPU starts for an interrupt runs in
+ * interrupt context (irq_cpu): its CPU operations pre-empt the
+ * interrupted work, and the interrupt returns when it finishes.
+ *
+ * A process waits for at most one thing at a time, so it carries the one
+ * operation it may have in flight (struct sys_op) inline: issuing costs no
+ * allocation.
+ */
+#ifndef DMASIM_SYS_PROCESS_H
+#define DMASIM_SYS_PROCESS_H
+
+#include "os/dmamap.h"
+#include "sys.h"
+
+/* How a process is resumed and freed. */
+struct sys_body {
+	void (*resume)(struct dmasim_proc *p);
+	/* The process finished (or was dropped): free what the body owns,
+	 * including p when the body allocated it. */
+	void (*done)(struct dmasim_proc *p);
+};
+
+/* The operation a process waits for. */
+struct sys_op {
+	struct cpu_op op[4];		/* ops submitted together */
+	unsigned nops;
+	struct signal sig;		/* notified when the last completes */
+	uint8_t word[4][8];		/* the data of small accesses */
+	struct dmasim_result res;
+	/* calls run on a CPU (cache maintenance, the mapping API) */
+	void (*call)(struct dmasim_proc *p, struct cache_cost *cost);
+	union {
+		struct {
+			struct dmasim_cache *c;
+			enum cache_op op;
+			uint64_t addr, len;
+		} maint;
+		struct {
+			struct dmasim_dmadev *dev;
+			int what;
+			enum dma_dir dir;
+			uint64_t a, b, len;
+			struct dmasim_sg *sg;
+			unsigned n;
+		} map;
+	} u;
+};
+
+struct dmasim_proc {
+	struct proc p;			/* first: the kernel's process */
+	struct dmasim_sys *sys;
+	const struct sys_body *body;
+	dmasim_proc_fn fn;		/* a C body's function */
+	void *ctx;
+	int pc;				/* its resume point */
+	struct cpu *irq_cpu;		/* an interrupt handler of this CPU */
+	struct sys_op op;
+	struct dmasim_proc *next;	/* the system's live processes */
+};
+
+/* Start p (zeroed by the caller, body set) as a process now.  Returns 0 or
+ * DMASIM_ENOMEM. */
+int sys_proc_start(struct dmasim_sys *sys, struct dmasim_proc *p,
+		   const struct sys_body *body);
+/* The process being resumed, or NULL. */
+struct dmasim_proc *sys_proc_current(const struct dmasim_sys *sys);
+/* Make p wait on sig; returns DMASIM_WAITING. */
+int sys_proc_wait(struct dmasim_proc *p, struct signal *sig);
+/* Drop every live process (the system is being freed). */
+void sys_procs_free(struct dmasim_sys *sys);
+
+/* Interrupt handlers: how a CPU starts one for a line. */
+struct sys_irq_handler {
+	/* Start the handler's process (its irq_cpu set) for cpu's line. */
+	int (*start)(struct dmasim_cpu *cpu, unsigned line, void *ctx);
+	void *ctx;
+	void (*free)(void *ctx);	/* optional, at system free */
+};
+int sys_cpu_set_irq(struct dmasim_cpu *cpu, unsigned line,
+		    const struct sys_irq_handler *h);
+/* Mark p as cpu's interrupt handler (call before it issues anything). */
+void sys_proc_irq(struct dmasim_proc *p, struct dmasim_cpu *cpu);
+
+/* Issue the operation prepared in p->op (nops CPU ops) on cpu and wait.
+ * Returns DMASIM_WAITING or an error (message set). */
+int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+		 const char *what);
+/* Issue a call (p->op.call set) on cpu and wait. */
+int sys_call_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+		   const char *what);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * sys: the machine, the composition root.  A system owns one simulation,
+ * its interconnects and every component built on them, the processes of
+ * the software it runs and, when asked, the DMA sanitizer.  It is what
+ * include/dmasim/machine.h exposes; the Lua layer binds the same calls.
+ *
+ * Components are wrappers (struct dmasim_<kind>) around the models of hw/
+ * and os/, each knowing its system, so that a handle of one system is
+ * refused by another.  They are freed with the system, in reverse order
+ * of creation.
+ *
+ * Who observes a system (timelines, the sanitizer's report sink, a
+ * progress display, a snapshot of its statistics when it is freed) is
+ * given by hooks at creation (struct sys_hooks): the run of report/ sets
+ * them; sys/ knows nothing of results.
+ */
+#ifndef DMASIM_SYS_SYS_H
+#define DMASIM_SYS_SYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check/sanitizer.h"
+#include "dmasim/machine.h"
+#include "hw/bus.h"
+#include "hw/cache.h"
+#include "hw/cpu.h"
+#include "hw/dma.h"
+#include "hw/iodev.h"
+#include "hw/memory.h"
+#include "kernel/proc.h"
+#include "kernel/sim.h"
+#include "kernel/trace.h"
+#include "os/dmamap.h"
+
+#define SYS_NAME_MAX 32
+
+/* How a run observes a system; all optional. */
+struct sys_hooks {
+	struct trace_config *trace;	/* timeline sinks */
+	bool check;			/* attach the DMA sanitizer */
+	san_sink_fn check_sink;		/* where its reports go */
+	void *check_ctx;
+	void (*progress)(struct sim *sim, uint64_t until, uint64_t events);
+	void *progress_ctx;
+	/* Called once as the system is freed, before anything in it is. */
+	void (*on_free)(void *ctx, struct dmasim_sys *sys);
+	void *free_ctx;
+};
+
+struct sys_comp {
+	void *obj;
+	void (*fini)(void *obj);
+};
+
+struct dmasim_sys {
+	struct sim sim;
+	char name[SYS_NAME_MAX];
+	char err[512];			/* the last failure's message */
+	struct sys_hooks hooks;
+	struct sys_comp *comps;		/* owned, freed in reverse */
+	size_t ncomps, capcomps;
+	struct dmasim_bus **buses;
+	size_t nbuses, capbuses;
+	struct dmasim_proc *procs;	/* live processes */
+	struct sanitizer *san;		/* with hooks.check */
+	bool running;
+	int fail_code;			/* a process failed the run */
+	/* components made so far, for default names */
+	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, nchans;
+	void *user;			/* the Lua layer's back pointer */
+};
+
+struct dmasim_bus {
+	struct bus bus;
+	struct dmasim_sys *sys;
+};
+
+struct dmasim_memory {
+	struct memory mem;
+	struct dmasim_sys *sys;
+};
+
+struct sys_irq;
+
+struct dmasim_cpu {
+	struct cpu cpu;
+	struct dmasim_sys *sys;
+	struct dmasim_cache *cache;	/* its L1, or NULL */
+	struct sys_irq *irq;		/* handlers by line, or NULL */
+};
+
+struct dmasim_cache {
+	struct cache c;
+	struct dmasim_sys *sys;
+	struct dmasim_cpu *cpu;		/* whose maintenance runs on it */
+};
+
+struct dmasim_channel {
+	struct dma_chan *ch;
+	struct dmasim_dma *dma;
+};
+
+struct dmasim_dma {
+	struct dma_engine eng;
+	struct dmasim_sys *sys;
+	struct dmasim_channel *chan;	/* eng.nchan handles */
+};
+
+struct dmasim_device {
+	struct iodev dev;
+	struct dmasim_sys *sys;
+};
+
+struct dmasim_dmadev {
+	struct dma_dev d;
+	struct dmasim_sys *sys;
+	struct dmasim_cpu *cpu;		/* where its calls run */
+};
+
+struct dmasim_completion {
+	struct signal sig;
+	uint64_t done, taken;
+	struct dmasim_sys *sys;
+};
+
+/* Allocate a zeroed component of size bytes owned by the system (fini,
+ * when not NULL, runs before it is freed).  NULL when out of memory. */
+void *sys_alloc(struct dmasim_sys *sys, size_t size, void (*fini)(void *));
+/* Record a failure's message (printf-style) and return code. */
+int sys_error(struct dmasim_sys *sys, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A system observed by hooks (see struct sys_hooks). */
+int sys_new_hooked(const struct dmasim_sys_config *cfg,
+		   const struct sys_hooks *hooks, struct dmasim_sys **out);
+/* Stop the run with a process's failure (code and message). */
+void sys_fail(struct dmasim_sys *sys, int code, const char *msg);
+/* A name for a new component: cfg_name, or prefix<n>; checked (1 to 23
+ * characters, no '.').  Returns 0 or DMASIM_EINVAL with the message set. */
+int sys_comp_name(struct dmasim_sys *sys, const char *what,
+		  const char *cfg_name, const char *prefix, unsigned n,
+		  char *buf, size_t len);
+/* Check that a handle belongs to this system. */
+int sys_owns(struct dmasim_sys *sys, const struct dmasim_sys *owner,
+	     const char *what);
+
+extern const enum bus_mode sys_bus_mode[3];
+
+#endif
