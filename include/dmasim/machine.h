@@ -483,4 +483,17 @@ DMASIM_API int dmasim_free_coherent(struct dmasim_proc *p,
 DMASIM_API bool dmasim_mapping_error(struct dmasim_dmadev *d, uint64_t dma);
 DMASIM_API void dmasim_dmadev_teardown(struct dmasim_dmadev *d);
 
+/* The driver's other register accesses on cpu: read the channel's STATUS
+ * register (its value in dmasim_proc_result(p)->value: bit 0 BUSY, 1
+ * DONE, 2 ERROR, error code in bits 15..8), and write bits back to clear
+ * DONE and ERROR (write-1-to-clear). */
+#define DMASIM_DMA_BUSY 1u
+#define DMASIM_DMA_DONE 2u
+#define DMASIM_DMA_ERROR 4u
+DMASIM_API int dmasim_dma_read_status(struct dmasim_proc *p,
+				      struct dmasim_cpu *cpu,
+				      struct dmasim_channel *ch);
+DMASIM_API int dmasim_dma_ack(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			      struct dmasim_channel *ch, uint32_t bits);
+
 #endif

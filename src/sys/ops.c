@@ -142,6 +142,8 @@ int dmasim_cache_maint(struct dmasim_proc *p, struct dmasim_cache *c,
 
 /* ---- a DMA channel, programmed as a driver does ---- */
 
+static uint64_t chan_reg(const struct dmasim_channel *ch, unsigned reg);
+
 int dmasim_dma_program(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		       struct dmasim_channel *ch, uint64_t src, uint64_t dst,
 		       uint32_t len, unsigned flags, bool irq)
@@ -153,7 +155,7 @@ int dmasim_dma_program(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 
 	if (err)
 		return err;
-	base = ch->dma->eng.regs.base + ch->ch->index * DMA_CH_STRIDE;
+	base = chan_reg(ch, 0);
 	if (irq)
 		ctrl |= DMA_CTRL_IRQ_EN;
 	if (flags & DMASIM_DMA_SRC_FIXED)
@@ -170,4 +172,30 @@ int dmasim_dma_program(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 	util_le_put(o->word[3], ctrl, 4);
 	o->nops = 4;
 	return sys_op_issue(p, cpu, "dma program");
+}
+
+static uint64_t chan_reg(const struct dmasim_channel *ch, unsigned reg)
+{
+	return ch->dma->eng.regs.base + ch->ch->index * DMA_CH_STRIDE + reg;
+}
+
+int dmasim_dma_read_status(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			   struct dmasim_channel *ch)
+{
+	int err = sys_owns(p->sys, ch->dma->sys, "the channel");
+
+	if (err)
+		return err;
+	return dmasim_cpu_read(p, cpu, chan_reg(ch, DMA_REG_STATUS), 4);
+}
+
+int dmasim_dma_ack(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+		   struct dmasim_channel *ch, uint32_t bits)
+{
+	int err = sys_owns(p->sys, ch->dma->sys, "the channel");
+
+	if (err)
+		return err;
+	return dmasim_cpu_write(p, cpu, chan_reg(ch, DMA_REG_STATUS),
+				bits & (DMA_STATUS_DONE | DMA_STATUS_ERROR), 4);
 }
