@@ -45,11 +45,18 @@ static void params_and_overrides(void **state)
 	assert_int_equal(tu_int(run, "n"), 7);
 	assert_int_equal(tu_int(run, "size"), 1048576);
 	assert_float_equal(tu_num(run, "f"), 2.5, 0);
-	assert_int_equal(run->res.items[3].v.type, RV_BOOL);
-	assert_int_equal(run->res.items[3].v.i, 1);
-	/* Parameters are listed sorted by name. */
-	assert_string_equal(run->res.params[0].name, "f");
-	assert_string_equal(run->res.params[3].name, "size");
+	assert_string_equal(tu_str(run, "on"), "true");
+	{
+		struct dmasim_value v;
+
+		assert_int_equal(dmasim_run_result(run, 3, &v), 0);
+		assert_false(v.is_number);
+		/* Parameters are listed sorted by name. */
+		assert_int_equal(dmasim_run_param(run, 0, &v), 0);
+		assert_string_equal(v.name, "f");
+		assert_int_equal(dmasim_run_param(run, 3, &v), 0);
+		assert_string_equal(v.name, "size");
+	}
 	dmasim_run_free(run);
 
 	/* A numeric parameter takes units: 2KiB = 2048. */
@@ -187,7 +194,12 @@ static void processes(void **state)
 	run = tu_run_text(text, &code, NULL);
 	assert_int_equal(code, 0);
 	/* a wakes at 10, starts 20 cycles of burst: done at 30 */
-	assert_string_equal(run->res.items[0].v.s, "a@10 b@15 done@30");
+	{
+		struct dmasim_value v;
+
+		assert_int_equal(dmasim_run_result(run, 0, &v), 0);
+		assert_string_equal(v.text, "a@10 b@15 done@30");
+	}
 	assert_int_equal(tu_int(run, "end"), 30000);
 	dmasim_run_free(run);
 }

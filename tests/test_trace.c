@@ -15,6 +15,7 @@
 
 #include "kernel/sim.h"
 #include "kernel/trace.h"
+#include "report/run.h"
 #include "report/vcd.h"
 #include "testutil.h"
 

@@ -57,28 +57,55 @@ struct dmasim_run *tu_run_text(const char *text, int *code, ...)
 	return run;
 }
 
-static const struct rvalue *find(const struct dmasim_run *run,
-				 const char *name)
+/* The result named name, through the public API, into *v (whose text
+ * may point into v itself); fails when missing. */
+static void find(const struct dmasim_run *run, const char *name,
+		 struct dmasim_value *v)
 {
-	for (size_t i = 0; i < run->res.nitems; i++)
-		if (!strcmp(run->res.items[i].name, name))
-			return &run->res.items[i].v;
+	for (int i = 0; i < dmasim_run_result_count(run); i++) {
+		assert_int_equal(dmasim_run_result(run, i, v), 0);
+		if (!strcmp(v->name, name))
+			return;
+	}
 	fail_msg("no result named '%s' (error: %s)", name,
 		 dmasim_run_error(run));
-	return NULL;
 }
 
 int64_t tu_int(const struct dmasim_run *run, const char *name)
 {
-	const struct rvalue *v = find(run, name);
+	struct dmasim_value v;
 
-	assert_int_equal(v->type, RV_INT);
-	return v->i;
+	find(run, name, &v);
+	char *end;
+	long long i;
+
+	assert_true(v.is_number);
+	i = strtoll(v.text, &end, 10);
+	if (*end)
+		fail_msg("result '%s' = %s: expected an integer", name,
+			 v.text);
+	return i;
 }
 
 double tu_num(const struct dmasim_run *run, const char *name)
 {
-	const struct rvalue *v = find(run, name);
+	struct dmasim_value v;
 
-	return v->type == RV_INT ? (double)v->i : v->d;
+	find(run, name, &v);
+
+	assert_true(v.is_number);
+	return v.number;
+}
+
+const char *tu_str(const struct dmasim_run *run, const char *name)
+{
+	static char buf[4][256];
+	static int k;
+	struct dmasim_value v;
+
+	find(run, name, &v);
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s", v.text);
+	return buf[k];
 }

@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include "dmasim/dmasim.h"
-#include "lua/lrun.h"
 
 /* Path of a file in the source tree. */
 const char *tu_path(const char *rel);
@@ -28,5 +27,7 @@ struct dmasim_run *tu_run_text(const char *text, int *code, ...);
 /* A reported integer result; fails the test when missing. */
 int64_t tu_int(const struct dmasim_run *run, const char *name);
 double tu_num(const struct dmasim_run *run, const char *name);
+/* A reported result as text (booleans "true"/"false"). */
+const char *tu_str(const struct dmasim_run *run, const char *name);
 
 #endif

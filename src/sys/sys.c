@@ -165,7 +165,8 @@ void sys_fail(struct dmasim_sys *sys, int code, const char *msg)
 {
 	if (!sys->fail_code) {
 		sys->fail_code = code;
-		snprintf(sys->err, sizeof(sys->err), "%s", msg);
+		if (msg != sys->err)
+			snprintf(sys->err, sizeof(sys->err), "%s", msg);
 	}
 	sim_stop(&sys->sim);
 }
