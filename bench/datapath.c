@@ -3,8 +3,9 @@
  *
  * One DMA channel in cycle-stealing mode (one bus grant, one event, per
  * burst) copies 1 GiB within simulated DRAM in 4 KiB bursts: 262144
- * bursts.  The channel is programmed through its registers as a driver
- * would; the destination is verified afterwards against the source.  The
+ * bursts.  A CPU programs the channel through its registers as a driver
+ * would (the machine is built, run and read through the public API
+ * alone); the destination is verified afterwards against the source.  The
  * host time of the simulation is compared with a plain memcpy() of 1 GiB
  * in the same process.
  *
@@ -30,10 +31,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hw/bus.h"
-#include "hw/dma.h"
-#include "hw/memory.h"
-#include "kernel/sim.h"
+#include "dmasim/dmasim.h"
 
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)
@@ -56,47 +54,44 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void reg(struct bus *bus, unsigned off, uint64_t v, unsigned len)
-{
-	uint8_t b[8];
-
-	for (unsigned i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	if (bus_xact_data(bus, DMA_BASE + off, b, len, true))
-		die("register write refused");
-}
-
-static uint32_t reg_read(struct bus *bus, unsigned off)
-{
-	uint8_t b[4];
-
-	if (bus_xact_data(bus, DMA_BASE + off, b, 4, false))
-		die("register read refused");
-	return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
 struct rig {
-	struct sim sim;
-	struct bus bus;
-	struct memory mem;
-	struct dma_engine dma;
-	uint64_t events;
+	struct dmasim_sys *sys;
+	struct dmasim_memory *mem;
+	struct dmasim_cpu *cpu;
+	struct dmasim_dma *dma;
+	struct dmasim_channel *ch;
+	uint64_t dst, size;
+	uint32_t status;
 };
+
+/* The driver: program the copy, wait for the channel, acknowledge. */
+static void driver(struct dmasim_proc *p, void *ctx)
+{
+	struct rig *r = ctx;
+
+	DMASIM_PROC_BEGIN(p);
+	DMASIM_AWAIT(p, dmasim_dma_program(p, r->cpu, r->ch, 0, r->dst,
+					   (uint32_t)r->size, 0, false));
+	DMASIM_AWAIT(p, dmasim_wait_channel(p, r->ch));
+	DMASIM_AWAIT(p, dmasim_dma_read_status(p, r->cpu, r->ch));
+	r->status = (uint32_t)dmasim_proc_result(p)->value;
+	DMASIM_AWAIT(p, dmasim_dma_ack(p, r->cpu, r->ch, r->status));
+	DMASIM_PROC_END(p);
+}
 
 /* One simulated copy of size bytes from 0 to dst: its host seconds. */
 static double sim_copy(struct rig *r, uint64_t dst, uint64_t size)
 {
 	double t0 = now_s(), t;
 
-	reg(&r->bus, DMA_REG_SRC_LO, 0, 8);
-	reg(&r->bus, DMA_REG_DST_LO, dst, 8);
-	reg(&r->bus, DMA_REG_LEN, size, 4);
-	reg(&r->bus, DMA_REG_CTRL, DMA_CTRL_START, 4);
-	r->events += sim_run(&r->sim, UINT64_MAX);
+	r->dst = dst;
+	r->size = size;
+	if (dmasim_spawn(r->sys, driver, r, NULL) ||
+	    dmasim_sys_run(r->sys, UINT64_MAX))
+		die(dmasim_sys_error(r->sys));
 	t = now_s() - t0;
-	if (reg_read(&r->bus, DMA_REG_STATUS) != DMA_STATUS_DONE)
+	if (r->status != DMASIM_DMA_DONE)
 		die("the DMA transfer failed");
-	reg(&r->bus, DMA_REG_STATUS, DMA_STATUS_DONE, 4);
 	return t;
 }
 
@@ -121,12 +116,10 @@ static double median3(const double *v)
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 1024) * MiB;
-	struct bus_config bc = { .period = 1000, .arb = BUS_ARB_ROUND_ROBIN,
-				 .width = 16 };
-	struct memory_config mc = { .size = DRAM, .latency = 50000 };
-	struct dma_config dc = { .channels = 1, .base = DMA_BASE,
-				 .reg_latency = 5000, .burst = BURST,
-				 .mode = BUS_MODE_CYCLE_STEAL };
+	struct dmasim_bus_config bc;
+	struct dmasim_memory_config mc;
+	struct dmasim_dma_config dc;
+	struct dmasim_channel_info info;
 	struct rig *r = calloc(1, sizeof(*r));
 	uint8_t *src, *piece;
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -144,12 +137,28 @@ int main(int argc, char **argv)
 		x ^= x << 17;
 		memcpy(src + i, &x, 8);
 	}
-	if (sim_init(&r->sim, 1) || bus_init(&r->bus, &r->sim, "bus", &bc) ||
-	    memory_init(&r->mem, &r->sim, &r->bus, "dram", 0, &mc) ||
-	    dma_engine_init(&r->dma, &r->sim, &r->bus, "dma", &dc))
-		die("cannot build the machine");
-	if (memory_write(&r->mem, 0, src, size))
-		die("out of memory");
+	dmasim_bus_config_init(&bc);
+	bc.clock_hz = 1e9;
+	bc.width = 16;
+	dmasim_memory_config_init(&mc);
+	mc.name = "dram";
+	mc.size = DRAM;
+	mc.latency = 50000;
+	dmasim_dma_config_init(&dc);
+	dc.name = "dma";
+	dc.base = DMA_BASE;
+	dc.reg_latency = 5000;
+	dc.burst = BURST;
+	dc.mode = DMASIM_MODE_CYCLE_STEALING;
+	if (dmasim_sys_new(NULL, &r->sys) ||
+	    dmasim_bus_new(r->sys, &bc, NULL) ||
+	    dmasim_memory_new(r->sys, NULL, &mc, &r->mem) ||
+	    dmasim_cpu_new(r->sys, NULL, NULL, &r->cpu) ||
+	    dmasim_dma_new(r->sys, NULL, &dc, &r->dma))
+		die(dmasim_sys_error(r->sys));
+	r->ch = dmasim_dma_channel(r->dma, 0);
+	if (dmasim_memory_write(r->mem, 0, src, size))
+		die(dmasim_sys_error(r->sys));
 
 	for (int k = 0; k < ROUNDS; k++) {
 		uint64_t dst = (uint64_t)(k + 1) * 2 * GiB;	/* untouched */
@@ -167,7 +176,8 @@ int main(int argc, char **argv)
 		sim_w[k] = sim_copy(r, dst, size);
 		cpy_w[k] = host_copy(hdst, src, size);
 		for (uint64_t off = 0; off < size; off += MiB) {
-			memory_read(&r->mem, dst + off, piece, MiB);
+			if (dmasim_memory_read(r->mem, dst + off, piece, MiB))
+				die(dmasim_sys_error(r->sys));
 			if (memcmp(piece, src + off, MiB))
 				die("simulated destination differs from the "
 				    "source");
@@ -180,9 +190,11 @@ int main(int argc, char **argv)
 	printf("datapath_bytes %llu   (one channel, cycle stealing, %u-byte "
 	       "bursts; medians of %d rounds)\n", (unsigned long long)size,
 	       BURST, ROUNDS);
+	dmasim_channel_info(r->ch, &info);
 	printf("datapath_bursts %llu   events %llu, simulated %.3f ms\n",
-	       (unsigned long long)r->dma.chan[0].bursts_done,
-	       (unsigned long long)r->events, (double)r->sim.now / 1e9);
+	       (unsigned long long)info.bursts,
+	       (unsigned long long)dmasim_sys_events(r->sys),
+	       (double)dmasim_sys_now(r->sys) / 1e9);
 	printf("datapath_sim_s %.4f   (rounds: %.4f %.4f %.4f)\n",
 	       median3(sim_s), sim_s[0], sim_s[1], sim_s[2]);
 	printf("datapath_memcpy_s %.4f   (rounds: %.4f %.4f %.4f)\n",
@@ -194,10 +206,7 @@ int main(int argc, char **argv)
 	printf("datapath_warm_ratio %.2f   (destinations already touched)\n",
 	       median3(sim_w) / median3(cpy_w));
 
-	dma_engine_fini(&r->dma);
-	memory_fini(&r->mem);
-	bus_fini(&r->bus);
-	sim_fini(&r->sim);
+	dmasim_sys_free(r->sys);
 	free(r);
 	free(src);
 	free(piece);
