@@ -401,7 +401,7 @@ static double footprint_run(uint64_t footprint, struct rig *r)
 	rig_init(r, false);
 	assert_int_equal(cpu_init(cpu, &r->sim, &r->bus, "cpu", &pc,
 				  BUS_MODE_BURST, 0), 0);
-	cache_attach_cpu(&r->c, cpu);
+	cpu_set_mem_hook(cpu, cache_cpu_hook(&r->c, cpu->name));
 	cpu_op_compute(&op, 2000, 1, 0.5);
 	assert_int_equal(cpu_submit(cpu, CPU_CTX_THREAD, &op), 0);
 	sim_run(&r->sim, UINT64_MAX);

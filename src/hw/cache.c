@@ -433,11 +433,12 @@ static bool cpu_hook(void *ctx, struct cpu *cpu, uint64_t addr, void *data,
 	return true;
 }
 
-void cache_attach_cpu(struct cache *c, struct cpu *cpu)
+struct cpu_mem_hook cache_cpu_hook(struct cache *c, const char *cpu_name)
 {
-	cpu->mem_hook.xact = cpu_hook;
-	cpu->mem_hook.ctx = c;
-	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", cpu->name);
+	struct cpu_mem_hook h = { cpu_hook, c };
+
+	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", cpu_name);
+	return h;
 }
 
 int cache_init(struct cache *c, struct sim *sim, struct bus *bus,

@@ -148,8 +148,9 @@ void cache_fini(struct cache *c);
  * has a next level, next already is one, a loop, or a mismatch). */
 int cache_set_next(struct cache *c, struct cache *next);
 
-/* Attach the cache to a CPU: its loads and stores go through it. */
-void cache_attach_cpu(struct cache *c, struct cpu *cpu);
+/* The hook through which a CPU's loads and stores go through this cache
+ * (give it to cpu_set_mem_hook()); cpu_name names that CPU in reports. */
+struct cpu_mem_hook cache_cpu_hook(struct cache *c, const char *cpu_name);
 
 /* Mark [addr, addr + len), widened to 4 KiB pages, cacheable or not.
  * Marking a range non-cacheable cleans and invalidates it first (untimed).

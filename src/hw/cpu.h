@@ -228,6 +228,12 @@ void cpu_op_call(struct cpu_op *op, cpu_call_fn fn, void *ctx);
 void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
 		bool to_device);
 
+/* Put an agent (a cache: cache_cpu_hook()) between the CPU and memory. */
+static inline void cpu_set_mem_hook(struct cpu *cpu, struct cpu_mem_hook h)
+{
+	cpu->mem_hook = h;
+}
+
 /* Install the handler of an interrupt line (NULL fn: entry and exit only). */
 void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,
 			 void *ctx);

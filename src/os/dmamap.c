@@ -200,9 +200,9 @@ uint64_t dmamap_alloc_coherent(struct dma_dev *d, uint64_t len,
 	if (!dmamap_coherent(d))
 		cache_set_cacheable(d->cache, pa, size, false);
 	*dma = pa;
-	if (d->san)
-		san_map(d->san, d->name, SAN_COHERENT, pa, pa, len,
-			SAN_BIDIRECTIONAL, 0, 0);
+	if (d->obs.map)
+		d->obs.map(d->obs.ctx, d->name, DMAMAP_COHERENT, pa, pa, len,
+			   DMA_BIDIRECTIONAL, 0, 0);
 	return pa;
 }
 
@@ -211,9 +211,9 @@ void dmamap_free_coherent(struct dma_dev *d, uint64_t paddr, uint64_t len,
 {
 	(void)paddr;
 	cost->cpu += d->cfg.map_cycles;
-	if (d->san)
-		san_unmap(d->san, d->name, SAN_COHERENT, dma, len,
-			  SAN_BIDIRECTIONAL, 0);
+	if (d->obs.unmap)
+		d->obs.unmap(d->obs.ctx, d->name, DMAMAP_COHERENT, dma, len,
+			     DMA_BIDIRECTIONAL, 0);
 	/* the bump pool does not reuse space */
 }
 
@@ -227,9 +227,9 @@ uint64_t dmamap_map_single(struct dma_dev *d, uint64_t paddr, uint64_t len,
 	dma = d->ops->map(d, paddr, len, dir, cost);
 	if (dma == DMA_MAPPING_ERROR)
 		d->map_errors++;
-	else if (d->san)
-		san_map(d->san, d->name, SAN_SINGLE, paddr, dma, len,
-			(enum san_dir)dir, 0, 0);
+	else if (d->obs.map)
+		d->obs.map(d->obs.ctx, d->name, DMAMAP_SINGLE, paddr, dma, len,
+			   dir, 0, 0);
 	return dma;
 }
 
@@ -238,9 +238,9 @@ void dmamap_unmap_single(struct dma_dev *d, uint64_t dma, uint64_t len,
 {
 	cost->cpu += d->cfg.map_cycles;
 	d->unmaps++;
-	if (d->san)
-		san_unmap(d->san, d->name, SAN_SINGLE, dma, len,
-			  (enum san_dir)dir, 0);
+	if (d->obs.unmap)
+		d->obs.unmap(d->obs.ctx, d->name, DMAMAP_SINGLE, dma, len, dir,
+			     0);
 	d->ops->unmap(d, dma, len, dir, cost);
 }
 
@@ -259,9 +259,9 @@ unsigned dmamap_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
 			return 0;
 		}
 	}
-	for (unsigned i = 0; d->san && i < n; i++)
-		san_map(d->san, d->name, SAN_SG, sg[i].paddr, sg[i].dma,
-			sg[i].len, (enum san_dir)dir, sg[0].dma, n);
+	for (unsigned i = 0; d->obs.map && i < n; i++)
+		d->obs.map(d->obs.ctx, d->name, DMAMAP_SG, sg[i].paddr,
+			   sg[i].dma, sg[i].len, dir, sg[0].dma, n);
 	return n;
 }
 
@@ -270,9 +270,9 @@ void dmamap_unmap_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
 {
 	cost->cpu += d->cfg.map_cycles;
 	d->unmaps++;
-	if (d->san && n)
-		san_unmap(d->san, d->name, SAN_SG, sg[0].dma, sg[0].len,
-			  (enum san_dir)dir, n);
+	if (d->obs.unmap && n)
+		d->obs.unmap(d->obs.ctx, d->name, DMAMAP_SG, sg[0].dma,
+			     sg[0].len, dir, n);
 	for (unsigned i = 0; i < n; i++)
 		d->ops->unmap(d, sg[i].dma, sg[i].len, dir, cost);
 }
@@ -282,8 +282,8 @@ void dmamap_sync_for_cpu(struct dma_dev *d, uint64_t dma, uint64_t len,
 {
 	cost->cpu += d->cfg.sync_cycles;
 	d->syncs++;
-	if (d->san)
-		san_sync(d->san, d->name, dma, len, (enum san_dir)dir, false);
+	if (d->obs.sync)
+		d->obs.sync(d->obs.ctx, d->name, dma, len, dir, false);
 	d->ops->sync(d, dma, len, dir, false, cost);
 }
 
@@ -292,26 +292,26 @@ void dmamap_sync_for_device(struct dma_dev *d, uint64_t dma, uint64_t len,
 {
 	cost->cpu += d->cfg.sync_cycles;
 	d->syncs++;
-	if (d->san)
-		san_sync(d->san, d->name, dma, len, (enum san_dir)dir, true);
+	if (d->obs.sync)
+		d->obs.sync(d->obs.ctx, d->name, dma, len, dir, true);
 	d->ops->sync(d, dma, len, dir, true, cost);
 }
 
 bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma)
 {
-	if (d->san)
-		san_mapping_checked(d->san, dma);
+	if (d->obs.checked)
+		d->obs.checked(d->obs.ctx, dma);
 	return dma == DMA_MAPPING_ERROR;
 }
 
 void dmamap_teardown(struct dma_dev *d)
 {
-	if (d->san)
-		san_teardown(d->san, d->name);
+	if (d->obs.teardown)
+		d->obs.teardown(d->obs.ctx, d->name);
 }
 
 int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
-		struct sanitizer *san, const char *name,
+		const struct dmamap_observer *obs, const char *name,
 		const struct dmamap_config *cfg)
 {
 	struct bus_target *t;
@@ -325,7 +325,8 @@ int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
 	d->ops = &direct_ops;
 	d->bus = bus;
 	d->cache = cache;
-	d->san = san;
+	if (obs)
+		d->obs = *obs;
 	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));
 	if (cfg->bounce_size) {
 		d->nslots = (uint32_t)(cfg->bounce_size / cfg->bounce_slot);

@@ -21,7 +21,8 @@
  * on the bus.
  *
  * Every call returns its cost in *cost (CPU cycles, then bus cycles); the
- * caller (a CPU operation) spends it.  Misuse is the sanitizer's to report;
+ * caller (a CPU operation) spends it.  Misuse is an observer's (the
+ * sanitizer's) to report;
  * the API itself does what Linux's direct mapping would.
  */
 #ifndef DMASIM_OS_DMAMAP_H
@@ -30,13 +31,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "check/sanitizer.h"
 #include "hw/cache.h"
 
-enum dma_dir {
-	DMA_BIDIRECTIONAL = SAN_BIDIRECTIONAL,
-	DMA_TO_DEVICE = SAN_TO_DEVICE,
-	DMA_FROM_DEVICE = SAN_FROM_DEVICE,
+enum dma_dir { DMA_BIDIRECTIONAL = 0, DMA_TO_DEVICE = 1, DMA_FROM_DEVICE = 2 };
+enum dmamap_kind { DMAMAP_SINGLE, DMAMAP_SG, DMAMAP_COHERENT };
+
+/*
+ * Who watches the API's calls (the sanitizer, attached by the system):
+ * every op optional.  dev is the driver's name; group and nents describe
+ * a scatter-gather list (the first entry's device address, the count).
+ */
+struct dmamap_observer {
+	void (*map)(void *ctx, const char *dev, enum dmamap_kind kind,
+		    uint64_t paddr, uint64_t dma, uint64_t len,
+		    enum dma_dir dir, uint64_t group, unsigned nents);
+	void (*unmap)(void *ctx, const char *dev, enum dmamap_kind kind,
+		      uint64_t dma, uint64_t len, enum dma_dir dir,
+		      unsigned nents);
+	void (*sync)(void *ctx, const char *dev, uint64_t dma, uint64_t len,
+		     enum dma_dir dir, bool for_device);
+	void (*checked)(void *ctx, uint64_t dma);
+	void (*teardown)(void *ctx, const char *dev);
+	void *ctx;
 };
 
 #define DMA_MAPPING_ERROR (~(uint64_t)0)
@@ -80,7 +96,7 @@ struct dma_dev {
 	const struct dmamap_ops *ops;
 	struct bus *bus;
 	struct cache *cache;		/* the CPU's, or NULL */
-	struct sanitizer *san;		/* or NULL */
+	struct dmamap_observer obs;	/* ops NULL: none */
 	char name[32];
 	uint64_t pool_next;		/* coherent pool: bump pointer */
 	uint8_t *slot_used;		/* per bounce slot */
@@ -95,7 +111,7 @@ struct dma_dev {
 /* Returns 0, DMASIM_EINVAL (pools outside the mask, zero slot) or
  * DMASIM_ENOMEM. */
 int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
-		struct sanitizer *san, const char *name,
+		const struct dmamap_observer *obs, const char *name,
 		const struct dmamap_config *cfg);
 void dmamap_fini(struct dma_dev *d);
 
@@ -127,7 +143,7 @@ void dmamap_sync_for_cpu(struct dma_dev *d, uint64_t dma, uint64_t len,
 void dmamap_sync_for_device(struct dma_dev *d, uint64_t dma, uint64_t len,
 			    enum dma_dir dir, struct cache_cost *cost);
 bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma);
-/* The driver goes away: the sanitizer reports what is still mapped. */
+/* The driver goes away: an observer reports what is still mapped. */
 void dmamap_teardown(struct dma_dev *d);
 
 #endif

@@ -442,7 +442,8 @@ int dmasim_cache_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		((struct dmasim_cache *)l)->cpu = cpu;
 	if (cpu) {
 		cpu->cache = c;
-		cache_attach_cpu(&c->c, &cpu->cpu);
+		cpu_set_mem_hook(&cpu->cpu, cache_cpu_hook(&c->c,
+							    cpu->cpu.name));
 		if (sys->san)
 			san_watch_cache(sys->san, &c->c);
 	}

@@ -18,6 +18,52 @@ _Static_assert(sizeof(struct dmasim_sg) == sizeof(struct dma_sg) &&
 enum { C_MAP, C_UNMAP, C_MAP_SG, C_UNMAP_SG, C_SYNC_CPU, C_SYNC_DEV,
        C_ALLOC, C_FREE };
 
+/* ---- the sanitizer watches the API (the system attaches it) ---- */
+
+static enum san_dir san_dir_of(enum dma_dir dir)
+{
+	return dir == DMA_TO_DEVICE ? SAN_TO_DEVICE :
+	       dir == DMA_FROM_DEVICE ? SAN_FROM_DEVICE : SAN_BIDIRECTIONAL;
+}
+
+static enum san_kind san_kind_of(enum dmamap_kind kind)
+{
+	return kind == DMAMAP_SG ? SAN_SG :
+	       kind == DMAMAP_COHERENT ? SAN_COHERENT : SAN_SINGLE;
+}
+
+static void obs_map(void *ctx, const char *dev, enum dmamap_kind kind,
+		    uint64_t paddr, uint64_t dma, uint64_t len,
+		    enum dma_dir dir, uint64_t group, unsigned nents)
+{
+	san_map(ctx, dev, san_kind_of(kind), paddr, dma, len, san_dir_of(dir),
+		group, nents);
+}
+
+static void obs_unmap(void *ctx, const char *dev, enum dmamap_kind kind,
+		      uint64_t dma, uint64_t len, enum dma_dir dir,
+		      unsigned nents)
+{
+	san_unmap(ctx, dev, san_kind_of(kind), dma, len, san_dir_of(dir),
+		  nents);
+}
+
+static void obs_sync(void *ctx, const char *dev, uint64_t dma, uint64_t len,
+		     enum dma_dir dir, bool for_device)
+{
+	san_sync(ctx, dev, dma, len, san_dir_of(dir), for_device);
+}
+
+static void obs_checked(void *ctx, uint64_t dma)
+{
+	san_mapping_checked(ctx, dma);
+}
+
+static void obs_teardown(void *ctx, const char *dev)
+{
+	san_teardown(ctx, dev);
+}
+
 void dmasim_dmadev_config_init(struct dmasim_dmadev_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -72,9 +118,21 @@ int dmasim_dmadev_new(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	d->sys = sys;
 	d->cpu = cpu;
-	err = dmamap_init(&d->d, cpu->cpu.port.bus,
-			  cache ? &cache->c : NULL, sys->san,
-			  cfg->name ? cfg->name : "dev", &mc);
+	if (sys->san) {
+		struct dmamap_observer obs = {
+			.map = obs_map, .unmap = obs_unmap, .sync = obs_sync,
+			.checked = obs_checked, .teardown = obs_teardown,
+			.ctx = sys->san,
+		};
+
+		err = dmamap_init(&d->d, cpu->cpu.port.bus,
+				  cache ? &cache->c : NULL, &obs,
+				  cfg->name ? cfg->name : "dev", &mc);
+	} else {
+		err = dmamap_init(&d->d, cpu->cpu.port.bus,
+				  cache ? &cache->c : NULL, NULL,
+				  cfg->name ? cfg->name : "dev", &mc);
+	}
 	if (err == DMASIM_EINVAL)
 		return sys_error(sys, err, "dma_device: the bounce pool must "
 				 "lie below the DMA mask");

@@ -51,6 +51,7 @@ int sys_proc_start(struct dmasim_sys *sys, struct dmasim_proc *p,
 	signal_init(&p->op.sig);
 	p->next = sys->procs;
 	sys->procs = p;
+	sys->procs_free = sys_procs_free;
 	if (proc_start(&p->p)) {
 		sysproc_unlink(p);
 		return DMASIM_ENOMEM;

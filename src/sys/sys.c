@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "kernel/vec.h"
-#include "process.h"
 
 const enum bus_mode sys_bus_mode[3] = {
 	[DMASIM_MODE_BURST] = BUS_MODE_BURST,
@@ -107,7 +106,8 @@ void dmasim_sys_free(struct dmasim_sys *sys)
 		return;
 	if (sys->hooks.on_free)
 		sys->hooks.on_free(sys->hooks.free_ctx, sys);
-	sys_procs_free(sys);
+	if (sys->procs_free)
+		sys->procs_free(sys);
 	if (sys->sim.trace)
 		trace_detach(&sys->sim);
 	for (size_t i = sys->ncomps; i-- > 0;) {

@@ -64,6 +64,8 @@ struct dmasim_sys {
 	struct dmasim_bus **buses;
 	size_t nbuses, capbuses;
 	struct dmasim_proc *procs;	/* live processes */
+	/* drops them when the system is freed (set by process.c) */
+	void (*procs_free)(struct dmasim_sys *sys);
 	struct sanitizer *san;		/* with hooks.check */
 	bool running;
 	int fail_code;			/* a process failed the run */
