@@ -53,4 +53,8 @@ struct sweep {
 /* The index of axis k's value at point p. */
 size_t sweep_index(const struct sweep *sw, size_t p, size_t k);
 
+/* dmasim sweep, with the arguments after "sweep".  Returns the exit
+ * status. */
+int sweep_main(int argc, char **argv);
+
 #endif
