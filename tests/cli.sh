@@ -98,6 +98,11 @@ check sweep-twice 2 "'K' is already swept" "$dm" sweep "$bb" -D K=1 -D K=2
 check sweep-bad-j 2 "-j 0: expected a number of workers" "$dm" sweep "$bb" -D K=1 -j 0
 check sweep-bad-plot 2 "--plot x.pdf: expected a file name ending in .svg or .png" "$dm" sweep "$bb" -D K=1 --plot x.pdf
 check sweep-bad-x 2 "--x Q: expected one of the swept parameters" "$dm" sweep "$bb" -D K=1,2 --x Q
+check sweep-bad-ends 2 "the ends and the step must be numbers" "$dm" sweep "$bb" -D N=a..4+1
+check sweep-long-range 2 "-D N=1..100000+1: more than 10000 values" "$dm" sweep "$bb" -D N=1..100000+1
+check sweep-many-points 2 "more than 1000000 points: expected fewer" "$dm" sweep "$bb" -D N=1..1000+1 -D K=1..1000+1 -D C=1,2
+check sweep-bad-seed 2 "--seed -3: expected a whole number >= 0" "$dm" sweep "$bb" -D K=1 --seed -3
+check sweep-two-files 2 "one scenario at a time" "$dm" sweep "$bb" "$bb" -D K=1
 
 # Rows match single runs byte for byte, with -j 1 and -j 2, in point order.
 defs=(-D K=2 -D C=0,3,8 -D N=5..20+5)

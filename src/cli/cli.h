@@ -1,6 +1,9 @@
 /*
- * cli: what the dmasim command's parts share.  The command is a thin layer
- * over libdmasim's public API (include/dmasim/dmasim.h) only.
+ * cli: what the dmasim command's parts share: its exit statuses and the
+ * parsing of option values that more than one command takes.  The command
+ * is a thin layer over libdmasim's public API (include/dmasim/dmasim.h)
+ * only.  This is the bottom of the command's layers: cli.c includes no
+ * other header of src/cli.
  */
 #ifndef DMASIM_CLI_CLI_H
 #define DMASIM_CLI_CLI_H
@@ -9,11 +12,11 @@
 
 #include "dmasim/dmasim.h"
 
-/* Exit statuses; see main.c. */
+/* Exit statuses (the table is in main.c's header and dmasim(1)). */
 enum { EXIT_SCENARIO = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DISAGREE = 4,
        EXIT_CHECK = 5 };
 
-/* The exit status for a DMASIM_E* code. */
+/* The exit status for a DMASIM_E* code (0 for 0). */
 int cli_exit_for(int code);
 
 /* A whole number >= 0 (decimal or 0x hex).  Returns 0 or -1. */
@@ -21,8 +24,5 @@ int cli_parse_seed(const char *s, uint64_t *out);
 
 /* A time such as "10us", or a number of ps.  Returns 0 or -1. */
 int cli_parse_time(const char *s, uint64_t *ps);
-
-/* dmasim sweep, with the arguments after "sweep". */
-int sweep_main(int argc, char **argv);
 
 #endif

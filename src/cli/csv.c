@@ -184,3 +184,17 @@ int csv_write(FILE *f, const struct csv_row *rows, size_t nrows)
 	csv_row_free(&cols);
 	return 0;
 }
+
+int csv_write_file(const char *path, const struct csv_row *rows,
+		   size_t nrows)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = csv_write(f, rows, nrows) || ferror(f) ? -1 : 0;
+	if (fclose(f))
+		err = -1;
+	return err;
+}

@@ -47,4 +47,9 @@ void csv_row_free(struct csv_row *row);
  */
 int csv_write(FILE *f, const struct csv_row *rows, size_t nrows);
 
+/* csv_write() to the file at path, created or truncated.  Returns 0, or
+ * -1 with errno saying why (the file may then be partly written). */
+int csv_write_file(const char *path, const struct csv_row *rows,
+		   size_t nrows);
+
 #endif

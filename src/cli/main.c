@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "progress.h"
+#include "sweep.h"
 
 #ifndef DMASIM_DATADIR
 #define DMASIM_DATADIR "/usr/local/share/dmasim"
@@ -121,66 +122,15 @@ static void tour_usage(FILE *out)
 "  -h, --help       show this help\n");
 }
 
-int cli_exit_for(int code)
-{
-	switch (code) {
-	case 0:
-		return 0;
-	case DMASIM_EPARAM:
-	case DMASIM_EUNIT:
-	case DMASIM_ERANGE:
-	case DMASIM_EINVAL:
-		return EXIT_USAGE;
-	case DMASIM_EIO:
-		return EXIT_IO;
-	case DMASIM_EDISAGREE:
-		return EXIT_DISAGREE;
-	}
-	return EXIT_SCENARIO;
-}
-
-int cli_parse_seed(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (!s || !*s || *s == '-')
-		return -1;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int cli_parse_time(const char *s, uint64_t *ps)
-{
-	enum dmasim_unit unit;
-	double v;
-
-	if (dmasim_parse_value(s, &unit, &v) || v < 0 || v >= 1.8e19 ||
-	    (unit != DMASIM_UNIT_TIME && unit != DMASIM_UNIT_NONE))
-		return -1;
-	*ps = (uint64_t)(v + 0.5);
-	return 0;
-}
-
+/* The run's row, as a sweep writes it.  Returns 0, or -1 with errno. */
 static int write_csv(const struct dmasim_run *run, const char *path)
 {
 	struct csv_row row = { 0 };
-	FILE *f = fopen(path, "w");
 	int err = 0;
 
-	if (!f)
-		return -1;
-	if (csv_row_of_run(&row, run) || csv_write(f, &row, 1))
+	if (csv_row_of_run(&row, run) || csv_write_file(path, &row, 1))
 		err = -1;
 	csv_row_free(&row);
-	if (ferror(f))
-		err = -1;
-	if (fclose(f))
-		err = -1;
 	return err;
 }
 

@@ -16,6 +16,15 @@
 #define PLOT_PANEL_W 480	/* pixels per panel */
 #define PLOT_PANEL_H 420
 
+/* What is drawn: a sweep's scenario, axes and points' outcomes. */
+struct plot_data {
+	const char *file;
+	const struct range_axis *axes;
+	size_t naxes;
+	size_t npoints;
+	const struct pool_point *pts;
+};
+
 static const char *plot_ext(const char *path)
 {
 	const char *dot = strrchr(path, '.');
@@ -65,7 +74,7 @@ struct plot_scale {
 	const char *unit;
 };
 
-static struct plot_scale x_scale(const struct sweep_axis *a)
+static struct plot_scale x_scale(const struct range_axis *a)
 {
 	static const struct plot_scale size[] = {
 		{ 1073741824.0, "GiB" }, { 1048576.0, "MiB" },
@@ -157,7 +166,7 @@ static int keep_claim(const char **figs, size_t n, size_t *kept,
  * give "<id>.model" and "<id>.simulated"), in the order first reported,
  * or those named in y (a figure, or a claim's id for both).  Returns
  * their count (0 with a message when one named is neither). */
-static size_t pick_figures(const struct sweep *sw, const char *y,
+static size_t pick_figures(const struct plot_data *sw, const char *y,
 			   const char ***out, size_t **panel_out, char *err,
 			   size_t errlen)
 {
@@ -244,7 +253,7 @@ static size_t pick_figures(const struct sweep *sw, const char *y,
 }
 
 /* The unit of figure name, from the first point that reported it. */
-static const char *fig_unit(const struct sweep *sw, const char *name)
+static const char *fig_unit(const struct plot_data *sw, const char *name)
 {
 	for (size_t p = 0; p < sw->npoints; p++) {
 		const struct csv_val *v = csv_row_find(&sw->pts[p].row, true,
@@ -257,7 +266,7 @@ static const char *fig_unit(const struct sweep *sw, const char *name)
 }
 
 /* The point with axis xk at index xi and the series' indices elsewhere. */
-static size_t point_at(const struct sweep *sw, size_t xk, size_t xi,
+static size_t point_at(const struct plot_data *sw, size_t xk, size_t xi,
 		       size_t series)
 {
 	size_t p = 0;
@@ -278,14 +287,14 @@ static size_t point_at(const struct sweep *sw, size_t xk, size_t xi,
 
 /* "K=2, mode=burst": the series' values of the axes other than x that
  * have several values, after prefix ("model", or ""). */
-static void series_title(FILE *f, const struct sweep *sw, size_t xk,
+static void series_title(FILE *f, const struct plot_data *sw, size_t xk,
 			 size_t series, const char *prefix)
 {
 	char buf[512];
 	size_t used = (size_t)snprintf(buf, sizeof(buf), "%s", prefix);
 
 	for (size_t k = 0; k < sw->naxes; k++) {
-		const struct sweep_axis *a = &sw->axes[k];
+		const struct range_axis *a = &sw->axes[k];
 		size_t i = series % a->n;
 
 		if (k == xk)
@@ -301,7 +310,7 @@ static void series_title(FILE *f, const struct sweep *sw, size_t xk,
 }
 
 /* Whether some point of a series reports figure fig as a number. */
-static bool series_has(const struct sweep *sw, size_t xk, size_t series,
+static bool series_has(const struct plot_data *sw, size_t xk, size_t series,
 		       const char *fig)
 {
 	for (size_t i = 0; i < sw->axes[xk].n; i++) {
@@ -339,7 +348,7 @@ static bool claim_paired(const char **figs, size_t nfig, size_t k)
 }
 
 /* One line of a panel: column col of every series that has figure fig. */
-static void plot_lines(FILE *f, const struct sweep *sw, size_t xk,
+static void plot_lines(FILE *f, const struct plot_data *sw, size_t xk,
 		       const char *fig, size_t col, const char *style,
 		       const char *prefix, size_t color0, size_t *drawn)
 {
@@ -366,7 +375,7 @@ static void plot_lines(FILE *f, const struct sweep *sw, size_t xk,
 
 /* Whether panel[k]'s values span two decades or more, all positive: such
  * a panel reads better on a log scale. */
-static bool panel_wants_log(const struct sweep *sw, const char **figs,
+static bool panel_wants_log(const struct plot_data *sw, const char **figs,
 			    const size_t *panel, size_t nfig, size_t k)
 {
 	double lo = INFINITY, hi = 0;
@@ -400,11 +409,11 @@ static size_t panel_lead(const char **figs, const size_t *panel, size_t nfig,
 	return k;
 }
 
-static int write_script(FILE *f, const struct sweep *sw, const char *path,
+static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 			size_t xk, const char **figs, const size_t *panel,
 			size_t nfig)
 {
-	const struct sweep_axis *xa = &sw->axes[xk];
+	const struct range_axis *xa = &sw->axes[xk];
 	struct plot_scale xs = x_scale(xa);
 	size_t nseries = sw->npoints / xa->n, npanel = 0;
 	size_t cols, rows;
@@ -466,7 +475,7 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 		gp_str(f, xa->name);
 	}
 	fputc('\n', f);
-	if (xa->kind == SWEEP_GEOM)
+	if (xa->kind == RANGE_GEOM)
 		fprintf(f, "set logscale x %d\n",
 			xa->ratio == 2 || xa->ratio == 4 ? 2 : 10);
 	if (!xa->numeric)
@@ -504,7 +513,7 @@ static int write_script(FILE *f, const struct sweep *sw, const char *path,
 		}
 		snprintf(label, sizeof(label), *unit ? "%s (%s)" : "%s",
 			 name, unit);
-		fputs(xa->kind == SWEEP_GEOM &&
+		fputs(xa->kind == RANGE_GEOM &&
 		      panel_wants_log(sw, figs, panel, nfig, k) ?
 		      "set logscale y 10\n" : "unset logscale y\n", f);
 		fputs("set title ", f);
@@ -559,9 +568,13 @@ static int run_gnuplot(const char *script)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int plot_sweep(const struct sweep *sw, const char *path, const char *x,
+int plot_sweep(const char *file, const struct range_grid *g,
+	       const struct pool_point *pts, const char *path, const char *x,
 	       const char *y, char *err, size_t errlen)
 {
+	const struct plot_data data = { .file = file, .axes = g->axes,
+		.naxes = g->naxes, .npoints = g->npoints, .pts = pts };
+	const struct plot_data *sw = &data;
 	const char *tmpdir = getenv("TMPDIR");
 	char script[4096];
 	const char **figs = NULL;

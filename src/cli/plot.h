@@ -15,17 +15,20 @@
 
 #include <stddef.h>
 
-#include "sweep.h"
+#include "pool.h"
+#include "range.h"
 
 /* Whether path names a format plot_sweep() can draw. */
 int plot_format_ok(const char *path);
 
 /*
- * Draw to path.  x: the parameter for the x axis (NULL: the first swept
+ * Draw the sweep of scenario file over grid g, whose points' outcomes are
+ * pts, to path.  x: the parameter for the x axis (NULL: the first swept
  * over two or more values); y: comma-separated figures (NULL: all).
  * Returns 0, or -1 with a message naming what was wrong in err.
  */
-int plot_sweep(const struct sweep *sw, const char *path, const char *x,
+int plot_sweep(const char *file, const struct range_grid *g,
+	       const struct pool_point *pts, const char *path, const char *x,
 	       const char *y, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,50 @@
+/* cli: exit statuses and option values the commands share.  See cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int cli_exit_for(int code)
+{
+	switch (code) {
+	case 0:
+		return 0;
+	case DMASIM_EPARAM:
+	case DMASIM_EUNIT:
+	case DMASIM_ERANGE:
+	case DMASIM_EINVAL:
+		return EXIT_USAGE;
+	case DMASIM_EIO:
+		return EXIT_IO;
+	case DMASIM_EDISAGREE:
+		return EXIT_DISAGREE;
+	}
+	return EXIT_SCENARIO;
+}
+
+int cli_parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_time(const char *s, uint64_t *ps)
+{
+	enum dmasim_unit unit;
+	double v;
+
+	if (dmasim_parse_value(s, &unit, &v) || v < 0 || v >= 1.8e19 ||
+	    (unit != DMASIM_UNIT_TIME && unit != DMASIM_UNIT_NONE))
+		return -1;
+	*ps = (uint64_t)(v + 0.5);
+	return 0;
+}
