@@ -478,3 +478,21 @@ int bus_xact_data(const struct bus *bus, uint64_t addr, void *data,
 		return BUS_ERR_DECODE;
 	return t->ops->access(t, off, data, len, write);
 }
+
+struct bus_target *bus_resolve(const struct bus *bus, uint64_t addr,
+			       uint64_t len, uint64_t *off,
+			       const struct bus **on)
+{
+	/* a bridge's windows pass addresses on unchanged */
+	for (unsigned hops = 0; hops <= 8 && bus; hops++) {
+		struct bus_target *t = bus_route(bus, addr, len, off);
+
+		if (!t || !t->ops->far) {
+			if (on)
+				*on = bus;
+			return t;
+		}
+		bus = t->ops->far(t);
+	}
+	return NULL;
+}

@@ -59,6 +59,7 @@ enum bus_arb { BUS_ARB_ROUND_ROBIN, BUS_ARB_PRIORITY };
  * the initiator reports (a simulated error, never a host crash).
  */
 struct bus_target;
+struct xact;
 
 struct bus_target_ops {
 	/* Bus cycles a transaction of len bytes at offset off holds the bus:
@@ -75,6 +76,17 @@ struct bus_target_ops {
 	 * request line wait for it.  NULL: always ready. */
 	uint64_t (*ready)(struct bus_target *t, uint64_t off, uint64_t len,
 			  bool write);
+	/*
+	 * Optional, for a forwarding target (a bridge's window; see xact.h):
+	 * admit() reserves room for x (false: x waits in the target's queue
+	 * until xact_resume()); forward() takes x when the master's hop on
+	 * this bus ends and completes it later; far() is the bus the window
+	 * leads to, for untimed look-ups across it.  `access` is then not
+	 * used.
+	 */
+	bool (*admit)(struct bus_target *t, struct xact *x);
+	void (*forward)(struct bus_target *t, struct xact *x);
+	struct bus *(*far)(struct bus_target *t);
 };
 
 enum bus_err {
@@ -128,6 +140,8 @@ struct bus_master {
 	enum bus_mode mode;
 	/* request state */
 	bool waiting;
+	bool io;		/* an I/O initiator (DMA): snoopers see its
+				 * memory accesses */
 	/* trace track "bus.<master>", 0 if none; 16 bits fill the padding
 	 * here, keeping the hot struct's size */
 	uint16_t track;
@@ -227,6 +241,14 @@ int bus_map(struct bus *bus, struct bus_target *t, uint64_t base,
  * *off; NULL when none answers the whole range. */
 struct bus_target *bus_route(const struct bus *bus, uint64_t addr,
 			     uint64_t len, uint64_t *off);
+
+/* The target that finally answers [addr, addr + len), across bridges (at
+ * most XACT_MAX_HOPS of them), for untimed look-ups such as a cache's or
+ * a test's; NULL when none does.  OUT: *off, and *bus (may be NULL): the
+ * bus the target is on. */
+struct bus_target *bus_resolve(const struct bus *bus, uint64_t addr,
+			       uint64_t len, uint64_t *off,
+			       const struct bus **on);
 
 /* Data beats of len bytes on this bus (at least 1). */
 static inline uint64_t bus_beats(const struct bus *bus, uint64_t len)

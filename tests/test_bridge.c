@@ -1,0 +1,269 @@
+/*
+ * /hw/bridge: transactions routed hop by hop through two buses and a
+ * bridge (hw/xact.h, hw/bridge.h), on hand-worked timelines: a read and a
+ * write across, posted and not, back-pressure from a full queue, masters
+ * on different buses that never meet, errors across the bridge, and a
+ * window that would loop refused.
+ *
+ * Bus A: 1 GHz (1000 ps a cycle), 8 bytes wide; bus B: 500 MHz (2000 ps),
+ * 4 bytes wide; memory on B answers in 10 cycles of B (20 ns latency);
+ * the bridge crosses in 5 ns each way.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/bridge.h"
+#include "hw/memory.h"
+#include "kernel/sim.h"
+#include "testutil.h"
+
+struct tm {
+	struct bus_master m;
+	struct xact x;
+	uint64_t done_at;
+	int status;
+	int ndone;
+};
+
+static void tm_released(struct bus_master *m, uint64_t cycles)
+{
+	(void)cycles;
+	xact_released(&((struct tm *)m)->x);
+}
+
+static const struct bus_master_ops tm_ops = { .released = tm_released };
+
+static void tm_done(struct xact *x)
+{
+	struct tm *t = x->ctx;
+
+	t->done_at = t->m.bus->sim->now;
+	t->status = x->status;
+	t->ndone++;
+}
+
+struct rig {
+	struct sim sim;
+	struct bus a, b;
+	struct memory mem_a, mem_b;
+	struct bridge br;
+	struct tm ta, tb;
+};
+
+static void rig_init(struct rig *r, uint32_t queue, bool posted)
+{
+	struct bus_config ca = { .period = 1000, .width = 8 };
+	struct bus_config cb = { .period = 2000, .width = 4 };
+	struct memory_config ma = { .size = 1 << 20, .latency = 0 };
+	struct memory_config mb = { .size = 1 << 20, .latency = 20000 };
+	struct bridge_config bc = { .latency = 5000, .queue = queue,
+				    .posted = posted };
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(sim_init(&r->sim, 1), 0);
+	assert_int_equal(bus_init(&r->a, &r->sim, "a", &ca), 0);
+	assert_int_equal(bus_init(&r->b, &r->sim, "b", &cb), 0);
+	assert_int_equal(memory_init(&r->mem_a, &r->sim, &r->a, "ma", 0, &ma),
+			 0);
+	assert_int_equal(memory_init(&r->mem_b, &r->sim, &r->b, "mb",
+				     0x100000, &mb), 0);
+	assert_int_equal(bus_attach(&r->a, &r->ta.m, "ta", &tm_ops,
+				    BUS_MODE_BURST, 0), 0);
+	assert_int_equal(bus_attach(&r->b, &r->tb.m, "tb", &tm_ops,
+				    BUS_MODE_BURST, 0), 0);
+	r->tb.m.io = true;
+	assert_int_equal(bridge_init(&r->br, &r->sim, "br", &r->a, &r->b,
+				     &bc), 0);
+	/* A sees B's memory; B sees A's memory. */
+	assert_int_equal(bridge_window(&r->br, BRIDGE_A_TO_B, 0x100000,
+				       1 << 20), 0);
+	assert_int_equal(bridge_window(&r->br, BRIDGE_B_TO_A, 0, 1 << 20), 0);
+}
+
+static void rig_fini(struct rig *r)
+{
+	assert_true(bridge_check(&r->br));
+	bridge_fini(&r->br);
+	memory_fini(&r->mem_a);
+	memory_fini(&r->mem_b);
+	bus_fini(&r->a);
+	bus_fini(&r->b);
+	sim_fini(&r->sim);
+}
+
+static void start(struct tm *t, uint64_t addr, void *buf, uint64_t len,
+		  bool write)
+{
+	xact_init(&t->x, addr, buf, len, write, &t->m, tm_done, t);
+	xact_start(&t->m, &t->x);
+}
+
+/* A read of 16 bytes from A into B's memory:
+ *   near hop on A: 1 address cycle            0 .. 1000
+ *   crossing                                  1000 .. 6000
+ *   far hop on B: 10 latency + 4 beats = 14   6000 .. 34000
+ *   crossing back                             34000 .. 39000
+ *   data on A: 2 beats                        39000 .. 41000 */
+static void read_across(void **state)
+{
+	struct rig r;
+	uint8_t src[16], got[16] = { 0 };
+
+	(void)state;
+	rig_init(&r, 4, true);
+	for (int i = 0; i < 16; i++)
+		src[i] = (uint8_t)(0xa0 + i);
+	memory_write(&r.mem_b, 0x40, src, 16);
+	start(&r.ta, 0x100040, got, 16, false);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.ta.ndone, 1);
+	assert_int_equal(r.ta.status, BUS_OK);
+	assert_int_equal(r.ta.done_at, 41000);
+	assert_memory_equal(got, src, 16);
+	assert_int_equal(r.a.busy_cycles, 1 + 2);	/* address, data */
+	assert_int_equal(r.b.busy_cycles, 14);
+	assert_int_equal(r.br.side[BRIDGE_A_TO_B].reads, 1);
+	rig_fini(&r);
+}
+
+/* A posted write of 16 bytes: done for its initiator when its 2 beats on
+ * A end (2000); across at 7000, it waits for B's next clock edge (8000),
+ * and lands in B's memory after 14 B cycles, at 36000.  Not posted: done
+ * when back across, 36000 + 5000. */
+static void write_across(void **state)
+{
+	struct rig r;
+	uint8_t src[16], got[16];
+
+	(void)state;
+	for (int posted = 1; posted >= 0; posted--) {
+		rig_init(&r, 4, posted);
+		for (int i = 0; i < 16; i++)
+			src[i] = (uint8_t)(7 * i + posted);
+		start(&r.ta, 0x100080, src, 16, true);
+		sim_run(&r.sim, 35999);
+		memory_read(&r.mem_b, 0x80, got, 16);
+		assert_memory_not_equal(got, src, 16);	/* not there yet */
+		sim_run(&r.sim, UINT64_MAX);
+		memory_read(&r.mem_b, 0x80, got, 16);
+		assert_memory_equal(got, src, 16);
+		assert_int_equal(r.ta.done_at, posted ? 2000 : 41000);
+		assert_int_equal(r.br.side[BRIDGE_A_TO_B].writes, 1);
+		rig_fini(&r);
+	}
+}
+
+/* Queue of one: a second posted write finds the bridge full and waits
+ * (off its bus) until the first has left, at 36000 (see write_across);
+ * its own near hop then takes 2 cycles. */
+static void full_queue_back_pressure(void **state)
+{
+	struct rig r;
+	struct tm t2;
+	uint8_t a[16] = { 1 }, b[16] = { 2 };
+
+	(void)state;
+	rig_init(&r, 1, true);
+	memset(&t2, 0, sizeof(t2));
+	assert_int_equal(bus_attach(&r.a, &t2.m, "t2", &tm_ops,
+				    BUS_MODE_BURST, 0), 0);
+	start(&r.ta, 0x100000, a, 16, true);
+	start(&t2, 0x100100, b, 16, true);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.ta.done_at, 2000);
+	assert_int_equal(t2.done_at, 36000 + 2000);
+	assert_int_equal(r.br.side[BRIDGE_A_TO_B].stalls, 1);
+	/* t2 never held bus A while it waited */
+	assert_int_equal(r.a.busy_cycles, 4);
+	rig_fini(&r);
+}
+
+/* A master on each bus, each using its own bus's memory: they never meet,
+ * so each finishes exactly when it would alone (A: 16 bytes in 2 beats;
+ * B: 10 latency + 4 beats). */
+static void separate_buses_never_meet(void **state)
+{
+	struct rig r;
+	uint8_t x[16] = { 0 }, y[16] = { 0 };
+
+	(void)state;
+	rig_init(&r, 4, true);
+	start(&r.ta, 0x40, x, 16, false);
+	start(&r.tb, 0x100040, y, 16, false);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.ta.done_at, 2000);
+	assert_int_equal(r.tb.done_at, 14 * 2000);
+	rig_fini(&r);
+}
+
+/* An I/O master on B reads A's memory: across B to A, and back. */
+static void dma_reaches_memory_across(void **state)
+{
+	struct rig r;
+	uint8_t src[8] = { 9, 8, 7, 6, 5, 4, 3, 2 }, got[8] = { 0 };
+
+	(void)state;
+	rig_init(&r, 4, true);
+	memory_write(&r.mem_a, 0x200, src, 8);
+	start(&r.tb, 0x200, got, 8, false);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.tb.status, BUS_OK);
+	assert_memory_equal(got, src, 8);
+	/* near hop 1 B cycle (0 .. 2000), crossing (.. 7000), far hop on A:
+	 * 1 beat (.. 8000), back (.. 13000), B's next edge (14000), 2 beats
+	 * on B (.. 18000) */
+	assert_int_equal(r.tb.done_at, 18000);
+	rig_fini(&r);
+}
+
+/* An address the far bus does not answer: the read ends with a decode
+ * error for its initiator; a window leading back is refused. */
+static void errors_across(void **state)
+{
+	struct rig r;
+	uint8_t got[8];
+	struct bridge br2;
+	struct bridge_config bc = { .latency = 0, .queue = 1 };
+
+	(void)state;
+	rig_init(&r, 4, true);
+	/* B's window [0, 1 MiB) to A: A answers only its memory there, but
+	 * make A forward [0x300000, +4KiB) to B, which has nothing there */
+	assert_int_equal(bridge_window(&r.br, BRIDGE_A_TO_B, 0x300000, 4096),
+			 0);
+	start(&r.ta, 0x300000, got, 8, false);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.ta.ndone, 1);
+	assert_int_equal(r.ta.status, BUS_ERR_DECODE);
+	/* B forwarding [0x300000, +4KiB) back to A would loop */
+	assert_int_equal(bridge_window(&r.br, BRIDGE_B_TO_A, 0x300000, 4096),
+			 DMASIM_EINVAL);
+	/* the same bus on both sides is refused */
+	assert_int_equal(bridge_init(&br2, &r.sim, "x", &r.a, &r.a, &bc),
+			 DMASIM_EINVAL);
+	/* an untimed look-up resolves across the bridge */
+	{
+		uint64_t off;
+		const struct bus *on;
+
+		assert_ptr_equal(bus_resolve(&r.a, 0x100010, 8, &off, &on),
+				 &r.mem_b.tgt);
+		assert_int_equal(off, 0x10);
+		assert_ptr_equal(on, &r.b);
+	}
+	rig_fini(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(read_across),
+		cmocka_unit_test(write_across),
+		cmocka_unit_test(full_queue_back_pressure),
+		cmocka_unit_test(separate_buses_never_meet),
+		cmocka_unit_test(dma_reaches_memory_across),
+		cmocka_unit_test(errors_across),
+	};
+
+	return cmocka_run_group_tests_name("/hw/bridge", tests, NULL, NULL);
+}
