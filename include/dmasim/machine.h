@@ -129,6 +129,32 @@ DMASIM_API int dmasim_bus_new(struct dmasim_sys *sys,
 DMASIM_API struct dmasim_bus *dmasim_sys_bus(const struct dmasim_sys *sys);
 DMASIM_API uint64_t dmasim_bus_period(const struct dmasim_bus *bus); /* ps */
 
+/* A bridge between two buses: windows of addresses claimed on one are
+ * forwarded, unchanged, to the other (see hw/bridge.h for its timing). */
+struct dmasim_bridge_config {
+	const char *name;	/* "bridge0", ... when NULL */
+	uint64_t latency;	/* ps to cross, each way (0) */
+	uint32_t width;		/* bytes per beat of its data path (0: the
+				 * buses' own) */
+	uint32_t queue;		/* transactions inside, per direction (4) */
+	bool posted;		/* writes complete when accepted (true) */
+	int priority;		/* of its masters on either bus (0) */
+};
+enum dmasim_bridge_dir { DMASIM_A_TO_B, DMASIM_B_TO_A };
+
+DMASIM_API void dmasim_bridge_config_init(struct dmasim_bridge_config *cfg);
+DMASIM_API int dmasim_bridge_new(struct dmasim_sys *sys, struct dmasim_bus *a,
+				 struct dmasim_bus *b,
+				 const struct dmasim_bridge_config *cfg,
+				 struct dmasim_bridge **out);
+/* Claim [base, base + size) on the bus a transaction leaves (A for
+ * DMASIM_A_TO_B) and forward it to the other.  Returns 0, DMASIM_EINVAL
+ * (empty, overlapping a target there, or a routing loop) or DMASIM_ERANGE
+ * (more than 8 windows a direction). */
+DMASIM_API int dmasim_bridge_window(struct dmasim_bridge *br,
+				    enum dmasim_bridge_dir dir, uint64_t base,
+				    uint64_t size);
+
 /* ---- memory ---- */
 
 struct dmasim_memory_config {

@@ -122,6 +122,97 @@ static int pick_bus(struct dmasim_sys *sys, const char *what,
 	return sys_owns(sys, (*bus)->sys, "the bus");
 }
 
+/* ---- bridges ---- */
+
+void dmasim_bridge_config_init(struct dmasim_bridge_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->queue = 4;
+	cfg->posted = true;
+}
+
+static void bridge_fini_cb(void *obj)
+{
+	bridge_fini(&((struct dmasim_bridge *)obj)->br);
+}
+
+int dmasim_bridge_new(struct dmasim_sys *sys, struct dmasim_bus *a,
+		      struct dmasim_bus *b,
+		      const struct dmasim_bridge_config *cfg,
+		      struct dmasim_bridge **out)
+{
+	struct dmasim_bridge_config def;
+	struct bridge_config bc;
+	struct dmasim_bridge *br;
+	char name[SYS_NAME_MAX];
+	int err;
+
+	if (!cfg) {
+		dmasim_bridge_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = sys_comp_name(sys, "bridge", cfg->name, "bridge",
+				 sys->nbridges, name, sizeof(name))))
+		return err;
+	if (!a || !b)
+		return sys_error(sys, DMASIM_EINVAL, "bridge '%s': expected two "
+				 "buses", name);
+	if ((err = sys_owns(sys, a->sys, "bus a")) ||
+	    (err = sys_owns(sys, b->sys, "bus b")))
+		return err;
+	if (a == b)
+		return sys_error(sys, DMASIM_EINVAL, "bridge '%s': buses a and "
+				 "b are the same bus '%s': expected two "
+				 "different buses", name, a->bus.name);
+	if (!cfg->queue)
+		return sys_error(sys, DMASIM_EINVAL, "bridge '%s': queue 0: "
+				 "expected 1 or more transactions", name);
+	bc.latency = cfg->latency;
+	bc.width = cfg->width;
+	bc.queue = cfg->queue;
+	bc.posted = cfg->posted;
+	bc.priority = cfg->priority;
+	br = sys_alloc(sys, sizeof(*br), bridge_fini_cb);
+	if (!br)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	br->sys = sys;
+	err = bridge_init(&br->br, &sys->sim, name, &a->bus, &b->bus, &bc);
+	if (err)
+		return sys_error(sys, err, "bridge '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->nbridges++;
+	if (out)
+		*out = br;
+	return 0;
+}
+
+int dmasim_bridge_window(struct dmasim_bridge *br, enum dmasim_bridge_dir dir,
+			 uint64_t base, uint64_t size)
+{
+	int err;
+
+	if ((unsigned)dir > DMASIM_B_TO_A)
+		return sys_error(br->sys, DMASIM_EINVAL, "bridge '%s': "
+				 "direction %d: expected a to b or b to a",
+				 br->br.name, (int)dir);
+	err = bridge_window(&br->br, dir == DMASIM_A_TO_B ? BRIDGE_A_TO_B :
+			    BRIDGE_B_TO_A, base, size);
+	if (err == DMASIM_ERANGE)
+		return sys_error(br->sys, err, "bridge '%s': more than %d "
+				 "windows one way", br->br.name,
+				 BRIDGE_MAX_WINDOWS);
+	if (err)
+		return sys_error(br->sys, err, "bridge '%s': window [%#llx, "
+				 "+%llu) %s: expected a non-empty range free "
+				 "on bus '%s' that does not lead back to it",
+				 br->br.name, (unsigned long long)base,
+				 (unsigned long long)size,
+				 dir == DMASIM_A_TO_B ? "a to b" : "b to a",
+				 br->br.side[dir == DMASIM_A_TO_B ? 0 : 1]
+				 .near->name);
+	return 0;
+}
+
 /* ---- memory ---- */
 
 void dmasim_memory_config_init(struct dmasim_memory_config *cfg)

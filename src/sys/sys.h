@@ -23,6 +23,7 @@
 
 #include "check/sanitizer.h"
 #include "dmasim/machine.h"
+#include "hw/bridge.h"
 #include "hw/bus.h"
 #include "hw/cache.h"
 #include "hw/cpu.h"
@@ -70,12 +71,18 @@ struct dmasim_sys {
 	bool running;
 	int fail_code;			/* a process failed the run */
 	/* components made so far, for default names */
-	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, nchans;
+	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, nchans,
+		 nbridges;
 	void *user;			/* the Lua layer's back pointer */
 };
 
 struct dmasim_bus {
 	struct bus bus;
+	struct dmasim_sys *sys;
+};
+
+struct dmasim_bridge {
+	struct bridge br;
 	struct dmasim_sys *sys;
 };
 
