@@ -68,6 +68,13 @@ if [[ -z $("$dm" run "$bb" -D N=5 -q) ]]; then pass=$((pass + 1)); else
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
+# Text output prints a string result whole, however long.
+long=$(printf 'abcdefghij%.0s' {1..20})
+printf 'dmasim.report("s", string.rep("abcdefghij", 20))\n' >"$tmp/long.lua"
+"$dm" run "$tmp/long.lua" >"$tmp/out" 2>&1
+if [[ "$(cat "$tmp/out")" == "s $long" && ${#long} -eq 200 ]]; then ok; else
+	bad "long-string: $(cat "$tmp/out")"; fi
+
 # ---- run: timelines, CSV ----
 check trace-help 0 "--trace-from T" "$dm" run --help
 check window-alone 2 "apply to --trace and --vcd files" "$dm" run "$bb" --trace-from 1us
