@@ -405,6 +405,13 @@ static int open_libs(lua_State *L)
 		luaL_requiref(L, lib->name, lib->func, 1);
 		lua_pop(L, 1);
 	}
+	/* math.random follows the run's seed, not the clock: the same seed
+	 * gives the same figures. */
+	lua_getglobal(L, LUA_MATHLIBNAME);
+	lua_getfield(L, -1, "randomseed");
+	lua_pushinteger(L, (lua_Integer)lrun_get(L)->seed);
+	lua_call(L, 1, 0);
+	lua_pop(L, 1);
 	/* No file access beyond Lua modules beside the scenario. */
 	lua_pushnil(L);
 	lua_setglobal(L, "dofile");
