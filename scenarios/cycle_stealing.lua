@@ -35,8 +35,8 @@ dmasim.expect(burst >= 8 and burst <= 65536, "burst", p.burst, "8B to 64KiB")
 local base = { cpu_clock = "1GHz", irq = false, burst = p.burst }
 local function with(t)
   local q = {}
-  for k, v in pairs(base) do q[k] = v end
-  for k, v in pairs(t) do q[k] = v end
+  for k, v in dmasim.sorted(base) do q[k] = v end
+  for k, v in dmasim.sorted(t) do q[k] = v end
   return q
 end
 local model = machine.model(base)

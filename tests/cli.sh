@@ -68,6 +68,23 @@ if [[ -z $("$dm" run "$bb" -D N=5 -q) ]]; then pass=$((pass + 1)); else
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
+# Text output prints a string result whole, however long.
+long=$(printf 'abcdefghij%.0s' {1..20})
+printf 'dmasim.report("s", string.rep("abcdefghij", 20))\n' >"$tmp/long.lua"
+"$dm" run "$tmp/long.lua" >"$tmp/out" 2>&1
+if [[ "$(cat "$tmp/out")" == "s $long" && ${#long} -eq 200 ]]; then ok; else
+	bad "long-string: $(cat "$tmp/out")"; fi
+# math.random follows --seed: the same seed gives the same draw in two
+# processes, another seed another draw.
+printf 'dmasim.report("r", math.random(1, 1e9))\n' >"$tmp/rand.lua"
+r1=$("$dm" run "$tmp/rand.lua" --seed 7)
+r2=$("$dm" run "$tmp/rand.lua" --seed 7)
+r3=$("$dm" run "$tmp/rand.lua" --seed 8)
+r4=$("$dm" run "$tmp/rand.lua")
+r5=$("$dm" run "$tmp/rand.lua" --seed 1)
+if [[ $r1 == r\ [0-9]* && $r1 == "$r2" && $r3 == r\ [0-9]* && $r3 != "$r1" &&
+	$r4 == "$r5" ]]; then ok; else bad "random-seed: '$r1' '$r2' (seed 7), '$r3' (seed 8), '$r4' (default) '$r5' (seed 1)"; fi
+
 # ---- run: timelines, CSV ----
 check trace-help 0 "--trace-from T" "$dm" run --help
 check window-alone 2 "apply to --trace and --vcd files" "$dm" run "$bb" --trace-from 1us

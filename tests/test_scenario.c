@@ -272,6 +272,56 @@ static void claims(void **state)
 	dmasim_run_free(run);
 }
 
+/* dmasim.sorted: numbers (numerically) before strings (bytewise). */
+static void sorted(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(
+		"local t = { b = 'M', [3] = 'D', ['\\xff'] = 'N', [''] = 'G',\n"
+		"  [-math.huge] = 'A', ab = 'L', ['10'] = 'H', [1.5] = 'C',\n"
+		"  B = 'I', [10] = 'E', ['a\\0b'] = 'K', [-2] = 'B', a = 'J',\n"
+		"  [math.huge] = 'F' }\n"
+		"local s, ty = '', ''\n"
+		"for k, v in dmasim.sorted(t) do\n"
+		"  s = s .. v; ty = ty .. type(k):sub(1, 1)\n"
+		"end\n"
+		"dmasim.report('order', s)\n"
+		"dmasim.report('types', ty)\n"
+		/* 200 keys put in out of order come out in order */
+		"local u, n, ok = {}, 0, true\n"
+		"for i = 0, 199 do u[string.format('%03d', (i * 7) % 200)] = i end\n"
+		"for k in dmasim.sorted(u) do\n"
+		"  ok = ok and k == string.format('%03d', n); n = n + 1\n"
+		"end\n"
+		"dmasim.report('many', ok and n or -1)\n"
+		/* a key set to nil meanwhile is skipped; an empty table is
+		 * nothing */
+		"local w, seen = { x = 1, y = 2, z = 3 }, ''\n"
+		"for k in dmasim.sorted(w) do seen = seen .. k; w.y = nil end\n"
+		"for k in dmasim.sorted({}) do seen = seen .. '!' end\n"
+		"dmasim.report('deleted', seen)\n",
+		&code, NULL);
+	assert_int_equal(code, 0);
+	assert_string_equal(tu_str(run, "order"), "ABCDEFGHIJKLMN");
+	assert_string_equal(tu_str(run, "types"), "nnnnnnssssssss");
+	assert_int_equal(tu_int(run, "many"), 200);
+	assert_string_equal(tu_str(run, "deleted"), "xz");
+	dmasim_run_free(run);
+
+	run = tu_run_text("for k in dmasim.sorted({ [true] = 1 }) do end",
+			  &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run,
+		     ":1: dmasim.sorted: a key of type boolean: expected only "
+		     "number and string keys");
+	dmasim_run_free(run);
+	run = tu_run_text("dmasim.sorted('t')", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, "table expected");
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +330,7 @@ int main(void)
 		cmocka_unit_test(processes),
 		cmocka_unit_test(determinism),
 		cmocka_unit_test(claims),
+		cmocka_unit_test(sorted),
 	};
 
 	return cmocka_run_group_tests_name("/lua/scenario", tests, NULL, NULL);

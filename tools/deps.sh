@@ -2,7 +2,7 @@
 # Install the Debian packages dmasim needs, only those missing, so a second
 # run costs a few dpkg queries.  Usage: tools/deps.sh [extra packages...]
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config liblua5.4-dev libcmocka-dev libjansson-dev gnuplot-nox "$@")
+pkgs=(cmake make gcc pkg-config liblua5.4-dev libcmocka-dev libjansson-dev gnuplot-nox gtkwave "$@")
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

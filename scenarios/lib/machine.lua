@@ -21,8 +21,8 @@ M.defaults = {
 
 local function with_defaults(p)
   local q = {}
-  for k, v in pairs(M.defaults) do q[k] = v end
-  for k, v in pairs(p or {}) do q[k] = v end
+  for k, v in dmasim.sorted(M.defaults) do q[k] = v end
+  for k, v in dmasim.sorted(p or {}) do q[k] = v end
   return q
 end
 

@@ -210,8 +210,7 @@ const char *rvalue_format(const struct rvalue *v, char *buf, size_t len)
 		snprintf(buf, len, "%s", v->i ? "true" : "false");
 		break;
 	case RV_STR:
-		snprintf(buf, len, "%s", v->s);
-		break;
+		return v->s;	/* whole, however long */
 	}
 	return buf;
 }

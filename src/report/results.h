@@ -81,7 +81,8 @@ int results_snapshot_system(struct results *r, int i, const char *name,
  * (or <= tol when the model is 0). */
 bool results_agree(double model, double simulated, double tolerance);
 
-/* Format a value for text output into buf. */
+/* Format a value for text output: a number or boolean into buf (32 bytes
+ * hold any), returning buf; a string is returned as it is, never cut. */
 const char *rvalue_format(const struct rvalue *v, char *buf, size_t len);
 
 int results_print(const struct results *r, FILE *out);

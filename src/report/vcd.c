@@ -36,6 +36,8 @@ struct vcd {
 	FILE *f;
 	struct vcd_sys *sys;
 	unsigned nsys, capsys;
+	uint8_t *width;		/* bits: each signal's wire width, by var id */
+	size_t nwidth, capwidth;
 	bool failed;		/* out of memory or a temporary file failed */
 };
 
@@ -107,6 +109,16 @@ static void vcd_var(struct trace_sink *s, const struct trace *t, uint32_t var,
 	memcpy(d->path, t->tracks[track].name, sizeof(d->path));
 	d->tp = tp;
 	d->id = var;
+	if (tp->kind != TRACE_SIGNAL)
+		return;
+	/* Ids are dense from 0, so the table grows to the highest seen. */
+	while (v->nwidth <= var) {
+		VEC_RESERVE(v->width, v->nwidth, v->capwidth,
+			    v->failed = true; return);
+		v->width[v->nwidth++] = 1;
+	}
+	if (tp->width)
+		v->width[var] = (uint8_t)tp->width;
 }
 
 static void vcd_span(struct trace_sink *s, const struct trace *t,
@@ -153,18 +165,21 @@ static void vcd_counter(struct trace_sink *s, const struct trace *t,
 static void vcd_signal(struct trace_sink *s, const struct trace *t,
 		       uint32_t var, uint64_t at, uint64_t value)
 {
-	FILE *f = vcd_at(vcd_of(s), t, at);
+	struct vcd *v = vcd_of(s);
+	FILE *f = vcd_at(v, t, at);
 	char id[8], bits[65];
 	int n = 0;
 
 	if (!f)
 		return;
-	if (value <= 1) {
+	/* Only a 1-bit wire takes the scalar form: a viewer rejects "0!" for
+	 * a vector variable. */
+	if (value <= 1 && (var >= v->nwidth || v->width[var] == 1)) {
 		fprintf(f, "%c%s\n", (int)('0' + value), vcd_id(var, id));
 		return;
 	}
 	for (int b = 63; b >= 0; b--)
-		if (n || (value >> b) & 1)
+		if (n || (value >> b) & 1 || !b)
 			bits[n++] = (char)('0' + ((value >> b) & 1));
 	bits[n] = '\0';
 	fprintf(f, "b%s %s\n", bits, vcd_id(var, id));
@@ -370,6 +385,7 @@ static int vcd_close(struct trace_sink *s)
 		free(v->sys[k].decl);
 	}
 	free(v->sys);
+	free(v->width);
 	free(v);
 	return err;
 }
