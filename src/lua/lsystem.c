@@ -364,7 +364,101 @@ static int l_bus_index(lua_State *L)
 	return luaL_error(L, "bus has no field '%s'", k);
 }
 
-/* sys.bus_handle: the first bus, sys:buses() */
+/* The windows of field `field` (a list of {base, size} or {base = ...,
+ * size = ...}) of the table at idx, added to br one way. */
+static void bridge_windows(lua_State *L, int idx, const char *field,
+			   struct lsys *ls, struct dmasim_bridge *br,
+			   enum dmasim_bridge_dir dir)
+{
+	const char *what = "system:bridge{}";
+	lua_Integer n;
+
+	if (lua_getfield(L, idx, field) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (!lua_istable(L, -1))
+		lf_error(L, "%s: field '%s': expected a list of windows "
+			 "{base, size}", what, field);
+	n = luaL_len(L, -1);
+	for (lua_Integer i = 1; i <= n; i++) {
+		int w = lua_gettop(L) + 1;
+		double base, size;
+
+		lua_geti(L, -1, i);
+		if (!lua_istable(L, w))
+			lf_error(L, "%s: %s[%lld]: expected a window {base, "
+				 "size}", what, field, (long long)i);
+		if (lua_getfield(L, w, "base") == LUA_TNIL) {
+			lua_pop(L, 1);
+			lua_geti(L, w, 1);
+		}
+		if (lua_getfield(L, w, "size") == LUA_TNIL) {
+			lua_pop(L, 1);
+			lua_geti(L, w, 2);
+		}
+		if (lf_to_value(L, -2, UNIT_SIZE, &base) ||
+		    lf_to_value(L, -1, UNIT_SIZE, &size) || base < 0 ||
+		    size < 1 || base >= 18446744073709551616.0 ||
+		    size >= 18446744073709551616.0)
+			lf_error(L, "%s: %s[%lld]: expected {base, size} in "
+				 "bytes (size > 0)", what, field, (long long)i);
+		if (dmasim_bridge_window(br, dir, (uint64_t)base,
+					 (uint64_t)size))
+			lsys_raise(L, ls, what);
+		lua_settop(L, w - 1);
+	}
+	lua_pop(L, 1);
+}
+
+/* sys:bridge{name, a, b, latency, width, queue, posted, priority, a_to_b,
+ *            b_to_a}: a bridge between buses a and b; a_to_b lists the
+ * windows claimed on a and forwarded to b, b_to_a the other way. */
+static int l_sys_bridge(lua_State *L)
+{
+	static const char *const known[] = { "name", "a", "b", "latency",
+		"width", "queue", "posted", "priority", "a_to_b", "b_to_a",
+		NULL };
+	const char *what = "system:bridge{}";
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_bridge_config cfg;
+	struct dmasim_bridge *br;
+	struct dmasim_bus *ab[2];
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	for (int i = 0; i < 2; i++) {
+		const char *f = i ? "b" : "a";
+		struct lcomp *c;
+
+		lua_getfield(L, 2, f);
+		c = luaL_testudata(L, -1, BUS_MT);
+		if (!c)
+			return lf_error(L, "%s: field '%s': expected a bus "
+					"(system:bus{}, or system.bus)", what,
+					f);
+		ab[i] = c->obj;
+		lua_pop(L, 1);
+	}
+	dmasim_bridge_config_init(&cfg);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
+	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
+	cfg.width = (uint32_t)lf_uint(L, 2, what, "width", UNIT_SIZE, 0, 0);
+	cfg.queue = (uint32_t)lf_uint(L, 2, what, "queue", UNIT_NUMBER, 4, 1);
+	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
+				     -1e9);
+	if (lua_getfield(L, 2, "posted") != LUA_TNIL)
+		cfg.posted = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (dmasim_bridge_new(ls->sys, ab[0], ab[1], &cfg, &br))
+		return lsys_raise(L, ls, what);
+	bridge_windows(L, 2, "a_to_b", ls, br, DMASIM_A_TO_B);
+	bridge_windows(L, 2, "b_to_a", ls, br, DMASIM_B_TO_A);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* sys:buses() -> every bus, the system bus first */
 static int l_sys_buses(lua_State *L)
 {
 	struct lsys *ls = lsys_check(L, 1);
@@ -467,7 +561,7 @@ static int l_sys_index(lua_State *L)
 		lua_pushstring(L, dmasim_sys_name(ls->sys));
 		return 1;
 	}
-	if (!strcmp(k, "bus")) {
+	if (!strcmp(k, "system_bus")) {
 		lsys_push_comp(L, 1, dmasim_sys_bus(ls->sys), BUS_MT);
 		return 1;
 	}
@@ -565,6 +659,7 @@ void lsystem_open(lua_State *L)
 		{ "stat", l_sys_stat },
 		{ "completion", l_sys_completion },
 		{ "bus", l_sys_bus },
+		{ "bridge", l_sys_bridge },
 		{ "buses", l_sys_buses },
 		{ NULL, NULL }
 	};
