@@ -20,7 +20,8 @@ if ! cmake --install "$build" --prefix "$p" >"$tmp/log" 2>&1; then
 	echo "FAIL cmake --install"
 	exit 1
 fi
-for f in bin/dmasim include/dmasim/dmasim.h share/dmasim/scenarios/tour.txt \
+for f in bin/dmasim include/dmasim/dmasim.h include/dmasim/machine.h \
+	include/dmasim/base.h share/dmasim/scenarios/tour.txt \
 	share/dmasim/scenarios/bus_accounting.lua share/dmasim/bench/busbench.lua \
 	share/man/man1/dmasim.1; do
 	if [[ -e $p/$f ]]; then ok; else bad "missing $f"; fi
@@ -62,6 +63,14 @@ PROG
 if $cc $cflags "$tmp/prog.c" -o "$tmp/prog" $flags 2>"$tmp/cc" &&
 	LD_LIBRARY_PATH=$(dirname "$lib") "$tmp/prog" | grep -q "0\.1\.0 bytes"; then ok; else
 	bad "pkg-config build: $flags: $(cat "$tmp/cc")"; fi
+
+# The C example builds a machine against the installed library alone.
+src=$(dirname "$0")/../examples/c/pio_vs_dma.c
+# shellcheck disable=SC2086
+if $cc $cflags "$src" -o "$tmp/pio_vs_dma" $flags 2>"$tmp/cc" &&
+	LD_LIBRARY_PATH=$(dirname "$lib") "$tmp/pio_vs_dma" >"$tmp/ex" &&
+	grep -q "crossing_cpu_words 16.81" "$tmp/ex"; then ok; else
+	bad "example against the installed library: $(cat "$tmp/cc" "$tmp/ex")"; fi
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
