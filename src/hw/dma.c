@@ -144,31 +144,89 @@ static inline uint64_t next_burst(const struct dma_chan *ch)
 	return left < ch->cur_burst ? left : ch->cur_burst;
 }
 
-/*
- * Bus cycles of one burst of n bytes at the current addresses: a read of
- * the source and a write of the destination.  0 with *code set when an
- * address has no target.
- */
-static uint64_t burst_cycles(struct dma_chan *ch, uint64_t n, unsigned *code,
-			     struct bus_target **st, uint64_t *soff,
-			     struct bus_target **dt, uint64_t *doff)
+/* Bytes a fixed address in memory touches in a burst of n bytes: one
+ * bus-width word, or the whole burst when it is shorter. */
+static inline uint64_t fixed_word(const struct dma_chan *ch, uint64_t n)
 {
-	struct bus *bus = ch->port.bus;
-	uint64_t rc, wc;
+	uint64_t w = ch->port.bus->cfg.width;
 
-	rc = bus_xact_cycles(bus, xfer_src(ch), n, false, st, soff);
+	return n < w ? n : w;
+}
+
+/*
+ * The target answering one side of a burst of n bytes at addr, with the
+ * offset in *off; NULL when none does.  A moving address needs all of
+ * [addr, addr + n) in one target.  A fixed one is routed by the address
+ * itself (a device's data register takes the whole burst), except that
+ * in memory its word must lie there too.
+ */
+static struct bus_target *route_side(const struct dma_chan *ch, uint64_t addr,
+				     uint64_t n, bool fixed, uint64_t *off)
+{
+	struct bus_target *t;
+
+	if (!fixed)
+		return bus_route(ch->port.bus, addr, n, off);
+	t = bus_route(ch->port.bus, addr, 1, off);
+	if (t && memory_of(t) && t->size - *off < fixed_word(ch, n))
+		return NULL;
+	return t;
+}
+
+/* Bytes of its target one side of a burst of n bytes touches. */
+static uint64_t side_span(const struct dma_chan *ch, struct bus_target *t,
+			  uint64_t n, bool fixed)
+{
+	return fixed && memory_of(t) ? fixed_word(ch, n) : n;
+}
+
+static inline bool src_fixed(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_SRC_FIXED;
+}
+
+static inline bool dst_fixed(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_DST_FIXED;
+}
+
+/* Route both sides of a burst of n bytes at the current addresses: false
+ * with *code set when an address has no target. */
+static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
+			struct bus_target **st, uint64_t *soff,
+			struct bus_target **dt, uint64_t *doff)
+{
+	*st = route_side(ch, xfer_src(ch), n, src_fixed(ch), soff);
 	if (!*st) {
 		*code = DMA_ERR_SRC;
-		return 0;
+		return false;
 	}
-	wc = bus_xact_cycles(bus, xfer_dst(ch), n, true, dt, doff);
+	*dt = route_side(ch, xfer_dst(ch), n, dst_fixed(ch), doff);
 	if (!*dt) {
 		*code = DMA_ERR_DST;
-		return 0;
+		return false;
 	}
-	/* snoop cost of a coherent interconnect */
-	return rc + wc + bus_snoop_cycles(bus, xfer_src(ch), n) +
-	       bus_snoop_cycles(bus, xfer_dst(ch), n);
+	return true;
+}
+
+/*
+ * Bus cycles of one burst of n bytes, routed by burst_route(): a read of
+ * the source and a write of the destination, each of all n bytes (at a
+ * fixed address every beat goes to the same place), plus what snooping
+ * the memory it touches costs on a coherent interconnect.
+ */
+static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
+			     struct bus_target *st, uint64_t soff,
+			     struct bus_target *dt, uint64_t doff)
+{
+	struct bus *bus = ch->port.bus;
+
+	return st->ops->cycles(st, soff, n, false) +
+	       dt->ops->cycles(dt, doff, n, true) +
+	       bus_snoop_cycles(bus, xfer_src(ch),
+				side_span(ch, st, n, src_fixed(ch))) +
+	       bus_snoop_cycles(bus, xfer_dst(ch),
+				side_span(ch, dt, n, dst_fixed(ch)));
 }
 
 static void chan_wake_event(struct sim *sim, struct event *ev)
@@ -188,8 +246,7 @@ static void chan_request_xfer(struct dma_chan *ch)
 	unsigned code = 0;
 	bool paced;
 
-	unit = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
-	if (!unit) {
+	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 		chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 			  xfer_dst(ch));
 		return;
@@ -213,15 +270,14 @@ static void chan_request_xfer(struct dma_chan *ch)
 			return;
 		}
 	}
+	unit = burst_cycles(ch, n, st, soff, dt, doff);
 	total = unit - ch->pos;
 	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
 		/* Every further whole burst inside both targets' ranges. */
 		span = ch->cur_len - ch->cur_done;
-		if (!(ch->cur_flags & DMA_DESC_SRC_FIXED) &&
-		    st->size - soff < span)
+		if (!src_fixed(ch) && st->size - soff < span)
 			span = st->size - soff;
-		if (!(ch->cur_flags & DMA_DESC_DST_FIXED) &&
-		    dt->size - doff < span)
+		if (!dst_fixed(ch) && dt->size - doff < span)
 			span = dt->size - doff;
 		if (span > n) {
 			uint64_t rest = span - n;
@@ -237,6 +293,47 @@ static void chan_request_xfer(struct dma_chan *ch)
 	bus_request(&ch->port, total, unit - ch->pos);
 }
 
+/*
+ * A fixed source in memory: every beat (bus width, from the burst's
+ * start) reads the same word, so the burst is that word repeated.
+ */
+static int read_fixed_word(struct dma_chan *ch, struct memory *ms,
+			   uint64_t soff, uint64_t n)
+{
+	uint64_t w = fixed_word(ch, n);
+	int err = ms->tgt.ops->access(&ms->tgt, soff, ch->buf, w, false);
+
+	if (err)
+		return err;
+	for (uint64_t i = w; i < n; i++)
+		ch->buf[i] = ch->buf[i - w];
+	ms->bytes_read += n - w;	/* each beat read it */
+	return 0;
+}
+
+/*
+ * A fixed destination in memory: every beat writes the same word, and it
+ * keeps the last: a short last beat leaves the rest of the word as the
+ * beat before wrote it.  Only that word is written.
+ */
+static int write_fixed_word(struct dma_chan *ch, struct memory *md,
+			    uint64_t doff, uint64_t n)
+{
+	uint64_t w = fixed_word(ch, n);
+	uint64_t last = (n - 1) / w * w, tail = n - last;
+	int err;
+
+	if (tail < w) {
+		/* n > w here, so a whole beat precedes the short one */
+		memcpy(ch->buf + last - w, ch->buf + last, tail);
+		last -= w;
+	}
+	err = md->tgt.ops->access(&md->tgt, doff, ch->buf + last, w, true);
+	if (!err)
+		md->bytes_written += n - w;	/* each beat wrote it */
+	return err;
+}
+
 /* Move one burst's bytes.  Returns 0, or a DMA_ERR_* code with the
  * refused address in *bad. */
 static unsigned move_burst(struct dma_chan *ch, uint64_t n,
@@ -245,10 +342,13 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
 	struct bus *bus = ch->port.bus;
+	bool sfix = src_fixed(ch), dfix = dst_fixed(ch);
+	int err;
 
 	if (ms)
-		bus_snoop(bus, &ch->port, xfer_src(ch), n, false);
-	if (ms && ms == md) {
+		bus_snoop(bus, &ch->port, xfer_src(ch),
+			  side_span(ch, st, n, sfix), false);
+	if (ms && ms == md && !sfix && !dfix) {
 		/* One copy inside the memory; count the read and the write
 		 * as its bus accesses would have. */
 		ms->reads++;
@@ -260,17 +360,22 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			return DMA_ERR_SLAVE;
 		}
 	} else {
-		if (st->ops->access(st, soff, ch->buf, n, false)) {
+		err = ms && sfix ? read_fixed_word(ch, ms, soff, n) :
+		      st->ops->access(st, soff, ch->buf, n, false);
+		if (err) {
 			*bad = xfer_src(ch);
 			return DMA_ERR_SLAVE;
 		}
-		if (dt->ops->access(dt, doff, ch->buf, n, true)) {
+		err = md && dfix ? write_fixed_word(ch, md, doff, n) :
+		      dt->ops->access(dt, doff, ch->buf, n, true);
+		if (err) {
 			*bad = xfer_dst(ch);
 			return DMA_ERR_SLAVE;
 		}
 	}
 	if (md)
-		bus_snoop(bus, &ch->port, xfer_dst(ch), n, true);
+		bus_snoop(bus, &ch->port, xfer_dst(ch),
+			  side_span(ch, dt, n, dfix), true);
 	return 0;
 }
 
@@ -284,12 +389,12 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		uint64_t soff, doff, n = next_burst(ch), c, bad;
 		unsigned code = 0;
 
-		c = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
-		if (!c) {
+		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 			chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 				  xfer_dst(ch));
 			return;
 		}
+		c = burst_cycles(ch, n, st, soff, dt, doff);
 		if (ch->pos + cycles < c) {
 			ch->pos += cycles;	/* pre-empted mid-burst */
 			break;
@@ -402,12 +507,15 @@ static void chan_fenced(struct sim *sim, struct event *ev)
 	chan_start_fetch(ch);
 }
 
-/* The descriptor's buffer must lie inside one target. */
+/* The descriptor's buffer must lie inside one target; at a fixed
+ * address, what its longest burst touches (route_side()). */
 static bool buffer_ok(struct dma_chan *ch, uint64_t addr, bool fixed)
 {
-	uint64_t off;
+	uint64_t off, n = ch->cur_len;
 
-	return bus_route(ch->port.bus, addr, fixed ? 1 : ch->cur_len, &off);
+	if (fixed && ch->cur_burst < n)
+		n = ch->cur_burst;
+	return route_side(ch, addr, n, fixed, &off);
 }
 
 static void chan_start_fetch(struct dma_chan *ch)

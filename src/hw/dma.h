@@ -29,6 +29,18 @@
  * write-back; chained segments are separated by fence_cycles.  Completion (done or
  * error) is signalled exactly once per doorbell.
  *
+ * Fixed addresses (CTRL.SRC_FIXED / DST_FIXED, or the descriptor's flags):
+ * the address does not advance.  It is routed by the address itself, and
+ * each burst is one access of its full length there, costing the cycles
+ * of that many bytes.  At a device's data register that pops (pushes) the
+ * whole burst, however long: a FIFO has no extent.  In memory a fixed
+ * address names one bus-width word (the width bytes from it, fewer in a
+ * burst that short), which every beat of the burst (width bytes from the
+ * burst's start, the last one possibly shorter) accesses: a fixed source
+ * repeats that word (a fill), a fixed destination keeps what the last
+ * beat left in it; nothing beyond the word is read or written, and the
+ * word must lie inside the memory (else SRC or DST, RANGE in a chain).
+ *
  * A channel can also run a synthetic transfer that moves no data: N bursts
  * of D bus cycles (BUSBENCH-1's DMA channels), dma_chan_start().
  *

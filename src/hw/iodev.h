@@ -14,7 +14,9 @@
  *
  * Register window (4 KiB):
  *   0x000..0x7ff  DATA    rw  FIFO: any access here pops (reads) or pushes
- *                             (writes) its length in bytes
+ *                             (writes) its length in bytes; a DMA at a fixed
+ *                             address here may move more than the window
+ *                             in one access
  *   0x800         STATUS  ro  bytes ready to read (input) or free (output)
  *   0x804         COUNT   ro  bytes moved through DATA so far
  */
