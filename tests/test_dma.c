@@ -1344,6 +1344,142 @@ static void fixed_memory_word(void **state)
 	rig_free(r);
 }
 
+/*
+ * A burst larger than a paced device's buffer moves in pieces no larger
+ * than the buffer, each once the device can give (take) it.  Input,
+ * 100 MB/s, a 256-byte buffer, 4 KiB in one 4 KiB burst: piece k waits
+ * for 256 k bytes; each costs 30 + 32 device and 10 + 32 memory cycles =
+ * 104 ns, and its data moves as the tenure ends, when the full buffer has
+ * held the producer for 104 ns: piece k is ready at 2560 k + 104 (k - 1)
+ * and done at 2664 k ns, the last (k = 16) at 42624 ns.  The same in
+ * every transfer mode, every byte delivered, no underrun.
+ */
+static void device_small_buffer_in(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .size = 4 * KiB, .buffer = 256,
+				   .rate = 1e8, .latency = 30 * NS,
+				   .seed = 31 };
+	struct iodev dev[NENG];
+	uint8_t want[4 * KiB];
+
+	(void)state;
+	for (unsigned e = 0; e < NENG; e++) {
+		uint64_t t0 = r->sim.now, base = DEV_BASE + 0x1000 * (e + 1);
+
+		assert_int_equal(iodev_init(&dev[e], &r->sim, &r->bus, "small",
+					    base, &dc), 0);
+		for (unsigned i = 0; i < sizeof(want); i++)
+			want[i] = iodev_pattern(&dev[e], i);
+		program(r, e, 0, base + IODEV_DATA, 0x100000 * (e + 1),
+			sizeof(want), sizeof(want),
+			DMA_CTRL_START | DMA_CTRL_SRC_FIXED);
+		run(r);
+		assert_int_equal(rd32(r, e, 0, DMA_REG_STATUS),
+				 DMA_STATUS_DONE);
+		expect_bytes(r, 0x100000 * (e + 1), want, sizeof(want),
+			     "pieces");
+		assert_int_equal(dev[e].moved, sizeof(want));
+		assert_int_equal(dev[e].underruns, 0);
+		assert_int_equal(chan(r, e, 0)->bursts_done, 16);
+		assert_int_equal(chan(r, e, 0)->done_at - t0, 42624 * NS);
+	}
+	for (unsigned e = 0; e < NENG; e++)
+		iodev_fini(&dev[e]);
+	rig_free(r);
+}
+
+/*
+ * Output, 100 MB/s, a 256-byte buffer, 4 KiB in one burst: the first
+ * piece fits the empty buffer and is written at 104 ns, when consumption
+ * starts; piece k >= 2 has room once 256 (k - 1) bytes are consumed,
+ * each piece having left the consumer idle for 104 ns: ready at
+ * 2664 (k - 1), written 104 ns later; the last at 40064 ns.  Every byte
+ * received, no overrun, DONE.
+ */
+static void device_small_buffer_out(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .output = true, .size = 4 * KiB,
+				   .buffer = 256, .rate = 1e8,
+				   .latency = 30 * NS };
+	struct rng g;
+	uint8_t src[4 * KiB];
+
+	(void)state;
+	rig_dev(r, &dc);
+	rng_seed(&g, 1, "small_out");
+	put_random(r, &g, 0x10000, src, sizeof(src));
+	program(r, 0, 0, 0x10000, DEV_BASE + IODEV_DATA, sizeof(src),
+		sizeof(src), DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	assert_memory_equal(r->dev.received, src, sizeof(src));
+	assert_int_equal(r->dev.moved, sizeof(src));
+	assert_int_equal(r->dev.overruns, 0);
+	assert_int_equal(chan(r, 0, 0)->done_at, 40064 * NS);
+	rig_free(r);
+}
+
+/*
+ * A device access that cannot move all its bytes ends the channel with
+ * SHORT, never DONE: reading 2 KiB from an input device that only ever
+ * produces 1 KiB (the fifth 256-byte burst runs dry: RESIDUE 1024,
+ * ERR_ADDR the data register), and writing 2000 bytes to an output device
+ * that takes 1000 (the fourth 333-byte burst overflows it), the latter
+ * from a descriptor, which gets ERROR written back.
+ */
+static void device_short_is_error(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .size = KiB, .buffer = KiB,
+				   .latency = 30 * NS, .seed = 3 };
+	struct iodev_config oc = { .output = true, .size = 1000,
+				   .buffer = 1000 };
+	const uint64_t out = DEV_BASE + IODEV_WINDOW;
+	struct iodev o;
+	uint8_t want[KiB], src[2000];
+	struct rng g;
+	uint32_t st;
+
+	(void)state;
+	rig_dev(r, &dc);
+	assert_int_equal(iodev_init(&o, &r->sim, &r->bus, "out", out, &oc), 0);
+	for (unsigned i = 0; i < sizeof(want); i++)
+		want[i] = iodev_pattern(&r->dev, i);
+	program(r, 0, 0, DEV_BASE + IODEV_DATA, 0x10000, 2 * KiB, 256,
+		DMA_CTRL_START | DMA_CTRL_SRC_FIXED | DMA_CTRL_IRQ_EN);
+	run(r);
+	st = rd32(r, 0, 0, DMA_REG_STATUS);
+	assert_int_equal(st & 0xff, DMA_STATUS_ERROR);
+	assert_int_equal(DMA_STATUS_CODE(st), DMA_ERR_SHORT);
+	assert_int_equal(err_addr(r, 0, 0), DEV_BASE + IODEV_DATA);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_RESIDUE), KiB);
+	assert_int_equal(chan(r, 0, 0)->bytes, KiB);
+	expect_bytes(r, 0x10000, want, sizeof(want), "what the device had");
+	assert_int_equal(r->dev.underruns, 256);
+	assert_int_equal(r->irqs[0], 1);
+
+	rng_seed(&g, 1, "short_out");
+	put_random(r, &g, 0x20000, src, sizeof(src));
+	put_desc(r, 0x2000, 0x20000, out + IODEV_DATA, sizeof(src),
+		 DMA_DESC_DST_FIXED, 0);
+	wr32(r, 1, 0, DMA_REG_BURST, 333);
+	start_chain(r, 1, 0, 0x2000, 0);
+	run(r);
+	st = rd32(r, 1, 0, DMA_REG_STATUS);
+	assert_int_equal(st & 0xff, DMA_STATUS_ERROR);
+	assert_int_equal(DMA_STATUS_CODE(st), DMA_ERR_SHORT);
+	assert_int_equal(err_addr(r, 1, 0), out + IODEV_DATA);
+	assert_int_equal(desc_ctrl(r, 0x2000),
+			 DMA_DESC_DST_FIXED | DMA_DESC_ERROR);
+	assert_int_equal(rd32(r, 1, 0, DMA_REG_RESIDUE), 2000 - 999);
+	assert_memory_equal(o.received, src, 1000);
+	assert_int_equal(o.overruns, 332);
+	iodev_fini(&o);
+	rig_free(r);
+}
+
 /* ---- a driver on the CPU ---- */
 
 struct drv {
@@ -1602,6 +1738,9 @@ int main(void)
 		TEST("/hw/dma/slave_error_address", slave_error_address),
 		TEST("/hw/dma/device_fifo_big_burst", device_fifo_big_burst),
 		TEST("/hw/dma/fixed_memory_word", fixed_memory_word),
+		TEST("/hw/dma/device_small_buffer_in", device_small_buffer_in),
+		TEST("/hw/dma/device_small_buffer_out", device_small_buffer_out),
+		TEST("/hw/dma/device_short_is_error", device_short_is_error),
 		TEST("/hw/dma/driver_via_cpu", driver_via_cpu),
 		TEST("/hw/dma/random_copies", random_copies),
 		TEST("/hw/dma/deterministic", deterministic),

@@ -229,6 +229,28 @@ static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
 				side_span(ch, dt, n, dst_fixed(ch)));
 }
 
+/*
+ * Like a device's request line: lower *n to what both targets' lines
+ * cover, and return the time (ps) from which that piece can move.  A
+ * line never raises the length, so this settles within a few rounds.
+ */
+static uint64_t piece_ready(struct bus_target *st, uint64_t soff,
+			    struct bus_target *dt, uint64_t doff, uint64_t *n)
+{
+	uint64_t at, t, was;
+
+	do {
+		was = *n;
+		at = 0;
+		if (st->ops->ready && (t = st->ops->ready(st, soff, n, false)) > at)
+			at = t;
+		if (dt->ops->ready && (t = dt->ops->ready(dt, doff, n, true)) > at)
+			at = t;
+		assert(*n && *n <= was);
+	} while (*n != was);
+	return at;
+}
+
 static void chan_wake_event(struct sim *sim, struct event *ev)
 {
 	struct dma_chan *ch = ev->obj;
@@ -238,29 +260,29 @@ static void chan_wake_event(struct sim *sim, struct event *ev)
 	chan_request_xfer(ch);
 }
 
-/* Ask the bus for the next bursts of the transfer. */
+/*
+ * Ask the bus for the next bursts of the transfer.  To or from a paced
+ * device, one burst at a time, no larger than the device's line covers
+ * (ch->piece), once it is ready; a burst cut by pre-emption resumes as it
+ * was.
+ */
 static void chan_request_xfer(struct dma_chan *ch)
 {
 	struct bus_target *st, *dt;
-	uint64_t soff, doff, n = next_burst(ch), unit, total, span;
+	uint64_t soff, doff, n, unit, total, span;
 	unsigned code = 0;
 	bool paced;
 
+	n = ch->pos ? ch->piece : next_burst(ch);
 	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 		chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 			  xfer_dst(ch));
 		return;
 	}
 	paced = st->ops->ready || dt->ops->ready;
-	if (paced) {
-		uint64_t at = 0, t;
+	if (paced && !ch->pos) {
+		uint64_t at = piece_ready(st, soff, dt, doff, &n);
 
-		/* Like a device's request line: move a burst only once the
-		 * device can take or give it. */
-		if (st->ops->ready && (t = st->ops->ready(st, soff, n, false)) > at)
-			at = t;
-		if (dt->ops->ready && (t = dt->ops->ready(dt, doff, n, true)) > at)
-			at = t;
 		if (at > ch->sim->now) {
 			struct event *ev = sim_at(ch->sim, at, PHASE_REQUEST,
 						  chan_wake_event, ch, NULL, 0);
@@ -270,6 +292,7 @@ static void chan_request_xfer(struct dma_chan *ch)
 			return;
 		}
 	}
+	ch->piece = n;
 	unit = burst_cycles(ch, n, st, soff, dt, doff);
 	total = unit - ch->pos;
 	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
@@ -291,6 +314,12 @@ static void chan_request_xfer(struct dma_chan *ch)
 		}
 	}
 	bus_request(&ch->port, total, unit - ch->pos);
+}
+
+/* The DMA error for a data access the target answered with err. */
+static unsigned access_error(int err)
+{
+	return err == BUS_ERR_SHORT ? DMA_ERR_SHORT : DMA_ERR_SLAVE;
 }
 
 /*
@@ -364,13 +393,13 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 		      st->ops->access(st, soff, ch->buf, n, false);
 		if (err) {
 			*bad = xfer_src(ch);
-			return DMA_ERR_SLAVE;
+			return access_error(err);
 		}
 		err = md && dfix ? write_fixed_word(ch, md, doff, n) :
 		      dt->ops->access(dt, doff, ch->buf, n, true);
 		if (err) {
 			*bad = xfer_dst(ch);
-			return DMA_ERR_SLAVE;
+			return access_error(err);
 		}
 	}
 	if (md)
@@ -386,7 +415,7 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 {
 	while (ch->cur_done < ch->cur_len) {
 		struct bus_target *st, *dt;
-		uint64_t soff, doff, n = next_burst(ch), c, bad;
+		uint64_t soff, doff, n = ch->piece, c, bad;
 		unsigned code = 0;
 
 		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
@@ -409,6 +438,8 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		ch->cur_done += n;
 		ch->bytes += n;
 		ch->bursts_done++;
+		/* further bursts of this tenure: targets without a line */
+		ch->piece = next_burst(ch);
 		if (!cycles)
 			break;
 	}
