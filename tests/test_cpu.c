@@ -365,6 +365,35 @@ static void xact_bus_errors(void **state)
 	rig_fini(&r);
 }
 
+/*
+ * A load from a data register that runs ahead of the device (nothing
+ * produced yet at 1 MB/s) gets zeros, counted as an underrun, and the
+ * operation ends with BUS_ERR_SHORT rather than BUS_OK.
+ */
+static void xact_short_read(void **state)
+{
+	struct rig r;
+	struct log l = { 0 };
+	struct iodev_config dc = { .size = 64, .buffer = 64, .rate = 1e6,
+				   .latency = 30 * NS };
+	struct iodev *d;
+	struct cpu_op a;
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t zero[8];
+
+	(void)state;
+	rig_init(&r);
+	d = rig_dev(&r, &dc);
+	cpu_op_xact(&a, DEV_BASE + IODEV_DATA, buf, 8, false);
+	submit(&r, &a, &l);
+	run(&r);
+	assert_int_equal(a.status, BUS_ERR_SHORT);
+	assert_memory_equal(buf, zero, 8);
+	assert_int_equal(d->underruns, 8);
+	assert_int_equal(r.cpu.bus_errors, 1);
+	rig_fini(&r);
+}
+
 /* ---- programmed I/O ---- */
 
 /*
@@ -502,6 +531,50 @@ static void pio_paced(void **state)
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(got[i], iodev_pattern(d, (uint64_t)i));
 	assert_int_equal(d->underruns, 0);
+	rig_fini(&r);
+}
+
+/*
+ * A device whose buffer is smaller than the CPU's word: PIO moves what
+ * the device's request line covers, 4 bytes a step, so 32 bytes take 8
+ * steps of 5 + 31 + 21 = 57 cycles = 456, every byte moved, in both
+ * directions, with no underrun or overrun.
+ */
+static void pio_small_buffer(void **state)
+{
+	struct rig r;
+	struct log l = { 0 };
+	struct iodev_config in = { .size = 32, .buffer = 4,
+				   .latency = 30 * NS, .seed = 13 };
+	struct iodev_config out = { .output = true, .size = 32, .buffer = 4,
+				    .latency = 30 * NS };
+	struct iodev *d, *o;
+	struct cpu_op a, b;
+	uint8_t got[32], src[32];
+
+	(void)state;
+	rig_init(&r);
+	d = rig_dev(&r, &in);
+	o = rig_dev(&r, &out);
+	for (int i = 0; i < 32; i++)
+		src[i] = (uint8_t)(i * 5 + 3);
+	assert_int_equal(memory_write(&r.mem, 0x9000, src, 32), 0);
+	cpu_op_pio(&a, DEV_BASE + IODEV_DATA, 0x2000, 32, false);
+	cpu_op_pio(&b, DEV_BASE + IODEV_WINDOW + IODEV_DATA, 0x9000, 32, true);
+	submit(&r, &a, &l);
+	submit(&r, &b, &l);
+	run(&r);
+	assert_int_equal(a.status, BUS_OK);
+	assert_int_equal(b.status, BUS_OK);
+	assert_int_equal(a.cycles, 8 * (5 + DEVREF + MEMREF));
+	assert_int_equal(b.cycles, 8 * (5 + MEMREF + DEVREF));
+	memory_read(&r.mem, 0x2000, got, 32);
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(got[i], iodev_pattern(d, (uint64_t)i));
+	assert_memory_equal(o->received, src, 32);
+	assert_int_equal(d->underruns, 0);
+	assert_int_equal(o->overruns, 0);
+	assert_int_equal(r.cpu.pio_bytes, 64);
 	rig_fini(&r);
 }
 
@@ -783,9 +856,11 @@ int main(void)
 		TEST("/hw/cpu/ref_target_mapped_later", ref_target_mapped_later),
 		TEST("/hw/cpu/xact_bytes", xact_bytes),
 		TEST("/hw/cpu/xact_bus_errors", xact_bus_errors),
+		TEST("/hw/cpu/xact_short_read", xact_short_read),
 		TEST("/hw/cpu/pio_and_dma_same_bytes", pio_and_dma_same_bytes),
 		TEST("/hw/cpu/pio_cost", pio_cost),
 		TEST("/hw/cpu/pio_paced", pio_paced),
+		TEST("/hw/cpu/pio_small_buffer", pio_small_buffer),
 		TEST("/hw/cpu/irq_preempts_compute", irq_preempts_compute),
 		TEST("/hw/cpu/irq_no_handler", irq_no_handler),
 		TEST("/hw/cpu/irq_waits_for_xact", irq_waits_for_xact),

@@ -895,10 +895,10 @@ static void chain_loop(void **state)
 }
 
 /*
- * Source fixed at a memory address: every burst reads the same bytes, so
- * an 8-byte burst fills the destination with an 8-byte pattern (DPDK's
- * fill).  Destination fixed: each burst overwrites the same bytes, and
- * the last one stays.
+ * Source fixed at a memory address: every beat reads the same 8-byte
+ * word, so the destination fills with an 8-byte pattern (DPDK's fill).
+ * Destination fixed: each beat overwrites the same word, and the last
+ * one stays; the bytes after the word are never written.
  */
 static void fixed_addresses(void **state)
 {
@@ -920,9 +920,9 @@ static void fixed_addresses(void **state)
 	program(r, 0, 0, 0x4000, 0x5000, 64, 16,
 		DMA_CTRL_START | DMA_CTRL_DST_FIXED);
 	run(r);
-	expect_bytes(r, 0x5000, src + 48, 16, "last burst");
-	want[0] = 0;
-	expect_bytes(r, 0x5010, want, 1, "after the fixed destination");
+	expect_bytes(r, 0x5000, src + 56, 8, "last beat");
+	memset(want, 0, 8);
+	expect_bytes(r, 0x5008, want, 8, "after the fixed destination");
 	rig_free(r);
 }
 
@@ -1207,6 +1207,279 @@ static void slave_error_address(void **state)
 	rig_free(r);
 }
 
+/*
+ * A burst larger than a device's 4 KiB register window, at its FIFO: the
+ * fixed address is routed by the data register's address and the access
+ * pops (or pushes) the whole burst.  16 KiB from an input device in one
+ * 16 KiB burst: the device read costs 30 + 2048 cycles, the memory write
+ * 10 + 2048: done at 4136 cycles.  Then a chain of two 8 KiB descriptors
+ * with SRC_FIXED from a second device, and 8 KiB bursts into an output
+ * device with DST_FIXED.
+ */
+static void device_fifo_big_burst(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .size = 16 * KiB, .buffer = 16 * KiB,
+				   .latency = 30 * NS, .seed = 21 };
+	struct iodev_config oc = { .output = true, .size = 16 * KiB,
+				   .buffer = 16 * KiB, .latency = 30 * NS };
+	const uint64_t dev2 = DEV_BASE + IODEV_WINDOW;
+	const uint64_t out = DEV_BASE + 2 * IODEV_WINDOW;
+	struct iodev in2, o;
+	static uint8_t want[16 * KiB];
+	struct rng g;
+
+	(void)state;
+	rig_dev(r, &dc);
+	dc.seed = 22;
+	assert_int_equal(iodev_init(&in2, &r->sim, &r->bus, "in2", dev2, &dc),
+			 0);
+	assert_int_equal(iodev_init(&o, &r->sim, &r->bus, "out", out, &oc), 0);
+
+	for (unsigned i = 0; i < sizeof(want); i++)
+		want[i] = iodev_pattern(&r->dev, i);
+	program(r, 0, 0, DEV_BASE + IODEV_DATA, 0x100000, sizeof(want),
+		sizeof(want), DMA_CTRL_START | DMA_CTRL_SRC_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	expect_bytes(r, 0x100000, want, sizeof(want), "16 KiB burst");
+	assert_int_equal(r->dev.moved, sizeof(want));
+	assert_int_equal(r->dev.underruns, 0);
+	assert_int_equal(chan(r, 0, 0)->done_at, 4136 * NS);
+
+	for (unsigned i = 0; i < sizeof(want); i++)
+		want[i] = iodev_pattern(&in2, i);
+	put_desc(r, 0x2000, dev2 + IODEV_DATA, 0x200000, 8 * KiB,
+		 DMA_DESC_SRC_FIXED, 0x2020);
+	put_desc(r, 0x2020, dev2 + IODEV_DATA, 0x200000 + 8 * KiB, 8 * KiB,
+		 DMA_DESC_SRC_FIXED, 0);
+	wr32(r, 1, 0, DMA_REG_BURST, 8 * KiB);
+	start_chain(r, 1, 0, 0x2000, 0);
+	run(r);
+	assert_int_equal(rd32(r, 1, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	assert_int_equal(desc_ctrl(r, 0x2000),
+			 DMA_DESC_SRC_FIXED | DMA_DESC_DONE);
+	assert_int_equal(desc_ctrl(r, 0x2020),
+			 DMA_DESC_SRC_FIXED | DMA_DESC_DONE);
+	expect_bytes(r, 0x200000, want, sizeof(want), "chain");
+	assert_int_equal(in2.underruns, 0);
+
+	rng_seed(&g, 1, "big_out");
+	put_random(r, &g, 0x300000, want, sizeof(want));
+	program(r, 2, 0, 0x300000, out + IODEV_DATA, sizeof(want), 8 * KiB,
+		DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 2, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	assert_memory_equal(o.received, want, sizeof(want));
+	assert_int_equal(o.overruns, 0);
+	iodev_fini(&in2);
+	iodev_fini(&o);
+	rig_free(r);
+}
+
+/*
+ * A fixed address in memory names one bus-width word (8 bytes here) at
+ * that address, accessed on every beat; each burst splits into beats of
+ * 8 bytes from its start, its last beat possibly shorter.
+ *
+ * Source: the word at 0x1003 (unaligned), 1001 bytes in 60-byte bursts
+ * (seven beats of 8 and one of 4): byte k of the destination is byte
+ * (k mod 60) mod 8 of the word; the bytes around the word are never
+ * read.  Destination: 60 bytes in 16-byte bursts; the last burst's beats
+ * carry source bytes 48..55 and 56..59, so the word ends as 56..59 over
+ * 52..55, and nothing after it is written.  A fixed destination whose
+ * word would run past the end of memory is refused: DST in a register
+ * transfer, RANGE when a descriptor is checked.
+ */
+static void fixed_memory_word(void **state)
+{
+	struct rig *r = rig_new(false);
+	uint8_t around[64], src[60], guard[64], want[1001];
+	const uint64_t end = MEM1_BASE + MEM1_SIZE;
+	struct rng g;
+
+	(void)state;
+	rng_seed(&g, 1, "fixed_word");
+	put_random(r, &g, 0x1000, around, sizeof(around));
+	program(r, 0, 0, 0x1003, 0x10000, sizeof(want), 60,
+		DMA_CTRL_START | DMA_CTRL_SRC_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	for (unsigned k = 0; k < sizeof(want); k++)
+		want[k] = around[3 + (k % 60) % 8];
+	expect_bytes(r, 0x10000, want, sizeof(want), "fixed source");
+	assert_int_equal(r->mem.bytes_read, sizeof(want));
+
+	put_random(r, &g, 0x20000, src, sizeof(src));
+	put_random(r, &g, 0x30000, guard, sizeof(guard));
+	program(r, 0, 0, 0x20000, 0x30000, sizeof(src), 16,
+		DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	memcpy(want, src + 56, 4);
+	memcpy(want + 4, src + 52, 4);
+	expect_bytes(r, 0x30000, want, 8, "fixed destination");
+	expect_bytes(r, 0x30008, guard + 8, sizeof(guard) - 8,
+		     "after the word");
+
+	program(r, 0, 0, 0x20000, end - 4, sizeof(src), 16,
+		DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_int_equal(DMA_STATUS_CODE(rd32(r, 0, 0, DMA_REG_STATUS)),
+			 DMA_ERR_DST);
+	assert_int_equal(err_addr(r, 0, 0), end - 4);
+	put_desc(r, 0x2000, 0x20000, end - 4, sizeof(src), DMA_DESC_DST_FIXED,
+		 0);
+	start_chain(r, 0, 1, 0x2000, 0);
+	run(r);
+	assert_int_equal(DMA_STATUS_CODE(rd32(r, 0, 1, DMA_REG_STATUS)),
+			 DMA_ERR_RANGE);
+	assert_int_equal(err_addr(r, 0, 1), end - 4);
+	/* four bytes fit the last word of memory */
+	program(r, 0, 0, 0x20000, end - 4, 4, 16,
+		DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	expect_bytes(r, end - 4, src, 4, "last word");
+	rig_free(r);
+}
+
+/*
+ * A burst larger than a paced device's buffer moves in pieces no larger
+ * than the buffer, each once the device can give (take) it.  Input,
+ * 100 MB/s, a 256-byte buffer, 4 KiB in one 4 KiB burst: piece k waits
+ * for 256 k bytes; each costs 30 + 32 device and 10 + 32 memory cycles =
+ * 104 ns, and its data moves as the tenure ends, when the full buffer has
+ * held the producer for 104 ns: piece k is ready at 2560 k + 104 (k - 1)
+ * and done at 2664 k ns, the last (k = 16) at 42624 ns.  The same in
+ * every transfer mode, every byte delivered, no underrun.
+ */
+static void device_small_buffer_in(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .size = 4 * KiB, .buffer = 256,
+				   .rate = 1e8, .latency = 30 * NS,
+				   .seed = 31 };
+	struct iodev dev[NENG];
+	uint8_t want[4 * KiB];
+
+	(void)state;
+	for (unsigned e = 0; e < NENG; e++) {
+		uint64_t t0 = r->sim.now, base = DEV_BASE + 0x1000 * (e + 1);
+
+		assert_int_equal(iodev_init(&dev[e], &r->sim, &r->bus, "small",
+					    base, &dc), 0);
+		for (unsigned i = 0; i < sizeof(want); i++)
+			want[i] = iodev_pattern(&dev[e], i);
+		program(r, e, 0, base + IODEV_DATA, 0x100000 * (e + 1),
+			sizeof(want), sizeof(want),
+			DMA_CTRL_START | DMA_CTRL_SRC_FIXED);
+		run(r);
+		assert_int_equal(rd32(r, e, 0, DMA_REG_STATUS),
+				 DMA_STATUS_DONE);
+		expect_bytes(r, 0x100000 * (e + 1), want, sizeof(want),
+			     "pieces");
+		assert_int_equal(dev[e].moved, sizeof(want));
+		assert_int_equal(dev[e].underruns, 0);
+		assert_int_equal(chan(r, e, 0)->bursts_done, 16);
+		assert_int_equal(chan(r, e, 0)->done_at - t0, 42624 * NS);
+	}
+	for (unsigned e = 0; e < NENG; e++)
+		iodev_fini(&dev[e]);
+	rig_free(r);
+}
+
+/*
+ * Output, 100 MB/s, a 256-byte buffer, 4 KiB in one burst: the first
+ * piece fits the empty buffer and is written at 104 ns, when consumption
+ * starts; piece k >= 2 has room once 256 (k - 1) bytes are consumed,
+ * each piece having left the consumer idle for 104 ns: ready at
+ * 2664 (k - 1), written 104 ns later; the last at 40064 ns.  Every byte
+ * received, no overrun, DONE.
+ */
+static void device_small_buffer_out(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .output = true, .size = 4 * KiB,
+				   .buffer = 256, .rate = 1e8,
+				   .latency = 30 * NS };
+	struct rng g;
+	uint8_t src[4 * KiB];
+
+	(void)state;
+	rig_dev(r, &dc);
+	rng_seed(&g, 1, "small_out");
+	put_random(r, &g, 0x10000, src, sizeof(src));
+	program(r, 0, 0, 0x10000, DEV_BASE + IODEV_DATA, sizeof(src),
+		sizeof(src), DMA_CTRL_START | DMA_CTRL_DST_FIXED);
+	run(r);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	assert_memory_equal(r->dev.received, src, sizeof(src));
+	assert_int_equal(r->dev.moved, sizeof(src));
+	assert_int_equal(r->dev.overruns, 0);
+	assert_int_equal(chan(r, 0, 0)->done_at, 40064 * NS);
+	rig_free(r);
+}
+
+/*
+ * A device access that cannot move all its bytes ends the channel with
+ * SHORT, never DONE: reading 2 KiB from an input device that only ever
+ * produces 1 KiB (the fifth 256-byte burst runs dry: RESIDUE 1024,
+ * ERR_ADDR the data register), and writing 2000 bytes to an output device
+ * that takes 1000 (the fourth 333-byte burst overflows it), the latter
+ * from a descriptor, which gets ERROR written back.
+ */
+static void device_short_is_error(void **state)
+{
+	struct rig *r = rig_new(false);
+	struct iodev_config dc = { .size = KiB, .buffer = KiB,
+				   .latency = 30 * NS, .seed = 3 };
+	struct iodev_config oc = { .output = true, .size = 1000,
+				   .buffer = 1000 };
+	const uint64_t out = DEV_BASE + IODEV_WINDOW;
+	struct iodev o;
+	uint8_t want[KiB], src[2000];
+	struct rng g;
+	uint32_t st;
+
+	(void)state;
+	rig_dev(r, &dc);
+	assert_int_equal(iodev_init(&o, &r->sim, &r->bus, "out", out, &oc), 0);
+	for (unsigned i = 0; i < sizeof(want); i++)
+		want[i] = iodev_pattern(&r->dev, i);
+	program(r, 0, 0, DEV_BASE + IODEV_DATA, 0x10000, 2 * KiB, 256,
+		DMA_CTRL_START | DMA_CTRL_SRC_FIXED | DMA_CTRL_IRQ_EN);
+	run(r);
+	st = rd32(r, 0, 0, DMA_REG_STATUS);
+	assert_int_equal(st & 0xff, DMA_STATUS_ERROR);
+	assert_int_equal(DMA_STATUS_CODE(st), DMA_ERR_SHORT);
+	assert_int_equal(err_addr(r, 0, 0), DEV_BASE + IODEV_DATA);
+	assert_int_equal(rd32(r, 0, 0, DMA_REG_RESIDUE), KiB);
+	assert_int_equal(chan(r, 0, 0)->bytes, KiB);
+	expect_bytes(r, 0x10000, want, sizeof(want), "what the device had");
+	assert_int_equal(r->dev.underruns, 256);
+	assert_int_equal(r->irqs[0], 1);
+
+	rng_seed(&g, 1, "short_out");
+	put_random(r, &g, 0x20000, src, sizeof(src));
+	put_desc(r, 0x2000, 0x20000, out + IODEV_DATA, sizeof(src),
+		 DMA_DESC_DST_FIXED, 0);
+	wr32(r, 1, 0, DMA_REG_BURST, 333);
+	start_chain(r, 1, 0, 0x2000, 0);
+	run(r);
+	st = rd32(r, 1, 0, DMA_REG_STATUS);
+	assert_int_equal(st & 0xff, DMA_STATUS_ERROR);
+	assert_int_equal(DMA_STATUS_CODE(st), DMA_ERR_SHORT);
+	assert_int_equal(err_addr(r, 1, 0), out + IODEV_DATA);
+	assert_int_equal(desc_ctrl(r, 0x2000),
+			 DMA_DESC_DST_FIXED | DMA_DESC_ERROR);
+	assert_int_equal(rd32(r, 1, 0, DMA_REG_RESIDUE), 2000 - 999);
+	assert_memory_equal(o.received, src, 1000);
+	assert_int_equal(o.overruns, 332);
+	iodev_fini(&o);
+	rig_free(r);
+}
+
 /* ---- a driver on the CPU ---- */
 
 struct drv {
@@ -1463,6 +1736,11 @@ int main(void)
 		     device_starves_when_empty),
 		TEST("/hw/dma/device_destination", device_destination),
 		TEST("/hw/dma/slave_error_address", slave_error_address),
+		TEST("/hw/dma/device_fifo_big_burst", device_fifo_big_burst),
+		TEST("/hw/dma/fixed_memory_word", fixed_memory_word),
+		TEST("/hw/dma/device_small_buffer_in", device_small_buffer_in),
+		TEST("/hw/dma/device_small_buffer_out", device_small_buffer_out),
+		TEST("/hw/dma/device_short_is_error", device_short_is_error),
 		TEST("/hw/dma/driver_via_cpu", driver_via_cpu),
 		TEST("/hw/dma/random_copies", random_copies),
 		TEST("/hw/dma/deterministic", deterministic),

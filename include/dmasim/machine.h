@@ -342,7 +342,8 @@ DMASIM_API int dmasim_proc_fail(struct dmasim_proc *p, const char *msg);
 /* The outcome of the last operation the process waited for. */
 struct dmasim_result {
 	int status;		/* 0, or a simulated bus error (1: no target
-				 * answers the address, 2: refused) */
+				 * answers the address, 2: refused, 3: a
+				 * device moved fewer bytes than asked) */
 	uint64_t value;		/* a read's value, a mapping's address */
 	uint64_t value2;	/* alloc_coherent: the device's address */
 	uint64_t cycles;	/* CPU cycles it took, stalls included */

@@ -67,14 +67,22 @@ struct bus_target_ops {
 	uint64_t (*cycles)(struct bus_target *t, uint64_t off, uint64_t len,
 			   bool write);
 	/* Move the data: read len bytes at off into data, or write them from
-	 * data.  Runs when the transaction completes.  Returns 0, or
-	 * BUS_ERR_* for an access the target refuses. */
+	 * data.  Runs when the transaction completes.  Returns 0,
+	 * BUS_ERR_SLAVE for an access the target refuses, or BUS_ERR_SHORT
+	 * for one it carried out only in part (a device FIFO that ran empty
+	 * or full: the bytes it did move stay moved). */
 	int (*access)(struct bus_target *t, uint64_t off, void *data,
 		      uint64_t len, bool write);
-	/* Optional, for paced devices: the time (ps) from which len bytes can
-	 * be read (or written) at off; initiators that honour a device's
-	 * request line wait for it.  NULL: always ready. */
-	uint64_t (*ready)(struct bus_target *t, uint64_t off, uint64_t len,
+	/*
+	 * Optional, for paced devices: the request line.  *len (IN) is what
+	 * an initiator wants to move at off; the target lowers it (OUT) to
+	 * what its line covers, at most what its buffer holds and never 0,
+	 * and returns the time (ps) from which that many bytes can be read
+	 * (or written).  Initiators that honour the line wait for that time
+	 * and move no more than *len in one access.  NULL: always ready, for
+	 * any length.
+	 */
+	uint64_t (*ready)(struct bus_target *t, uint64_t off, uint64_t *len,
 			  bool write);
 	/*
 	 * Optional, for a forwarding target (a bridge's window; see xact.h):
@@ -93,6 +101,7 @@ enum bus_err {
 	BUS_OK = 0,
 	BUS_ERR_DECODE = 1,	/* no target answers the address */
 	BUS_ERR_SLAVE = 2,	/* the target refused the access */
+	BUS_ERR_SHORT = 3,	/* the target moved fewer bytes than asked */
 };
 
 struct bus_target {

@@ -158,6 +158,7 @@ static uint64_t chunk_start(struct cpu_op *op, uint64_t instr)
 }
 
 static void compute_chunk_done(struct sim *sim, struct event *ev);
+static uint64_t pio_word(const struct cpu *cpu, const struct cpu_op *op);
 
 static void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
 {
@@ -285,6 +286,7 @@ static void compute_chunk_done(struct sim *sim, struct event *ev)
 		cpu->compute_cycles += op->chunk_cycles;
 		cpu->instructions += op->chunk;
 		op->phase = 1;
+		op->pio_w = pio_word(cpu, op);
 	} else {
 		compute_account(cpu, op, op->chunk, op->chunk_cycles);
 	}
@@ -399,6 +401,23 @@ static void pio_ready(struct sim *sim, struct event *ev)
 	cpu_dispatch(cpu);
 }
 
+/*
+ * PIO: the bytes of the next step: a CPU word at most, and no more than
+ * the device's request line covers (its ready op lowers the length; the
+ * time it gives is waited for in step_pio()).
+ */
+static uint64_t pio_word(const struct cpu *cpu, const struct cpu_op *op)
+{
+	uint64_t w = op->len - op->step < cpu->cfg.word ?
+		     op->len - op->step : cpu->cfg.word;
+	uint64_t off;
+	struct bus_target *t = bus_route(cpu->port.bus, op->addr, w, &off);
+
+	if (t && t->ops->ready)
+		t->ops->ready(t, off, &w, op->write);
+	return w;
+}
+
 /* PIO: the address and direction of the current phase's transaction. */
 static void pio_phase_xact(const struct cpu_op *op, uint64_t w,
 			   uint64_t *addr, bool *write, bool *device)
@@ -418,9 +437,8 @@ static void pio_phase_xact(const struct cpu_op *op, uint64_t w,
 
 static void step_pio(struct cpu *cpu, struct cpu_op *op)
 {
-	uint64_t w = op->len - op->step < cpu->cfg.word ?
-		     op->len - op->step : cpu->cfg.word;
-	uint64_t addr, off, cycles;
+	uint64_t w = op->pio_w;
+	uint64_t addr, off;
 	bool write, device;
 	struct bus_target *t;
 
@@ -431,15 +449,18 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 		return;
 	}
 	pio_phase_xact(op, w, &addr, &write, &device);
-	cycles = bus_xact_cycles(cpu->port.bus, addr, w, write, &t, &off);
+	t = bus_route(cpu->port.bus, addr, w, &off);
 	if (!t) {
 		op_complete(cpu, op, BUS_ERR_DECODE);
 		cpu_dispatch(cpu);
 		return;
 	}
 	if (device && t->ops->ready && !cpu->pio_ready_seen) {
-		uint64_t at = t->ops->ready(t, off, w, write);
+		/* The line may cover less than planned (the device changed
+		 * since): move only that; the rest comes next step. */
+		uint64_t at = t->ops->ready(t, off, &w, write);
 
+		op->pio_w = w;
 		if (at > cpu->sim->now) {
 			struct event *ev = sim_at(cpu->sim, at, PHASE_REQUEST,
 						  pio_ready, cpu, NULL, 0);
@@ -452,13 +473,12 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 		}
 	}
 	cpu->pio_ready_seen = false;
-	cpu_ask_bus(cpu, cycles, BUS_FOR_PIO);
+	cpu_ask_bus(cpu, t->ops->cycles(t, off, w, write), BUS_FOR_PIO);
 }
 
 static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
 {
-	uint64_t w = op->len - op->step < cpu->cfg.word ?
-		     op->len - op->step : cpu->cfg.word;
+	uint64_t w = op->pio_w;
 	uint64_t addr;
 	bool write, device;
 	int st;

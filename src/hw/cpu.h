@@ -23,7 +23,9 @@
  *                overhead, a read (or write) of the device's data register
  *                (a bus transaction with the device's access latency, after
  *                waiting for the device to be ready), and a memory store
- *                (or load) of the word.
+ *                (or load) of the word.  A step moves no more than the
+ *                device's request line covers (a buffer smaller than a word
+ *                makes shorter steps).
  *
  * Interrupts: a raised line is taken at the next operation boundary (a
  * compute run is cut at once; a bus transaction in flight completes
@@ -123,6 +125,7 @@ struct cpu_op {
 	struct cpu_op *next;
 	double ref_acc;		/* fractional memory references due */
 	uint64_t step;		/* PIO: bytes done */
+	uint64_t pio_w;		/* PIO: bytes of the step in flight */
 	int phase;		/* PIO: 0 loop, 1 device, 2 memory */
 	uint64_t chunk;		/* instructions in the running chunk */
 	uint64_t chunk_cycles;	/* CPU cycles the running chunk takes */

@@ -144,31 +144,111 @@ static inline uint64_t next_burst(const struct dma_chan *ch)
 	return left < ch->cur_burst ? left : ch->cur_burst;
 }
 
-/*
- * Bus cycles of one burst of n bytes at the current addresses: a read of
- * the source and a write of the destination.  0 with *code set when an
- * address has no target.
- */
-static uint64_t burst_cycles(struct dma_chan *ch, uint64_t n, unsigned *code,
-			     struct bus_target **st, uint64_t *soff,
-			     struct bus_target **dt, uint64_t *doff)
+/* Bytes a fixed address in memory touches in a burst of n bytes: one
+ * bus-width word, or the whole burst when it is shorter. */
+static inline uint64_t fixed_word(const struct dma_chan *ch, uint64_t n)
 {
-	struct bus *bus = ch->port.bus;
-	uint64_t rc, wc;
+	uint64_t w = ch->port.bus->cfg.width;
 
-	rc = bus_xact_cycles(bus, xfer_src(ch), n, false, st, soff);
+	return n < w ? n : w;
+}
+
+/*
+ * The target answering one side of a burst of n bytes at addr, with the
+ * offset in *off; NULL when none does.  A moving address needs all of
+ * [addr, addr + n) in one target.  A fixed one is routed by the address
+ * itself (a device's data register takes the whole burst), except that
+ * in memory its word must lie there too.
+ */
+static struct bus_target *route_side(const struct dma_chan *ch, uint64_t addr,
+				     uint64_t n, bool fixed, uint64_t *off)
+{
+	struct bus_target *t;
+
+	if (!fixed)
+		return bus_route(ch->port.bus, addr, n, off);
+	t = bus_route(ch->port.bus, addr, 1, off);
+	if (t && memory_of(t) && t->size - *off < fixed_word(ch, n))
+		return NULL;
+	return t;
+}
+
+/* Bytes of its target one side of a burst of n bytes touches. */
+static uint64_t side_span(const struct dma_chan *ch, struct bus_target *t,
+			  uint64_t n, bool fixed)
+{
+	return fixed && memory_of(t) ? fixed_word(ch, n) : n;
+}
+
+static inline bool src_fixed(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_SRC_FIXED;
+}
+
+static inline bool dst_fixed(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_DST_FIXED;
+}
+
+/* Route both sides of a burst of n bytes at the current addresses: false
+ * with *code set when an address has no target. */
+static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
+			struct bus_target **st, uint64_t *soff,
+			struct bus_target **dt, uint64_t *doff)
+{
+	*st = route_side(ch, xfer_src(ch), n, src_fixed(ch), soff);
 	if (!*st) {
 		*code = DMA_ERR_SRC;
-		return 0;
+		return false;
 	}
-	wc = bus_xact_cycles(bus, xfer_dst(ch), n, true, dt, doff);
+	*dt = route_side(ch, xfer_dst(ch), n, dst_fixed(ch), doff);
 	if (!*dt) {
 		*code = DMA_ERR_DST;
-		return 0;
+		return false;
 	}
-	/* snoop cost of a coherent interconnect */
-	return rc + wc + bus_snoop_cycles(bus, xfer_src(ch), n) +
-	       bus_snoop_cycles(bus, xfer_dst(ch), n);
+	return true;
+}
+
+/*
+ * Bus cycles of one burst of n bytes, routed by burst_route(): a read of
+ * the source and a write of the destination, each of all n bytes (at a
+ * fixed address every beat goes to the same place), plus what snooping
+ * the memory it touches costs on a coherent interconnect.
+ */
+static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
+			     struct bus_target *st, uint64_t soff,
+			     struct bus_target *dt, uint64_t doff)
+{
+	struct bus *bus = ch->port.bus;
+
+	return st->ops->cycles(st, soff, n, false) +
+	       dt->ops->cycles(dt, doff, n, true) +
+	       bus_snoop_cycles(bus, xfer_src(ch),
+				side_span(ch, st, n, src_fixed(ch))) +
+	       bus_snoop_cycles(bus, xfer_dst(ch),
+				side_span(ch, dt, n, dst_fixed(ch)));
+}
+
+/*
+ * Like a device's request line: lower *n to what both targets' lines
+ * cover, and return the time (ps) from which that piece can move.  A
+ * line never raises the length, so this settles within a few rounds.
+ */
+static uint64_t piece_ready(struct bus_target *st, uint64_t soff,
+			    struct bus_target *dt, uint64_t doff, uint64_t *n)
+{
+	uint64_t at, t, was;
+
+	do {
+		was = *n;
+		at = 0;
+		if (st->ops->ready && (t = st->ops->ready(st, soff, n, false)) > at)
+			at = t;
+		if (dt->ops->ready && (t = dt->ops->ready(dt, doff, n, true)) > at)
+			at = t;
+		assert(*n && *n <= was);
+	} while (*n != was);
+	return at;
 }
 
 static void chan_wake_event(struct sim *sim, struct event *ev)
@@ -180,30 +260,29 @@ static void chan_wake_event(struct sim *sim, struct event *ev)
 	chan_request_xfer(ch);
 }
 
-/* Ask the bus for the next bursts of the transfer. */
+/*
+ * Ask the bus for the next bursts of the transfer.  To or from a paced
+ * device, one burst at a time, no larger than the device's line covers
+ * (ch->piece), once it is ready; a burst cut by pre-emption resumes as it
+ * was.
+ */
 static void chan_request_xfer(struct dma_chan *ch)
 {
 	struct bus_target *st, *dt;
-	uint64_t soff, doff, n = next_burst(ch), unit, total, span;
+	uint64_t soff, doff, n, unit, total, span;
 	unsigned code = 0;
 	bool paced;
 
-	unit = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
-	if (!unit) {
+	n = ch->pos ? ch->piece : next_burst(ch);
+	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 		chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 			  xfer_dst(ch));
 		return;
 	}
 	paced = st->ops->ready || dt->ops->ready;
-	if (paced) {
-		uint64_t at = 0, t;
+	if (paced && !ch->pos) {
+		uint64_t at = piece_ready(st, soff, dt, doff, &n);
 
-		/* Like a device's request line: move a burst only once the
-		 * device can take or give it. */
-		if (st->ops->ready && (t = st->ops->ready(st, soff, n, false)) > at)
-			at = t;
-		if (dt->ops->ready && (t = dt->ops->ready(dt, doff, n, true)) > at)
-			at = t;
 		if (at > ch->sim->now) {
 			struct event *ev = sim_at(ch->sim, at, PHASE_REQUEST,
 						  chan_wake_event, ch, NULL, 0);
@@ -213,15 +292,15 @@ static void chan_request_xfer(struct dma_chan *ch)
 			return;
 		}
 	}
+	ch->piece = n;
+	unit = burst_cycles(ch, n, st, soff, dt, doff);
 	total = unit - ch->pos;
 	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
 		/* Every further whole burst inside both targets' ranges. */
 		span = ch->cur_len - ch->cur_done;
-		if (!(ch->cur_flags & DMA_DESC_SRC_FIXED) &&
-		    st->size - soff < span)
+		if (!src_fixed(ch) && st->size - soff < span)
 			span = st->size - soff;
-		if (!(ch->cur_flags & DMA_DESC_DST_FIXED) &&
-		    dt->size - doff < span)
+		if (!dst_fixed(ch) && dt->size - doff < span)
 			span = dt->size - doff;
 		if (span > n) {
 			uint64_t rest = span - n;
@@ -237,6 +316,53 @@ static void chan_request_xfer(struct dma_chan *ch)
 	bus_request(&ch->port, total, unit - ch->pos);
 }
 
+/* The DMA error for a data access the target answered with err. */
+static unsigned access_error(int err)
+{
+	return err == BUS_ERR_SHORT ? DMA_ERR_SHORT : DMA_ERR_SLAVE;
+}
+
+/*
+ * A fixed source in memory: every beat (bus width, from the burst's
+ * start) reads the same word, so the burst is that word repeated.
+ */
+static int read_fixed_word(struct dma_chan *ch, struct memory *ms,
+			   uint64_t soff, uint64_t n)
+{
+	uint64_t w = fixed_word(ch, n);
+	int err = ms->tgt.ops->access(&ms->tgt, soff, ch->buf, w, false);
+
+	if (err)
+		return err;
+	for (uint64_t i = w; i < n; i++)
+		ch->buf[i] = ch->buf[i - w];
+	ms->bytes_read += n - w;	/* each beat read it */
+	return 0;
+}
+
+/*
+ * A fixed destination in memory: every beat writes the same word, and it
+ * keeps the last: a short last beat leaves the rest of the word as the
+ * beat before wrote it.  Only that word is written.
+ */
+static int write_fixed_word(struct dma_chan *ch, struct memory *md,
+			    uint64_t doff, uint64_t n)
+{
+	uint64_t w = fixed_word(ch, n);
+	uint64_t last = (n - 1) / w * w, tail = n - last;
+	int err;
+
+	if (tail < w) {
+		/* n > w here, so a whole beat precedes the short one */
+		memcpy(ch->buf + last - w, ch->buf + last, tail);
+		last -= w;
+	}
+	err = md->tgt.ops->access(&md->tgt, doff, ch->buf + last, w, true);
+	if (!err)
+		md->bytes_written += n - w;	/* each beat wrote it */
+	return err;
+}
+
 /* Move one burst's bytes.  Returns 0, or a DMA_ERR_* code with the
  * refused address in *bad. */
 static unsigned move_burst(struct dma_chan *ch, uint64_t n,
@@ -245,10 +371,13 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 {
 	struct memory *ms = memory_of(st), *md = memory_of(dt);
 	struct bus *bus = ch->port.bus;
+	bool sfix = src_fixed(ch), dfix = dst_fixed(ch);
+	int err;
 
 	if (ms)
-		bus_snoop(bus, &ch->port, xfer_src(ch), n, false);
-	if (ms && ms == md) {
+		bus_snoop(bus, &ch->port, xfer_src(ch),
+			  side_span(ch, st, n, sfix), false);
+	if (ms && ms == md && !sfix && !dfix) {
 		/* One copy inside the memory; count the read and the write
 		 * as its bus accesses would have. */
 		ms->reads++;
@@ -260,17 +389,22 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			return DMA_ERR_SLAVE;
 		}
 	} else {
-		if (st->ops->access(st, soff, ch->buf, n, false)) {
+		err = ms && sfix ? read_fixed_word(ch, ms, soff, n) :
+		      st->ops->access(st, soff, ch->buf, n, false);
+		if (err) {
 			*bad = xfer_src(ch);
-			return DMA_ERR_SLAVE;
+			return access_error(err);
 		}
-		if (dt->ops->access(dt, doff, ch->buf, n, true)) {
+		err = md && dfix ? write_fixed_word(ch, md, doff, n) :
+		      dt->ops->access(dt, doff, ch->buf, n, true);
+		if (err) {
 			*bad = xfer_dst(ch);
-			return DMA_ERR_SLAVE;
+			return access_error(err);
 		}
 	}
 	if (md)
-		bus_snoop(bus, &ch->port, xfer_dst(ch), n, true);
+		bus_snoop(bus, &ch->port, xfer_dst(ch),
+			  side_span(ch, dt, n, dfix), true);
 	return 0;
 }
 
@@ -281,15 +415,15 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 {
 	while (ch->cur_done < ch->cur_len) {
 		struct bus_target *st, *dt;
-		uint64_t soff, doff, n = next_burst(ch), c, bad;
+		uint64_t soff, doff, n = ch->piece, c, bad;
 		unsigned code = 0;
 
-		c = burst_cycles(ch, n, &code, &st, &soff, &dt, &doff);
-		if (!c) {
+		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 			chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 				  xfer_dst(ch));
 			return;
 		}
+		c = burst_cycles(ch, n, st, soff, dt, doff);
 		if (ch->pos + cycles < c) {
 			ch->pos += cycles;	/* pre-empted mid-burst */
 			break;
@@ -304,6 +438,8 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		ch->cur_done += n;
 		ch->bytes += n;
 		ch->bursts_done++;
+		/* further bursts of this tenure: targets without a line */
+		ch->piece = next_burst(ch);
 		if (!cycles)
 			break;
 	}
@@ -402,12 +538,15 @@ static void chan_fenced(struct sim *sim, struct event *ev)
 	chan_start_fetch(ch);
 }
 
-/* The descriptor's buffer must lie inside one target. */
+/* The descriptor's buffer must lie inside one target; at a fixed
+ * address, what its longest burst touches (route_side()). */
 static bool buffer_ok(struct dma_chan *ch, uint64_t addr, bool fixed)
 {
-	uint64_t off;
+	uint64_t off, n = ch->cur_len;
 
-	return bus_route(ch->port.bus, addr, fixed ? 1 : ch->cur_len, &off);
+	if (fixed && ch->cur_burst < n)
+		n = ch->cur_burst;
+	return route_side(ch, addr, n, fixed, &off);
 }
 
 static void chan_start_fetch(struct dma_chan *ch)

@@ -29,6 +29,28 @@
  * write-back; chained segments are separated by fence_cycles.  Completion (done or
  * error) is signalled exactly once per doorbell.
  *
+ * Fixed addresses (CTRL.SRC_FIXED / DST_FIXED, or the descriptor's flags):
+ * the address does not advance.  It is routed by the address itself, and
+ * each burst is one access of its full length there, costing the cycles
+ * of that many bytes.  At a device's data register that pops (pushes) the
+ * whole burst, however long: a FIFO has no extent.  In memory a fixed
+ * address names one bus-width word (the width bytes from it, fewer in a
+ * burst that short), which every beat of the burst (width bytes from the
+ * burst's start, the last one possibly shorter) accesses: a fixed source
+ * repeats that word (a fill), a fixed destination keeps what the last
+ * beat left in it; nothing beyond the word is read or written, and the
+ * word must lie inside the memory (else SRC or DST, RANGE in a chain).
+ *
+ * Paced devices (a target with a request line, bus.h's `ready` op): a
+ * burst to or from one moves in pieces no larger than the line covers
+ * (what the device's buffer holds), each requested once the device is
+ * ready for it; each piece counts as a burst.  A device access that still
+ * moves fewer bytes than asked (its FIFO ran empty or full: another
+ * master drained it, or the transfer is longer than the device's data)
+ * ends the channel with SHORT and the device's address in ERR_ADDR; the
+ * bytes of that burst are not counted as moved (RESIDUE includes them),
+ * and the channel never reports DONE for bytes that did not move.
+ *
  * A channel can also run a synthetic transfer that moves no data: N bursts
  * of D bus cycles (BUSBENCH-1's DMA channels), dma_chan_start().
  *
@@ -36,10 +58,13 @@
  *   IDLE --doorbell (dma_doorbell)--> FETCH (CHAIN) or XFER
  *   FETCH --descriptor read and checked (chan_fetched), desc_cycles of
  *           processing (chan_processed)--> XFER
+ *   XFER --bursts moved, more to go (chan_bursts_done, chan_request_xfer;
+ *           to a paced device after waiting for it, chan_wake_event)--> XFER
  *   XFER --last burst moved (chan_bursts_done)--> WRITEBACK (CHAIN) or DONE
  *   WRITEBACK --status written (chan_written_back), fence_cycles
  *           (chan_fenced)--> FETCH (next) or DONE
- *   FETCH/XFER/WRITEBACK --bus or descriptor error (chan_fail)--> ERROR
+ *   FETCH/XFER/WRITEBACK --bus or descriptor error, or a short device
+ *           access (chan_fail)--> ERROR
  *   XFER --error once a descriptor was fetched (chan_fail)--> WRITEBACK
  *     of its ERROR flag --chan_written_back--> ERROR
  *   DONE/ERROR --doorbell--> FETCH or XFER
@@ -106,7 +131,9 @@ enum {
 	X(WRITEBACK, 6, "the descriptor status could not be written back")  \
 	X(LOOP, 7, "the descriptor chain loops")                            \
 	X(ALIGN, 8, "misaligned descriptor (not on a 32-byte boundary)")    \
-	X(RANGE, 9, "a descriptor's buffer runs past the end of its target")
+	X(RANGE, 9, "a descriptor's buffer runs past the end of its target") \
+	X(SHORT, 10, "a device moved fewer bytes than the burst (its FIFO "  \
+	  "ran empty or full)")
 
 enum {
 #define DMA_ERR_ENUM(name, code, what) DMA_ERR_##name = (code),
@@ -178,6 +205,7 @@ struct dma_chan {
 					   written back */
 	unsigned fail_code;		/* DMA_ERR_* being written back */
 	uint64_t fail_addr;		/* its failing address */
+	uint64_t piece;			/* bytes of the burst in flight */
 	uint64_t pos;			/* bus cycles into the current burst */
 	uint8_t *buf;			/* one burst */
 	uint32_t buf_size;

@@ -86,15 +86,20 @@ static void iodev_pause(struct iodev *dev)
 		dev->start += now - idle_from;
 }
 
-static uint64_t dev_ready(struct bus_target *t, uint64_t off, uint64_t len,
+/* The request line covers at most the buffer: a longer transfer moves in
+ * pieces, each waiting for the device.  Registers other than DATA, and
+ * the wrong direction, are always ready (the access then answers). */
+static uint64_t dev_ready(struct bus_target *t, uint64_t off, uint64_t *plen,
 			  bool write)
 {
 	struct iodev *dev = (struct iodev *)t;
+	uint64_t len;
 
 	if (off >= IODEV_DATA_SIZE || write != dev->cfg.output)
 		return 0;
-	if (len > dev->cfg.buffer)
-		len = dev->cfg.buffer;
+	if (*plen > dev->cfg.buffer)
+		*plen = dev->cfg.buffer;
+	len = *plen;
 	if (!dev->cfg.output)
 		return time_for(dev, dev->moved + len);
 	/* Room for len more: the consumer must have taken moved + len -
@@ -119,6 +124,7 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 {
 	struct iodev *dev = (struct iodev *)t;
 	uint8_t *p = data;
+	uint64_t short_by = 0;	/* bytes that did not move */
 
 	dev->accesses++;
 	if (off >= IODEV_DATA_SIZE) {
@@ -153,12 +159,13 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 			dev->overruns += len - ok;
 			dev->moved += ok;
 		}
+		short_by = len - ok;
 	}
 	if (trace_on(dev->sim))
 		trace_counter(dev->sim, dev->track, &tp_dev_level,
 			      (double)(dev->cfg.output ? dev->cfg.buffer -
 				       ready_bytes(dev) : ready_bytes(dev)));
-	return 0;
+	return short_by ? BUS_ERR_SHORT : 0;
 }
 
 static const struct bus_target_ops iodev_ops = {

@@ -8,13 +8,24 @@
  * pops bytes.  An output device consumes what is written at `rate`, with
  * the same buffer, and keeps every byte it received so a test can check
  * it.  The device tells initiators when an access can proceed (its request
- * line), so DMA and PIO wait for data instead of reading garbage; an access
- * that runs ahead anyway underflows (reads zeros) or overflows (drops
- * bytes), and the device counts it.
+ * line, the bus target's `ready` op), so DMA and PIO wait for data instead
+ * of reading garbage.  The line covers at most what the buffer holds: an
+ * initiator moves a longer transfer in pieces of at most `buffer` bytes,
+ * waiting for the device before each (a DMA burst of 4 KiB through a
+ * 256-byte buffer is 16 pieces).  An access that runs ahead anyway (a
+ * driver reading DATA without waiting, another master draining the FIFO,
+ * reading past the `size` bytes an input device ever produces, writing
+ * past what an output device takes) underflows (reads zeros) or
+ * overflows (drops bytes); the device counts those bytes and answers
+ * BUS_ERR_SHORT, so the initiator reports an error rather than success
+ * (a DMA channel ends with DMA_ERR_SHORT, a CPU operation with that
+ * status).
  *
  * Register window (4 KiB):
  *   0x000..0x7ff  DATA    rw  FIFO: any access here pops (reads) or pushes
- *                             (writes) its length in bytes
+ *                             (writes) its length in bytes; a DMA at a fixed
+ *                             address here may move more than the window
+ *                             in one access
  *   0x800         STATUS  ro  bytes ready to read (input) or free (output)
  *   0x804         COUNT   ro  bytes moved through DATA so far
  */

@@ -230,8 +230,10 @@ static int k_none(lua_State *L, int status, lua_KContext ctx)
 	(void)status;
 	if (st)
 		lua_pushstring(L, st == BUS_ERR_DECODE ? "bus error: no target "
-			       "answers the address" : "bus error: the target "
-			       "refused the access");
+			       "answers the address" : st == BUS_ERR_SHORT ?
+			       "bus error: the device moved fewer bytes than "
+			       "asked (its FIFO ran empty or full)" :
+			       "bus error: the target refused the access");
 	else
 		lua_pushnil(L);
 	return 1;
@@ -890,6 +892,7 @@ static void push_dma_regs(lua_State *L)
 		{ "ERR_SRC", DMA_ERR_SRC },
 		{ "ERR_DST", DMA_ERR_DST },
 		{ "ERR_BADDESC", DMA_ERR_BADDESC },
+		{ "ERR_SHORT", DMA_ERR_SHORT },
 	};
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		lua_pushinteger(L, k[i].v);
