@@ -74,7 +74,12 @@ void xact_start(struct bus_master *m, struct xact *x)
 	if (snooped(x))
 		x->cycles += bus_snoop_cycles(bus, x->addr, x->len);
 	if (t->ops->ready) {
-		uint64_t at = t->ops->ready(t, x->off, x->len, x->write);
+		/* A paced device: wait for its request line.  One access moves
+		 * at most what its buffer holds; a longer one comes back short
+		 * (BUS_ERR_SHORT): initiators behind a bridge keep their
+		 * bursts within the device's buffer. */
+		uint64_t n = x->len;
+		uint64_t at = t->ops->ready(t, x->off, &n, x->write);
 
 		if (at > bus->sim->now) {
 			struct event *ev = sim_at(bus->sim, at, PHASE_REQUEST,

@@ -23,7 +23,9 @@
  * hands the tenure to xact_released().
  *
  * A fixed-address transaction (a device FIFO) is routed by its address
- * alone; its length is what the target's data register takes.
+ * alone; its length is what the target's data register takes.  A paced
+ * device's transaction waits for the device's request line; one that is
+ * longer than the device's buffer comes back short (BUS_ERR_SHORT).
  *
  * Routing state machine (struct xact):
  *   START --xact_start: no target--> DONE (BUS_ERR_DECODE)
