@@ -8,6 +8,7 @@
 
 #include "kernel/base.h"
 #include "kernel/trace.h"
+#include "xact.h"
 
 /* Trace points (the mechanism: kernel/trace.h). */
 static const struct trace_point tp_cpu_run = {
@@ -36,7 +37,8 @@ static const struct trace_point tp_irq_line = {
 };
 
 /* What a bus tenure of the operation engine is for. */
-enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO, BUS_FOR_TIMED };
+enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO, BUS_FOR_TIMED,
+       BUS_FOR_REMOTE };
 
 static void cpu_dispatch(struct cpu *cpu);
 
@@ -375,6 +377,35 @@ static void step_xact(struct cpu *cpu, struct cpu_op *op)
 	step_xact_bus(cpu, op);
 }
 
+static void pio_step(struct cpu *cpu, struct cpu_op *op, int st);
+
+/* A transaction across a bridge (hw/xact.h) ended: the XACT operation
+ * completes, or the PIO step goes on. */
+static void cpu_xact_done(struct xact *x)
+{
+	struct cpu *cpu = x->ctx;
+	struct cpu_op *op = cpu_current(cpu);
+
+	if (cpu->remote_why == BUS_FOR_XACT)
+		op_complete(cpu, op, x->status);
+	else
+		pio_step(cpu, op, x->status);
+	cpu_dispatch(cpu);
+}
+
+/* An access whose target lies across a bridge: a transaction routed hop
+ * by hop; the CPU waits (stalled) until it completes. */
+static void cpu_remote(struct cpu *cpu, uint64_t addr, void *data,
+		       uint64_t len, bool write, int why)
+{
+	cpu_set_state(cpu, CPU_BUS);
+	cpu->port_why = BUS_FOR_REMOTE;
+	cpu->remote_why = why;
+	xact_init(&cpu->xact, addr, data, len, write, &cpu->port,
+		  cpu_xact_done, cpu);
+	xact_start(&cpu->port, &cpu->xact);
+}
+
 static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 {
 	struct bus_target *t;
@@ -385,6 +416,11 @@ static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 	if (!t) {
 		op_complete(cpu, op, BUS_ERR_DECODE);
 		cpu_dispatch(cpu);
+		return;
+	}
+	if (t->ops->forward) {
+		cpu_remote(cpu, op->addr, op->data, op->len, op->write,
+			   BUS_FOR_XACT);
 		return;
 	}
 	cpu_ask_bus(cpu, cycles, BUS_FOR_XACT);
@@ -455,6 +491,11 @@ static void step_pio(struct cpu *cpu, struct cpu_op *op)
 		cpu_dispatch(cpu);
 		return;
 	}
+	if (t->ops->forward) {
+		/* the far bus waits for a paced device's request line */
+		cpu_remote(cpu, addr, op->word, w, write, BUS_FOR_PIO);
+		return;
+	}
 	if (device && t->ops->ready && !cpu->pio_ready_seen) {
 		/* The line may cover less than planned (the device changed
 		 * since): move only that; the rest comes next step. */
@@ -485,6 +526,14 @@ static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
 
 	pio_phase_xact(op, w, &addr, &write, &device);
 	st = bus_xact_data(cpu->port.bus, addr, op->word, w, write);
+	pio_step(cpu, op, st);
+}
+
+/* A PIO transaction moved its data with status st: the next phase. */
+static void pio_step(struct cpu *cpu, struct cpu_op *op, int st)
+{
+	uint64_t w = op->pio_w;
+
 	if (st) {
 		op_complete(cpu, op, st);
 		return;
@@ -823,6 +872,10 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 	case BUS_FOR_TIMED:
 		op->bus_left = 0;
 		break;
+	case BUS_FOR_REMOTE:
+		/* the hop ended: the transaction goes on (cpu_xact_done) */
+		xact_released(&cpu->xact);
+		return;
 	}
 	cpu_dispatch(cpu);
 }

@@ -56,6 +56,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "xact.h"
 #include "kernel/proc.h"
 #include "kernel/rng.h"
 #include "kernel/stats.h"
@@ -175,6 +176,9 @@ struct cpu {
 	bool in_irq;
 	bool handler_running;
 	int port_why;			/* what the bus tenure is for */
+	int remote_why;			/* what a transaction across a bridge
+					 * is for */
+	struct xact xact;		/* one across a bridge */
 	bool pio_ready_seen;		/* the device was waited for */
 	uint64_t irq_start;		/* ps: when the interrupt was taken */
 	struct ev_handle ev;		/* chunk or entry/exit timer */

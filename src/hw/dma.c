@@ -9,6 +9,7 @@
 #include "kernel/base.h"
 #include "memory.h"
 #include "kernel/trace.h"
+#include "xact.h"
 #include "kernel/util.h"
 
 /* Trace points (the mechanism: kernel/trace.h). */
@@ -251,6 +252,91 @@ static uint64_t piece_ready(struct bus_target *st, uint64_t soff,
 	return at;
 }
 
+/* The DMA error for a data access the target answered with err. */
+static unsigned access_error(int err)
+{
+	return err == BUS_ERR_SHORT ? DMA_ERR_SHORT : DMA_ERR_SLAVE;
+}
+
+/*
+ * Across a bridge (hw/xact.h), a burst is two transactions routed hop by
+ * hop, each holding only the buses on its path: a read of the source into
+ * the channel's buffer, then a write of the destination.  Descriptor
+ * fetches and status write-backs go the same way.  ch->remote says which
+ * one is in flight.
+ */
+enum { REMOTE_NONE, REMOTE_READ, REMOTE_WRITE, REMOTE_FETCH,
+       REMOTE_WRITEBACK };
+
+static void chan_xact_done(struct xact *x);
+
+static void chan_xact(struct dma_chan *ch, int what, uint64_t addr,
+		      void *data, uint64_t len, bool write, bool fixed)
+{
+	ch->remote = what;
+	xact_init(&ch->xact, addr, data, len, write, &ch->port,
+		  chan_xact_done, ch);
+	ch->xact.fixed = fixed;
+	xact_start(&ch->port, &ch->xact);
+}
+
+static void chan_remote_burst(struct dma_chan *ch, uint64_t n)
+{
+	ch->piece = n;
+	chan_xact(ch, REMOTE_READ, xfer_src(ch), ch->buf, n, false,
+		  src_fixed(ch));
+}
+
+static void chan_fetched_data(struct dma_chan *ch);
+static void chan_written_back_or_done(struct dma_chan *ch);
+static void chan_written_back_status(struct dma_chan *ch, int st);
+
+static void chan_xact_done(struct xact *x)
+{
+	struct dma_chan *ch = x->ctx;
+	int what = ch->remote;
+	uint64_t n = ch->piece;
+
+	ch->remote = REMOTE_NONE;
+	switch (what) {
+	case REMOTE_READ:
+		if (x->status) {
+			chan_fail(ch, x->status == BUS_ERR_DECODE ?
+				  DMA_ERR_SRC : access_error(x->status),
+				  xfer_src(ch));
+			return;
+		}
+		chan_xact(ch, REMOTE_WRITE, xfer_dst(ch), ch->buf, n, true,
+			  dst_fixed(ch));
+		return;
+	case REMOTE_WRITE:
+		if (x->status) {
+			chan_fail(ch, x->status == BUS_ERR_DECODE ?
+				  DMA_ERR_DST : access_error(x->status),
+				  xfer_dst(ch));
+			return;
+		}
+		ch->cur_done += n;
+		ch->bytes += n;
+		ch->bursts_done++;
+		if (ch->cur_done < ch->cur_len)
+			chan_request_xfer(ch);
+		else
+			chan_written_back_or_done(ch);
+		return;
+	case REMOTE_FETCH:
+		if (x->status) {
+			chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
+			return;
+		}
+		chan_fetched_data(ch);
+		return;
+	case REMOTE_WRITEBACK:
+		chan_written_back_status(ch, x->status);
+		return;
+	}
+}
+
 static void chan_wake_event(struct sim *sim, struct event *ev)
 {
 	struct dma_chan *ch = ev->obj;
@@ -274,6 +360,13 @@ static void chan_request_xfer(struct dma_chan *ch)
 	bool paced;
 
 	n = ch->pos ? ch->piece : next_burst(ch);
+	if (!ch->pos && (xact_remote(ch->port.bus, xfer_src(ch), n,
+				     src_fixed(ch)) ||
+			 xact_remote(ch->port.bus, xfer_dst(ch), n,
+				     dst_fixed(ch)))) {
+		chan_remote_burst(ch, n);
+		return;
+	}
 	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 		chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 			  xfer_dst(ch));
@@ -316,11 +409,6 @@ static void chan_request_xfer(struct dma_chan *ch)
 	bus_request(&ch->port, total, unit - ch->pos);
 }
 
-/* The DMA error for a data access the target answered with err. */
-static unsigned access_error(int err)
-{
-	return err == BUS_ERR_SHORT ? DMA_ERR_SHORT : DMA_ERR_SLAVE;
-}
 
 /*
  * A fixed source in memory: every beat (bus width, from the burst's
@@ -571,19 +659,30 @@ static void chan_start_fetch(struct dma_chan *ch)
 	}
 	ch->desc_fetches++;
 	chan_trace_desc(ch, true);
+	if (t->ops->forward) {
+		chan_xact(ch, REMOTE_FETCH, ch->cur_desc, ch->descbuf,
+			  DMA_DESC_SIZE, false, false);
+		return;
+	}
 	bus_request(&ch->port, c, c);
 }
 
 static void chan_fetched(struct dma_chan *ch)
 {
-	const uint8_t *d = ch->descbuf;
-
 	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc, DMA_DESC_SIZE, false);
 	if (bus_xact_data(ch->port.bus, ch->cur_desc, ch->descbuf,
 			  DMA_DESC_SIZE, false)) {
 		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
 		return;
 	}
+	chan_fetched_data(ch);
+}
+
+/* The descriptor is in descbuf: check it and start its transfer. */
+static void chan_fetched_data(struct dma_chan *ch)
+{
+	const uint8_t *d = ch->descbuf;
+
 	ch->cur_src = util_le_get(d + DMA_DESC_SRC, 8);
 	ch->cur_dst = util_le_get(d + DMA_DESC_DST, 8);
 	ch->cur_len = util_le_get(d + DMA_DESC_LEN, 4);
@@ -630,32 +729,46 @@ static void chan_written_back_or_done(struct dma_chan *ch)
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
 		return;
 	}
+	if (t->ops->forward) {
+		util_le_put(ch->wb, ch->cur_flags | DMA_DESC_DONE, 4);
+		chan_xact(ch, REMOTE_WRITEBACK, ch->cur_desc + DMA_DESC_CTRL,
+			  ch->wb, 4, true, false);
+		return;
+	}
 	bus_request(&ch->port, c, c);
 }
 
 static void chan_written_back(struct dma_chan *ch)
 {
-	uint8_t w[4];
+	int st;
 
 	if (ch->fail_code) {
 		/* The failed descriptor's ERROR flag; if even that write is
 		 * refused, the original error is still the one to report. */
-		util_le_put(w, ch->cur_flags | DMA_DESC_ERROR, 4);
-		bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
-			      true);
+		util_le_put(ch->wb, ch->cur_flags | DMA_DESC_ERROR, 4);
+		bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL,
+			      ch->wb, 4, true);
 		ch->desc_held = false;
 		chan_fail(ch, ch->fail_code, ch->fail_addr);
 		return;
 	}
-	util_le_put(w, ch->cur_flags | DMA_DESC_DONE, 4);
+	util_le_put(ch->wb, ch->cur_flags | DMA_DESC_DONE, 4);
+	st = bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, ch->wb,
+			   4, true);
+	if (!st)
+		bus_snoop(ch->port.bus, &ch->port,
+			  ch->cur_desc + DMA_DESC_CTRL, 4, true);
+	chan_written_back_status(ch, st);
+}
+
+/* The DONE flag's write-back ended with status st. */
+static void chan_written_back_status(struct dma_chan *ch, int st)
+{
 	ch->desc_held = false;
-	if (bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, w, 4,
-			  true)) {
+	if (st) {
 		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
 		return;
 	}
-	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc + DMA_DESC_CTRL, 4,
-		  true);
 	ch->transfers++;
 	chan_trace_desc(ch, false);
 	if (ch->cur_flags & DMA_DESC_IRQ)
@@ -679,6 +792,11 @@ static void chan_released(struct bus_master *m, uint64_t cycles)
 {
 	struct dma_chan *ch = (struct dma_chan *)m;
 
+	if (SIM_UNLIKELY(ch->remote)) {
+		/* a transaction across a bridge: its hop here ended */
+		xact_released(&ch->xact);
+		return;
+	}
 	switch (ch->state) {
 	case DMA_SYNTH: {
 		uint64_t pos = ch->pos + cycles;
@@ -731,6 +849,7 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 	err = bus_attach(bus, &ch->port, name, &dma_port_ops, mode, priority);
 	if (err)
 		return err;
+	ch->port.io = true;	/* snoopers see its memory accesses */
 	ch->sim = sim;
 	snprintf(ch->name, sizeof(ch->name), "%s", name);
 	ch->track = trace_track(sim, NULL, ch->name);

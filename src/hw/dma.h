@@ -76,6 +76,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "xact.h"
 #include "kernel/proc.h"
 
 /* Register map of one channel: name, offset, access, meaning.  32-bit
@@ -210,6 +211,10 @@ struct dma_chan {
 	uint8_t *buf;			/* one burst */
 	uint32_t buf_size;
 	uint8_t descbuf[DMA_DESC_SIZE];
+	uint8_t wb[4];			/* a descriptor's status written back */
+	int remote;			/* a transaction across a bridge in
+					   flight (dma.c REMOTE_*) */
+	struct xact xact;		/* that transaction */
 	struct ev_handle wake;		/* waiting for a device to be ready */
 	/* synthetic transfers */
 	uint64_t burst_cycles;
