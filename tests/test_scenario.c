@@ -322,6 +322,75 @@ static void sorted(void **state)
 	dmasim_run_free(run);
 }
 
+/* Two buses and a bridge in the scenario language: a DMA engine on the
+ * I/O bus copies DRAM to DRAM across the bridge (a read and a write each
+ * crossing), the CPU on the memory bus reads a register on the I/O bus;
+ * the bridge's counters and the bytes agree; bad bridges are refused. */
+static void buses_and_bridges(void **state)
+{
+	static const char *text =
+		"local sys = dmasim.system{ bus = { clock = '1GHz' } }\n"
+		"local io = sys:bus{ name = 'io', clock = '250MHz', width = 4 }\n"
+		"local mem = sys:memory{ size = '16MiB', latency = '20ns' }\n"
+		"local cpu = sys:cpu{}\n"
+		"local dma = sys:dma{ bus = io, burst = 128 }\n"
+		"sys:bridge{ a = sys.system_bus, b = io, latency = '10ns',\n"
+		"  a_to_b = { { 0x40000000, '1MiB' } },\n"
+		"  b_to_a = { { base = 0, size = '16MiB' } } }\n"
+		"mem:fill(0x1000, 1000, 5)\n"
+		"local R = dmasim.dma_regs\n"
+		"local st\n"
+		"sys:spawn(function()\n"
+		"  cpu:write64(dma.base + R.SRC_LO, 0x1000)\n"
+		"  cpu:write64(dma.base + R.DST_LO, 0x9000)\n"
+		"  cpu:write32(dma.base + R.LEN, 1000)\n"
+		"  cpu:write32(dma.base + R.CTRL, R.CTRL_START)\n"
+		"  cpu:read32(dma.base + R.STATUS)\n"
+		"  dma:channel(0):wait()\n"
+		"  st = cpu:read32(dma.base + R.STATUS)\n"
+		"end)\n"
+		"sys:run()\n"
+		"dmasim.report('same', mem:hash(0x9000, 1000) == "
+		"mem:hash(0x1000, 1000) and 1 or 0)\n"
+		"dmasim.report('status', st)\n"
+		"dmasim.report('b2a', sys:stat('bridge0.b2a.forwarded'))\n"
+		"dmasim.report('a2b', sys:stat('bridge0.a2b.forwarded'))\n"
+		"dmasim.report('io_busy', io.busy_cycles)\n";
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(text, &code, NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_int_equal(tu_int(run, "same"), 1);
+	assert_int_equal(tu_int(run, "status"), 2);	/* DONE */
+	/* 8 bursts of 128 bytes: a read and a write each cross */
+	assert_int_equal(tu_int(run, "b2a"), 16);
+	/* the CPU's 4 writes and 2 reads of the registers */
+	assert_int_equal(tu_int(run, "a2b"), 6);
+	assert_true(tu_int(run, "io_busy") > 0);
+	dmasim_run_free(run);
+
+	run = tu_run_text("local s = dmasim.system{}\n"
+			  "s:bridge{ a = s.system_bus, b = s.system_bus }\n",
+			  &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, "different buses");
+	dmasim_run_free(run);
+	run = tu_run_text("local s = dmasim.system{}\n"
+			  "local b = s:bus{ name = 'x' }\n"
+			  "s:memory{}\n"
+			  "s:bridge{ a = s.system_bus, b = b,\n"
+			  "  a_to_b = { { 0, 4096 } } }\n", &code, NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, "window [0, +4096)");
+	dmasim_run_free(run);
+	run = tu_run_text("local s = dmasim.system{}\n"
+			  "s:bridge{ a = s.system_bus, b = 3 }\n", &code,
+			  NULL);
+	expect_error(code, DMASIM_ESCENARIO, run, "field 'b': expected a bus");
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +400,7 @@ int main(void)
 		cmocka_unit_test(determinism),
 		cmocka_unit_test(claims),
 		cmocka_unit_test(sorted),
+		cmocka_unit_test(buses_and_bridges),
 	};
 
 	return cmocka_run_group_tests_name("/lua/scenario", tests, NULL, NULL);
