@@ -424,7 +424,7 @@ static int read_fixed_word(struct dma_chan *ch, struct memory *ms,
 		return err;
 	for (uint64_t i = w; i < n; i++)
 		ch->buf[i] = ch->buf[i - w];
-	ms->bytes_read += n - w;	/* each beat read it */
+	memory_repeat(ms, false, n - w);	/* each beat read it */
 	return 0;
 }
 
@@ -447,7 +447,7 @@ static int write_fixed_word(struct dma_chan *ch, struct memory *md,
 	}
 	err = md->tgt.ops->access(&md->tgt, doff, ch->buf + last, w, true);
 	if (!err)
-		md->bytes_written += n - w;	/* each beat wrote it */
+		memory_repeat(md, true, n - w);	/* each beat wrote it */
 	return err;
 }
 
@@ -466,13 +466,8 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 		bus_snoop(bus, &ch->port, xfer_src(ch),
 			  side_span(ch, st, n, sfix), false);
 	if (ms && ms == md && !sfix && !dfix) {
-		/* One copy inside the memory; count the read and the write
-		 * as its bus accesses would have. */
-		ms->reads++;
-		ms->bytes_read += n;
-		ms->writes++;
-		ms->bytes_written += n;
-		if (memory_copy(ms, doff, soff, n)) {
+		/* one copy inside the memory, counted as both accesses */
+		if (memory_burst_copy(ms, doff, soff, n)) {
 			*bad = xfer_dst(ch);
 			return DMA_ERR_SLAVE;
 		}

@@ -126,6 +126,24 @@ int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
 	return 0;
 }
 
+int memory_burst_copy(struct memory *mem, uint64_t dst, uint64_t src,
+		      uint64_t len)
+{
+	mem->reads++;
+	mem->bytes_read += len;
+	mem->writes++;
+	mem->bytes_written += len;
+	return memory_copy(mem, dst, src, len);
+}
+
+void memory_repeat(struct memory *mem, bool write, uint64_t bytes)
+{
+	if (write)
+		mem->bytes_written += bytes;
+	else
+		mem->bytes_read += bytes;
+}
+
 uint64_t memory_hash(struct memory *mem, uint64_t off, uint64_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ull;

@@ -64,6 +64,15 @@ int memory_write(struct memory *mem, uint64_t off, const void *src,
 int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
 		uint64_t len);
 
+/* A burst's read of src and write of dst inside this memory, done as one
+ * copy (both ranges checked by the caller) and counted as the two
+ * accesses it stands for.  Returns 0 or DMASIM_ENOMEM. */
+int memory_burst_copy(struct memory *mem, uint64_t dst, uint64_t src,
+		      uint64_t len);
+/* Beats that repeat an access at a fixed address moved `bytes` more: the
+ * memory counts them (the data is that of the one access made). */
+void memory_repeat(struct memory *mem, bool write, uint64_t bytes);
+
 /* The memory behind a bus target, or NULL if the target is not one. */
 struct memory *memory_of(struct bus_target *t);
 
