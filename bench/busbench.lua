@@ -2,7 +2,8 @@
 -- in the project's specification folder).  One CPU (bus master 0) runs a
 -- compute-C / access-M loop while K DMA channels (masters 1..K) each move
 -- N bursts of D cycles in cycle-stealing mode, under round-robin
--- arbitration.  Time is counted in bus cycles (a 1 GHz bus: 1 cycle = 1 ns).
+-- arbitration.  Both are synthetic bus masters: timing, no data.  Time is
+-- counted in bus cycles (a 1 GHz bus: 1 cycle = 1 ns).
 --
 --   dmasim run bench/busbench.lua -D K=4 -D N=1000000 -D D=8 -D C=3 -D M=4
 
@@ -19,14 +20,16 @@ local sys = dmasim.system{
   name = "busbench",
   bus = { clock = "1GHz", arbitration = "round_robin", latency = 0 },
 }
-local cpu = sys:cpu{ name = "cpu" }             -- master 0
+-- master 0: C cycles of compute, then an access of M, until stopped
+local cpu = sys:traffic{ name = "cpu", compute = p.C, access = p.M }
 local chans = {}
 for i = 1, p.K do                               -- masters 1..K
-  chans[i] = sys:dma_channel{ name = "dma" .. i, mode = "cycle_stealing" }
+  chans[i] = sys:traffic{ name = "dma" .. i, access = p.D, count = p.N,
+                          mode = "cycle_stealing" }
 end
 
-cpu:workload{ compute = p.C, access = p.M }
-for i = 1, p.K do chans[i]:start{ bursts = p.N, burst = p.D } end
+cpu:start()
+for i = 1, p.K do chans[i]:start() end
 
 -- The CPU stops issuing work once every channel has completed.  This
 -- process wakes in the instant the last channel completes, after the

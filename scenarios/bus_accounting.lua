@@ -8,11 +8,15 @@
 local p = dmasim.params{ K = 4, N = 20000, D = 8, C = 3, M = 4 }
 
 local sys = dmasim.system{ bus = { clock = "1GHz" } }
-local cpu = sys:cpu{}
+-- The CPU's loop and the channels' bursts as synthetic bus masters.
+local cpu = sys:traffic{ name = "cpu0", compute = p.C, access = p.M }
 local ch = {}
-for i = 1, p.K do ch[i] = sys:dma_channel{ mode = "cycle_stealing" } end
-cpu:workload{ compute = p.C, access = p.M }
-for i = 1, p.K do ch[i]:start{ bursts = p.N, burst = p.D } end
+for i = 1, p.K do
+  ch[i] = sys:traffic{ name = "dma" .. i, access = p.D, count = p.N,
+                       mode = "cycle_stealing" }
+end
+cpu:start()
+for i = 1, p.K do ch[i]:start() end
 sys:spawn(function()
   for i = 1, p.K do ch[i]:wait() end
   cpu:stop()

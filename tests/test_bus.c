@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hw/bus.h"
-#include "hw/dma.h"
+#include "hw/synth.h"
 #include "testutil.h"
 
 #define NS 1000
@@ -169,6 +169,18 @@ static void fixed_priority(void **state)
 	teardown(&sim, &bus);
 }
 
+/* A synthetic master standing for a DMA channel: `bursts` bursts of
+ * `burst` bus cycles in one request, started now. */
+static void dma_like(struct synth *s, struct sim *sim, struct bus *bus,
+		     enum bus_mode mode, uint64_t bursts, uint64_t burst)
+{
+	struct synth_config cfg = { .period = NS, .hold = burst,
+				    .count = bursts };
+
+	assert_int_equal(synth_init(s, sim, bus, "dma1", &cfg, mode, 0), 0);
+	assert_int_equal(synth_start(s), 0);
+}
+
 /*
  * CPU (id 0) asks at t=1 for 2 cycles; a DMA channel (id 1) moves 3 bursts
  * of 4 cycles from t=0.
@@ -188,21 +200,19 @@ static void burst_and_cycle_stealing(void **state)
 		struct sim sim;
 		struct bus bus;
 		struct tm cpu;
-		struct dma_chan ch;
+		struct synth ch;
 		struct grant_log log = { 0 };
 
 		setup(&sim, &bus, BUS_ARB_ROUND_ROBIN, 0);
 		tm_add(&bus, &cpu, 'C', 0, BUS_MODE_BURST, &log);
-		assert_int_equal(dma_chan_init(&ch, &sim, &bus, "dma1",
-					       modes[k], 0), 0);
 		tm_go(&sim, &cpu, 1, 1, 2);
-		assert_int_equal(dma_chan_start(&ch, 3, 4), 0);
+		dma_like(&ch, &sim, &bus, modes[k], 3, 4);
 		sim_run(&sim, UINT64_MAX);
 		assert_int_equal(log.n, 1);
 		assert_int_equal(log.at[0], cpu_at[k]);
 		assert_int_equal(ch.done_at / NS, done[k]);
 		assert_int_equal(ch.port.grants, grants[k]);
-		assert_int_equal(ch.bursts_done, 3);
+		assert_int_equal(ch.accesses, 3);
 		assert_int_equal(bus.busy_cycles, 14);
 		assert_int_equal(bus_master_wait_cycles(&cpu.m),
 				 cpu_at[k] - 1);
@@ -221,19 +231,17 @@ static void transparent(void **state)
 	struct sim sim;
 	struct bus bus;
 	struct tm cpu;
-	struct dma_chan ch;
+	struct synth ch;
 	struct grant_log log = { 0 };
 
 	(void)state;
 	setup(&sim, &bus, BUS_ARB_ROUND_ROBIN, 0);
 	tm_add(&bus, &cpu, 'C', 0, BUS_MODE_BURST, &log);
-	assert_int_equal(dma_chan_init(&ch, &sim, &bus, "dma1",
-				       BUS_MODE_TRANSPARENT, 0), 0);
 	cpu.left = 1;
 	cpu.cycles = cpu.unit = 2;
 	sim_at(&sim, 3 * NS, PHASE_REQUEST, tm_request_event, &cpu, NULL, 0);
 	sim_at(&sim, 7 * NS, PHASE_REQUEST, tm_request_event, &cpu, NULL, 0);
-	assert_int_equal(dma_chan_start(&ch, 3, 4), 0);
+	dma_like(&ch, &sim, &bus, BUS_MODE_TRANSPARENT, 3, 4);
 	sim_run(&sim, UINT64_MAX);
 	assert_int_equal(log.n, 2);
 	assert_int_equal(log.at[0], 3);
@@ -242,7 +250,7 @@ static void transparent(void **state)
 	assert_int_equal(ch.done_at / NS, 16);
 	assert_int_equal(ch.port.preemptions, 2);
 	assert_int_equal(ch.port.busy_cycles, 12);
-	assert_int_equal(ch.bursts_done, 3);
+	assert_int_equal(ch.accesses, 3);
 	teardown(&sim, &bus);
 }
 
@@ -253,16 +261,17 @@ static void transparent_yields_at_grant(void **state)
 	struct sim sim;
 	struct bus bus;
 	struct tm cpu;
-	struct dma_chan ch;
+	struct synth ch;
 	struct grant_log log = { 0 };
+	struct synth_config cfg = { .period = NS, .hold = 4, .count = 1 };
 
 	(void)state;
 	setup(&sim, &bus, BUS_ARB_ROUND_ROBIN, 0);
-	assert_int_equal(dma_chan_init(&ch, &sim, &bus, "dma1",
-				       BUS_MODE_TRANSPARENT, 0), 0);
+	assert_int_equal(synth_init(&ch, &sim, &bus, "dma1", &cfg,
+				    BUS_MODE_TRANSPARENT, 0), 0);
 	tm_add(&bus, &cpu, 'C', 0, BUS_MODE_BURST, &log);
 	tm_go(&sim, &cpu, 0, 1, 2);
-	assert_int_equal(dma_chan_start(&ch, 1, 4), 0);
+	assert_int_equal(synth_start(&ch), 0);
 	sim_run(&sim, UINT64_MAX);
 	assert_int_equal(log.at[0], 0);
 	assert_int_equal(ch.done_at / NS, 6);

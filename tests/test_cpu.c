@@ -18,6 +18,7 @@
 #include "hw/dma.h"
 #include "hw/iodev.h"
 #include "hw/memory.h"
+#include "hw/synth.h"
 #include "testutil.h"
 
 #define NS 1000ull
@@ -250,20 +251,20 @@ static void compute_contention(void **state)
 {
 	struct rig r;
 	struct log l = { 0 };
-	struct dma_chan ch;
+	struct synth ch;
+	struct synth_config cfg = { .period = NS, .hold = 100, .count = 1 };
 	struct cpu_op a;
 
 	(void)state;
 	rig_init(&r);
-	assert_int_equal(dma_chan_init(&ch, &r.sim, &r.bus, "dma",
-				       BUS_MODE_BURST, 0), 0);
-	assert_int_equal(dma_chan_start(&ch, 1, 100), 0);
+	assert_int_equal(synth_init(&ch, &r.sim, &r.bus, "dma", &cfg,
+				    BUS_MODE_BURST, 0), 0);
+	assert_int_equal(synth_start(&ch), 0);
 	cpu_op_compute(&a, 8, 1, 0.25);
 	submit(&r, &a, &l);
 	run(&r);
 	assert_int_equal(a.cycles, 146);
 	assert_int_equal(r.cpu.stall_ps, 96 * NS);
-	dma_chan_fini(&ch);
 	rig_fini(&r);
 }
 
@@ -814,13 +815,13 @@ static void ops_fifo_once(void **state)
 /*
  * Malformed operations are refused at submission (DMASIM_EINVAL) and never
  * complete: no CPI, a zero-length transfer, interrupt context outside a
- * handler; a CPU running its built-in workload takes no operations.
+ * handler.
  */
 static void submit_invalid(void **state)
 {
 	struct rig r;
 	struct log l = { .sim = NULL };
-	struct cpu_op a, b, c, d;
+	struct cpu_op a, b, c;
 	uint8_t buf[4];
 
 	(void)state;
@@ -837,12 +838,6 @@ static void submit_invalid(void **state)
 	run(&r);
 	assert_int_equal(l.n, 0);
 	assert_int_equal(r.cpu.state, CPU_IDLE);
-	assert_int_equal(cpu_workload_start(&r.cpu, 3, 4), 0);
-	cpu_op_compute(&d, 10, 1, 0);
-	assert_int_equal(cpu_submit(&r.cpu, CPU_CTX_THREAD, &d), DMASIM_EINVAL);
-	cpu_workload_stop(&r.cpu);
-	run(&r);
-	assert_int_equal(r.cpu.state, CPU_STOPPED);
 	rig_fini(&r);
 }
 

@@ -277,6 +277,122 @@ static void run_collects_systems(void **state)
 	dmasim_run_free(run);
 }
 
+/* ---- synthetic traffic: BUSBENCH-1 with K=1 N=3 ---- */
+
+struct bb {
+	struct dmasim_traffic *cpu, *dma;
+	uint64_t dma_wake, cpu_wake;
+	int again;		/* the result of a second wait */
+};
+
+static void bb_main(struct dmasim_proc *p, void *ctx)
+{
+	struct bb *b = ctx;
+
+	DMASIM_PROC_BEGIN(p);
+	DMASIM_AWAIT(p, dmasim_wait_traffic(p, b->dma));
+	b->dma_wake = dmasim_sys_now(dmasim_proc_sys(p));
+	dmasim_traffic_stop(b->cpu);
+	DMASIM_AWAIT(p, dmasim_wait_traffic(p, b->cpu));
+	b->cpu_wake = dmasim_sys_now(dmasim_proc_sys(p));
+	b->again = dmasim_wait_traffic(p, b->dma);	/* done: at once */
+	DMASIM_PROC_END(p);
+}
+
+static void never_started(struct dmasim_proc *p, void *ctx)
+{
+	DMASIM_PROC_BEGIN(p);
+	DMASIM_AWAIT(p, dmasim_wait_traffic(p, ctx));
+	DMASIM_PROC_END(p);
+}
+
+/*
+ * The worked timeline of BUSBENCH-expected.md: the DMA-like master (8
+ * cycles, 3 times, gap 0) is done at 32; the CPU-like one (gap 3, access
+ * 4, until stopped), stopped then while it waits since 27, gets 32-36 and
+ * stops at 36.  Then the errors of bad calls.
+ */
+static void traffic(void **state)
+{
+	struct dmasim_traffic_config tc;
+	struct dmasim_traffic_info ci, di;
+	struct dmasim_sys *sys, *other;
+	struct dmasim_traffic *idle;
+	struct bb b = { 0 };
+
+	(void)state;
+	assert_int_equal(dmasim_sys_new(NULL, &sys), 0);
+	assert_int_equal(dmasim_bus_new(sys, NULL, NULL), 0);
+	dmasim_traffic_config_init(&tc);
+	tc.name = "cpu";
+	tc.compute = 3;
+	tc.access = 4;
+	assert_int_equal(dmasim_traffic_new(sys, NULL, &tc, &b.cpu), 0);
+	dmasim_traffic_config_init(&tc);
+	tc.name = "dma1";
+	tc.access = 8;
+	tc.count = 3;
+	assert_int_equal(dmasim_traffic_new(sys, NULL, &tc, &b.dma), 0);
+	assert_int_equal(dmasim_traffic_start(b.cpu), 0);
+	assert_int_equal(dmasim_traffic_start(b.dma), 0);
+	assert_int_equal(dmasim_traffic_start(b.dma), DMASIM_EINVAL);
+	assert_non_null(strstr(dmasim_sys_error(sys), "'dma1' is already "
+			       "running"));
+	assert_int_equal(dmasim_spawn(sys, bb_main, &b, NULL), 0);
+	assert_int_equal(dmasim_sys_run(sys, UINT64_MAX), 0);
+	assert_int_equal(b.dma_wake, 32000);
+	assert_int_equal(b.cpu_wake, 36000);
+	assert_int_equal(b.again, 0);
+	dmasim_traffic_info(b.cpu, &ci);
+	dmasim_traffic_info(b.dma, &di);
+	assert_string_equal(ci.name, "cpu");
+	assert_int_equal(ci.id, 0);
+	assert_int_equal(di.id, 1);
+	assert_true(ci.stopped && !ci.done && !ci.running);
+	assert_true(di.done && !di.stopped);
+	assert_int_equal(ci.accesses, 3);
+	assert_int_equal(ci.stopped_at, 36000);
+	assert_int_equal(ci.wait_cycles, 15);
+	assert_int_equal(ci.gap_cycles, 9);
+	assert_int_equal(di.done_at, 32000);
+	assert_int_equal(di.grants, 3);
+	assert_int_equal(di.busy_cycles, 24);
+	assert_int_equal(stat(sys, "cpu.accesses"), 3);
+	assert_int_equal(stat(sys, "dma1.done_at"), 32000);
+	assert_int_equal(stat(sys, "bus.busy_cycles"), 36);
+
+	/* Bad configurations, and a wait for a master never started. */
+	dmasim_traffic_config_init(&tc);
+	tc.access = 0;
+	assert_int_equal(dmasim_traffic_new(sys, NULL, &tc, NULL),
+			 DMASIM_EINVAL);
+	assert_non_null(strstr(dmasim_sys_error(sys), "access 0: expected 1 "
+			       "or more bus cycles"));
+	tc.access = 2;
+	tc.count = UINT64_MAX / 2 + 1;
+	assert_int_equal(dmasim_traffic_new(sys, NULL, &tc, NULL),
+			 DMASIM_EINVAL);
+	assert_non_null(strstr(dmasim_sys_error(sys), "below 2^64"));
+	tc.count = 0;
+	tc.clock_hz = -1;
+	assert_int_equal(dmasim_traffic_new(sys, NULL, &tc, NULL),
+			 DMASIM_EINVAL);
+	assert_non_null(strstr(dmasim_sys_error(sys), "clock"));
+	tc.clock_hz = 0;
+	assert_int_equal(dmasim_traffic_new(sys, NULL, &tc, &idle), 0);
+	assert_int_equal(dmasim_spawn(sys, never_started, idle, NULL), 0);
+	assert_int_equal(dmasim_sys_run(sys, UINT64_MAX), DMASIM_ESCENARIO);
+	assert_non_null(strstr(dmasim_sys_error(sys), "wait for traffic "
+			       "'traffic2': it was never started"));
+	/* A handle of another system is refused. */
+	assert_int_equal(dmasim_sys_new(NULL, &other), 0);
+	assert_int_equal(dmasim_spawn(other, never_started, idle, NULL), 0);
+	assert_int_equal(dmasim_sys_run(other, UINT64_MAX), DMASIM_ESCENARIO);
+	assert_non_null(strstr(dmasim_sys_error(other), "belongs to system"));
+	dmasim_sys_free(other);
+	dmasim_sys_free(sys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +400,7 @@ int main(void)
 		cmocka_unit_test(dma_copy_with_interrupt),
 		cmocka_unit_test(errors_name_the_argument),
 		cmocka_unit_test(run_collects_systems),
+		cmocka_unit_test(traffic),
 	};
 
 	return cmocka_run_group_tests_name("/sys/machine", tests, NULL, NULL);

@@ -59,8 +59,8 @@ static void hook_every_65536_events(void **state)
 	(void)state;
 	/* 200000 bursts: about 200000 events, so 3 calls. */
 	run = run_with("local sys = dmasim.system{ name = 'p' }\n"
-		       "local ch = sys:dma_channel{}\n"
-		       "ch:start{ bursts = 200000, burst = 2 }\n"
+		       "local ch = sys:traffic{ access = 2, count = 200000 }\n"
+		       "ch:start()\n"
 		       "sys:run('1s')\n"
 		       "dmasim.report('events', sys.events)\n", &s);
 	assert_int_equal(s.calls, tu_int(run, "events") / 65536);
@@ -73,15 +73,15 @@ static void hook_every_65536_events(void **state)
 
 	/* No end given: until is UINT64_MAX; a short run: no call. */
 	run = run_with("local sys = dmasim.system{}\n"
-		       "local ch = sys:dma_channel{}\n"
-		       "ch:start{ bursts = 70000, burst = 2 }\n"
+		       "local ch = sys:traffic{ access = 2, count = 70000 }\n"
+		       "ch:start()\n"
 		       "sys:run()\n", &s);
 	assert_int_equal(s.calls, 1);
 	assert_true(s.until == UINT64_MAX);
 	dmasim_run_free(run);
 	run = run_with("local sys = dmasim.system{}\n"
-		       "local ch = sys:dma_channel{}\n"
-		       "ch:start{ bursts = 1000, burst = 2 }\n"
+		       "local ch = sys:traffic{ access = 2, count = 1000 }\n"
+		       "ch:start()\n"
 		       "sys:run()\n", &s);
 	assert_int_equal(s.calls, 0);
 	dmasim_run_free(run);

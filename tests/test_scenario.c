@@ -170,16 +170,16 @@ static void bad_input(void **state)
 	dmasim_run_free(run);
 }
 
-/* Lua processes wait in simulated time and on a channel's completion. */
+/* Lua processes wait in simulated time and on a master's completion. */
 static void processes(void **state)
 {
 	static const char *text =
 		"local s = dmasim.system{ bus = { clock = '1GHz' } }\n"
-		"local ch = s:dma_channel{ mode = 'burst' }\n"
+		"local ch = s:traffic{ mode = 'burst', access = 4, count = 5 }\n"
 		"local log = {}\n"
 		"s:spawn(function(tag)\n"
 		"  s:wait('10ns'); log[#log+1] = tag .. '@' .. s:cycles()\n"
-		"  ch:start{ bursts = 5, burst = 4 }\n"
+		"  ch:start()\n"
 		"  ch:wait(); log[#log+1] = 'done@' .. s:cycles()\n"
 		"end, 'a')\n"
 		"s:spawn(function() s:wait(15000); log[#log+1] = 'b@' .. "
@@ -202,6 +202,122 @@ static void processes(void **state)
 	}
 	assert_int_equal(tu_int(run, "end"), 30000);
 	dmasim_run_free(run);
+}
+
+/*
+ * sys:traffic{}: BUSBENCH-1 with K=1 N=3 written by hand (see its worked
+ * timeline): the DMA-like master completes at 32, the CPU-like one, stopped
+ * then while it waits (since 27), still gets 32-36 and stops at 36.
+ */
+static void traffic(void **state)
+{
+	static const char *text =
+		"local s = dmasim.system{ bus = { clock = '1GHz' } }\n"
+		"local cpu = s:traffic{ name = 'cpu', compute = 3, access = 4 }\n"
+		"local dma = s:traffic{ name = 'dma', access = 8, count = 3 }\n"
+		"cpu:start(); dma:start()\n"
+		"s:spawn(function()\n"
+		"  dma:wait(); dmasim.report('dma_wake', s:cycles())\n"
+		"  cpu:stop(); cpu:wait()\n"
+		"  dmasim.report('cpu_wake', s:cycles())\n"
+		"  dma:wait()\n"
+		"end)\n"
+		"s:run()\n"
+		"for _, k in ipairs{ 'id', 'accesses', 'grants', 'wait_cycles',\n"
+		"    'bus_cycles', 'busy_cycles', 'gap_cycles', 'started_at',\n"
+		"    'done_at', 'stopped_at', 'period' } do\n"
+		"  dmasim.report('cpu_' .. k, cpu[k])\n"
+		"  dmasim.report('dma_' .. k, dma[k])\n"
+		"end\n"
+		"dmasim.report('names', cpu.name .. ',' .. dma.name)\n"
+		"dmasim.report('cpu_done', cpu.done)\n"
+		"dmasim.report('cpu_stopped', cpu.stopped)\n"
+		"dmasim.report('cpu_running', cpu.running)\n"
+		"dmasim.report('dma_done', dma.done)\n";
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(text, &code, NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "dma_wake"), 32);
+	assert_int_equal(tu_int(run, "cpu_wake"), 36);
+	assert_int_equal(tu_int(run, "cpu_id"), 0);
+	assert_int_equal(tu_int(run, "dma_id"), 1);
+	assert_int_equal(tu_int(run, "cpu_accesses"), 3);
+	assert_int_equal(tu_int(run, "dma_accesses"), 3);
+	assert_int_equal(tu_int(run, "cpu_grants"), 3);
+	assert_int_equal(tu_int(run, "dma_grants"), 3);
+	/* the CPU waits 3-8, 15-20, 27-32; the DMA 8-12, 20-24 */
+	assert_int_equal(tu_int(run, "cpu_wait_cycles"), 15);
+	assert_int_equal(tu_int(run, "dma_wait_cycles"), 8);
+	assert_int_equal(tu_int(run, "cpu_bus_cycles"), 12);
+	assert_int_equal(tu_int(run, "cpu_busy_cycles"), 12);
+	assert_int_equal(tu_int(run, "dma_busy_cycles"), 24);
+	assert_int_equal(tu_int(run, "cpu_gap_cycles"), 9);
+	assert_int_equal(tu_int(run, "dma_gap_cycles"), 0);
+	assert_int_equal(tu_int(run, "cpu_started_at"), 0);
+	assert_int_equal(tu_int(run, "dma_done_at"), 32000);
+	assert_int_equal(tu_int(run, "cpu_done_at"), 0);
+	assert_int_equal(tu_int(run, "cpu_stopped_at"), 36000);
+	assert_int_equal(tu_int(run, "dma_stopped_at"), 0);
+	assert_int_equal(tu_int(run, "cpu_period"), 1000);
+	assert_string_equal(tu_str(run, "names"), "cpu,dma");
+	assert_string_equal(tu_str(run, "cpu_done"), "false");
+	assert_string_equal(tu_str(run, "cpu_stopped"), "true");
+	assert_string_equal(tu_str(run, "cpu_running"), "false");
+	assert_string_equal(tu_str(run, "dma_done"), "true");
+	dmasim_run_free(run);
+}
+
+/* sys:traffic{} and its methods name what was wrong and what is
+ * expected. */
+static void traffic_errors(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "s:traffic{ access = 0 }",
+		  ":2: system:traffic{}: field 'access' = 0: expected a value "
+		  ">= 1" },
+		{ "s:traffic{ bursts = 3 }",
+		  "system:traffic{}: unknown field 'bursts': expected one of "
+		  "name, bus, clock, compute, access, count, mode, priority" },
+		{ "s:traffic{ compute = -1 }",
+		  "field 'compute' = -1: expected a value >= 0" },
+		{ "s:traffic{ access = 4, count = 1 << 62 }",
+		  "system:traffic{}: traffic 'traffic0': count "
+		  "4611686018427387904 with access 4: expected count * access "
+		  "below 2^64 bus cycles" },
+		{ "s:traffic{ mode = 'dma' }",
+		  "field 'mode' = dma: expected \"burst\", \"cycle_stealing\" "
+		  "or \"transparent\"" },
+		{ "s:traffic{ clock = '1Gz' }",
+		  "field 'clock' = 1Gz: expected a frequency" },
+		{ "local t = s:traffic{}\nt:start(); t:start()",
+		  ":3: traffic:start(): traffic 'traffic0' is already running: "
+		  "expected it idle, done or stopped" },
+		{ "local t = s:traffic{ name = 'bg' }\n"
+		  "s:spawn(function() t:wait() end)\ns:run()",
+		  "traffic:wait(): wait for traffic 'bg': it was never "
+		  "started" },
+		{ "local t = s:traffic{}\nt:wait()",
+		  "traffic:wait() must be called from a process started with "
+		  "system:spawn()" },
+		{ "local t = s:traffic{}\nlocal x = t.bursts",
+		  "traffic has no field 'bursts'" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512];
+		struct dmasim_run *run;
+		int code;
+
+		snprintf(text, sizeof(text),
+			 "local s = dmasim.system{}\n%s\n", bad[i][0]);
+		run = tu_run_text(text, &code, NULL);
+		expect_error(code, DMASIM_ESCENARIO, run, bad[i][1]);
+		dmasim_run_free(run);
+	}
 }
 
 static char *slurp(const char *path)
@@ -397,6 +513,8 @@ int main(void)
 		cmocka_unit_test(params_and_overrides),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(processes),
+		cmocka_unit_test(traffic),
+		cmocka_unit_test(traffic_errors),
 		cmocka_unit_test(determinism),
 		cmocka_unit_test(claims),
 		cmocka_unit_test(sorted),

@@ -464,6 +464,14 @@ static void busbench_json_timeline(void **state)
 	spans_of(ev, dma, got, sizeof(got));
 	assert_string_equal(got, "tenure 0-8, wait 8-12, tenure 12-20, "
 				 "wait 20-24, tenure 24-32");
+	/* The masters' own tracks: the CPU's gaps (written as each ends, so
+	 * the first comes before the run's span that starts with it) inside
+	 * its active span, stopped at 36; the channel active until 32. */
+	spans_of(ev, thread_id(ev, "busbench.cpu"), got, sizeof(got));
+	assert_string_equal(got, "gap 0-3, active 0-36, gap 12-15, "
+				 "gap 24-27");
+	spans_of(ev, thread_id(ev, "busbench.dma1"), got, sizeof(got));
+	assert_string_equal(got, "active 0-32");
 	json_decref(root);
 	dmasim_run_free(run);
 
@@ -864,6 +872,14 @@ static void vcd_grants_match_bus_stats(void **state)
 		assert_true(busy > 0);
 		assert_int_equal(g->high_ps, (uint64_t)busy * 1000);
 		total += g->high_ps;
+		/* Each master's own state wire: non-zero (in a gap or on
+		 * the bus) from its start at 0 until it completes or stops. */
+		snprintf(name, sizeof(name), "busbench.%s.state", masters[i]);
+		g = vcd_var_named(&v, name);
+		assert_int_equal(g->value, 0);
+		snprintf(name, sizeof(name), "%s.%s", masters[i],
+			 i ? "done_at" : "stopped_at");
+		assert_int_equal(g->high_ps, (uint64_t)stat_of(run, name));
 	}
 	assert_int_equal(total, (uint64_t)stat_of(run, "bus.busy_cycles") * 1000);
 	assert_int_equal(vcd_var_named(&v, "busbench.bus.busy")->high_ps,
@@ -879,10 +895,11 @@ static void vcd_grants_with_latency(void **state)
 {
 	static const char *text =
 		"local sys = dmasim.system{ name = 'lat', bus = { latency = 2 } }\n"
-		"local a = sys:dma_channel{ name = 'a', mode = 'burst' }\n"
-		"local b = sys:dma_channel{ name = 'b' }\n"
-		"a:start{ bursts = 5, burst = 4 }\n"
-		"b:start{ bursts = 7, burst = 3 }\n"
+		"local a = sys:traffic{ name = 'a', mode = 'burst', access = 4,\n"
+		"                       count = 5 }\n"
+		"local b = sys:traffic{ name = 'b', access = 3, count = 7 }\n"
+		"a:start()\n"
+		"b:start()\n"
 		"sys:run()\n";
 	char *path = tmp_path(".vcd"), *lua = tmp_path(".lua");
 	struct dmasim_run *run;
@@ -918,8 +935,8 @@ static void vcd_merges_systems(void **state)
 	static const char *text =
 		"for i = 1, 2 do\n"
 		"  local sys = dmasim.system{ name = 'n' }\n"
-		"  local a = sys:dma_channel{ name = 'a' }\n"
-		"  a:start{ bursts = 3 * i, burst = 2 }\n"
+		"  local a = sys:traffic{ name = 'a', access = 2, count = 3 * i }\n"
+		"  a:start()\n"
 		"  sys:run()\n"
 		"end\n";
 	char *path = tmp_path(".vcd"), *json = tmp_path(".json");

@@ -10,7 +10,8 @@
  * Software runs as C processes (no host threads): a process function is
  * called when the process starts and again each time what it waited for
  * has happened.  A call that waits (dmasim_sleep, a CPU operation, a wait
- * for a DMA channel or a completion) returns DMASIM_WAITING: the function
+ * for a DMA channel, a traffic master or a completion) returns
+ * DMASIM_WAITING: the function
  * must then return, and is called again when the wait is over.  The
  * DMASIM_PROC_BEGIN / DMASIM_AWAIT / DMASIM_PROC_END macros let a process
  * read as straight-line code (its locals must live in its context, since
@@ -52,6 +53,7 @@ struct dmasim_device;
 struct dmasim_proc;
 struct dmasim_completion;
 struct dmasim_dmadev;
+struct dmasim_traffic;
 
 /* ---- systems ---- */
 
@@ -287,6 +289,59 @@ struct dmasim_channel_info {
 DMASIM_API void dmasim_channel_info(const struct dmasim_channel *ch,
 				    struct dmasim_channel_info *out);
 
+/* ---- synthetic traffic ---- */
+
+/*
+ * A synthetic bus master: timing and no data (BUSBENCH-1's CPU loop and
+ * its DMA channels, a background load).  It repeats `compute` cycles of
+ * its own clock off the bus, then one access holding the bus for `access`
+ * bus cycles; `count` accesses, or until stopped.  With compute 0 and a
+ * count it asks for every access at once, in units of `access`: in
+ * cycle-stealing mode one grant per access, in burst mode one for all.
+ * Stopping: no new request; one already made is still granted and counts.
+ */
+struct dmasim_traffic_config {
+	const char *name;	/* "traffic0", ... when NULL */
+	double clock_hz;	/* its clock; 0: the bus's */
+	uint64_t compute;	/* cycles of its clock between accesses (0) */
+	uint64_t access;	/* bus cycles per access, >= 1 (1) */
+	uint64_t count;		/* accesses per start; 0: until stopped (0) */
+	enum dmasim_mode mode;	/* on the bus (cycle stealing) */
+	int priority;		/* under priority arbitration (0) */
+};
+
+DMASIM_API void dmasim_traffic_config_init(struct dmasim_traffic_config *cfg);
+/* Attach a master to bus (NULL: the system's first); it starts idle.
+ * Returns 0, DMASIM_EINVAL (access 0, a bad clock or mode, count * access
+ * beyond 2^64 bus cycles) or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_traffic_new(struct dmasim_sys *sys,
+				  struct dmasim_bus *bus,
+				  const struct dmasim_traffic_config *cfg,
+				  struct dmasim_traffic **out);
+/* Start a run now (idle, done or stopped before).  Returns 0 or
+ * DMASIM_EINVAL when it is running. */
+DMASIM_API int dmasim_traffic_start(struct dmasim_traffic *t);
+/* No new request from now; nothing when it is not running. */
+DMASIM_API void dmasim_traffic_stop(struct dmasim_traffic *t);
+
+/* What a traffic master has done, read from its state. */
+struct dmasim_traffic_info {
+	const char *name;
+	unsigned id;		/* bus master id (creation order on its bus) */
+	bool running, done, stopped;
+	uint64_t accesses;	/* completed, every run */
+	uint64_t gap_cycles;	/* cycles of its clock spent off the bus */
+	uint64_t started_at;	/* ps: last start */
+	uint64_t done_at;	/* ps: last completion of its count */
+	uint64_t stopped_at;	/* ps: last stop */
+	uint64_t grants;
+	uint64_t busy_cycles;	/* bus cycles owned */
+	uint64_t wait_cycles;	/* bus cycles waited for grants */
+	uint64_t period;	/* ps per cycle of its clock */
+};
+DMASIM_API void dmasim_traffic_info(const struct dmasim_traffic *t,
+				    struct dmasim_traffic_info *out);
+
 /* ---- devices ---- */
 
 /* A field left to the system to choose. */
@@ -357,6 +412,12 @@ DMASIM_API int dmasim_sleep(struct dmasim_proc *p, uint64_t ps);
  * busy, DMASIM_WAITING, or DMASIM_EINVAL (never started). */
 DMASIM_API int dmasim_wait_channel(struct dmasim_proc *p,
 				   struct dmasim_channel *ch);
+
+/* Until the traffic master's run has made its count or stopped: 0 at
+ * once when it is not running, DMASIM_WAITING, or DMASIM_EINVAL (never
+ * started). */
+DMASIM_API int dmasim_wait_traffic(struct dmasim_proc *p,
+				   struct dmasim_traffic *t);
 
 /* A completion in the manner of the Linux kernel's: complete() counts,
  * wait() returns once a completion it has not consumed exists. */

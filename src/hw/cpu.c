@@ -50,11 +50,8 @@ static int cpu_trace_level(const struct cpu *cpu, enum cpu_state st)
 		return 3;
 	switch (st) {
 	case CPU_IDLE:
-	case CPU_STOPPED:
 		return 0;
 	case CPU_BUS:
-	case CPU_WL_WAITING:
-	case CPU_WL_ACCESSING:
 		return 2;
 	case CPU_IRQ_ENTRY:
 	case CPU_HANDLER:
@@ -706,8 +703,6 @@ static void cpu_dispatch(struct cpu *cpu)
 
 int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op)
 {
-	if (cpu->compute || cpu->access)
-		return DMASIM_EINVAL;	/* runs the built-in workload */
 	if ((op->kind == CPU_OP_COMPUTE && !(op->cpi > 0)) ||
 	    (op->kind != CPU_OP_COMPUTE && !op->len) ||
 	    (ctx == CPU_CTX_IRQ && !cpu->in_irq))
@@ -772,68 +767,6 @@ void cpu_op_pio(struct cpu_op *op, uint64_t reg, uint64_t mem, uint64_t len,
 	op->cpi = 1;
 }
 
-/* ---- the built-in workload ---- */
-
-static void wl_stopped(struct cpu *cpu)
-{
-	cpu_set_state(cpu, CPU_STOPPED);
-	cpu->stopped_at = cpu->sim->now;
-	signal_notify(cpu->sim, &cpu->stopped);
-}
-
-static void wl_ask(struct cpu *cpu)
-{
-	if (cpu->stop) {
-		wl_stopped(cpu);
-		return;
-	}
-	cpu_set_state(cpu, CPU_WL_WAITING);
-	bus_request(&cpu->port, cpu->access, cpu->access);
-}
-
-static void wl_compute_done(struct sim *sim, struct event *ev)
-{
-	struct cpu *cpu = ev->obj;
-
-	(void)sim;
-	assert(cpu->state == CPU_WL_COMPUTING);
-	wl_ask(cpu);
-}
-
-static void wl_compute(struct cpu *cpu)
-{
-	if (cpu->stop) {
-		wl_stopped(cpu);
-		return;
-	}
-	if (!cpu->compute) {
-		wl_ask(cpu);
-		return;
-	}
-	cpu_set_state(cpu, CPU_WL_COMPUTING);
-	cpu->compute_cycles += cpu->compute;
-	sim_after(cpu->sim, clock_ps(&cpu->clk, cpu->compute), PHASE_REQUEST,
-		  wl_compute_done, cpu, NULL, 0);
-}
-
-int cpu_workload_start(struct cpu *cpu, uint64_t compute_cycles,
-		       uint64_t access_cycles)
-{
-	if (!access_cycles || cpu->state != CPU_IDLE || cpu->access ||
-	    cpu->head[CPU_CTX_THREAD])
-		return DMASIM_EINVAL;
-	cpu->compute = compute_cycles;
-	cpu->access = access_cycles;
-	cpu->stop = false;
-	wl_compute(cpu);
-	return 0;
-}
-
-void cpu_workload_stop(struct cpu *cpu)
-{
-	cpu->stop = true;
-}
-
 /* ---- the bus port ---- */
 
 static void cpu_granted(struct bus_master *m, uint64_t cycles)
@@ -842,8 +775,6 @@ static void cpu_granted(struct bus_master *m, uint64_t cycles)
 
 	(void)cycles;
 	cpu->stall_ps += cpu->sim->now - m->req_time;
-	if (cpu->state == CPU_WL_WAITING)
-		cpu_set_state(cpu, CPU_WL_ACCESSING);
 }
 
 static void cpu_released(struct bus_master *m, uint64_t cycles)
@@ -852,11 +783,6 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 	struct cpu_op *op;
 
 	(void)cycles;
-	if (cpu->state == CPU_WL_ACCESSING) {
-		cpu->accesses++;
-		wl_compute(cpu);
-		return;
-	}
 	op = cpu_current(cpu);
 	switch (cpu->port_why) {
 	case BUS_FOR_REF:
@@ -898,8 +824,7 @@ uint64_t cpu_busy_cycles(const struct cpu *cpu)
 {
 	uint64_t ps = cpu->busy_ps;
 
-	if (cpu->state != CPU_IDLE && cpu->state != CPU_STOPPED &&
-	    cpu->state < CPU_WL_COMPUTING)
+	if (cpu->state != CPU_IDLE)
 		ps += cpu->sim->now - cpu->busy_since;
 	return clock_cycles(&cpu->clk, ps);
 }
@@ -923,12 +848,9 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	snprintf(cpu->name, sizeof(cpu->name), "%s", name);
 	cpu->track = trace_track(sim, NULL, cpu->name);
 	trace_signal(sim, cpu->track, &tp_cpu_state, 0);
-	signal_init(&cpu->stopped);
 	rng_seed(&cpu->rng, sim->seed, cpu->name);
 	cpu_ref_cycles(cpu);
-	if (stats_add(&sim->stats, cpu->name, "accesses", STAT_COUNTER, "",
-		      &cpu->accesses) ||
-	    stats_add(&sim->stats, cpu->name, "compute_cycles", STAT_COUNTER,
+	if (stats_add(&sim->stats, cpu->name, "compute_cycles", STAT_COUNTER,
 		      "cycles", &cpu->compute_cycles) ||
 	    stats_add(&sim->stats, cpu->name, "instructions", STAT_COUNTER, "",
 		      &cpu->instructions) ||

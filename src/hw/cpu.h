@@ -34,10 +34,6 @@
  * its own operations go first; then `irq_exit` cycles, and the interrupted
  * work resumes.  Handlers do not nest; lines raised meanwhile wait.
  *
- * The first workload model (compute C cycles, access the bus M cycles,
- * repeat: BUSBENCH-1's CPU) is kept as a built-in software loop; it and
- * operations are not mixed on one CPU.
- *
  * Engine state machine (cpu->state):
  *   IDLE --cpu_submit / irq raise--> dispatched by cpu_dispatch()
  *   COMPUTING --chunk_done--> MEM_REF (bus_request) or next step
@@ -69,12 +65,7 @@ enum cpu_state {
 	CPU_TIMED,	/* the CPU cycles of a call or a cached access */
 	CPU_IRQ_ENTRY,
 	CPU_HANDLER,	/* the handler runs (its operations, if any) */
-	CPU_IRQ_EXIT,
-	/* the built-in workload */
-	CPU_WL_COMPUTING,
-	CPU_WL_WAITING,
-	CPU_WL_ACCESSING,
-	CPU_STOPPED
+	CPU_IRQ_EXIT
 };
 
 enum cpu_op_kind { CPU_OP_COMPUTE, CPU_OP_XACT, CPU_OP_PIO, CPU_OP_CALL };
@@ -193,14 +184,7 @@ struct cpu {
 	uint64_t ref_bus_left;		/* bus cycles of a cached reference due */
 	struct rng rng;			/* footprint offsets */
 	uint64_t busy_since;		/* ps: start of the current busy run */
-	/* built-in workload */
-	uint64_t compute;	/* CPU cycles between accesses */
-	uint64_t access;	/* bus cycles per access */
-	bool stop;
-	struct signal stopped;
 	/* statistics */
-	uint64_t accesses;		/* workload accesses */
-	uint64_t stopped_at;		/* ps: when the workload stopped */
 	uint64_t compute_cycles;	/* cycles executing instructions */
 	uint64_t instructions;
 	uint64_t mem_refs;
@@ -222,8 +206,8 @@ int cpu_init(struct cpu *cpu, struct sim *sim, struct bus *bus,
 	     enum bus_mode mode, int priority);
 
 /* Queue an operation in a context; it starts when the CPU gets to it.
- * Returns 0, or DMASIM_EINVAL (the CPU runs its built-in workload, or the
- * operation is malformed: no instructions' CPI, a zero-length transfer). */
+ * Returns 0, or DMASIM_EINVAL (the operation is malformed: no instructions'
+ * CPI, a zero-length transfer, interrupt context outside a handler). */
 int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op);
 
 /* Helpers that fill an operation. */
@@ -248,13 +232,6 @@ void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,
 void cpu_raise_irq(struct cpu *cpu, unsigned line);
 /* The handler of the current interrupt has finished. */
 void cpu_irq_done(struct cpu *cpu);
-
-/* Start the compute/access loop now.  Returns 0, DMASIM_EINVAL (zero
- * access cycles, already started, or operations are queued) or
- * DMASIM_ENOMEM. */
-int cpu_workload_start(struct cpu *cpu, uint64_t compute_cycles,
-		       uint64_t access_cycles);
-void cpu_workload_stop(struct cpu *cpu);
 
 /* Effective cycles per instruction of the compute work so far. */
 double cpu_effective_cpi(const struct cpu *cpu);

@@ -51,11 +51,11 @@ static void chan_raise(struct dma_chan *ch)
 {
 	struct dma_engine *eng = ch->eng;
 
-	if (eng && eng->irq.raise)
+	if (eng->irq.raise)
 		eng->irq.raise(eng->irq.ctx, eng->irq.line + ch->index);
 }
 
-/* The channel takes work (a doorbell or a synthetic start). */
+/* The channel takes work: a doorbell. */
 static void chan_trace_start(struct dma_chan *ch)
 {
 	trace_span_begin(ch->sim, ch->track, &tp_dma_transfer, NULL);
@@ -698,7 +698,7 @@ static void chan_fetched_data(struct dma_chan *ch)
 		chan_fail(ch, DMA_ERR_RANGE, ch->cur_dst);
 		return;
 	}
-	if (ch->eng && ch->eng->desc_cycles) {
+	if (ch->eng->desc_cycles) {
 		chan_timer(ch, ch->eng->desc_cycles, chan_processed);
 		return;
 	}
@@ -774,7 +774,7 @@ static void chan_written_back_status(struct dma_chan *ch, int st)
 		return;
 	}
 	ch->cur_desc = ch->next_desc;
-	if (ch->eng && ch->eng->fence_cycles) {
+	if (ch->eng->fence_cycles) {
 		chan_timer(ch, ch->eng->fence_cycles, chan_fenced);
 		return;
 	}
@@ -793,29 +793,6 @@ static void chan_released(struct bus_master *m, uint64_t cycles)
 		return;
 	}
 	switch (ch->state) {
-	case DMA_SYNTH: {
-		uint64_t pos = ch->pos + cycles;
-
-		/* Count the bursts whose last cycle has now been moved (one
-		 * per grant in cycle-stealing mode: no division then). */
-		if (pos == ch->burst_cycles) {
-			ch->bursts_done++;
-			pos = 0;
-		} else if (pos > ch->burst_cycles) {
-			ch->bursts_done += pos / ch->burst_cycles;
-			pos %= ch->burst_cycles;
-		}
-		ch->pos = pos;
-		ch->left -= cycles;
-		if (ch->left) {
-			bus_request(&ch->port, ch->left, ch->burst_cycles);
-			return;
-		}
-		ch->transfers++;
-		ch->status |= DMA_STATUS_DONE;
-		chan_finish(ch, DMA_DONE);
-		return;
-	}
 	case DMA_FETCH:
 		chan_fetched(ch);
 		return;
@@ -846,7 +823,7 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 		return err;
 	ch->port.io = true;	/* snoopers see its memory accesses */
 	ch->sim = sim;
-	snprintf(ch->name, sizeof(ch->name), "%s", name);
+	snprintf(ch->name, sizeof(ch->name), "%.31s", name);
 	ch->track = trace_track(sim, NULL, ch->name);
 	trace_signal(sim, ch->track, &tp_dma_active, 0);
 	signal_init(&ch->done);
@@ -865,35 +842,12 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 	return 0;
 }
 
-int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
-		  const char *name, enum bus_mode mode, int priority)
-{
-	return chan_setup(ch, sim, bus, name, mode, priority, 64);
-}
-
-void dma_chan_fini(struct dma_chan *ch)
+static void chan_fini(struct dma_chan *ch)
 {
 	free(ch->buf);
 	free(ch->seen);
 	ch->buf = NULL;
 	ch->seen = NULL;
-}
-
-int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
-		   uint64_t burst_cycles)
-{
-	if (!bursts || !burst_cycles || dma_chan_busy(ch))
-		return DMASIM_EINVAL;
-	if (bursts > UINT64_MAX / burst_cycles)
-		return DMASIM_ERANGE;
-	chan_trace_start(ch);
-	ch->state = DMA_SYNTH;
-	ch->status = DMA_STATUS_BUSY;
-	ch->burst_cycles = burst_cycles;
-	ch->left = bursts * burst_cycles;
-	ch->pos = 0;
-	ch->started_at = ch->sim->now;
-	return bus_request(&ch->port, ch->left, burst_cycles);
 }
 
 /* ---- registers ---- */
@@ -1104,7 +1058,7 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 void dma_engine_fini(struct dma_engine *eng)
 {
 	for (unsigned i = 0; i < eng->nchan; i++)
-		dma_chan_fini(&eng->chan[i]);
+		chan_fini(&eng->chan[i]);
 	free(eng->chan);
 	eng->chan = NULL;
 	eng->nchan = 0;

@@ -51,9 +51,6 @@
  * bytes of that burst are not counted as moved (RESIDUE includes them),
  * and the channel never reports DONE for bytes that did not move.
  *
- * A channel can also run a synthetic transfer that moves no data: N bursts
- * of D bus cycles (BUSBENCH-1's DMA channels), dma_chan_start().
- *
  * Channel state machine (ch->state), and the function behind each edge:
  *   IDLE --doorbell (dma_doorbell)--> FETCH (CHAIN) or XFER
  *   FETCH --descriptor read and checked (chan_fetched), desc_cycles of
@@ -164,8 +161,7 @@ enum dma_state {
 	DMA_XFER,
 	DMA_WRITEBACK,
 	DMA_DONE,
-	DMA_ERROR,
-	DMA_SYNTH		/* a synthetic (timing-only) transfer */
+	DMA_ERROR
 };
 
 /* Where a device's interrupt goes. */
@@ -179,7 +175,7 @@ struct dma_engine;
 
 struct dma_chan {
 	struct bus_master port;
-	struct dma_engine *eng;	/* NULL for a stand-alone channel */
+	struct dma_engine *eng;
 	unsigned index;
 	struct sim *sim;
 	char name[32];
@@ -216,9 +212,6 @@ struct dma_chan {
 					   flight (dma.c REMOTE_*) */
 	struct xact xact;		/* that transaction */
 	struct ev_handle wake;		/* waiting for a device to be ready */
-	/* synthetic transfers */
-	uint64_t burst_cycles;
-	uint64_t left;			/* bus cycles of work left */
 	struct signal done;		/* notified at each completion */
 	/* statistics */
 	uint64_t bursts_done;
@@ -263,18 +256,6 @@ struct dma_config {
 int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 		    const char *name, const struct dma_config *cfg);
 void dma_engine_fini(struct dma_engine *eng);
-
-/* Attach a stand-alone channel (synthetic transfers only).  Returns 0 or
- * DMASIM_ENOMEM. */
-int dma_chan_init(struct dma_chan *ch, struct sim *sim, struct bus *bus,
-		  const char *name, enum bus_mode mode, int priority);
-void dma_chan_fini(struct dma_chan *ch);
-
-/* Start a synthetic transfer of `bursts` bursts of `burst_cycles` each.
- * Returns 0, DMASIM_EINVAL (zero sizes, or the channel is busy),
- * DMASIM_ERANGE or DMASIM_ENOMEM. */
-int dma_chan_start(struct dma_chan *ch, uint64_t bursts,
-		   uint64_t burst_cycles);
 
 static inline bool dma_chan_busy(const struct dma_chan *ch)
 {

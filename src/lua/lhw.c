@@ -6,6 +6,7 @@
  *   local dma = sys:dma{ base = 0x40000000, channels = 4, irq = cpu }
  *   local dev = sys:device{ base = 0x50000000, size = "64KiB",
  *                           rate = "100MB/s" }
+ *   local bg  = sys:traffic{ compute = 3, access = 4 }
  *
  * CPU operations (cpu:compute, cpu:write32, cpu:pio_read, ...) are called
  * from processes and take simulated time; memory and device methods such
@@ -30,6 +31,7 @@
 #define DMA_MT "dmasim.dma"
 #define CHAN_MT "dmasim.dma_channel"
 #define DEV_MT "dmasim.device"
+#define TRAFFIC_MT "dmasim.traffic"
 
 static struct lsys *comp_sys(lua_State *L, int idx)
 {
@@ -461,40 +463,6 @@ static int l_cpu_on_irq(lua_State *L)
 	return 0;
 }
 
-/* cpu:workload{compute = C, access = M}: C CPU cycles, M bus cycles */
-static int l_cpu_workload(lua_State *L)
-{
-	static const char *const known[] = { "compute", "access", NULL };
-	const char *what = "cpu:workload{}";
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
-	uint64_t c, m;
-
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	c = lf_uint(L, 2, what, "compute", UNIT_NUMBER, 0, 0);
-	m = lf_uint(L, 2, what, "access", UNIT_NUMBER, 1, 1);
-	if (cpu_workload_start(cpu, c, m))
-		return luaL_error(L, "%s: the CPU is already busy", what);
-	return 0;
-}
-
-static int l_cpu_stop(lua_State *L)
-{
-	cpu_workload_stop(lsys_check_comp(L, 1, CPU_MT));
-	return 0;
-}
-
-static int l_cpu_wait(lua_State *L)
-{
-	struct cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
-	struct lproc *lp = lsys_current(L, comp_sys(L, 1), "cpu:wait()");
-
-	if (cpu->state == CPU_STOPPED || !cpu->access)
-		return 0;
-	sys_proc_wait(&lp->p, &cpu->stopped);
-	return lua_yield(L, 0);
-}
-
 /* Fields common to every bus master handle (its name is a string). */
 #define PORT_FIELDS(m)                                                        \
 	{ "id", (m)->id }, { "grants", (m)->grants },                        \
@@ -509,7 +477,6 @@ static int l_cpu_index(lua_State *L)
 		PORT_FIELDS(&cpu->port),
 		{ "busy_cycles", cpu_busy_cycles(cpu) },	/* not idle */
 		{ "bus_cycles", cpu->port.busy_cycles },	/* bus owned */
-		{ "accesses", cpu->accesses },
 		{ "compute_cycles", cpu->compute_cycles },
 		{ "instructions", cpu->instructions },
 		{ "mem_refs", cpu->mem_refs },
@@ -519,7 +486,6 @@ static int l_cpu_index(lua_State *L)
 		{ "pio_bytes", cpu->pio_bytes },
 		{ "pio_wait_cycles", cpu->pio_wait_ps / p },
 		{ "period", p },
-		{ "stopped_at", cpu->stopped_at },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
@@ -623,76 +589,6 @@ static int l_dma_index(lua_State *L)
 	return luaL_error(L, "dma has no field '%s'", k);
 }
 
-/* A stand-alone channel for synthetic transfers. */
-struct lsynth {
-	struct dmasim_channel h;
-	struct dma_chan ch;
-};
-
-static void lsynth_fini(void *obj)
-{
-	dma_chan_fini(&((struct lsynth *)obj)->ch);
-}
-
-/* sys:dma_channel{name, mode, priority}: a stand-alone channel for
- * synthetic transfers */
-static int l_sys_dma_channel(lua_State *L)
-{
-	static const char *const known[] = { "name", "mode", "priority",
-		NULL };
-	const char *what = "system:dma_channel{}";
-	struct lsys *ls = lsys_check(L, 1);
-	struct dmasim_sys *sys = ls->sys;
-	struct lsynth *s;
-	char buf[32];
-	const char *name;
-	int mode, prio;
-
-	opt_table(L, 2);
-	lf_known(L, 2, what, known);
-	snprintf(buf, sizeof(buf), "dma%u", sys->nchans + 1);
-	name = lf_string(L, 2, what, "name", buf);
-	if (!*name || strlen(name) >= 24 || strchr(name, '.'))
-		return lf_error(L, "%s: field 'name' = '%s': expected 1 to 23 "
-				"characters without '.'", what, name);
-	mode = lf_enum(L, 2, what, "mode", lsys_mode_names,
-		       BUS_MODE_CYCLE_STEAL);
-	prio = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0, -1e9);
-	s = sys_alloc(sys, sizeof(*s), lsynth_fini);
-	if (!s)
-		return luaL_error(L, "out of memory");
-	s->h.ch = &s->ch;
-	if (dma_chan_init(&s->ch, &sys->sim, &dmasim_sys_bus(sys)->bus, name,
-			  sys_bus_mode[mode], prio))
-		return luaL_error(L, "%s: out of memory", what);
-	sys->nchans++;
-	lsys_push_comp(L, 1, &s->h, CHAN_MT);
-	return 1;
-}
-
-/* ch:start{bursts = N, burst = D}: N bursts of D bus cycles, no data */
-static int l_chan_start(lua_State *L)
-{
-	static const char *const known[] = { "bursts", "burst", NULL };
-	const char *what = "dma_channel:start{}";
-	struct dma_chan *ch = ((struct dmasim_channel *)
-			       lsys_check_comp(L, 1, CHAN_MT))->ch;
-	uint64_t n, d;
-	int err;
-
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	n = lf_uint(L, 2, what, "bursts", UNIT_NUMBER, 1, 1);
-	d = lf_uint(L, 2, what, "burst", UNIT_NUMBER, 1, 1);
-	err = dma_chan_start(ch, n, d);
-	if (err == DMASIM_ERANGE)
-		return luaL_error(L, "%s: bursts * burst is too large", what);
-	if (err)
-		return luaL_error(L, "%s: channel '%s' is busy", what,
-				  ch->name);
-	return 0;
-}
-
 /* ch:wait(): until the channel's current transfer completes or fails */
 static int l_chan_wait(lua_State *L)
 {
@@ -744,6 +640,106 @@ static int l_chan_index(lua_State *L)
 		lua_pushstring(L, dma_error_string(DMA_STATUS_CODE(ch->status)));
 	else
 		return luaL_error(L, "dma_channel has no field '%s'", k);
+	return 1;
+}
+
+/* ---- synthetic traffic ---- */
+
+/* sys:traffic{name, bus, clock, compute, access, count, mode, priority}:
+ * a synthetic bus master (timing, no data) */
+static int l_sys_traffic(lua_State *L)
+{
+	static const char *const known[] = { "name", "bus", "clock",
+		"compute", "access", "count", "mode", "priority", NULL };
+	const char *what = "system:traffic{}";
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_traffic_config cfg;
+	struct dmasim_traffic *t;
+	struct dmasim_bus *bus;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	dmasim_traffic_config_init(&cfg);
+	bus = lsys_opt_bus(L, 2, what);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
+	cfg.clock_hz = lf_value(L, 2, what, "clock", UNIT_FREQ, 0, 0);
+	cfg.compute = lf_uint(L, 2, what, "compute", UNIT_NUMBER, 0, 0);
+	cfg.access = lf_uint(L, 2, what, "access", UNIT_NUMBER, 1, 1);
+	cfg.count = lf_uint(L, 2, what, "count", UNIT_NUMBER, 0, 0);
+	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
+					     lsys_mode_names,
+					     DMASIM_MODE_CYCLE_STEALING);
+	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
+				     -1e9);
+	if (dmasim_traffic_new(ls->sys, bus, &cfg, &t))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, t, TRAFFIC_MT);
+	return 1;
+}
+
+/* t:start(): count accesses from now, or until t:stop() */
+static int l_traffic_start(lua_State *L)
+{
+	if (dmasim_traffic_start(lsys_check_comp(L, 1, TRAFFIC_MT)))
+		return lsys_raise(L, comp_sys(L, 1), "traffic:start()");
+	return 0;
+}
+
+/* t:stop(): no new request from now (one already made is served) */
+static int l_traffic_stop(lua_State *L)
+{
+	dmasim_traffic_stop(lsys_check_comp(L, 1, TRAFFIC_MT));
+	return 0;
+}
+
+/* t:wait(): until the run has made its count or stopped */
+static int l_traffic_wait(lua_State *L)
+{
+	struct dmasim_traffic *t = lsys_check_comp(L, 1, TRAFFIC_MT);
+	struct lproc *lp = lsys_current(L, comp_sys(L, 1), "traffic:wait()");
+
+	return lsys_await(L, lp->ls, dmasim_wait_traffic(&lp->p, t),
+			  "traffic:wait()", NULL, 0);
+}
+
+static struct dmasim_traffic_info traffic_info(lua_State *L, int idx)
+{
+	struct dmasim_traffic_info i;
+
+	dmasim_traffic_info(lsys_check_comp(L, idx, TRAFFIC_MT), &i);
+	return i;
+}
+
+static int l_traffic_index(lua_State *L)
+{
+	const struct dmasim_traffic_info i = traffic_info(L, 1);
+	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "id", i.id },
+		{ "grants", i.grants },
+		{ "wait_cycles", i.wait_cycles },
+		{ "busy_cycles", i.busy_cycles },	/* bus owned */
+		{ "bus_cycles", i.busy_cycles },
+		{ "accesses", i.accesses },
+		{ "gap_cycles", i.gap_cycles },
+		{ "started_at", i.started_at },
+		{ "done_at", i.done_at },
+		{ "stopped_at", i.stopped_at },
+		{ "period", i.period },
+	};
+
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
+		return 1;
+	if (!strcmp(k, "name"))
+		lua_pushstring(L, i.name);
+	else if (!strcmp(k, "done"))
+		lua_pushboolean(L, i.done);
+	else if (!strcmp(k, "running"))
+		lua_pushboolean(L, i.running);
+	else if (!strcmp(k, "stopped"))
+		lua_pushboolean(L, i.stopped);
+	else
+		return luaL_error(L, "traffic has no field '%s'", k);
 	return 1;
 }
 
@@ -847,7 +843,7 @@ const luaL_Reg lhw_sys_methods[] = {
 	{ "memory", l_sys_memory },
 	{ "cpu", l_sys_cpu },
 	{ "dma", l_sys_dma },
-	{ "dma_channel", l_sys_dma_channel },
+	{ "traffic", l_sys_traffic },
 	{ "device", l_sys_device },
 	{ NULL, NULL }
 };
@@ -921,9 +917,6 @@ void lhw_open(lua_State *L)
 		{ "pio_read", l_cpu_pio_read },
 		{ "pio_write", l_cpu_pio_write },
 		{ "on_irq", l_cpu_on_irq },
-		{ "workload", l_cpu_workload },
-		{ "stop", l_cpu_stop },
-		{ "wait", l_cpu_wait },
 		{ NULL, NULL }
 	};
 	static const luaL_Reg dma_methods[] = {
@@ -931,8 +924,13 @@ void lhw_open(lua_State *L)
 		{ NULL, NULL }
 	};
 	static const luaL_Reg chan_methods[] = {
-		{ "start", l_chan_start },
 		{ "wait", l_chan_wait },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg traffic_methods[] = {
+		{ "start", l_traffic_start },
+		{ "stop", l_traffic_stop },
+		{ "wait", l_traffic_wait },
 		{ NULL, NULL }
 	};
 	static const luaL_Reg dev_methods[] = {
@@ -946,6 +944,7 @@ void lhw_open(lua_State *L)
 	lsys_class(L, DMA_MT, dma_methods, l_dma_index, NULL);
 	lsys_class(L, CHAN_MT, chan_methods, l_chan_index, NULL);
 	lsys_class(L, DEV_MT, dev_methods, l_dev_index, NULL);
+	lsys_class(L, TRAFFIC_MT, traffic_methods, l_traffic_index, NULL);
 	push_dma_regs(L);
 	lua_setfield(L, -2, "dma_regs");
 	lua_pushcfunction(L, l_hash);

@@ -422,9 +422,6 @@ static int l_vm_workload(lua_State *L)
 		if (!c)
 			return luaL_error(L, "%s: field 'cpu': expected a cpu", what);
 		cfg.cpu = &((struct dmasim_cpu *)c->obj)->cpu;
-		if (cfg.cpu->access)
-			return luaL_error(L, "%s: field 'cpu': that CPU runs its "
-					  "built-in workload", what);
 	}
 	lua_pop(L, 1);
 	if (cfg.first_page + cfg.pages > as->npages)

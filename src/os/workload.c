@@ -41,7 +41,7 @@ static void workload_spend(struct workload *w, uint64_t cycles, uint64_t io)
 		w->op.ctx = w;
 		w->io_owed = io;
 		proc_wait_signal(p, &w->op_done);
-		/* Cannot fail: checked at start (no built-in loop on it). */
+		/* Cannot fail: a thread-context compute of cycles > 0. */
 		cpu_submit(w->cfg.cpu, CPU_CTX_THREAD, &w->op);
 		return;
 	}
@@ -95,7 +95,7 @@ int workload_start(struct workload *w, struct sim *sim, struct aspace *as,
 		   const char *name, const struct workload_config *cfg)
 {
 	if (!cfg->pages || cfg->first_page + cfg->pages > as->npages ||
-	    (!cfg->period && !cfg->cpu) || (cfg->cpu && cfg->cpu->access))
+	    (!cfg->period && !cfg->cpu))
 		return DMASIM_EINVAL;
 	memset(w, 0, sizeof(*w));
 	w->cfg = *cfg;

@@ -687,6 +687,106 @@ void dmasim_channel_info(const struct dmasim_channel *c,
 	out->err_desc = ch->err_desc;
 }
 
+/* ---- synthetic traffic ---- */
+
+void dmasim_traffic_config_init(struct dmasim_traffic_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->access = 1;
+	cfg->mode = DMASIM_MODE_CYCLE_STEALING;
+}
+
+int dmasim_traffic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+		       const struct dmasim_traffic_config *cfg,
+		       struct dmasim_traffic **out)
+{
+	const char *what = "traffic";
+	struct dmasim_traffic_config def;
+	struct synth_config sc;
+	struct dmasim_traffic *t;
+	char name[SYS_NAME_MAX];
+	int err;
+
+	if (!cfg) {
+		dmasim_traffic_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = pick_bus(sys, what, &bus)) ||
+	    (err = sys_comp_name(sys, what, cfg->name, "traffic",
+				 sys->ntraffic, name, sizeof(name))))
+		return err;
+	if (cfg->clock_hz) {
+		if ((err = clock_ok(sys, name, cfg->clock_hz, &sc.period)))
+			return err;
+	} else {
+		sc.period = bus->bus.clk.period;
+	}
+	if (!cfg->access)
+		return sys_error(sys, DMASIM_EINVAL, "traffic '%s': access 0: "
+				 "expected 1 or more bus cycles", name);
+	if (cfg->count > UINT64_MAX / cfg->access)
+		return sys_error(sys, DMASIM_EINVAL, "traffic '%s': count %llu "
+				 "with access %llu: expected count * access "
+				 "below 2^64 bus cycles", name,
+				 (unsigned long long)cfg->count,
+				 (unsigned long long)cfg->access);
+	if (!mode_ok(cfg->mode))
+		return sys_error(sys, DMASIM_EINVAL, "traffic '%s': unknown "
+				 "bus mode %d", name, (int)cfg->mode);
+	sc.gap = cfg->compute;
+	sc.hold = cfg->access;
+	sc.count = cfg->count;
+	t = sys_alloc(sys, sizeof(*t), NULL);
+	if (!t)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	t->sys = sys;
+	err = synth_init(&t->s, &sys->sim, &bus->bus, name, &sc,
+			 sys_bus_mode[cfg->mode], cfg->priority);
+	if (err)
+		return sys_error(sys, err, "traffic '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->ntraffic++;
+	if (out)
+		*out = t;
+	return 0;
+}
+
+int dmasim_traffic_start(struct dmasim_traffic *t)
+{
+	if (synth_start(&t->s))
+		return sys_error(t->sys, DMASIM_EINVAL, "traffic '%s' is "
+				 "already running: expected it idle, done or "
+				 "stopped", t->s.name);
+	return 0;
+}
+
+void dmasim_traffic_stop(struct dmasim_traffic *t)
+{
+	synth_stop(&t->s);
+}
+
+void dmasim_traffic_info(const struct dmasim_traffic *t,
+			 struct dmasim_traffic_info *out)
+{
+	const struct synth *s = &t->s;
+
+	memset(out, 0, sizeof(*out));
+	out->name = s->name;
+	out->id = s->port.id;
+	out->running = synth_running(s);
+	out->done = s->state == SYNTH_DONE;
+	out->stopped = s->state == SYNTH_STOPPED;
+	out->accesses = s->accesses;
+	out->gap_cycles = s->gap_cycles;
+	out->started_at = s->started_at;
+	out->done_at = s->done_at;
+	out->stopped_at = s->stopped_at;
+	out->grants = s->port.grants;
+	out->busy_cycles = s->port.busy_cycles;
+	out->wait_cycles = bus_master_wait_cycles(&s->port);
+	out->period = s->cfg.period;
+}
+
 /* ---- devices ---- */
 
 void dmasim_device_config_init(struct dmasim_device_config *cfg)

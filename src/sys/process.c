@@ -181,6 +181,20 @@ int dmasim_wait_channel(struct dmasim_proc *p, struct dmasim_channel *ch)
 	return sys_proc_wait(p, &ch->ch->done);
 }
 
+int dmasim_wait_traffic(struct dmasim_proc *p, struct dmasim_traffic *t)
+{
+	int err = sys_owns(p->sys, t->sys, "the traffic master");
+
+	if (err)
+		return err;
+	if (t->s.state == SYNTH_IDLE)
+		return sys_error(p->sys, DMASIM_EINVAL, "wait for traffic "
+				 "'%s': it was never started", t->s.name);
+	if (!synth_running(&t->s))
+		return 0;
+	return sys_proc_wait(p, &t->s.done);
+}
+
 /* ---- completions ---- */
 
 int dmasim_completion_new(struct dmasim_sys *sys,

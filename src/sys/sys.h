@@ -30,6 +30,7 @@
 #include "hw/dma.h"
 #include "hw/iodev.h"
 #include "hw/memory.h"
+#include "hw/synth.h"
 #include "kernel/proc.h"
 #include "kernel/sim.h"
 #include "kernel/trace.h"
@@ -71,7 +72,7 @@ struct dmasim_sys {
 	bool running;
 	int fail_code;			/* a process failed the run */
 	/* components made so far, for default names */
-	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, nchans,
+	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
 		 nbridges;
 	void *user;			/* the Lua layer's back pointer */
 };
@@ -115,6 +116,11 @@ struct dmasim_dma {
 	struct dma_engine eng;
 	struct dmasim_sys *sys;
 	struct dmasim_channel *chan;	/* eng.nchan handles */
+};
+
+struct dmasim_traffic {
+	struct synth s;
+	struct dmasim_sys *sys;
 };
 
 struct dmasim_device {
