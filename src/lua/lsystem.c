@@ -383,7 +383,7 @@ static void bridge_windows(lua_State *L, int idx, const char *field,
 	n = luaL_len(L, -1);
 	for (lua_Integer i = 1; i <= n; i++) {
 		int w = lua_gettop(L) + 1;
-		double base, size;
+		double base = 0, size = 0;
 
 		lua_geti(L, -1, i);
 		if (!lua_istable(L, w))
