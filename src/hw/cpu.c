@@ -1,4 +1,6 @@
-/* cpu: the processor, its operations and interrupts.  See cpu.h. */
+/* cpu: the processor and its operations (compute, transactions, calls),
+ * the engine that runs them and its bus port.  Interrupts are in
+ * cpu_irq.c, programmed I/O in cpu_pio.c.  See cpu.h. */
 #include "cpu.h"
 
 #include <assert.h>
@@ -8,6 +10,7 @@
 
 #include "kernel/base.h"
 #include "kernel/trace.h"
+#include "cpu_int.h"
 #include "xact.h"
 
 /* Trace points (the mechanism: kernel/trace.h). */
@@ -27,20 +30,8 @@ static const struct trace_point tp_cpu_state = {
 	"state", TRACE_SIGNAL, 2,
 	"0 idle, 1 computing, 2 stalled on the bus, 3 in a handler"
 };
-static const struct trace_point tp_irq_raise = {
-	"irq", TRACE_INSTANT, 0,
-	"an interrupt is raised"
-};
-static const struct trace_point tp_irq_line = {
-	"irq", TRACE_SIGNAL, 1,
-	"an interrupt line's level"
-};
 
-/* What a bus tenure of the operation engine is for. */
-enum { BUS_FOR_REF, BUS_FOR_XACT, BUS_FOR_PIO, BUS_FOR_TIMED,
-       BUS_FOR_REMOTE };
-
-static void cpu_dispatch(struct cpu *cpu);
+void cpu_dispatch(struct cpu *cpu);
 
 /* The CPU's activity as traced: 0 idle, 1 computing, 2 on the bus
  * (waiting or holding it), 3 in an interrupt (entry, handler, exit). */
@@ -62,7 +53,7 @@ static int cpu_trace_level(const struct cpu *cpu, enum cpu_state st)
 	}
 }
 
-TRACE_COLD static void cpu_trace_state(struct cpu *cpu, enum cpu_state st)
+TRACE_COLD void cpu_trace_state(struct cpu *cpu, enum cpu_state st)
 {
 	static const struct trace_point *const span[4] = {
 		NULL, &tp_cpu_run, &tp_cpu_stall, &tp_cpu_irq };
@@ -78,33 +69,21 @@ TRACE_COLD static void cpu_trace_state(struct cpu *cpu, enum cpu_state st)
 	cpu->trace_level = (uint8_t)level;
 }
 
-static inline void cpu_set_state(struct cpu *cpu, enum cpu_state st)
-{
-	if (cpu->track && trace_on(cpu->sim))
-		cpu_trace_state(cpu, st);
-	cpu->state = st;
-}
-
-static inline struct cpu_op *cpu_current(const struct cpu *cpu)
-{
-	return cpu->head[cpu->in_irq ? CPU_CTX_IRQ : CPU_CTX_THREAD];
-}
-
-static void cpu_go_idle(struct cpu *cpu)
+void cpu_go_idle(struct cpu *cpu)
 {
 	if (cpu->state != CPU_IDLE)
 		cpu->busy_ps += cpu->sim->now - cpu->busy_since;
 	cpu_set_state(cpu, CPU_IDLE);
 }
 
-static void cpu_wake(struct cpu *cpu)
+void cpu_wake(struct cpu *cpu)
 {
 	if (cpu->state == CPU_IDLE)
 		cpu->busy_since = cpu->sim->now;
 }
 
 /* Schedule fn after `cycles` CPU cycles as the running step. */
-static void cpu_timer(struct cpu *cpu, uint64_t cycles, event_fn fn)
+void cpu_timer(struct cpu *cpu, uint64_t cycles, event_fn fn)
 {
 	struct event *ev = sim_at_clamped(cpu->sim, cpu->sim->now +
 					  clock_ps(&cpu->clk, cycles),
@@ -117,7 +96,7 @@ static void cpu_timer(struct cpu *cpu, uint64_t cycles, event_fn fn)
 
 /* ---- operations ---- */
 
-static void op_finish(struct cpu *cpu, struct cpu_op *op)
+void cpu_op_finish(struct cpu *cpu, struct cpu_op *op)
 {
 	enum cpu_ctx ctx = cpu->in_irq ? CPU_CTX_IRQ : CPU_CTX_THREAD;
 
@@ -132,12 +111,12 @@ static void op_finish(struct cpu *cpu, struct cpu_op *op)
 }
 
 /* Complete an operation with a bus status (BUS_OK: success). */
-static void op_complete(struct cpu *cpu, struct cpu_op *op, int status)
+void cpu_op_complete(struct cpu *cpu, struct cpu_op *op, int status)
 {
 	op->status = status;
 	if (status)
 		cpu->bus_errors++;
-	op_finish(cpu, op);
+	cpu_op_finish(cpu, op);
 }
 
 /*
@@ -145,7 +124,7 @@ static void op_complete(struct cpu *cpu, struct cpu_op *op, int status)
  * op's CPI, the fraction carried to the op's next chunk so that a CPI such
  * as 0.5 or 1.3 costs exactly instr * cpi over the operation.
  */
-static uint64_t chunk_start(struct cpu_op *op, uint64_t instr)
+uint64_t cpu_chunk_start(struct cpu_op *op, uint64_t instr)
 {
 	double c = (double)instr * op->cpi + op->cyc_frac;
 	double whole = floor(c + 1e-9);
@@ -156,10 +135,10 @@ static uint64_t chunk_start(struct cpu_op *op, uint64_t instr)
 	return op->chunk_cycles;
 }
 
-static void compute_chunk_done(struct sim *sim, struct event *ev);
-static uint64_t pio_word(const struct cpu *cpu, const struct cpu_op *op);
+void cpu_compute_chunk_done(struct sim *sim, struct event *ev);
+uint64_t cpu_pio_word(const struct cpu *cpu, const struct cpu_op *op);
 
-static void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
+void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
 {
 	cpu_set_state(cpu, CPU_BUS);
 	cpu->port_why = why;
@@ -249,7 +228,7 @@ static void step_compute(struct cpu *cpu, struct cpu_op *op)
 		return;
 	}
 	if (!op->instr) {
-		op_finish(cpu, op);
+		cpu_op_finish(cpu, op);
 		cpu_dispatch(cpu);
 		return;
 	}
@@ -262,7 +241,7 @@ static void step_compute(struct cpu *cpu, struct cpu_op *op)
 			chunk = (uint64_t)need;
 	}
 	cpu_set_state(cpu, CPU_COMPUTING);
-	cpu_timer(cpu, chunk_start(op, chunk), compute_chunk_done);
+	cpu_timer(cpu, cpu_chunk_start(op, chunk), cpu_compute_chunk_done);
 }
 
 static void compute_account(struct cpu *cpu, struct cpu_op *op,
@@ -274,7 +253,7 @@ static void compute_account(struct cpu *cpu, struct cpu_op *op,
 	op->ref_acc += (double)instr * op->mem_frac;
 }
 
-static void compute_chunk_done(struct sim *sim, struct event *ev)
+void cpu_compute_chunk_done(struct sim *sim, struct event *ev)
 {
 	struct cpu *cpu = ev->obj;
 	struct cpu_op *op = cpu_current(cpu);
@@ -285,7 +264,7 @@ static void compute_chunk_done(struct sim *sim, struct event *ev)
 		cpu->compute_cycles += op->chunk_cycles;
 		cpu->instructions += op->chunk;
 		op->phase = 1;
-		op->pio_w = pio_word(cpu, op);
+		op->pio_w = cpu_pio_word(cpu, op);
 	} else {
 		compute_account(cpu, op, op->chunk, op->chunk_cycles);
 	}
@@ -294,7 +273,7 @@ static void compute_chunk_done(struct sim *sim, struct event *ev)
 
 /* An interrupt cuts a compute run or a wait for a device: keep what was
  * done; the operation resumes after the interrupt. */
-static void cpu_preempt(struct cpu *cpu)
+void cpu_preempt(struct cpu *cpu)
 {
 	struct cpu_op *op = cpu_current(cpu);
 	uint64_t elapsed = clock_cycles(&cpu->clk, cpu->sim->now -
@@ -346,7 +325,7 @@ static void step_timed(struct cpu *cpu, struct cpu_op *op, uint64_t cycles,
 		cpu_ask_bus(cpu, op->bus_left, BUS_FOR_TIMED);
 		return;
 	}
-	op_finish(cpu, op);
+	cpu_op_finish(cpu, op);
 	cpu_dispatch(cpu);
 }
 
@@ -374,7 +353,7 @@ static void step_xact(struct cpu *cpu, struct cpu_op *op)
 	step_xact_bus(cpu, op);
 }
 
-static void pio_step(struct cpu *cpu, struct cpu_op *op, int st);
+void cpu_pio_next(struct cpu *cpu, struct cpu_op *op, int st);
 
 /* A transaction across a bridge (hw/xact.h) ended: the XACT operation
  * completes, or the PIO step goes on. */
@@ -384,15 +363,15 @@ static void cpu_xact_done(struct xact *x)
 	struct cpu_op *op = cpu_current(cpu);
 
 	if (cpu->remote_why == BUS_FOR_XACT)
-		op_complete(cpu, op, x->status);
+		cpu_op_complete(cpu, op, x->status);
 	else
-		pio_step(cpu, op, x->status);
+		cpu_pio_next(cpu, op, x->status);
 	cpu_dispatch(cpu);
 }
 
 /* An access whose target lies across a bridge: a transaction routed hop
  * by hop; the CPU waits (stalled) until it completes. */
-static void cpu_remote(struct cpu *cpu, uint64_t addr, void *data,
+void cpu_remote(struct cpu *cpu, uint64_t addr, void *data,
 		       uint64_t len, bool write, int why)
 {
 	cpu_set_state(cpu, CPU_BUS);
@@ -411,7 +390,7 @@ static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 					  op->write, &t, &off);
 
 	if (!t) {
-		op_complete(cpu, op, BUS_ERR_DECODE);
+		cpu_op_complete(cpu, op, BUS_ERR_DECODE);
 		cpu_dispatch(cpu);
 		return;
 	}
@@ -423,250 +402,16 @@ static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 	cpu_ask_bus(cpu, cycles, BUS_FOR_XACT);
 }
 
-static void pio_ready(struct sim *sim, struct event *ev)
-{
-	struct cpu *cpu = ev->obj;
-
-	(void)sim;
-	cpu->ev.ev = NULL;
-	cpu->pio_wait_ps += cpu->sim->now - cpu->ev_start;
-	cpu->pio_ready_seen = true;
-	cpu_dispatch(cpu);
-}
-
-/*
- * PIO: the bytes of the next step: a CPU word at most, and no more than
- * the device's request line covers (its ready op lowers the length; the
- * time it gives is waited for in step_pio()).
- */
-static uint64_t pio_word(const struct cpu *cpu, const struct cpu_op *op)
-{
-	uint64_t w = op->len - op->step < cpu->cfg.word ?
-		     op->len - op->step : cpu->cfg.word;
-	uint64_t off;
-	struct bus_target *t = bus_route(cpu->port.bus, op->addr, w, &off);
-
-	if (t && t->ops->ready)
-		t->ops->ready(t, off, &w, op->write);
-	return w;
-}
-
-/* PIO: the address and direction of the current phase's transaction. */
-static void pio_phase_xact(const struct cpu_op *op, uint64_t w,
-			   uint64_t *addr, bool *write, bool *device)
-{
-	bool first = op->phase == 1;
-
-	*device = op->write ? !first : first;
-	if (*device) {
-		*addr = op->addr;
-		*write = op->write;
-	} else {
-		*addr = op->mem + op->step;
-		*write = !op->write;
-	}
-	(void)w;
-}
-
-static void step_pio(struct cpu *cpu, struct cpu_op *op)
-{
-	uint64_t w = op->pio_w;
-	uint64_t addr, off;
-	bool write, device;
-	struct bus_target *t;
-
-	if (op->phase == 0) {
-		cpu_set_state(cpu, CPU_COMPUTING);
-		cpu_timer(cpu, chunk_start(op, cpu->cfg.pio_loop),
-			  compute_chunk_done);
-		return;
-	}
-	pio_phase_xact(op, w, &addr, &write, &device);
-	t = bus_route(cpu->port.bus, addr, w, &off);
-	if (!t) {
-		op_complete(cpu, op, BUS_ERR_DECODE);
-		cpu_dispatch(cpu);
-		return;
-	}
-	if (t->ops->forward) {
-		/* the far bus waits for a paced device's request line */
-		cpu_remote(cpu, addr, op->word, w, write, BUS_FOR_PIO);
-		return;
-	}
-	if (device && t->ops->ready && !cpu->pio_ready_seen) {
-		/* The line may cover less than planned (the device changed
-		 * since): move only that; the rest comes next step. */
-		uint64_t at = t->ops->ready(t, off, &w, write);
-
-		op->pio_w = w;
-		if (at > cpu->sim->now) {
-			struct event *ev = sim_at(cpu->sim, at, PHASE_REQUEST,
-						  pio_ready, cpu, NULL, 0);
-
-			assert(ev);
-			cpu->ev = evq_handle(ev);
-			cpu->ev_start = cpu->sim->now;
-			cpu_set_state(cpu, CPU_PIO_WAIT);
-			return;
-		}
-	}
-	cpu->pio_ready_seen = false;
-	cpu_ask_bus(cpu, t->ops->cycles(t, off, w, write), BUS_FOR_PIO);
-}
-
-static void pio_xact_done(struct cpu *cpu, struct cpu_op *op)
-{
-	uint64_t w = op->pio_w;
-	uint64_t addr;
-	bool write, device;
-	int st;
-
-	pio_phase_xact(op, w, &addr, &write, &device);
-	st = bus_xact_data(cpu->port.bus, addr, op->word, w, write);
-	pio_step(cpu, op, st);
-}
-
-/* A PIO transaction moved its data with status st: the next phase. */
-static void pio_step(struct cpu *cpu, struct cpu_op *op, int st)
-{
-	uint64_t w = op->pio_w;
-
-	if (st) {
-		op_complete(cpu, op, st);
-		return;
-	}
-	if (op->phase == 1) {
-		op->phase = 2;
-		return;
-	}
-	op->step += w;
-	cpu->pio_bytes += w;
-	op->phase = 0;
-	if (op->step == op->len)
-		op_finish(cpu, op);
-}
-
-/* ---- interrupts ---- */
-
-static void irq_exit_done(struct sim *sim, struct event *ev)
-{
-	struct cpu *cpu = ev->obj;
-
-	(void)sim;
-	cpu->ev.ev = NULL;
-	cpu->irq_ps += cpu->sim->now - cpu->irq_start;
-	cpu->in_irq = false;
-	cpu_dispatch(cpu);
-}
-
-static void irq_exit(struct cpu *cpu)
-{
-	cpu_set_state(cpu, CPU_IRQ_EXIT);
-	cpu_timer(cpu, cpu->cfg.irq_exit, irq_exit_done);
-}
-
-/* An interrupt line's wire (its own track "<cpu>.irq<line>", made when
- * first raised) and, when raised, an instant on the CPU's track. */
-TRACE_COLD static void cpu_trace_irq_line(struct cpu *cpu, unsigned line,
-					  int level)
-{
-	char name[48];
-
-	if (!cpu->irq_track[line]) {
-		snprintf(name, sizeof(name), "%s.irq%u", cpu->name, line);
-		cpu->irq_track[line] = trace_track(cpu->sim, NULL, name);
-	}
-	trace_signal(cpu->sim, cpu->irq_track[line], &tp_irq_line,
-		     (uint64_t)level);
-	if (level) {
-		snprintf(name, sizeof(name), "irq%u", line);
-		trace_instant(cpu->sim, cpu->track, &tp_irq_raise, name);
-	}
-}
-
-static void irq_entry_done(struct sim *sim, struct event *ev)
-{
-	struct cpu *cpu = ev->obj;
-	struct cpu_irq_handler *h = &cpu->handler[cpu->irq_line];
-
-	(void)sim;
-	cpu->ev.ev = NULL;
-	/* the handler starts: it acknowledges the line */
-	if (cpu->track && trace_on(cpu->sim))
-		cpu_trace_irq_line(cpu, cpu->irq_line, 0);
-	stat_hist_add(&cpu->irq_latency,
-		      cpu->sim->now - cpu->irq_raised_at[cpu->irq_line]);
-	cpu_set_state(cpu, CPU_HANDLER);
-	cpu->handler_running = true;
-	if (h->fn)
-		h->fn(cpu, cpu->irq_line, h->ctx);
-	else
-		cpu_irq_done(cpu);
-	if (cpu->state == CPU_HANDLER && cpu->head[CPU_CTX_IRQ])
-		cpu_dispatch(cpu);
-}
-
-static void take_irq(struct cpu *cpu)
-{
-	unsigned line = (unsigned)__builtin_ctzll(cpu->irq_pending);
-
-	cpu->irq_pending &= ~(1ull << line);
-	cpu->irq_line = line;
-	cpu->in_irq = true;
-	cpu->irqs++;
-	cpu->irq_start = cpu->sim->now;
-	cpu_set_state(cpu, CPU_IRQ_ENTRY);
-	cpu_timer(cpu, cpu->cfg.irq_entry, irq_entry_done);
-}
-
-void cpu_irq_done(struct cpu *cpu)
-{
-	assert(cpu->in_irq);
-	cpu->handler_running = false;
-	if (cpu->state == CPU_HANDLER && !cpu->head[CPU_CTX_IRQ])
-		irq_exit(cpu);
-}
-
-void cpu_raise_irq(struct cpu *cpu, unsigned line)
-{
-	uint64_t bit = 1ull << (line % CPU_IRQ_LINES);
-
-	line %= CPU_IRQ_LINES;
-	if (!(cpu->irq_pending & bit))
-		cpu->irq_raised_at[line] = cpu->sim->now;
-	if (cpu->track && trace_on(cpu->sim))
-		cpu_trace_irq_line(cpu, line, 1);
-	cpu->irq_pending |= bit;
-	if (cpu->in_irq)
-		return;
-	if (cpu->state == CPU_IDLE) {
-		cpu_wake(cpu);
-		cpu_set_state(cpu, CPU_IRQ_ENTRY);	/* not idle from now */
-		take_irq(cpu);
-	} else if (cpu->state == CPU_COMPUTING ||
-		   cpu->state == CPU_PIO_WAIT) {
-		cpu_preempt(cpu);
-		take_irq(cpu);
-	}
-}
-
-void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,
-			 void *ctx)
-{
-	cpu->handler[line % CPU_IRQ_LINES].fn = fn;
-	cpu->handler[line % CPU_IRQ_LINES].ctx = ctx;
-}
-
 /* ---- the engine ---- */
 
 /* The CPU is between steps: take an interrupt or run the next step. */
-static void cpu_dispatch(struct cpu *cpu)
+void cpu_dispatch(struct cpu *cpu)
 {
 	struct cpu_op *op;
 
 	if (!cpu->in_irq && cpu->irq_pending) {
 		cpu_wake(cpu);
-		take_irq(cpu);
+		cpu_take_irq(cpu);
 		return;
 	}
 	op = cpu_current(cpu);
@@ -674,7 +419,7 @@ static void cpu_dispatch(struct cpu *cpu)
 		if (cpu->in_irq) {
 			cpu_set_state(cpu, CPU_HANDLER);
 			if (!cpu->handler_running)
-				irq_exit(cpu);
+				cpu_irq_exit(cpu);
 			return;
 		}
 		cpu_go_idle(cpu);
@@ -693,7 +438,7 @@ static void cpu_dispatch(struct cpu *cpu)
 		step_xact(cpu, op);
 		break;
 	case CPU_OP_PIO:
-		step_pio(cpu, op);
+		cpu_pio_run(cpu, op);
 		break;
 	case CPU_OP_CALL:
 		step_call(cpu, op);
@@ -789,11 +534,11 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 		cpu->mem_ref_ps += cpu->sim->now - m->req_time;
 		break;
 	case BUS_FOR_XACT:
-		op_complete(cpu, op, bus_xact_data(m->bus, op->addr, op->data,
+		cpu_op_complete(cpu, op, bus_xact_data(m->bus, op->addr, op->data,
 					       op->len, op->write));
 		break;
 	case BUS_FOR_PIO:
-		pio_xact_done(cpu, op);
+		cpu_pio_xact_done(cpu, op);
 		break;
 	case BUS_FOR_TIMED:
 		op->bus_left = 0;

@@ -9,6 +9,7 @@
 #include "kernel/base.h"
 #include "memory.h"
 #include "kernel/trace.h"
+#include "dma_int.h"
 #include "xact.h"
 #include "kernel/util.h"
 
@@ -34,9 +35,6 @@ static const struct trace_point tp_dma_error = {
 	"the channel stopped on a simulated DMA error"
 };
 
-/* Longest chain walked before the engine calls it a loop. */
-#define DMA_MAX_CHAIN 65536u
-
 const char *dma_error_string(unsigned code)
 {
 	switch (code) {
@@ -47,7 +45,7 @@ const char *dma_error_string(unsigned code)
 
 /* ---- completion ---- */
 
-static void chan_raise(struct dma_chan *ch)
+void dma_chan_raise(struct dma_chan *ch)
 {
 	struct dma_engine *eng = ch->eng;
 
@@ -56,7 +54,7 @@ static void chan_raise(struct dma_chan *ch)
 }
 
 /* The channel takes work: a doorbell. */
-static void chan_trace_start(struct dma_chan *ch)
+void dma_chan_trace_start(struct dma_chan *ch)
 {
 	trace_span_begin(ch->sim, ch->track, &tp_dma_transfer, NULL);
 	trace_signal(ch->sim, ch->track, &tp_dma_active, 1);
@@ -64,7 +62,7 @@ static void chan_trace_start(struct dma_chan *ch)
 
 /* A descriptor's span on the channel's track, from its fetch to its
  * status write-back (or the error that ends the chain). */
-static void chan_trace_desc(struct dma_chan *ch, bool begin)
+void dma_chan_trace_desc(struct dma_chan *ch, bool begin)
 {
 	if (!trace_on(ch->sim) || ch->desc_traced == begin)
 		return;
@@ -75,9 +73,9 @@ static void chan_trace_desc(struct dma_chan *ch, bool begin)
 	ch->desc_traced = begin;
 }
 
-static void chan_finish(struct dma_chan *ch, enum dma_state state)
+void dma_chan_finish(struct dma_chan *ch, enum dma_state state)
 {
-	chan_trace_desc(ch, false);
+	dma_chan_trace_desc(ch, false);
 	trace_span_end(ch->sim, ch->track, &tp_dma_transfer);
 	trace_signal(ch->sim, ch->track, &tp_dma_active, 0);
 	trace_instant(ch->sim, ch->track, state == DMA_ERROR ? &tp_dma_error :
@@ -86,7 +84,7 @@ static void chan_finish(struct dma_chan *ch, enum dma_state state)
 	ch->status &= ~DMA_STATUS_BUSY;
 	ch->done_at = ch->sim->now;
 	if (ch->cur_ctrl & DMA_CTRL_IRQ_EN)
-		chan_raise(ch);
+		dma_chan_raise(ch);
 	signal_notify(ch->sim, &ch->done);
 }
 
@@ -95,7 +93,7 @@ static void chan_finish(struct dma_chan *ch, enum dma_state state)
  * been fetched, its ERROR flag is written back first (a bus write, like
  * DONE), so the driver can tell which descriptor failed.
  */
-static void chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
+void dma_chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
 {
 	if (ch->desc_held && !ch->fail_code) {
 		struct bus_target *t;
@@ -118,41 +116,13 @@ static void chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
 		     (code & 0xffu) << 8;
 	ch->err_addr = addr;
 	ch->errors++;
-	chan_finish(ch, DMA_ERROR);
+	dma_chan_finish(ch, DMA_ERROR);
 }
 
 /* ---- data transfers ---- */
 
-static void chan_request_xfer(struct dma_chan *ch);
-static void chan_start_fetch(struct dma_chan *ch);
-
-static inline uint64_t xfer_src(const struct dma_chan *ch)
-{
-	return ch->cur_src +
-	       (ch->cur_flags & DMA_DESC_SRC_FIXED ? 0 : ch->cur_done);
-}
-
-static inline uint64_t xfer_dst(const struct dma_chan *ch)
-{
-	return ch->cur_dst +
-	       (ch->cur_flags & DMA_DESC_DST_FIXED ? 0 : ch->cur_done);
-}
-
-static inline uint64_t next_burst(const struct dma_chan *ch)
-{
-	uint64_t left = ch->cur_len - ch->cur_done;
-
-	return left < ch->cur_burst ? left : ch->cur_burst;
-}
-
-/* Bytes a fixed address in memory touches in a burst of n bytes: one
- * bus-width word, or the whole burst when it is shorter. */
-static inline uint64_t fixed_word(const struct dma_chan *ch, uint64_t n)
-{
-	uint64_t w = ch->port.bus->cfg.width;
-
-	return n < w ? n : w;
-}
+void dma_request_xfer(struct dma_chan *ch);
+void dma_start_fetch(struct dma_chan *ch);
 
 /*
  * The target answering one side of a burst of n bytes at addr, with the
@@ -161,7 +131,7 @@ static inline uint64_t fixed_word(const struct dma_chan *ch, uint64_t n)
  * itself (a device's data register takes the whole burst), except that
  * in memory its word must lie there too.
  */
-static struct bus_target *route_side(const struct dma_chan *ch, uint64_t addr,
+struct bus_target *dma_route_side(const struct dma_chan *ch, uint64_t addr,
 				     uint64_t n, bool fixed, uint64_t *off)
 {
 	struct bus_target *t;
@@ -181,28 +151,18 @@ static uint64_t side_span(const struct dma_chan *ch, struct bus_target *t,
 	return fixed && memory_of(t) ? fixed_word(ch, n) : n;
 }
 
-static inline bool src_fixed(const struct dma_chan *ch)
-{
-	return ch->cur_flags & DMA_DESC_SRC_FIXED;
-}
-
-static inline bool dst_fixed(const struct dma_chan *ch)
-{
-	return ch->cur_flags & DMA_DESC_DST_FIXED;
-}
-
 /* Route both sides of a burst of n bytes at the current addresses: false
  * with *code set when an address has no target. */
 static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
 			struct bus_target **st, uint64_t *soff,
 			struct bus_target **dt, uint64_t *doff)
 {
-	*st = route_side(ch, xfer_src(ch), n, src_fixed(ch), soff);
+	*st = dma_route_side(ch, xfer_src(ch), n, src_fixed(ch), soff);
 	if (!*st) {
 		*code = DMA_ERR_SRC;
 		return false;
 	}
-	*dt = route_side(ch, xfer_dst(ch), n, dst_fixed(ch), doff);
+	*dt = dma_route_side(ch, xfer_dst(ch), n, dst_fixed(ch), doff);
 	if (!*dt) {
 		*code = DMA_ERR_DST;
 		return false;
@@ -253,7 +213,7 @@ static uint64_t piece_ready(struct bus_target *st, uint64_t soff,
 }
 
 /* The DMA error for a data access the target answered with err. */
-static unsigned access_error(int err)
+unsigned dma_access_error(int err)
 {
 	return err == BUS_ERR_SHORT ? DMA_ERR_SHORT : DMA_ERR_SLAVE;
 }
@@ -265,12 +225,10 @@ static unsigned access_error(int err)
  * fetches and status write-backs go the same way.  ch->remote says which
  * one is in flight.
  */
-enum { REMOTE_NONE, REMOTE_READ, REMOTE_WRITE, REMOTE_FETCH,
-       REMOTE_WRITEBACK };
 
 static void chan_xact_done(struct xact *x);
 
-static void chan_xact(struct dma_chan *ch, int what, uint64_t addr,
+void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr,
 		      void *data, uint64_t len, bool write, bool fixed)
 {
 	ch->remote = what;
@@ -283,13 +241,13 @@ static void chan_xact(struct dma_chan *ch, int what, uint64_t addr,
 static void chan_remote_burst(struct dma_chan *ch, uint64_t n)
 {
 	ch->piece = n;
-	chan_xact(ch, REMOTE_READ, xfer_src(ch), ch->buf, n, false,
+	dma_chan_xact(ch, REMOTE_READ, xfer_src(ch), ch->buf, n, false,
 		  src_fixed(ch));
 }
 
-static void chan_fetched_data(struct dma_chan *ch);
-static void chan_written_back_or_done(struct dma_chan *ch);
-static void chan_written_back_status(struct dma_chan *ch, int st);
+void dma_fetched_data(struct dma_chan *ch);
+void dma_written_back_or_done(struct dma_chan *ch);
+void dma_written_back_status(struct dma_chan *ch, int st);
 
 static void chan_xact_done(struct xact *x)
 {
@@ -301,18 +259,18 @@ static void chan_xact_done(struct xact *x)
 	switch (what) {
 	case REMOTE_READ:
 		if (x->status) {
-			chan_fail(ch, x->status == BUS_ERR_DECODE ?
-				  DMA_ERR_SRC : access_error(x->status),
+			dma_chan_fail(ch, x->status == BUS_ERR_DECODE ?
+				  DMA_ERR_SRC : dma_access_error(x->status),
 				  xfer_src(ch));
 			return;
 		}
-		chan_xact(ch, REMOTE_WRITE, xfer_dst(ch), ch->buf, n, true,
+		dma_chan_xact(ch, REMOTE_WRITE, xfer_dst(ch), ch->buf, n, true,
 			  dst_fixed(ch));
 		return;
 	case REMOTE_WRITE:
 		if (x->status) {
-			chan_fail(ch, x->status == BUS_ERR_DECODE ?
-				  DMA_ERR_DST : access_error(x->status),
+			dma_chan_fail(ch, x->status == BUS_ERR_DECODE ?
+				  DMA_ERR_DST : dma_access_error(x->status),
 				  xfer_dst(ch));
 			return;
 		}
@@ -320,19 +278,19 @@ static void chan_xact_done(struct xact *x)
 		ch->bytes += n;
 		ch->bursts_done++;
 		if (ch->cur_done < ch->cur_len)
-			chan_request_xfer(ch);
+			dma_request_xfer(ch);
 		else
-			chan_written_back_or_done(ch);
+			dma_written_back_or_done(ch);
 		return;
 	case REMOTE_FETCH:
 		if (x->status) {
-			chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
+			dma_chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
 			return;
 		}
-		chan_fetched_data(ch);
+		dma_fetched_data(ch);
 		return;
 	case REMOTE_WRITEBACK:
-		chan_written_back_status(ch, x->status);
+		dma_written_back_status(ch, x->status);
 		return;
 	}
 }
@@ -343,7 +301,7 @@ static void chan_wake_event(struct sim *sim, struct event *ev)
 
 	(void)sim;
 	ch->wake.ev = NULL;
-	chan_request_xfer(ch);
+	dma_request_xfer(ch);
 }
 
 /*
@@ -352,7 +310,7 @@ static void chan_wake_event(struct sim *sim, struct event *ev)
  * (ch->piece), once it is ready; a burst cut by pre-emption resumes as it
  * was.
  */
-static void chan_request_xfer(struct dma_chan *ch)
+void dma_request_xfer(struct dma_chan *ch)
 {
 	struct bus_target *st, *dt;
 	uint64_t soff, doff, n, unit, total, span;
@@ -368,7 +326,7 @@ static void chan_request_xfer(struct dma_chan *ch)
 		return;
 	}
 	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-		chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
+		dma_chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 			  xfer_dst(ch));
 		return;
 	}
@@ -408,7 +366,6 @@ static void chan_request_xfer(struct dma_chan *ch)
 	}
 	bus_request(&ch->port, total, unit - ch->pos);
 }
-
 
 /*
  * A fixed source in memory: every beat (bus width, from the burst's
@@ -476,13 +433,13 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 		      st->ops->access(st, soff, ch->buf, n, false);
 		if (err) {
 			*bad = xfer_src(ch);
-			return access_error(err);
+			return dma_access_error(err);
 		}
 		err = md && dfix ? write_fixed_word(ch, md, doff, n) :
 		      dt->ops->access(dt, doff, ch->buf, n, true);
 		if (err) {
 			*bad = xfer_dst(ch);
-			return access_error(err);
+			return dma_access_error(err);
 		}
 	}
 	if (md)
@@ -491,7 +448,7 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 	return 0;
 }
 
-static void chan_written_back_or_done(struct dma_chan *ch);
+void dma_written_back_or_done(struct dma_chan *ch);
 
 /* The tenure ended after `cycles`: move the bursts it covered. */
 static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
@@ -502,7 +459,7 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		unsigned code = 0;
 
 		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-			chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
+			dma_chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
 				  xfer_dst(ch));
 			return;
 		}
@@ -515,7 +472,7 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		ch->pos = 0;
 		code = move_burst(ch, n, st, soff, dt, doff, &bad);
 		if (code) {
-			chan_fail(ch, code, bad);
+			dma_chan_fail(ch, code, bad);
 			return;
 		}
 		ch->cur_done += n;
@@ -527,258 +484,22 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 			break;
 	}
 	if (ch->cur_done < ch->cur_len) {
-		chan_request_xfer(ch);
+		dma_request_xfer(ch);
 		return;
 	}
-	chan_written_back_or_done(ch);
+	dma_written_back_or_done(ch);
 }
 
-static void chan_start_xfer(struct dma_chan *ch)
+void dma_start_xfer(struct dma_chan *ch)
 {
 	if (!ch->cur_len) {
-		chan_fail(ch, DMA_ERR_BADDESC, ch->chain ? ch->cur_desc : 0);
+		dma_chan_fail(ch, DMA_ERR_BADDESC, ch->chain ? ch->cur_desc : 0);
 		return;
 	}
 	ch->state = DMA_XFER;
 	ch->cur_done = 0;
 	ch->pos = 0;
-	chan_request_xfer(ch);
-}
-
-/* ---- descriptor chains ---- */
-
-/*
- * Record a descriptor address as walked; true if it was already (the chain
- * loops).  An open-addressing set, grown as the chain grows; a chain too
- * long to track counts as a loop.
- */
-static bool chan_seen(struct dma_chan *ch, uint64_t addr)
-{
-	uint32_t mask, i;
-
-	if (ch->chain_len >= DMA_MAX_CHAIN)
-		return true;
-	if (2 * (ch->chain_len + 1) > ch->seen_cap) {
-		uint32_t cap = ch->seen_cap ? ch->seen_cap * 2 : 64;
-		uint64_t *v = calloc(cap, sizeof(*v));
-
-		if (!v)
-			return true;
-		for (uint32_t k = 0; k < ch->seen_cap; k++) {
-			uint64_t a = ch->seen[k];
-
-			if (!a)
-				continue;
-			i = (uint32_t)((a * 0x9e3779b97f4a7c15ull) >> 40) &
-			    (cap - 1);
-			while (v[i])
-				i = (i + 1) & (cap - 1);
-			v[i] = a;
-		}
-		free(ch->seen);
-		ch->seen = v;
-		ch->seen_cap = cap;
-	}
-	/* Stored as address + 1 so that address 0 is representable. */
-	addr++;
-	mask = ch->seen_cap - 1;
-	i = (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 40) & mask;
-	while (ch->seen[i]) {
-		if (ch->seen[i] == addr)
-			return true;
-		i = (i + 1) & mask;
-	}
-	ch->seen[i] = addr;
-	ch->chain_len++;
-	return false;
-}
-
-static void chan_timer(struct dma_chan *ch, uint64_t cycles, event_fn fn)
-{
-	struct event *ev = sim_after(ch->sim, clock_ps(&ch->port.bus->clk,
-						       cycles),
-				     PHASE_REQUEST, fn, ch, NULL, 0);
-
-	assert(ev);
-	ch->wake = evq_handle(ev);
-}
-
-static void chan_processed(struct sim *sim, struct event *ev)
-{
-	struct dma_chan *ch = ev->obj;
-
-	(void)sim;
-	ch->wake.ev = NULL;
-	chan_start_xfer(ch);
-}
-
-static void chan_fenced(struct sim *sim, struct event *ev)
-{
-	struct dma_chan *ch = ev->obj;
-
-	(void)sim;
-	ch->wake.ev = NULL;
-	chan_start_fetch(ch);
-}
-
-/* The descriptor's buffer must lie inside one target; at a fixed
- * address, what its longest burst touches (route_side()). */
-static bool buffer_ok(struct dma_chan *ch, uint64_t addr, bool fixed)
-{
-	uint64_t off, n = ch->cur_len;
-
-	if (fixed && ch->cur_burst < n)
-		n = ch->cur_burst;
-	return route_side(ch, addr, n, fixed, &off);
-}
-
-static void chan_start_fetch(struct dma_chan *ch)
-{
-	struct bus_target *t;
-	uint64_t off, c;
-
-	if (ch->cur_desc % DMA_DESC_SIZE) {
-		chan_fail(ch, DMA_ERR_ALIGN, ch->cur_desc);
-		return;
-	}
-	if (chan_seen(ch, ch->cur_desc)) {
-		chan_fail(ch, DMA_ERR_LOOP, ch->cur_desc);
-		return;
-	}
-	ch->state = DMA_FETCH;
-	c = bus_xact_cycles(ch->port.bus, ch->cur_desc, DMA_DESC_SIZE, false,
-			    &t, &off);
-	if (!t) {
-		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
-		return;
-	}
-	ch->desc_fetches++;
-	chan_trace_desc(ch, true);
-	if (t->ops->forward) {
-		chan_xact(ch, REMOTE_FETCH, ch->cur_desc, ch->descbuf,
-			  DMA_DESC_SIZE, false, false);
-		return;
-	}
-	bus_request(&ch->port, c, c);
-}
-
-static void chan_fetched(struct dma_chan *ch)
-{
-	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc, DMA_DESC_SIZE, false);
-	if (bus_xact_data(ch->port.bus, ch->cur_desc, ch->descbuf,
-			  DMA_DESC_SIZE, false)) {
-		chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
-		return;
-	}
-	chan_fetched_data(ch);
-}
-
-/* The descriptor is in descbuf: check it and start its transfer. */
-static void chan_fetched_data(struct dma_chan *ch)
-{
-	const uint8_t *d = ch->descbuf;
-
-	ch->cur_src = util_le_get(d + DMA_DESC_SRC, 8);
-	ch->cur_dst = util_le_get(d + DMA_DESC_DST, 8);
-	ch->cur_len = util_le_get(d + DMA_DESC_LEN, 4);
-	ch->cur_flags = (uint32_t)util_le_get(d + DMA_DESC_CTRL, 4) &
-			~(DMA_DESC_DONE | DMA_DESC_ERROR);
-	ch->next_desc = util_le_get(d + DMA_DESC_NEXT, 8);
-	ch->cur_done = 0;
-	ch->desc_held = true;
-	if (!ch->cur_len) {
-		chan_fail(ch, DMA_ERR_BADDESC, ch->cur_desc);
-		return;
-	}
-	if (!buffer_ok(ch, ch->cur_src, ch->cur_flags & DMA_DESC_SRC_FIXED)) {
-		chan_fail(ch, DMA_ERR_RANGE, ch->cur_src);
-		return;
-	}
-	if (!buffer_ok(ch, ch->cur_dst, ch->cur_flags & DMA_DESC_DST_FIXED)) {
-		chan_fail(ch, DMA_ERR_RANGE, ch->cur_dst);
-		return;
-	}
-	if (ch->eng->desc_cycles) {
-		chan_timer(ch, ch->eng->desc_cycles, chan_processed);
-		return;
-	}
-	chan_start_xfer(ch);
-}
-
-static void chan_written_back_or_done(struct dma_chan *ch)
-{
-	struct bus_target *t;
-	uint64_t off, c;
-
-	if (!ch->chain) {
-		ch->transfers++;
-		ch->status |= DMA_STATUS_DONE;
-		chan_finish(ch, DMA_DONE);
-		return;
-	}
-	ch->state = DMA_WRITEBACK;
-	c = bus_xact_cycles(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, 4,
-			    true, &t, &off);
-	if (!t) {
-		ch->desc_held = false;
-		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
-		return;
-	}
-	if (t->ops->forward) {
-		util_le_put(ch->wb, ch->cur_flags | DMA_DESC_DONE, 4);
-		chan_xact(ch, REMOTE_WRITEBACK, ch->cur_desc + DMA_DESC_CTRL,
-			  ch->wb, 4, true, false);
-		return;
-	}
-	bus_request(&ch->port, c, c);
-}
-
-static void chan_written_back(struct dma_chan *ch)
-{
-	int st;
-
-	if (ch->fail_code) {
-		/* The failed descriptor's ERROR flag; if even that write is
-		 * refused, the original error is still the one to report. */
-		util_le_put(ch->wb, ch->cur_flags | DMA_DESC_ERROR, 4);
-		bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL,
-			      ch->wb, 4, true);
-		ch->desc_held = false;
-		chan_fail(ch, ch->fail_code, ch->fail_addr);
-		return;
-	}
-	util_le_put(ch->wb, ch->cur_flags | DMA_DESC_DONE, 4);
-	st = bus_xact_data(ch->port.bus, ch->cur_desc + DMA_DESC_CTRL, ch->wb,
-			   4, true);
-	if (!st)
-		bus_snoop(ch->port.bus, &ch->port,
-			  ch->cur_desc + DMA_DESC_CTRL, 4, true);
-	chan_written_back_status(ch, st);
-}
-
-/* The DONE flag's write-back ended with status st. */
-static void chan_written_back_status(struct dma_chan *ch, int st)
-{
-	ch->desc_held = false;
-	if (st) {
-		chan_fail(ch, DMA_ERR_WRITEBACK, ch->cur_desc);
-		return;
-	}
-	ch->transfers++;
-	chan_trace_desc(ch, false);
-	if (ch->cur_flags & DMA_DESC_IRQ)
-		chan_raise(ch);
-	if (!ch->next_desc) {
-		ch->status |= DMA_STATUS_DONE;
-		chan_finish(ch, DMA_DONE);
-		return;
-	}
-	ch->cur_desc = ch->next_desc;
-	if (ch->eng->fence_cycles) {
-		chan_timer(ch, ch->eng->fence_cycles, chan_fenced);
-		return;
-	}
-	chan_start_fetch(ch);
+	dma_request_xfer(ch);
 }
 
 /* ---- the bus port ---- */
@@ -794,13 +515,13 @@ static void chan_released(struct bus_master *m, uint64_t cycles)
 	}
 	switch (ch->state) {
 	case DMA_FETCH:
-		chan_fetched(ch);
+		dma_fetched(ch);
 		return;
 	case DMA_XFER:
 		chan_bursts_done(ch, cycles);
 		return;
 	case DMA_WRITEBACK:
-		chan_written_back(ch);
+		dma_written_back(ch);
 		return;
 	default:
 		assert(!"tenure ended on an idle channel");
@@ -849,169 +570,6 @@ static void chan_fini(struct dma_chan *ch)
 	ch->buf = NULL;
 	ch->seen = NULL;
 }
-
-/* ---- registers ---- */
-
-static void dma_doorbell(struct dma_chan *ch)
-{
-	struct dma_engine *eng = ch->eng;
-
-	if (dma_chan_busy(ch)) {
-		eng->guest_errors++;	/* a doorbell while busy is ignored */
-		return;
-	}
-	/* The transfer runs on the values latched here: the registers may
-	 * be reprogrammed for the next one while it runs. */
-	ch->cur_burst = ch->burst;
-	ch->cur_ctrl = ch->ctrl;
-	ch->cur_len = ch->cur_done = 0;
-	ch->desc_held = false;
-	ch->fail_code = 0;
-	ch->status = DMA_STATUS_BUSY;
-	ch->started_at = ch->sim->now;
-	chan_trace_start(ch);
-	if (!ch->burst) {
-		chan_fail(ch, DMA_ERR_BADDESC, 0);
-		return;
-	}
-	if (ch->buf_size < ch->burst) {
-		uint8_t *b = realloc(ch->buf, ch->burst);
-
-		if (!b) {
-			chan_fail(ch, DMA_ERR_SLAVE, 0);
-			return;
-		}
-		ch->buf = b;
-		ch->buf_size = ch->burst;
-	}
-	ch->chain = ch->ctrl & DMA_CTRL_CHAIN;
-	ch->chain_len = 0;
-	if (ch->seen)
-		memset(ch->seen, 0, ch->seen_cap * sizeof(*ch->seen));
-	if (ch->chain) {
-		ch->cur_desc = ch->desc;
-		chan_start_fetch(ch);
-		return;
-	}
-	ch->cur_src = ch->src;
-	ch->cur_dst = ch->dst;
-	ch->cur_len = ch->len;
-	ch->cur_flags = (ch->ctrl & DMA_CTRL_SRC_FIXED ? DMA_DESC_SRC_FIXED : 0) |
-			(ch->ctrl & DMA_CTRL_DST_FIXED ? DMA_DESC_DST_FIXED : 0);
-	chan_start_xfer(ch);
-}
-
-uint32_t dma_reg_read(struct dma_engine *eng, uint64_t off)
-{
-	struct dma_chan *ch;
-	unsigned i = (unsigned)(off / DMA_CH_STRIDE);
-
-	if (i >= eng->nchan) {
-		eng->guest_errors++;
-		return 0;
-	}
-	ch = &eng->chan[i];
-	switch (off % DMA_CH_STRIDE) {
-	case DMA_REG_SRC_LO: return (uint32_t)ch->src;
-	case DMA_REG_SRC_HI: return (uint32_t)(ch->src >> 32);
-	case DMA_REG_DST_LO: return (uint32_t)ch->dst;
-	case DMA_REG_DST_HI: return (uint32_t)(ch->dst >> 32);
-	case DMA_REG_LEN: return ch->len;
-	case DMA_REG_CTRL: return ch->ctrl;
-	case DMA_REG_STATUS: return ch->status;
-	case DMA_REG_RESIDUE:
-		return dma_chan_busy(ch) || ch->state == DMA_ERROR ?
-		       (uint32_t)(ch->cur_len - ch->cur_done) : 0;
-	case DMA_REG_DESC_LO: return (uint32_t)ch->desc;
-	case DMA_REG_DESC_HI: return (uint32_t)(ch->desc >> 32);
-	case DMA_REG_BURST: return ch->burst;
-	case DMA_REG_DONE_COUNT: return (uint32_t)ch->transfers;
-	case DMA_REG_ERR_ADDR_LO: return (uint32_t)ch->err_addr;
-	case DMA_REG_ERR_ADDR_HI: return (uint32_t)(ch->err_addr >> 32);
-	case DMA_REG_ERR_DESC_LO: return (uint32_t)ch->err_desc;
-	case DMA_REG_ERR_DESC_HI: return (uint32_t)(ch->err_desc >> 32);
-	}
-	eng->guest_errors++;
-	return 0;
-}
-
-static void set_lo(uint64_t *r, uint32_t v)
-{
-	*r = (*r & ~0xffffffffull) | v;
-}
-
-static void set_hi(uint64_t *r, uint32_t v)
-{
-	*r = (*r & 0xffffffffull) | (uint64_t)v << 32;
-}
-
-void dma_reg_write(struct dma_engine *eng, uint64_t off, uint32_t v)
-{
-	struct dma_chan *ch;
-	unsigned i = (unsigned)(off / DMA_CH_STRIDE);
-
-	if (i >= eng->nchan) {
-		eng->guest_errors++;
-		return;
-	}
-	ch = &eng->chan[i];
-	switch (off % DMA_CH_STRIDE) {
-	case DMA_REG_SRC_LO: set_lo(&ch->src, v); return;
-	case DMA_REG_SRC_HI: set_hi(&ch->src, v); return;
-	case DMA_REG_DST_LO: set_lo(&ch->dst, v); return;
-	case DMA_REG_DST_HI: set_hi(&ch->dst, v); return;
-	case DMA_REG_LEN: ch->len = v; return;
-	case DMA_REG_DESC_LO: set_lo(&ch->desc, v); return;
-	case DMA_REG_DESC_HI: set_hi(&ch->desc, v); return;
-	case DMA_REG_BURST: ch->burst = v; return;
-	case DMA_REG_CTRL:
-		ch->ctrl = v & ~DMA_CTRL_START;
-		if (v & DMA_CTRL_START)
-			dma_doorbell(ch);
-		return;
-	case DMA_REG_STATUS:
-		ch->status &= ~(v & (DMA_STATUS_DONE | DMA_STATUS_ERROR));
-		if (v & DMA_STATUS_ERROR)
-			ch->status &= ~0xff00u;
-		return;
-	}
-	eng->guest_errors++;	/* unknown or read-only register */
-}
-
-static uint64_t regs_cycles(struct bus_target *t, uint64_t off, uint64_t len,
-			    bool write)
-{
-	struct dma_engine *eng = (struct dma_engine *)t;
-
-	(void)off;
-	(void)write;
-	return eng->reg_cycles + bus_beats(eng->bus, len);
-}
-
-static int regs_access(struct bus_target *t, uint64_t off, void *data,
-		       uint64_t len, bool write)
-{
-	struct dma_engine *eng = (struct dma_engine *)t;
-	uint8_t *p = data;
-
-	/* 32-bit registers; an aligned 64-bit access covers a LO/HI pair. */
-	if ((len != 4 && len != 8) || off % 4) {
-		eng->guest_errors++;
-		return BUS_ERR_SLAVE;
-	}
-	for (uint64_t k = 0; k < len; k += 4) {
-		if (write)
-			dma_reg_write(eng, off + k, (uint32_t)util_le_get(p + k, 4));
-		else
-			util_le_put(p + k, dma_reg_read(eng, off + k), 4);
-	}
-	return 0;
-}
-
-static const struct bus_target_ops dma_regs_ops = {
-	.cycles = regs_cycles,
-	.access = regs_access,
-};
 
 int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 		    const char *name, const struct dma_config *cfg)

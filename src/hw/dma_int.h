@@ -1,0 +1,89 @@
+/*
+ * dma_int: what the files of the DMA engine model share (dma.c: the
+ * channels' data path, completion and bus port; dma_chain.c: descriptor
+ * chains; dma_regs.c: the register window).  Private to the model; see
+ * dma.h for its interface.
+ */
+#ifndef DMASIM_HW_DMA_INT_H
+#define DMASIM_HW_DMA_INT_H
+
+#include "dma.h"
+#include "memory.h"
+
+/* Longest chain walked before the engine calls it a loop. */
+#define DMA_MAX_CHAIN 65536u
+
+/* What a transaction across a bridge is for (ch->remote). */
+enum { REMOTE_NONE, REMOTE_READ, REMOTE_WRITE, REMOTE_FETCH,
+       REMOTE_WRITEBACK };
+
+static inline uint64_t xfer_src(const struct dma_chan *ch)
+{
+	return ch->cur_src +
+	       (ch->cur_flags & DMA_DESC_SRC_FIXED ? 0 : ch->cur_done);
+}
+
+static inline uint64_t xfer_dst(const struct dma_chan *ch)
+{
+	return ch->cur_dst +
+	       (ch->cur_flags & DMA_DESC_DST_FIXED ? 0 : ch->cur_done);
+}
+
+static inline uint64_t next_burst(const struct dma_chan *ch)
+{
+	uint64_t left = ch->cur_len - ch->cur_done;
+
+	return left < ch->cur_burst ? left : ch->cur_burst;
+}
+
+/* Bytes a fixed address in memory touches in a burst of n bytes: one
+ * bus-width word, or the whole burst when it is shorter. */
+static inline uint64_t fixed_word(const struct dma_chan *ch, uint64_t n)
+{
+	uint64_t w = ch->port.bus->cfg.width;
+
+	return n < w ? n : w;
+}
+
+static inline bool src_fixed(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_SRC_FIXED;
+}
+
+static inline bool dst_fixed(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_DST_FIXED;
+}
+
+/* Completion (dma.c). */
+void dma_chan_raise(struct dma_chan *ch);
+void dma_chan_trace_start(struct dma_chan *ch);
+void dma_chan_trace_desc(struct dma_chan *ch, bool begin);
+void dma_chan_finish(struct dma_chan *ch, enum dma_state state);
+/* End the transfer with an error (writing a held descriptor's ERROR
+ * flag back first). */
+void dma_chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr);
+/* The DMA error for a data access the target answered with err. */
+unsigned dma_access_error(int err);
+
+/* The data path (dma.c). */
+struct bus_target *dma_route_side(const struct dma_chan *ch, uint64_t addr,
+				  uint64_t n, bool fixed, uint64_t *off);
+void dma_request_xfer(struct dma_chan *ch);
+void dma_start_xfer(struct dma_chan *ch);
+/* A transaction across a bridge for ch (what: REMOTE_*). */
+void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr, void *data,
+		   uint64_t len, bool write, bool fixed);
+
+/* Descriptor chains (dma_chain.c). */
+void dma_start_fetch(struct dma_chan *ch);
+void dma_fetched(struct dma_chan *ch);
+void dma_fetched_data(struct dma_chan *ch);
+void dma_written_back_or_done(struct dma_chan *ch);
+void dma_written_back(struct dma_chan *ch);
+void dma_written_back_status(struct dma_chan *ch, int st);
+
+/* The register window (dma_regs.c). */
+extern const struct bus_target_ops dma_regs_ops;
+
+#endif
