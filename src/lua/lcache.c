@@ -19,8 +19,6 @@
 #include "lfields.h"
 #include "lsys.h"
 
-#define CACHE_MT "dmasim.cache"
-#define CPU_MT "dmasim.cpu"
 
 /* An optional component field of the table at idx. */
 static void *opt_comp(lua_State *L, int idx, const char *field,

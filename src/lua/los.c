@@ -27,7 +27,6 @@
 #define VM_MT "dmasim.vm"
 #define AS_MT "dmasim.aspace"
 #define WL_MT "dmasim.workload"
-#define MEM_MT "dmasim.memory"
 
 /* An address-space handle's object is the aspace itself. */
 struct las;

@@ -72,6 +72,12 @@ struct lsys_field {
 
 #define LSYS_NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 
+/* Fields common to every bus master handle (its name is a string). */
+#define PORT_FIELDS(m)                                                        \
+	{ "id", (m)->id }, { "grants", (m)->grants },                        \
+	{ "wait_cycles", bus_master_wait_cycles(m) }
+
+
 /* In an __index function: push the method named k of the handle at idx,
  * or the field named k of f (an integer).  Returns 1, or 0 when neither
  * exists (nothing pushed that matters). */
@@ -90,10 +96,33 @@ uint64_t lsys_check_addr(lua_State *L, int idx, const char *fn);
  * system's first bus). */
 struct dmasim_bus *lsys_opt_bus(lua_State *L, int idx, const char *what);
 
-/* Hardware bindings (lhw.c): add the sys:<model>{} constructors to the
- * system's method table at the top of the stack. */
-void lhw_open(lua_State *L);
-extern const luaL_Reg lhw_sys_methods[];
+/* The metatables of component handles. */
+#define BUS_MT "dmasim.bus"
+#define MEM_MT "dmasim.memory"
+#define CPU_MT "dmasim.cpu"
+#define CACHE_MT "dmasim.cache"
+#define DMA_MT "dmasim.dma"
+#define CHAN_MT "dmasim.dma_channel"
+#define DEV_MT "dmasim.device"
+#define TRAFFIC_MT "dmasim.traffic"
+
+/*
+ * Each binding file registers its classes (and any module fields) with
+ * l<x>_open(L), the `dmasim` module at the top of the stack, and lists
+ * its sys:<model>{} constructors in l<x>_sys_methods: memories (lmem.c),
+ * CPUs (lcpu.c), DMA engines (ldma.c), devices (ldev.c), synthetic
+ * traffic (ltraffic.c).
+ */
+void lmem_open(lua_State *L);
+extern const luaL_Reg lmem_sys_methods[];
+void lcpu_open(lua_State *L);
+extern const luaL_Reg lcpu_sys_methods[];
+void ldma_open(lua_State *L);
+extern const luaL_Reg ldma_sys_methods[];
+void ldev_open(lua_State *L);
+extern const luaL_Reg ldev_sys_methods[];
+void ltraffic_open(lua_State *L);
+extern const luaL_Reg ltraffic_sys_methods[];
 /* The memory manager's bindings (los.c). */
 void los_open(lua_State *L);
 extern const luaL_Reg los_sys_methods[];

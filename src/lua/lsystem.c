@@ -25,7 +25,6 @@
 #include "lrun.h"
 #include "lsys.h"
 
-#define BUS_MT "dmasim.bus"
 #define COMPLETION_MT "dmasim.completion"
 
 const char *const lsys_mode_names[] = { "burst", "cycle_stealing",
@@ -673,7 +672,11 @@ void lsystem_open(lua_State *L)
 	luaL_newmetatable(L, SYS_MT);
 	lua_newtable(L);
 	luaL_setfuncs(L, sys_methods, 0);
-	luaL_setfuncs(L, lhw_sys_methods, 0);
+	luaL_setfuncs(L, lmem_sys_methods, 0);
+	luaL_setfuncs(L, lcpu_sys_methods, 0);
+	luaL_setfuncs(L, ldma_sys_methods, 0);
+	luaL_setfuncs(L, ldev_sys_methods, 0);
+	luaL_setfuncs(L, ltraffic_sys_methods, 0);
 	luaL_setfuncs(L, los_sys_methods, 0);
 	luaL_setfuncs(L, lcache_sys_methods, 0);
 	luaL_setfuncs(L, lmap_sys_methods, 0);
@@ -686,7 +689,11 @@ void lsystem_open(lua_State *L)
 	lsys_class(L, COMPLETION_MT, completion_methods, l_completion_index,
 		   NULL);
 	lsys_class(L, BUS_MT, bus_methods, l_bus_index, NULL);
-	lhw_open(L);
+	lmem_open(L);
+	lcpu_open(L);
+	ldma_open(L);
+	ldev_open(L);
+	ltraffic_open(L);
 	los_open(L);
 	lcache_open(L);
 	lmap_open(L);

@@ -1,5 +1,5 @@
-/* components: building a system's hardware (dmasim/machine.h), and the
- * untimed set-up and checking calls on it.  See sys.h. */
+/* components: a system's CPUs, caches, DMA engines, synthetic traffic
+ * masters and devices (dmasim/machine.h).  See sys.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,362 +9,6 @@
 #include "kernel/vec.h"
 #include "process.h"
 #include "sys.h"
-
-static bool mode_ok(enum dmasim_mode m)
-{
-	return (unsigned)m <= DMASIM_MODE_TRANSPARENT;
-}
-
-/* A clock given in Hz: a whole number of ps per cycle, at least 1. */
-static int clock_ok(struct dmasim_sys *sys, const char *what, double hz,
-		    uint64_t *period)
-{
-	if (!(hz > 0) || !isfinite(hz) || hz > 1e12)
-		return sys_error(sys, DMASIM_EINVAL, "%s: clock %g Hz: expected "
-				 "a frequency above 0 and at most 1 THz", what,
-				 hz);
-	*period = clock_period_of_hz(hz);
-	return 0;
-}
-
-/* ---- buses ---- */
-
-void dmasim_bus_config_init(struct dmasim_bus_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->clock_hz = 1e9;
-	cfg->arbitration = DMASIM_ARB_ROUND_ROBIN;
-	cfg->width = 8;
-}
-
-static void bus_fini_cb(void *obj)
-{
-	bus_fini(&((struct dmasim_bus *)obj)->bus);
-}
-
-int dmasim_bus_new(struct dmasim_sys *sys, const struct dmasim_bus_config *cfg,
-		   struct dmasim_bus **out)
-{
-	const char *what = "bus";
-	struct dmasim_bus_config def;
-	struct bus_config bc;
-	struct dmasim_bus *b;
-	char name[SYS_NAME_MAX];
-	int err;
-
-	if (!cfg) {
-		dmasim_bus_config_init(&def);
-		cfg = &def;
-	}
-	if (sys->nbuses)
-		snprintf(name, sizeof(name), "bus%zu", sys->nbuses + 1);
-	else
-		snprintf(name, sizeof(name), "bus");
-	if (cfg->name && (err = sys_comp_name(sys, what, cfg->name, "", 0,
-					      name, sizeof(name))))
-		return err;
-	for (size_t i = 0; i < sys->nbuses; i++)
-		if (!strcmp(sys->buses[i]->bus.name, name))
-			return sys_error(sys, DMASIM_EINVAL, "bus '%s': the "
-					 "system already has a bus of that "
-					 "name", name);
-	if ((err = clock_ok(sys, what, cfg->clock_hz, &bc.period)))
-		return err;
-	if (!cfg->width)
-		return sys_error(sys, DMASIM_EINVAL, "bus '%s': width 0: "
-				 "expected 1 or more bytes per cycle", name);
-	if ((unsigned)cfg->arbitration > DMASIM_ARB_PRIORITY)
-		return sys_error(sys, DMASIM_EINVAL, "bus '%s': unknown "
-				 "arbitration %d: expected round robin or "
-				 "priority", name, (int)cfg->arbitration);
-	bc.arb = cfg->arbitration == DMASIM_ARB_PRIORITY ? BUS_ARB_PRIORITY :
-		 BUS_ARB_ROUND_ROBIN;
-	bc.arb_latency = cfg->latency;
-	bc.width = cfg->width;
-	VEC_RESERVE(sys->buses, sys->nbuses, sys->capbuses,
-		    return sys_error(sys, DMASIM_ENOMEM, "out of memory"));
-	b = sys_alloc(sys, sizeof(*b), bus_fini_cb);
-	if (!b)
-		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
-	b->sys = sys;
-	err = bus_init(&b->bus, &sys->sim, name, &bc);
-	if (!err && sys->san)
-		err = san_watch_bus(sys->san, &b->bus);
-	if (err)
-		return sys_error(sys, err, "bus '%s': %s", name,
-				 dmasim_strerror(err));
-	sys->buses[sys->nbuses++] = b;
-	if (out)
-		*out = b;
-	return 0;
-}
-
-struct dmasim_bus *dmasim_sys_bus(const struct dmasim_sys *sys)
-{
-	return sys->nbuses ? sys->buses[0] : NULL;
-}
-
-uint64_t dmasim_bus_period(const struct dmasim_bus *bus)
-{
-	return bus->bus.clk.period;
-}
-
-/* The bus a component goes on: the one given, or the system's first. */
-static int pick_bus(struct dmasim_sys *sys, const char *what,
-		    struct dmasim_bus **bus)
-{
-	if (!*bus)
-		*bus = dmasim_sys_bus(sys);
-	if (!*bus)
-		return sys_error(sys, DMASIM_EINVAL, "%s: the system has no "
-				 "bus yet: expected dmasim_bus_new() first",
-				 what);
-	return sys_owns(sys, (*bus)->sys, "the bus");
-}
-
-/* ---- bridges ---- */
-
-void dmasim_bridge_config_init(struct dmasim_bridge_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->queue = 4;
-	cfg->posted = true;
-}
-
-static void bridge_fini_cb(void *obj)
-{
-	bridge_fini(&((struct dmasim_bridge *)obj)->br);
-}
-
-int dmasim_bridge_new(struct dmasim_sys *sys, struct dmasim_bus *a,
-		      struct dmasim_bus *b,
-		      const struct dmasim_bridge_config *cfg,
-		      struct dmasim_bridge **out)
-{
-	struct dmasim_bridge_config def;
-	struct bridge_config bc;
-	struct dmasim_bridge *br;
-	char name[SYS_NAME_MAX];
-	int err;
-
-	if (!cfg) {
-		dmasim_bridge_config_init(&def);
-		cfg = &def;
-	}
-	if ((err = sys_comp_name(sys, "bridge", cfg->name, "bridge",
-				 sys->nbridges, name, sizeof(name))))
-		return err;
-	if (!a || !b)
-		return sys_error(sys, DMASIM_EINVAL, "bridge '%s': expected two "
-				 "buses", name);
-	if ((err = sys_owns(sys, a->sys, "bus a")) ||
-	    (err = sys_owns(sys, b->sys, "bus b")))
-		return err;
-	if (a == b)
-		return sys_error(sys, DMASIM_EINVAL, "bridge '%s': buses a and "
-				 "b are the same bus '%s': expected two "
-				 "different buses", name, a->bus.name);
-	if (!cfg->queue)
-		return sys_error(sys, DMASIM_EINVAL, "bridge '%s': queue 0: "
-				 "expected 1 or more transactions", name);
-	bc.latency = cfg->latency;
-	bc.width = cfg->width;
-	bc.queue = cfg->queue;
-	bc.posted = cfg->posted;
-	bc.priority = cfg->priority;
-	br = sys_alloc(sys, sizeof(*br), bridge_fini_cb);
-	if (!br)
-		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
-	br->sys = sys;
-	err = bridge_init(&br->br, &sys->sim, name, &a->bus, &b->bus, &bc);
-	if (err)
-		return sys_error(sys, err, "bridge '%s': %s", name,
-				 dmasim_strerror(err));
-	sys->nbridges++;
-	if (out)
-		*out = br;
-	return 0;
-}
-
-int dmasim_bridge_window(struct dmasim_bridge *br, enum dmasim_bridge_dir dir,
-			 uint64_t base, uint64_t size)
-{
-	int err;
-
-	if ((unsigned)dir > DMASIM_B_TO_A)
-		return sys_error(br->sys, DMASIM_EINVAL, "bridge '%s': "
-				 "direction %d: expected a to b or b to a",
-				 br->br.name, (int)dir);
-	err = bridge_window(&br->br, dir == DMASIM_A_TO_B ? BRIDGE_A_TO_B :
-			    BRIDGE_B_TO_A, base, size);
-	if (err == DMASIM_ERANGE)
-		return sys_error(br->sys, err, "bridge '%s': more than %d "
-				 "windows one way", br->br.name,
-				 BRIDGE_MAX_WINDOWS);
-	if (err)
-		return sys_error(br->sys, err, "bridge '%s': window [%#llx, "
-				 "+%llu) %s: expected a non-empty range free "
-				 "on bus '%s' that does not lead back to it",
-				 br->br.name, (unsigned long long)base,
-				 (unsigned long long)size,
-				 dir == DMASIM_A_TO_B ? "a to b" : "b to a",
-				 br->br.side[dir == DMASIM_A_TO_B ? 0 : 1]
-				 .near->name);
-	return 0;
-}
-
-/* ---- memory ---- */
-
-void dmasim_memory_config_init(struct dmasim_memory_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->size = 1ull << 30;
-}
-
-static void mem_fini(void *obj)
-{
-	memory_fini(&((struct dmasim_memory *)obj)->mem);
-}
-
-int dmasim_memory_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
-		      const struct dmasim_memory_config *cfg,
-		      struct dmasim_memory **out)
-{
-	const char *what = "memory";
-	struct dmasim_memory_config def;
-	struct memory_config mc;
-	struct dmasim_memory *m;
-	char name[SYS_NAME_MAX];
-	int err;
-
-	if (!cfg) {
-		dmasim_memory_config_init(&def);
-		cfg = &def;
-	}
-	if ((err = pick_bus(sys, what, &bus)) ||
-	    (err = sys_comp_name(sys, what, cfg->name, "mem", sys->nmems,
-				 name, sizeof(name))))
-		return err;
-	if (!cfg->size || cfg->base + cfg->size < cfg->base)
-		return sys_error(sys, DMASIM_EINVAL, "memory '%s': [%#llx, "
-				 "+%llu): expected a size above 0 that ends "
-				 "below 2^64", name,
-				 (unsigned long long)cfg->base,
-				 (unsigned long long)cfg->size);
-	if (!(cfg->bandwidth >= 0) || !isfinite(cfg->bandwidth))
-		return sys_error(sys, DMASIM_EINVAL, "memory '%s': bandwidth "
-				 "%g: expected bytes/s >= 0 (0: as fast as the "
-				 "bus)", name, cfg->bandwidth);
-	mc.size = cfg->size;
-	mc.latency = cfg->latency;
-	mc.bandwidth = cfg->bandwidth;
-	m = sys_alloc(sys, sizeof(*m), mem_fini);
-	if (!m)
-		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
-	m->sys = sys;
-	err = memory_init(&m->mem, &sys->sim, &bus->bus, name, cfg->base, &mc);
-	if (err == DMASIM_EINVAL)
-		return sys_error(sys, err, "memory '%s': [%#llx, +%llu) "
-				 "overlaps another target on the bus", name,
-				 (unsigned long long)cfg->base,
-				 (unsigned long long)cfg->size);
-	if (err)
-		return sys_error(sys, err, "memory '%s': %s", name,
-				 dmasim_strerror(err));
-	sys->nmems++;
-	if (out)
-		*out = m;
-	return 0;
-}
-
-/* The offset of [addr, addr + len) in the memory, or DMASIM_ERANGE. */
-static int mem_range(struct dmasim_memory *m, const char *fn, uint64_t addr,
-		     uint64_t len, uint64_t *off)
-{
-	const struct memory *mem = &m->mem;
-
-	if (addr < mem->tgt.base || addr - mem->tgt.base > mem->cfg.size ||
-	    len > mem->cfg.size - (addr - mem->tgt.base))
-		return sys_error(m->sys, DMASIM_ERANGE, "%s: [%#llx, +%llu) "
-				 "is outside memory '%s' [%#llx, +%llu)", fn,
-				 (unsigned long long)addr,
-				 (unsigned long long)len, mem->name,
-				 (unsigned long long)mem->tgt.base,
-				 (unsigned long long)mem->cfg.size);
-	*off = addr - mem->tgt.base;
-	return 0;
-}
-
-int dmasim_memory_write(struct dmasim_memory *m, uint64_t addr,
-			const void *src, uint64_t len)
-{
-	uint64_t off = 0;
-	int err = mem_range(m, "memory write", addr, len, &off);
-
-	if (err)
-		return err;
-	if (memory_write(&m->mem, off, src, len))
-		return sys_error(m->sys, DMASIM_ENOMEM, "out of memory");
-	return 0;
-}
-
-int dmasim_memory_read(struct dmasim_memory *m, uint64_t addr, void *dst,
-		       uint64_t len)
-{
-	uint64_t off = 0;
-	int err = mem_range(m, "memory read", addr, len, &off);
-
-	if (!err)
-		memory_read(&m->mem, off, dst, len);
-	return err;
-}
-
-int dmasim_memory_fill(struct dmasim_memory *m, uint64_t addr, uint64_t len,
-		       uint64_t seed)
-{
-	struct iodev pat = { .cfg.seed = seed };
-	uint8_t buf[4096];
-	uint64_t off = 0;
-	int err = mem_range(m, "memory fill", addr, len, &off);
-
-	if (err)
-		return err;
-	for (uint64_t done = 0; done < len;) {
-		uint64_t n = len - done < sizeof(buf) ? len - done :
-			     sizeof(buf);
-
-		for (uint64_t i = 0; i < n; i++)
-			buf[i] = iodev_pattern(&pat, done + i);
-		if (memory_write(&m->mem, off + done, buf, n))
-			return sys_error(m->sys, DMASIM_ENOMEM,
-					 "out of memory");
-		done += n;
-	}
-	return 0;
-}
-
-int dmasim_memory_hash(struct dmasim_memory *m, uint64_t addr, uint64_t len,
-		       uint64_t *hash)
-{
-	uint64_t off = 0;
-	int err = mem_range(m, "memory hash", addr, len, &off);
-
-	if (!err)
-		*hash = memory_hash(&m->mem, off, len);
-	return err;
-}
-
-uint64_t dmasim_hash(const void *p, uint64_t len)
-{
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (uint64_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 /* ---- CPUs ---- */
 
@@ -394,12 +38,12 @@ int dmasim_cpu_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		dmasim_cpu_config_init(&def);
 		cfg = &def;
 	}
-	if ((err = pick_bus(sys, what, &bus)) ||
+	if ((err = sys_pick_bus(sys, what, &bus)) ||
 	    (err = sys_comp_name(sys, what, cfg->name, "cpu", sys->ncpus,
 				 name, sizeof(name))))
 		return err;
 	if (cfg->clock_hz) {
-		if ((err = clock_ok(sys, name, cfg->clock_hz, &cc.period)))
+		if ((err = sys_clock_ok(sys, name, cfg->clock_hz, &cc.period)))
 			return err;
 	} else {
 		cc.period = bus->bus.clk.period;
@@ -414,7 +58,7 @@ int dmasim_cpu_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (!cfg->word || cfg->word > 8)
 		return sys_error(sys, DMASIM_EINVAL, "cpu '%s': word %u: "
 				 "expected 1 to 8 bytes", name, cfg->word);
-	if (!mode_ok(cfg->mode))
+	if (!sys_mode_ok(cfg->mode))
 		return sys_error(sys, DMASIM_EINVAL, "cpu '%s': unknown bus "
 				 "mode %d", name, (int)cfg->mode);
 	cc.cpi = cfg->cpi;
@@ -483,7 +127,7 @@ int dmasim_cache_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		dmasim_cache_config_init(&def);
 		cfg = &def;
 	}
-	if ((err = pick_bus(sys, what, &bus)))
+	if ((err = sys_pick_bus(sys, what, &bus)))
 		return err;
 	if ((cpu && (err = sys_owns(sys, cpu->sys, "the CPU"))) ||
 	    (next && (err = sys_owns(sys, next->sys, "the next cache"))))
@@ -590,7 +234,7 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		dmasim_dma_config_init(&def);
 		cfg = &def;
 	}
-	if ((err = pick_bus(sys, what, &bus)) ||
+	if ((err = sys_pick_bus(sys, what, &bus)) ||
 	    (err = sys_comp_name(sys, what, cfg->name, "dma", sys->ndmas,
 				 name, sizeof(name))))
 		return err;
@@ -606,7 +250,7 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': irq_line %u + "
 				 "%u channels: expected lines below %d", name,
 				 cfg->irq_line, cfg->channels, CPU_IRQ_LINES);
-	if (!mode_ok(cfg->mode))
+	if (!sys_mode_ok(cfg->mode))
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': unknown bus "
 				 "mode %d", name, (int)cfg->mode);
 	dc.channels = cfg->channels;
@@ -711,12 +355,12 @@ int dmasim_traffic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		dmasim_traffic_config_init(&def);
 		cfg = &def;
 	}
-	if ((err = pick_bus(sys, what, &bus)) ||
+	if ((err = sys_pick_bus(sys, what, &bus)) ||
 	    (err = sys_comp_name(sys, what, cfg->name, "traffic",
 				 sys->ntraffic, name, sizeof(name))))
 		return err;
 	if (cfg->clock_hz) {
-		if ((err = clock_ok(sys, name, cfg->clock_hz, &sc.period)))
+		if ((err = sys_clock_ok(sys, name, cfg->clock_hz, &sc.period)))
 			return err;
 	} else {
 		sc.period = bus->bus.clk.period;
@@ -730,7 +374,7 @@ int dmasim_traffic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 				 "below 2^64 bus cycles", name,
 				 (unsigned long long)cfg->count,
 				 (unsigned long long)cfg->access);
-	if (!mode_ok(cfg->mode))
+	if (!sys_mode_ok(cfg->mode))
 		return sys_error(sys, DMASIM_EINVAL, "traffic '%s': unknown "
 				 "bus mode %d", name, (int)cfg->mode);
 	sc.gap = cfg->compute;
@@ -818,7 +462,7 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		dmasim_device_config_init(&def);
 		cfg = &def;
 	}
-	if ((err = pick_bus(sys, what, &bus)) ||
+	if ((err = sys_pick_bus(sys, what, &bus)) ||
 	    (err = sys_comp_name(sys, what, cfg->name, "dev", sys->ndevs,
 				 name, sizeof(name))))
 		return err;

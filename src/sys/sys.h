@@ -161,5 +161,15 @@ int sys_owns(struct dmasim_sys *sys, const struct dmasim_sys *owner,
 	     const char *what);
 
 extern const enum bus_mode sys_bus_mode[3];
+/* A bus mode from the public enum is valid. */
+bool sys_mode_ok(enum dmasim_mode m);
+/* A clock in Hz: a whole number of ps per cycle in *period, or
+ * DMASIM_EINVAL with the message naming `what`. */
+int sys_clock_ok(struct dmasim_sys *sys, const char *what, double hz,
+		 uint64_t *period);
+/* The bus a component goes on: *bus, or the system's first; it must be
+ * this system's. */
+int sys_pick_bus(struct dmasim_sys *sys, const char *what,
+		 struct dmasim_bus **bus);
 
 #endif

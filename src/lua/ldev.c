@@ -1,0 +1,128 @@
+/*
+ * ldev: I/O devices in the scenario language.
+ *
+ *   local dev = sys:device{ base = 0x50000000, size = "64KiB",
+ *                           rate = "100MB/s" }
+ *   dev:expected(0, n)   -- the pattern an input device sends (untimed)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "hw/iodev.h"
+#include "lfields.h"
+#include "lsys.h"
+
+#define check_addr lsys_check_addr
+#define opt_table lsys_opt_table
+
+/* ---- device ---- */
+
+/* sys:device{name, bus, base, output, size, rate, buffer, latency, seed} */
+static int l_sys_device(lua_State *L)
+{
+	static const char *const known[] = { "name", "bus", "base", "output",
+		"size", "rate", "buffer", "latency", "seed", NULL };
+	const char *what = "system:device{}";
+	struct lsys *ls = lsys_check(L, 1);
+	struct dmasim_device_config cfg;
+	struct dmasim_device *dev;
+	struct dmasim_bus *bus;
+
+	opt_table(L, 2);
+	lf_known(L, 2, what, known);
+	dmasim_device_config_init(&cfg);
+	bus = lsys_opt_bus(L, 2, what);
+	cfg.name = lf_string(L, 2, what, "name", NULL);
+	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x50000000ull +
+			   IODEV_WINDOW * (uint64_t)ls->sys->ndevs, 0);
+	lua_getfield(L, 2, "output");
+	cfg.output = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, 1u << 20, 1);
+	cfg.rate = lf_value(L, 2, what, "rate", UNIT_BANDWIDTH, 0, 0);
+	cfg.buffer = lf_uint(L, 2, what, "buffer", UNIT_SIZE, cfg.size, 1);
+	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
+	cfg.seed = lf_uint(L, 2, what, "seed", UNIT_NUMBER,
+			   ls->sys->ndevs + 1, 0);
+	if (dmasim_device_new(ls->sys, bus, &cfg, &dev))
+		return lsys_raise(L, ls, what);
+	lsys_push_comp(L, 1, dev, DEV_MT);
+	return 1;
+}
+
+/* dev:expected(offset, len) -> the pattern bytes an input device sends */
+static int l_dev_expected(lua_State *L)
+{
+	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
+	lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
+	luaL_Buffer b;
+	char *p;
+
+	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
+		return lf_error(L, "device:expected: [%lld, +%lld) is outside the "
+				  "device's %d bytes", (long long)off, (long long)len,
+				  (int)dev->cfg.size);
+	p = luaL_buffinitsize(L, &b, (size_t)len);
+	for (lua_Integer i = 0; i < len; i++)
+		p[i] = (char)iodev_pattern(dev, (uint64_t)(off + i));
+	luaL_pushresultsize(&b, (size_t)len);
+	return 1;
+}
+
+/* dev:received(offset, len) -> what an output device has received */
+static int l_dev_received(lua_State *L)
+{
+	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
+	lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
+
+	if (!dev->cfg.output)
+		return luaL_error(L, "device:received: '%s' is an input device",
+				  dev->name);
+	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
+		return lf_error(L, "device:received: [%lld, +%lld) is outside "
+				  "the device's %d bytes", (long long)off, (long long)len,
+				  (int)dev->cfg.size);
+	lua_pushlstring(L, (const char *)dev->received + off, (size_t)len);
+	return 1;
+}
+
+static int l_dev_index(lua_State *L)
+{
+	struct iodev *dev = lsys_check_comp(L, 1, DEV_MT);
+	const char *k = luaL_checkstring(L, 2);
+	const struct lsys_field f[] = {
+		{ "base", dev->tgt.base },
+		{ "data", dev->tgt.base + IODEV_DATA },
+		{ "status_reg", dev->tgt.base + IODEV_STATUS },
+		{ "moved", dev->moved },
+		{ "underruns", dev->underruns },
+		{ "overruns", dev->overruns },
+		{ "access_cycles", dev->lat_cycles + 1 },
+	};
+
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
+		return 1;
+	if (!strcmp(k, "name")) {
+		lua_pushstring(L, dev->name);
+		return 1;
+	}
+	return luaL_error(L, "device has no field '%s'", k);
+}
+
+const luaL_Reg ldev_sys_methods[] = {
+	{ "device", l_sys_device },
+	{ NULL, NULL }
+};
+
+void ldev_open(lua_State *L)
+{
+	static const luaL_Reg dev_methods[] = {
+		{ "expected", l_dev_expected },
+		{ "received", l_dev_received },
+		{ NULL, NULL }
+	};
+
+	lsys_class(L, DEV_MT, dev_methods, l_dev_index, NULL);
+}
