@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cli_exit_for(int code)
 {
@@ -47,4 +48,20 @@ int cli_parse_time(const char *s, uint64_t *ps)
 		return -1;
 	*ps = (uint64_t)(v + 0.5);
 	return 0;
+}
+
+char *cli_memdup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+char *cli_strdup(const char *s)
+{
+	return cli_memdup(s, strlen(s));
 }

@@ -8,6 +8,7 @@
 #ifndef DMASIM_CLI_CLI_H
 #define DMASIM_CLI_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dmasim/dmasim.h"
@@ -24,5 +25,10 @@ int cli_parse_seed(const char *s, uint64_t *out);
 
 /* A time such as "10us", or a number of ps.  Returns 0 or -1. */
 int cli_parse_time(const char *s, uint64_t *ps);
+
+/* A malloc'd copy of the n bytes at s and a terminating NUL, or NULL
+ * when out of memory; cli_strdup() of a whole string. */
+char *cli_memdup(const char *s, size_t n);
+char *cli_strdup(const char *s);
 
 #endif

@@ -6,15 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *csv_dup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
+#include "cli.h"
 
 int csv_row_add(struct csv_row *row, bool result, const char *name,
 		const char *unit, const char *text, bool is_number,
@@ -33,9 +25,9 @@ int csv_row_add(struct csv_row *row, bool result, const char *name,
 	}
 	v = &row->v[row->n];
 	v->result = result;
-	v->name = csv_dup(name);
-	v->unit = csv_dup(unit ? unit : "");
-	v->text = csv_dup(text);
+	v->name = cli_strdup(name);
+	v->unit = cli_strdup(unit ? unit : "");
+	v->text = cli_strdup(text);
 	v->is_number = is_number;
 	v->number = number;
 	if (!v->name || !v->unit || !v->text) {

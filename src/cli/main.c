@@ -423,7 +423,7 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 			rows = more;
 			r = &rows[nrows];
 			dmasim_run_claim(run, i, &c);
-			r->claim = strdup(c.text);
+			r->claim = cli_strdup(c.text);
 			if (!r->claim) {
 				status = EXIT_SCENARIO;
 				break;

@@ -15,17 +15,6 @@
 
 #define POOL_READ 65536		/* bytes per read() of a worker's pipe */
 
-static char *pool_dup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
 /* A netstring: "<length>:<bytes>,". */
 static void ns_put(FILE *f, const char *s)
 {
@@ -88,7 +77,7 @@ static char *ns_get(const char *buf, size_t len, size_t *pos)
 	if (i >= len || buf[i] != ':' || n > len - i - 1 ||
 	    i + 1 + n >= len || buf[i + 1 + n] != ',')
 		return NULL;
-	s = pool_dup(buf + i + 1, n);
+	s = cli_memdup(buf + i + 1, n);
 	*pos = i + 2 + n;
 	return s;
 }
@@ -97,7 +86,7 @@ static void point_fail(struct pool_point *pt, int code, const char *msg)
 {
 	free(pt->error);
 	pt->code = code;
-	pt->error = pool_dup(msg, strlen(msg));
+	pt->error = cli_memdup(msg, strlen(msg));
 }
 
 /* Decode a worker's output into its point.  Returns 0, or -1 when the

@@ -6,16 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *range_dup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
+#include "cli.h"
 
 static int axis_push(struct range_axis *a, const char *text, size_t len,
 		     double num)
@@ -30,7 +21,7 @@ static int axis_push(struct range_axis *a, const char *text, size_t len,
 	if (!v)
 		return -1;
 	a->num = v;
-	if (!(a->text[a->n] = range_dup(text, len)))
+	if (!(a->text[a->n] = cli_memdup(text, len)))
 		return -1;
 	a->num[a->n++] = num;
 	return 0;
@@ -75,7 +66,7 @@ static int parse_range(struct range_axis *a, const char *name,
 		       const char *spec, const char *dots, const char *who)
 {
 	const char *rest = dots + 2, *op = range_op(rest);
-	char *lo_s = range_dup(spec, (size_t)(dots - spec)), *hi_s = NULL;
+	char *lo_s = cli_memdup(spec, (size_t)(dots - spec)), *hi_s = NULL;
 	enum dmasim_unit ulo, uhi, ustep;
 	double lo, hi, step;
 	int err = -1;
@@ -88,7 +79,7 @@ static int parse_range(struct range_axis *a, const char *name,
 			who, name, spec);
 		goto out;
 	}
-	if (!(hi_s = range_dup(rest, (size_t)(op - rest))))
+	if (!(hi_s = cli_memdup(rest, (size_t)(op - rest))))
 		goto oom;
 	if (dmasim_parse_value(lo_s, &ulo, &lo) ||
 	    dmasim_parse_value(hi_s, &uhi, &hi) ||
@@ -220,7 +211,7 @@ int range_add(struct range_grid *g, const char *def, const char *who)
 	g->axes = axes;
 	a = &axes[g->naxes++];
 	memset(a, 0, sizeof(*a));
-	if (!(a->name = range_dup(def, (size_t)(eq - def))))
+	if (!(a->name = cli_memdup(def, (size_t)(eq - def))))
 		return -1;
 	dots = strstr(eq + 1, "..");
 	return dots ? parse_range(a, a->name, eq + 1, dots, who)
