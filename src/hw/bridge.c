@@ -38,6 +38,7 @@ static uint64_t beats(const struct bridge *br, const struct bus *bus,
 
 static void kick_forwarder(struct bridge_side *s);
 static void kick_returner(struct bridge_side *s);
+static struct bridge_side *other_side(struct bridge_side *s);
 
 /* An entry leaves the bridge: its slot goes to the first initiator
  * waiting for one, or back to the pool. */
@@ -146,6 +147,7 @@ static void win_forward(struct bus_target *t, struct xact *x)
 		memcpy(e->buf, x->data, x->len);
 		s->writes++;
 		if (br->cfg.posted) {
+			s->posted_in++;
 			e->x = NULL;	/* done for its initiator */
 			x->status = BUS_OK;
 			x->done(x);
@@ -224,6 +226,14 @@ static void kick_forwarder(struct bridge_side *s)
 	fwd_issue(s);
 }
 
+/* The side whose transactions go the other way. */
+static struct bridge_side *other_side(struct bridge_side *s)
+{
+	struct bridge *br = ((struct bridge_window *)s->win)->br;
+
+	return &br->side[s == &br->side[0] ? 1 : 0];
+}
+
 static void fwd_done(struct xact *sub)
 {
 	struct bridge_entry *e = sub->ctx;
@@ -232,11 +242,16 @@ static void fwd_done(struct xact *sub)
 
 	s->far_busy = NULL;
 	if (!e->x) {
-		/* a posted write: nobody waits for it */
+		/* a posted write: nobody waits for it; a completion the
+		 * other way may have waited for it */
 		entry_free(s, e);
+		s->posted_out++;
+		kick_returner(other_side(s));
 	} else {
-		/* back across, then (a read) its data on the near bus */
+		/* back across, behind the posted writes already inside the
+		 * other way, then (a read) its data on the near bus */
 		e->at = br->sim->now + br->cfg.latency;
+		e->order = other_side(s)->posted_in;
 		entry_push(&s->r_head, &s->r_tail, e);
 		kick_returner(s);
 	}
@@ -284,8 +299,8 @@ static void kick_returner(struct bridge_side *s)
 	struct bridge *br = ((struct bridge_window *)s->win)->br;
 	uint64_t n;
 
-	if (!e || s->ret_busy)
-		return;
+	if (!e || s->ret_busy || e->order > other_side(s)->posted_out)
+		return;		/* (kicked again when those writes are done) */
 	if (e->at > sim->now) {
 		/* crossing back: hold the returner until then */
 		s->ret_busy = e;

@@ -23,13 +23,18 @@
  *                has crossed back (`latency`) and the returner has held
  *                the near bus for its beats
  * The forwarded transaction keeps its initiator, so the far bus's
- * snoopers see the I/O device, not the bridge.
+ * snoopers see the I/O device, not the bridge.  Ordering follows PCI's
+ * producer-consumer rule: a completion (read data, or a non-posted
+ * write's) never passes the posted writes that entered the bridge the
+ * other way before it came back: a driver that reads a device register
+ * after the device's DMA writes into memory sees those writes done.
  *
  * Queue entry state machine (per direction, FIFO):
  *   FREE --admit (bridge_admit)--> RESERVED --near hop ends
  *   (bridge_forward)--> QUEUED --latency, forwarder idle (fwd_issue)-->
  *   FAR --far hop ends (fwd_done)--> FREE (write) or RETURN (read)
- *   RETURN --latency, returner's tenure (cpl_released)--> FREE
+ *   RETURN --latency, the posted writes it must not pass done, the
+ *   returner's tenure (ret_released)--> FREE
  * Invariant (bridge_check): used slots = reserved + queued + in flight.
  */
 #ifndef DMASIM_HW_BRIDGE_H
@@ -69,6 +74,8 @@ struct bridge_entry {
 	uint8_t *buf;		/* the data while inside */
 	uint64_t cap;		/* bytes of buf */
 	uint64_t at;		/* ps: when it may cross (either way) */
+	uint64_t order;		/* a completion: posted writes the other way
+				 * that must reach their target first */
 	struct bridge_entry *next;	/* queued, or returning */
 };
 
@@ -87,6 +94,8 @@ struct bridge_side {
 	bool fwd_pending;			/* a latency timer runs */
 	struct bridge_entry *r_head, *r_tail;	/* reads to return */
 	struct bridge_entry *ret_busy;		/* returning on the near bus */
+	uint64_t posted_in, posted_out;	/* posted writes accepted, and
+					 * done on the far bus */
 	/* statistics */
 	uint64_t forwarded, reads, writes, bytes, stalls, wait_ps;
 };
