@@ -216,6 +216,53 @@ static void dma_reaches_memory_across(void **state)
 	rig_fini(&r);
 }
 
+/* PCI ordering: two I/O masters on B post writes into a slow memory on
+ * A (50 ns); the bridge forwards them one after the other.  A's master
+ * reads B's memory meanwhile; the read's data is back at the bridge long
+ * before the second write lands, and bus A is free between the writes,
+ * but the completion must not pass them: it is delivered only once both
+ * writes are in memory, so whoever sees its data sees the writes too.
+ *   write 1: accepted at 4000, crosses to 9000, on A 9000 .. 60000
+ *   write 2: accepted at 8000, forwarded after write 1: 60000 .. 111000
+ *   read:    A 8000 .. 9000, B 14000 .. 18000, back at 23000, held until
+ *            111000, its beat on A 111000 .. 112000
+ * Without the rule it would be delivered between the writes (61000). */
+static void completion_waits_for_posted_writes(void **state)
+{
+	struct rig r;
+	struct tm t2;
+	struct memory slow_mem;
+	struct memory_config slow = { .size = 1 << 20, .latency = 50000 };
+	uint8_t w1[8], w2[8], got[8], land[8];
+
+	(void)state;
+	rig_init(&r, 4, true);
+	/* a slow memory on A, above the first, that B reaches too */
+	assert_int_equal(memory_init(&slow_mem, &r.sim, &r.a, "slow",
+				     0x200000, &slow), 0);
+	assert_int_equal(bridge_window(&r.br, BRIDGE_B_TO_A, 0x200000,
+				       1 << 20), 0);
+	r.mem_b.lat_cycles = 0;		/* B's memory answers at once */
+	memset(&t2, 0, sizeof(t2));
+	assert_int_equal(bus_attach(&r.b, &t2.m, "t2", &tm_ops,
+				    BUS_MODE_BURST, 0), 0);
+	t2.m.io = true;
+	memset(w1, 1, 8);
+	memset(w2, 2, 8);
+	start(&r.tb, 0x200000, w1, 8, true);
+	start(&t2, 0x200100, w2, 8, true);
+	sim_run(&r.sim, 8000);
+	start(&r.ta, 0x100040, got, 8, false);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.tb.done_at, 4000);
+	assert_int_equal(t2.done_at, 8000);
+	assert_int_equal(r.ta.done_at, 112000);
+	memory_read(&slow_mem, 0x100, land, 8);
+	assert_memory_equal(land, w2, 8);
+	memory_fini(&slow_mem);
+	rig_fini(&r);
+}
+
 /* An address the far bus does not answer: the read ends with a decode
  * error for its initiator; a window leading back is refused. */
 static void errors_across(void **state)
@@ -262,6 +309,7 @@ int main(void)
 		cmocka_unit_test(full_queue_back_pressure),
 		cmocka_unit_test(separate_buses_never_meet),
 		cmocka_unit_test(dma_reaches_memory_across),
+		cmocka_unit_test(completion_waits_for_posted_writes),
 		cmocka_unit_test(errors_across),
 	};
 
