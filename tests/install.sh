@@ -61,7 +61,7 @@ int main(void)
 PROG
 # shellcheck disable=SC2086
 if $cc $cflags "$tmp/prog.c" -o "$tmp/prog" $flags 2>"$tmp/cc" &&
-	LD_LIBRARY_PATH=$(dirname "$lib") "$tmp/prog" | grep -q "0\.1\.0 bytes"; then ok; else
+	LD_LIBRARY_PATH=$(dirname "$lib") "$tmp/prog" | grep -q "0\.2\.0 bytes"; then ok; else
 	bad "pkg-config build: $flags: $(cat "$tmp/cc")"; fi
 
 # The C example builds a machine against the installed library alone.

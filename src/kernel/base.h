@@ -19,7 +19,13 @@
 #define DMASIM_API
 #endif
 
-#define DMASIM_VERSION "0.1.0"
+/* The library's version: a new minor version adds to the API, a new major
+ * one may change it (before 1.0, a minor one may).  The shared library's
+ * soname carries the major version. */
+#define DMASIM_VERSION_MAJOR 0
+#define DMASIM_VERSION_MINOR 2
+#define DMASIM_VERSION_PATCH 0
+#define DMASIM_VERSION "0.2.0"
 
 /* name, code, message */
 #define DMASIM_ERRNO_MAP(X)                                                   \
