@@ -139,6 +139,8 @@ static void win_forward(struct bus_target *t, struct xact *x)
 		e->cap = x->len;
 	}
 	e->x = x;
+	e->addr = x->addr;
+	e->total = x->len;
 	xact_init(&e->sub, x->addr, e->buf, x->len, x->write, x->init, NULL, e);
 	e->sub.fixed = x->fixed;
 	e->sub.hops = x->hops;
@@ -189,6 +191,21 @@ static const struct bus_target_ops window_ops = {
 
 static void fwd_done(struct xact *sub);
 
+/* The next piece of the entry on the far bus (all of it, unless a
+ * translation stage cuts it at a page's end). */
+static void fwd_piece(struct bridge_side *s, struct bridge_entry *e)
+{
+	e->sub.addr = e->addr + (e->sub.fixed ? 0 : e->moved);
+	e->sub.data = e->buf + e->moved;
+	e->sub.len = e->total - e->moved;
+	e->sub.done = fwd_done;
+	if (s->xl) {
+		s->xl->translate(s->xl->ctx, s, e);
+		return;
+	}
+	xact_start(&s->fwd, &e->sub);
+}
+
 static void fwd_issue(struct bridge_side *s)
 {
 	struct bridge_entry *e = entry_pop(&s->q_head, &s->q_tail);
@@ -196,8 +213,25 @@ static void fwd_issue(struct bridge_side *s)
 	s->far_busy = e;
 	s->forwarded++;
 	s->bytes += e->sub.len;
-	e->sub.done = fwd_done;
+	e->moved = 0;
+	fwd_piece(s, e);
+}
+
+void bridge_xlate_done(struct bridge_side *s, struct bridge_entry *e,
+		       int status)
+{
+	if (status) {
+		e->sub.status = status;
+		fwd_done(&e->sub);
+		return;
+	}
 	xact_start(&s->fwd, &e->sub);
+}
+
+void bridge_set_xlate(struct bridge *br, enum bridge_dir dir,
+		      const struct bridge_xlate *xl)
+{
+	br->side[dir].xl = xl;
 }
 
 static void fwd_event(struct sim *sim, struct event *ev)
@@ -237,9 +271,15 @@ static struct bridge_side *other_side(struct bridge_side *s)
 static void fwd_done(struct xact *sub)
 {
 	struct bridge_entry *e = sub->ctx;
-	struct bridge_side *s = SIDE_OF(sub->m, fwd);
+	struct bridge_side *s = e->side;
 	struct bridge *br = ((struct bridge_window *)s->win)->br;
 
+	if (!sub->status && e->moved + sub->len < e->total) {
+		/* a translated piece: the rest of the entry next */
+		e->moved += sub->len;
+		fwd_piece(s, e);
+		return;
+	}
 	s->far_busy = NULL;
 	if (!e->x) {
 		/* a posted write: nobody waits for it; a completion the
@@ -358,6 +398,7 @@ static int side_init(struct bridge *br, struct bridge_side *s,
 	if (!s->slots)
 		return DMASIM_ENOMEM;
 	for (uint32_t i = br->cfg.queue; i-- > 0;) {
+		s->slots[i].side = s;
 		s->slots[i].next = s->free;
 		s->free = &s->slots[i];
 	}

@@ -76,7 +76,28 @@ struct bridge_entry {
 	uint64_t at;		/* ps: when it may cross (either way) */
 	uint64_t order;		/* a completion: posted writes the other way
 				 * that must reach their target first */
+	uint64_t addr;		/* the address it came with (an IOVA when
+				 * translated) */
+	uint64_t total;		/* bytes in all */
+	uint64_t moved;		/* bytes done on the far bus so far */
+	struct bridge_side *side;	/* the direction it belongs to */
 	struct bridge_entry *next;	/* queued, or returning */
+};
+
+struct bridge_side;
+
+/*
+ * A translation stage on one direction (an IOMMU; see iommu.h): before
+ * each piece of an entry goes to the far bus, translate() sets e->sub's
+ * address (and may shorten its length, to the end of a page), then calls
+ * bridge_xlate_done() with 0 or a BUS_ERR_* status (the access is blocked:
+ * nothing moves; a posted write is dropped, a read completes with the
+ * error).  It may take time (a page walk) before it calls back.
+ */
+struct bridge_xlate {
+	void (*translate)(void *ctx, struct bridge_side *s,
+			  struct bridge_entry *e);
+	void *ctx;
 };
 
 struct bridge_side {
@@ -85,6 +106,7 @@ struct bridge_side {
 	unsigned nwin;
 	struct bus_master fwd;	/* on the far bus */
 	struct bus_master ret;	/* on the near bus */
+	const struct bridge_xlate *xl;	/* a translation stage, or NULL */
 	struct bridge_entry *slots;	/* cfg.queue entries */
 	struct bridge_entry *free;
 	unsigned used;		/* reserved or inside */
@@ -119,6 +141,14 @@ void bridge_fini(struct bridge *br);
  * DMASIM_ERANGE (too many windows). */
 int bridge_window(struct bridge *br, enum bridge_dir dir, uint64_t base,
 		  uint64_t size);
+
+/* Put a translation stage on one direction (before any traffic). */
+void bridge_set_xlate(struct bridge *br, enum bridge_dir dir,
+		      const struct bridge_xlate *xl);
+/* The translation of e's next piece is done: status 0 (e->sub's address
+ * and length set) or BUS_ERR_* (blocked). */
+void bridge_xlate_done(struct bridge_side *s, struct bridge_entry *e,
+		       int status);
 
 bool bridge_check(const struct bridge *br);
 
