@@ -157,6 +157,58 @@ DMASIM_API int dmasim_bridge_window(struct dmasim_bridge *br,
 				    enum dmasim_bridge_dir dir, uint64_t base,
 				    uint64_t size);
 
+/* An IOMMU: a translation stage on one direction of a bridge (devices on
+ * the bus a transaction leaves, memory beyond; see hw/iommu.h for the
+ * page-table format, the IOTLB and faults).  It starts off. */
+struct dmasim_iommu;
+
+struct dmasim_iommu_config {
+	const char *name;	/* "iommu0", ... when NULL */
+	uint32_t entries;	/* IOTLB entries (64) */
+	uint32_t ways;		/* per set (0: fully associative) */
+	uint64_t lookup;	/* ps per IOTLB lookup (0) */
+	uint32_t max_faults;	/* faults kept in the log (256) */
+};
+
+struct dmasim_iommu_info {
+	uint64_t translations, hits, misses, walk_reads, faults,
+		 invalidations;
+};
+
+struct dmasim_iommu_fault {
+	uint64_t time;		/* ps */
+	uint64_t iova;
+	bool write;
+	const char *reason;	/* in words */
+	const char *device;	/* the initiator's name */
+};
+
+DMASIM_API void dmasim_iommu_config_init(struct dmasim_iommu_config *cfg);
+DMASIM_API int dmasim_iommu_new(struct dmasim_sys *sys,
+				struct dmasim_bridge *br,
+				enum dmasim_bridge_dir dir,
+				const struct dmasim_iommu_config *cfg,
+				struct dmasim_iommu **out);
+DMASIM_API void dmasim_iommu_enable(struct dmasim_iommu *io, bool on);
+/* A domain translated through the page table at root (a physical
+ * address), or identity-mapped.  Returns its id (>= 0), or
+ * DMASIM_ERANGE (too many domains). */
+DMASIM_API int dmasim_iommu_domain(struct dmasim_iommu *io, uint64_t root,
+				   bool identity);
+/* Put a DMA channel in a domain (-1: in none). */
+DMASIM_API int dmasim_iommu_attach(struct dmasim_iommu *io,
+				   struct dmasim_channel *ch, int domain);
+/* Drop cached translations of [iova, iova + len) of a domain (len 0: the
+ * whole domain; domain -1: all). */
+DMASIM_API void dmasim_iommu_invalidate(struct dmasim_iommu *io, int domain,
+					uint64_t iova, uint64_t len);
+DMASIM_API void dmasim_iommu_info(const struct dmasim_iommu *io,
+				  struct dmasim_iommu_info *out);
+/* Fault i of the log (0 <= i < faults kept).  Returns 0 or
+ * DMASIM_EINVAL. */
+DMASIM_API int dmasim_iommu_fault(const struct dmasim_iommu *io, unsigned i,
+				  struct dmasim_iommu_fault *out);
+
 /* ---- memory ---- */
 
 struct dmasim_memory_config {

@@ -98,6 +98,8 @@ struct dmasim_bus *lsys_opt_bus(lua_State *L, int idx, const char *what);
 
 /* The metatables of component handles. */
 #define BUS_MT "dmasim.bus"
+#define BRIDGE_MT "dmasim.bridge"
+#define IOMMU_MT "dmasim.iommu"
 #define MEM_MT "dmasim.memory"
 #define CPU_MT "dmasim.cpu"
 #define CACHE_MT "dmasim.cache"
@@ -123,6 +125,9 @@ void ldev_open(lua_State *L);
 extern const luaL_Reg ldev_sys_methods[];
 void ltraffic_open(lua_State *L);
 extern const luaL_Reg ltraffic_sys_methods[];
+/* IOMMUs (liommu.c). */
+void liommu_open(lua_State *L);
+extern const luaL_Reg liommu_sys_methods[];
 /* The memory manager's bindings (los.c). */
 void los_open(lua_State *L);
 extern const luaL_Reg los_sys_methods[];

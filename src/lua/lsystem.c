@@ -453,8 +453,30 @@ static int l_sys_bridge(lua_State *L)
 		return lsys_raise(L, ls, what);
 	bridge_windows(L, 2, "a_to_b", ls, br, DMASIM_A_TO_B);
 	bridge_windows(L, 2, "b_to_a", ls, br, DMASIM_B_TO_A);
-	lua_pushboolean(L, 1);
+	lsys_push_comp(L, 1, br, BRIDGE_MT);
 	return 1;
+}
+
+static int l_bridge_index(lua_State *L)
+{
+	struct dmasim_bridge *b = lsys_check_comp(L, 1, BRIDGE_MT);
+	const char *k = luaL_checkstring(L, 2);
+	const struct bridge_side *ab = &b->br.side[BRIDGE_A_TO_B];
+	const struct bridge_side *ba = &b->br.side[BRIDGE_B_TO_A];
+	const struct lsys_field f[] = {
+		{ "a_to_b_forwarded", ab->forwarded },
+		{ "b_to_a_forwarded", ba->forwarded },
+		{ "a_to_b_stalls", ab->stalls },
+		{ "b_to_a_stalls", ba->stalls },
+	};
+
+	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
+		return 1;
+	if (!strcmp(k, "name")) {
+		lua_pushstring(L, b->br.name);
+		return 1;
+	}
+	return luaL_error(L, "bridge has no field '%s'", k);
 }
 
 /* sys:buses() -> every bus, the system bus first */
@@ -677,6 +699,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, ldma_sys_methods, 0);
 	luaL_setfuncs(L, ldev_sys_methods, 0);
 	luaL_setfuncs(L, ltraffic_sys_methods, 0);
+	luaL_setfuncs(L, liommu_sys_methods, 0);
 	luaL_setfuncs(L, los_sys_methods, 0);
 	luaL_setfuncs(L, lcache_sys_methods, 0);
 	luaL_setfuncs(L, lmap_sys_methods, 0);
@@ -689,11 +712,13 @@ void lsystem_open(lua_State *L)
 	lsys_class(L, COMPLETION_MT, completion_methods, l_completion_index,
 		   NULL);
 	lsys_class(L, BUS_MT, bus_methods, l_bus_index, NULL);
+	lsys_class(L, BRIDGE_MT, bus_methods, l_bridge_index, NULL);
 	lmem_open(L);
 	lcpu_open(L);
 	ldma_open(L);
 	ldev_open(L);
 	ltraffic_open(L);
+	liommu_open(L);
 	los_open(L);
 	lcache_open(L);
 	lmap_open(L);

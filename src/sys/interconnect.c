@@ -213,6 +213,138 @@ int dmasim_bridge_window(struct dmasim_bridge *br, enum dmasim_bridge_dir dir,
 	return 0;
 }
 
+/* ---- IOMMUs ---- */
+
+void dmasim_iommu_config_init(struct dmasim_iommu_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->entries = 64;
+	cfg->max_faults = 256;
+}
+
+static void iommu_fini_cb(void *obj)
+{
+	iommu_fini(&((struct dmasim_iommu *)obj)->io);
+}
+
+int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
+		     enum dmasim_bridge_dir dir,
+		     const struct dmasim_iommu_config *cfg,
+		     struct dmasim_iommu **out)
+{
+	struct dmasim_iommu_config def;
+	struct iommu_config ic;
+	struct dmasim_iommu *io;
+	char name[SYS_NAME_MAX];
+	enum bridge_dir d = dir == DMASIM_A_TO_B ? BRIDGE_A_TO_B :
+			    BRIDGE_B_TO_A;
+	int err;
+
+	if (!cfg) {
+		dmasim_iommu_config_init(&def);
+		cfg = &def;
+	}
+	if ((err = sys_comp_name(sys, "iommu", cfg->name, "iommu",
+				 sys->niommus, name, sizeof(name))))
+		return err;
+	if (!br)
+		return sys_error(sys, DMASIM_EINVAL, "iommu '%s': expected the "
+				 "bridge it sits on", name);
+	if ((err = sys_owns(sys, br->sys, "the bridge")))
+		return err;
+	if ((unsigned)dir > DMASIM_B_TO_A)
+		return sys_error(sys, DMASIM_EINVAL, "iommu '%s': direction %d: "
+				 "expected a to b or b to a", name, (int)dir);
+	if (br->br.side[d].xl)
+		return sys_error(sys, DMASIM_EINVAL, "iommu '%s': that way of "
+				 "bridge '%s' already has an IOMMU", name,
+				 br->br.name);
+	if (!cfg->entries || (cfg->ways && cfg->entries % cfg->ways))
+		return sys_error(sys, DMASIM_EINVAL, "iommu '%s': %u IOTLB "
+				 "entries of %u ways: expected entries > 0, a "
+				 "multiple of the ways", name, cfg->entries,
+				 cfg->ways);
+	ic.entries = cfg->entries;
+	ic.ways = cfg->ways;
+	ic.lookup = cfg->lookup;
+	ic.max_faults = cfg->max_faults;
+	io = sys_alloc(sys, sizeof(*io), iommu_fini_cb);
+	if (!io)
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	io->sys = sys;
+	err = iommu_init(&io->io, &sys->sim, name, &br->br, d, &ic);
+	if (err)
+		return sys_error(sys, err, "iommu '%s': %s", name,
+				 dmasim_strerror(err));
+	sys->niommus++;
+	*out = io;
+	return 0;
+}
+
+void dmasim_iommu_enable(struct dmasim_iommu *io, bool on)
+{
+	iommu_enable(&io->io, on);
+}
+
+int dmasim_iommu_domain(struct dmasim_iommu *io, uint64_t root,
+			bool identity)
+{
+	int d = iommu_domain_new(&io->io, root, identity);
+
+	if (d < 0)
+		return sys_error(io->sys, d, "iommu '%s': more than %d domains",
+				 io->io.name, IOMMU_MAX_DOMAINS);
+	return d;
+}
+
+int dmasim_iommu_attach(struct dmasim_iommu *io, struct dmasim_channel *ch,
+			int domain)
+{
+	int err = sys_owns(io->sys, ch->dma->sys, "the channel");
+
+	if (err)
+		return err;
+	err = iommu_attach_device(&io->io, &ch->ch->port, domain);
+	if (err)
+		return sys_error(io->sys, err, "iommu '%s': domain %d: "
+				 "expected -1 or a domain it made",
+				 io->io.name, domain);
+	return 0;
+}
+
+void dmasim_iommu_invalidate(struct dmasim_iommu *io, int domain,
+			     uint64_t iova, uint64_t len)
+{
+	iommu_invalidate(&io->io, domain, iova, len);
+}
+
+void dmasim_iommu_info(const struct dmasim_iommu *io,
+		       struct dmasim_iommu_info *out)
+{
+	out->translations = io->io.translations;
+	out->hits = io->io.hits;
+	out->misses = io->io.misses;
+	out->walk_reads = io->io.walk_reads;
+	out->faults = io->io.faults;
+	out->invalidations = io->io.invalidations;
+}
+
+int dmasim_iommu_fault(const struct dmasim_iommu *io, unsigned i,
+		       struct dmasim_iommu_fault *out)
+{
+	const struct iommu_fault *f;
+
+	if (i >= io->io.nlog)
+		return DMASIM_EINVAL;
+	f = &io->io.log[i];
+	out->time = f->time;
+	out->iova = f->iova;
+	out->write = f->write;
+	out->reason = iommu_fault_string(f->reason);
+	out->device = f->dev;
+	return 0;
+}
+
 /* ---- memory ---- */
 
 void dmasim_memory_config_init(struct dmasim_memory_config *cfg)

@@ -29,6 +29,7 @@
 #include "hw/cpu.h"
 #include "hw/dma.h"
 #include "hw/iodev.h"
+#include "hw/iommu.h"
 #include "hw/memory.h"
 #include "hw/synth.h"
 #include "kernel/proc.h"
@@ -73,7 +74,7 @@ struct dmasim_sys {
 	int fail_code;			/* a process failed the run */
 	/* components made so far, for default names */
 	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
-		 nbridges;
+		 nbridges, niommus;
 	void *user;			/* the Lua layer's back pointer */
 };
 
@@ -84,6 +85,11 @@ struct dmasim_bus {
 
 struct dmasim_bridge {
 	struct bridge br;
+	struct dmasim_sys *sys;
+};
+
+struct dmasim_iommu {
+	struct iommu io;
 	struct dmasim_sys *sys;
 };
 
