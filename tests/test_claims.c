@@ -208,6 +208,23 @@ static void iotlb_reach(void **state)
 	dmasim_run_free(run);
 }
 
+/* Early boot: the window and the stores counted on either side of it,
+ * for periods and crossings that move the boundary. */
+static void early_boot(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "period=7us", NULL },
+		{ "period=1us", "boot=50000", NULL },
+		{ "crossing=2us", "period=3us", NULL },
+		{ "boot=1000", "stores=5", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/early_boot.lua", points[i]);
+}
+
 /* The published figures themselves, not only model agreement. */
 static void cache_maintenance_published(void **state)
 {
@@ -253,6 +270,7 @@ int main(void)
 		cmocka_unit_test(coherent_vs_noncoherent),
 		cmocka_unit_test(dma_attack),
 		cmocka_unit_test(iotlb_reach),
+		cmocka_unit_test(early_boot),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,
