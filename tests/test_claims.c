@@ -225,6 +225,18 @@ static void early_boot(void **state)
 		expect_all_agree("scenarios/early_boot.lua", points[i]);
 }
 
+/* A device passed through to a guest, a byte and a page at a time. */
+static void vm_passthrough(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL }, { "bytes=1", NULL }, { "bytes=4096", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/vm_passthrough.lua", points[i]);
+}
+
 /* The published figures themselves, not only model agreement. */
 static void cache_maintenance_published(void **state)
 {
@@ -271,6 +283,7 @@ int main(void)
 		cmocka_unit_test(dma_attack),
 		cmocka_unit_test(iotlb_reach),
 		cmocka_unit_test(early_boot),
+		cmocka_unit_test(vm_passthrough),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,
