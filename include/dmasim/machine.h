@@ -618,6 +618,30 @@ DMASIM_API int dmasim_alloc_coherent(struct dmasim_proc *p,
 DMASIM_API int dmasim_free_coherent(struct dmasim_proc *p,
 				    struct dmasim_dmadev *d, uint64_t addr,
 				    uint64_t len, uint64_t dma);
+/* Map through an IOMMU (see os/dmaiommu.h): the device behind it (a DMA
+ * channel) joins a new domain whose page tables the mapping API keeps in
+ * [pt_base, +pt_size) of mem; mappings get I/O virtual addresses from
+ * [iova_base, +iova_size); unmaps invalidate the IOTLB at once (strict)
+ * or through a flush queue (lazy).  Set up before any mapping. */
+struct dmasim_iommu_map_config {
+	uint64_t pt_base, pt_size;	/* bytes, page aligned */
+	uint64_t iova_base, iova_size;	/* bytes, page aligned, base > 0 */
+	bool lazy;			/* (false: strict) */
+	uint32_t flush_max;		/* lazy: unmaps before a flush (256) */
+	uint64_t flush_timeout;		/* lazy: ps after the first (10 ms) */
+	uint32_t alloc;			/* CPU cycles per IOVA allocation (200) */
+	uint32_t pte;			/* CPU cycles per entry written (20) */
+	uint32_t inval;			/* CPU cycles per invalidation, issue
+					 * and wait (2000) */
+};
+DMASIM_API void dmasim_iommu_map_config_init(
+	struct dmasim_iommu_map_config *cfg);
+DMASIM_API int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d,
+				       struct dmasim_iommu *io,
+				       struct dmasim_channel *dev,
+				       struct dmasim_memory *mem,
+				       const struct dmasim_iommu_map_config *cfg);
+
 /* Untimed: whether dma is the mapping error (the sanitizer notes the
  * check); the driver goes away (the sanitizer reports what is mapped). */
 DMASIM_API bool dmasim_mapping_error(struct dmasim_dmadev *d, uint64_t dma);

@@ -21,6 +21,7 @@
 #include "lfields.h"
 #include "lrun.h"
 #include "lsys.h"
+#include "os/dmaiommu.h"
 
 #define DDEV_MT "dmasim.dma_device"
 
@@ -245,6 +246,58 @@ static int l_mapping_error(lua_State *L)
 	return 1;
 }
 
+/* dev:use_iommu{iommu, device, memory, pt_base, pt_size, iova_base,
+ *                iova_size, lazy, flush_max, flush_timeout, alloc, pte,
+ *                inval}: map through an IOMMU from now on */
+static int l_use_iommu(lua_State *L)
+{
+	static const char *const known[] = { "iommu", "device", "memory",
+		"pt_base", "pt_size", "iova_base", "iova_size", "lazy",
+		"flush_max", "flush_timeout", "alloc", "pte", "inval", NULL };
+	const char *what = "dma_device:use_iommu{}";
+	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
+	struct dmasim_iommu_map_config cfg;
+	void *io, *ch, *mem;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	lua_getfield(L, 2, "iommu");
+	io = luaL_testudata(L, -1, IOMMU_MT);
+	lua_getfield(L, 2, "device");
+	ch = luaL_testudata(L, -1, CHAN_MT);
+	lua_getfield(L, 2, "memory");
+	mem = luaL_testudata(L, -1, MEM_MT);
+	if (!io || !ch || !mem)
+		return lf_error(L, "%s: fields 'iommu', 'device' and 'memory': "
+				"expected an iommu, the DMA channel of the "
+				"device and the memory holding the page tables",
+				what);
+	lua_pop(L, 3);
+	dmasim_iommu_map_config_init(&cfg);
+	cfg.pt_base = lf_uint(L, 2, what, "pt_base", UNIT_SIZE, 0, 0);
+	cfg.pt_size = lf_uint(L, 2, what, "pt_size", UNIT_SIZE, 0, 0);
+	cfg.iova_base = lf_uint(L, 2, what, "iova_base", UNIT_SIZE, 1 << 20,
+				4096);
+	cfg.iova_size = lf_uint(L, 2, what, "iova_size", UNIT_SIZE, 1ull << 32,
+				4096);
+	lua_getfield(L, 2, "lazy");
+	cfg.lazy = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	cfg.flush_max = (uint32_t)lf_uint(L, 2, what, "flush_max", UNIT_NUMBER,
+					  256, 1);
+	cfg.flush_timeout = lf_uint(L, 2, what, "flush_timeout", UNIT_TIME,
+				    10000000000ull, 0);
+	cfg.alloc = (uint32_t)lf_uint(L, 2, what, "alloc", UNIT_NUMBER, 200, 0);
+	cfg.pte = (uint32_t)lf_uint(L, 2, what, "pte", UNIT_NUMBER, 20, 0);
+	cfg.inval = (uint32_t)lf_uint(L, 2, what, "inval", UNIT_NUMBER, 2000,
+				      0);
+	if (dmasim_dmadev_use_iommu(d, ((struct lcomp *)io)->obj,
+				    ((struct lcomp *)ch)->obj,
+				    ((struct lcomp *)mem)->obj, &cfg))
+		return lsys_raise(L, lsys_of(L, 1), what);
+	return 0;
+}
+
 static int l_teardown(lua_State *L)
 {
 	dmasim_dmadev_teardown(lsys_check_comp(L, 1, DDEV_MT));
@@ -262,6 +315,11 @@ static int l_ddev_index(lua_State *L)
 		{ "bounces", d->bounces },
 		{ "bounce_bytes", d->bounce_bytes },
 		{ "MAPPING_ERROR", DMASIM_MAPPING_ERROR },
+		{ "iommu_flushes", d->iommu ? d->iommu->flushes : 0 },
+		{ "iommu_invalidations",
+		  d->iommu ? d->iommu->invalidations : 0 },
+		{ "iommu_stale_ps", d->iommu ? d->iommu->stale_ps : 0 },
+		{ "iommu_ptes", d->iommu ? d->iommu->ptes : 0 },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
@@ -354,6 +412,7 @@ void lmap_open(lua_State *L)
 		{ "free_coherent", l_free_coherent },
 		{ "mapping_error", l_mapping_error },
 		{ "teardown", l_teardown },
+		{ "use_iommu", l_use_iommu },
 		{ NULL, NULL }
 	};
 

@@ -7,12 +7,13 @@
 #include "kernel/base.h"
 #include "hw/memory.h"
 
-static void maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
-		  uint64_t len, struct cache_cost *cost)
+void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
+			uint64_t len, struct cache_cost *cost)
 {
 	if (!dmamap_coherent(d))
 		cache_maint(d->cache, op, addr, len, cost);
 }
+
 
 static uint64_t lines(const struct dma_dev *d, uint64_t len)
 {
@@ -123,7 +124,7 @@ static uint64_t direct_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
 	struct dmamap_bounce *b;
 
 	if (len && paddr + len - 1 <= d->cfg.mask) {
-		maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN : CACHE_FLUSH,
+		dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN : CACHE_FLUSH,
 		      paddr, len, cost);
 		return paddr;
 	}
@@ -147,7 +148,7 @@ static void direct_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 		return;
 	}
 	if (dir != DMA_TO_DEVICE)
-		maint(d, CACHE_INVAL, dma, len, cost);
+		dmamap_cache_maint(d, CACHE_INVAL, dma, len, cost);
 }
 
 static void direct_sync(struct dma_dev *d, uint64_t dma, uint64_t len,
@@ -170,11 +171,11 @@ static void direct_sync(struct dma_dev *d, uint64_t dma, uint64_t len,
 		return;
 	}
 	if (for_device)
-		maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :
+		dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :
 		      dir == DMA_FROM_DEVICE ? CACHE_INVAL : CACHE_FLUSH,
 		      dma, len, cost);
 	else if (dir != DMA_TO_DEVICE)
-		maint(d, CACHE_INVAL, dma, len, cost);
+		dmamap_cache_maint(d, CACHE_INVAL, dma, len, cost);
 }
 
 static const struct dmamap_ops direct_ops = {
@@ -344,6 +345,8 @@ int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
 
 void dmamap_fini(struct dma_dev *d)
 {
+	if (d->ops && d->ops->fini)
+		d->ops->fini(d);
 	free(d->slot_used);
 	free(d->bounce);
 	d->slot_used = NULL;

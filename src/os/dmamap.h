@@ -79,6 +79,7 @@ struct dmamap_bounce {
 };
 
 struct dma_dev;
+struct dmaiommu;
 
 /* Who translates: direct (default), later an IOMMU. */
 struct dmamap_ops {
@@ -89,6 +90,8 @@ struct dmamap_ops {
 	void (*sync)(struct dma_dev *d, uint64_t dma, uint64_t len,
 		     enum dma_dir dir, bool for_device,
 		     struct cache_cost *cost);
+	/* Optional: free what the ops keep (at dmamap_fini). */
+	void (*fini)(struct dma_dev *d);
 };
 
 struct dma_dev {
@@ -97,6 +100,8 @@ struct dma_dev {
 	struct bus *bus;
 	struct cache *cache;		/* the CPU's, or NULL */
 	struct dmamap_observer obs;	/* ops NULL: none */
+	struct dmaiommu *iommu;		/* behind an IOMMU (dmaiommu.h), or
+					 * NULL */
 	char name[32];
 	uint64_t pool_next;		/* coherent pool: bump pointer */
 	uint8_t *slot_used;		/* per bounce slot */
@@ -143,6 +148,10 @@ void dmamap_sync_for_cpu(struct dma_dev *d, uint64_t dma, uint64_t len,
 void dmamap_sync_for_device(struct dma_dev *d, uint64_t dma, uint64_t len,
 			    enum dma_dir dir, struct cache_cost *cost);
 bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma);
+/* Cache maintenance for a streaming mapping on a non-coherent system
+ * (nothing on a coherent one); for the IOMMU's ops. */
+void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
+			uint64_t len, struct cache_cost *cost);
 /* The driver goes away: an observer reports what is still mapped. */
 void dmamap_teardown(struct dma_dev *d);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/dmaiommu.h"
 #include "process.h"
 
 /* The public segment is the mapping API's, field for field. */
@@ -269,6 +270,60 @@ int dmasim_free_coherent(struct dmasim_proc *p, struct dmasim_dmadev *d,
 	p->op.u.map.b = dma;
 	return map_issue(p, d, C_FREE, addr, len, DMASIM_BIDIRECTIONAL,
 			 "free_coherent");
+}
+
+void dmasim_iommu_map_config_init(struct dmasim_iommu_map_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->flush_max = 256;
+	cfg->flush_timeout = 10000000000ull;	/* 10 ms */
+	cfg->alloc = 200;
+	cfg->pte = 20;
+	cfg->inval = 2000;
+}
+
+int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
+			    struct dmasim_channel *dev,
+			    struct dmasim_memory *mem,
+			    const struct dmasim_iommu_map_config *cfg)
+{
+	struct dmaiommu_config c;
+	int err;
+
+	if ((err = sys_owns(d->sys, io->sys, "the iommu")) ||
+	    (err = sys_owns(d->sys, dev->dma->sys, "the channel")) ||
+	    (err = sys_owns(d->sys, mem->sys, "the memory")))
+		return err;
+	if (d->d.iommu || d->d.maps)
+		return sys_error(d->sys, DMASIM_EINVAL, "dma_device '%s': "
+				 "expected an IOMMU set before any mapping, "
+				 "once", d->d.name);
+	c.pt_base = cfg->pt_base;
+	c.pt_size = cfg->pt_size;
+	c.iova_base = cfg->iova_base;
+	c.iova_size = cfg->iova_size;
+	c.lazy = cfg->lazy;
+	c.flush_max = cfg->flush_max;
+	c.flush_timeout = cfg->flush_timeout;
+	c.alloc = cfg->alloc;
+	c.pte = cfg->pte;
+	c.inval = cfg->inval;
+	err = dmaiommu_attach(&d->d, &io->io, &dev->ch->port, &mem->mem,
+			      &d->sys->sim, &c);
+	if (err == DMASIM_EINVAL)
+		return sys_error(d->sys, err, "dma_device '%s': page tables "
+				 "[%#llx, +%llu), IOVAs [%#llx, +%llu): expected "
+				 "page-aligned, non-empty areas, the tables "
+				 "inside the memory, an IOVA base above 0 and a "
+				 "flush_max above 0 when lazy", d->d.name,
+				 (unsigned long long)cfg->pt_base,
+				 (unsigned long long)cfg->pt_size,
+				 (unsigned long long)cfg->iova_base,
+				 (unsigned long long)cfg->iova_size);
+	if (err)
+		return sys_error(d->sys, err, "dma_device '%s': %s", d->d.name,
+				 dmasim_strerror(err));
+	return 0;
 }
 
 bool dmasim_mapping_error(struct dmasim_dmadev *d, uint64_t dma)

@@ -1,0 +1,306 @@
+/* dmaiommu: the DMA mapping API through an IOMMU.  See dmaiommu.h. */
+#include "dmaiommu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/base.h"
+#include "kernel/sim.h"
+#include "kernel/util.h"
+#include "kernel/vec.h"
+
+#define PAGE 4096ull
+
+/* ---- page tables, written into memory ---- */
+
+static uint64_t pt_get(struct dmaiommu *m, uint64_t table, unsigned idx)
+{
+	uint8_t b[8];
+
+	memory_read(m->mem, table + idx * 8 - m->mem->tgt.base, b, 8);
+	return util_le_get(b, 8);
+}
+
+static void pt_put(struct dmaiommu *m, uint64_t table, unsigned idx,
+		   uint64_t v, struct cache_cost *cost)
+{
+	uint8_t b[8];
+
+	util_le_put(b, v, 8);
+	memory_write(m->mem, table + idx * 8 - m->mem->tgt.base, b, 8);
+	cost->cpu += m->cfg.pte;
+	cost->bus += m->bus_pte;
+	m->ptes++;
+}
+
+static unsigned pt_index(uint64_t iova, int level)
+{
+	return (unsigned)(iova >> (12 + 9 * (IOMMU_LEVELS - 1 - level))) & 511;
+}
+
+/* The table below entry idx of table, made when missing (0: no room). */
+static uint64_t pt_child(struct dmaiommu *m, uint64_t table, unsigned idx,
+			 struct cache_cost *cost)
+{
+	uint64_t e = pt_get(m, table, idx);
+	uint64_t t;
+
+	if (e & IOMMU_PTE_R)
+		return e & IOMMU_PTE_ADDR;
+	if (m->pt_next + PAGE > m->cfg.pt_base + m->cfg.pt_size)
+		return 0;
+	t = m->pt_next;
+	m->pt_next += PAGE;
+	pt_put(m, table, idx, t | IOMMU_PTE_R | IOMMU_PTE_W, cost);
+	return t;
+}
+
+/* Point the pages of [iova, +pages) at [pa, ...) with perm (0: unmap).
+ * Returns 0, or DMASIM_ENOMEM when the table area is full. */
+static int pt_set(struct dmaiommu *m, uint64_t iova, uint64_t pa,
+		  uint64_t pages, uint64_t perm, struct cache_cost *cost)
+{
+	for (uint64_t k = 0; k < pages; k++) {
+		uint64_t v = iova + k * PAGE;
+		uint64_t l1 = pt_child(m, m->cfg.pt_base, pt_index(v, 0), cost);
+		uint64_t l2 = l1 ? pt_child(m, l1, pt_index(v, 1), cost) : 0;
+
+		if (!l2)
+			return DMASIM_ENOMEM;
+		pt_put(m, l2, pt_index(v, 2), perm ? (pa + k * PAGE) | perm : 0,
+		       cost);
+	}
+	return 0;
+}
+
+/* ---- IOVA ranges ---- */
+
+static struct dmaiommu_range *range_find(struct dmaiommu *m, uint64_t iova)
+{
+	for (unsigned i = 0; i < m->nr; i++)
+		if (m->r[i].state == RANGE_LIVE && iova >= m->r[i].iova &&
+		    iova < m->r[i].iova + m->r[i].pages * PAGE)
+			return &m->r[i];
+	return NULL;
+}
+
+/* First fit among freed ranges, else fresh space.  0 when full. */
+static uint64_t iova_alloc(struct dmaiommu *m, uint64_t pages,
+			   struct dmaiommu_range **out)
+{
+	struct dmaiommu_range *r;
+
+	for (unsigned i = 0; i < m->nr; i++) {
+		r = &m->r[i];
+		if (r->state != RANGE_FREE || r->pages < pages)
+			continue;
+		if (r->pages > pages) {
+			/* split: the rest stays free */
+			VEC_RESERVE(m->r, m->nr, m->capr, return 0);
+			r = &m->r[i];
+			m->r[m->nr] = *r;
+			m->r[m->nr].iova += pages * PAGE;
+			m->r[m->nr].pages -= pages;
+			m->nr++;
+			r->pages = pages;
+		}
+		r->state = RANGE_LIVE;
+		*out = r;
+		return r->iova;
+	}
+	if (m->bump + pages * PAGE > m->cfg.iova_base + m->cfg.iova_size)
+		return 0;
+	VEC_RESERVE(m->r, m->nr, m->capr, return 0);
+	r = &m->r[m->nr++];
+	r->iova = m->bump;
+	r->pages = pages;
+	r->state = RANGE_LIVE;
+	m->bump += pages * PAGE;
+	*out = r;
+	return r->iova;
+}
+
+/* ---- invalidation ---- */
+
+void dmaiommu_flush(struct dma_dev *d, struct cache_cost *cost)
+{
+	struct dmaiommu *m = d->iommu;
+
+	if (!m->nfq)
+		return;
+	iommu_invalidate(m->io, m->domain, 0, 0);
+	m->invalidations++;
+	m->flushes++;
+	if (cost)
+		cost->cpu += m->cfg.inval;
+	for (unsigned i = 0; i < m->nr; i++) {
+		if (m->r[i].state != RANGE_QUEUED)
+			continue;
+		m->stale_ps += m->sim->now - m->r[i].unmapped_at;
+		m->r[i].state = RANGE_FREE;
+	}
+	m->nfq = 0;
+}
+
+static void flush_event(struct sim *sim, struct event *ev)
+{
+	struct dma_dev *d = ev->obj;
+
+	(void)sim;
+	d->iommu->timer = false;
+	dmaiommu_flush(d, NULL);
+}
+
+/* ---- the ops ---- */
+
+static uint64_t perm_of(enum dma_dir dir)
+{
+	return dir == DMA_TO_DEVICE ? IOMMU_PTE_R :
+	       dir == DMA_FROM_DEVICE ? IOMMU_PTE_W :
+	       IOMMU_PTE_R | IOMMU_PTE_W;
+}
+
+static uint64_t iommu_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			  enum dma_dir dir, struct cache_cost *cost)
+{
+	struct dmaiommu *m = d->iommu;
+	uint64_t in = paddr & (PAGE - 1);
+	uint64_t pages = (in + len + PAGE - 1) / PAGE;
+	struct dmaiommu_range *r = NULL;
+	uint64_t iova;
+
+	cost->cpu += m->cfg.alloc;
+	iova = len ? iova_alloc(m, pages, &r) : 0;
+	if (!iova)
+		return DMA_MAPPING_ERROR;
+	if (pt_set(m, iova, paddr - in, pages, perm_of(dir), cost)) {
+		r->state = RANGE_FREE;
+		return DMA_MAPPING_ERROR;
+	}
+	r->paddr = paddr - in;
+	m->maps++;
+	dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN : CACHE_FLUSH,
+			   paddr, len, cost);
+	return iova + in;
+}
+
+static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
+			enum dma_dir dir, struct cache_cost *cost)
+{
+	struct dmaiommu *m = d->iommu;
+	struct dmaiommu_range *r = range_find(m, dma);
+	uint64_t iova;
+
+	(void)len;
+	if (!r)
+		return;		/* the sanitizer reports it */
+	iova = r->iova;
+	pt_set(m, iova, 0, r->pages, 0, cost);
+	if (dir != DMA_TO_DEVICE)
+		dmamap_cache_maint(d, CACHE_INVAL, r->paddr + (dma - iova),
+				   len, cost);
+	m->unmaps++;
+	if (!m->cfg.lazy) {
+		iommu_invalidate(m->io, m->domain, iova, r->pages * PAGE);
+		m->invalidations++;
+		cost->cpu += m->cfg.inval;
+		r->state = RANGE_FREE;
+		return;
+	}
+	/* lazy: the IOVA stays taken (and the IOTLB may still translate it)
+	 * until the queue is flushed */
+	r->state = RANGE_QUEUED;
+	r->unmapped_at = m->sim->now;
+	m->nfq++;
+	if (m->nfq >= m->cfg.flush_max) {
+		dmaiommu_flush(d, cost);
+		return;
+	}
+	if (!m->timer && m->cfg.flush_timeout) {
+		m->timer = true;
+		if (!sim_at_clamped(m->sim, m->sim->now + m->cfg.flush_timeout,
+				    PHASE_REQUEST, flush_event, d, NULL, 0))
+			m->timer = false;
+	}
+}
+
+static void iommu_sync(struct dma_dev *d, uint64_t dma, uint64_t len,
+		       enum dma_dir dir, bool for_device,
+		       struct cache_cost *cost)
+{
+	struct dmaiommu_range *r = range_find(d->iommu, dma);
+	uint64_t pa;
+
+	if (!r)
+		return;
+	pa = r->paddr + (dma - r->iova);
+	if (for_device)
+		dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :
+				   dir == DMA_FROM_DEVICE ? CACHE_INVAL :
+				   CACHE_FLUSH, pa, len, cost);
+	else if (dir != DMA_TO_DEVICE)
+		dmamap_cache_maint(d, CACHE_INVAL, pa, len, cost);
+}
+
+static void iommu_ops_fini(struct dma_dev *d)
+{
+	dmaiommu_fini(d->iommu);
+	d->iommu = NULL;
+}
+
+static const struct dmamap_ops iommu_ops = {
+	.map = iommu_map,
+	.unmap = iommu_unmap,
+	.sync = iommu_sync,
+	.fini = iommu_ops_fini,
+};
+
+int dmaiommu_attach(struct dma_dev *d, struct iommu *io,
+		    const struct bus_master *dev, struct memory *mem,
+		    struct sim *sim, const struct dmaiommu_config *cfg)
+{
+	struct dmaiommu *m;
+	uint64_t mbase = mem->tgt.base, msize = mem->cfg.size;
+	struct bus_target *t;
+	uint64_t off;
+	int dom, err;
+
+	if (!cfg->pt_size || !cfg->iova_size || cfg->pt_base % PAGE ||
+	    cfg->pt_size % PAGE || cfg->iova_base % PAGE || !cfg->iova_base ||
+	    cfg->pt_base < mbase || cfg->pt_base - mbase > msize ||
+	    cfg->pt_size > msize - (cfg->pt_base - mbase) ||
+	    (cfg->lazy && !cfg->flush_max))
+		return DMASIM_EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return DMASIM_ENOMEM;
+	m->cfg = *cfg;
+	m->io = io;
+	m->mem = mem;
+	m->sim = sim;
+	m->pt_next = cfg->pt_base + PAGE;	/* the root first */
+	m->bump = cfg->iova_base;
+	m->bus_pte = bus_xact_cycles(mem->bus, cfg->pt_base, 8, true, &t, &off);
+	dom = iommu_domain_new(io, cfg->pt_base, false);
+	if (dom < 0) {
+		free(m);
+		return dom;
+	}
+	m->domain = dom;
+	err = iommu_attach_device(io, dev, dom);
+	if (err) {
+		free(m);
+		return err;
+	}
+	d->iommu = m;
+	d->ops = &iommu_ops;
+	return 0;
+}
+
+void dmaiommu_fini(struct dmaiommu *m)
+{
+	if (!m)
+		return;
+	free(m->r);
+	free(m);
+}

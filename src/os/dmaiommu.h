@@ -1,0 +1,89 @@
+/*
+ * dmaiommu: the DMA mapping API through an IOMMU (in the shape of Linux's
+ * dma-iommu: drivers/iommu/dma-iommu.c and iova.c).  A device behind an
+ * IOMMU gets its own domain; mapping a buffer allocates an I/O virtual
+ * address range (IOVA), writes the page-table entries that translate it
+ * to the buffer's pages (scattered pages become one contiguous IOVA
+ * range), and returns the IOVA; unmapping clears the entries and
+ * invalidates the IOTLB:
+ *   strict  at every unmap: the device cannot use the translation after
+ *           unmap returns;
+ *   lazy    unmaps queue; the queue is flushed (one invalidation of the
+ *           whole domain, then the IOVAs are freed) when it holds
+ *           `flush_max` entries or `flush_timeout` after its first entry,
+ *           as Linux's flush queue does (256 entries or 10 ms): until
+ *           then a stale IOTLB entry still lets the device reach pages
+ *           the OS may already have freed and reused.
+ * Costs (CPU cycles, as the mapping API's other costs): `alloc` per IOVA
+ * allocation, `pte` per page-table entry written (and its bus write),
+ * `inval` per invalidation issued and waited for.
+ *
+ * The page tables live in [pt_base, pt_base + pt_size) of one memory
+ * (the format of hw/iommu.h); the IOVA space is [iova_base, iova_base +
+ * iova_size), allocated first fit in whole pages.
+ */
+#ifndef DMASIM_OS_DMAIOMMU_H
+#define DMASIM_OS_DMAIOMMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dmamap.h"
+#include "hw/iommu.h"
+#include "hw/memory.h"
+
+struct dmaiommu_config {
+	uint64_t pt_base, pt_size;	/* bytes of memory for page tables */
+	uint64_t iova_base, iova_size;	/* the device's address space */
+	bool lazy;
+	uint32_t flush_max;		/* lazy: entries before a flush */
+	uint64_t flush_timeout;		/* lazy: ps after the first entry */
+	uint32_t alloc;			/* CPU cycles per IOVA allocation */
+	uint32_t pte;			/* CPU cycles per entry written */
+	uint32_t inval;			/* CPU cycles per invalidation */
+};
+
+/* An IOVA range: mapped, unmapped but waiting for the flush (lazy), or
+ * free for the allocator. */
+enum dmaiommu_state { RANGE_FREE, RANGE_LIVE, RANGE_QUEUED };
+
+struct dmaiommu_range {
+	uint64_t iova, pages;
+	uint64_t paddr;		/* the first page's, when live */
+	enum dmaiommu_state state;
+	uint64_t unmapped_at;	/* ps, when queued */
+};
+
+struct dmaiommu {
+	struct dmaiommu_config cfg;
+	struct iommu *io;
+	int domain;
+	struct memory *mem;		/* holds the page tables */
+	struct sim *sim;
+	uint64_t pt_next;		/* the next free table */
+	struct dmaiommu_range *r;	/* live mappings and free holes */
+	unsigned nr, capr;
+	uint64_t bump;			/* IOVA never handed out from here */
+	unsigned nfq;			/* ranges queued for the flush */
+	bool timer;			/* a flush timeout is pending */
+	uint64_t bus_pte;		/* bus cycles of one entry write */
+	/* statistics */
+	uint64_t maps, unmaps, flushes, invalidations, ptes;
+	uint64_t stale_ps;		/* unmap to invalidation, summed */
+};
+
+/*
+ * Put d behind an IOMMU: its device (dev, a bus master) joins a new
+ * domain of io whose tables are kept in mem.  Returns 0, DMASIM_EINVAL
+ * (areas empty or not page aligned, outside mem) or DMASIM_ERANGE /
+ * DMASIM_ENOMEM.
+ */
+int dmaiommu_attach(struct dma_dev *d, struct iommu *io,
+		    const struct bus_master *dev, struct memory *mem,
+		    struct sim *sim, const struct dmaiommu_config *cfg);
+void dmaiommu_fini(struct dmaiommu *m);
+
+/* Flush the lazy queue now (invalidate, free the IOVAs). */
+void dmaiommu_flush(struct dma_dev *d, struct cache_cost *cost);
+
+#endif
