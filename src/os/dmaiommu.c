@@ -99,6 +99,7 @@ static uint64_t iova_alloc(struct dmaiommu *m, uint64_t pages,
 			VEC_RESERVE(m->r, m->nr, m->capr, return 0);
 			r = &m->r[i];
 			m->r[m->nr] = *r;
+			m->r[m->nr].pa = NULL;
 			m->r[m->nr].iova += pages * PAGE;
 			m->r[m->nr].pages -= pages;
 			m->nr++;
@@ -112,12 +113,23 @@ static uint64_t iova_alloc(struct dmaiommu *m, uint64_t pages,
 		return 0;
 	VEC_RESERVE(m->r, m->nr, m->capr, return 0);
 	r = &m->r[m->nr++];
+	memset(r, 0, sizeof(*r));
 	r->iova = m->bump;
 	r->pages = pages;
 	r->state = RANGE_LIVE;
 	m->bump += pages * PAGE;
 	*out = r;
 	return r->iova;
+}
+
+/* The physical address behind dma in a live range. */
+static uint64_t range_pa(const struct dmaiommu_range *r, uint64_t dma)
+{
+	uint64_t off = dma - r->iova;
+
+	if (!r->pa)
+		return r->paddr + off;
+	return r->pa[off / PAGE] + off % PAGE;
 }
 
 /* ---- invalidation ---- */
@@ -196,9 +208,15 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 		return;		/* the sanitizer reports it */
 	iova = r->iova;
 	pt_set(m, iova, 0, r->pages, 0, cost);
-	if (dir != DMA_TO_DEVICE)
-		dmamap_cache_maint(d, CACHE_INVAL, r->paddr + (dma - iova),
-				   len, cost);
+	if (dir != DMA_TO_DEVICE && !r->pa)
+		dmamap_cache_maint(d, CACHE_INVAL, range_pa(r, dma), len, cost);
+	/* a scatter-gather range: each of its pages (the list's first
+	 * entry's unmap ends the whole range) */
+	for (uint64_t j = 0; dir != DMA_TO_DEVICE && r->pa && j < r->pages;
+	     j++)
+		dmamap_cache_maint(d, CACHE_INVAL, r->pa[j], PAGE, cost);
+	free(r->pa);
+	r->pa = NULL;
 	m->unmaps++;
 	if (!m->cfg.lazy) {
 		iommu_invalidate(m->io, m->domain, iova, r->pages * PAGE);
@@ -233,7 +251,7 @@ static void iommu_sync(struct dma_dev *d, uint64_t dma, uint64_t len,
 
 	if (!r)
 		return;
-	pa = r->paddr + (dma - r->iova);
+	pa = range_pa(r, dma);
 	if (for_device)
 		dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :
 				   dir == DMA_FROM_DEVICE ? CACHE_INVAL :
@@ -248,8 +266,66 @@ static void iommu_ops_fini(struct dma_dev *d)
 	d->iommu = NULL;
 }
 
+/*
+ * A scatter-gather list as one I/O address range: when every boundary
+ * between entries falls on a page boundary, the pages of all entries are
+ * mapped one after the other, and each entry's address follows the last:
+ * the device sees one contiguous buffer.  0: not possible (the caller
+ * maps entry by entry) or no room.
+ */
+static unsigned iommu_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
+			     enum dma_dir dir, struct cache_cost *cost)
+{
+	struct dmaiommu *m = d->iommu;
+	struct dmaiommu_range *r = NULL;
+	uint64_t pages = 0, iova, k = 0, at;
+	uint64_t *pa;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t in = sg[i].paddr & (PAGE - 1);
+
+		if (!sg[i].len || (i > 0 && in) ||
+		    (i + 1 < n && (sg[i].paddr + sg[i].len) % PAGE))
+			return 0;
+		pages += (in + sg[i].len + PAGE - 1) / PAGE;
+	}
+	pa = malloc(pages * sizeof(*pa));
+	if (!pa)
+		return 0;
+	cost->cpu += m->cfg.alloc;
+	iova = iova_alloc(m, pages, &r);
+	if (!iova) {
+		free(pa);
+		return 0;
+	}
+	at = iova + (sg[0].paddr & (PAGE - 1));
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t first = sg[i].paddr & ~(PAGE - 1);
+		uint64_t np = ((sg[i].paddr & (PAGE - 1)) + sg[i].len +
+			       PAGE - 1) / PAGE;
+
+		if (pt_set(m, iova + k * PAGE, first, np, perm_of(dir), cost)) {
+			r->state = RANGE_FREE;
+			free(pa);
+			return 0;
+		}
+		for (uint64_t j = 0; j < np; j++)
+			pa[k + j] = first + j * PAGE;
+		k += np;
+		sg[i].dma = at;
+		at += sg[i].len;
+		dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :
+				   CACHE_FLUSH, sg[i].paddr, sg[i].len, cost);
+	}
+	r->paddr = pa[0];
+	r->pa = pa;
+	m->maps++;
+	return n;
+}
+
 static const struct dmamap_ops iommu_ops = {
 	.map = iommu_map,
+	.map_sg = iommu_map_sg,
 	.unmap = iommu_unmap,
 	.sync = iommu_sync,
 	.fini = iommu_ops_fini,
@@ -301,6 +377,8 @@ void dmaiommu_fini(struct dmaiommu *m)
 {
 	if (!m)
 		return;
+	for (unsigned i = 0; i < m->nr; i++)
+		free(m->r[i].pa);
 	free(m->r);
 	free(m);
 }

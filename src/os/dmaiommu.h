@@ -50,6 +50,8 @@ enum dmaiommu_state { RANGE_FREE, RANGE_LIVE, RANGE_QUEUED };
 struct dmaiommu_range {
 	uint64_t iova, pages;
 	uint64_t paddr;		/* the first page's, when live */
+	uint64_t *pa;		/* each page's, for a scatter-gather list
+				 * (NULL: contiguous from paddr) */
 	enum dmaiommu_state state;
 	uint64_t unmapped_at;	/* ps, when queued */
 };

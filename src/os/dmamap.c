@@ -250,6 +250,12 @@ unsigned dmamap_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
 {
 	cost->cpu += d->cfg.map_cycles;
 	d->maps++;
+	if (d->ops->map_sg && d->ops->map_sg(d, sg, n, dir, cost)) {
+		for (unsigned i = 0; d->obs.map && i < n; i++)
+			d->obs.map(d->obs.ctx, d->name, DMAMAP_SG, sg[i].paddr,
+				   sg[i].dma, sg[i].len, dir, sg[0].dma, n);
+		return n;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		sg[i].dma = d->ops->map(d, sg[i].paddr, sg[i].len, dir, cost);
 		if (sg[i].dma == DMA_MAPPING_ERROR) {

@@ -90,6 +90,11 @@ struct dmamap_ops {
 	void (*sync)(struct dma_dev *d, uint64_t dma, uint64_t len,
 		     enum dma_dir dir, bool for_device,
 		     struct cache_cost *cost);
+	/* Optional: a whole scatter-gather list at once (an IOMMU presents
+	 * scattered pages as one I/O address range).  Returns the entries
+	 * mapped, 0 on failure. */
+	unsigned (*map_sg)(struct dma_dev *d, struct dma_sg *sg, unsigned n,
+			   enum dma_dir dir, struct cache_cost *cost);
 	/* Optional: free what the ops keep (at dmamap_fini). */
 	void (*fini)(struct dma_dev *d);
 };
