@@ -73,6 +73,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "intc.h"
 #include "xact.h"
 #include "kernel/proc.h"
 
@@ -162,13 +163,6 @@ enum dma_state {
 	DMA_WRITEBACK,
 	DMA_DONE,
 	DMA_ERROR
-};
-
-/* Where a device's interrupt goes. */
-struct irq_sink {
-	void (*raise)(void *ctx, unsigned line);
-	void *ctx;
-	unsigned line;
 };
 
 struct dma_engine;
