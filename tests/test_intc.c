@@ -385,6 +385,89 @@ static void unrouted_and_bad_lines(void **state)
 	rig_fini(&r);
 }
 
+/*
+ * The same timeline as nested_by_priority, written as a scenario: Lua
+ * handlers on the CPU's lines, a controller routing them with
+ * priorities, raised by a process of software (ic:raise) at 100 and 150.
+ * A handler's start is the handler process's first instant.
+ */
+static const char nested_lua[] =
+	"local sys = dmasim.system{ bus = { clock = '1GHz', width = 8 } }\n"
+	"local cpu = sys:cpu{ clock = '1GHz', irq_entry = 10, irq_exit = 7 }\n"
+	"local other = sys:cpu{ clock = '1GHz', irq_entry = 10, irq_exit = 7 }\n"
+	"local ic = sys:intc{ lines = 8 }\n"
+	"ic:route(1, cpu, 1)\n"
+	"ic:route(2, cpu, 2)\n"
+	"ic:route(3, other, 0)\n"
+	"local at = {}\n"
+	"cpu:on_irq(1, function(l) at[1] = sys:cycles(); cpu:compute(100) end)\n"
+	"cpu:on_irq(2, function(l) at[2] = sys:cycles(); cpu:compute(20) end)\n"
+	"other:on_irq(3, function(l) at[3] = sys:cycles() end)\n"
+	"local done\n"
+	"sys:spawn(function() cpu:compute(1000); done = sys:cycles() end)\n"
+	"sys:spawn(function() sys:wait('100ns'); ic:raise(1);\n"
+	"  sys:wait('50ns'); ic:raise(2); ic:raise(3) end)\n"
+	"sys:run()\n"
+	"local l1, l2 = ic:line(1), ic:line(2)\n"
+	"dmasim.report('h1', at[1]) dmasim.report('h2', at[2])\n"
+	"dmasim.report('ipi', at[3])\n"
+	"dmasim.report('done', done)\n"
+	"dmasim.report('l1_ps', l1.handler_ps) dmasim.report('l2_ps', l2.handler_ps)\n"
+	"dmasim.report('l2_lat', l2.latency_max)\n"
+	"dmasim.report('irq_cycles', cpu.irq_cycles)\n";
+
+static void lua_nested(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(nested_lua, &code, NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "h1"), 110);
+	assert_int_equal(tu_int(run, "h2"), 160);
+	assert_int_equal(tu_int(run, "ipi"), 160);
+	assert_int_equal(tu_int(run, "done"), 1154);
+	assert_int_equal(tu_int(run, "l1_ps"), 117 * NS);
+	assert_int_equal(tu_int(run, "l2_ps"), 37 * NS);
+	assert_int_equal(tu_int(run, "l2_lat"), ENTRY * NS);
+	assert_int_equal(tu_int(run, "irq_cycles"), 154);
+	dmasim_run_free(run);
+}
+
+/* Bad arguments name what was wrong and what was expected. */
+static void lua_bad_args(void **state)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "local s = dmasim.system{}; s:intc{ lines = 65 }",
+		  "lines 65: expected 1 to 64" },
+		{ "local s = dmasim.system{}; local ic = s:intc{ lines = 4 }; "
+		  "ic:route(4, s:cpu{}, 0)", "route line 4: expected 0 to 3" },
+		{ "local s = dmasim.system{}; local ic = s:intc{}; "
+		  "ic:route(1, 5)", "expected a cpu" },
+		{ "local s = dmasim.system{}; s:timer{ line = 0 }",
+		  "field 'intc': expected an intc" },
+		{ "local s = dmasim.system{}; local ic = s:intc{}; "
+		  "s:timer{ intc = ic }:start(0)", "expected a time of at least" },
+		{ "local s = dmasim.system{}; local ic = s:intc{ lines = 2 }; "
+		  "s:dma{ intc = ic, channels = 3 }", "expected lines below 2" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int code;
+		struct dmasim_run *run = tu_run_text(cases[i].text, &code, NULL);
+
+		assert_int_not_equal(code, 0);
+		if (!strstr(dmasim_run_error(run), cases[i].msg))
+			fail_msg("case %zu: '%s' lacks '%s'", i,
+				 dmasim_run_error(run), cases[i].msg);
+		dmasim_run_free(run);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +482,8 @@ int main(void)
 		     timer_periodic_and_one_shot),
 		TEST("/hw/intc/ipi_to_other_cpu", ipi_to_other_cpu),
 		TEST("/hw/intc/unrouted_and_bad_lines", unrouted_and_bad_lines),
+		TEST("/lua/intc/nested", lua_nested),
+		TEST("/lua/intc/bad_args", lua_bad_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

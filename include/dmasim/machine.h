@@ -54,6 +54,8 @@ struct dmasim_proc;
 struct dmasim_completion;
 struct dmasim_dmadev;
 struct dmasim_traffic;
+struct dmasim_intc;
+struct dmasim_timer;
 
 /* ---- systems ---- */
 
@@ -312,6 +314,8 @@ struct dmasim_dma_config {
 	enum dmasim_mode mode;	/* channels' mode (cycle stealing) */
 	int priority;
 	struct dmasim_cpu *irq;	/* CPU its interrupts go to, or NULL */
+	struct dmasim_intc *intc; /* or the controller they go to (then
+				   * not irq), or NULL */
 	unsigned irq_line;	/* channel i raises irq_line + i (0) */
 };
 
@@ -340,6 +344,65 @@ struct dmasim_channel_info {
 };
 DMASIM_API void dmasim_channel_info(const struct dmasim_channel *ch,
 				    struct dmasim_channel_info *out);
+
+/* ---- interrupt controllers and timers ---- */
+
+/*
+ * An interrupt controller: numbered lines that devices, DMA engines,
+ * timers and software raise (edges).  Each line is delivered to one CPU,
+ * on that CPU's line of the same number (its handler: dmasim_cpu_on_irq),
+ * with a priority: a larger one pre-empts a running handler of a smaller
+ * one (nesting); equal ones do not nest.  A line raised again before its
+ * handler has started is lost (counted once, delivered once).  A masked
+ * line is held and delivered when unmasked.  Its statistics are
+ * "<intc>.line<n>.{raised,delivered,lost,handler_ps,latency}".
+ */
+struct dmasim_intc_config {
+	const char *name;	/* "intc0", ... when NULL */
+	unsigned lines;		/* 1..64 (32) */
+};
+DMASIM_API void dmasim_intc_config_init(struct dmasim_intc_config *cfg);
+DMASIM_API int dmasim_intc_new(struct dmasim_sys *sys,
+			       const struct dmasim_intc_config *cfg,
+			       struct dmasim_intc **out);
+/* Deliver a line to cpu with a priority.  Returns 0 or DMASIM_EINVAL (no
+ * such line, a CPU of another system, the line pending). */
+DMASIM_API int dmasim_intc_route(struct dmasim_intc *ic, unsigned line,
+				 struct dmasim_cpu *cpu, int priority);
+DMASIM_API int dmasim_intc_mask(struct dmasim_intc *ic, unsigned line,
+				bool masked);
+/* Raise a line now: software's interrupt, an inter-processor interrupt
+ * when the line goes to another CPU. */
+DMASIM_API int dmasim_intc_raise(struct dmasim_intc *ic, unsigned line);
+
+struct dmasim_intc_line_info {
+	bool routed, masked, pending;
+	int priority;
+	uint64_t raised, delivered, lost;
+	uint64_t handler_ps;	/* entry, handler and exit, nested excluded */
+	uint64_t latency_count;	/* raise to handler start: */
+	uint64_t latency_min, latency_max;	/* ps */
+	double latency_mean;	/* ps */
+};
+DMASIM_API int dmasim_intc_line_info(const struct dmasim_intc *ic,
+				     unsigned line,
+				     struct dmasim_intc_line_info *out);
+
+/* A programmable interval timer raising a controller's line. */
+struct dmasim_timer_config {
+	const char *name;	/* "timer0", ... when NULL */
+	struct dmasim_intc *intc;	/* required */
+	unsigned line;
+};
+DMASIM_API int dmasim_timer_new(struct dmasim_sys *sys,
+				const struct dmasim_timer_config *cfg,
+				struct dmasim_timer **out);
+/* Fire after period ps, then every period when periodic; restarting
+ * re-arms from now.  Returns 0 or DMASIM_EINVAL for a zero period. */
+DMASIM_API int dmasim_timer_start(struct dmasim_timer *t, uint64_t period_ps,
+				  bool periodic);
+DMASIM_API void dmasim_timer_stop(struct dmasim_timer *t);
+DMASIM_API uint64_t dmasim_timer_fires(const struct dmasim_timer *t);
 
 /* ---- synthetic traffic ---- */
 

@@ -21,12 +21,12 @@
 /* ---- dma ---- */
 
 /* sys:dma{name, bus, base, channels, reg_latency, burst, mode, priority,
- *         irq, irq_line, desc_cycles, fence_cycles} */
+ *         irq, intc, irq_line, desc_cycles, fence_cycles} */
 static int l_sys_dma(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base",
 		"channels", "reg_latency", "burst", "mode", "priority", "irq",
-		"irq_line", "desc_cycles", "fence_cycles", NULL };
+		"irq_line", "desc_cycles", "fence_cycles", "intc", NULL };
 	const char *what = "system:dma{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_dma_config cfg;
@@ -64,6 +64,16 @@ static int l_sys_dma(lua_State *L)
 			return luaL_error(L, "%s: field 'irq': expected a cpu",
 					  what);
 		cfg.irq = c->obj;
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, 2, "intc");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, INTC_MT);
+
+		if (!c)
+			return luaL_error(L, "%s: field 'intc': expected an "
+					  "intc", what);
+		cfg.intc = c->obj;
 	}
 	lua_pop(L, 1);
 	if (cfg.irq && cfg.irq_line + cfg.channels > CPU_IRQ_LINES)

@@ -240,6 +240,17 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		return err;
 	if (cfg->irq && (err = sys_owns(sys, cfg->irq->sys, "the irq CPU")))
 		return err;
+	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+		return err;
+	if (cfg->irq && cfg->intc)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': both irq (a "
+				 "CPU) and intc: expected one place for its "
+				 "interrupts", name);
+	if (cfg->intc && cfg->irq_line + cfg->channels > cfg->intc->ic.nlines)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': irq_line %u + "
+				 "%u channels: expected lines below %u of '%s'",
+				 name, cfg->irq_line, cfg->channels,
+				 cfg->intc->ic.nlines, cfg->intc->ic.name);
 	if (!cfg->channels || cfg->channels > 64)
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': channels %u: "
 				 "expected 1 to 64", name, cfg->channels);
@@ -284,6 +295,8 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		d->eng.irq.raise = dma_irq_to_cpu;
 		d->eng.irq.ctx = &cfg->irq->cpu;
 		d->eng.irq.line = cfg->irq_line;
+	} else if (cfg->intc) {
+		d->eng.irq = intc_sink(&cfg->intc->ic, cfg->irq_line);
 	}
 	sys->ndmas++;
 	if (out)

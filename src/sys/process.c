@@ -30,11 +30,12 @@ static void sysproc_done(struct proc *kp)
 {
 	struct dmasim_proc *p = (struct dmasim_proc *)kp;
 	struct cpu *irq = p->irq_cpu;
+	unsigned level = p->irq_level;	/* done() frees p */
 
 	sysproc_unlink(p);
 	p->body->done(p);
 	if (irq)
-		cpu_irq_done_level(irq, p->irq_level);
+		cpu_irq_done_level(irq, level);
 }
 
 static const struct proc_ops sysproc_ops = {
