@@ -346,6 +346,9 @@ void dma_request_xfer(struct dma_chan *ch)
 	ch->piece = n;
 	unit = burst_cycles(ch, n, st, soff, dt, doff);
 	total = unit - ch->pos;
+	ch->block = ch->port.mode == BUS_MODE_BURST;
+	if (paced && ch->block && ch->cur_done + n < ch->cur_len)
+		total++;	/* held past this piece: see chan_plan_piece */
 	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
 		/* Every further whole burst inside both targets' ranges. */
 		span = ch->cur_len - ch->cur_done;
@@ -450,18 +453,20 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 
 void dma_written_back_or_done(struct dma_chan *ch);
 
-/* The tenure ended after `cycles`: move the bursts it covered. */
-static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
+/* Move the bursts `cycles` bus cycles covered (from ch->pos into the
+ * burst in flight).  Returns 0, or a DMA_ERR_* code with the failing
+ * address in *bad (the caller ends the channel). */
+static unsigned chan_move_covered(struct dma_chan *ch, uint64_t cycles,
+				  uint64_t *bad)
 {
 	while (ch->cur_done < ch->cur_len) {
 		struct bus_target *st, *dt;
-		uint64_t soff, doff, n = ch->piece, c, bad;
+		uint64_t soff, doff, n = ch->piece, c;
 		unsigned code = 0;
 
 		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-			dma_chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
-				  xfer_dst(ch));
-			return;
+			*bad = code == DMA_ERR_SRC ? xfer_src(ch) : xfer_dst(ch);
+			return code;
 		}
 		c = burst_cycles(ch, n, st, soff, dt, doff);
 		if (ch->pos + cycles < c) {
@@ -470,11 +475,9 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		}
 		cycles -= c - ch->pos;
 		ch->pos = 0;
-		code = move_burst(ch, n, st, soff, dt, doff, &bad);
-		if (code) {
-			dma_chan_fail(ch, code, bad);
-			return;
-		}
+		code = move_burst(ch, n, st, soff, dt, doff, bad);
+		if (code)
+			return code;
 		ch->cur_done += n;
 		ch->bytes += n;
 		ch->bursts_done++;
@@ -482,6 +485,159 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		ch->piece = next_burst(ch);
 		if (!cycles)
 			break;
+	}
+	return 0;
+}
+
+/*
+ * Block mode.  A burst-mode channel's tenure is one block: its bursts
+ * are delivered one by one at the bus cycle each ends (an event per burst
+ * but the last, which the release delivers), so that what the bus has
+ * moved is in memory as it moves.  To or from a paced device the channel
+ * keeps the bus while the device makes it wait for the next piece: the
+ * tenure is held one cycle past the piece in flight, and at that piece's
+ * end the channel plans the next (waiting for the device's line on the
+ * held bus, aligned to a bus edge) and sets the tenure's end with
+ * bus_hold(): one cycle past the next piece again while more follow,
+ * exactly at its end for the last.  Other masters are locked out for the
+ * block's whole duration, at the device's pace.
+ */
+static void chan_piece_event(struct sim *sim, struct event *ev);
+
+static void chan_schedule_piece(struct dma_chan *ch, uint64_t at)
+{
+	struct event *ev = sim_at(ch->sim, at, PHASE_RELEASE,
+				  chan_piece_event, ch, NULL, 0);
+
+	assert(ev);
+	ch->piece_ev = evq_handle(ev);
+}
+
+/* Bus cycles from the tenure's start to t, rounded up to an edge. */
+static uint64_t tenure_cycles_to(const struct dma_chan *ch, uint64_t t)
+{
+	const struct bus *bus = ch->port.bus;
+	uint64_t p = bus->clk.period;
+
+	return t <= bus->tenure_start ? 0 :
+	       (t - bus->tenure_start + p - 1) / p;
+}
+
+/* The tenure ends at the cycle `end` (from its start): the next burst
+ * that ends before it gets an event. */
+static void chan_plan_unpaced(struct dma_chan *ch, uint64_t end)
+{
+	const struct bus *bus = ch->port.bus;
+	struct bus_target *st, *dt;
+	uint64_t soff, doff, c, at;
+	unsigned code;
+
+	if (ch->cur_done >= ch->cur_len ||
+	    !burst_route(ch, ch->piece, &code, &st, &soff, &dt, &doff))
+		return;		/* the release reports it */
+	c = burst_cycles(ch, ch->piece, st, soff, dt, doff);
+	at = ch->blk_mark + c * bus->clk.period;
+	if (tenure_cycles_to(ch, at) < end)
+		chan_schedule_piece(ch, at);
+}
+
+/* A block failed inside its tenure: the tenure ends now and the release
+ * ends the channel with the error. */
+static void chan_block_abort(struct dma_chan *ch, unsigned code, uint64_t bad)
+{
+	ch->blk_code = code;
+	ch->blk_bad = bad;
+	bus_hold(&ch->port, tenure_cycles_to(ch, ch->sim->now));
+}
+
+/* At the end of a piece to or from a paced device, more to come: plan
+ * the next on the held bus. */
+static void chan_plan_piece(struct dma_chan *ch)
+{
+	const struct bus *bus = ch->port.bus;
+	struct bus_target *st, *dt;
+	uint64_t soff, doff, n = next_burst(ch), at, start, c;
+	unsigned code = 0;
+	bool more;
+
+	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
+		chan_block_abort(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
+				 xfer_dst(ch));
+		return;
+	}
+	at = piece_ready(st, soff, dt, doff, &n);
+	if (at < ch->sim->now)
+		at = ch->sim->now;
+	start = tenure_cycles_to(ch, at);
+	c = burst_cycles(ch, n, st, soff, dt, doff);
+	more = ch->cur_done + n < ch->cur_len;
+	ch->piece = n;
+	ch->blk_mark = bus->tenure_start + start * bus->clk.period;
+	bus_hold(&ch->port, start + c + (more ? 1 : 0));
+	if (more)
+		chan_schedule_piece(ch, ch->blk_mark + c * bus->clk.period);
+}
+
+static void chan_piece_event(struct sim *sim, struct event *ev)
+{
+	struct dma_chan *ch = ev->obj;
+	const struct bus *bus = ch->port.bus;
+	uint64_t c = (sim->now - ch->blk_mark) / bus->clk.period, bad;
+	struct bus_target *st, *dt;
+	uint64_t soff, doff;
+	unsigned code;
+	bool paced;
+
+	ch->piece_ev.ev = NULL;
+	if (!burst_route(ch, ch->piece, &code, &st, &soff, &dt, &doff))
+		paced = false;	/* chan_move_covered reports it */
+	else
+		paced = st->ops->ready || dt->ops->ready;
+	code = chan_move_covered(ch, c, &bad);
+	if (code) {
+		chan_block_abort(ch, code, bad);
+		return;
+	}
+	ch->blk_mark = sim->now;
+	if (paced)
+		chan_plan_piece(ch);
+	else
+		chan_plan_unpaced(ch, bus->tenure_cycles);
+}
+
+static void chan_granted(struct bus_master *m, uint64_t cycles)
+{
+	struct dma_chan *ch = (struct dma_chan *)m;
+
+	if (!ch->block || ch->remote || ch->state != DMA_XFER)
+		return;
+	ch->blk_mark = m->bus->tenure_start;
+	chan_plan_unpaced(ch, cycles);
+}
+
+/* The tenure ended after `cycles`: move the bursts it covered. */
+static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
+{
+	uint64_t bad = 0;
+	unsigned code;
+
+	if (ch->block) {
+		/* the bursts before were delivered at their own ends */
+		cycles = (ch->sim->now - ch->blk_mark) /
+			 ch->port.bus->clk.period;
+		ch->block = false;
+		code = ch->blk_code;
+		bad = ch->blk_bad;
+		ch->blk_code = 0;
+		if (code) {
+			dma_chan_fail(ch, code, bad);
+			return;
+		}
+	}
+	code = chan_move_covered(ch, cycles, &bad);
+	if (code) {
+		dma_chan_fail(ch, code, bad);
+		return;
 	}
 	if (ch->cur_done < ch->cur_len) {
 		dma_request_xfer(ch);
@@ -530,6 +686,7 @@ static void chan_released(struct bus_master *m, uint64_t cycles)
 
 static const struct bus_master_ops dma_port_ops = {
 	.released = chan_released,
+	.granted = chan_granted,
 };
 
 static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,

@@ -12,7 +12,12 @@
  * read of the source and a write of the destination, real bytes), writes
  * each descriptor's status back, and raises its interrupt line when the
  * transfer (or chain) completes or fails.  The bus's transfer mode for the
- * channel decides how many bursts one grant covers.  The doorbell latches
+ * channel decides how many bursts one grant covers.  Burst mode is block
+ * mode: one grant covers the block (every burst inside both targets),
+ * each burst reaches its destination at the bus cycle it ends, and to or
+ * from a paced device the channel keeps the bus while the device makes
+ * it wait (bus_hold), so other masters are locked out for the block's
+ * whole duration at the device's pace.  The doorbell latches
  * every register the transfer uses (addresses, length, burst size, CTRL):
  * a driver may program the next transfer while one runs; a doorbell while
  * busy is ignored and counted as a guest error.
@@ -206,6 +211,13 @@ struct dma_chan {
 					   flight (dma.c REMOTE_*) */
 	struct xact xact;		/* that transaction */
 	struct ev_handle wake;		/* waiting for a device to be ready */
+	/* block mode (a burst-mode channel): the bursts of one tenure are
+	 * delivered one by one as the bus moves them */
+	bool block;			/* this tenure is a block's */
+	uint64_t blk_mark;		/* ps: where the burst in flight began */
+	struct ev_handle piece_ev;	/* the end of a burst inside the tenure */
+	unsigned blk_code;		/* DMA_ERR_* met inside the tenure, */
+	uint64_t blk_bad;		/* reported at its release */
 	struct signal done;		/* notified at each completion */
 	/* statistics */
 	uint64_t bursts_done;

@@ -1,0 +1,261 @@
+/*
+ * /hw/dma/block: block (burst) mode as textbooks draw it: the channel
+ * holds the bus for the whole block, even while a slow device makes it
+ * wait, and the bursts reach memory one by one as the bus moves them.
+ * Timelines worked out by hand beside each case.
+ *
+ * The machine: a 1 GHz bus (one cycle = 1000 ps), 8-byte beats, no
+ * arbitration latency, round-robin; DRAM at 0 with 20 ns latency (an
+ * access of n bytes: 20 + ceil(n / 8) cycles); a CPU at 1 GHz, CPI 1; a
+ * DMA engine in burst mode (engine 0) and one in cycle-stealing mode
+ * (engine 1); an input device with a 30 ns data register (31 cycles for
+ * 8 bytes) producing 8 bytes every 100 ns (80 MB/s) into a 64-byte
+ * buffer (never full here, so it never pauses).  Transfers from it use
+ * 8-byte bursts: a piece of 8 bytes costs 31 + 21 = 52 cycles.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/bus.h"
+#include "hw/cpu.h"
+#include "hw/dma.h"
+#include "hw/iodev.h"
+#include "hw/memory.h"
+#include "testutil.h"
+
+#define NS 1000ull
+#define DMA_BASE 0x40000000ull
+#define DEV_BASE 0x50000000ull
+#define TEST(path, fn) { path, fn, NULL, NULL, NULL }
+
+struct rig {
+	struct sim sim;
+	struct bus bus;
+	struct memory mem;
+	struct cpu cpu;
+	struct dma_engine dma[2];
+	struct iodev dev;
+	bool has_dev;
+};
+
+static const enum bus_mode eng_mode[2] = { BUS_MODE_BURST,
+					   BUS_MODE_CYCLE_STEAL };
+
+static struct rig *rig_new(void)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+	struct bus_config bc = { .period = NS, .arb = BUS_ARB_ROUND_ROBIN,
+				 .width = 8 };
+	struct memory_config mc = { .size = 1 << 24, .latency = 20 * NS };
+	struct cpu_config cc = { .period = NS, .cpi = 1, .word = 8,
+				 .pio_loop = 2, .irq_entry = 10,
+				 .irq_exit = 10 };
+
+	assert_non_null(r);
+	assert_int_equal(sim_init(&r->sim, 7), 0);
+	assert_int_equal(bus_init(&r->bus, &r->sim, "bus", &bc), 0);
+	assert_int_equal(memory_init(&r->mem, &r->sim, &r->bus, "mem", 0, &mc),
+			 0);
+	assert_int_equal(cpu_init(&r->cpu, &r->sim, &r->bus, "cpu", &cc,
+				  BUS_MODE_BURST, 0), 0);
+	for (unsigned k = 0; k < 2; k++) {
+		struct dma_config dc = { .channels = 1,
+					 .base = DMA_BASE + k * 0x1000,
+					 .burst = 256, .mode = eng_mode[k] };
+		char name[8] = { 'd', 'm', 'a', (char)('0' + k), 0 };
+
+		assert_int_equal(dma_engine_init(&r->dma[k], &r->sim, &r->bus,
+						 name, &dc), 0);
+	}
+	return r;
+}
+
+static void rig_dev(struct rig *r, uint64_t size)
+{
+	struct iodev_config dc = { .size = size, .buffer = 64, .rate = 8e7,
+				   .latency = 30 * NS, .seed = 9 };
+
+	assert_int_equal(iodev_init(&r->dev, &r->sim, &r->bus, "dev",
+				    DEV_BASE, &dc), 0);
+	r->has_dev = true;
+}
+
+static void rig_free(struct rig *r)
+{
+	assert_true(bus_check(&r->bus));
+	assert_true(evq_check(&r->sim.q));
+	for (unsigned k = 0; k < 2; k++)
+		dma_engine_fini(&r->dma[k]);
+	if (r->has_dev)
+		iodev_fini(&r->dev);
+	memory_fini(&r->mem);
+	bus_fini(&r->bus);
+	sim_fini(&r->sim);
+	free(r);
+}
+
+static void nop_event(struct sim *sim, struct event *ev)
+{
+	(void)sim;
+	(void)ev;
+}
+
+static void run_until(struct rig *r, uint64_t t)
+{
+	assert_non_null(sim_at(&r->sim, t, PHASE_LATE, nop_event, NULL, NULL,
+			       0));
+	sim_run(&r->sim, t);
+}
+
+/* Program a transfer through the registers (untimed) and ring. */
+static void start(struct rig *r, unsigned eng, uint64_t src, uint64_t dst,
+		  uint32_t len, uint32_t burst, uint32_t ctrl)
+{
+	struct dma_engine *e = &r->dma[eng];
+
+	dma_reg_write(e, DMA_REG_SRC_LO, (uint32_t)src);
+	dma_reg_write(e, DMA_REG_SRC_HI, (uint32_t)(src >> 32));
+	dma_reg_write(e, DMA_REG_DST_LO, (uint32_t)dst);
+	dma_reg_write(e, DMA_REG_DST_HI, (uint32_t)(dst >> 32));
+	dma_reg_write(e, DMA_REG_LEN, len);
+	dma_reg_write(e, DMA_REG_BURST, burst);
+	dma_reg_write(e, DMA_REG_CTRL, ctrl | DMA_CTRL_START);
+}
+
+static uint64_t load_done;	/* ps: the CPU's load completed */
+
+static void load_cb(struct cpu *cpu, struct cpu_op *op)
+{
+	(void)op;
+	load_done = cpu->sim->now;
+}
+
+/*
+ * 64 bytes from the device (8 pieces of 8: piece k is ready at
+ * 100 (k + 1) ns) while the CPU computes 150 instructions and then loads
+ * a word (21 cycles).
+ * Block mode: the channel is granted at 100 and holds the bus: piece k
+ * moves 100 (k + 1) .. 100 (k + 1) + 52; the tenure ends with the last at
+ * 852: 752 cycles in one grant, the bus idle but held between pieces.
+ * The CPU asks at 150 and gets the bus only at 852: its load ends at 873,
+ * locked out for exactly the block's remaining 702 ns.  The bytes arrive
+ * piece by piece: at 300, pieces 0 and 1 (16 bytes) are in memory.
+ * Cycle stealing: one grant per piece; the CPU gets the bus at 152 (the
+ * end of piece 0) and its load ends at 173; the transfer still ends at
+ * 852, the device's pace.
+ */
+static void block_holds_bus(void **state)
+{
+	for (unsigned e = 0; e < 2; e++) {
+		struct rig *r = rig_new();
+		struct dma_chan *ch = &r->dma[e].chan[0];
+		uint8_t got[64], want[64];
+		struct cpu_op a, ld;
+		uint8_t word[8];
+
+		(void)state;
+		rig_dev(r, 64);
+		for (unsigned i = 0; i < 64; i++)
+			want[i] = iodev_pattern(&r->dev, i);
+		start(r, e, DEV_BASE + IODEV_DATA, 0x1000, 64, 8,
+		      DMA_CTRL_SRC_FIXED);
+		cpu_op_compute(&a, 150, 1, 0);
+		cpu_op_xact(&ld, 0x8000, word, 8, false);
+		ld.done = load_cb;
+		assert_int_equal(cpu_submit(&r->cpu, CPU_CTX_THREAD, &a), 0);
+		assert_int_equal(cpu_submit(&r->cpu, CPU_CTX_THREAD, &ld), 0);
+		run_until(r, 300 * NS);
+		assert_int_equal(ch->bytes, 16);
+		assert_int_equal(r->dev.moved, 16);
+		memory_read(&r->mem, 0x1000, got, 16);
+		assert_memory_equal(got, want, 16);
+		sim_run(&r->sim, UINT64_MAX);
+		assert_int_equal(ch->state, DMA_DONE);
+		assert_int_equal(ch->done_at, 852 * NS);
+		memory_read(&r->mem, 0x1000, got, 64);
+		assert_memory_equal(got, want, 64);
+		assert_int_equal(ch->bursts_done, 8);
+		if (e == 0) {
+			assert_int_equal(ch->port.grants, 1);
+			assert_int_equal(ch->port.busy_cycles, 752);
+			assert_int_equal(load_done, 873 * NS);
+		} else {
+			assert_int_equal(ch->port.grants, 8);
+			assert_int_equal(ch->port.busy_cycles, 8 * 52);
+			assert_int_equal(load_done, 173 * NS);
+		}
+		rig_free(r);
+	}
+}
+
+/*
+ * Memory to memory in block mode, 1024 bytes in 256-byte bursts (a read
+ * and a write of 20 + 32 cycles each: 104 per burst), one tenure from 0
+ * to 416.  Burst k reaches memory at 104 (k + 1): at 150 the first 256
+ * bytes are there and nothing beyond; at 320, 768 bytes.
+ */
+static void bursts_delivered_as_moved(void **state)
+{
+	struct rig *r = rig_new();
+	struct dma_chan *ch = &r->dma[0].chan[0];
+	uint8_t src[1024], got[1024], zero[1024] = { 0 };
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(memory_write(&r->mem, 0x10000, src, sizeof(src)), 0);
+	start(r, 0, 0x10000, 0x20000, 1024, 256, 0);
+	run_until(r, 150 * NS);
+	assert_int_equal(ch->bytes, 256);
+	memory_read(&r->mem, 0x20000, got, sizeof(got));
+	assert_memory_equal(got, src, 256);
+	assert_memory_equal(got + 256, zero, 768);
+	run_until(r, 320 * NS);
+	assert_int_equal(ch->bytes, 768);
+	sim_run(&r->sim, UINT64_MAX);
+	assert_int_equal(ch->done_at, 416 * NS);
+	assert_int_equal(ch->port.grants, 1);
+	memory_read(&r->mem, 0x20000, got, sizeof(got));
+	assert_memory_equal(got, src, sizeof(got));
+	rig_free(r);
+}
+
+/*
+ * A block that fails inside its tenure: the device has 16 bytes and the
+ * transfer asks 32.  Pieces 0 and 1 move 100-152 and 200-252; piece 2
+ * (ready by the device's clock at 300) reads past what the device ever
+ * produces: SHORT when it ends at 352, the tenure ends there and the
+ * channel reports the error once; the bus is free again.
+ */
+static void block_fails_inside_tenure(void **state)
+{
+	struct rig *r = rig_new();
+	struct dma_chan *ch = &r->dma[0].chan[0];
+
+	(void)state;
+	rig_dev(r, 16);
+	start(r, 0, DEV_BASE + IODEV_DATA, 0x1000, 32, 8,
+	      DMA_CTRL_SRC_FIXED);
+	sim_run(&r->sim, UINT64_MAX);
+	assert_int_equal(ch->state, DMA_ERROR);
+	assert_int_equal(DMA_STATUS_CODE(ch->status), DMA_ERR_SHORT);
+	assert_int_equal(ch->errors, 1);
+	assert_int_equal(ch->done_at, 352 * NS);
+	assert_int_equal(ch->bytes, 16);
+	assert_int_equal(ch->port.grants, 1);
+	assert_true(bus_idle(&r->bus));
+	rig_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST("/hw/dma/block/holds_bus", block_holds_bus),
+		TEST("/hw/dma/block/bursts_delivered_as_moved",
+		     bursts_delivered_as_moved),
+		TEST("/hw/dma/block/fails_inside_tenure",
+		     block_fails_inside_tenure),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
