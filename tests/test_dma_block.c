@@ -247,6 +247,71 @@ static void block_fails_inside_tenure(void **state)
 	rig_free(r);
 }
 
+/*
+ * Fly-by against a read then a write, 1024 bytes from an unpaced input
+ * device whose data register answers in 20 ns (as the memory does) into
+ * memory, 256-byte bursts, cycle stealing: a read then a write costs
+ * (20 + 32) + (20 + 32) = 104 cycles per burst, 416 in all; fly-by, one
+ * transaction addressing the memory while the device is acknowledged,
+ * 52 per burst, 208 in all: half, with the same bytes.  Then fly-by out
+ * of memory into an output device (208 again), and fly-by between two
+ * memories, which ends the channel with FLYBY.
+ */
+static void flyby_half_the_cycles(void **state)
+{
+	struct iodev_config in = { .size = 2048, .buffer = 2048,
+				   .latency = 20 * NS, .seed = 4 };
+	struct iodev_config out = { .output = true, .size = 1024,
+				    .buffer = 1024, .latency = 20 * NS };
+	uint64_t cycles[2];
+	uint8_t want[1024], got[1024];
+
+	(void)state;
+	for (int f = 0; f < 2; f++) {
+		struct rig *r = rig_new();
+		struct dma_chan *ch = &r->dma[1].chan[0];
+
+		assert_int_equal(iodev_init(&r->dev, &r->sim, &r->bus, "dev",
+					    DEV_BASE, &in), 0);
+		r->has_dev = true;
+		for (unsigned i = 0; i < sizeof(want); i++)
+			want[i] = iodev_pattern(&r->dev, i);
+		start(r, 1, DEV_BASE + IODEV_DATA, 0x20000, 1024, 256,
+		      DMA_CTRL_SRC_FIXED | (f ? DMA_CTRL_FLYBY : 0));
+		sim_run(&r->sim, UINT64_MAX);
+		assert_int_equal(ch->state, DMA_DONE);
+		memory_read(&r->mem, 0x20000, got, sizeof(got));
+		assert_memory_equal(got, want, sizeof(got));
+		cycles[f] = ch->port.busy_cycles;
+		assert_int_equal(ch->done_at, cycles[f] * NS);
+		rig_free(r);
+	}
+	assert_int_equal(cycles[0], 416);
+	assert_int_equal(cycles[1], 208);
+	{
+		struct rig *r = rig_new();
+		struct dma_chan *ch = &r->dma[1].chan[0];
+
+		assert_int_equal(iodev_init(&r->dev, &r->sim, &r->bus, "dev",
+					    DEV_BASE, &out), 0);
+		r->has_dev = true;
+		assert_int_equal(memory_write(&r->mem, 0x20000, want,
+					      sizeof(want)), 0);
+		start(r, 1, 0x20000, DEV_BASE + IODEV_DATA, 1024, 256,
+		      DMA_CTRL_DST_FIXED | DMA_CTRL_FLYBY);
+		sim_run(&r->sim, UINT64_MAX);
+		assert_int_equal(ch->state, DMA_DONE);
+		assert_int_equal(ch->port.busy_cycles, 208);
+		assert_memory_equal(r->dev.received, want, sizeof(want));
+		start(r, 1, 0x20000, 0x30000, 1024, 256, DMA_CTRL_FLYBY);
+		sim_run(&r->sim, UINT64_MAX);
+		assert_int_equal(ch->state, DMA_ERROR);
+		assert_int_equal(DMA_STATUS_CODE(ch->status), DMA_ERR_FLYBY);
+		assert_int_equal(ch->bytes, 1024);	/* only the first */
+		rig_free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +320,7 @@ int main(void)
 		     bursts_delivered_as_moved),
 		TEST("/hw/dma/block/fails_inside_tenure",
 		     block_fails_inside_tenure),
+		TEST("/hw/dma/flyby/half_the_cycles", flyby_half_the_cycles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,8 +152,9 @@ static uint64_t side_span(const struct dma_chan *ch, struct bus_target *t,
 }
 
 /* Route both sides of a burst of n bytes at the current addresses: false
- * with *code set when an address has no target. */
-static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
+ * with *code set when an address has no target (or a fly-by's sides are
+ * not a memory and a device). */
+bool dma_burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
 			struct bus_target **st, uint64_t *soff,
 			struct bus_target **dt, uint64_t *doff)
 {
@@ -167,23 +168,40 @@ static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
 		*code = DMA_ERR_DST;
 		return false;
 	}
+	if (flyby(ch) && (!memory_of(*st) == !memory_of(*dt) ||
+			  (*st)->ops->forward || (*dt)->ops->forward)) {
+		*code = DMA_ERR_FLYBY;
+		return false;
+	}
 	return true;
 }
 
+/* Bus cycles of the data of one burst of n bytes: a read of the source
+ * and a write of the destination; fly-by, the memory side's alone. */
+static uint64_t pair_cycles(const struct dma_chan *ch, uint64_t n,
+			    struct bus_target *st, uint64_t soff,
+			    struct bus_target *dt, uint64_t doff)
+{
+	if (flyby(ch))
+		return memory_of(st) ? st->ops->cycles(st, soff, n, false) :
+		       dt->ops->cycles(dt, doff, n, true);
+	return st->ops->cycles(st, soff, n, false) +
+	       dt->ops->cycles(dt, doff, n, true);
+}
+
 /*
- * Bus cycles of one burst of n bytes, routed by burst_route(): a read of
+ * Bus cycles of one burst of n bytes, routed by dma_burst_route(): a read of
  * the source and a write of the destination, each of all n bytes (at a
  * fixed address every beat goes to the same place), plus what snooping
  * the memory it touches costs on a coherent interconnect.
  */
-static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
+uint64_t dma_burst_cycles(const struct dma_chan *ch, uint64_t n,
 			     struct bus_target *st, uint64_t soff,
 			     struct bus_target *dt, uint64_t doff)
 {
 	struct bus *bus = ch->port.bus;
 
-	return st->ops->cycles(st, soff, n, false) +
-	       dt->ops->cycles(dt, doff, n, true) +
+	return pair_cycles(ch, n, st, soff, dt, doff) +
 	       bus_snoop_cycles(bus, xfer_src(ch),
 				side_span(ch, st, n, src_fixed(ch))) +
 	       bus_snoop_cycles(bus, xfer_dst(ch),
@@ -195,7 +213,7 @@ static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
  * cover, and return the time (ps) from which that piece can move.  A
  * line never raises the length, so this settles within a few rounds.
  */
-static uint64_t piece_ready(struct bus_target *st, uint64_t soff,
+uint64_t dma_piece_ready(struct bus_target *st, uint64_t soff,
 			    struct bus_target *dt, uint64_t doff, uint64_t *n)
 {
 	uint64_t at, t, was;
@@ -322,17 +340,21 @@ void dma_request_xfer(struct dma_chan *ch)
 				     src_fixed(ch)) ||
 			 xact_remote(ch->port.bus, xfer_dst(ch), n,
 				     dst_fixed(ch)))) {
+		if (flyby(ch)) {
+			dma_chan_fail(ch, DMA_ERR_FLYBY, xfer_src(ch));
+			return;
+		}
 		chan_remote_burst(ch, n);
 		return;
 	}
-	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-		dma_chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
-			  xfer_dst(ch));
+	if (!dma_burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
+		dma_chan_fail(ch, code, code == DMA_ERR_DST ? xfer_dst(ch) :
+			  xfer_src(ch));
 		return;
 	}
 	paced = st->ops->ready || dt->ops->ready;
 	if (paced && !ch->pos) {
-		uint64_t at = piece_ready(st, soff, dt, doff, &n);
+		uint64_t at = dma_piece_ready(st, soff, dt, doff, &n);
 
 		if (at > ch->sim->now) {
 			struct event *ev = sim_at(ch->sim, at, PHASE_REQUEST,
@@ -344,7 +366,7 @@ void dma_request_xfer(struct dma_chan *ch)
 		}
 	}
 	ch->piece = n;
-	unit = burst_cycles(ch, n, st, soff, dt, doff);
+	unit = dma_burst_cycles(ch, n, st, soff, dt, doff);
 	total = unit - ch->pos;
 	ch->block = ch->port.mode == BUS_MODE_BURST;
 	if (paced && ch->block && ch->cur_done + n < ch->cur_len)
@@ -363,8 +385,8 @@ void dma_request_xfer(struct dma_chan *ch)
 
 			total += full * unit;
 			if (last)
-				total += st->ops->cycles(st, soff, last, false) +
-					 dt->ops->cycles(dt, doff, last, true);
+				total += pair_cycles(ch, last, st, soff, dt,
+						     doff);
 		}
 	}
 	bus_request(&ch->port, total, unit - ch->pos);
@@ -456,7 +478,7 @@ void dma_written_back_or_done(struct dma_chan *ch);
 /* Move the bursts `cycles` bus cycles covered (from ch->pos into the
  * burst in flight).  Returns 0, or a DMA_ERR_* code with the failing
  * address in *bad (the caller ends the channel). */
-static unsigned chan_move_covered(struct dma_chan *ch, uint64_t cycles,
+unsigned dma_move_covered(struct dma_chan *ch, uint64_t cycles,
 				  uint64_t *bad)
 {
 	while (ch->cur_done < ch->cur_len) {
@@ -464,11 +486,11 @@ static unsigned chan_move_covered(struct dma_chan *ch, uint64_t cycles,
 		uint64_t soff, doff, n = ch->piece, c;
 		unsigned code = 0;
 
-		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
+		if (!dma_burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
 			*bad = code == DMA_ERR_SRC ? xfer_src(ch) : xfer_dst(ch);
 			return code;
 		}
-		c = burst_cycles(ch, n, st, soff, dt, doff);
+		c = dma_burst_cycles(ch, n, st, soff, dt, doff);
 		if (ch->pos + cycles < c) {
 			ch->pos += cycles;	/* pre-empted mid-burst */
 			break;
@@ -487,132 +509,6 @@ static unsigned chan_move_covered(struct dma_chan *ch, uint64_t cycles,
 			break;
 	}
 	return 0;
-}
-
-/*
- * Block mode.  A burst-mode channel's tenure is one block: its bursts
- * are delivered one by one at the bus cycle each ends (an event per burst
- * but the last, which the release delivers), so that what the bus has
- * moved is in memory as it moves.  To or from a paced device the channel
- * keeps the bus while the device makes it wait for the next piece: the
- * tenure is held one cycle past the piece in flight, and at that piece's
- * end the channel plans the next (waiting for the device's line on the
- * held bus, aligned to a bus edge) and sets the tenure's end with
- * bus_hold(): one cycle past the next piece again while more follow,
- * exactly at its end for the last.  Other masters are locked out for the
- * block's whole duration, at the device's pace.
- */
-static void chan_piece_event(struct sim *sim, struct event *ev);
-
-static void chan_schedule_piece(struct dma_chan *ch, uint64_t at)
-{
-	struct event *ev = sim_at(ch->sim, at, PHASE_RELEASE,
-				  chan_piece_event, ch, NULL, 0);
-
-	assert(ev);
-	ch->piece_ev = evq_handle(ev);
-}
-
-/* Bus cycles from the tenure's start to t, rounded up to an edge. */
-static uint64_t tenure_cycles_to(const struct dma_chan *ch, uint64_t t)
-{
-	const struct bus *bus = ch->port.bus;
-	uint64_t p = bus->clk.period;
-
-	return t <= bus->tenure_start ? 0 :
-	       (t - bus->tenure_start + p - 1) / p;
-}
-
-/* The tenure ends at the cycle `end` (from its start): the next burst
- * that ends before it gets an event. */
-static void chan_plan_unpaced(struct dma_chan *ch, uint64_t end)
-{
-	const struct bus *bus = ch->port.bus;
-	struct bus_target *st, *dt;
-	uint64_t soff, doff, c, at;
-	unsigned code;
-
-	if (ch->cur_done >= ch->cur_len ||
-	    !burst_route(ch, ch->piece, &code, &st, &soff, &dt, &doff))
-		return;		/* the release reports it */
-	c = burst_cycles(ch, ch->piece, st, soff, dt, doff);
-	at = ch->blk_mark + c * bus->clk.period;
-	if (tenure_cycles_to(ch, at) < end)
-		chan_schedule_piece(ch, at);
-}
-
-/* A block failed inside its tenure: the tenure ends now and the release
- * ends the channel with the error. */
-static void chan_block_abort(struct dma_chan *ch, unsigned code, uint64_t bad)
-{
-	ch->blk_code = code;
-	ch->blk_bad = bad;
-	bus_hold(&ch->port, tenure_cycles_to(ch, ch->sim->now));
-}
-
-/* At the end of a piece to or from a paced device, more to come: plan
- * the next on the held bus. */
-static void chan_plan_piece(struct dma_chan *ch)
-{
-	const struct bus *bus = ch->port.bus;
-	struct bus_target *st, *dt;
-	uint64_t soff, doff, n = next_burst(ch), at, start, c;
-	unsigned code = 0;
-	bool more;
-
-	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-		chan_block_abort(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
-				 xfer_dst(ch));
-		return;
-	}
-	at = piece_ready(st, soff, dt, doff, &n);
-	if (at < ch->sim->now)
-		at = ch->sim->now;
-	start = tenure_cycles_to(ch, at);
-	c = burst_cycles(ch, n, st, soff, dt, doff);
-	more = ch->cur_done + n < ch->cur_len;
-	ch->piece = n;
-	ch->blk_mark = bus->tenure_start + start * bus->clk.period;
-	bus_hold(&ch->port, start + c + (more ? 1 : 0));
-	if (more)
-		chan_schedule_piece(ch, ch->blk_mark + c * bus->clk.period);
-}
-
-static void chan_piece_event(struct sim *sim, struct event *ev)
-{
-	struct dma_chan *ch = ev->obj;
-	const struct bus *bus = ch->port.bus;
-	uint64_t c = (sim->now - ch->blk_mark) / bus->clk.period, bad;
-	struct bus_target *st, *dt;
-	uint64_t soff, doff;
-	unsigned code;
-	bool paced;
-
-	ch->piece_ev.ev = NULL;
-	if (!burst_route(ch, ch->piece, &code, &st, &soff, &dt, &doff))
-		paced = false;	/* chan_move_covered reports it */
-	else
-		paced = st->ops->ready || dt->ops->ready;
-	code = chan_move_covered(ch, c, &bad);
-	if (code) {
-		chan_block_abort(ch, code, bad);
-		return;
-	}
-	ch->blk_mark = sim->now;
-	if (paced)
-		chan_plan_piece(ch);
-	else
-		chan_plan_unpaced(ch, bus->tenure_cycles);
-}
-
-static void chan_granted(struct bus_master *m, uint64_t cycles)
-{
-	struct dma_chan *ch = (struct dma_chan *)m;
-
-	if (!ch->block || ch->remote || ch->state != DMA_XFER)
-		return;
-	ch->blk_mark = m->bus->tenure_start;
-	chan_plan_unpaced(ch, cycles);
 }
 
 /* The tenure ended after `cycles`: move the bursts it covered. */
@@ -634,7 +530,7 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 			return;
 		}
 	}
-	code = chan_move_covered(ch, cycles, &bad);
+	code = dma_move_covered(ch, cycles, &bad);
 	if (code) {
 		dma_chan_fail(ch, code, bad);
 		return;
@@ -686,7 +582,7 @@ static void chan_released(struct bus_master *m, uint64_t cycles)
 
 static const struct bus_master_ops dma_port_ops = {
 	.released = chan_released,
-	.granted = chan_granted,
+	.granted = dma_block_granted,
 };
 
 static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,

@@ -46,6 +46,14 @@
  * beat left in it; nothing beyond the word is read or written, and the
  * word must lie inside the memory (else SRC or DST, RANGE in a chain).
  *
+ * Fly-by (CTRL.FLYBY, or the descriptor's flag): between a memory and a
+ * device on the channel's bus, each unit moves in a single bus
+ * transaction: the memory is addressed while the device is acknowledged
+ * (DACK) and puts its data on the bus or takes it from there, so a burst
+ * costs the memory side's cycles only, half those of a read then a
+ * write when both sides cost the same.  Anything else (two memories, two
+ * devices, a side across a bridge) ends the channel with FLYBY.
+ *
  * Paced devices (a target with a request line, bus.h's `ready` op): a
  * burst to or from one moves in pieces no larger than the line covers
  * (what the device's buffer holds), each requested once the device is
@@ -91,7 +99,7 @@
 	X(DST_HI, 0x0c, "rw", "destination bus address, bits 63..32")      \
 	X(LEN, 0x10, "rw", "bytes to move")                                \
 	X(CTRL, 0x14, "rw", "START(0) IRQ_EN(1) SRC_FIXED(2) DST_FIXED(3) " \
-	  "CHAIN(4); writing START rings the doorbell")                    \
+	  "CHAIN(4) FLYBY(5); writing START rings the doorbell")           \
 	X(STATUS, 0x18, "w1c", "BUSY(0, ro) DONE(1) ERROR(2); error code " \
 	  "in bits 15..8")                                                 \
 	X(RESIDUE, 0x1c, "ro", "bytes left of the current transfer")       \
@@ -118,6 +126,7 @@ enum {
 #define DMA_CTRL_SRC_FIXED (1u << 2)
 #define DMA_CTRL_DST_FIXED (1u << 3)
 #define DMA_CTRL_CHAIN (1u << 4)
+#define DMA_CTRL_FLYBY (1u << 5)
 /* STATUS bits */
 #define DMA_STATUS_BUSY (1u << 0)
 #define DMA_STATUS_DONE (1u << 1)
@@ -137,7 +146,9 @@ enum {
 	X(ALIGN, 8, "misaligned descriptor (not on a 32-byte boundary)")    \
 	X(RANGE, 9, "a descriptor's buffer runs past the end of its target") \
 	X(SHORT, 10, "a device moved fewer bytes than the burst (its FIFO "  \
-	  "ran empty or full)")
+	  "ran empty or full)")                                             \
+	X(FLYBY, 11, "a fly-by transfer needs a memory on one side and a "  \
+	  "device on the other, on the channel's own bus")
 
 enum {
 #define DMA_ERR_ENUM(name, code, what) DMA_ERR_##name = (code),
@@ -152,12 +163,14 @@ const char *dma_error_string(unsigned code);
 #define DMA_DESC_SRC 0x00	/* u64 */
 #define DMA_DESC_DST 0x08	/* u64 */
 #define DMA_DESC_LEN 0x10	/* u32 */
-#define DMA_DESC_CTRL 0x14	/* u32: IRQ(0) SRC_FIXED(1) DST_FIXED(2);
+#define DMA_DESC_CTRL 0x14	/* u32: IRQ(0) SRC_FIXED(1) DST_FIXED(2)
+				   FLYBY(3);
 				   DONE(30) ERROR(31) written back */
 #define DMA_DESC_NEXT 0x18	/* u64: next descriptor, 0 ends the chain */
 #define DMA_DESC_IRQ (1u << 0)
 #define DMA_DESC_SRC_FIXED (1u << 1)
 #define DMA_DESC_DST_FIXED (1u << 2)
+#define DMA_DESC_FLYBY (1u << 3)
 #define DMA_DESC_DONE (1u << 30)
 #define DMA_DESC_ERROR (1u << 31)
 

@@ -51,7 +51,8 @@ void dma_doorbell(struct dma_chan *ch)
 	ch->cur_dst = ch->dst;
 	ch->cur_len = ch->len;
 	ch->cur_flags = (ch->ctrl & DMA_CTRL_SRC_FIXED ? DMA_DESC_SRC_FIXED : 0) |
-			(ch->ctrl & DMA_CTRL_DST_FIXED ? DMA_DESC_DST_FIXED : 0);
+			(ch->ctrl & DMA_CTRL_DST_FIXED ? DMA_DESC_DST_FIXED : 0) |
+			(ch->ctrl & DMA_CTRL_FLYBY ? DMA_DESC_FLYBY : 0);
 	dma_start_xfer(ch);
 }
 
