@@ -312,6 +312,69 @@ static void flyby_half_the_cycles(void **state)
 	}
 }
 
+/*
+ * A count register 8 bits wide (at most 255 bytes) and a 1000-byte copy:
+ * the driver splits it into 255 + 255 + 255 + 235, four programmed
+ * transfers, each with its own set-up (given as a total of 5000 CPU
+ * cycles) and completion interrupt.  The CPU is busy only for set-ups and
+ * handlers, which cost the same each time, so it is busy exactly four
+ * times as long as for the same copy with a 32-bit count (one transfer).
+ * Writing 1000 into the 8-bit LEN keeps 1000 mod 256 = 232 and counts a
+ * guest error.
+ */
+static const char split_lua[] =
+	"package.path = package.path .. ';" DMASIM_SOURCE_DIR
+	"/scenarios/lib/?.lua'\n"
+	"local drv = require 'dmadrv'\n"
+	"local p = dmasim.params{ bits = 8 }\n"
+	"local sys = dmasim.system{ bus = { clock = '1GHz', width = 8 } }\n"
+	"local mem = sys:memory{ base = 0, size = '1MiB', latency = '20ns' }\n"
+	"local cpu = sys:cpu{ clock = '1GHz' }\n"
+	"local dma = sys:dma{ irq = cpu, count_bits = p.bits, burst = 64 }\n"
+	"local d = drv.new(cpu, dma, { setup_cycles = 5000 }):attach(sys)\n"
+	"local src = {}\n"
+	"for i = 1, 1000 do src[i] = string.char((i * 7) % 251) end\n"
+	"src = table.concat(src)\n"
+	"mem:write(0x1000, src)\n"
+	"local n\n"
+	"sys:spawn(function() n = d:copy_split(0, 0x1000, 0x8000, 1000) end)\n"
+	"sys:run()\n"
+	"dmasim.report('n', n)\n"
+	"dmasim.report('count_max', dma.count_max)\n"
+	"dmasim.report('ok', mem:read(0x8000, 1000) == src)\n"
+	"dmasim.report('irqs', cpu.irqs)\n"
+	"dmasim.report('busy', cpu.busy_cycles)\n"
+	"dmasim.report('transfers', dma:channel(0).transfers)\n"
+	"dma:set_reg(dmasim.dma_regs.LEN, 1000)\n"
+	"dmasim.report('guest_errors', dma.guest_errors)\n";
+
+static void split_count_register(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+	int64_t busy4, busy1;
+
+	(void)state;
+	run = tu_run_text(split_lua, &code, NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "n"), 4);
+	assert_int_equal(tu_int(run, "count_max"), 255);
+	assert_string_equal(tu_str(run, "ok"), "true");
+	assert_int_equal(tu_int(run, "irqs"), 4);
+	assert_int_equal(tu_int(run, "transfers"), 4);
+	assert_int_equal(tu_int(run, "guest_errors"), 1);
+	busy4 = tu_int(run, "busy");
+	dmasim_run_free(run);
+	run = tu_run_text(split_lua, &code, "bits=32", NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "n"), 1);
+	assert_int_equal(tu_int(run, "guest_errors"), 0);
+	busy1 = tu_int(run, "busy");
+	dmasim_run_free(run);
+	assert_true(busy1 > 5000);
+	assert_int_equal(busy4, 4 * busy1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +384,7 @@ int main(void)
 		TEST("/hw/dma/block/fails_inside_tenure",
 		     block_fails_inside_tenure),
 		TEST("/hw/dma/flyby/half_the_cycles", flyby_half_the_cycles),
+		TEST("/lua/dma/split_count_register", split_count_register),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

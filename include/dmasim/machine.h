@@ -311,6 +311,8 @@ struct dmasim_dma_config {
 	uint32_t burst;		/* default burst, bytes (64) */
 	uint64_t desc_cycles;	/* bus cycles of work per descriptor (0) */
 	uint64_t fence_cycles;	/* bus cycles between chained segments (0) */
+	unsigned count_bits;	/* width of the LEN count register, 1..32
+				 * (32): a longer transfer must be split */
 	enum dmasim_mode mode;	/* channels' mode (cycle stealing) */
 	int priority;
 	struct dmasim_cpu *irq;	/* CPU its interrupts go to, or NULL */
@@ -615,6 +617,7 @@ DMASIM_API int dmasim_cache_maint(struct dmasim_proc *p,
  * register writes.  flags: DMASIM_DMA_SRC_FIXED, DMASIM_DMA_DST_FIXED. */
 #define DMASIM_DMA_SRC_FIXED 1u
 #define DMASIM_DMA_DST_FIXED 2u
+#define DMASIM_DMA_FLYBY 4u	/* memory <-> device in one bus cycle */
 DMASIM_API int dmasim_dma_program(struct dmasim_proc *p,
 				  struct dmasim_cpu *cpu,
 				  struct dmasim_channel *ch, uint64_t src,

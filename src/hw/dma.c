@@ -630,7 +630,8 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	uint64_t period = bus->clk.period;
 	int err;
 
-	if (!cfg->channels || cfg->channels > 64 || !cfg->burst)
+	if (!cfg->channels || cfg->channels > 64 || !cfg->burst ||
+	    cfg->count_bits > 32)
 		return DMASIM_EINVAL;
 	memset(eng, 0, sizeof(*eng));
 	eng->sim = sim;
@@ -641,6 +642,8 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	eng->reg_cycles = (cfg->reg_latency + period - 1) / period;
 	eng->desc_cycles = cfg->desc_cycles;
 	eng->fence_cycles = cfg->fence_cycles;
+	eng->count_mask = !cfg->count_bits || cfg->count_bits == 32 ?
+			  UINT32_MAX : (1u << cfg->count_bits) - 1;
 	eng->chan = calloc(cfg->channels, sizeof(*eng->chan));
 	if (!eng->chan)
 		return DMASIM_ENOMEM;

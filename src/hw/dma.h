@@ -97,7 +97,8 @@
 	X(SRC_HI, 0x04, "rw", "source bus address, bits 63..32")           \
 	X(DST_LO, 0x08, "rw", "destination bus address, bits 31..0")       \
 	X(DST_HI, 0x0c, "rw", "destination bus address, bits 63..32")      \
-	X(LEN, 0x10, "rw", "bytes to move")                                \
+	X(LEN, 0x10, "rw", "bytes to move (count_bits wide: higher bits "  \
+	  "are dropped, a guest error)")                                   \
 	X(CTRL, 0x14, "rw", "START(0) IRQ_EN(1) SRC_FIXED(2) DST_FIXED(3) " \
 	  "CHAIN(4) FLYBY(5); writing START rings the doorbell")           \
 	X(STATUS, 0x18, "w1c", "BUSY(0, ro) DONE(1) ERROR(2); error code " \
@@ -252,6 +253,7 @@ struct dma_engine {
 	uint64_t reg_cycles;	/* bus cycles per register access */
 	uint64_t desc_cycles;	/* bus cycles to process a descriptor */
 	uint64_t fence_cycles;	/* bus cycles between chained segments */
+	uint32_t count_mask;	/* what LEN holds: count_bits ones */
 	struct irq_sink irq;	/* channel i raises irq.line + i */
 	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
 };
@@ -263,6 +265,7 @@ struct dma_config {
 	uint32_t burst;		/* default burst size in bytes */
 	uint64_t desc_cycles;	/* bus cycles of work per descriptor */
 	uint64_t fence_cycles;	/* bus cycles of fence between segments */
+	unsigned count_bits;	/* width of LEN, 1..32; 0: 32 */
 	enum bus_mode mode;
 	int priority;
 };

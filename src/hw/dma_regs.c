@@ -115,7 +115,12 @@ void dma_reg_write(struct dma_engine *eng, uint64_t off, uint32_t v)
 	case DMA_REG_SRC_HI: set_hi(&ch->src, v); return;
 	case DMA_REG_DST_LO: set_lo(&ch->dst, v); return;
 	case DMA_REG_DST_HI: set_hi(&ch->dst, v); return;
-	case DMA_REG_LEN: ch->len = v; return;
+	case DMA_REG_LEN:
+		/* a count register count_bits wide keeps the low bits */
+		if (v & ~eng->count_mask)
+			eng->guest_errors++;
+		ch->len = v & eng->count_mask;
+		return;
 	case DMA_REG_DESC_LO: set_lo(&ch->desc, v); return;
 	case DMA_REG_DESC_HI: set_hi(&ch->desc, v); return;
 	case DMA_REG_BURST: ch->burst = v; return;

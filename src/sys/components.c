@@ -257,6 +257,9 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (!cfg->burst)
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': burst 0: "
 				 "expected 1 or more bytes", name);
+	if (cfg->count_bits > 32)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': count_bits %u: "
+				 "expected 1 to 32", name, cfg->count_bits);
 	if (cfg->irq && cfg->irq_line + cfg->channels > CPU_IRQ_LINES)
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': irq_line %u + "
 				 "%u channels: expected lines below %d", name,
@@ -270,6 +273,7 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	dc.burst = cfg->burst;
 	dc.desc_cycles = cfg->desc_cycles;
 	dc.fence_cycles = cfg->fence_cycles;
+	dc.count_bits = cfg->count_bits;
 	dc.mode = sys_bus_mode[cfg->mode];
 	dc.priority = cfg->priority;
 	d = sys_alloc(sys, sizeof(*d), dma_fini_cb);
