@@ -476,6 +476,12 @@ struct dmasim_device_config {
 	uint64_t latency;	/* ps per register access (0) */
 	uint64_t seed;		/* pattern seed (DMASIM_DEFAULT: devices made
 				 * before + 1) */
+	/* Interrupt-driven I/O: with an intc and irq_unit > 0, the device
+	 * raises intc line irq_line each time irq_unit more bytes are ready
+	 * (input) or room for irq_unit more has opened (output). */
+	struct dmasim_intc *intc;
+	unsigned irq_line;
+	uint64_t irq_unit;	/* bytes per interrupt (0: none) */
 };
 
 DMASIM_API void dmasim_device_config_init(struct dmasim_device_config *cfg);

@@ -109,6 +109,71 @@ static uint64_t dev_ready(struct bus_target *t, uint64_t off, uint64_t *plen,
 	return time_for(dev, dev->moved + len - dev->cfg.buffer);
 }
 
+/*
+ * Interrupt-driven I/O: the next raise.  Input: when irq_next bytes have
+ * been produced (at most moved + buffer can be, so a raise beyond waits
+ * for a read: iodev_arm() again from dev_access).  Output: when the
+ * consumer has taken irq_next - buffer bytes, opening room for a unit
+ * more (only for bytes written: room beyond what was written waits for
+ * a write).
+ */
+static void iodev_irq_event(struct sim *sim, struct event *ev);
+
+static void iodev_arm(struct iodev *dev)
+{
+	uint64_t need, at;
+	struct event *ev;
+
+	if (!dev->irq.raise || !dev->cfg.irq_unit || dev->irq_ev.ev ||
+	    dev->irq_next > dev->cfg.size + (dev->cfg.output ?
+					     dev->cfg.buffer : 0))
+		return;
+	if (!dev->cfg.output) {
+		if (dev->irq_next > dev->moved + dev->cfg.buffer)
+			return;		/* the buffer must drain first */
+		need = dev->irq_next;
+	} else {
+		if (dev->irq_next - dev->cfg.buffer > dev->moved)
+			return;		/* nothing written to consume yet */
+		need = dev->irq_next - dev->cfg.buffer;
+	}
+	at = time_for(dev, need);
+	if (at < dev->sim->now)
+		at = dev->sim->now;
+	ev = sim_at(dev->sim, at, PHASE_REQUEST, iodev_irq_event, dev, NULL, 0);
+	if (ev)
+		dev->irq_ev = evq_handle(ev);
+}
+
+static void iodev_irq_event(struct sim *sim, struct event *ev)
+{
+	struct iodev *dev = ev->obj;
+	uint64_t cap = dev->cfg.output ? dev->cfg.size + dev->cfg.buffer :
+		       dev->cfg.size;
+
+	(void)sim;
+	dev->irq_ev.ev = NULL;
+	dev->irq_next += dev->cfg.irq_unit;
+	if (dev->irq_next > cap && dev->irq_next - dev->cfg.irq_unit < cap)
+		dev->irq_next = cap;	/* the remainder */
+	dev->irqs++;
+	dev->irq.raise(dev->irq.ctx, dev->irq.line);
+	iodev_arm(dev);
+}
+
+void iodev_set_irq(struct iodev *dev, struct irq_sink irq)
+{
+	uint64_t cap = dev->cfg.output ? dev->cfg.size + dev->cfg.buffer :
+		       dev->cfg.size;
+
+	dev->irq = irq;
+	dev->irq_next = dev->cfg.output ? dev->cfg.buffer : 0;
+	dev->irq_next += dev->cfg.irq_unit;
+	if (dev->irq_next > cap)
+		dev->irq_next = cap;
+	iodev_arm(dev);
+}
+
 static uint64_t dev_cycles(struct bus_target *t, uint64_t off, uint64_t len,
 			   bool write)
 {
@@ -161,6 +226,8 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 		}
 		short_by = len - ok;
 	}
+	if (dev->irq.raise && !dev->irq_ev.ev)
+		iodev_arm(dev);
 	if (trace_on(dev->sim))
 		trace_counter(dev->sim, dev->track, &tp_dev_level,
 			      (double)(dev->cfg.output ? dev->cfg.buffer -
@@ -207,7 +274,10 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	    stats_add(&sim->stats, dev->name, "overruns", STAT_COUNTER,
 		      "bytes", &dev->overruns) ||
 	    stats_add(&sim->stats, dev->name, "accesses", STAT_COUNTER, "",
-		      &dev->accesses))
+		      &dev->accesses) ||
+	    (cfg->irq_unit &&
+	     stats_add(&sim->stats, dev->name, "irqs", STAT_COUNTER, "",
+		       &dev->irqs)))
 		return DMASIM_ENOMEM;
 	return 0;
 }

@@ -21,6 +21,14 @@
  * (a DMA channel ends with DMA_ERR_SHORT, a CPU operation with that
  * status).
  *
+ * Interrupt-driven I/O (irq_unit > 0 and an interrupt sink): an input
+ * device raises its line each time another irq_unit bytes are ready (the
+ * k-th raise when k * irq_unit bytes, or the whole remainder, have been
+ * produced; the buffer holding them), an output device each time room
+ * for another irq_unit bytes has opened (consumption of what was written
+ * before).  A raise that a full input buffer postpones comes when a read
+ * makes room again.
+ *
  * Register window (4 KiB):
  *   0x000..0x7ff  DATA    rw  FIFO: any access here pops (reads) or pushes
  *                             (writes) its length in bytes; a DMA at a fixed
@@ -36,6 +44,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "intc.h"
 
 #define IODEV_WINDOW 0x1000
 #define IODEV_DATA 0x000
@@ -50,6 +59,7 @@ struct iodev_config {
 	uint64_t buffer;	/* bytes of buffer */
 	uint64_t latency;	/* ps per register access */
 	uint64_t seed;		/* pattern seed */
+	uint64_t irq_unit;	/* bytes per interrupt; 0: none */
 };
 
 struct iodev {
@@ -65,6 +75,11 @@ struct iodev {
 				   paused */
 	uint64_t moved;		/* bytes through DATA */
 	uint8_t *received;	/* output: what was written, size bytes */
+	struct irq_sink irq;	/* where its interrupts go (raise NULL: none) */
+	uint64_t irq_next;	/* bytes (produced, or of room) at the next
+				   raise */
+	struct ev_handle irq_ev;	/* that raise, scheduled */
+	uint64_t irqs;		/* raised */
 	/* statistics */
 	uint64_t underruns, overruns;	/* bytes */
 	uint64_t accesses;
@@ -73,6 +88,8 @@ struct iodev {
 int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	       const char *name, uint64_t base, const struct iodev_config *cfg);
 void iodev_fini(struct iodev *dev);
+/* Route the device's interrupts (with cfg.irq_unit) and arm the first. */
+void iodev_set_irq(struct iodev *dev, struct irq_sink irq);
 
 /* Byte k of the device's pattern. */
 static inline uint8_t iodev_pattern(const struct iodev *dev, uint64_t k)

@@ -19,11 +19,13 @@
 
 /* ---- device ---- */
 
-/* sys:device{name, bus, base, output, size, rate, buffer, latency, seed} */
+/* sys:device{name, bus, base, output, size, rate, buffer, latency, seed,
+ *            intc, irq_line, irq_unit} */
 static int l_sys_device(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base", "output",
-		"size", "rate", "buffer", "latency", "seed", NULL };
+		"size", "rate", "buffer", "latency", "seed", "intc", "irq_line",
+		"irq_unit", NULL };
 	const char *what = "system:device{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_device_config cfg;
@@ -46,6 +48,19 @@ static int l_sys_device(lua_State *L)
 	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
 	cfg.seed = lf_uint(L, 2, what, "seed", UNIT_NUMBER,
 			   ls->sys->ndevs + 1, 0);
+	lua_getfield(L, 2, "intc");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, INTC_MT);
+
+		if (!c)
+			return lf_error(L, "%s: field 'intc': expected an intc",
+					what);
+		cfg.intc = c->obj;
+	}
+	lua_pop(L, 1);
+	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
+					 0, 0);
+	cfg.irq_unit = lf_uint(L, 2, what, "irq_unit", UNIT_SIZE, 0, 0);
 	if (dmasim_device_new(ls->sys, bus, &cfg, &dev))
 		return lsys_raise(L, ls, what);
 	lsys_push_comp(L, 1, dev, DEV_MT);
@@ -100,6 +115,7 @@ static int l_dev_index(lua_State *L)
 		{ "underruns", dev->underruns },
 		{ "overruns", dev->overruns },
 		{ "access_cycles", dev->lat_cycles + 1 },
+		{ "irqs", dev->irqs },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

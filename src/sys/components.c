@@ -498,6 +498,17 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	ic.buffer = cfg->buffer ? cfg->buffer : cfg->size;
 	ic.latency = cfg->latency;
 	ic.seed = cfg->seed != DMASIM_DEFAULT ? cfg->seed : sys->ndevs + 1;
+	ic.irq_unit = cfg->intc ? cfg->irq_unit : 0;
+	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+		return err;
+	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': irq_line %u: "
+				 "expected 0 to %u", name, cfg->irq_line,
+				 cfg->intc->ic.nlines - 1);
+	if (cfg->intc && !cfg->irq_unit)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': an intc but "
+				 "irq_unit 0: expected the bytes per "
+				 "interrupt", name);
 	d = sys_alloc(sys, sizeof(*d), dev_fini_cb);
 	if (!d)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
@@ -510,6 +521,9 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "device '%s': %s", name,
 				 dmasim_strerror(err));
+	if (cfg->intc)
+		iodev_set_irq(&d->dev, intc_sink(&cfg->intc->ic,
+						  cfg->irq_line));
 	sys->ndevs++;
 	if (out)
 		*out = d;
