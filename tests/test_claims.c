@@ -99,6 +99,20 @@ static void block_vs_cycle_stealing(void **state)
 				 points[i]);
 }
 
+static void io_methods(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "unit=8B", NULL },		/* an interrupt per word */
+		{ "unit=512B", "dev_rate=50MB/s", "poll_interval=4us", NULL },
+		{ "irq_entry=0", "irq_exit=0", "handler_cycles=0", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/io_methods.lua", points[i]);
+}
+
 static void interrupt_limits(void **state)
 {
 	static const char *const points[][3] = {
@@ -345,6 +359,7 @@ int main(void)
 		cmocka_unit_test(lazy_unmap),
 		cmocka_unit_test(block_vs_cycle_stealing),
 		cmocka_unit_test(interrupt_limits),
+		cmocka_unit_test(io_methods),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,
