@@ -313,6 +313,34 @@ static void flyby_half_the_cycles(void **state)
 }
 
 /*
+ * The DREQ/DACK handshake's timings: the device of block_holds_bus (piece
+ * k ready at 100 (k + 1)), the channel acting on DREQ 20 ns later, DACK
+ * adding 3 cycles to each 52-cycle piece.  Piece k moves 100 (k + 1) + 20
+ * .. + 55; the last ends at 820 + 55 = 875.  Cycle stealing: 8 grants of
+ * 55.  Block mode: one grant from 120 to 875, 755 cycles.
+ */
+static void dreq_dack_timings(void **state)
+{
+	(void)state;
+	for (unsigned e = 0; e < 2; e++) {
+		struct rig *r = rig_new();
+		struct dma_chan *ch = &r->dma[e].chan[0];
+
+		rig_dev(r, 64);
+		r->dma[e].dreq_latency = 20 * NS;
+		r->dma[e].dack_cycles = 3;
+		start(r, e, DEV_BASE + IODEV_DATA, 0x1000, 64, 8,
+		      DMA_CTRL_SRC_FIXED);
+		sim_run(&r->sim, UINT64_MAX);
+		assert_int_equal(ch->state, DMA_DONE);
+		assert_int_equal(ch->done_at, 875 * NS);
+		assert_int_equal(ch->port.grants, e ? 8 : 1);
+		assert_int_equal(ch->port.busy_cycles, e ? 8 * 55 : 755);
+		rig_free(r);
+	}
+}
+
+/*
  * A count register 8 bits wide (at most 255 bytes) and a 1000-byte copy:
  * the driver splits it into 255 + 255 + 255 + 235, four programmed
  * transfers, each with its own set-up (given as a total of 5000 CPU
@@ -384,6 +412,7 @@ int main(void)
 		TEST("/hw/dma/block/fails_inside_tenure",
 		     block_fails_inside_tenure),
 		TEST("/hw/dma/flyby/half_the_cycles", flyby_half_the_cycles),
+		TEST("/hw/dma/dreq_dack_timings", dreq_dack_timings),
 		TEST("/lua/dma/split_count_register", split_count_register),
 	};
 

@@ -313,6 +313,10 @@ struct dmasim_dma_config {
 	uint64_t fence_cycles;	/* bus cycles between chained segments (0) */
 	unsigned count_bits;	/* width of the LEN count register, 1..32
 				 * (32): a longer transfer must be split */
+	uint64_t dreq_latency;	/* ps from a paced device's request (DREQ)
+				 * to the channel acting on it (0) */
+	uint64_t dack_cycles;	/* bus cycles of acknowledge (DACK) per
+				 * piece to or from a paced device (0) */
 	enum dmasim_mode mode;	/* channels' mode (cycle stealing) */
 	int priority;
 	struct dmasim_cpu *irq;	/* CPU its interrupts go to, or NULL */

@@ -200,8 +200,10 @@ uint64_t dma_burst_cycles(const struct dma_chan *ch, uint64_t n,
 			     struct bus_target *dt, uint64_t doff)
 {
 	struct bus *bus = ch->port.bus;
+	uint64_t dack = st->ops->ready || dt->ops->ready ?
+			ch->eng->dack_cycles : 0;
 
-	return pair_cycles(ch, n, st, soff, dt, doff) +
+	return pair_cycles(ch, n, st, soff, dt, doff) + dack +
 	       bus_snoop_cycles(bus, xfer_src(ch),
 				side_span(ch, st, n, src_fixed(ch))) +
 	       bus_snoop_cycles(bus, xfer_dst(ch),
@@ -354,7 +356,8 @@ void dma_request_xfer(struct dma_chan *ch)
 	}
 	paced = st->ops->ready || dt->ops->ready;
 	if (paced && !ch->pos) {
-		uint64_t at = dma_piece_ready(st, soff, dt, doff, &n);
+		uint64_t at = dma_piece_ready(st, soff, dt, doff, &n) +
+			      ch->eng->dreq_latency;
 
 		if (at > ch->sim->now) {
 			struct event *ev = sim_at(ch->sim, at, PHASE_REQUEST,
@@ -642,6 +645,8 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	eng->reg_cycles = (cfg->reg_latency + period - 1) / period;
 	eng->desc_cycles = cfg->desc_cycles;
 	eng->fence_cycles = cfg->fence_cycles;
+	eng->dreq_latency = cfg->dreq_latency;
+	eng->dack_cycles = cfg->dack_cycles;
 	eng->count_mask = !cfg->count_bits || cfg->count_bits == 32 ?
 			  UINT32_MAX : (1u << cfg->count_bits) - 1;
 	eng->chan = calloc(cfg->channels, sizeof(*eng->chan));

@@ -57,7 +57,10 @@
  * Paced devices (a target with a request line, bus.h's `ready` op): a
  * burst to or from one moves in pieces no larger than the line covers
  * (what the device's buffer holds), each requested once the device is
- * ready for it; each piece counts as a burst.  A device access that still
+ * ready for it; each piece counts as a burst.  The handshake has its
+ * timings: the channel acts on the device's request (DREQ) dreq_latency
+ * after the device is ready, and each piece's acknowledge (DACK) adds
+ * dack_cycles bus cycles to its tenure.  A device access that still
  * moves fewer bytes than asked (its FIFO ran empty or full: another
  * master drained it, or the transfer is longer than the device's data)
  * ends the channel with SHORT and the device's address in ERR_ADDR; the
@@ -254,6 +257,9 @@ struct dma_engine {
 	uint64_t desc_cycles;	/* bus cycles to process a descriptor */
 	uint64_t fence_cycles;	/* bus cycles between chained segments */
 	uint32_t count_mask;	/* what LEN holds: count_bits ones */
+	uint64_t dreq_latency;	/* ps from a device's request to the channel
+				   acting on it */
+	uint64_t dack_cycles;	/* bus cycles of acknowledge per piece */
 	struct irq_sink irq;	/* channel i raises irq.line + i */
 	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
 };
@@ -266,6 +272,8 @@ struct dma_config {
 	uint64_t desc_cycles;	/* bus cycles of work per descriptor */
 	uint64_t fence_cycles;	/* bus cycles of fence between segments */
 	unsigned count_bits;	/* width of LEN, 1..32; 0: 32 */
+	uint64_t dreq_latency;	/* ps: DREQ seen after the device is ready */
+	uint64_t dack_cycles;	/* bus cycles of DACK per device piece */
 	enum bus_mode mode;
 	int priority;
 };

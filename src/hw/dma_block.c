@@ -81,7 +81,7 @@ static void chan_plan_piece(struct dma_chan *ch)
 				 xfer_dst(ch));
 		return;
 	}
-	at = dma_piece_ready(st, soff, dt, doff, &n);
+	at = dma_piece_ready(st, soff, dt, doff, &n) + ch->eng->dreq_latency;
 	if (at < ch->sim->now)
 		at = ch->sim->now;
 	start = tenure_cycles_to(ch, at);

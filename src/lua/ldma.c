@@ -21,13 +21,14 @@
 /* ---- dma ---- */
 
 /* sys:dma{name, bus, base, channels, reg_latency, burst, mode, priority,
- *         irq, intc, irq_line, desc_cycles, fence_cycles, count_bits} */
+ *         irq, intc, irq_line, desc_cycles, fence_cycles, count_bits,
+ *         dreq_latency, dack_cycles} */
 static int l_sys_dma(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base",
 		"channels", "reg_latency", "burst", "mode", "priority", "irq",
 		"irq_line", "desc_cycles", "fence_cycles", "intc", "count_bits",
-		NULL };
+		"dreq_latency", "dack_cycles", NULL };
 	const char *what = "system:dma{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_dma_config cfg;
@@ -52,6 +53,9 @@ static int l_sys_dma(lua_State *L)
 				   0);
 	cfg.count_bits = (unsigned)lf_uint(L, 2, what, "count_bits",
 					   UNIT_NUMBER, 32, 1);
+	cfg.dreq_latency = lf_uint(L, 2, what, "dreq_latency", UNIT_TIME, 0, 0);
+	cfg.dack_cycles = lf_uint(L, 2, what, "dack_cycles", UNIT_NUMBER, 0,
+				  0);
 	if (cfg.count_bits > 32)
 		return lf_error(L, "%s: field 'count_bits' = %u: expected 1 to "
 				"32", what, cfg.count_bits);

@@ -274,6 +274,8 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	dc.desc_cycles = cfg->desc_cycles;
 	dc.fence_cycles = cfg->fence_cycles;
 	dc.count_bits = cfg->count_bits;
+	dc.dreq_latency = cfg->dreq_latency;
+	dc.dack_cycles = cfg->dack_cycles;
 	dc.mode = sys_bus_mode[cfg->mode];
 	dc.priority = cfg->priority;
 	d = sys_alloc(sys, sizeof(*d), dma_fini_cb);
