@@ -341,6 +341,76 @@ static void dreq_dack_timings(void **state)
 }
 
 /*
+ * A replayed trace: units of 8 bytes at 100, 150, 400 and 400 ns, read
+ * by a cycle-stealing channel in 8-byte pieces of 52 cycles: 100-152,
+ * 152-204 (ready at 150, the bus free at 152), 400-452, 452-504.
+ */
+static void trace_arrivals(void **state)
+{
+	static const uint64_t times[] = { 100 * NS, 150 * NS, 400 * NS,
+					  400 * NS };
+	struct iodev_config dc = { .size = 32, .buffer = 32,
+				   .latency = 30 * NS, .seed = 2,
+				   .arrival = IODEV_TRACE, .unit = 8,
+				   .trace = times, .ntrace = 4 };
+	struct rig *r = rig_new();
+	struct dma_chan *ch = &r->dma[1].chan[0];
+	uint8_t want[32], got[32];
+
+	(void)state;
+	assert_int_equal(iodev_init(&r->dev, &r->sim, &r->bus, "dev",
+				    DEV_BASE, &dc), 0);
+	r->has_dev = true;
+	for (unsigned i = 0; i < 32; i++)
+		want[i] = iodev_pattern(&r->dev, i);
+	start(r, 1, DEV_BASE + IODEV_DATA, 0x1000, 32, 8, DMA_CTRL_SRC_FIXED);
+	sim_run(&r->sim, UINT64_MAX);
+	assert_int_equal(ch->state, DMA_DONE);
+	assert_int_equal(ch->done_at, 504 * NS);
+	memory_read(&r->mem, 0x1000, got, 32);
+	assert_memory_equal(got, want, 32);
+	assert_int_equal(iodev_progress(&r->dev, 0), 0);
+	rig_free(r);
+}
+
+/*
+ * Poisson arrivals: 1024 units of 64 bytes at a mean of 100 MB/s (640 ns
+ * apart): the last arrives near 655.36 us (the sum of 1024 exponential
+ * intervals has a relative spread of 1/32; 10% is over 3 of them); not
+ * on the deterministic grid; and the same seed and name give the same
+ * schedule, another seed another one.
+ */
+static void poisson_arrivals(void **state)
+{
+	struct iodev_config dc = { .size = 64 * 1024, .buffer = 64 * 1024,
+				   .rate = 1e8, .seed = 3,
+				   .arrival = IODEV_POISSON, .unit = 64 };
+	uint64_t last[3], first[3];
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct rig *r = rig_new();
+
+		dc.seed = i == 2 ? 4 : 3;
+		assert_int_equal(iodev_init(&r->dev, &r->sim, &r->bus, "dev",
+					    DEV_BASE, &dc), 0);
+		r->has_dev = true;
+		assert_int_equal(iodev_progress(&r->dev, UINT64_MAX / 2),
+				 64 * 1024);
+		assert_int_equal(r->dev.nsched, 1024);
+		first[i] = r->dev.sched[0];
+		last[i] = r->dev.sched[1023];
+		assert_int_equal(iodev_progress(&r->dev, last[i] - 1),
+				 64 * 1023);
+		rig_free(r);
+	}
+	assert_true(last[0] > 655360 * NS * 0.9 && last[0] < 655360 * NS * 1.1);
+	assert_int_not_equal(first[0], 640 * NS);
+	assert_int_equal(last[0], last[1]);
+	assert_int_not_equal(last[0], last[2]);
+}
+
+/*
  * A count register 8 bits wide (at most 255 bytes) and a 1000-byte copy:
  * the driver splits it into 255 + 255 + 255 + 235, four programmed
  * transfers, each with its own set-up (given as a total of 5000 CPU
@@ -413,6 +483,8 @@ int main(void)
 		     block_fails_inside_tenure),
 		TEST("/hw/dma/flyby/half_the_cycles", flyby_half_the_cycles),
 		TEST("/hw/dma/dreq_dack_timings", dreq_dack_timings),
+		TEST("/hw/iodev/trace_arrivals", trace_arrivals),
+		TEST("/hw/iodev/poisson_arrivals", poisson_arrivals),
 		TEST("/lua/dma/split_count_register", split_count_register),
 	};
 

@@ -486,6 +486,17 @@ struct dmasim_device_config {
 	struct dmasim_intc *intc;
 	unsigned irq_line;
 	uint64_t irq_unit;	/* bytes per interrupt (0: none) */
+	/* How it produces (consumes): at `rate` exactly (DETERMINISTIC), or
+	 * in units of `unit` bytes at exponential intervals of mean
+	 * unit / rate from its seeded stream (POISSON arrivals, exponential
+	 * service), or at the times of a trace (ps from the start, one per
+	 * unit, non-decreasing; copied). */
+	enum dmasim_arrival { DMASIM_ARRIVAL_DETERMINISTIC,
+			      DMASIM_ARRIVAL_POISSON,
+			      DMASIM_ARRIVAL_TRACE } arrival;
+	uint64_t unit;
+	const uint64_t *trace;
+	uint64_t ntrace;
 };
 
 DMASIM_API void dmasim_device_config_init(struct dmasim_device_config *cfg);

@@ -17,10 +17,55 @@ static const struct trace_point tp_dev_level = {
 	"output's"
 };
 
+/* Units of a schedule that cover `bytes`. */
+static uint64_t units_of(const struct iodev *dev, uint64_t bytes)
+{
+	return (bytes + dev->cfg.unit - 1) / dev->cfg.unit;
+}
+
+/* Extend the schedule to n units (a Poisson process draws them as
+ * needed; a trace has them all).  False when out of memory. */
+static bool sched_grow(struct iodev *dev, uint64_t n)
+{
+	double mean = (double)dev->cfg.unit * 1e12 / dev->cfg.rate;
+
+	if (n > units_of(dev, dev->cfg.size))
+		n = units_of(dev, dev->cfg.size);
+	while (dev->nsched < n) {
+		uint64_t last = dev->nsched ? dev->sched[dev->nsched - 1] : 0;
+
+		if (dev->nsched == dev->capsched) {
+			uint64_t cap = dev->capsched ? 2 * dev->capsched : 64;
+			uint64_t *p = realloc(dev->sched, cap * sizeof(*p));
+
+			if (!p)
+				return false;
+			dev->sched = p;
+			dev->capsched = cap;
+		}
+		dev->sched[dev->nsched++] = last + (uint64_t)ceil(
+			-log(1.0 - rng_unit(&dev->rng)) * mean);
+	}
+	return true;
+}
+
 /* Time at which the device has done `bytes` of its work, ignoring the
  * buffer limit (flow control is applied by the callers). */
 static uint64_t time_for(const struct iodev *dev, uint64_t bytes)
 {
+	uint64_t k;
+
+	if (dev->cfg.arrival != IODEV_RATE) {
+		k = units_of(dev, bytes);
+		if (!k)
+			return dev->start;
+		if (k > dev->nsched &&
+		    !sched_grow((struct iodev *)dev, k))
+			return UINT64_MAX;	/* out of memory: never */
+		if (k > dev->nsched)
+			k = dev->nsched;
+		return dev->start + dev->sched[k - 1];
+	}
 	if (!(dev->cfg.rate > 0))
 		return dev->start;
 	return dev->start + (uint64_t)ceil((double)bytes * 1e12 /
@@ -31,6 +76,29 @@ uint64_t iodev_progress(const struct iodev *dev, uint64_t t)
 {
 	double done;
 
+	if (dev->cfg.arrival != IODEV_RATE) {
+		uint64_t lo = 0, hi, rel;
+
+		if (t < dev->start)
+			return 0;
+		rel = t - dev->start;
+		/* grow until the schedule passes t or covers the size */
+		while (dev->nsched < units_of(dev, dev->cfg.size) &&
+		       (!dev->nsched || dev->sched[dev->nsched - 1] <= rel))
+			if (!sched_grow((struct iodev *)dev, dev->nsched + 64))
+				break;
+		hi = dev->nsched;
+		while (lo < hi) {	/* units done by rel */
+			uint64_t mid = (lo + hi) / 2;
+
+			if (dev->sched[mid] <= rel)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo * dev->cfg.unit < dev->cfg.size ?
+		       lo * dev->cfg.unit : dev->cfg.size;
+	}
 	if (!(dev->cfg.rate > 0) || t < dev->start)
 		return t < dev->start ? 0 : dev->cfg.size;
 	done = floor((double)(t - dev->start) * dev->cfg.rate / 1e12);
@@ -73,7 +141,7 @@ static void iodev_pause(struct iodev *dev)
 {
 	uint64_t now = dev->sim->now, idle_from;
 
-	if (!(dev->cfg.rate > 0))
+	if (!(dev->cfg.rate > 0) && dev->cfg.arrival == IODEV_RATE)
 		return;
 	if (!dev->cfg.output) {
 		if (dev->moved + dev->cfg.buffer >= dev->cfg.size)
@@ -247,10 +315,28 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	uint64_t period = bus->clk.period;
 	int err;
 
-	if (!cfg->size || !cfg->buffer || cfg->rate < 0)
+	if (!cfg->size || !cfg->buffer || cfg->rate < 0 ||
+	    (cfg->arrival != IODEV_RATE && !cfg->unit) ||
+	    (cfg->arrival == IODEV_POISSON && !(cfg->rate > 0)) ||
+	    (cfg->arrival == IODEV_TRACE &&
+	     (!cfg->trace || cfg->ntrace < (cfg->size + cfg->unit - 1) /
+					    cfg->unit)))
 		return DMASIM_EINVAL;
+	for (uint64_t i = 1; cfg->arrival == IODEV_TRACE && i < cfg->ntrace;
+	     i++)
+		if (cfg->trace[i] < cfg->trace[i - 1])
+			return DMASIM_EINVAL;
 	memset(dev, 0, sizeof(*dev));
 	dev->cfg = *cfg;
+	dev->cfg.trace = NULL;
+	rng_seed(&dev->rng, sim->seed ^ cfg->seed, name);
+	if (cfg->arrival == IODEV_TRACE) {
+		dev->sched = malloc(cfg->ntrace * sizeof(*dev->sched));
+		if (!dev->sched)
+			return DMASIM_ENOMEM;
+		memcpy(dev->sched, cfg->trace, cfg->ntrace * sizeof(*dev->sched));
+		dev->nsched = dev->capsched = cfg->ntrace;
+	}
 	dev->sim = sim;
 	dev->bus = bus;
 	dev->start = sim->now;
@@ -285,5 +371,7 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 void iodev_fini(struct iodev *dev)
 {
 	free(dev->received);
+	free(dev->sched);
 	dev->received = NULL;
+	dev->sched = NULL;
 }

@@ -21,6 +21,15 @@
  * (a DMA channel ends with DMA_ERR_SHORT, a CPU operation with that
  * status).
  *
+ * Arrival processes: by default the device works at `rate` exactly
+ * (deterministic).  Otherwise it works in units of `unit` bytes, unit k
+ * done (produced, or consumed: its service over) at the k-th time of a
+ * schedule: IODEV_POISSON, intervals drawn exponential with mean
+ * unit / rate from the device's own seeded stream (Poisson arrivals, or
+ * exponential service times); IODEV_TRACE, the times given (ps from the
+ * start, non-decreasing), replayed.  Pauses (a full input buffer, an
+ * empty output one) shift the schedule as they shift the rate's.
+ *
  * Interrupt-driven I/O (irq_unit > 0 and an interrupt sink): an input
  * device raises its line each time another irq_unit bytes are ready (the
  * k-th raise when k * irq_unit bytes, or the whole remainder, have been
@@ -45,6 +54,9 @@
 
 #include "bus.h"
 #include "intc.h"
+#include "kernel/rng.h"
+
+enum iodev_arrival { IODEV_RATE, IODEV_POISSON, IODEV_TRACE };
 
 #define IODEV_WINDOW 0x1000
 #define IODEV_DATA 0x000
@@ -60,6 +72,10 @@ struct iodev_config {
 	uint64_t latency;	/* ps per register access */
 	uint64_t seed;		/* pattern seed */
 	uint64_t irq_unit;	/* bytes per interrupt; 0: none */
+	enum iodev_arrival arrival;
+	uint64_t unit;		/* bytes per arrival (POISSON, TRACE) */
+	const uint64_t *trace;	/* TRACE: ps of each unit, copied at init */
+	uint64_t ntrace;
 };
 
 struct iodev {
@@ -75,6 +91,9 @@ struct iodev {
 				   paused */
 	uint64_t moved;		/* bytes through DATA */
 	uint8_t *received;	/* output: what was written, size bytes */
+	uint64_t *sched;	/* POISSON, TRACE: ps of unit k + 1 from start */
+	uint64_t nsched, capsched;
+	struct rng rng;		/* POISSON's intervals */
 	struct irq_sink irq;	/* where its interrupts go (raise NULL: none) */
 	uint64_t irq_next;	/* bytes (produced, or of room) at the next
 				   raise */

@@ -501,6 +501,32 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	ic.latency = cfg->latency;
 	ic.seed = cfg->seed != DMASIM_DEFAULT ? cfg->seed : sys->ndevs + 1;
 	ic.irq_unit = cfg->intc ? cfg->irq_unit : 0;
+	ic.arrival = cfg->arrival == DMASIM_ARRIVAL_POISSON ? IODEV_POISSON :
+		     cfg->arrival == DMASIM_ARRIVAL_TRACE ? IODEV_TRACE :
+		     IODEV_RATE;
+	ic.unit = cfg->unit;
+	ic.trace = cfg->trace;
+	ic.ntrace = cfg->ntrace;
+	if (ic.arrival != IODEV_RATE && !cfg->unit)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': unit 0: "
+				 "expected the bytes of each arrival", name);
+	if (ic.arrival == IODEV_POISSON && !(cfg->rate > 0))
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': a Poisson "
+				 "process needs a rate > 0 (its mean)", name);
+	if (ic.arrival == IODEV_TRACE &&
+	    cfg->ntrace < (cfg->size + cfg->unit - 1) / cfg->unit)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': a trace of "
+				 "%llu times: expected one per unit, %llu",
+				 name, (unsigned long long)cfg->ntrace,
+				 (unsigned long long)((cfg->size + cfg->unit -
+						       1) / cfg->unit));
+	for (uint64_t i = 1; ic.arrival == IODEV_TRACE && i < cfg->ntrace; i++)
+		if (cfg->trace[i] < cfg->trace[i - 1])
+			return sys_error(sys, DMASIM_EINVAL, "device '%s': "
+					 "trace time %llu is before the one "
+					 "ahead of it: expected them "
+					 "non-decreasing", name,
+					 (unsigned long long)i + 1);
 	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
 		return err;
 	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
