@@ -84,6 +84,49 @@ static void cycle_stealing(void **state)
 		expect_all_agree("scenarios/cycle_stealing.lua", points[i]);
 }
 
+static void block_vs_cycle_stealing(void **state)
+{
+	static const char *const points[][3] = {
+		{ NULL },
+		{ "dev_rate=10MB/s", "block=16KiB", NULL },
+		{ "dev_rate=200MB/s", "burst=64B", NULL },
+		{ "block=512B", NULL },		/* two bursts */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/block_vs_cycle_stealing.lua",
+				 points[i]);
+}
+
+static void io_methods(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL },
+		{ "unit=8B", NULL },		/* an interrupt per word */
+		{ "unit=512B", "dev_rate=50MB/s", "poll_interval=4us", NULL },
+		{ "irq_entry=0", "irq_exit=0", "handler_cycles=0", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/io_methods.lua", points[i]);
+}
+
+static void interrupt_limits(void **state)
+{
+	static const char *const points[][3] = {
+		{ NULL },
+		{ "irq_entry=0", "irq_exit=0", NULL },	/* free entry and exit */
+		{ "base=0", "per_unit=10", NULL },
+		{ "cpu_clock=2GHz", "unit_rate=2MHz", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/interrupt_limits.lua", points[i]);
+}
+
 static void scatter_gather(void **state)
 {
 	static const char *const points[][4] = {
@@ -314,6 +357,9 @@ int main(void)
 		cmocka_unit_test(early_boot),
 		cmocka_unit_test(vm_passthrough),
 		cmocka_unit_test(lazy_unmap),
+		cmocka_unit_test(block_vs_cycle_stealing),
+		cmocka_unit_test(interrupt_limits),
+		cmocka_unit_test(io_methods),
 	};
 
 	return cmocka_run_group_tests_name("/scenarios/claims", tests, NULL,

@@ -54,6 +54,8 @@ struct dmasim_proc;
 struct dmasim_completion;
 struct dmasim_dmadev;
 struct dmasim_traffic;
+struct dmasim_intc;
+struct dmasim_timer;
 
 /* ---- systems ---- */
 
@@ -309,9 +311,17 @@ struct dmasim_dma_config {
 	uint32_t burst;		/* default burst, bytes (64) */
 	uint64_t desc_cycles;	/* bus cycles of work per descriptor (0) */
 	uint64_t fence_cycles;	/* bus cycles between chained segments (0) */
+	unsigned count_bits;	/* width of the LEN count register, 1..32
+				 * (32): a longer transfer must be split */
+	uint64_t dreq_latency;	/* ps from a paced device's request (DREQ)
+				 * to the channel acting on it (0) */
+	uint64_t dack_cycles;	/* bus cycles of acknowledge (DACK) per
+				 * piece to or from a paced device (0) */
 	enum dmasim_mode mode;	/* channels' mode (cycle stealing) */
 	int priority;
 	struct dmasim_cpu *irq;	/* CPU its interrupts go to, or NULL */
+	struct dmasim_intc *intc; /* or the controller they go to (then
+				   * not irq), or NULL */
 	unsigned irq_line;	/* channel i raises irq_line + i (0) */
 };
 
@@ -340,6 +350,65 @@ struct dmasim_channel_info {
 };
 DMASIM_API void dmasim_channel_info(const struct dmasim_channel *ch,
 				    struct dmasim_channel_info *out);
+
+/* ---- interrupt controllers and timers ---- */
+
+/*
+ * An interrupt controller: numbered lines that devices, DMA engines,
+ * timers and software raise (edges).  Each line is delivered to one CPU,
+ * on that CPU's line of the same number (its handler: dmasim_cpu_on_irq),
+ * with a priority: a larger one pre-empts a running handler of a smaller
+ * one (nesting); equal ones do not nest.  A line raised again before its
+ * handler has started is lost (counted once, delivered once).  A masked
+ * line is held and delivered when unmasked.  Its statistics are
+ * "<intc>.line<n>.{raised,delivered,lost,handler_ps,latency}".
+ */
+struct dmasim_intc_config {
+	const char *name;	/* "intc0", ... when NULL */
+	unsigned lines;		/* 1..64 (32) */
+};
+DMASIM_API void dmasim_intc_config_init(struct dmasim_intc_config *cfg);
+DMASIM_API int dmasim_intc_new(struct dmasim_sys *sys,
+			       const struct dmasim_intc_config *cfg,
+			       struct dmasim_intc **out);
+/* Deliver a line to cpu with a priority.  Returns 0 or DMASIM_EINVAL (no
+ * such line, a CPU of another system, the line pending). */
+DMASIM_API int dmasim_intc_route(struct dmasim_intc *ic, unsigned line,
+				 struct dmasim_cpu *cpu, int priority);
+DMASIM_API int dmasim_intc_mask(struct dmasim_intc *ic, unsigned line,
+				bool masked);
+/* Raise a line now: software's interrupt, an inter-processor interrupt
+ * when the line goes to another CPU. */
+DMASIM_API int dmasim_intc_raise(struct dmasim_intc *ic, unsigned line);
+
+struct dmasim_intc_line_info {
+	bool routed, masked, pending;
+	int priority;
+	uint64_t raised, delivered, lost;
+	uint64_t handler_ps;	/* entry, handler and exit, nested excluded */
+	uint64_t latency_count;	/* raise to handler start: */
+	uint64_t latency_min, latency_max;	/* ps */
+	double latency_mean;	/* ps */
+};
+DMASIM_API int dmasim_intc_line_info(const struct dmasim_intc *ic,
+				     unsigned line,
+				     struct dmasim_intc_line_info *out);
+
+/* A programmable interval timer raising a controller's line. */
+struct dmasim_timer_config {
+	const char *name;	/* "timer0", ... when NULL */
+	struct dmasim_intc *intc;	/* required */
+	unsigned line;
+};
+DMASIM_API int dmasim_timer_new(struct dmasim_sys *sys,
+				const struct dmasim_timer_config *cfg,
+				struct dmasim_timer **out);
+/* Fire after period ps, then every period when periodic; restarting
+ * re-arms from now.  Returns 0 or DMASIM_EINVAL for a zero period. */
+DMASIM_API int dmasim_timer_start(struct dmasim_timer *t, uint64_t period_ps,
+				  bool periodic);
+DMASIM_API void dmasim_timer_stop(struct dmasim_timer *t);
+DMASIM_API uint64_t dmasim_timer_fires(const struct dmasim_timer *t);
 
 /* ---- synthetic traffic ---- */
 
@@ -411,6 +480,23 @@ struct dmasim_device_config {
 	uint64_t latency;	/* ps per register access (0) */
 	uint64_t seed;		/* pattern seed (DMASIM_DEFAULT: devices made
 				 * before + 1) */
+	/* Interrupt-driven I/O: with an intc and irq_unit > 0, the device
+	 * raises intc line irq_line each time irq_unit more bytes are ready
+	 * (input) or room for irq_unit more has opened (output). */
+	struct dmasim_intc *intc;
+	unsigned irq_line;
+	uint64_t irq_unit;	/* bytes per interrupt (0: none) */
+	/* How it produces (consumes): at `rate` exactly (DETERMINISTIC), or
+	 * in units of `unit` bytes at exponential intervals of mean
+	 * unit / rate from its seeded stream (POISSON arrivals, exponential
+	 * service), or at the times of a trace (ps from the start, one per
+	 * unit, non-decreasing; copied). */
+	enum dmasim_arrival { DMASIM_ARRIVAL_DETERMINISTIC,
+			      DMASIM_ARRIVAL_POISSON,
+			      DMASIM_ARRIVAL_TRACE } arrival;
+	uint64_t unit;
+	const uint64_t *trace;
+	uint64_t ntrace;
 };
 
 DMASIM_API void dmasim_device_config_init(struct dmasim_device_config *cfg);
@@ -552,6 +638,7 @@ DMASIM_API int dmasim_cache_maint(struct dmasim_proc *p,
  * register writes.  flags: DMASIM_DMA_SRC_FIXED, DMASIM_DMA_DST_FIXED. */
 #define DMASIM_DMA_SRC_FIXED 1u
 #define DMASIM_DMA_DST_FIXED 2u
+#define DMASIM_DMA_FLYBY 4u	/* memory <-> device in one bus cycle */
 DMASIM_API int dmasim_dma_program(struct dmasim_proc *p,
 				  struct dmasim_cpu *cpu,
 				  struct dmasim_channel *ch, uint64_t src,

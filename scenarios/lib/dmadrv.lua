@@ -5,6 +5,12 @@
 --   local d = drv.new(cpu, dma, { irq_line = 0 })   -- installs the handler
 --   d:copy(0, src, dst, len)                          -- program + doorbell
 --   d:wait(0)                                         -- sleep until the IRQ
+--   d:copy_split(0, src, dst, len, opts)              -- longer than LEN counts
+--
+-- opts of new(): irq_line, handler_cost (CPU cycles of bookkeeping in the
+-- handler), irq (false: poll STATUS), setup_cycles (the set-up as a total,
+-- as exercises state it: the CPU busy that long, the registers then
+-- written untimed; default: each register write a timed bus access).
 local R = dmasim.dma_regs
 
 local M = {}
@@ -17,7 +23,8 @@ function M.new(cpu, dma, opts)
   opts = opts or {}
   local self = setmetatable({ cpu = cpu, dma = dma, irq = opts.irq ~= false,
                               line = opts.irq_line or 0, done = {},
-                              status = {}, handler_cost = opts.handler_cost or 20 },
+                              status = {}, handler_cost = opts.handler_cost or 20,
+                              setup_cycles = opts.setup_cycles },
                             M)
   return self
 end
@@ -45,6 +52,7 @@ local function ctrl_bits(self, opts)
   if self.irq then c = c | R.CTRL_IRQ_EN end
   if opts and opts.src_fixed then c = c | R.CTRL_SRC_FIXED end
   if opts and opts.dst_fixed then c = c | R.CTRL_DST_FIXED end
+  if opts and opts.flyby then c = c | R.CTRL_FLYBY end
   return c
 end
 
@@ -53,10 +61,40 @@ end
 function M:copy(ch, src, dst, len, opts)
   local base = self.dma.base + ch * R.STRIDE
   local cpu = self.cpu
+  if self.setup_cycles then
+    cpu:busy(self.setup_cycles)
+    local off, d = ch * R.STRIDE, self.dma
+    d:set_reg(off + R.SRC_LO, src & 0xffffffff)
+    d:set_reg(off + R.SRC_HI, src >> 32)
+    d:set_reg(off + R.DST_LO, dst & 0xffffffff)
+    d:set_reg(off + R.DST_HI, dst >> 32)
+    d:set_reg(off + R.LEN, len)
+    d:set_reg(off + R.CTRL, ctrl_bits(self, opts))
+    return
+  end
   cpu:write64(base + R.SRC_LO, src)
   cpu:write64(base + R.DST_LO, dst)
   cpu:write32(base + R.LEN, len)
   cpu:write32(base + R.CTRL, ctrl_bits(self, opts))
+end
+
+-- A transfer longer than the count register holds (dma.count_max bytes),
+-- split into programmed transfers of at most that, each with its own
+-- set-up and completion; addresses advance unless fixed.  Returns the
+-- number of transfers and the last status.
+function M:copy_split(ch, src, dst, len, opts)
+  local max, n, st = self.dma.count_max, 0, 0
+  local done = 0
+  while done < len do
+    local k = math.min(max, len - done)
+    local s = (opts and opts.src_fixed) and src or src + done
+    local d = (opts and opts.dst_fixed) and dst or dst + done
+    self:copy(ch, s, d, k, opts)
+    st = self:wait(ch)
+    n = n + 1
+    done = done + k
+  end
+  return n, st
 end
 
 -- Start a descriptor chain at desc on channel ch.

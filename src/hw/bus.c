@@ -391,6 +391,23 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 	return bus_schedule_arbitration(bus);
 }
 
+void bus_hold(struct bus_master *m, uint64_t cycles)
+{
+	struct bus *bus = m->bus;
+	struct sim *sim = bus->sim;
+	uint64_t end = bus->tenure_start + cycles * bus->clk.period;
+
+	assert(bus->owner == m && !bus->owner_transparent);
+	assert(end >= sim->now);
+	if (cycles == bus->tenure_cycles)
+		return;
+	sim_cancel(sim, bus->release_ev);
+	bus->tenure_cycles = cycles;
+	bus->release_ev = evq_handle(sim_at(sim, end, PHASE_RELEASE,
+					    bus_release_event, bus, NULL, 0));
+	assert(bus->release_ev.ev);
+}
+
 bool bus_check(const struct bus *bus)
 {
 	unsigned w = 0, wo = 0;

@@ -228,6 +228,15 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
  */
 int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit);
 
+/*
+ * The owner sets its tenure to `cycles` data cycles from the tenure's
+ * first data cycle, ending no earlier than now (in the release phase when
+ * now): a block-mode DMA channel
+ * keeps the bus while a slow device makes it wait.  Not for a
+ * transparent owner.
+ */
+void bus_hold(struct bus_master *m, uint64_t cycles);
+
 /* Whole bus cycles a master has spent waiting for grants. */
 static inline uint64_t bus_master_wait_cycles(const struct bus_master *m)
 {

@@ -98,7 +98,7 @@ void cpu_timer(struct cpu *cpu, uint64_t cycles, event_fn fn)
 
 void cpu_op_finish(struct cpu *cpu, struct cpu_op *op)
 {
-	enum cpu_ctx ctx = cpu->in_irq ? CPU_CTX_IRQ : CPU_CTX_THREAD;
+	unsigned ctx = cpu->depth;
 
 	assert(cpu->head[ctx] == op);
 	cpu->head[ctx] = op->next;
@@ -409,7 +409,7 @@ void cpu_dispatch(struct cpu *cpu)
 {
 	struct cpu_op *op;
 
-	if (!cpu->in_irq && cpu->irq_pending) {
+	if (cpu->irq_pending && cpu_irq_deliverable(cpu)) {
 		cpu_wake(cpu);
 		cpu_take_irq(cpu);
 		return;
@@ -418,7 +418,7 @@ void cpu_dispatch(struct cpu *cpu)
 	if (!op) {
 		if (cpu->in_irq) {
 			cpu_set_state(cpu, CPU_HANDLER);
-			if (!cpu->handler_running)
+			if (!cpu->frame[cpu->depth - 1].handler_running)
 				cpu_irq_exit(cpu);
 			return;
 		}
@@ -450,7 +450,7 @@ int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op)
 {
 	if ((op->kind == CPU_OP_COMPUTE && !(op->cpi > 0)) ||
 	    (op->kind != CPU_OP_COMPUTE && !op->len) ||
-	    (ctx == CPU_CTX_IRQ && !cpu->in_irq))
+	    (unsigned)ctx > cpu->depth)
 		return DMASIM_EINVAL;
 	op->next = NULL;
 	op->status = BUS_OK;
@@ -465,7 +465,8 @@ int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op)
 		cpu->head[ctx] = op;
 	cpu->tail[ctx] = op;
 	if (cpu->state == CPU_IDLE ||
-	    (ctx == CPU_CTX_IRQ && cpu->state == CPU_HANDLER))
+	    ((unsigned)ctx == cpu->depth && ctx != CPU_CTX_THREAD &&
+	     cpu->state == CPU_HANDLER))
 		cpu_dispatch(cpu);
 	return 0;
 }

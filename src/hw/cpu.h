@@ -32,7 +32,14 @@
  * first).  Taking it costs `irq_entry` cycles, then the line's handler runs
  * in interrupt context, pre-empting the interrupted process's operation;
  * its own operations go first; then `irq_exit` cycles, and the interrupted
- * work resumes.  Handlers do not nest; lines raised meanwhile wait.
+ * work resumes.  Each line has a priority (cpu_set_irq_priority, 0 by
+ * default): a pending line pre-empts a running handler only when its
+ * priority is strictly higher (nesting, up to CPU_IRQ_NEST levels), so
+ * lines of equal priority never nest; of several pending lines the
+ * highest priority is taken first, the lowest line number among equals.
+ * Each handler level has its own queue of operations (level 0 is the
+ * thread context).  An interrupt controller (hw/intc) may hook a line to
+ * see when its handler starts and ends.
  *
  * Engine state machine (cpu->state):
  *   IDLE --cpu_submit / irq raise--> dispatched by cpu_dispatch()
@@ -127,10 +134,36 @@ struct cpu_op {
 };
 
 /* Interrupt handler: runs in interrupt context; it may submit operations
- * to CPU_CTX_IRQ and must call cpu_irq_done() when finished. */
+ * to its level (cpu_irq_level() when it starts; CPU_CTX_IRQ when handlers
+ * do not nest) and must call cpu_irq_done_level() when finished. */
 typedef void (*cpu_irq_fn)(struct cpu *cpu, unsigned line, void *ctx);
 
+/* A context is a level: 0 the thread, k the k-th nested handler. */
 enum cpu_ctx { CPU_CTX_THREAD = 0, CPU_CTX_IRQ = 1 };
+
+/* Handler levels that may be nested. */
+#define CPU_IRQ_NEST 8
+
+/* One level of interrupt being handled. */
+struct cpu_irq_frame {
+	unsigned line;
+	int prio;
+	bool handler_running;	/* its handler has not called done */
+	uint64_t start;		/* ps: entry began */
+	uint64_t run_since;	/* ps: this level last (re)gained the CPU */
+	uint64_t own_ps;	/* ps at this level, nested levels excluded */
+};
+
+/* A controller's view of a line it delivers (hw/intc): ack when the
+ * handler starts (after the entry cycles), eoi when the exit cycles
+ * end, with the ps spent at that level (entry, handler and exit, nested
+ * handlers excluded). */
+struct cpu_irq_hook {
+	void (*ack)(void *ctx, struct cpu *cpu, unsigned line);
+	void (*eoi)(void *ctx, struct cpu *cpu, unsigned line,
+		    uint64_t own_ps);
+	void *ctx;
+};
 
 struct cpu_config {
 	uint64_t period;	/* ps per CPU cycle */
@@ -162,21 +195,23 @@ struct cpu {
 	uint32_t track;			/* trace track, 0 when not traced */
 	uint8_t trace_level;		/* traced activity (see cpu.c) */
 	uint32_t irq_track[CPU_IRQ_LINES];	/* interrupt lines' wires, traced */
-	/* operations, per context: FIFO */
-	struct cpu_op *head[2], *tail[2];
-	bool in_irq;
-	bool handler_running;
+	/* operations, per level: FIFO */
+	struct cpu_op *head[CPU_IRQ_NEST + 1], *tail[CPU_IRQ_NEST + 1];
+	bool in_irq;			/* depth > 0 */
+	unsigned depth;			/* handler levels entered */
+	bool irq_calling;		/* a handler's start routine runs */
+	struct cpu_irq_frame frame[CPU_IRQ_NEST];	/* by depth - 1 */
+	int irq_prio[CPU_IRQ_LINES];	/* per line */
+	struct cpu_irq_hook irq_hook[CPU_IRQ_LINES];	/* per line, optional */
 	int port_why;			/* what the bus tenure is for */
 	int remote_why;			/* what a transaction across a bridge
 					 * is for */
 	struct xact xact;		/* one across a bridge */
 	bool pio_ready_seen;		/* the device was waited for */
-	uint64_t irq_start;		/* ps: when the interrupt was taken */
 	struct ev_handle ev;		/* chunk or entry/exit timer */
 	uint64_t ev_start;		/* ps: when the running chunk began */
 	uint64_t irq_pending;		/* bitmask of raised lines */
 	uint64_t irq_raised_at[CPU_IRQ_LINES];
-	unsigned irq_line;		/* line being handled */
 	struct cpu_irq_handler handler[CPU_IRQ_LINES];
 	struct cpu_mem_hook mem_hook;	/* a cache, if any */
 	struct bus_target *ref_target;	/* answers data_addr; NULL: none yet */
@@ -194,6 +229,7 @@ struct cpu {
 	uint64_t busy_ps;		/* not idle */
 	uint64_t irq_ps;		/* entry, handler and exit */
 	uint64_t irqs;
+	uint64_t irq_nested;		/* taken inside another handler */
 	uint64_t pio_bytes;
 	uint64_t pio_wait_ps;		/* waiting for a device */
 	uint64_t bus_errors;
@@ -228,10 +264,25 @@ static inline void cpu_set_mem_hook(struct cpu *cpu, struct cpu_mem_hook h)
 /* Install the handler of an interrupt line (NULL fn: entry and exit only). */
 void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,
 			 void *ctx);
+/* A line's priority: larger pre-empts smaller (see above). */
+void cpu_set_irq_priority(struct cpu *cpu, unsigned line, int prio);
+/* Hook a line (a controller delivering it); NULL ops: none. */
+void cpu_set_irq_hook(struct cpu *cpu, unsigned line,
+		      const struct cpu_irq_hook *hook);
 /* Raise a line (edge): taken at the next operation boundary. */
 void cpu_raise_irq(struct cpu *cpu, unsigned line);
+/* Withdraw a raised line not yet taken (a controller masking it). */
+void cpu_withdraw_irq(struct cpu *cpu, unsigned line);
 /* The handler of the current interrupt has finished. */
 void cpu_irq_done(struct cpu *cpu);
+/* The handler at level (1..depth) has finished; its level returns once
+ * its operations are done and no nested level is above it. */
+void cpu_irq_done_level(struct cpu *cpu, unsigned level);
+/* Current handler level: 0 in the thread context. */
+static inline unsigned cpu_irq_level(const struct cpu *cpu)
+{
+	return cpu->depth;
+}
 
 /* Effective cycles per instruction of the compute work so far. */
 double cpu_effective_cpi(const struct cpu *cpu);

@@ -25,7 +25,7 @@ static inline void cpu_set_state(struct cpu *cpu, enum cpu_state st)
 
 static inline struct cpu_op *cpu_current(const struct cpu *cpu)
 {
-	return cpu->head[cpu->in_irq ? CPU_CTX_IRQ : CPU_CTX_THREAD];
+	return cpu->head[cpu->depth];
 }
 
 /* The engine (cpu.c). */
@@ -54,6 +54,8 @@ void cpu_pio_xact_done(struct cpu *cpu, struct cpu_op *op);
 void cpu_pio_next(struct cpu *cpu, struct cpu_op *op, int st);
 
 /* Interrupts (cpu_irq.c). */
+/* A pending line may be taken now (above the running level's priority). */
+bool cpu_irq_deliverable(const struct cpu *cpu);
 void cpu_take_irq(struct cpu *cpu);
 void cpu_irq_exit(struct cpu *cpu);
 

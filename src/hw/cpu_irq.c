@@ -1,7 +1,8 @@
 /* cpu_irq: interrupts: a raised line is taken at the next operation
- * boundary; entry cycles, the handler in interrupt context, exit cycles.
- * See cpu.h. */
+ * boundary; entry cycles, the handler in interrupt context, exit cycles;
+ * handlers nest by priority.  See cpu.h. */
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cpu_int.h"
@@ -16,14 +17,55 @@ static const struct trace_point tp_irq_line = {
 	"an interrupt line's level"
 };
 
+/* The pending line to take next: the highest priority, the lowest line
+ * among equals; -1 when none is pending. */
+static int cpu_best_line(const struct cpu *cpu, int *prio)
+{
+	uint64_t p = cpu->irq_pending;
+	int best = -1, bp = INT_MIN;
+
+	while (p) {
+		unsigned l = (unsigned)__builtin_ctzll(p);
+
+		p &= p - 1;
+		if (best < 0 || cpu->irq_prio[l] > bp) {
+			best = (int)l;
+			bp = cpu->irq_prio[l];
+		}
+	}
+	*prio = bp;
+	return best;
+}
+
+bool cpu_irq_deliverable(const struct cpu *cpu)
+{
+	int prio;
+
+	if (!cpu->irq_pending || cpu->depth >= CPU_IRQ_NEST)
+		return false;
+	if (!cpu->depth)
+		return true;
+	cpu_best_line(cpu, &prio);
+	return prio > cpu->frame[cpu->depth - 1].prio;
+}
+
 static void cpu_irq_exit_done(struct sim *sim, struct event *ev)
 {
 	struct cpu *cpu = ev->obj;
+	struct cpu_irq_frame *f = &cpu->frame[cpu->depth - 1];
+	const struct cpu_irq_hook *hk = &cpu->irq_hook[f->line];
 
 	(void)sim;
 	cpu->ev.ev = NULL;
-	cpu->irq_ps += cpu->sim->now - cpu->irq_start;
-	cpu->in_irq = false;
+	f->own_ps += cpu->sim->now - f->run_since;
+	if (cpu->depth == 1)
+		cpu->irq_ps += cpu->sim->now - f->start;
+	cpu->depth--;
+	cpu->in_irq = cpu->depth > 0;
+	if (cpu->depth)
+		cpu->frame[cpu->depth - 1].run_since = cpu->sim->now;
+	if (hk->eoi)
+		hk->eoi(hk->ctx, cpu, f->line, f->own_ps);
 	cpu_dispatch(cpu);
 }
 
@@ -55,44 +97,71 @@ TRACE_COLD static void cpu_trace_irq_line(struct cpu *cpu, unsigned line,
 static void cpu_irq_entry_done(struct sim *sim, struct event *ev)
 {
 	struct cpu *cpu = ev->obj;
-	struct cpu_irq_handler *h = &cpu->handler[cpu->irq_line];
+	unsigned level = cpu->depth;
+	struct cpu_irq_frame *f = &cpu->frame[level - 1];
+	struct cpu_irq_handler *h = &cpu->handler[f->line];
+	const struct cpu_irq_hook *hk = &cpu->irq_hook[f->line];
 
 	(void)sim;
 	cpu->ev.ev = NULL;
 	/* the handler starts: it acknowledges the line */
 	if (cpu->track && trace_on(cpu->sim))
-		cpu_trace_irq_line(cpu, cpu->irq_line, 0);
+		cpu_trace_irq_line(cpu, f->line, 0);
 	stat_hist_add(&cpu->irq_latency,
-		      cpu->sim->now - cpu->irq_raised_at[cpu->irq_line]);
+		      cpu->sim->now - cpu->irq_raised_at[f->line]);
+	if (hk->ack)
+		hk->ack(hk->ctx, cpu, f->line);
 	cpu_set_state(cpu, CPU_HANDLER);
-	cpu->handler_running = true;
+	f->handler_running = true;
+	cpu->irq_calling = true;
 	if (h->fn)
-		h->fn(cpu, cpu->irq_line, h->ctx);
+		h->fn(cpu, f->line, h->ctx);
 	else
 		cpu_irq_done(cpu);
-	if (cpu->state == CPU_HANDLER && cpu->head[CPU_CTX_IRQ])
+	cpu->irq_calling = false;
+	if (cpu->state == CPU_HANDLER && cpu->depth == level &&
+	    (cpu->head[level] || cpu_irq_deliverable(cpu)))
 		cpu_dispatch(cpu);
 }
 
 void cpu_take_irq(struct cpu *cpu)
 {
-	unsigned line = (unsigned)__builtin_ctzll(cpu->irq_pending);
+	struct cpu_irq_frame *f;
+	int prio;
+	int line = cpu_best_line(cpu, &prio);
 
+	assert(line >= 0 && cpu->depth < CPU_IRQ_NEST);
+	if (cpu->depth) {
+		f = &cpu->frame[cpu->depth - 1];
+		f->own_ps += cpu->sim->now - f->run_since;
+		cpu->irq_nested++;
+	}
 	cpu->irq_pending &= ~(1ull << line);
-	cpu->irq_line = line;
+	f = &cpu->frame[cpu->depth++];
+	f->line = (unsigned)line;
+	f->prio = prio;
+	f->handler_running = false;
+	f->start = f->run_since = cpu->sim->now;
+	f->own_ps = 0;
 	cpu->in_irq = true;
 	cpu->irqs++;
-	cpu->irq_start = cpu->sim->now;
 	cpu_set_state(cpu, CPU_IRQ_ENTRY);
 	cpu_timer(cpu, cpu->cfg.irq_entry, cpu_irq_entry_done);
+}
+
+void cpu_irq_done_level(struct cpu *cpu, unsigned level)
+{
+	assert(level >= 1 && level <= cpu->depth);
+	cpu->frame[level - 1].handler_running = false;
+	if (level == cpu->depth && cpu->state == CPU_HANDLER &&
+	    !cpu->head[level])
+		cpu_irq_exit(cpu);
 }
 
 void cpu_irq_done(struct cpu *cpu)
 {
 	assert(cpu->in_irq);
-	cpu->handler_running = false;
-	if (cpu->state == CPU_HANDLER && !cpu->head[CPU_CTX_IRQ])
-		cpu_irq_exit(cpu);
+	cpu_irq_done_level(cpu, cpu->depth);
 }
 
 void cpu_raise_irq(struct cpu *cpu, unsigned line)
@@ -105,17 +174,51 @@ void cpu_raise_irq(struct cpu *cpu, unsigned line)
 	if (cpu->track && trace_on(cpu->sim))
 		cpu_trace_irq_line(cpu, line, 1);
 	cpu->irq_pending |= bit;
-	if (cpu->in_irq)
+	if (!cpu_irq_deliverable(cpu))
 		return;
-	if (cpu->state == CPU_IDLE) {
+	switch (cpu->state) {
+	case CPU_IDLE:
 		cpu_wake(cpu);
 		cpu_set_state(cpu, CPU_IRQ_ENTRY);	/* not idle from now */
 		cpu_take_irq(cpu);
-	} else if (cpu->state == CPU_COMPUTING ||
-		   cpu->state == CPU_PIO_WAIT) {
+		break;
+	case CPU_COMPUTING:
+	case CPU_PIO_WAIT:
 		cpu_preempt(cpu);
 		cpu_take_irq(cpu);
+		break;
+	case CPU_HANDLER:
+		/* a handler between operations: nest now, unless its
+		 * start routine is running (it dispatches after) */
+		if (!cpu->irq_calling)
+			cpu_take_irq(cpu);
+		break;
+	default:
+		break;		/* taken at the next operation boundary */
 	}
+}
+
+void cpu_withdraw_irq(struct cpu *cpu, unsigned line)
+{
+	line %= CPU_IRQ_LINES;
+	if (!(cpu->irq_pending & (1ull << line)))
+		return;
+	cpu->irq_pending &= ~(1ull << line);
+	if (cpu->track && trace_on(cpu->sim))
+		cpu_trace_irq_line(cpu, line, 0);
+}
+
+void cpu_set_irq_priority(struct cpu *cpu, unsigned line, int prio)
+{
+	cpu->irq_prio[line % CPU_IRQ_LINES] = prio;
+}
+
+void cpu_set_irq_hook(struct cpu *cpu, unsigned line,
+		      const struct cpu_irq_hook *hook)
+{
+	static const struct cpu_irq_hook none;
+
+	cpu->irq_hook[line % CPU_IRQ_LINES] = hook ? *hook : none;
 }
 
 void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,

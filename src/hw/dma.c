@@ -152,8 +152,9 @@ static uint64_t side_span(const struct dma_chan *ch, struct bus_target *t,
 }
 
 /* Route both sides of a burst of n bytes at the current addresses: false
- * with *code set when an address has no target. */
-static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
+ * with *code set when an address has no target (or a fly-by's sides are
+ * not a memory and a device). */
+bool dma_burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
 			struct bus_target **st, uint64_t *soff,
 			struct bus_target **dt, uint64_t *doff)
 {
@@ -167,23 +168,42 @@ static bool burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
 		*code = DMA_ERR_DST;
 		return false;
 	}
+	if (flyby(ch) && (!memory_of(*st) == !memory_of(*dt) ||
+			  (*st)->ops->forward || (*dt)->ops->forward)) {
+		*code = DMA_ERR_FLYBY;
+		return false;
+	}
 	return true;
 }
 
+/* Bus cycles of the data of one burst of n bytes: a read of the source
+ * and a write of the destination; fly-by, the memory side's alone. */
+static uint64_t pair_cycles(const struct dma_chan *ch, uint64_t n,
+			    struct bus_target *st, uint64_t soff,
+			    struct bus_target *dt, uint64_t doff)
+{
+	if (flyby(ch))
+		return memory_of(st) ? st->ops->cycles(st, soff, n, false) :
+		       dt->ops->cycles(dt, doff, n, true);
+	return st->ops->cycles(st, soff, n, false) +
+	       dt->ops->cycles(dt, doff, n, true);
+}
+
 /*
- * Bus cycles of one burst of n bytes, routed by burst_route(): a read of
+ * Bus cycles of one burst of n bytes, routed by dma_burst_route(): a read of
  * the source and a write of the destination, each of all n bytes (at a
  * fixed address every beat goes to the same place), plus what snooping
  * the memory it touches costs on a coherent interconnect.
  */
-static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
+uint64_t dma_burst_cycles(const struct dma_chan *ch, uint64_t n,
 			     struct bus_target *st, uint64_t soff,
 			     struct bus_target *dt, uint64_t doff)
 {
 	struct bus *bus = ch->port.bus;
+	uint64_t dack = st->ops->ready || dt->ops->ready ?
+			ch->eng->dack_cycles : 0;
 
-	return st->ops->cycles(st, soff, n, false) +
-	       dt->ops->cycles(dt, doff, n, true) +
+	return pair_cycles(ch, n, st, soff, dt, doff) + dack +
 	       bus_snoop_cycles(bus, xfer_src(ch),
 				side_span(ch, st, n, src_fixed(ch))) +
 	       bus_snoop_cycles(bus, xfer_dst(ch),
@@ -195,7 +215,7 @@ static uint64_t burst_cycles(const struct dma_chan *ch, uint64_t n,
  * cover, and return the time (ps) from which that piece can move.  A
  * line never raises the length, so this settles within a few rounds.
  */
-static uint64_t piece_ready(struct bus_target *st, uint64_t soff,
+uint64_t dma_piece_ready(struct bus_target *st, uint64_t soff,
 			    struct bus_target *dt, uint64_t doff, uint64_t *n)
 {
 	uint64_t at, t, was;
@@ -322,17 +342,22 @@ void dma_request_xfer(struct dma_chan *ch)
 				     src_fixed(ch)) ||
 			 xact_remote(ch->port.bus, xfer_dst(ch), n,
 				     dst_fixed(ch)))) {
+		if (flyby(ch)) {
+			dma_chan_fail(ch, DMA_ERR_FLYBY, xfer_src(ch));
+			return;
+		}
 		chan_remote_burst(ch, n);
 		return;
 	}
-	if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-		dma_chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
-			  xfer_dst(ch));
+	if (!dma_burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
+		dma_chan_fail(ch, code, code == DMA_ERR_DST ? xfer_dst(ch) :
+			  xfer_src(ch));
 		return;
 	}
 	paced = st->ops->ready || dt->ops->ready;
 	if (paced && !ch->pos) {
-		uint64_t at = piece_ready(st, soff, dt, doff, &n);
+		uint64_t at = dma_piece_ready(st, soff, dt, doff, &n) +
+			      ch->eng->dreq_latency;
 
 		if (at > ch->sim->now) {
 			struct event *ev = sim_at(ch->sim, at, PHASE_REQUEST,
@@ -344,8 +369,11 @@ void dma_request_xfer(struct dma_chan *ch)
 		}
 	}
 	ch->piece = n;
-	unit = burst_cycles(ch, n, st, soff, dt, doff);
+	unit = dma_burst_cycles(ch, n, st, soff, dt, doff);
 	total = unit - ch->pos;
+	ch->block = ch->port.mode == BUS_MODE_BURST;
+	if (paced && ch->block && ch->cur_done + n < ch->cur_len)
+		total++;	/* held past this piece: see chan_plan_piece */
 	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
 		/* Every further whole burst inside both targets' ranges. */
 		span = ch->cur_len - ch->cur_done;
@@ -360,8 +388,8 @@ void dma_request_xfer(struct dma_chan *ch)
 
 			total += full * unit;
 			if (last)
-				total += st->ops->cycles(st, soff, last, false) +
-					 dt->ops->cycles(dt, doff, last, true);
+				total += pair_cycles(ch, last, st, soff, dt,
+						     doff);
 		}
 	}
 	bus_request(&ch->port, total, unit - ch->pos);
@@ -450,31 +478,31 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 
 void dma_written_back_or_done(struct dma_chan *ch);
 
-/* The tenure ended after `cycles`: move the bursts it covered. */
-static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
+/* Move the bursts `cycles` bus cycles covered (from ch->pos into the
+ * burst in flight).  Returns 0, or a DMA_ERR_* code with the failing
+ * address in *bad (the caller ends the channel). */
+unsigned dma_move_covered(struct dma_chan *ch, uint64_t cycles,
+				  uint64_t *bad)
 {
 	while (ch->cur_done < ch->cur_len) {
 		struct bus_target *st, *dt;
-		uint64_t soff, doff, n = ch->piece, c, bad;
+		uint64_t soff, doff, n = ch->piece, c;
 		unsigned code = 0;
 
-		if (!burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
-			dma_chan_fail(ch, code, code == DMA_ERR_SRC ? xfer_src(ch) :
-				  xfer_dst(ch));
-			return;
+		if (!dma_burst_route(ch, n, &code, &st, &soff, &dt, &doff)) {
+			*bad = code == DMA_ERR_SRC ? xfer_src(ch) : xfer_dst(ch);
+			return code;
 		}
-		c = burst_cycles(ch, n, st, soff, dt, doff);
+		c = dma_burst_cycles(ch, n, st, soff, dt, doff);
 		if (ch->pos + cycles < c) {
 			ch->pos += cycles;	/* pre-empted mid-burst */
 			break;
 		}
 		cycles -= c - ch->pos;
 		ch->pos = 0;
-		code = move_burst(ch, n, st, soff, dt, doff, &bad);
-		if (code) {
-			dma_chan_fail(ch, code, bad);
-			return;
-		}
+		code = move_burst(ch, n, st, soff, dt, doff, bad);
+		if (code)
+			return code;
 		ch->cur_done += n;
 		ch->bytes += n;
 		ch->bursts_done++;
@@ -482,6 +510,33 @@ static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
 		ch->piece = next_burst(ch);
 		if (!cycles)
 			break;
+	}
+	return 0;
+}
+
+/* The tenure ended after `cycles`: move the bursts it covered. */
+static void chan_bursts_done(struct dma_chan *ch, uint64_t cycles)
+{
+	uint64_t bad = 0;
+	unsigned code;
+
+	if (ch->block) {
+		/* the bursts before were delivered at their own ends */
+		cycles = (ch->sim->now - ch->blk_mark) /
+			 ch->port.bus->clk.period;
+		ch->block = false;
+		code = ch->blk_code;
+		bad = ch->blk_bad;
+		ch->blk_code = 0;
+		if (code) {
+			dma_chan_fail(ch, code, bad);
+			return;
+		}
+	}
+	code = dma_move_covered(ch, cycles, &bad);
+	if (code) {
+		dma_chan_fail(ch, code, bad);
+		return;
 	}
 	if (ch->cur_done < ch->cur_len) {
 		dma_request_xfer(ch);
@@ -530,6 +585,7 @@ static void chan_released(struct bus_master *m, uint64_t cycles)
 
 static const struct bus_master_ops dma_port_ops = {
 	.released = chan_released,
+	.granted = dma_block_granted,
 };
 
 static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
@@ -577,7 +633,8 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	uint64_t period = bus->clk.period;
 	int err;
 
-	if (!cfg->channels || cfg->channels > 64 || !cfg->burst)
+	if (!cfg->channels || cfg->channels > 64 || !cfg->burst ||
+	    cfg->count_bits > 32)
 		return DMASIM_EINVAL;
 	memset(eng, 0, sizeof(*eng));
 	eng->sim = sim;
@@ -588,6 +645,10 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	eng->reg_cycles = (cfg->reg_latency + period - 1) / period;
 	eng->desc_cycles = cfg->desc_cycles;
 	eng->fence_cycles = cfg->fence_cycles;
+	eng->dreq_latency = cfg->dreq_latency;
+	eng->dack_cycles = cfg->dack_cycles;
+	eng->count_mask = !cfg->count_bits || cfg->count_bits == 32 ?
+			  UINT32_MAX : (1u << cfg->count_bits) - 1;
 	eng->chan = calloc(cfg->channels, sizeof(*eng->chan));
 	if (!eng->chan)
 		return DMASIM_ENOMEM;

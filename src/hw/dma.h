@@ -12,7 +12,12 @@
  * read of the source and a write of the destination, real bytes), writes
  * each descriptor's status back, and raises its interrupt line when the
  * transfer (or chain) completes or fails.  The bus's transfer mode for the
- * channel decides how many bursts one grant covers.  The doorbell latches
+ * channel decides how many bursts one grant covers.  Burst mode is block
+ * mode: one grant covers the block (every burst inside both targets),
+ * each burst reaches its destination at the bus cycle it ends, and to or
+ * from a paced device the channel keeps the bus while the device makes
+ * it wait (bus_hold), so other masters are locked out for the block's
+ * whole duration at the device's pace.  The doorbell latches
  * every register the transfer uses (addresses, length, burst size, CTRL):
  * a driver may program the next transfer while one runs; a doorbell while
  * busy is ignored and counted as a guest error.
@@ -41,10 +46,21 @@
  * beat left in it; nothing beyond the word is read or written, and the
  * word must lie inside the memory (else SRC or DST, RANGE in a chain).
  *
+ * Fly-by (CTRL.FLYBY, or the descriptor's flag): between a memory and a
+ * device on the channel's bus, each unit moves in a single bus
+ * transaction: the memory is addressed while the device is acknowledged
+ * (DACK) and puts its data on the bus or takes it from there, so a burst
+ * costs the memory side's cycles only, half those of a read then a
+ * write when both sides cost the same.  Anything else (two memories, two
+ * devices, a side across a bridge) ends the channel with FLYBY.
+ *
  * Paced devices (a target with a request line, bus.h's `ready` op): a
  * burst to or from one moves in pieces no larger than the line covers
  * (what the device's buffer holds), each requested once the device is
- * ready for it; each piece counts as a burst.  A device access that still
+ * ready for it; each piece counts as a burst.  The handshake has its
+ * timings: the channel acts on the device's request (DREQ) dreq_latency
+ * after the device is ready, and each piece's acknowledge (DACK) adds
+ * dack_cycles bus cycles to its tenure.  A device access that still
  * moves fewer bytes than asked (its FIFO ran empty or full: another
  * master drained it, or the transfer is longer than the device's data)
  * ends the channel with SHORT and the device's address in ERR_ADDR; the
@@ -73,6 +89,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "intc.h"
 #include "xact.h"
 #include "kernel/proc.h"
 
@@ -83,9 +100,10 @@
 	X(SRC_HI, 0x04, "rw", "source bus address, bits 63..32")           \
 	X(DST_LO, 0x08, "rw", "destination bus address, bits 31..0")       \
 	X(DST_HI, 0x0c, "rw", "destination bus address, bits 63..32")      \
-	X(LEN, 0x10, "rw", "bytes to move")                                \
+	X(LEN, 0x10, "rw", "bytes to move (count_bits wide: higher bits "  \
+	  "are dropped, a guest error)")                                   \
 	X(CTRL, 0x14, "rw", "START(0) IRQ_EN(1) SRC_FIXED(2) DST_FIXED(3) " \
-	  "CHAIN(4); writing START rings the doorbell")                    \
+	  "CHAIN(4) FLYBY(5); writing START rings the doorbell")           \
 	X(STATUS, 0x18, "w1c", "BUSY(0, ro) DONE(1) ERROR(2); error code " \
 	  "in bits 15..8")                                                 \
 	X(RESIDUE, 0x1c, "ro", "bytes left of the current transfer")       \
@@ -112,6 +130,7 @@ enum {
 #define DMA_CTRL_SRC_FIXED (1u << 2)
 #define DMA_CTRL_DST_FIXED (1u << 3)
 #define DMA_CTRL_CHAIN (1u << 4)
+#define DMA_CTRL_FLYBY (1u << 5)
 /* STATUS bits */
 #define DMA_STATUS_BUSY (1u << 0)
 #define DMA_STATUS_DONE (1u << 1)
@@ -131,7 +150,9 @@ enum {
 	X(ALIGN, 8, "misaligned descriptor (not on a 32-byte boundary)")    \
 	X(RANGE, 9, "a descriptor's buffer runs past the end of its target") \
 	X(SHORT, 10, "a device moved fewer bytes than the burst (its FIFO "  \
-	  "ran empty or full)")
+	  "ran empty or full)")                                             \
+	X(FLYBY, 11, "a fly-by transfer needs a memory on one side and a "  \
+	  "device on the other, on the channel's own bus")
 
 enum {
 #define DMA_ERR_ENUM(name, code, what) DMA_ERR_##name = (code),
@@ -146,12 +167,14 @@ const char *dma_error_string(unsigned code);
 #define DMA_DESC_SRC 0x00	/* u64 */
 #define DMA_DESC_DST 0x08	/* u64 */
 #define DMA_DESC_LEN 0x10	/* u32 */
-#define DMA_DESC_CTRL 0x14	/* u32: IRQ(0) SRC_FIXED(1) DST_FIXED(2);
+#define DMA_DESC_CTRL 0x14	/* u32: IRQ(0) SRC_FIXED(1) DST_FIXED(2)
+				   FLYBY(3);
 				   DONE(30) ERROR(31) written back */
 #define DMA_DESC_NEXT 0x18	/* u64: next descriptor, 0 ends the chain */
 #define DMA_DESC_IRQ (1u << 0)
 #define DMA_DESC_SRC_FIXED (1u << 1)
 #define DMA_DESC_DST_FIXED (1u << 2)
+#define DMA_DESC_FLYBY (1u << 3)
 #define DMA_DESC_DONE (1u << 30)
 #define DMA_DESC_ERROR (1u << 31)
 
@@ -162,13 +185,6 @@ enum dma_state {
 	DMA_WRITEBACK,
 	DMA_DONE,
 	DMA_ERROR
-};
-
-/* Where a device's interrupt goes. */
-struct irq_sink {
-	void (*raise)(void *ctx, unsigned line);
-	void *ctx;
-	unsigned line;
 };
 
 struct dma_engine;
@@ -212,6 +228,13 @@ struct dma_chan {
 					   flight (dma.c REMOTE_*) */
 	struct xact xact;		/* that transaction */
 	struct ev_handle wake;		/* waiting for a device to be ready */
+	/* block mode (a burst-mode channel): the bursts of one tenure are
+	 * delivered one by one as the bus moves them */
+	bool block;			/* this tenure is a block's */
+	uint64_t blk_mark;		/* ps: where the burst in flight began */
+	struct ev_handle piece_ev;	/* the end of a burst inside the tenure */
+	unsigned blk_code;		/* DMA_ERR_* met inside the tenure, */
+	uint64_t blk_bad;		/* reported at its release */
 	struct signal done;		/* notified at each completion */
 	/* statistics */
 	uint64_t bursts_done;
@@ -233,6 +256,10 @@ struct dma_engine {
 	uint64_t reg_cycles;	/* bus cycles per register access */
 	uint64_t desc_cycles;	/* bus cycles to process a descriptor */
 	uint64_t fence_cycles;	/* bus cycles between chained segments */
+	uint32_t count_mask;	/* what LEN holds: count_bits ones */
+	uint64_t dreq_latency;	/* ps from a device's request to the channel
+				   acting on it */
+	uint64_t dack_cycles;	/* bus cycles of acknowledge per piece */
 	struct irq_sink irq;	/* channel i raises irq.line + i */
 	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
 };
@@ -244,6 +271,9 @@ struct dma_config {
 	uint32_t burst;		/* default burst size in bytes */
 	uint64_t desc_cycles;	/* bus cycles of work per descriptor */
 	uint64_t fence_cycles;	/* bus cycles of fence between segments */
+	unsigned count_bits;	/* width of LEN, 1..32; 0: 32 */
+	uint64_t dreq_latency;	/* ps: DREQ seen after the device is ready */
+	uint64_t dack_cycles;	/* bus cycles of DACK per device piece */
 	enum bus_mode mode;
 	int priority;
 };

@@ -50,6 +50,11 @@ static inline bool src_fixed(const struct dma_chan *ch)
 	return ch->cur_flags & DMA_DESC_SRC_FIXED;
 }
 
+static inline bool flyby(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_FLYBY;
+}
+
 static inline bool dst_fixed(const struct dma_chan *ch)
 {
 	return ch->cur_flags & DMA_DESC_DST_FIXED;
@@ -74,6 +79,26 @@ void dma_start_xfer(struct dma_chan *ch);
 /* A transaction across a bridge for ch (what: REMOTE_*). */
 void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr, void *data,
 		   uint64_t len, bool write, bool fixed);
+
+/* Route both sides of a burst of n bytes (false: *code says why). */
+bool dma_burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,
+		     struct bus_target **st, uint64_t *soff,
+		     struct bus_target **dt, uint64_t *doff);
+/* Bus cycles of one burst of n bytes so routed, snooping included. */
+uint64_t dma_burst_cycles(const struct dma_chan *ch, uint64_t n,
+			  struct bus_target *st, uint64_t soff,
+			  struct bus_target *dt, uint64_t doff);
+/* Lower *n to what both sides' request lines cover; the time (ps) from
+ * which that piece can move. */
+uint64_t dma_piece_ready(struct bus_target *st, uint64_t soff,
+			 struct bus_target *dt, uint64_t doff, uint64_t *n);
+/* Move the bursts `cycles` bus cycles covered: 0 or a DMA_ERR_* code
+ * with the failing address in *bad. */
+unsigned dma_move_covered(struct dma_chan *ch, uint64_t cycles,
+			  uint64_t *bad);
+
+/* Block mode (dma_block.c): the bus port's granted op. */
+void dma_block_granted(struct bus_master *m, uint64_t cycles);
 
 /* Descriptor chains (dma_chain.c). */
 void dma_start_fetch(struct dma_chan *ch);

@@ -51,7 +51,8 @@ void dma_doorbell(struct dma_chan *ch)
 	ch->cur_dst = ch->dst;
 	ch->cur_len = ch->len;
 	ch->cur_flags = (ch->ctrl & DMA_CTRL_SRC_FIXED ? DMA_DESC_SRC_FIXED : 0) |
-			(ch->ctrl & DMA_CTRL_DST_FIXED ? DMA_DESC_DST_FIXED : 0);
+			(ch->ctrl & DMA_CTRL_DST_FIXED ? DMA_DESC_DST_FIXED : 0) |
+			(ch->ctrl & DMA_CTRL_FLYBY ? DMA_DESC_FLYBY : 0);
 	dma_start_xfer(ch);
 }
 
@@ -114,7 +115,12 @@ void dma_reg_write(struct dma_engine *eng, uint64_t off, uint32_t v)
 	case DMA_REG_SRC_HI: set_hi(&ch->src, v); return;
 	case DMA_REG_DST_LO: set_lo(&ch->dst, v); return;
 	case DMA_REG_DST_HI: set_hi(&ch->dst, v); return;
-	case DMA_REG_LEN: ch->len = v; return;
+	case DMA_REG_LEN:
+		/* a count register count_bits wide keeps the low bits */
+		if (v & ~eng->count_mask)
+			eng->guest_errors++;
+		ch->len = v & eng->count_mask;
+		return;
 	case DMA_REG_DESC_LO: set_lo(&ch->desc, v); return;
 	case DMA_REG_DESC_HI: set_hi(&ch->desc, v); return;
 	case DMA_REG_BURST: ch->burst = v; return;

@@ -17,10 +17,55 @@ static const struct trace_point tp_dev_level = {
 	"output's"
 };
 
+/* Units of a schedule that cover `bytes`. */
+static uint64_t units_of(const struct iodev *dev, uint64_t bytes)
+{
+	return (bytes + dev->cfg.unit - 1) / dev->cfg.unit;
+}
+
+/* Extend the schedule to n units (a Poisson process draws them as
+ * needed; a trace has them all).  False when out of memory. */
+static bool sched_grow(struct iodev *dev, uint64_t n)
+{
+	double mean = (double)dev->cfg.unit * 1e12 / dev->cfg.rate;
+
+	if (n > units_of(dev, dev->cfg.size))
+		n = units_of(dev, dev->cfg.size);
+	while (dev->nsched < n) {
+		uint64_t last = dev->nsched ? dev->sched[dev->nsched - 1] : 0;
+
+		if (dev->nsched == dev->capsched) {
+			uint64_t cap = dev->capsched ? 2 * dev->capsched : 64;
+			uint64_t *p = realloc(dev->sched, cap * sizeof(*p));
+
+			if (!p)
+				return false;
+			dev->sched = p;
+			dev->capsched = cap;
+		}
+		dev->sched[dev->nsched++] = last + (uint64_t)ceil(
+			-log(1.0 - rng_unit(&dev->rng)) * mean);
+	}
+	return true;
+}
+
 /* Time at which the device has done `bytes` of its work, ignoring the
  * buffer limit (flow control is applied by the callers). */
 static uint64_t time_for(const struct iodev *dev, uint64_t bytes)
 {
+	uint64_t k;
+
+	if (dev->cfg.arrival != IODEV_RATE) {
+		k = units_of(dev, bytes);
+		if (!k)
+			return dev->start;
+		if (k > dev->nsched &&
+		    !sched_grow((struct iodev *)dev, k))
+			return UINT64_MAX;	/* out of memory: never */
+		if (k > dev->nsched)
+			k = dev->nsched;
+		return dev->start + dev->sched[k - 1];
+	}
 	if (!(dev->cfg.rate > 0))
 		return dev->start;
 	return dev->start + (uint64_t)ceil((double)bytes * 1e12 /
@@ -31,6 +76,29 @@ uint64_t iodev_progress(const struct iodev *dev, uint64_t t)
 {
 	double done;
 
+	if (dev->cfg.arrival != IODEV_RATE) {
+		uint64_t lo = 0, hi, rel;
+
+		if (t < dev->start)
+			return 0;
+		rel = t - dev->start;
+		/* grow until the schedule passes t or covers the size */
+		while (dev->nsched < units_of(dev, dev->cfg.size) &&
+		       (!dev->nsched || dev->sched[dev->nsched - 1] <= rel))
+			if (!sched_grow((struct iodev *)dev, dev->nsched + 64))
+				break;
+		hi = dev->nsched;
+		while (lo < hi) {	/* units done by rel */
+			uint64_t mid = (lo + hi) / 2;
+
+			if (dev->sched[mid] <= rel)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo * dev->cfg.unit < dev->cfg.size ?
+		       lo * dev->cfg.unit : dev->cfg.size;
+	}
 	if (!(dev->cfg.rate > 0) || t < dev->start)
 		return t < dev->start ? 0 : dev->cfg.size;
 	done = floor((double)(t - dev->start) * dev->cfg.rate / 1e12);
@@ -73,7 +141,7 @@ static void iodev_pause(struct iodev *dev)
 {
 	uint64_t now = dev->sim->now, idle_from;
 
-	if (!(dev->cfg.rate > 0))
+	if (!(dev->cfg.rate > 0) && dev->cfg.arrival == IODEV_RATE)
 		return;
 	if (!dev->cfg.output) {
 		if (dev->moved + dev->cfg.buffer >= dev->cfg.size)
@@ -107,6 +175,71 @@ static uint64_t dev_ready(struct bus_target *t, uint64_t off, uint64_t *plen,
 	if (dev->moved + len <= dev->cfg.buffer)
 		return 0;
 	return time_for(dev, dev->moved + len - dev->cfg.buffer);
+}
+
+/*
+ * Interrupt-driven I/O: the next raise.  Input: when irq_next bytes have
+ * been produced (at most moved + buffer can be, so a raise beyond waits
+ * for a read: iodev_arm() again from dev_access).  Output: when the
+ * consumer has taken irq_next - buffer bytes, opening room for a unit
+ * more (only for bytes written: room beyond what was written waits for
+ * a write).
+ */
+static void iodev_irq_event(struct sim *sim, struct event *ev);
+
+static void iodev_arm(struct iodev *dev)
+{
+	uint64_t need, at;
+	struct event *ev;
+
+	if (!dev->irq.raise || !dev->cfg.irq_unit || dev->irq_ev.ev ||
+	    dev->irq_next > dev->cfg.size + (dev->cfg.output ?
+					     dev->cfg.buffer : 0))
+		return;
+	if (!dev->cfg.output) {
+		if (dev->irq_next > dev->moved + dev->cfg.buffer)
+			return;		/* the buffer must drain first */
+		need = dev->irq_next;
+	} else {
+		if (dev->irq_next - dev->cfg.buffer > dev->moved)
+			return;		/* nothing written to consume yet */
+		need = dev->irq_next - dev->cfg.buffer;
+	}
+	at = time_for(dev, need);
+	if (at < dev->sim->now)
+		at = dev->sim->now;
+	ev = sim_at(dev->sim, at, PHASE_REQUEST, iodev_irq_event, dev, NULL, 0);
+	if (ev)
+		dev->irq_ev = evq_handle(ev);
+}
+
+static void iodev_irq_event(struct sim *sim, struct event *ev)
+{
+	struct iodev *dev = ev->obj;
+	uint64_t cap = dev->cfg.output ? dev->cfg.size + dev->cfg.buffer :
+		       dev->cfg.size;
+
+	(void)sim;
+	dev->irq_ev.ev = NULL;
+	dev->irq_next += dev->cfg.irq_unit;
+	if (dev->irq_next > cap && dev->irq_next - dev->cfg.irq_unit < cap)
+		dev->irq_next = cap;	/* the remainder */
+	dev->irqs++;
+	dev->irq.raise(dev->irq.ctx, dev->irq.line);
+	iodev_arm(dev);
+}
+
+void iodev_set_irq(struct iodev *dev, struct irq_sink irq)
+{
+	uint64_t cap = dev->cfg.output ? dev->cfg.size + dev->cfg.buffer :
+		       dev->cfg.size;
+
+	dev->irq = irq;
+	dev->irq_next = dev->cfg.output ? dev->cfg.buffer : 0;
+	dev->irq_next += dev->cfg.irq_unit;
+	if (dev->irq_next > cap)
+		dev->irq_next = cap;
+	iodev_arm(dev);
 }
 
 static uint64_t dev_cycles(struct bus_target *t, uint64_t off, uint64_t len,
@@ -161,6 +294,8 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 		}
 		short_by = len - ok;
 	}
+	if (dev->irq.raise && !dev->irq_ev.ev)
+		iodev_arm(dev);
 	if (trace_on(dev->sim))
 		trace_counter(dev->sim, dev->track, &tp_dev_level,
 			      (double)(dev->cfg.output ? dev->cfg.buffer -
@@ -180,10 +315,28 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	uint64_t period = bus->clk.period;
 	int err;
 
-	if (!cfg->size || !cfg->buffer || cfg->rate < 0)
+	if (!cfg->size || !cfg->buffer || cfg->rate < 0 ||
+	    (cfg->arrival != IODEV_RATE && !cfg->unit) ||
+	    (cfg->arrival == IODEV_POISSON && !(cfg->rate > 0)) ||
+	    (cfg->arrival == IODEV_TRACE &&
+	     (!cfg->trace || cfg->ntrace < (cfg->size + cfg->unit - 1) /
+					    cfg->unit)))
 		return DMASIM_EINVAL;
+	for (uint64_t i = 1; cfg->arrival == IODEV_TRACE && i < cfg->ntrace;
+	     i++)
+		if (cfg->trace[i] < cfg->trace[i - 1])
+			return DMASIM_EINVAL;
 	memset(dev, 0, sizeof(*dev));
 	dev->cfg = *cfg;
+	dev->cfg.trace = NULL;
+	rng_seed(&dev->rng, sim->seed ^ cfg->seed, name);
+	if (cfg->arrival == IODEV_TRACE) {
+		dev->sched = malloc(cfg->ntrace * sizeof(*dev->sched));
+		if (!dev->sched)
+			return DMASIM_ENOMEM;
+		memcpy(dev->sched, cfg->trace, cfg->ntrace * sizeof(*dev->sched));
+		dev->nsched = dev->capsched = cfg->ntrace;
+	}
 	dev->sim = sim;
 	dev->bus = bus;
 	dev->start = sim->now;
@@ -207,7 +360,10 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	    stats_add(&sim->stats, dev->name, "overruns", STAT_COUNTER,
 		      "bytes", &dev->overruns) ||
 	    stats_add(&sim->stats, dev->name, "accesses", STAT_COUNTER, "",
-		      &dev->accesses))
+		      &dev->accesses) ||
+	    (cfg->irq_unit &&
+	     stats_add(&sim->stats, dev->name, "irqs", STAT_COUNTER, "",
+		       &dev->irqs)))
 		return DMASIM_ENOMEM;
 	return 0;
 }
@@ -215,5 +371,7 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 void iodev_fini(struct iodev *dev)
 {
 	free(dev->received);
+	free(dev->sched);
 	dev->received = NULL;
+	dev->sched = NULL;
 }

@@ -21,6 +21,23 @@
  * (a DMA channel ends with DMA_ERR_SHORT, a CPU operation with that
  * status).
  *
+ * Arrival processes: by default the device works at `rate` exactly
+ * (deterministic).  Otherwise it works in units of `unit` bytes, unit k
+ * done (produced, or consumed: its service over) at the k-th time of a
+ * schedule: IODEV_POISSON, intervals drawn exponential with mean
+ * unit / rate from the device's own seeded stream (Poisson arrivals, or
+ * exponential service times); IODEV_TRACE, the times given (ps from the
+ * start, non-decreasing), replayed.  Pauses (a full input buffer, an
+ * empty output one) shift the schedule as they shift the rate's.
+ *
+ * Interrupt-driven I/O (irq_unit > 0 and an interrupt sink): an input
+ * device raises its line each time another irq_unit bytes are ready (the
+ * k-th raise when k * irq_unit bytes, or the whole remainder, have been
+ * produced; the buffer holding them), an output device each time room
+ * for another irq_unit bytes has opened (consumption of what was written
+ * before).  A raise that a full input buffer postpones comes when a read
+ * makes room again.
+ *
  * Register window (4 KiB):
  *   0x000..0x7ff  DATA    rw  FIFO: any access here pops (reads) or pushes
  *                             (writes) its length in bytes; a DMA at a fixed
@@ -36,6 +53,10 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "intc.h"
+#include "kernel/rng.h"
+
+enum iodev_arrival { IODEV_RATE, IODEV_POISSON, IODEV_TRACE };
 
 #define IODEV_WINDOW 0x1000
 #define IODEV_DATA 0x000
@@ -50,6 +71,11 @@ struct iodev_config {
 	uint64_t buffer;	/* bytes of buffer */
 	uint64_t latency;	/* ps per register access */
 	uint64_t seed;		/* pattern seed */
+	uint64_t irq_unit;	/* bytes per interrupt; 0: none */
+	enum iodev_arrival arrival;
+	uint64_t unit;		/* bytes per arrival (POISSON, TRACE) */
+	const uint64_t *trace;	/* TRACE: ps of each unit, copied at init */
+	uint64_t ntrace;
 };
 
 struct iodev {
@@ -65,6 +91,14 @@ struct iodev {
 				   paused */
 	uint64_t moved;		/* bytes through DATA */
 	uint8_t *received;	/* output: what was written, size bytes */
+	uint64_t *sched;	/* POISSON, TRACE: ps of unit k + 1 from start */
+	uint64_t nsched, capsched;
+	struct rng rng;		/* POISSON's intervals */
+	struct irq_sink irq;	/* where its interrupts go (raise NULL: none) */
+	uint64_t irq_next;	/* bytes (produced, or of room) at the next
+				   raise */
+	struct ev_handle irq_ev;	/* that raise, scheduled */
+	uint64_t irqs;		/* raised */
 	/* statistics */
 	uint64_t underruns, overruns;	/* bytes */
 	uint64_t accesses;
@@ -73,6 +107,8 @@ struct iodev {
 int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	       const char *name, uint64_t base, const struct iodev_config *cfg);
 void iodev_fini(struct iodev *dev);
+/* Route the device's interrupts (with cfg.irq_unit) and arm the first. */
+void iodev_set_irq(struct iodev *dev, struct irq_sink irq);
 
 /* Byte k of the device's pattern. */
 static inline uint8_t iodev_pattern(const struct iodev *dev, uint64_t k)

@@ -19,11 +19,17 @@
 
 /* ---- device ---- */
 
-/* sys:device{name, bus, base, output, size, rate, buffer, latency, seed} */
+/* sys:device{name, bus, base, output, size, rate, buffer, latency, seed,
+ *            intc, irq_line, irq_unit, arrival, unit, trace} */
 static int l_sys_device(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base", "output",
-		"size", "rate", "buffer", "latency", "seed", NULL };
+		"size", "rate", "buffer", "latency", "seed", "intc", "irq_line",
+		"irq_unit", "arrival", "unit", "trace", NULL };
+	static const char *const arrivals[] = { "deterministic", "poisson",
+		"trace", NULL };
+	uint64_t *trace = NULL;
+	int err;
 	const char *what = "system:device{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_device_config cfg;
@@ -46,7 +52,48 @@ static int l_sys_device(lua_State *L)
 	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
 	cfg.seed = lf_uint(L, 2, what, "seed", UNIT_NUMBER,
 			   ls->sys->ndevs + 1, 0);
-	if (dmasim_device_new(ls->sys, bus, &cfg, &dev))
+	lua_getfield(L, 2, "intc");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, INTC_MT);
+
+		if (!c)
+			return lf_error(L, "%s: field 'intc': expected an intc",
+					what);
+		cfg.intc = c->obj;
+	}
+	lua_pop(L, 1);
+	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
+					 0, 0);
+	cfg.irq_unit = lf_uint(L, 2, what, "irq_unit", UNIT_SIZE, 0, 0);
+	cfg.arrival = (enum dmasim_arrival)lf_enum(L, 2, what, "arrival",
+						   arrivals, 0);
+	cfg.unit = lf_uint(L, 2, what, "unit", UNIT_SIZE, 0, 0);
+	lua_getfield(L, 2, "trace");
+	if (!lua_isnil(L, -1)) {
+		lua_Integer n;
+
+		if (!lua_istable(L, -1))
+			return lf_error(L, "%s: field 'trace': expected a list "
+					"of times", what);
+		n = (lua_Integer)lua_rawlen(L, -1);
+		trace = lua_newuserdatauv(L, (size_t)(n ? n : 1) *
+					  sizeof(*trace), 0);
+		for (lua_Integer i = 1; i <= n; i++) {
+			double t;
+
+			lua_rawgeti(L, -2, i);
+			if (lf_to_value(L, -1, UNIT_TIME, &t) || !(t >= 0))
+				return lf_error(L, "%s: trace[%lld]: expected "
+						"a time", what, (long long)i);
+			trace[i - 1] = (uint64_t)t;
+			lua_pop(L, 1);
+		}
+		cfg.trace = trace;
+		cfg.ntrace = (uint64_t)n;
+	}
+	err = dmasim_device_new(ls->sys, bus, &cfg, &dev);
+	lua_settop(L, 2);
+	if (err)
 		return lsys_raise(L, ls, what);
 	lsys_push_comp(L, 1, dev, DEV_MT);
 	return 1;
@@ -100,6 +147,7 @@ static int l_dev_index(lua_State *L)
 		{ "underruns", dev->underruns },
 		{ "overruns", dev->overruns },
 		{ "access_cycles", dev->lat_cycles + 1 },
+		{ "irqs", dev->irqs },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

@@ -21,12 +21,14 @@
 /* ---- dma ---- */
 
 /* sys:dma{name, bus, base, channels, reg_latency, burst, mode, priority,
- *         irq, irq_line, desc_cycles, fence_cycles} */
+ *         irq, intc, irq_line, desc_cycles, fence_cycles, count_bits,
+ *         dreq_latency, dack_cycles} */
 static int l_sys_dma(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base",
 		"channels", "reg_latency", "burst", "mode", "priority", "irq",
-		"irq_line", "desc_cycles", "fence_cycles", NULL };
+		"irq_line", "desc_cycles", "fence_cycles", "intc", "count_bits",
+		"dreq_latency", "dack_cycles", NULL };
 	const char *what = "system:dma{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_dma_config cfg;
@@ -49,6 +51,14 @@ static int l_sys_dma(lua_State *L)
 	cfg.desc_cycles = lf_uint(L, 2, what, "desc_cycles", UNIT_NUMBER, 0, 0);
 	cfg.fence_cycles = lf_uint(L, 2, what, "fence_cycles", UNIT_NUMBER, 0,
 				   0);
+	cfg.count_bits = (unsigned)lf_uint(L, 2, what, "count_bits",
+					   UNIT_NUMBER, 32, 1);
+	cfg.dreq_latency = lf_uint(L, 2, what, "dreq_latency", UNIT_TIME, 0, 0);
+	cfg.dack_cycles = lf_uint(L, 2, what, "dack_cycles", UNIT_NUMBER, 0,
+				  0);
+	if (cfg.count_bits > 32)
+		return lf_error(L, "%s: field 'count_bits' = %u: expected 1 to "
+				"32", what, cfg.count_bits);
 	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
 					     lsys_mode_names,
 					     DMASIM_MODE_CYCLE_STEALING);
@@ -64,6 +74,16 @@ static int l_sys_dma(lua_State *L)
 			return luaL_error(L, "%s: field 'irq': expected a cpu",
 					  what);
 		cfg.irq = c->obj;
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, 2, "intc");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, INTC_MT);
+
+		if (!c)
+			return luaL_error(L, "%s: field 'intc': expected an "
+					  "intc", what);
+		cfg.intc = c->obj;
 	}
 	lua_pop(L, 1);
 	if (cfg.irq && cfg.irq_line + cfg.channels > CPU_IRQ_LINES)
@@ -97,6 +117,7 @@ static int l_dma_index(lua_State *L)
 		{ "base", eng->regs.base },
 		{ "channels", eng->nchan },
 		{ "guest_errors", eng->guest_errors },
+		{ "count_max", eng->count_mask },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
@@ -106,6 +127,26 @@ static int l_dma_index(lua_State *L)
 		return 1;
 	}
 	return luaL_error(L, "dma has no field '%s'", k);
+}
+
+/* dma:set_reg(offset, value): an untimed 32-bit register write, for a
+ * driver whose set-up cost is given as a total (it pays that apart) */
+static int l_dma_set_reg(lua_State *L)
+{
+	struct dma_engine *eng = lsys_check_comp(L, 1, DMA_MT);
+	lua_Integer off = luaL_checkinteger(L, 2);
+	lua_Integer v = luaL_checkinteger(L, 3);
+
+	if (off < 0 || off >= (lua_Integer)eng->nchan * DMA_CH_STRIDE ||
+	    off % 4)
+		return lf_error(L, "dma:set_reg: offset %lld: expected a "
+				"multiple of 4 below %u", (long long)off,
+				eng->nchan * DMA_CH_STRIDE);
+	if (v < 0 || v > (lua_Integer)UINT32_MAX)
+		return lf_error(L, "dma:set_reg: value %lld: expected 0 to "
+				"2^32 - 1", (long long)v);
+	dma_reg_write(eng, (uint64_t)off, (uint32_t)v);
+	return 0;
 }
 
 /* ch:wait(): until the channel's current transfer completes or fails */
@@ -181,6 +222,7 @@ static void push_dma_regs(lua_State *L)
 		{ "CTRL_SRC_FIXED", DMA_CTRL_SRC_FIXED },
 		{ "CTRL_DST_FIXED", DMA_CTRL_DST_FIXED },
 		{ "CTRL_CHAIN", DMA_CTRL_CHAIN },
+		{ "CTRL_FLYBY", DMA_CTRL_FLYBY },
 		{ "STATUS_BUSY", DMA_STATUS_BUSY },
 		{ "STATUS_DONE", DMA_STATUS_DONE },
 		{ "STATUS_ERROR", DMA_STATUS_ERROR },
@@ -193,6 +235,7 @@ static void push_dma_regs(lua_State *L)
 		{ "DESC_IRQ", DMA_DESC_IRQ },
 		{ "DESC_SRC_FIXED", DMA_DESC_SRC_FIXED },
 		{ "DESC_DST_FIXED", DMA_DESC_DST_FIXED },
+		{ "DESC_FLYBY", DMA_DESC_FLYBY },
 		{ "DESC_DONE", DMA_DESC_DONE },
 		{ "DESC_ERROR", DMA_DESC_ERROR },
 		{ "ERR_LOOP", DMA_ERR_LOOP },
@@ -219,6 +262,7 @@ void ldma_open(lua_State *L)
 {
 	static const luaL_Reg dma_methods[] = {
 		{ "channel", l_dma_channel },
+		{ "set_reg", l_dma_set_reg },
 		{ NULL, NULL }
 	};
 	static const luaL_Reg chan_methods[] = {

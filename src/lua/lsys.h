@@ -107,6 +107,8 @@ struct dmasim_bus *lsys_opt_bus(lua_State *L, int idx, const char *what);
 #define CHAN_MT "dmasim.dma_channel"
 #define DEV_MT "dmasim.device"
 #define TRAFFIC_MT "dmasim.traffic"
+#define INTC_MT "dmasim.intc"
+#define TIMER_MT "dmasim.timer"
 
 /*
  * Each binding file registers its classes (and any module fields) with
@@ -136,5 +138,8 @@ void lcache_open(lua_State *L);
 extern const luaL_Reg lcache_sys_methods[];
 void lmap_open(lua_State *L);
 extern const luaL_Reg lmap_sys_methods[];
+/* Interrupt controllers and timers (lintc.c). */
+void lintc_open(lua_State *L);
+extern const luaL_Reg lintc_sys_methods[];
 
 #endif

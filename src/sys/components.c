@@ -240,12 +240,26 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		return err;
 	if (cfg->irq && (err = sys_owns(sys, cfg->irq->sys, "the irq CPU")))
 		return err;
+	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+		return err;
+	if (cfg->irq && cfg->intc)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': both irq (a "
+				 "CPU) and intc: expected one place for its "
+				 "interrupts", name);
+	if (cfg->intc && cfg->irq_line + cfg->channels > cfg->intc->ic.nlines)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': irq_line %u + "
+				 "%u channels: expected lines below %u of '%s'",
+				 name, cfg->irq_line, cfg->channels,
+				 cfg->intc->ic.nlines, cfg->intc->ic.name);
 	if (!cfg->channels || cfg->channels > 64)
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': channels %u: "
 				 "expected 1 to 64", name, cfg->channels);
 	if (!cfg->burst)
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': burst 0: "
 				 "expected 1 or more bytes", name);
+	if (cfg->count_bits > 32)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': count_bits %u: "
+				 "expected 1 to 32", name, cfg->count_bits);
 	if (cfg->irq && cfg->irq_line + cfg->channels > CPU_IRQ_LINES)
 		return sys_error(sys, DMASIM_EINVAL, "dma '%s': irq_line %u + "
 				 "%u channels: expected lines below %d", name,
@@ -259,6 +273,9 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	dc.burst = cfg->burst;
 	dc.desc_cycles = cfg->desc_cycles;
 	dc.fence_cycles = cfg->fence_cycles;
+	dc.count_bits = cfg->count_bits;
+	dc.dreq_latency = cfg->dreq_latency;
+	dc.dack_cycles = cfg->dack_cycles;
 	dc.mode = sys_bus_mode[cfg->mode];
 	dc.priority = cfg->priority;
 	d = sys_alloc(sys, sizeof(*d), dma_fini_cb);
@@ -284,6 +301,8 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		d->eng.irq.raise = dma_irq_to_cpu;
 		d->eng.irq.ctx = &cfg->irq->cpu;
 		d->eng.irq.line = cfg->irq_line;
+	} else if (cfg->intc) {
+		d->eng.irq = intc_sink(&cfg->intc->ic, cfg->irq_line);
 	}
 	sys->ndmas++;
 	if (out)
@@ -481,6 +500,43 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	ic.buffer = cfg->buffer ? cfg->buffer : cfg->size;
 	ic.latency = cfg->latency;
 	ic.seed = cfg->seed != DMASIM_DEFAULT ? cfg->seed : sys->ndevs + 1;
+	ic.irq_unit = cfg->intc ? cfg->irq_unit : 0;
+	ic.arrival = cfg->arrival == DMASIM_ARRIVAL_POISSON ? IODEV_POISSON :
+		     cfg->arrival == DMASIM_ARRIVAL_TRACE ? IODEV_TRACE :
+		     IODEV_RATE;
+	ic.unit = cfg->unit;
+	ic.trace = cfg->trace;
+	ic.ntrace = cfg->ntrace;
+	if (ic.arrival != IODEV_RATE && !cfg->unit)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': unit 0: "
+				 "expected the bytes of each arrival", name);
+	if (ic.arrival == IODEV_POISSON && !(cfg->rate > 0))
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': a Poisson "
+				 "process needs a rate > 0 (its mean)", name);
+	if (ic.arrival == IODEV_TRACE &&
+	    cfg->ntrace < (cfg->size + cfg->unit - 1) / cfg->unit)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': a trace of "
+				 "%llu times: expected one per unit, %llu",
+				 name, (unsigned long long)cfg->ntrace,
+				 (unsigned long long)((cfg->size + cfg->unit -
+						       1) / cfg->unit));
+	for (uint64_t i = 1; ic.arrival == IODEV_TRACE && i < cfg->ntrace; i++)
+		if (cfg->trace[i] < cfg->trace[i - 1])
+			return sys_error(sys, DMASIM_EINVAL, "device '%s': "
+					 "trace time %llu is before the one "
+					 "ahead of it: expected them "
+					 "non-decreasing", name,
+					 (unsigned long long)i + 1);
+	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+		return err;
+	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': irq_line %u: "
+				 "expected 0 to %u", name, cfg->irq_line,
+				 cfg->intc->ic.nlines - 1);
+	if (cfg->intc && !cfg->irq_unit)
+		return sys_error(sys, DMASIM_EINVAL, "device '%s': an intc but "
+				 "irq_unit 0: expected the bytes per "
+				 "interrupt", name);
 	d = sys_alloc(sys, sizeof(*d), dev_fini_cb);
 	if (!d)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
@@ -493,6 +549,9 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "device '%s': %s", name,
 				 dmasim_strerror(err));
+	if (cfg->intc)
+		iodev_set_irq(&d->dev, intc_sink(&cfg->intc->ic,
+						  cfg->irq_line));
 	sys->ndevs++;
 	if (out)
 		*out = d;

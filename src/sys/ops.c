@@ -162,6 +162,8 @@ int dmasim_dma_program(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		ctrl |= DMA_CTRL_SRC_FIXED;
 	if (flags & DMASIM_DMA_DST_FIXED)
 		ctrl |= DMA_CTRL_DST_FIXED;
+	if (flags & DMASIM_DMA_FLYBY)
+		ctrl |= DMA_CTRL_FLYBY;
 	cpu_op_xact(&o->op[0], base + DMA_REG_SRC_LO, o->word[0], 8, true);
 	util_le_put(o->word[0], src, 8);
 	cpu_op_xact(&o->op[1], base + DMA_REG_DST_LO, o->word[1], 8, true);

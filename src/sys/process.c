@@ -30,11 +30,12 @@ static void sysproc_done(struct proc *kp)
 {
 	struct dmasim_proc *p = (struct dmasim_proc *)kp;
 	struct cpu *irq = p->irq_cpu;
+	unsigned level = p->irq_level;	/* done() frees p */
 
 	sysproc_unlink(p);
 	p->body->done(p);
 	if (irq)
-		cpu_irq_done(irq);
+		cpu_irq_done_level(irq, level);
 }
 
 static const struct proc_ops sysproc_ops = {
@@ -88,6 +89,7 @@ void sys_procs_free(struct dmasim_sys *sys)
 void sys_proc_irq(struct dmasim_proc *p, struct dmasim_cpu *cpu)
 {
 	p->irq_cpu = &cpu->cpu;
+	p->irq_level = cpu_irq_level(&cpu->cpu);
 }
 
 /* ---- C processes ---- */
@@ -366,7 +368,7 @@ static int op_check(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		return sys_error(p->sys, DMASIM_EINVAL, "%s: an interrupt "
 				 "handler of one CPU cannot run operations on "
 				 "another", what);
-	*ctx = p->irq_cpu ? CPU_CTX_IRQ : CPU_CTX_THREAD;
+	*ctx = p->irq_cpu ? (enum cpu_ctx)p->irq_level : CPU_CTX_THREAD;
 	return 0;
 }
 

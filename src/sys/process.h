@@ -60,6 +60,7 @@ struct dmasim_proc {
 	void *ctx;
 	int pc;				/* its resume point */
 	struct cpu *irq_cpu;		/* an interrupt handler of this CPU */
+	unsigned irq_level;		/* at this handler level */
 	struct sys_op op;
 	struct dmasim_proc *next;	/* the system's live processes */
 };

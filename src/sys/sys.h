@@ -28,10 +28,12 @@
 #include "hw/cache.h"
 #include "hw/cpu.h"
 #include "hw/dma.h"
+#include "hw/intc.h"
 #include "hw/iodev.h"
 #include "hw/iommu.h"
 #include "hw/memory.h"
 #include "hw/synth.h"
+#include "hw/timer.h"
 #include "kernel/proc.h"
 #include "kernel/sim.h"
 #include "kernel/trace.h"
@@ -74,7 +76,7 @@ struct dmasim_sys {
 	int fail_code;			/* a process failed the run */
 	/* components made so far, for default names */
 	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
-		 nbridges, niommus;
+		 nbridges, niommus, nintcs, ntimers;
 	void *user;			/* the Lua layer's back pointer */
 };
 
@@ -138,6 +140,16 @@ struct dmasim_dmadev {
 	struct dma_dev d;
 	struct dmasim_sys *sys;
 	struct dmasim_cpu *cpu;		/* where its calls run */
+};
+
+struct dmasim_intc {
+	struct intc ic;
+	struct dmasim_sys *sys;
+};
+
+struct dmasim_timer {
+	struct timer t;
+	struct dmasim_sys *sys;
 };
 
 struct dmasim_completion {
