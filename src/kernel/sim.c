@@ -49,7 +49,8 @@ static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 	struct event *ev;
 
 	sim->stopping = false;
-	while ((ev = evq_peek(&sim->q)) != NULL) {
+	while (sim->q.len) {
+		ev = sim->q.heap[0];
 		if (ev->time > until) {
 			sim->now = until;
 			sim->phase = PHASE_RELEASE;
