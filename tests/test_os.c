@@ -142,6 +142,39 @@ static void page_pattern(uint8_t *buf, int as, uint64_t vpn, uint32_t ver)
 		buf[i] = (uint8_t)(as * 31 + vpn * 7 + ver * 13 + i * 5);
 }
 
+/* Sweeping an address space twice the size of memory over and over: each
+ * page is swapped out and in again many times, and the swap area reuses
+ * the slots pages left, so it never holds more slots than there are pages
+ * out at once; every page still reads back what was written. */
+static void swap_slots_reused(void **state)
+{
+	struct rig g;
+	struct aspace *as;
+	uint8_t buf[4096], got[4096];
+
+	(void)state;
+	rig_init(&g, 128);
+	as = vm_aspace(&g.vm, 256);
+	for (int sweep = 0; sweep < 20; sweep++)
+		for (uint64_t v = 0; v < 256; v++) {
+			if (sweep) {
+				page_pattern(buf, 0, v, (uint32_t)sweep - 1);
+				assert_int_equal(vm_rw(as, v * 4096, got, 4096,
+						       false), 0);
+				assert_memory_equal(got, buf, 4096);
+			}
+			page_pattern(buf, 0, v, (uint32_t)sweep);
+			assert_int_equal(vm_rw(as, v * 4096, buf, 4096, true),
+					 0);
+		}
+	/* 20 sweeps of 256 pages through 128 frames: thousands of
+	 * evictions, never more than 256 - 128 pages out at once (one more
+	 * while a fault takes a frame before freeing its slot). */
+	assert_true(g.vm.evictions > 4000);
+	assert_true(g.vm.slot_next <= 129);
+	rig_fini(&g);
+}
+
 /* Two address spaces twice the size of memory, random writes, touches
  * and migrations: every page reads back what was last written. */
 static void data_intact_under_pressure(void **state)
@@ -387,6 +420,7 @@ int main(void)
 		cmocka_unit_test(buddy_coalesces_back),
 		cmocka_unit_test(buddy_random_run),
 		cmocka_unit_test(data_intact_under_pressure),
+		cmocka_unit_test(swap_slots_reused),
 		cmocka_unit_test(pinned_never_moved),
 		cmocka_unit_test(all_pinned_is_an_error),
 		cmocka_unit_test(sg_merges_adjacent),

@@ -139,6 +139,52 @@ static void own_clock(void **state)
 }
 
 /*
+ * A cycle-stealing request of several accesses stays queued on the bus
+ * across its units: hold 4, count 3 with another master b (hold 2, count
+ * 1) asking at 0.  a gets 0-4; at 4, after its release and in the same
+ * instant, the bus has queued a's rest (8 cycles) again, asked at 4, and
+ * grants b first (round robin); a gets 6-10 and 10-14.  Stopped at 7, a
+ * finishes the access under way and drops the rest: not waiting at 10.
+ */
+static void cycle_stealing_rest_stays_queued(void **state)
+{
+	for (int stop = 0; stop < 2; stop++) {
+		struct sim sim;
+		struct bus bus;
+		struct synth a, b;
+
+		(void)state;
+		setup(&sim, &bus);
+		add(&a, &sim, &bus, "a", 0, 4, 3, BUS_MODE_CYCLE_STEAL);
+		add(&b, &sim, &bus, "b", 0, 2, 1, BUS_MODE_CYCLE_STEAL);
+		assert_int_equal(synth_start(&a), 0);
+		assert_int_equal(synth_start(&b), 0);
+		if (stop)
+			stop_at(&sim, &a, 7, PHASE_REQUEST);
+		run_to(&sim, 4);
+		assert_true(owns(&bus, &b));
+		assert_true(a.port.waiting && !a.port.rest);
+		assert_int_equal(a.port.req_cycles, 8);
+		assert_int_equal(a.port.req_time, 4 * NS);
+		assert_true(bus_check(&bus) && synth_check(&a));
+		run_to(&sim, 10);
+		assert_int_equal(a.accesses, 2);
+		if (stop) {
+			assert_int_equal(a.state, SYNTH_STOPPED);
+			assert_false(a.port.waiting || a.port.rest);
+			assert_int_equal(bus.waiting, 0);
+		} else {
+			assert_true(owns(&bus, &a));
+		}
+		sim_run(&sim, UINT64_MAX);
+		assert_int_equal(a.accesses, stop ? 2 : 3);
+		assert_int_equal(a.port.grants, stop ? 2 : 3);
+		assert_true(bus_check(&bus) && synth_check(&a));
+		teardown(&sim, &bus);
+	}
+}
+
+/*
  * Gap 0 and a count against another master.  A (id 0): 3 accesses of 4
  * cycles, gap 0, from t=0: one request of 12 cycles in units of 4.  B
  * (id 1): gap 1, hold 2, 2 accesses.
@@ -468,6 +514,8 @@ int main(void)
 		TEST("/hw/synth/own_clock", own_clock),
 		TEST("/hw/synth/count_cycle_stealing_and_burst",
 		     count_cycle_stealing_and_burst),
+		TEST("/hw/synth/cycle_stealing_rest_stays_queued",
+		     cycle_stealing_rest_stays_queued),
 		TEST("/hw/synth/stop_while_waiting", stop_while_waiting),
 		TEST("/hw/synth/stop_in_gap", stop_in_gap),
 		TEST("/hw/synth/stop_count", stop_count),

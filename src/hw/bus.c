@@ -241,6 +241,19 @@ static int bus_schedule_arbitration(struct bus *bus)
 	return 0;
 }
 
+/* Queue m again for the rest of its request (after bus_end_tenure). */
+static void bus_requeue(struct bus *bus, struct bus_master *m)
+{
+	assert(bus->releasing);
+	m->rest = false;
+	m->waiting = true;
+	m->req_time = bus->sim->now;
+	bus->waiting++;
+	bus->waiting_opaque++;		/* cycle stealing is not transparent */
+	if (SIM_UNLIKELY(bus->track))
+		bus_trace_request(bus, m);
+}
+
 /* End the owner's tenure now with `cycles` data cycles used. */
 static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 {
@@ -252,7 +265,14 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	bus->busy_cycles += cycles;
 	bus->last_release = bus->sim->now;
 	m->busy_cycles += cycles;
+	/* A cycle-stealing request of several units stays queued. */
+	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_cycles > cycles) {
+		m->req_cycles -= cycles;
+		m->rest = true;
+	}
 	m->ops->released(m, cycles);
+	if (m->rest)
+		bus_requeue(bus, m);
 }
 
 static void bus_release_event(struct sim *sim, struct event *ev)
@@ -374,7 +394,7 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 {
 	struct bus *bus = m->bus;
 
-	assert(!m->waiting && bus->owner != m);
+	assert(!m->waiting && bus->owner != m && !m->rest);
 	assert(cycles > 0);
 	m->waiting = true;
 	m->req_time = bus->sim->now;

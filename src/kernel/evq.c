@@ -72,20 +72,13 @@ static bool evq_grow_heap(struct evq *q)
 	return true;
 }
 
-static inline bool ev_before(const struct event *a, const struct event *b)
+void evq_sift_up(struct evq *q, uint32_t i, struct event *ev)
 {
-	return a->time < b->time || (a->time == b->time && a->key < b->key);
-}
-
-static void sift_up(struct evq *q, uint32_t i)
-{
-	struct event *ev = q->heap[i];
-
 	while (i > 0) {
 		uint32_t parent = (i - 1) / 2;
 		struct event *p = q->heap[parent];
 
-		if (!ev_before(ev, p))
+		if (!evq_before(ev, p))
 			break;
 		q->heap[i] = p;
 		p->slot = i;
@@ -95,9 +88,8 @@ static void sift_up(struct evq *q, uint32_t i)
 	ev->slot = i;
 }
 
-static void sift_down(struct evq *q, uint32_t i)
+void evq_sift_down(struct evq *q, uint32_t i, struct event *ev)
 {
-	struct event *ev = q->heap[i];
 	uint32_t n = q->len;
 
 	for (;;) {
@@ -105,9 +97,10 @@ static void sift_down(struct evq *q, uint32_t i)
 
 		if (child >= n)
 			break;
-		if (child + 1 < n && ev_before(q->heap[child + 1], q->heap[child]))
+		if (child + 1 < n &&
+		    evq_before(q->heap[child + 1], q->heap[child]))
 			child++;
-		if (!ev_before(q->heap[child], ev))
+		if (!evq_before(q->heap[child], ev))
 			break;
 		q->heap[i] = q->heap[child];
 		q->heap[i]->slot = i;
@@ -117,27 +110,15 @@ static void sift_down(struct evq *q, uint32_t i)
 	ev->slot = i;
 }
 
-struct event *evq_push(struct evq *q, uint64_t time, enum phase phase,
-		       event_fn fn, void *obj, void *ptr, uint64_t arg)
+struct event *evq_push_grow(struct evq *q, uint64_t time, enum phase phase,
+			    event_fn fn, void *obj, void *ptr, uint64_t arg)
 {
-	struct event *ev;
-
 	assert((unsigned)phase < PHASE_COUNT);
 	if (!q->free && !evq_grow_pool(q))
 		return NULL;
 	if (q->len == q->cap && !evq_grow_heap(q))
 		return NULL;
-	ev = q->free;
-	q->free = ev->next_free;
-	ev->time = time;
-	ev->key = ((uint64_t)phase << EVQ_PHASE_SHIFT) | q->seq++;
-	ev->fn = fn;
-	ev->obj = obj;
-	ev->ptr = ptr;
-	ev->arg = arg;
-	q->heap[q->len] = ev;
-	sift_up(q, q->len++);
-	return ev;
+	return evq_push(q, time, phase, fn, obj, ptr, arg);
 }
 
 static void evq_remove_at(struct evq *q, uint32_t i)
@@ -147,31 +128,10 @@ static void evq_remove_at(struct evq *q, uint32_t i)
 	q->heap[i]->slot = EVQ_NOSLOT;
 	if (i == q->len)
 		return;
-	q->heap[i] = last;
-	last->slot = i;
-	if (i > 0 && ev_before(last, q->heap[(i - 1) / 2]))
-		sift_up(q, i);
+	if (i > 0 && evq_before(last, q->heap[(i - 1) / 2]))
+		evq_sift_up(q, i, last);
 	else
-		sift_down(q, i);
-}
-
-struct event *evq_pop(struct evq *q)
-{
-	struct event *ev;
-
-	if (!q->len)
-		return NULL;
-	ev = q->heap[0];
-	evq_remove_at(q, 0);
-	return ev;
-}
-
-void evq_release(struct evq *q, struct event *ev)
-{
-	assert(ev->slot == EVQ_NOSLOT);
-	ev->gen++;
-	ev->next_free = q->free;
-	q->free = ev;
+		evq_sift_down(q, i, last);
 }
 
 bool evq_cancel(struct evq *q, struct ev_handle h)
@@ -188,7 +148,7 @@ bool evq_check(const struct evq *q)
 	for (uint32_t i = 0; i < q->len; i++) {
 		if (q->heap[i]->slot != i)
 			return false;
-		if (i > 0 && ev_before(q->heap[i], q->heap[(i - 1) / 2]))
+		if (i > 0 && evq_before(q->heap[i], q->heap[(i - 1) / 2]))
 			return false;
 	}
 	return true;

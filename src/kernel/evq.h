@@ -17,6 +17,7 @@
 #ifndef DMASIM_KERNEL_EVQ_H
 #define DMASIM_KERNEL_EVQ_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -72,12 +73,56 @@ struct evq {
 int evq_init(struct evq *q);
 void evq_fini(struct evq *q);
 
+#if defined(__GNUC__)
+#define EVQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define EVQ_UNLIKELY(x) (x)
+#endif
+
+/* The out-of-line halves of evq_push() and evq_pop() (evq.c): growing the
+ * pool or the heap, and sifting an event from hole i up or down. */
+struct event *evq_push_grow(struct evq *q, uint64_t time, enum phase phase,
+			    event_fn fn, void *obj, void *ptr, uint64_t arg);
+void evq_sift_up(struct evq *q, uint32_t i, struct event *ev);
+void evq_sift_down(struct evq *q, uint32_t i, struct event *ev);
+
+static inline bool evq_before(const struct event *a, const struct event *b)
+{
+	return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
 /*
  * Take an event from the pool, fill it and queue it.  Returns NULL only when
- * the pool cannot grow (out of memory).
+ * the pool cannot grow (out of memory).  Inline: the queue is usually short
+ * and a new event usually later than its parent, so the common case is a
+ * few stores; growth and sifting are out of line.
  */
-struct event *evq_push(struct evq *q, uint64_t time, enum phase phase,
-		       event_fn fn, void *obj, void *ptr, uint64_t arg);
+static inline struct event *evq_push(struct evq *q, uint64_t time,
+				     enum phase phase, event_fn fn, void *obj,
+				     void *ptr, uint64_t arg)
+{
+	struct event *ev = q->free;
+	uint32_t i = q->len;
+
+	assert((unsigned)phase < PHASE_COUNT);
+	if (EVQ_UNLIKELY(!ev || i == q->cap))
+		return evq_push_grow(q, time, phase, fn, obj, ptr, arg);
+	q->free = ev->next_free;
+	ev->time = time;
+	ev->key = ((uint64_t)phase << EVQ_PHASE_SHIFT) | q->seq++;
+	ev->fn = fn;
+	ev->obj = obj;
+	ev->ptr = ptr;
+	ev->arg = arg;
+	q->len = i + 1;
+	if (i && evq_before(ev, q->heap[(i - 1) / 2])) {
+		evq_sift_up(q, i, ev);
+	} else {
+		q->heap[i] = ev;
+		ev->slot = i;
+	}
+	return ev;
+}
 
 /* The earliest event without removing it, or NULL when empty. */
 static inline struct event *evq_peek(const struct evq *q)
@@ -86,10 +131,33 @@ static inline struct event *evq_peek(const struct evq *q)
 }
 
 /* Remove and return the earliest event; the caller must evq_release() it. */
-struct event *evq_pop(struct evq *q);
+static inline struct event *evq_pop(struct evq *q)
+{
+	struct event *ev;
+	uint32_t n = q->len;
+
+	if (!n)
+		return 0;
+	ev = q->heap[0];
+	ev->slot = EVQ_NOSLOT;
+	q->len = --n;
+	if (n == 1) {
+		q->heap[0] = q->heap[1];
+		q->heap[0]->slot = 0;
+	} else if (n) {
+		evq_sift_down(q, 0, q->heap[n]);
+	}
+	return ev;
+}
 
 /* Return a popped (or cancelled) event to the pool. */
-void evq_release(struct evq *q, struct event *ev);
+static inline void evq_release(struct evq *q, struct event *ev)
+{
+	assert(ev->slot == EVQ_NOSLOT);
+	ev->gen++;
+	ev->next_free = q->free;
+	q->free = ev;
+}
 
 /* Cancel a queued event.  Returns false when the handle is stale. */
 bool evq_cancel(struct evq *q, struct ev_handle h);

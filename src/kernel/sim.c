@@ -32,21 +32,6 @@ void sim_fini(struct sim *sim)
 	evq_fini(&sim->q);
 }
 
-struct event *sim_at(struct sim *sim, uint64_t t, enum phase phase,
-		     event_fn fn, void *obj, void *ptr, uint64_t arg)
-{
-	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
-	return evq_push(&sim->q, t, phase, fn, obj, ptr, arg);
-}
-
-struct event *sim_at_clamped(struct sim *sim, uint64_t t, enum phase phase,
-			     event_fn fn, void *obj, void *ptr, uint64_t arg)
-{
-	if (t == sim->now && phase < sim->phase)
-		phase = sim->phase;
-	return sim_at(sim, t, phase, fn, obj, ptr, arg);
-}
-
 #if defined(__GNUC__)
 #define SIM_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
@@ -64,7 +49,8 @@ static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 	struct event *ev;
 
 	sim->stopping = false;
-	while ((ev = evq_peek(&sim->q)) != NULL) {
+	while (sim->q.len) {
+		ev = sim->q.heap[0];
 		if (ev->time > until) {
 			sim->now = until;
 			sim->phase = PHASE_RELEASE;

@@ -10,6 +10,7 @@
 #ifndef DMASIM_KERNEL_SIM_H
 #define DMASIM_KERNEL_SIM_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -59,13 +60,24 @@ void sim_fini(struct sim *sim);
  * running one (sim_at_clamped() moves it forward instead).  Returns NULL
  * only when out of memory.
  */
-struct event *sim_at(struct sim *sim, uint64_t t, enum phase phase,
-		     event_fn fn, void *obj, void *ptr, uint64_t arg);
+static inline struct event *sim_at(struct sim *sim, uint64_t t,
+				   enum phase phase, event_fn fn, void *obj,
+				   void *ptr, uint64_t arg)
+{
+	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
+	return evq_push(&sim->q, t, phase, fn, obj, ptr, arg);
+}
 
 /* Like sim_at(), but an earlier phase at the current instant is raised to
  * the running phase. */
-struct event *sim_at_clamped(struct sim *sim, uint64_t t, enum phase phase,
-			     event_fn fn, void *obj, void *ptr, uint64_t arg);
+static inline struct event *sim_at_clamped(struct sim *sim, uint64_t t,
+					   enum phase phase, event_fn fn,
+					   void *obj, void *ptr, uint64_t arg)
+{
+	if (t == sim->now && phase < sim->phase)
+		phase = sim->phase;
+	return sim_at(sim, t, phase, fn, obj, ptr, arg);
+}
 
 static inline struct event *sim_after(struct sim *sim, uint64_t delay,
 				      enum phase phase, event_fn fn,

@@ -23,9 +23,10 @@ int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
 	err = frames_init(&vm->fr, base, size);
 	if (err)
 		return err;
-	vm->slot_used = calloc(cfg->swap_slots, 1);
+	vm->slot_free = malloc((size_t)cfg->swap_slots *
+			       sizeof(*vm->slot_free));
 	vm->moved_at = calloc(vm->fr.n, sizeof(*vm->moved_at));
-	if (!vm->slot_used || !vm->moved_at) {
+	if (!vm->slot_free || !vm->moved_at) {
 		vm_fini(vm);
 		return DMASIM_ENOMEM;
 	}
@@ -40,7 +41,7 @@ void vm_fini(struct vm *vm)
 	}
 	free(vm->as);
 	free(vm->swap);
-	free(vm->slot_used);
+	free(vm->slot_free);
 	free(vm->watch);
 	free(vm->haz);
 	free(vm->moved_at);
@@ -100,16 +101,18 @@ uint64_t vm_swap_io(struct vm *vm)
 
 static uint32_t slot_alloc(struct vm *vm)
 {
-	for (uint32_t k = 0; k < vm->cfg.swap_slots; k++) {
-		uint32_t s = (vm->slot_hint + k) % vm->cfg.swap_slots;
-
-		if (!vm->slot_used[s]) {
-			vm->slot_used[s] = 1;
-			vm->slot_hint = s + 1;
-			return s;
-		}
-	}
+	if (vm->nfree)
+		return vm->slot_free[--vm->nfree];
+	if (vm->slot_next < vm->cfg.swap_slots)
+		return vm->slot_next++;
 	return FRAME_NONE;
+}
+
+/* Every slot is freed at most once per use, so the stack never holds more
+ * than swap_slots. */
+static void slot_release(struct vm *vm, uint32_t slot)
+{
+	vm->slot_free[vm->nfree++] = slot;
 }
 
 static uint8_t *slot_data(struct vm *vm, uint32_t slot)
@@ -251,7 +254,7 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 		if (!d || memory_write(vm->mem, frame_off(vm, pfn), d,
 				       FRAME_SIZE))
 			return DMASIM_ENOMEM;
-		vm->slot_used[p->slot] = 0;
+		slot_release(vm, p->slot);
 		if (io_ps)
 			*io_ps += vm_swap_io(vm);
 		as->major_faults++;

@@ -113,8 +113,12 @@ struct vm {
 	uint32_t hand;		/* clock hand */
 	/* swap */
 	uint8_t *swap;		/* slots * 4 KiB, allocated on first use */
-	uint8_t *slot_used;
-	uint32_t slot_hint;
+	/* free slots: those freed, a stack (reused first, so that a
+	 * thrashing run keeps touching the same few pages of the swap
+	 * area), then every slot from slot_next up, never used yet */
+	uint32_t *slot_free;
+	uint32_t nfree;
+	uint32_t slot_next;
 	uint64_t swap_busy_until; /* ps */
 	/* hazard watch */
 	struct vm_watch *watch;
