@@ -9,12 +9,17 @@ all: build
 deps:
 	@tools/deps.sh
 
+# Quiet: the build's log is shown only when it fails.
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@echo "building dmasim in $(BUILD)/ ..."
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >$(BUILD).log 2>&1 || \
+		{ cat $(BUILD).log; exit 1; }
+	@cmake --build $(BUILD) -j $(JOBS) >>$(BUILD).log 2>&1 || \
+		{ grep -E "error|warning|Error" $(BUILD).log || cat $(BUILD).log; exit 1; }
+	@rm -f $(BUILD).log
 
 run: build
-	$(BUILD)/dmasim tour
+	@$(BUILD)/dmasim tour
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

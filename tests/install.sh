@@ -35,6 +35,13 @@ if "$p/bin/dmasim" --version | grep -q "dmasim 0." &&
 	"$p/bin/dmasim" tour >"$tmp/tour" 2>&1 && grep -q "claims agree" "$tmp/tour"; then ok; else
 	bad "installed dmasim tour: $(cat "$tmp/tour")"; fi
 
+# A scenario in a folder of its own finds the installed libraries.
+mkdir -p "$tmp/user"
+echo 'dmasim.report("drv", type(require "dmadrv"))' >"$tmp/user/s.lua"
+if (unset DMASIM_PATH DMASIM_SCENARIOS; cd / && "$p/bin/dmasim" run "$tmp/user/s.lua") >"$tmp/req" 2>&1 &&
+	grep -q "^drv table" "$tmp/req"; then ok; else
+	bad "installed dmasim: require \"dmadrv\" from another folder: $(cat "$tmp/req")"; fi
+
 # The man page formats without warnings.
 if command -v man >/dev/null; then
 	if MANWIDTH=80 man --warnings -l "$p/share/man/man1/dmasim.1" 2>"$tmp/warn" >"$tmp/man" &&

@@ -38,6 +38,15 @@ DMASIM_API int dmasim_run_define(struct dmasim_run *run, const char *name,
 /* Parse "name=value" and define it. */
 DMASIM_API int dmasim_run_define_arg(struct dmasim_run *run, const char *arg);
 DMASIM_API void dmasim_run_set_seed(struct dmasim_run *run, uint64_t seed);
+/*
+ * The installed scenarios folder, where a scenario's `require` looks last
+ * for a library (name.lua there or in its lib/), after the scenario's own
+ * folder and the folders of $DMASIM_PATH (colon-separated).  Default: the
+ * folder libdmasim was configured to install them in
+ * (<datadir>/dmasim/scenarios).  The dmasim command sets the one beside
+ * it.  Returns 0, DMASIM_EINVAL (NULL or empty) or DMASIM_ENOMEM.
+ */
+DMASIM_API int dmasim_run_set_libdir(struct dmasim_run *run, const char *dir);
 
 /*
  * Timelines of every system the run creates (set before dmasim_run_file).

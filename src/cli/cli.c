@@ -2,8 +2,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#ifndef DMASIM_DATADIR
+#define DMASIM_DATADIR "/usr/local/share/dmasim"
+#endif
 
 int cli_exit_for(int code)
 {
@@ -64,4 +71,47 @@ char *cli_memdup(const char *s, size_t n)
 char *cli_strdup(const char *s)
 {
 	return cli_memdup(s, strlen(s));
+}
+
+const char *cli_scenarios_dir(char *buf, size_t len)
+{
+	const char *env = getenv("DMASIM_SCENARIOS");
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	static const char *const rel[] = { "/../scenarios",
+		"/../share/dmasim/scenarios" };
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s%s/tour.txt", exe, rel[i]);
+			if (access(buf, R_OK) == 0) {
+				snprintf(buf, len, "%s%s", exe, rel[i]);
+				return buf;
+			}
+		}
+	}
+	if (env && *env)
+		return env;
+	return DMASIM_DATADIR "/scenarios";
+}
+
+int cli_run_new(struct dmasim_run **out)
+{
+	char buf[PATH_MAX];
+	int err = dmasim_run_new(out);
+
+	if (err)
+		return err;
+	err = dmasim_run_set_libdir(*out, cli_scenarios_dir(buf, sizeof(buf)));
+	if (err) {
+		dmasim_run_free(*out);
+		*out = NULL;
+	}
+	return err;
 }

@@ -31,4 +31,14 @@ int cli_parse_time(const char *s, uint64_t *ps);
 char *cli_memdup(const char *s, size_t n);
 char *cli_strdup(const char *s);
 
+/* The scenarios folder (tour.txt and the scenario libraries): beside the
+ * program (the build tree, or <prefix>/share/dmasim/scenarios from
+ * <prefix>/bin), else $DMASIM_SCENARIOS, else the configured install
+ * folder.  Returns buf or a static string. */
+const char *cli_scenarios_dir(char *buf, size_t len);
+
+/* A new run that finds the installed scenario libraries from wherever the
+ * program is (dmasim_run_set_libdir).  Returns 0 or DMASIM_ENOMEM. */
+int cli_run_new(struct dmasim_run **out);
+
 #endif

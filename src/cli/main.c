@@ -26,9 +26,6 @@
 #include "progress.h"
 #include "sweep.h"
 
-#ifndef DMASIM_DATADIR
-#define DMASIM_DATADIR "/usr/local/share/dmasim"
-#endif
 
 static const char *prog = "dmasim";
 
@@ -155,7 +152,7 @@ static int cmd_run(int argc, char **argv)
 	struct progress prog_line;
 	int quiet = 0, err, status = EXIT_USAGE;
 
-	if (dmasim_run_new(&run)) {
+	if (cli_run_new(&run)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_SCENARIO;
 	}
@@ -285,36 +282,6 @@ out:
 	return status;
 }
 
-/* The scenarios directory: next to the program (build tree or install). */
-static const char *find_scenarios(const char *argv0, char *buf, size_t len)
-{
-	const char *env = getenv("DMASIM_SCENARIOS");
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	static const char *const rel[] = { "/../scenarios",
-		"/../share/dmasim/scenarios" };
-
-	(void)argv0;
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(buf, len, "%s%s/tour.txt", exe, rel[i]);
-			if (access(buf, R_OK) == 0) {
-				snprintf(buf, len, "%s%s", exe, rel[i]);
-				return buf;
-			}
-		}
-	}
-	if (env && *env)
-		return env;
-	return DMASIM_DATADIR "/scenarios";
-}
-
 /* One line of the tour's table. */
 struct tour_row {
 	char scenario[64];
@@ -347,7 +314,7 @@ static void tour_print(const struct tour_row *r, size_t n)
 		       r[i].agree ? "yes" : "NO");
 }
 
-static int cmd_tour(int argc, char **argv, const char *argv0)
+static int cmd_tour(int argc, char **argv)
 {
 	struct tour_row *rows = NULL;
 	size_t nrows = 0;
@@ -381,7 +348,7 @@ static int cmd_tour(int argc, char **argv, const char *argv0)
 		}
 	}
 	if (!dir)
-		dir = find_scenarios(argv0, dirbuf, sizeof(dirbuf));
+		dir = cli_scenarios_dir(dirbuf, sizeof(dirbuf));
 	snprintf(path, sizeof(path), "%s/tour.txt", dir);
 	list = fopen(path, "r");
 	if (!list) {
@@ -489,7 +456,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "sweep"))
 		return sweep_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "tour"))
-		return cmd_tour(argc - 2, argv + 2, argv[0]);
+		return cmd_tour(argc - 2, argv + 2);
 	fprintf(stderr, "%s: unknown command '%s': expected run, sweep or "
 		"tour (see dmasim --help)\n", prog, argv[1]);
 	return EXIT_USAGE;

@@ -32,7 +32,7 @@ static void pool_child(const struct range_grid *g, const char *file,
 
 	/* What the scenario prints must not mix with the CSV. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
-	if (!f || dmasim_run_new(&run))
+	if (!f || cli_run_new(&run))
 		_exit(EXIT_SCENARIO);
 	for (size_t k = 0; k < g->naxes; k++)
 		if (dmasim_run_define(run, g->axes[k].name,

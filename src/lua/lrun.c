@@ -3,7 +3,8 @@
  *
  * A run owns a Lua state opened with only the libraries a scenario needs
  * (no io, no os, no loading of C code; `require` finds Lua modules next to
- * the scenario and in its lib/ folder).  The scenario declares its
+ * the scenario, in the folders of $DMASIM_PATH and in the installed
+ * scenarios folder, each folder and its lib/: see add_search_path).  The scenario declares its
  * parameters with dmasim.params{}, which applies the -D overrides, builds
  * systems with dmasim.system{}, and reports with dmasim.report(),
  * dmasim.table() and dmasim.claim().
@@ -494,6 +495,53 @@ static int msgh(lua_State *L)
 	return 1;
 }
 
+#ifndef DMASIM_DATADIR
+#define DMASIM_DATADIR "/usr/local/share/dmasim"
+#endif
+
+/* Add "dir/?.lua;dir/lib/?.lua;" for the n bytes of dir (none when n is
+ * 0). */
+static void add_dir(luaL_Buffer *b, const char *dir, size_t n)
+{
+	if (!n)
+		return;
+	for (int lib = 0; lib < 2; lib++) {
+		luaL_addlstring(b, dir, n);
+		luaL_addstring(b, lib ? "/lib/?.lua;" : "/?.lua;");
+	}
+}
+
+/* package.path: where `require "name"` looks, first to last: beside the
+ * scenario, each folder of $DMASIM_PATH (colon-separated, empty entries
+ * skipped), the installed scenarios folder (the run's libdir, else the
+ * configured one); each folder, then its lib/. */
+static void add_search_path(lua_State *L, const char *scenario)
+{
+	const char *slash = strrchr(scenario, '/');
+	const char *env = getenv("DMASIM_PATH");
+	const char *libdir = lrun_get(L)->libdir;
+	luaL_Buffer b;
+
+	luaL_buffinit(L, &b);
+	if (slash)
+		add_dir(&b, scenario, slash == scenario ? 1 :
+			(size_t)(slash - scenario));
+	else
+		add_dir(&b, ".", 1);
+	while (env && *env) {
+		const char *colon = strchr(env, ':');
+		size_t n = colon ? (size_t)(colon - env) : strlen(env);
+
+		add_dir(&b, env, n);
+		env = colon ? colon + 1 : NULL;
+	}
+	if (!libdir)
+		libdir = DMASIM_DATADIR "/scenarios";
+	add_dir(&b, libdir, strlen(libdir));
+	luaL_pushresult(&b);
+	lua_setfield(L, -2, "path");
+}
+
 static int open_libs(lua_State *L)
 {
 	const char *path = lua_touserdata(L, 1);
@@ -507,11 +555,6 @@ static int open_libs(lua_State *L)
 		{ LUA_UTF8LIBNAME, luaopen_utf8 },
 		{ NULL, NULL }
 	};
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) : 1;
-	const char *dir = slash ? path : ".";
-	luaL_Buffer b;
-
 	for (const luaL_Reg *lib = libs; lib->func; lib++) {
 		luaL_requiref(L, lib->name, lib->func, 1);
 		lua_pop(L, 1);
@@ -529,13 +572,7 @@ static int open_libs(lua_State *L)
 	lua_pushnil(L);
 	lua_setglobal(L, "loadfile");
 	lua_getglobal(L, LUA_LOADLIBNAME);
-	luaL_buffinit(L, &b);
-	luaL_addlstring(&b, dir, dirlen);
-	luaL_addstring(&b, "/?.lua;");
-	luaL_addlstring(&b, dir, dirlen);
-	luaL_addstring(&b, "/lib/?.lua");
-	luaL_pushresult(&b);
-	lua_setfield(L, -2, "path");
+	add_search_path(L, path);
 	lua_pushliteral(L, "");
 	lua_setfield(L, -2, "cpath");
 	lua_pushnil(L);

@@ -51,9 +51,24 @@ void dmasim_run_free(struct dmasim_run *run)
 	free(run->checks);
 	free(run->error);
 	free(run->scenario);
+	free(run->libdir);
 	free(run->trace_json.path);
 	free(run->trace_vcd.path);
 	free(run);
+}
+
+int dmasim_run_set_libdir(struct dmasim_run *run, const char *dir)
+{
+	char *copy;
+
+	if (!dir || !*dir)
+		return DMASIM_EINVAL;
+	copy = util_strdup(dir);
+	if (!copy)
+		return DMASIM_ENOMEM;
+	free(run->libdir);
+	run->libdir = copy;
+	return 0;
 }
 
 int dmasim_run_define(struct dmasim_run *run, const char *name,

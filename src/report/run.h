@@ -42,6 +42,7 @@ struct dmasim_run {
 	int code;		/* code of the failure, 0 when none */
 	char *error;		/* message of the failure */
 	char *scenario;		/* path */
+	char *libdir;		/* the installed scenarios, or NULL */
 	bool check;		/* the DMA sanitizer is on */
 	struct dmasim_check *checks;	/* its reports */
 	size_t nchecks, capchecks;
