@@ -361,16 +361,16 @@ static int l_sys_dma_device(lua_State *L)
 	dmasim_dmadev_config_init(&cfg);
 	cfg.name = lf_string(L, 2, what, "name", "dev");
 	cfg.mask = lf_uint(L, 2, what, "mask", UNIT_SIZE, 0, 0);
-	cfg.map_cycles = (uint32_t)lf_uint(L, 2, what, "map_cycles",
+	cfg.map_cycles = lf_u32(L, 2, what, "map_cycles",
 					   UNIT_NUMBER, 50, 0);
-	cfg.sync_cycles = (uint32_t)lf_uint(L, 2, what, "sync_cycles",
+	cfg.sync_cycles = lf_u32(L, 2, what, "sync_cycles",
 					    UNIT_NUMBER, 20, 0);
-	cfg.copy = (uint32_t)lf_uint(L, 2, what, "copy", UNIT_NUMBER, 16, 0);
+	cfg.copy = lf_u32(L, 2, what, "copy", UNIT_NUMBER, 16, 0);
 	cfg.pool_base = lf_uint(L, 2, what, "pool_base", UNIT_SIZE, 0, 0);
 	cfg.pool_size = lf_uint(L, 2, what, "pool_size", UNIT_SIZE, 0, 0);
 	cfg.bounce_base = lf_uint(L, 2, what, "bounce_base", UNIT_SIZE, 0, 0);
 	cfg.bounce_size = lf_uint(L, 2, what, "bounce_size", UNIT_SIZE, 0, 0);
-	cfg.bounce_slot = (uint32_t)lf_uint(L, 2, what, "bounce_slot",
+	cfg.bounce_slot = lf_u32(L, 2, what, "bounce_slot",
 					    UNIT_SIZE, 2048, 1);
 	if (dmasim_dmadev_new(ls->sys, cpu->obj, cache, &cfg, &d))
 		return lsys_raise(L, ls, what);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/checked.h"
 #include "kernel/util.h"
 
 /* ---- the kernel side ---- */
@@ -158,7 +159,9 @@ const struct dmasim_result *dmasim_proc_result(const struct dmasim_proc *p)
 
 int dmasim_sleep(struct dmasim_proc *p, uint64_t ps)
 {
-	if (ps > UINT64_MAX - p->sys->sim.now)
+	uint64_t end;
+
+	if (!ck_time_after(p->sys->sim.now, ps, &end))
 		return sys_error(p->sys, DMASIM_ERANGE, "sleep of %llu ps: "
 				 "expected a time that ends before the end of "
 				 "simulated time", (unsigned long long)ps);

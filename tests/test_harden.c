@@ -1,0 +1,149 @@
+/*
+ * /harden: inputs a hostile or careless scenario may give.  Each must end
+ * in an error that names what was wrong, never in a crash, a hang, undefined
+ * behaviour or a silently wrong result.  The cases are the findings of the
+ * hardening review, one test per finding.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* Run text; it must fail with an error containing needle. */
+static void refused(const char *text, const char *needle)
+{
+	struct dmasim_run *run;
+	int code;
+
+	run = tu_run_text(text, &code, NULL);
+	if (code == 0)
+		fail_msg("accepted, want an error with '%s':\n%s", needle,
+			 text);
+	if (!strstr(dmasim_run_error(run), needle))
+		fail_msg("error '%s' lacks '%s'", dmasim_run_error(run),
+			 needle);
+	dmasim_run_free(run);
+}
+
+/* Run text; it must succeed.  Returns the run (caller frees). */
+static struct dmasim_run *accepted(const char *text)
+{
+	struct dmasim_run *run;
+	int code;
+
+	run = tu_run_text(text, &code, NULL);
+	if (code != 0)
+		fail_msg("refused: %s", dmasim_run_error(run));
+	return run;
+}
+
+#define SYS "local sys = dmasim.system{}\n"
+
+/* 1: a VM window whose base + size wraps past 2^64. */
+static void vm_window_wraps(void **state)
+{
+	(void)state;
+	refused(SYS "local m = sys:memory{ base = 0, size = '64MiB' }\n"
+		"local vm = sys:vm{ memory = m, base = 2^64 - 4096, "
+		"size = 8192 }\n"
+		"vm:aspace{ size = 4096 }:write(0, 'x')\n",
+		"[0xfffffffffffff000, +8192): expected a non-empty range "
+		"below 2^64");
+}
+
+/* 2: simulated time never wraps; NaN, infinities and huge values are
+ * refused where they enter. */
+static void time_and_floats(void **state)
+{
+	static const char *const bad[] = { "0/0", "1/0", "-1/0", "1e300",
+					   "-1", "2^64" };
+	char text[512];
+
+	(void)state;
+	refused(SYS "local cpu = sys:cpu{}\n"
+		"sys:spawn(function() cpu:busy(1 << 62) end)\nsys:run()\n",
+		"cpu:busy(): busy of 4611686018427387904 cycles at cpi 1: "
+		"expected a duration that ends before the end of simulated "
+		"time");
+	refused(SYS "local cpu = sys:cpu{}\n"
+		"sys:spawn(function() cpu:compute(1 << 40, { cpi = 1e300 }) "
+		"end)\nsys:run()\n", "expected a duration that ends before");
+	refused(SYS "sys:spawn(function() sys:wait(1e19) end)\nsys:run()\n",
+		"sleep of 10000000000000000000 ps: expected a time that ends "
+		"before the end of simulated time");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), SYS "sys:spawn(function() "
+			 "sys:wait(%s) end)\nsys:run()\n", bad[i]);
+		refused(text, "system:wait(");
+		snprintf(text, sizeof(text), SYS "sys:run(%s)\n", bad[i]);
+		refused(text, "system:run(");
+		if (i < 3) {	/* large but finite: see the compute above */
+			snprintf(text, sizeof(text), SYS "sys:cpu{ cpi = %s "
+				 "}\n", bad[i]);
+			refused(text, "cpi");
+		}
+		snprintf(text, sizeof(text), SYS "sys:cpu{ priority = %s }\n",
+			 i == 4 ? "-2^40" : bad[i]);
+		refused(text, "field 'priority'");
+		snprintf(text, sizeof(text), SYS "sys:cpu{ clock = %s }\n",
+			 bad[i]);
+		refused(text, "clock");
+	}
+	/* Infinities and NaN are refused for every kind of field. */
+	refused(SYS "sys:device{ rate = 1/0 }\n",
+		"field 'rate' = inf: expected a finite number");
+	refused(SYS "sys:device{ rate = 0/0 }\n", "field 'rate'");
+	refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+		"sys:vm{ memory = m, swap = { bandwidth = 1/0 } }\n",
+		"field 'bandwidth' = inf");
+	/* Time after a long wait is still positive in Lua. */
+	{
+		struct dmasim_run *run = accepted(
+			SYS "sys:spawn(function() sys:wait(2^62) end)\n"
+			"sys:run()\ndmasim.report('t', sys:now())\n");
+
+		assert_int_equal(tu_int(run, "t"), (int64_t)1 << 62);
+		dmasim_run_free(run);
+	}
+}
+
+/* 3: running until a time already past. */
+static void run_until_past(void **state)
+{
+	(void)state;
+	refused(SYS "sys:spawn(function() sys:wait(1000) end)\nsys:run()\n"
+		"sys:run(10)\n", "run until 10 ps: expected a time no earlier "
+		"than now (1000 ps)");
+}
+
+/* 10: a handle of one system given to another. */
+static void foreign_handles(void **state)
+{
+	(void)state;
+	refused("local a = dmasim.system{ name = 'a' }\n"
+		"local b = dmasim.system{ name = 'b' }\n"
+		"local cpu = a:cpu{}\nb:dma_device{ cpu = cpu }\n",
+		"belongs to system 'a'");
+	refused("local a = dmasim.system{ name = 'a' }\n"
+		"local b = dmasim.system{ name = 'b' }\n"
+		"local m = a:memory{ size = '1MiB' }\nb:vm{ memory = m }\n",
+		"belongs to system 'a'");
+	refused("local a = dmasim.system{ name = 'a' }\n"
+		"local b = dmasim.system{ name = 'b' }\n"
+		"local cpu = a:cpu{}\n"
+		"b:spawn(function() cpu:busy(10) end)\nb:run()\n",
+		"must be called from a process");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vm_window_wraps),
+		cmocka_unit_test(time_and_floats),
+		cmocka_unit_test(run_until_past),
+		cmocka_unit_test(foreign_handles),
+	};
+
+	return cmocka_run_group_tests_name("/harden", tests, NULL, NULL);
+}
