@@ -1,6 +1,7 @@
 /* cli: exit statuses and option values the commands share.  See cli.h. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,21 @@ int cli_parse_seed(const char *s, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
+	int base = 10;
+
+	/* Decimal digits (a leading 0 is not octal), or 0x and hex digits;
+	 * no sign, no blanks (strtoull would skip them and wrap "-1"). */
 	errno = 0;
-	if (!s || !*s || *s == '-')
+	if (!s)
 		return -1;
-	v = strtoull(s, &end, 0);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	}
+	if (!isxdigit((unsigned char)*s) ||
+	    (base == 10 && !isdigit((unsigned char)*s)))
+		return -1;
+	v = strtoull(s, &end, base);
 	if (errno || *end)
 		return -1;
 	*out = v;

@@ -144,6 +144,23 @@ static void push_override(lua_State *L, int def, const char *name,
 			luaL_error(L, "-D %s=%s: expected true or false", name, s);
 		}
 		return;
+	case LUA_TSTRING: {
+		/* A default with a unit takes values of the same kind:
+		 * size = "64KiB" refuses -D size=3GHz. */
+		enum dmasim_unit ud, uo;
+		double d;
+
+		if (!dmasim_parse_value(lua_tostring(L, def), &ud, &d) &&
+		    ud != DMASIM_UNIT_NONE && !dmasim_parse_value(s, &uo, &v) &&
+		    uo != ud && uo != DMASIM_UNIT_NONE) {
+			lrun_param_error(L);
+			luaL_error(L, "-D %s=%s: expected a value in %s, like "
+				   "the default %s", name, s,
+				   dmasim_unit_name(ud), lua_tostring(L, def));
+		}
+		lua_pushstring(L, s);
+		return;
+	}
 	default:
 		lua_pushstring(L, s);
 	}

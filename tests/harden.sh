@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# /harden/cli: bad command lines end in an error naming what was wrong,
+# within a bounded time, never in a crash, a hang or a silent wrong value.
+# Usage: tests/harden.sh path/to/dmasim source-dir
+set -u
+dm=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() { # name expected-status expected-text command...
+	local name=$1 want=$2 text=$3
+	shift 3
+	timeout 60 "$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	if [[ $got -ne $want ]] || ! grep -qF -- "$text" "$tmp/out" "$tmp/err"; then
+		echo "FAIL $name: status $got (want $want), output:"
+		cat "$tmp/out" "$tmp/err" | head -20
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+bb=$src/bench/busbench.lua
+ph=$src/scenarios/pinning_hazard.lua
+printf 'local p = dmasim.params{ x = 1, size = "4KiB" }\ndmasim.report("x", p.x)\ndmasim.report("size", p.size)\n' >"$tmp/x.lua"
+
+# Ranges whose step is below the values' precision: once unbounded
+# (1e30..1e30+1 allocated until the host gave out) or 8,193 equal points.
+check sweep-step-lost 2 "the step is below the precision of the values (1e+30 repeats)" \
+	"$dm" sweep "$tmp/x.lua" -D x=1e30..1e30+1
+check sweep-step-repeats 2 "the step is below the precision of the values (1e+20 repeats)" \
+	"$dm" sweep "$tmp/x.lua" -D x=1e20..1e20+1
+check sweep-ratio-repeats 2 "the step is below the precision" \
+	"$dm" sweep "$tmp/x.lua" -D x=1..2*1.000000000000001
+check sweep-too-many 2 "more than 10000 values" "$dm" sweep "$tmp/x.lua" -D x=0..1e9+1
+
+# Units: an overflow to infinity, a unit of the wrong kind.
+check define-inf 2 "-D x=1e300TiB" "$dm" run "$tmp/x.lua" -D x=1e300TiB
+check define-kind 2 "-D size=3GHz: expected a value in bytes, like the default 4KiB" \
+	"$dm" run "$tmp/x.lua" -D size=3GHz
+check define-kind-ok 0 "size" "$dm" run "$tmp/x.lua" -D size=1MiB
+
+# Seeds: decimal (a leading 0 is not octal) or 0x hex; no sign, no blanks.
+check seed-leading-zero 0 '"seed": 10' "$dm" run "$tmp/x.lua" -q --json /dev/stdout --seed 010
+check seed-hex 0 '"seed": 16' "$dm" run "$tmp/x.lua" -q --json /dev/stdout --seed 0x10
+check seed-blank-minus 2 "--seed  -1: expected" "$dm" run "$tmp/x.lua" --seed ' -1'
+check seed-plus 2 "--seed +5: expected" "$dm" run "$tmp/x.lua" --seed +5
+check seed-trailing 2 "expected" "$dm" run "$tmp/x.lua" --seed '1 '
+check seed-too-big 2 "expected" "$dm" run "$tmp/x.lua" --seed 18446744073709551616
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
