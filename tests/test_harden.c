@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -117,6 +118,48 @@ static void run_until_past(void **state)
 		"than now (1000 ps)");
 }
 
+/* 6: load() and require take text chunks only. */
+static void text_chunks_only(void **state)
+{
+	char path[64], text[512];
+	FILE *f;
+
+	(void)state;
+	refused("local f = string.dump(function() return 1 end)\n"
+		"assert(load(f))\n", "attempt to load a binary chunk");
+	refused("local f = string.dump(function() return 1 end)\n"
+		"assert(load(f, 'x', 'b'))\n",
+		"load(): mode b: only text chunks are loaded");
+	/* A mutated binary chunk once crashed the host. */
+	refused("local f = string.dump(function(a) return a + 1 end)\n"
+		"f = f:sub(1, 20) .. string.rep('\\255', 40) .. f:sub(61)\n"
+		"assert(load(f))\n", "binary chunk");
+	dmasim_run_free(accepted("assert(load('return 1 + 1')() == 2)\n"
+				 "assert(load('return 3', 'c', 't')() == 3)\n"));
+	/* A module file holding a binary chunk is refused too. */
+	snprintf(path, sizeof(path), "/tmp/hardenbin%d.lua", (int)getpid());
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("\x1bLua\x54\x00garbage", f);
+	fclose(f);
+	snprintf(text, sizeof(text), "require 'hardenbin%d'\n",
+		 (int)getpid());
+	refused(text, "attempt to load a binary chunk");
+	unlink(path);
+}
+
+/* 7: a process closing its own system. */
+static void gc_from_own_process(void **state)
+{
+	(void)state;
+	refused(SYS "sys:spawn(function() getmetatable(sys).__gc(sys) "
+		"sys:wait(10) end)\nsys:run()\n",
+		"system 'system': cannot be closed while it runs");
+	/* Closed outside a run: later calls are errors, not crashes. */
+	refused(SYS "getmetatable(sys).__gc(sys)\nsys:run()\n",
+		"system is closed");
+}
+
 /* 10: a handle of one system given to another. */
 static void foreign_handles(void **state)
 {
@@ -142,6 +185,8 @@ int main(void)
 		cmocka_unit_test(vm_window_wraps),
 		cmocka_unit_test(time_and_floats),
 		cmocka_unit_test(run_until_past),
+		cmocka_unit_test(text_chunks_only),
+		cmocka_unit_test(gc_from_own_process),
 		cmocka_unit_test(foreign_handles),
 	};
 

@@ -511,6 +511,50 @@ static int msgh(lua_State *L)
 	return 1;
 }
 
+/* load(chunk [, name [, mode [, env]]]) with mode forced to "t": a binary
+ * chunk is not checked by Lua and a corrupt one crashes the host. */
+static int l_load_text(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	if (n < 3)
+		lua_settop(L, n = 3);
+	if (!lua_isnil(L, 3) && (lua_type(L, 3) != LUA_TSTRING ||
+				 strcmp(lua_tostring(L, 3), "t")))
+		return luaL_error(L, "load(): mode %s: only text chunks are "
+				  "loaded (mode \"t\")",
+				  luaL_tolstring(L, 3, NULL));
+	lua_pushliteral(L, "t");
+	lua_replace(L, 3);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* package.searchers[2] for text modules only: the file found on
+ * package.path, loaded with mode "t". */
+static int l_search_text(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	const char *file;
+
+	lua_getglobal(L, LUA_LOADLIBNAME);
+	lua_getfield(L, -1, "searchpath");
+	lua_pushstring(L, name);
+	lua_getfield(L, -3, "path");
+	lua_call(L, 2, 2);
+	if (lua_isnil(L, -2))
+		return 1;	/* the message of what was tried */
+	file = lua_tostring(L, -2);
+	if (luaL_loadfilex(L, file, "t") != LUA_OK)
+		return luaL_error(L, "error loading module '%s' from file "
+				  "'%s':\n\t%s", name, file,
+				  lua_tostring(L, -1));
+	lua_pushstring(L, file);
+	return 2;
+}
+
 static int open_libs(lua_State *L)
 {
 	const char *path = lua_touserdata(L, 1);
@@ -545,6 +589,9 @@ static int open_libs(lua_State *L)
 	lua_setglobal(L, "dofile");
 	lua_pushnil(L);
 	lua_setglobal(L, "loadfile");
+	lua_getglobal(L, "load");
+	lua_pushcclosure(L, l_load_text, 1);
+	lua_setglobal(L, "load");
 	lua_getglobal(L, LUA_LOADLIBNAME);
 	luaL_buffinit(L, &b);
 	luaL_addlstring(&b, dir, dirlen);
@@ -563,6 +610,8 @@ static int open_libs(lua_State *L)
 	lua_rawseti(L, -2, 4);
 	lua_pushnil(L);
 	lua_rawseti(L, -2, 3);
+	lua_pushcfunction(L, l_search_text);
+	lua_rawseti(L, -2, 2);
 	lua_pop(L, 2);
 	luaL_requiref(L, "dmasim", luaopen_dmasim, 1);
 	lua_pop(L, 1);

@@ -553,7 +553,15 @@ static void lsys_close(lua_State *L, struct lsys *ls)
 
 static int l_sys_gc(lua_State *L)
 {
-	lsys_close(L, luaL_checkudata(L, 1, SYS_MT));
+	struct lsys *ls = luaL_checkudata(L, 1, SYS_MT);
+
+	/* Only a scenario calling __gc itself gets here while the system
+	 * runs (the run holds it): freeing it would free the running
+	 * process. */
+	if (ls->sys && ls->sys->running)
+		return luaL_error(L, "system '%s': cannot be closed while it "
+				  "runs", dmasim_sys_name(ls->sys));
+	lsys_close(L, ls);
 	return 0;
 }
 
