@@ -160,6 +160,52 @@ static void gc_from_own_process(void **state)
 		"system is closed");
 }
 
+#define DEV SYS "local m = sys:memory{ base = 0, size = '64MiB' }\n" \
+	"local cpu = sys:cpu{}\n" \
+	"local dev = sys:dma_device{ cpu = cpu, pool_base = 0, " \
+	"pool_size = '1MiB' }\n"
+
+/* 8: absurd sizes and addresses given to the mapping API. */
+static void mapping_sizes(void **state)
+{
+	struct dmasim_run *run;
+
+	(void)state;
+	refused(DEV "sys:spawn(function() dev:map_single(4096, -1, "
+		"'to_device') end)\nsys:run()\n",
+		"map_single: buffer [0x1000, +18446744073709551615): expected "
+		"a length from 1 to 2^62 bytes that ends below 2^64");
+	refused(DEV "sys:spawn(function() dev:map_single(-4096, 8192, "
+		"'to_device') end)\nsys:run()\n",
+		"map_single: buffer [0xfffffffffffff000, +8192)");
+	refused(DEV "sys:spawn(function() dev:map_single(4096, 0, "
+		"'to_device') end)\nsys:run()\n", "map_single: buffer");
+	refused(DEV "sys:spawn(function() dev:alloc_coherent(-1) end)\n"
+		"sys:run()\n", "alloc_coherent: size [0, "
+		"+18446744073709551615)");
+	refused(DEV "sys:spawn(function() dev:map_sg({ { 1.5, 64 } }, "
+		"'to_device') end)\nsys:run()\n",
+		"entry 1: expected {addr, len}: whole numbers, len >= 1");
+	refused(DEV "sys:spawn(function() dev:map_sg({ { 0, 64 }, "
+		"{ 4096, -5 } }, 'to_device') end)\nsys:run()\n",
+		"entry 2: expected {addr, len}");
+	/* A pool at address 0: its first allocation is address 0, not
+	 * "none". */
+	run = accepted(DEV "sys:spawn(function()\n"
+		       "  local a, da = dev:alloc_coherent(4096)\n"
+		       "  local b, db = dev:alloc_coherent(4096)\n"
+		       "  local c, dc = dev:alloc_coherent(2 << 20)\n"
+		       "  dmasim.report('a', a) dmasim.report('da', da)\n"
+		       "  dmasim.report('b', b)\n"
+		       "  dmasim.report('c_none', c == nil and dc == nil)\n"
+		       "end)\nsys:run()\n");
+	assert_int_equal(tu_int(run, "a"), 0);
+	assert_int_equal(tu_int(run, "da"), 0);
+	assert_int_equal(tu_int(run, "b"), 4096);
+	assert_string_equal(tu_str(run, "c_none"), "true");
+	dmasim_run_free(run);
+}
+
 /* 10: a handle of one system given to another. */
 static void foreign_handles(void **state)
 {
@@ -187,6 +233,7 @@ int main(void)
 		cmocka_unit_test(run_until_past),
 		cmocka_unit_test(text_chunks_only),
 		cmocka_unit_test(gc_from_own_process),
+		cmocka_unit_test(mapping_sizes),
 		cmocka_unit_test(foreign_handles),
 	};
 

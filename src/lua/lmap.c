@@ -57,7 +57,7 @@ static int k_alloc(lua_State *L, int status, lua_KContext ctx)
 	const struct dmasim_result *r = dmasim_proc_result(&lp->p);
 
 	(void)status;
-	if (r->value) {
+	if (r->value2 != DMASIM_MAPPING_ERROR) {
 		lua_pushinteger(L, (lua_Integer)r->value);
 		lua_pushinteger(L, (lua_Integer)r->value2);
 	} else {
@@ -164,9 +164,12 @@ static int l_map_sg(lua_State *L)
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, 2, i);
 		if (!lua_istable(L, -1) || lua_geti(L, -1, 1) != LUA_TNUMBER ||
-		    lua_geti(L, -2, 2) != LUA_TNUMBER)
+		    lua_geti(L, -2, 2) != LUA_TNUMBER ||
+		    !lua_isinteger(L, -2) || !lua_isinteger(L, -1) ||
+		    lua_tointeger(L, -1) < 1)
 			return luaL_error(L, "%s: entry %d: expected {addr, "
-					  "len}", fn, (int)i);
+					  "len}: whole numbers, len >= 1", fn,
+					  (int)i);
 		lua_pop(L, 3);
 	}
 	lp = map_proc(L, fn);
