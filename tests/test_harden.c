@@ -206,6 +206,46 @@ static void mapping_sizes(void **state)
 	dmasim_run_free(run);
 }
 
+/* 9: NaN and infinite results and claims reach the JSON; a name reported
+ * twice is an error. */
+static void json_keeps_everything(void **state)
+{
+	struct dmasim_run *run;
+	char path[] = "/tmp/dmasim-harden-XXXXXX";
+	char buf[4096];
+	size_t n;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	run = accepted("dmasim.report('a', 0/0)\n"
+		       "dmasim.report('b', 1/0)\n"
+		       "dmasim.report('c', -1/0, 'ps')\n"
+		       "dmasim.claim{ id = 'x', claim = 'c', model = 1, "
+		       "simulated = math.huge, tolerance = 0.1 }\n");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(dmasim_run_write_json(run, path), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	if (!strstr(buf, "\"a\": \"nan\"") || !strstr(buf, "\"b\": \"inf\"") ||
+	    !strstr(buf, "\"value\": \"-inf\"") ||
+	    !strstr(buf, "\"simulated\": \"inf\""))
+		fail_msg("JSON lacks a value:\n%s", buf);
+	dmasim_run_free(run);
+
+	refused("dmasim.report('a', 1)\ndmasim.report('a', 2)\n",
+		"dmasim.report('a', ...): 'a' is already reported: expected "
+		"each name once");
+	refused("dmasim.report('a', 1)\nreturn { a = 2 }\n",
+		"already reported");
+}
+
 /* 10: a handle of one system given to another. */
 static void foreign_handles(void **state)
 {
@@ -234,6 +274,7 @@ int main(void)
 		cmocka_unit_test(text_chunks_only),
 		cmocka_unit_test(gc_from_own_process),
 		cmocka_unit_test(mapping_sizes),
+		cmocka_unit_test(json_keeps_everything),
 		cmocka_unit_test(foreign_handles),
 	};
 

@@ -265,9 +265,16 @@ static int l_report(lua_State *L)
 		return luaL_error(L, "dmasim.report('%s', ...): expected a "
 				  "number, string or boolean value, got %s",
 				  name, luaL_typename(L, 2));
-	if (results_add(&run->res, name, &v, unit))
+	switch (results_add(&run->res, name, &v, unit)) {
+	case 0:
+		return 0;
+	case DMASIM_EINVAL:
+		return luaL_error(L, "dmasim.report('%s', ...): '%s' is already "
+				  "reported: expected each name once", name,
+				  name);
+	default:
 		return luaL_error(L, "out of memory");
-	return 0;
+	}
 }
 
 /* dmasim.table{title = s, columns = {...}, rows = {{...}, ...}} */
@@ -623,6 +630,7 @@ static int report_returned(lua_State *L, struct dmasim_run *run, int idx)
 {
 	const char **names;
 	size_t n = 0;
+	int err;
 
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
@@ -643,8 +651,8 @@ static int report_returned(lua_State *L, struct dmasim_run *run, int idx)
 
 		lua_getfield(L, idx, names[i]);
 		if (!lrun_to_rvalue(L, -1, &v) &&
-		    results_add(&run->res, names[i], &v, ""))
-			return DMASIM_ENOMEM;
+		    (err = results_add(&run->res, names[i], &v, "")))
+			return err;
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
@@ -693,8 +701,12 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 			 lua_tostring(L, -1));
 		goto out;
 	}
-	if (lua_istable(L, -1) && report_returned(L, run, lua_gettop(L))) {
-		run_fail(run, DMASIM_ENOMEM, "out of memory");
+	if (lua_istable(L, -1) &&
+	    (code = report_returned(L, run, lua_gettop(L)))) {
+		run_fail(run, code, code == DMASIM_EINVAL ?
+			 "a field of the table the scenario returned is "
+			 "already reported (dmasim.report): expected each "
+			 "name once" : "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < run->ndefs; i++) {
