@@ -52,5 +52,9 @@ check seed-plus 2 "--seed +5: expected" "$dm" run "$tmp/x.lua" --seed +5
 check seed-trailing 2 "expected" "$dm" run "$tmp/x.lua" --seed '1 '
 check seed-too-big 2 "expected" "$dm" run "$tmp/x.lua" --seed 18446744073709551616
 
+# 100,000 processes ending one by one: once a quadratic walk (40 s).
+printf 'local s = dmasim.system{}\nfor i = 1, 100000 do s:spawn(function() s:wait(i) end) end\ndmasim.report("t", s:run())\n' >"$tmp/procs.lua"
+check many-processes 0 "t 100000" timeout 20 "$dm" run "$tmp/procs.lua"
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

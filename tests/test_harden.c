@@ -265,6 +265,33 @@ static void foreign_handles(void **state)
 		"must be called from a process");
 }
 
+/* 11: fields truncated to 32 bits, signed overflow in range checks. */
+static void truncation_and_overflow(void **state)
+{
+	(void)state;
+	/* burst = 2^32 was cut to 0 and reported as "registers overlap". */
+	refused(SYS "sys:dma{ burst = 2^32 }\n",
+		"field 'burst' = 4294967296.0: expected a whole number from 1 "
+		"to 4294967295");
+	refused(SYS "sys:cache{ ways = 1 << 40 }\n", "field 'ways'");
+	refused(SYS "sys:bus{ width = 2^33 }\n", "field 'width'");
+	refused(SYS "local d = sys:device{ size = 4096 }\n"
+		"d:expected(1, math.maxinteger)\n",
+		"device:expected: [1, +9223372036854775807) is outside the "
+		"device's 4096 bytes");
+	refused(SYS "local d = sys:device{ size = 4096, output = true }\n"
+		"d:received(math.maxinteger, 2)\n",
+		"device:received: [9223372036854775807, +2) is outside");
+	refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+		"local a = sys:vm{ memory = m }:aspace{ size = 8192 }\n"
+		"a:write(math.maxinteger, 'xy')\n", "is outside the address "
+		"space (8192 bytes)");
+	refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+		"local a = sys:vm{ memory = m }:aspace{ size = 8192 }\n"
+		"a:read(4096, math.maxinteger)\n", "is outside the address "
+		"space");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +303,7 @@ int main(void)
 		cmocka_unit_test(mapping_sizes),
 		cmocka_unit_test(json_keeps_everything),
 		cmocka_unit_test(foreign_handles),
+		cmocka_unit_test(truncation_and_overflow),
 	};
 
 	return cmocka_run_group_tests_name("/harden", tests, NULL, NULL);

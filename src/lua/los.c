@@ -121,7 +121,10 @@ static uint64_t check_range(lua_State *L, struct aspace *as, int iva,
 	lua_Integer va = luaL_checkinteger(L, iva);
 	lua_Integer n = luaL_checkinteger(L, ilen);
 
-	if (va < 0 || n < 0 || (uint64_t)(va + n) > as->npages * FRAME_SIZE)
+	uint64_t size = as->npages * FRAME_SIZE;
+
+	if (va < 0 || n < 0 || (uint64_t)va > size ||
+	    (uint64_t)n > size - (uint64_t)va)
 		lf_error(L, "%s: [%#llx, +%lld) is outside the address space "
 			   "(%llu bytes)", fn, (unsigned long long)va,
 			   (long long)n, (unsigned long long)(as->npages *

@@ -10,14 +10,17 @@
 
 /* ---- the kernel side ---- */
 
+/* In constant time: 100,000 processes ending one by one once took a
+ * quadratic walk of the list. */
 static void sysproc_unlink(struct dmasim_proc *p)
 {
-	struct dmasim_proc **pp = &p->sys->procs;
-
-	while (*pp && *pp != p)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = p->next;
+	if (!p->pprev)
+		return;
+	*p->pprev = p->next;
+	if (p->next)
+		p->next->pprev = p->pprev;
+	p->pprev = NULL;
+	p->next = NULL;
 }
 
 static void sysproc_resume(struct proc *kp)
@@ -51,6 +54,9 @@ int sys_proc_start(struct dmasim_sys *sys, struct dmasim_proc *p,
 	proc_init(&p->p, &sys->sim, &sysproc_ops);
 	signal_init(&p->op.sig);
 	p->next = sys->procs;
+	if (p->next)
+		p->next->pprev = &p->next;
+	p->pprev = &sys->procs;
 	sys->procs = p;
 	sys->procs_free = sys_procs_free;
 	if (proc_start(&p->p)) {
@@ -78,7 +84,7 @@ void sys_procs_free(struct dmasim_sys *sys)
 	while (sys->procs) {
 		struct dmasim_proc *p = sys->procs;
 
-		sys->procs = p->next;
+		sysproc_unlink(p);
 		p->irq_cpu = NULL;
 		/* Not through proc_kill: nothing may run any more. */
 		p->p.state = PROC_DONE;

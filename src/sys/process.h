@@ -62,6 +62,7 @@ struct dmasim_proc {
 	struct cpu *irq_cpu;		/* an interrupt handler of this CPU */
 	struct sys_op op;
 	struct dmasim_proc *next;	/* the system's live processes */
+	struct dmasim_proc **pprev;	/* what points at it: O(1) unlink */
 };
 
 /* Start p (zeroed by the caller, body set) as a process now.  Returns 0 or
