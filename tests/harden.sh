@@ -56,5 +56,30 @@ check seed-too-big 2 "expected" "$dm" run "$tmp/x.lua" --seed 184467440737095516
 printf 'local s = dmasim.system{}\nfor i = 1, 100000 do s:spawn(function() s:wait(i) end) end\ndmasim.report("t", s:run())\n' >"$tmp/procs.lua"
 check many-processes 0 "t 100000" timeout 20 "$dm" run "$tmp/procs.lua"
 
+# Cache maintenance and set_cacheable over 1 TiB: work bounded by the
+# cache's lines, cost still one charge per line of the range (minutes
+# before).  A cost past the end of simulated time stops the run.
+cat >"$tmp/maint.lua" <<'LUA'
+local sys = dmasim.system{}
+sys:memory{ base = 0, size = '64MiB' }
+local cpu = sys:cpu{}
+local l1 = sys:cache{ cpu = cpu }
+sys:spawn(function()
+  cpu:store(64, "abcd")
+  l1:flush(0, 1 << 40)
+  dmasim.report("lines", l1.maint_lines)
+  dmasim.report("wb", l1.writebacks)
+  l1:set_cacheable(0, 1 << 40, false)
+  l1:set_cacheable(0, 1 << 40, true)
+  if dmasim.params{ huge = false }.huge then l1:clean(0, math.maxinteger) end
+end)
+sys:run()
+LUA
+check maint-huge-range 0 "lines 17179869184" timeout 20 "$dm" run "$tmp/maint.lua"
+check maint-cost-overflow 1 "expected one that ends before the end of simulated time" \
+	timeout 20 "$dm" run "$tmp/maint.lua" -D huge=true
+printf 'local s = dmasim.system{}\nlocal m = s:memory{ size = "64MiB" }\ns:vm{ memory = m }:alloc_contig(-1)\n' >"$tmp/contig.lua"
+check alloc-contig-minus-one 1 "vm:alloc_contig: -1 bytes: expected 1 to" timeout 20 "$dm" run "$tmp/contig.lua"
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -159,6 +159,11 @@ int dmasim_cache_maint(struct dmasim_proc *p, struct dmasim_cache *c,
 		return sys_error(p->sys, DMASIM_EINVAL, "cache '%s' has no CPU "
 				 "(give it one, or make it another cache's "
 				 "next)", c->c.name);
+	if (ck_range(addr, len))
+		return sys_error(p->sys, DMASIM_EINVAL, "cache maintenance of "
+				 "[%#llx, +%llu): expected a range that ends "
+				 "below 2^64", (unsigned long long)addr,
+				 (unsigned long long)len);
 	p->op.call = maint_call;
 	p->op.u.maint.c = c;
 	p->op.u.maint.op = ops[op];

@@ -416,10 +416,25 @@ static void call_run(struct cpu *cpu, struct cpu_op *op, uint64_t *cycles,
 	struct dmasim_proc *p = op->ctx;
 	struct cache_cost cost = { 0, 0 };
 
-	(void)cpu;
+	uint64_t end;
+
 	p->op.call(p, &cost);
 	*cycles = cost.cpu;
 	*bus_cycles = cost.bus;
+	/* A routine's cost over a huge range (cache maintenance of 2^62
+	 * bytes) must not wrap simulated time: the run stops instead. */
+	if (!ck_time_after_d(p->sys->sim.now, (double)cost.cpu *
+			     (double)cpu->clk.period + (double)cost.bus *
+			     (double)cpu->port.bus->clk.period, &end)) {
+		sys_error(p->sys, DMASIM_ERANGE, "an operation costing %llu CPU "
+			  "and %llu bus cycles: expected one that ends before "
+			  "the end of simulated time (2^63 - 1 ps)",
+			  (unsigned long long)cost.cpu,
+			  (unsigned long long)cost.bus);
+		sys_fail(p->sys, DMASIM_ERANGE, p->sys->err);
+		*cycles = 0;
+		*bus_cycles = 0;
+	}
 }
 
 int sys_call_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
