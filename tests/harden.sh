@@ -81,5 +81,19 @@ check maint-cost-overflow 1 "expected one that ends before the end of simulated 
 printf 'local s = dmasim.system{}\nlocal m = s:memory{ size = "64MiB" }\ns:vm{ memory = m }:alloc_contig(-1)\n' >"$tmp/contig.lua"
 check alloc-contig-minus-one 1 "vm:alloc_contig: -1 bytes: expected 1 to" timeout 20 "$dm" run "$tmp/contig.lua"
 
+# Run limits: each stops the run with exit 6, results kept and marked.
+printf 'dmasim.report("before", 1)\nwhile true do end\n' >"$tmp/spin.lua"
+check max-instructions 6 "1000000 Lua instructions (--max-instructions 1000000)" \
+	timeout 20 "$dm" run "$tmp/spin.lua" --max-instructions 1000000
+check max-wall-time 6 "of wall time (--max-wall-time)" \
+	timeout 20 "$dm" run "$tmp/spin.lua" --max-wall-time 200ms
+printf 'local s = dmasim.system{}\ns:spawn(function() while true do s:wait(1) end end)\ndmasim.report("before", 1)\ns:run()\n' >"$tmp/forever.lua"
+check max-events 6 "(--max-events 1000)" timeout 20 "$dm" run "$tmp/forever.lua" --max-events 1000
+"$dm" run "$tmp/forever.lua" --max-events 1000 -q --json "$tmp/p.json" 2>/dev/null
+if grep -q '"partial": "run limit reached' "$tmp/p.json" && grep -q '"before": 1' "$tmp/p.json"; then
+	pass=$((pass + 1)); else echo "FAIL partial-json"; fail=$((fail + 1)); fi
+check max-events-bad 2 "--max-events 0: expected a whole number >= 1" "$dm" run "$tmp/forever.lua" --max-events 0
+check max-wall-bad 2 "--max-wall-time 1GHz: expected" "$dm" run "$tmp/forever.lua" --max-wall-time 1GHz
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

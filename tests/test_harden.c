@@ -292,6 +292,58 @@ static void truncation_and_overflow(void **state)
 		"space");
 }
 
+/* Run text under limits; it must stop with DMASIM_ELIMIT and needle, the
+ * results so far kept and the run marked partial. */
+static void limited(const char *text, uint64_t events, double wall,
+		    uint64_t instr, const char *needle)
+{
+	struct dmasim_run *run;
+	char path[64];
+	int code;
+
+	assert_int_equal(dmasim_run_new(&run), 0);
+	dmasim_run_set_limits(run, events, wall, instr);
+	snprintf(path, sizeof(path), "/tmp/dmasim-limit-%d.lua", (int)getpid());
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+	}
+	code = dmasim_run_file(run, path);
+	unlink(path);
+	if (code != DMASIM_ELIMIT)
+		fail_msg("code %d, error '%s'", code, dmasim_run_error(run));
+	if (!strstr(dmasim_run_error(run), needle))
+		fail_msg("error '%s' lacks '%s'", dmasim_run_error(run),
+			 needle);
+	assert_non_null(dmasim_run_partial(run));
+	assert_int_equal(tu_int(run, "before"), 1);
+	dmasim_run_free(run);
+}
+
+/* 5: bounded runs: scenario code looping without yielding, even under
+ * pcall, a simulation that never ends, and the wall clock. */
+static void run_limits(void **state)
+{
+	(void)state;
+	limited("dmasim.report('before', 1)\nwhile true do end\n", 0, 0,
+		1000000, "run limit reached: 1000000 Lua instructions");
+	limited("dmasim.report('before', 1)\n"
+		"while true do pcall(function() while true do end end) end\n",
+		0, 0, 100000, "Lua instructions");
+	limited(SYS "sys:spawn(function() while true do sys:wait(1) end "
+		"end)\ndmasim.report('before', 1)\nsys:run()\n", 100000, 0, 0,
+		"run limit reached: 131072 events (--max-events 100000)");
+	limited(SYS "sys:spawn(function() while true do sys:wait(1) end "
+		"end)\ndmasim.report('before', 1)\nsys:run()\n", 0, 0.2, 0,
+		"s of wall time");
+	limited(SYS "sys:spawn(function() while true do end end)\n"
+		"dmasim.report('before', 1)\nsys:run()\n", 0, 0.2, 0,
+		"s of wall time");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +356,7 @@ int main(void)
 		cmocka_unit_test(json_keeps_everything),
 		cmocka_unit_test(foreign_handles),
 		cmocka_unit_test(truncation_and_overflow),
+		cmocka_unit_test(run_limits),
 	};
 
 	return cmocka_run_group_tests_name("/harden", tests, NULL, NULL);

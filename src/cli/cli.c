@@ -20,6 +20,8 @@ int cli_exit_for(int code)
 		return EXIT_IO;
 	case DMASIM_EDISAGREE:
 		return EXIT_DISAGREE;
+	case DMASIM_ELIMIT:
+		return EXIT_LIMIT;
 	}
 	return EXIT_SCENARIO;
 }
@@ -76,4 +78,20 @@ char *cli_memdup(const char *s, size_t n)
 char *cli_strdup(const char *s)
 {
 	return cli_memdup(s, strlen(s));
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+	enum dmasim_unit unit;
+	double v;
+
+	if (!s || dmasim_parse_value(s, &unit, &v) ||
+	    (unit != DMASIM_UNIT_NONE && unit != DMASIM_UNIT_TIME))
+		return -1;
+	if (unit == DMASIM_UNIT_TIME)
+		v /= 1e12;	/* ps */
+	if (!(v > 0) || !(v < 1e9))
+		return -1;
+	*out = v;
+	return 0;
 }

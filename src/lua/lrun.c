@@ -659,6 +659,27 @@ static int report_returned(lua_State *L, struct dmasim_run *run, int idx)
 	return 0;
 }
 
+/* Every LRUN_HOOK_COUNT Lua instructions: count them and check the run's
+ * limits, raising the limit's error (again and again: a pcall in the
+ * scenario cannot swallow it for good). */
+#define LRUN_HOOK_COUNT 1000
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct dmasim_run *run = lrun_get(L);
+
+	(void)ar;
+	run->instr += LRUN_HOOK_COUNT;
+	if (run_limit_reached(run, 0)) {
+		/* From now on at every instruction: the first one after a
+		 * pcall that caught the error raises it again, so it reaches
+		 * the top whatever the scenario catches. */
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+		luaL_error(L, "%s", run->partial ? run->partial :
+			   "run limit reached");
+	}
+}
+
 int dmasim_run_file(struct dmasim_run *run, const char *path)
 {
 	lua_State *L;
@@ -679,6 +700,10 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 	}
 	lua_pushlightuserdata(L, run);
 	lua_setfield(L, LUA_REGISTRYINDEX, RUN_KEY);
+	run->wall_start = run_wall_now();
+	/* Processes (coroutines) inherit the hook of the state. */
+	if (run->max_instr || run->max_wall_s)
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, LRUN_HOOK_COUNT);
 	lua_pushcfunction(L, open_libs);
 	lua_pushlightuserdata(L, (void *)path);
 	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
@@ -697,6 +722,8 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 		lua_getfield(L, LUA_REGISTRYINDEX, PARAM_ERROR_KEY);
 		code = lua_toboolean(L, -1) ? DMASIM_EPARAM : DMASIM_ESCENARIO;
 		lua_pop(L, 1);
+		if (run->partial)
+			code = DMASIM_ELIMIT;
 		run_fail(run, st == LUA_ERRMEM ? DMASIM_ENOMEM : code,
 			 lua_tostring(L, -1));
 		goto out;
