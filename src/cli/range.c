@@ -246,7 +246,8 @@ int range_count(struct range_grid *g, const char *who)
 {
 	g->npoints = 1;
 	for (size_t k = 0; k < g->naxes; k++) {
-		if (g->npoints > RANGE_MAX_POINTS / g->axes[k].n) {
+		if (!g->axes[k].n ||
+		    g->npoints > RANGE_MAX_POINTS / g->axes[k].n) {
 			fprintf(stderr, "%s: more than %d points: expected "
 				"fewer or shorter ranges\n", who,
 				RANGE_MAX_POINTS);

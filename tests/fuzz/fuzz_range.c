@@ -20,12 +20,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		char *nl = strchr(s, '\n');
 
+		int err;
+
 		if (nl)
 			*nl = '\0';
-		if (!range_add(&g, s, "fuzz") && nl)
-			range_add(&g, nl + 1, "fuzz");
+		err = range_add(&g, s, "fuzz");
+		if (!err && nl)
+			err = range_add(&g, nl + 1, "fuzz");
+		/* as sweep does: a grid only from axes that all parsed */
+		if (err)
+			g.npoints = 0;
+		else
+			err = range_count(&g, "fuzz");
+		if (err)
+			g.npoints = 0;
 	}
-	if (g.naxes && !range_count(&g, "fuzz")) {
+	if (g.npoints) {
 		char buf[256];
 
 		for (size_t p = 0; p < g.npoints; p += 1 + g.npoints / 16)
