@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench test-sanitize install clean
+.PHONY: all deps build run test bench test-sanitize fuzz install clean
 
 all: build
 
@@ -36,9 +36,20 @@ test-sanitize:
 	@cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
+# The libFuzzer targets (clang), each FUZZ_SECONDS on its corpus, new
+# inputs kept out of the committed corpus.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@tools/deps.sh clang libclang-rt-14-dev
+	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+		-DDMASIM_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_units fuzz_range fuzz_scenario
+	@for t in units range scenario; do echo "== fuzz_$$t"; \
+		tests/fuzz/run.sh build-fuzz/fuzz_$$t tests/fuzz/corpus/$$t $(FUZZ_SECONDS) || exit 1; done
+
 PREFIX ?= /usr/local
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -84,6 +84,19 @@ DMASIM_API void dmasim_run_set_progress(struct dmasim_run *run,
 					dmasim_progress_fn fn, void *ctx);
 
 /*
+ * Limits on a run, each 0 for none: events any one system runs (checked
+ * every 65536 events), wall-clock seconds, and Lua instructions of the
+ * scenario (counted by the thousand).  A run that reaches one stops with
+ * DMASIM_ELIMIT, a message naming the limit, and the results reported so
+ * far, marked partial (dmasim_run_partial(), "partial" in the JSON).
+ */
+DMASIM_API void dmasim_run_set_limits(struct dmasim_run *run,
+				      uint64_t max_events, double max_wall_s,
+				      uint64_t max_instructions);
+/* Why the run stopped before its end (a limit), or NULL. */
+DMASIM_API const char *dmasim_run_partial(const struct dmasim_run *run);
+
+/*
  * Load and run a scenario file to the end.  Returns 0 or a DMASIM_E* code;
  * on failure dmasim_run_error() holds a message naming file:line and what
  * was expected.  A run is used once.

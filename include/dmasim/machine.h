@@ -680,8 +680,9 @@ DMASIM_API int dmasim_dmadev_new(struct dmasim_sys *sys,
 /* From a process; each runs on the device's CPU and waits.  Results in
  * dmasim_proc_result(p): map_single's device address (or
  * DMASIM_MAPPING_ERROR), map_sg's count mapped (0: failed; the
- * addresses in sg[i].dma), alloc_coherent's CPU address (0: none) and
- * device address (value2).  sg must live until the call completes. */
+ * addresses in sg[i].dma), alloc_coherent's CPU address and device
+ * address (value2; DMASIM_MAPPING_ERROR when none could be had: a pool at
+ * 0 gives the CPU address 0).  sg must live until the call completes. */
 DMASIM_API int dmasim_map_single(struct dmasim_proc *p,
 				 struct dmasim_dmadev *d, uint64_t addr,
 				 uint64_t len, enum dmasim_dir dir);

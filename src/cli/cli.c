@@ -1,6 +1,7 @@
 /* cli: exit statuses and option values the commands share.  See cli.h. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ int cli_exit_for(int code)
 		return EXIT_IO;
 	case DMASIM_EDISAGREE:
 		return EXIT_DISAGREE;
+	case DMASIM_ELIMIT:
+		return EXIT_LIMIT;
 	}
 	return EXIT_SCENARIO;
 }
@@ -35,10 +38,21 @@ int cli_parse_seed(const char *s, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
+	int base = 10;
+
+	/* Decimal digits (a leading 0 is not octal), or 0x and hex digits;
+	 * no sign, no blanks (strtoull would skip them and wrap "-1"). */
 	errno = 0;
-	if (!s || !*s || *s == '-')
+	if (!s)
 		return -1;
-	v = strtoull(s, &end, 0);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	}
+	if (!isxdigit((unsigned char)*s) ||
+	    (base == 10 && !isdigit((unsigned char)*s)))
+		return -1;
+	v = strtoull(s, &end, base);
 	if (errno || *end)
 		return -1;
 	*out = v;
@@ -114,4 +128,20 @@ int cli_run_new(struct dmasim_run **out)
 		*out = NULL;
 	}
 	return err;
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+	enum dmasim_unit unit;
+	double v;
+
+	if (!s || dmasim_parse_value(s, &unit, &v) ||
+	    (unit != DMASIM_UNIT_NONE && unit != DMASIM_UNIT_TIME))
+		return -1;
+	if (unit == DMASIM_UNIT_TIME)
+		v /= 1e12;	/* ps */
+	if (!(v > 0) || !(v < 1e9))
+		return -1;
+	*out = v;
+	return 0;
 }

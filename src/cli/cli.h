@@ -15,13 +15,17 @@
 
 /* Exit statuses (the table is in main.c's header and dmasim(1)). */
 enum { EXIT_SCENARIO = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DISAGREE = 4,
-       EXIT_CHECK = 5 };
+       EXIT_CHECK = 5, EXIT_LIMIT = 6 };
 
 /* The exit status for a DMASIM_E* code (0 for 0). */
 int cli_exit_for(int code);
 
 /* A whole number >= 0 (decimal or 0x hex).  Returns 0 or -1. */
 int cli_parse_seed(const char *s, uint64_t *out);
+
+/* Wall-clock seconds: a number of seconds or a time with a unit ("500ms");
+ * > 0 and finite.  Returns 0 or -1. */
+int cli_parse_seconds(const char *s, double *out);
 
 /* A time such as "10us", or a number of ps.  Returns 0 or -1. */
 int cli_parse_time(const char *s, uint64_t *ps);

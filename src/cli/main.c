@@ -10,6 +10,8 @@
  *   3  a file could not be read or written
  *   4  tour: a claim disagreed with its closed-form model
  *   5  run --check: the DMA sanitizer reported misuse
+ *   6  run: a limit (--max-events, --max-wall-time, --max-instructions)
+ *      stopped the run; the results are partial
  * A sweep exits with the status of its first failed point.
  */
 #include <errno.h>
@@ -50,7 +52,8 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 success, 1 scenario failed, 2 usage or parameter error,\n"
 "3 file error, 4 a claim disagreed with its model (tour), 5 the DMA\n"
-"sanitizer reported misuse (run --check).\n");
+"sanitizer reported misuse (run --check), 6 a run limit stopped the run\n"
+"(partial results).\n");
 }
 
 static void run_usage(FILE *out)
@@ -59,6 +62,7 @@ static void run_usage(FILE *out)
 "usage: dmasim run FILE.lua [-D name=value]... [--json FILE] [--csv FILE]\n"
 "                  [--trace FILE.json] [--vcd FILE.vcd]\n"
 "                  [--trace-from T] [--trace-to T] [--seed N] [-q]\n"
+"                  [--max-events N] [--max-wall-time T] [--max-instructions N]\n"
 "\n"
 "Run a Lua scenario: it builds a system, runs software on it and reports\n"
 "results, printed as \"name value [unit]\" lines and tables.\n"
@@ -88,6 +92,11 @@ static void run_usage(FILE *out)
 "                    the JSON; exit status 5 when it reported anything\n"
 "  --seed N          the run seed (default 1); every component derives its\n"
 "                    own random stream from it\n"
+"  --max-events N, --max-wall-time T, --max-instructions N\n"
+"                    stop the run when a system has run N events (checked\n"
+"                    every 65536), after T seconds (or 500ms), or after N\n"
+"                    Lua instructions of scenario code; the results so far\n"
+"                    are printed and written marked partial, exit status 6\n"
 "  -q, --quiet       print nothing on success (errors still go to stderr),\n"
 "                    and no progress line\n"
 "  -h, --help        show this help\n"
@@ -148,6 +157,8 @@ static int cmd_run(int argc, char **argv)
 	const char *file = NULL, *json = NULL, *csv = NULL;
 	const char *trace = NULL, *vcd = NULL;
 	uint64_t seed = 1, from = 0, to = UINT64_MAX;
+	uint64_t max_events = 0, max_instr = 0;
+	double max_wall = 0;
 	bool window = false;
 	struct progress prog_line;
 	int quiet = 0, err, status = EXIT_USAGE;
@@ -194,6 +205,26 @@ static int cmd_run(int argc, char **argv)
 			if (cli_parse_seed(v, &seed)) {
 				fprintf(stderr, "%s run: --seed %s: expected a "
 					"whole number >= 0\n", prog, v);
+				goto out;
+			}
+		} else if (!strcmp(a, "--max-events") ||
+			   !strcmp(a, "--max-instructions")) {
+			if (!(v = opt_value(argc, argv, &i, "run")))
+				goto out;
+			if (cli_parse_seed(v, a[6] == 'e' ? &max_events :
+					   &max_instr) ||
+			    !(a[6] == 'e' ? max_events : max_instr)) {
+				fprintf(stderr, "%s run: %s %s: expected a whole "
+					"number >= 1\n", prog, a, v);
+				goto out;
+			}
+		} else if (!strcmp(a, "--max-wall-time")) {
+			if (!(v = opt_value(argc, argv, &i, "run")))
+				goto out;
+			if (cli_parse_seconds(v, &max_wall)) {
+				fprintf(stderr, "%s run: --max-wall-time %s: "
+					"expected seconds > 0, or a time such "
+					"as 500ms\n", prog, v);
 				goto out;
 			}
 		} else if (!strcmp(a, "--trace-from") ||
@@ -243,6 +274,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	dmasim_run_set_seed(run, seed);
+	dmasim_run_set_limits(run, max_events, max_wall, max_instr);
 	progress_init(&prog_line, stderr, !quiet && isatty(STDERR_FILENO));
 	/* Without a display the simulation runs without the hook at all. */
 	if (prog_line.on)
@@ -252,7 +284,9 @@ static int cmd_run(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "%s: %s\n", prog, dmasim_run_error(run));
 		status = cli_exit_for(err);
-		goto out;
+		/* At a limit the partial results still come out, marked. */
+		if (err != DMASIM_ELIMIT)
+			goto out;
 	}
 	if (!quiet)
 		dmasim_run_print(run, stdout);
@@ -266,7 +300,8 @@ static int cmd_run(int argc, char **argv)
 			(unsigned long long)c->dma,
 			(unsigned long long)c->size, c->fix);
 	}
-	status = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
+	if (!err)
+		status = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
 	if (json && dmasim_run_write_json(run, json)) {
 		fprintf(stderr, "%s: cannot write JSON to '%s': %s\n", prog,
 			json, strerror(errno));

@@ -37,6 +37,16 @@ static int axis_push_num(struct range_axis *a, double v)
 	return axis_push(a, buf, strlen(buf), strtod(buf, NULL));
 }
 
+/* Whether the next value v would repeat the last one (as written): a step
+ * below the precision of the range's values. */
+static bool axis_repeats(const struct range_axis *a, double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.12g", v);
+	return a->n && !strcmp(a->text[a->n - 1], buf);
+}
+
 /* Two units that can share an axis: equal, or one of them plain. */
 static int unit_merge(enum dmasim_unit *u, enum dmasim_unit v)
 {
@@ -115,6 +125,8 @@ static int parse_range(struct range_axis *a, const char *name,
 		for (double v = lo; v <= hi * (1 + 1e-12); v *= step) {
 			if (a->n == RANGE_MAX_VALUES)
 				goto too_many;
+			if (axis_repeats(a, v))
+				goto repeats;
 			if (axis_push_num(a, v))
 				goto oom;
 		}
@@ -128,11 +140,23 @@ static int parse_range(struct range_axis *a, const char *name,
 		if ((hi - lo) / step >= RANGE_MAX_VALUES)
 			goto too_many;
 		for (size_t i = 0; lo + (double)i * step <= hi + step * 1e-9;
-		     i++)
+		     i++) {
+			/* The count above may be rounded: bound the walk. */
+			if (a->n == RANGE_MAX_VALUES)
+				goto too_many;
+			if (axis_repeats(a, lo + (double)i * step))
+				goto repeats;
 			if (axis_push_num(a, lo + (double)i * step))
 				goto oom;
+		}
 	}
 	err = 0;
+	goto out;
+repeats:
+	fprintf(stderr, "%s: -D %s=%s: the step is below the precision of the "
+		"values (%s repeats): expected a step that changes the "
+		"twelfth significant digit\n", who, name, spec,
+		a->text[a->n - 1]);
 	goto out;
 too_many:
 	fprintf(stderr, "%s: -D %s=%s: more than %d values: expected a "
@@ -222,7 +246,8 @@ int range_count(struct range_grid *g, const char *who)
 {
 	g->npoints = 1;
 	for (size_t k = 0; k < g->naxes; k++) {
-		if (g->npoints > RANGE_MAX_POINTS / g->axes[k].n) {
+		if (!g->axes[k].n ||
+		    g->npoints > RANGE_MAX_POINTS / g->axes[k].n) {
 			fprintf(stderr, "%s: more than %d points: expected "
 				"fewer or shorter ranges\n", who,
 				RANGE_MAX_POINTS);

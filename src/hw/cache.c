@@ -216,32 +216,86 @@ bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
 	return true;
 }
 
+static int tag_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tags of the valid lines of c in [first, last], ascending, into a
+ * new array (caller frees) of *n; NULL when out of memory.  Work
+ * proportional to the cache's size, not to the range's.
+ */
+static uint64_t *tags_in(const struct cache *c, uint64_t first,
+			 uint64_t last, size_t *n)
+{
+	size_t total = (size_t)c->sets * c->cfg.ways, k = 0;
+	uint64_t *t = malloc((total ? total : 1) * sizeof(*t));
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < total; i++)
+		if (c->way[i].valid && c->way[i].tag >= first &&
+		    c->way[i].tag <= last)
+			t[k++] = c->way[i].tag;
+	qsort(t, k, sizeof(*t), tag_cmp);
+	*n = k;
+	return t;
+}
+
+/* One line's part of a maintenance operation. */
+static void maint_line(struct cache *c, enum cache_op op,
+		       struct cache_way *w, struct cache_cost *cost);
+
 /* One level's part of a maintenance operation over the lines of c that
- * [addr, addr + len) touches; count: add to the maintenance statistics. */
+ * [addr, addr + len) touches; count: add to the maintenance statistics.
+ * Every line of the range costs its cycles; the walk itself visits the
+ * range's lines, or, for a range longer than the cache, the cache's own
+ * lines in that range (in the same ascending order). */
 static void maint_level(struct cache *c, enum cache_op op, uint64_t addr,
 			uint64_t len, struct cache_cost *cost, bool count)
 {
-	uint64_t last = line_of(c, addr + len - 1);
+	uint64_t first = line_of(c, addr), last = line_of(c, addr + len - 1);
+	uint64_t nlines = last - first + 1, sum;
 	uint32_t per = op == CACHE_CLEAN ? c->cfg.clean :
 		       op == CACHE_INVAL ? c->cfg.inval : c->cfg.flush;
+	uint64_t *tags;
+	size_t n;
 
-	for (uint64_t tag = line_of(c, addr); tag <= last; tag++) {
+	if (count)
+		c->maint_lines += nlines;
+	/* Saturates: the caller bounds the range so that it cannot. */
+	if (__builtin_mul_overflow(nlines, (uint64_t)per, &sum) ||
+	    __builtin_add_overflow(cost->cpu, sum, &cost->cpu))
+		cost->cpu = UINT64_MAX;
+	if (nlines > (uint64_t)c->sets * c->cfg.ways &&
+	    (tags = tags_in(c, first, last, &n))) {
+		for (size_t i = 0; i < n; i++)
+			maint_line(c, op, lookup(c, tags[i]), cost);
+		free(tags);
+		return;
+	}
+	for (uint64_t tag = first; tag <= last; tag++) {
 		struct cache_way *w = lookup(c, tag);
 
-		if (count)
-			c->maint_lines++;
-		cost->cpu += per;
-		if (!w)
-			continue;
-		if (w->dirty && op != CACHE_INVAL) {
-			c->writebacks++;
-			write_back(c, w);
-			cost->bus += c->line_cycles;
-		}
-		if (op != CACHE_CLEAN) {
-			w->valid = false;
-			w->dirty = false;
-		}
+		if (w)
+			maint_line(c, op, w, cost);
+	}
+}
+
+static void maint_line(struct cache *c, enum cache_op op,
+		       struct cache_way *w, struct cache_cost *cost)
+{
+	if (w->dirty && op != CACHE_INVAL) {
+		c->writebacks++;
+		write_back(c, w);
+		cost->bus += c->line_cycles;
+	}
+	if (op != CACHE_CLEAN) {
+		w->valid = false;
+		w->dirty = false;
 	}
 }
 
@@ -307,10 +361,35 @@ void cache_view_write(struct cache *c, uint64_t addr, const void *src,
 bool cache_dirty_in(const struct cache *c, uint64_t addr, uint64_t len,
 		    uint64_t *first)
 {
+	uint64_t lo, hi;
+
 	if (!len)
 		return false;
-	for (uint64_t tag = line_of(c, addr); tag <= line_of(c, addr + len - 1);
-	     tag++) {
+	lo = line_of(c, addr);
+	hi = line_of(c, addr + len - 1);
+	if (hi - lo >= (uint64_t)c->sets * c->cfg.ways) {
+		/* a range longer than the cache: its own lines, lowest dirty
+		 * one first */
+		bool found = false;
+		uint64_t best = 0;
+
+		for (size_t i = 0; i < (size_t)c->sets * c->cfg.ways; i++) {
+			const struct cache_way *w = &c->way[i];
+
+			if (w->valid && w->dirty && w->tag >= lo &&
+			    w->tag <= hi && (!found || w->tag < best)) {
+				best = w->tag;
+				found = true;
+			}
+		}
+		if (found) {
+			if (first)
+				*first = best << c->line_shift;
+			return true;
+		}
+		return c->next && cache_dirty_in(c->next, addr, len, first);
+	}
+	for (uint64_t tag = lo; tag <= hi; tag++) {
 		const struct cache_way *w = lookup(c, tag);
 
 		if (w && w->dirty) {

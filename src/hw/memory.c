@@ -7,10 +7,22 @@
 #include <string.h>
 
 #include "kernel/base.h"
+#include "kernel/sim.h"
 
 static const uint8_t zero_chunk[MEM_CHUNK];
 
-/* The chunk holding off, or NULL when never written (alloc false). */
+/* The host ran out of memory for a chunk: a failure of dmasim, not of the
+ * simulated machine, so the run stops with it (sim->host_err) instead of
+ * going on with a simulated bus error. */
+static uint8_t *chunk_oom(struct memory *mem)
+{
+	mem->bus->sim->host_err = DMASIM_ENOMEM;
+	sim_stop(mem->bus->sim);
+	return NULL;
+}
+
+/* The chunk holding off, or NULL when never written (alloc false) or out
+ * of host memory. */
 static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
 {
 	uint64_t r = off >> MEM_REGION_SHIFT;
@@ -22,13 +34,14 @@ static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
 			return NULL;
 		reg = calloc(MEM_CHUNKS_PER_REGION, sizeof(*reg));
 		if (!reg)
-			return NULL;
+			return chunk_oom(mem);
 		mem->region[r] = reg;
 	}
 	if (!reg[c] && alloc) {
 		reg[c] = calloc(1, MEM_CHUNK);
-		if (reg[c])
-			mem->chunks++;
+		if (!reg[c])
+			return chunk_oom(mem);
+		mem->chunks++;
 	}
 	return reg[c];
 }

@@ -36,7 +36,8 @@
 	X(IO, -5, "file could not be read or written")                       \
 	X(UNIT, -6, "malformed value or unit")                               \
 	X(RANGE, -7, "value out of range")                                   \
-	X(DISAGREE, -8, "a claim disagreed with its model")
+	X(DISAGREE, -8, "a claim disagreed with its model")                  \
+	X(LIMIT, -9, "a run limit was reached: the results are partial")
 
 enum {
 #define DMASIM_ERRNO_ENUM(name, code, msg) DMASIM_E##name = (code),

@@ -39,6 +39,8 @@ struct sim {
 	uint64_t seed;		/* run seed */
 	uint64_t events;	/* events run so far */
 	bool stopping;		/* sim_stop() was called */
+	int host_err;		/* a host failure (DMASIM_ENOMEM) a model met
+				 * mid-run: the run stops and fails with it */
 	struct proc *current;	/* process being resumed, or NULL */
 	void *user;		/* the owner's context (the Lua layer) */
 	const char *name;	/* the system's name, or NULL */

@@ -81,7 +81,10 @@ int units_parse(const char *s, enum unit_kind kind, double *out)
 		if (kind != UNIT_ANY && u->kind != kind)
 			continue;
 		if (strcmp(end, u->suffix) == 0) {
-			*out = v * u->scale;
+			v *= u->scale;
+			if (!isfinite(v))	/* 1e300TiB */
+				return DMASIM_EUNIT;
+			*out = v;
 			return 0;
 		}
 	}

@@ -164,16 +164,16 @@ static int l_sys_cache(lua_State *L)
 	bus = lsys_opt_bus(L, 2, what);
 	cfg.name = lf_string(L, 2, what, "name", "l1");
 	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, 32 * 1024, 1);
-	cfg.ways = (uint32_t)lf_uint(L, 2, what, "ways", UNIT_NUMBER, 4, 1);
-	cfg.line = (uint32_t)lf_uint(L, 2, what, "line", UNIT_SIZE, 64, 1);
-	cfg.word = (uint32_t)lf_uint(L, 2, what, "word", UNIT_SIZE, 8, 1);
-	cfg.hit = (uint32_t)lf_uint(L, 2, what, "hit", UNIT_NUMBER, 1, 0);
-	cfg.clean = (uint32_t)lf_uint(L, 2, what, "clean", UNIT_NUMBER, 50, 0);
-	cfg.inval = (uint32_t)lf_uint(L, 2, what, "inval", UNIT_NUMBER, 50, 0);
-	cfg.flush = (uint32_t)lf_uint(L, 2, what, "flush", UNIT_NUMBER, 60, 0);
-	cfg.barrier = (uint32_t)lf_uint(L, 2, what, "barrier", UNIT_NUMBER,
+	cfg.ways = lf_u32(L, 2, what, "ways", UNIT_NUMBER, 4, 1);
+	cfg.line = lf_u32(L, 2, what, "line", UNIT_SIZE, 64, 1);
+	cfg.word = lf_u32(L, 2, what, "word", UNIT_SIZE, 8, 1);
+	cfg.hit = lf_u32(L, 2, what, "hit", UNIT_NUMBER, 1, 0);
+	cfg.clean = lf_u32(L, 2, what, "clean", UNIT_NUMBER, 50, 0);
+	cfg.inval = lf_u32(L, 2, what, "inval", UNIT_NUMBER, 50, 0);
+	cfg.flush = lf_u32(L, 2, what, "flush", UNIT_NUMBER, 60, 0);
+	cfg.barrier = lf_u32(L, 2, what, "barrier", UNIT_NUMBER,
 					100, 0);
-	cfg.snoop = (uint32_t)lf_uint(L, 2, what, "snoop", UNIT_NUMBER, 1, 0);
+	cfg.snoop = lf_u32(L, 2, what, "snoop", UNIT_NUMBER, 1, 0);
 	lua_getfield(L, 2, "coherent");
 	cfg.coherent = lua_toboolean(L, -1);
 	lua_pop(L, 1);

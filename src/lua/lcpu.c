@@ -47,21 +47,21 @@ static int l_sys_cpu(lua_State *L)
 				  "fraction from 0 to 1", what, cfg.mem_frac);
 	cfg.data_addr = lf_uint(L, 2, what, "data_addr", UNIT_SIZE, 0, 0);
 	cfg.footprint = lf_uint(L, 2, what, "footprint", UNIT_SIZE, 0, 0);
-	cfg.word = (uint32_t)lf_uint(L, 2, what, "word", UNIT_SIZE, 4, 1);
+	cfg.word = lf_u32(L, 2, what, "word", UNIT_SIZE, 4, 1);
 	if (cfg.word > 8)
 		return lf_error(L, "%s: field 'word' = %u: expected 1 to 8 "
 				  "bytes", what, cfg.word);
-	cfg.pio_loop = (uint32_t)lf_uint(L, 2, what, "pio_loop", UNIT_NUMBER,
+	cfg.pio_loop = lf_u32(L, 2, what, "pio_loop", UNIT_NUMBER,
 					 2, 0);
-	cfg.irq_entry = (uint32_t)lf_uint(L, 2, what, "irq_entry", UNIT_NUMBER,
+	cfg.irq_entry = lf_u32(L, 2, what, "irq_entry", UNIT_NUMBER,
 					  100, 0);
-	cfg.irq_exit = (uint32_t)lf_uint(L, 2, what, "irq_exit", UNIT_NUMBER,
+	cfg.irq_exit = lf_u32(L, 2, what, "irq_exit", UNIT_NUMBER,
 					 50, 0);
 	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
 					     lsys_mode_names,
 					     DMASIM_MODE_BURST);
-	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
-				     -1e9);
+	cfg.priority = lf_int(L, 2, what, "priority", 0, -1000000000,
+			      1000000000);
 	if (dmasim_cpu_new(ls->sys, bus, &cfg, &cpu))
 		return lsys_raise(L, ls, what);
 	lsys_push_comp(L, 1, cpu, CPU_MT);

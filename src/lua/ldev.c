@@ -99,6 +99,13 @@ static int l_sys_device(lua_State *L)
 	return 1;
 }
 
+/* [off, +len) lies inside the device (no signed overflow of off + len). */
+static bool dev_span(const struct iodev *dev, lua_Integer off, lua_Integer len)
+{
+	return off >= 0 && len >= 0 && (uint64_t)off <= dev->cfg.size &&
+	       (uint64_t)len <= dev->cfg.size - (uint64_t)off;
+}
+
 /* dev:expected(offset, len) -> the pattern bytes an input device sends */
 static int l_dev_expected(lua_State *L)
 {
@@ -107,10 +114,10 @@ static int l_dev_expected(lua_State *L)
 	luaL_Buffer b;
 	char *p;
 
-	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
+	if (!dev_span(dev, off, len))
 		return lf_error(L, "device:expected: [%lld, +%lld) is outside the "
-				  "device's %d bytes", (long long)off, (long long)len,
-				  (int)dev->cfg.size);
+				  "device's %llu bytes", (long long)off, (long long)len,
+				  (unsigned long long)dev->cfg.size);
 	p = luaL_buffinitsize(L, &b, (size_t)len);
 	for (lua_Integer i = 0; i < len; i++)
 		p[i] = (char)iodev_pattern(dev, (uint64_t)(off + i));
@@ -127,10 +134,10 @@ static int l_dev_received(lua_State *L)
 	if (!dev->cfg.output)
 		return luaL_error(L, "device:received: '%s' is an input device",
 				  dev->name);
-	if (off < 0 || len < 0 || (uint64_t)(off + len) > dev->cfg.size)
+	if (!dev_span(dev, off, len))
 		return lf_error(L, "device:received: [%lld, +%lld) is outside "
-				  "the device's %d bytes", (long long)off, (long long)len,
-				  (int)dev->cfg.size);
+				  "the device's %llu bytes", (long long)off,
+				  (long long)len, (unsigned long long)dev->cfg.size);
 	lua_pushlstring(L, (const char *)dev->received + off, (size_t)len);
 	return 1;
 }

@@ -41,13 +41,13 @@ static int l_sys_dma(lua_State *L)
 	bus = lsys_opt_bus(L, 2, what);
 	cfg.name = lf_string(L, 2, what, "name", NULL);
 	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0x40000000ull, 0);
-	cfg.channels = (unsigned)lf_uint(L, 2, what, "channels", UNIT_NUMBER,
+	cfg.channels = lf_u32(L, 2, what, "channels", UNIT_NUMBER,
 					 1, 1);
 	if (cfg.channels > 64)
 		return lf_error(L, "%s: field 'channels' = %u: expected 1 to "
 				  "64", what, cfg.channels);
 	cfg.reg_latency = lf_uint(L, 2, what, "reg_latency", UNIT_TIME, 0, 0);
-	cfg.burst = (uint32_t)lf_uint(L, 2, what, "burst", UNIT_SIZE, 64, 1);
+	cfg.burst = lf_u32(L, 2, what, "burst", UNIT_SIZE, 64, 1);
 	cfg.desc_cycles = lf_uint(L, 2, what, "desc_cycles", UNIT_NUMBER, 0, 0);
 	cfg.fence_cycles = lf_uint(L, 2, what, "fence_cycles", UNIT_NUMBER, 0,
 				   0);
@@ -62,9 +62,9 @@ static int l_sys_dma(lua_State *L)
 	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
 					     lsys_mode_names,
 					     DMASIM_MODE_CYCLE_STEALING);
-	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
-				     -1e9);
-	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
+	cfg.priority = lf_int(L, 2, what, "priority", 0, -1000000000,
+			      1000000000);
+	cfg.irq_line = lf_u32(L, 2, what, "irq_line", UNIT_NUMBER,
 					 0, 0);
 	lua_getfield(L, 2, "irq");
 	if (!lua_isnil(L, -1)) {

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 
 #include "dmasim/dmasim.h"
+#include "kernel/checked.h"
 
 int lf_error(lua_State *L, const char *fmt, ...)
 {
@@ -83,6 +84,10 @@ double lf_value(lua_State *L, int idx, const char *what, const char *field,
 			lf_error(L, "%s: field '%s' = %s: expected a value "
 				   ">= %g", what, field,
 				   luaL_tolstring(L, -1, NULL), min);
+		if (!ck_finite(v) && min != -INFINITY)
+			lf_error(L, "%s: field '%s' = %s: expected a finite "
+				   "number", what, field,
+				   luaL_tolstring(L, -1, NULL));
 	}
 	lua_pop(L, 1);
 	return v;
@@ -94,12 +99,60 @@ uint64_t lf_uint(lua_State *L, int idx, const char *what, const char *field,
 	double v = lf_value(L, idx, what, field, kind, (double)def,
 			    (double)min);
 
-	if (v != floor(v) || v >= 18446744073709551616.0) {
+	uint64_t u = 0;
+
+	if (v != floor(v) || !ck_dtou(v, &u)) {
 		lua_getfield(L, idx, field);
-		luaL_error(L, "%s: field '%s' = %s: expected a whole number",
-			   what, field, luaL_tolstring(L, -1, NULL));
+		luaL_error(L, "%s: field '%s' = %s: expected a whole number "
+			   "below 2^64", what, field,
+			   luaL_tolstring(L, -1, NULL));
 	}
-	return (uint64_t)v;
+	return u;
+}
+
+uint32_t lf_u32(lua_State *L, int idx, const char *what, const char *field,
+		enum unit_kind kind, uint32_t def, uint32_t min)
+{
+	uint64_t v = lf_uint(L, idx, what, field, kind, def, min);
+
+	if (v > UINT32_MAX) {
+		lua_getfield(L, idx, field);
+		lf_error(L, "%s: field '%s' = %s: expected a whole number from "
+			 "%u to %u", what, field, luaL_tolstring(L, -1, NULL),
+			 (unsigned)min, (unsigned)UINT32_MAX);
+	}
+	return (uint32_t)v;
+}
+
+int lf_int(lua_State *L, int idx, const char *what, const char *field,
+	   int def, int min, int max)
+{
+	double v = lf_value(L, idx, what, field, UNIT_NUMBER, def, min);
+
+	if (v > max || v != floor(v)) {
+		lua_getfield(L, idx, field);
+		lf_error(L, "%s: field '%s' = %s: expected a whole number from "
+			 "%d to %d", what, field, luaL_tolstring(L, -1, NULL),
+			 min, max);
+	}
+	return (int)v;
+}
+
+uint64_t lf_arg_u64(lua_State *L, int idx, const char *fn,
+		    enum unit_kind kind)
+{
+	double v;
+	uint64_t u = 0;
+
+	if (lf_to_value(L, idx, kind, &v))
+		return (uint64_t)lf_error(L, "%s(%s): expected %s", fn,
+					  luaL_tolstring(L, idx, NULL),
+					  units_expected(kind));
+	if (!ck_dtou(v, &u))
+		return (uint64_t)lf_error(L, "%s(%s): expected a finite value "
+					  "from 0 to 2^64 - 1 in base units",
+					  fn, luaL_tolstring(L, idx, NULL));
+	return u;
 }
 
 int lf_enum(lua_State *L, int idx, const char *what, const char *field,

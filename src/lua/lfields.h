@@ -25,13 +25,28 @@ void lf_known(lua_State *L, int idx, const char *what,
 	      const char *const known[]);
 
 /* A field holding a number or a string with a unit of `kind`, in base
- * units; def when absent.  Values below min are an error. */
+ * units; def when absent.  NaN, values below min and infinities are an
+ * error (infinities are allowed when min is -INFINITY: any number). */
 double lf_value(lua_State *L, int idx, const char *what, const char *field,
 		enum unit_kind kind, double def, double min);
 
 /* A whole number >= min (numbers or strings with units of `kind`). */
 uint64_t lf_uint(lua_State *L, int idx, const char *what, const char *field,
 		 enum unit_kind kind, uint64_t def, uint64_t min);
+
+/* The same, at most 2^32 - 1 (fields the models keep in 32 bits). */
+uint32_t lf_u32(lua_State *L, int idx, const char *what, const char *field,
+		enum unit_kind kind, uint32_t def, uint32_t min);
+
+/* A whole number from min to max. */
+int lf_int(lua_State *L, int idx, const char *what, const char *field,
+	   int def, int min, int max);
+
+/* Positional argument idx of function fn ("system:wait") as a whole
+ * number of base units of `kind` (fractions are dropped); an error for
+ * NaN, infinities, negative values and values >= 2^64. */
+uint64_t lf_arg_u64(lua_State *L, int idx, const char *fn,
+		    enum unit_kind kind);
 
 /* One of names (NULL-ended); returns its index, def when absent. */
 int lf_enum(lua_State *L, int idx, const char *what, const char *field,

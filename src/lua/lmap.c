@@ -57,7 +57,7 @@ static int k_alloc(lua_State *L, int status, lua_KContext ctx)
 	const struct dmasim_result *r = dmasim_proc_result(&lp->p);
 
 	(void)status;
-	if (r->value) {
+	if (r->value2 != DMASIM_MAPPING_ERROR) {
 		lua_pushinteger(L, (lua_Integer)r->value);
 		lua_pushinteger(L, (lua_Integer)r->value2);
 	} else {
@@ -164,9 +164,12 @@ static int l_map_sg(lua_State *L)
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, 2, i);
 		if (!lua_istable(L, -1) || lua_geti(L, -1, 1) != LUA_TNUMBER ||
-		    lua_geti(L, -2, 2) != LUA_TNUMBER)
+		    lua_geti(L, -2, 2) != LUA_TNUMBER ||
+		    !lua_isinteger(L, -2) || !lua_isinteger(L, -1) ||
+		    lua_tointeger(L, -1) < 1)
 			return luaL_error(L, "%s: entry %d: expected {addr, "
-					  "len}", fn, (int)i);
+					  "len}: whole numbers, len >= 1", fn,
+					  (int)i);
 		lua_pop(L, 3);
 	}
 	lp = map_proc(L, fn);
@@ -361,16 +364,16 @@ static int l_sys_dma_device(lua_State *L)
 	dmasim_dmadev_config_init(&cfg);
 	cfg.name = lf_string(L, 2, what, "name", "dev");
 	cfg.mask = lf_uint(L, 2, what, "mask", UNIT_SIZE, 0, 0);
-	cfg.map_cycles = (uint32_t)lf_uint(L, 2, what, "map_cycles",
+	cfg.map_cycles = lf_u32(L, 2, what, "map_cycles",
 					   UNIT_NUMBER, 50, 0);
-	cfg.sync_cycles = (uint32_t)lf_uint(L, 2, what, "sync_cycles",
+	cfg.sync_cycles = lf_u32(L, 2, what, "sync_cycles",
 					    UNIT_NUMBER, 20, 0);
-	cfg.copy = (uint32_t)lf_uint(L, 2, what, "copy", UNIT_NUMBER, 16, 0);
+	cfg.copy = lf_u32(L, 2, what, "copy", UNIT_NUMBER, 16, 0);
 	cfg.pool_base = lf_uint(L, 2, what, "pool_base", UNIT_SIZE, 0, 0);
 	cfg.pool_size = lf_uint(L, 2, what, "pool_size", UNIT_SIZE, 0, 0);
 	cfg.bounce_base = lf_uint(L, 2, what, "bounce_base", UNIT_SIZE, 0, 0);
 	cfg.bounce_size = lf_uint(L, 2, what, "bounce_size", UNIT_SIZE, 0, 0);
-	cfg.bounce_slot = (uint32_t)lf_uint(L, 2, what, "bounce_slot",
+	cfg.bounce_slot = lf_u32(L, 2, what, "bounce_slot",
 					    UNIT_SIZE, 2048, 1);
 	if (dmasim_dmadev_new(ls->sys, cpu->obj, cache, &cfg, &d))
 		return lsys_raise(L, ls, what);

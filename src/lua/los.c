@@ -75,7 +75,7 @@ static int l_sys_vm(lua_State *L)
 				   UNIT_TIME, 100000000ull, 0);
 	cfg.swap_bandwidth = lf_value(L, lua_gettop(L), "swap{}", "bandwidth",
 				      UNIT_BANDWIDTH, 500e6, 0);
-	cfg.swap_slots = (uint32_t)lf_uint(L, lua_gettop(L), "swap{}", "slots",
+	cfg.swap_slots = lf_u32(L, lua_gettop(L), "swap{}", "slots",
 					   UNIT_NUMBER, 65536, 1);
 	lua_settop(L, 2);
 	if (base % FRAME_SIZE || size % FRAME_SIZE)
@@ -83,10 +83,6 @@ static int l_sys_vm(lua_State *L)
 				  "4KiB", what);
 	err = sys_vm_new(sys->sys, (struct dmasim_memory *)mem, base, size,
 			 &cfg, &vm);
-	if (err == DMASIM_EINVAL)
-		return lf_error(L, "%s: [%#llx, +%llu) is not inside memory "
-				  "'%s'", what, (unsigned long long)base,
-				  (unsigned long long)size, mem->name);
 	if (err)
 		return lsys_raise(L, sys, what);
 	lsys_push_comp(L, 1, vm, VM_MT);
@@ -125,7 +121,10 @@ static uint64_t check_range(lua_State *L, struct aspace *as, int iva,
 	lua_Integer va = luaL_checkinteger(L, iva);
 	lua_Integer n = luaL_checkinteger(L, ilen);
 
-	if (va < 0 || n < 0 || (uint64_t)(va + n) > as->npages * FRAME_SIZE)
+	uint64_t size = as->npages * FRAME_SIZE;
+
+	if (va < 0 || n < 0 || (uint64_t)va > size ||
+	    (uint64_t)n > size - (uint64_t)va)
 		lf_error(L, "%s: [%#llx, +%lld) is outside the address space "
 			   "(%llu bytes)", fn, (unsigned long long)va,
 			   (long long)n, (unsigned long long)(as->npages *

@@ -145,6 +145,23 @@ static void push_override(lua_State *L, int def, const char *name,
 			luaL_error(L, "-D %s=%s: expected true or false", name, s);
 		}
 		return;
+	case LUA_TSTRING: {
+		/* A default with a unit takes values of the same kind:
+		 * size = "64KiB" refuses -D size=3GHz. */
+		enum dmasim_unit ud, uo;
+		double d;
+
+		if (!dmasim_parse_value(lua_tostring(L, def), &ud, &d) &&
+		    ud != DMASIM_UNIT_NONE && !dmasim_parse_value(s, &uo, &v) &&
+		    uo != ud && uo != DMASIM_UNIT_NONE) {
+			lrun_param_error(L);
+			luaL_error(L, "-D %s=%s: expected a value in %s, like "
+				   "the default %s", name, s,
+				   dmasim_unit_name(ud), lua_tostring(L, def));
+		}
+		lua_pushstring(L, s);
+		return;
+	}
 	default:
 		lua_pushstring(L, s);
 	}
@@ -249,9 +266,16 @@ static int l_report(lua_State *L)
 		return luaL_error(L, "dmasim.report('%s', ...): expected a "
 				  "number, string or boolean value, got %s",
 				  name, luaL_typename(L, 2));
-	if (results_add(&run->res, name, &v, unit))
+	switch (results_add(&run->res, name, &v, unit)) {
+	case 0:
+		return 0;
+	case DMASIM_EINVAL:
+		return luaL_error(L, "dmasim.report('%s', ...): '%s' is already "
+				  "reported: expected each name once", name,
+				  name);
+	default:
 		return luaL_error(L, "out of memory");
-	return 0;
+	}
 }
 
 /* dmasim.table{title = s, columns = {...}, rows = {{...}, ...}} */
@@ -542,6 +566,50 @@ static void add_search_path(lua_State *L, const char *scenario)
 	lua_setfield(L, -2, "path");
 }
 
+/* load(chunk [, name [, mode [, env]]]) with mode forced to "t": a binary
+ * chunk is not checked by Lua and a corrupt one crashes the host. */
+static int l_load_text(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	if (n < 3)
+		lua_settop(L, n = 3);
+	if (!lua_isnil(L, 3) && (lua_type(L, 3) != LUA_TSTRING ||
+				 strcmp(lua_tostring(L, 3), "t")))
+		return luaL_error(L, "load(): mode %s: only text chunks are "
+				  "loaded (mode \"t\")",
+				  luaL_tolstring(L, 3, NULL));
+	lua_pushliteral(L, "t");
+	lua_replace(L, 3);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* package.searchers[2] for text modules only: the file found on
+ * package.path, loaded with mode "t". */
+static int l_search_text(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	const char *file;
+
+	lua_getglobal(L, LUA_LOADLIBNAME);
+	lua_getfield(L, -1, "searchpath");
+	lua_pushstring(L, name);
+	lua_getfield(L, -3, "path");
+	lua_call(L, 2, 2);
+	if (lua_isnil(L, -2))
+		return 1;	/* the message of what was tried */
+	file = lua_tostring(L, -2);
+	if (luaL_loadfilex(L, file, "t") != LUA_OK)
+		return luaL_error(L, "error loading module '%s' from file "
+				  "'%s':\n\t%s", name, file,
+				  lua_tostring(L, -1));
+	lua_pushstring(L, file);
+	return 2;
+}
+
 static int open_libs(lua_State *L)
 {
 	const char *path = lua_touserdata(L, 1);
@@ -571,6 +639,9 @@ static int open_libs(lua_State *L)
 	lua_setglobal(L, "dofile");
 	lua_pushnil(L);
 	lua_setglobal(L, "loadfile");
+	lua_getglobal(L, "load");
+	lua_pushcclosure(L, l_load_text, 1);
+	lua_setglobal(L, "load");
 	lua_getglobal(L, LUA_LOADLIBNAME);
 	add_search_path(L, path);
 	lua_pushliteral(L, "");
@@ -583,6 +654,8 @@ static int open_libs(lua_State *L)
 	lua_rawseti(L, -2, 4);
 	lua_pushnil(L);
 	lua_rawseti(L, -2, 3);
+	lua_pushcfunction(L, l_search_text);
+	lua_rawseti(L, -2, 2);
 	lua_pop(L, 2);
 	luaL_requiref(L, "dmasim", luaopen_dmasim, 1);
 	lua_pop(L, 1);
@@ -594,6 +667,7 @@ static int report_returned(lua_State *L, struct dmasim_run *run, int idx)
 {
 	const char **names;
 	size_t n = 0;
+	int err;
 
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
@@ -614,12 +688,33 @@ static int report_returned(lua_State *L, struct dmasim_run *run, int idx)
 
 		lua_getfield(L, idx, names[i]);
 		if (!lrun_to_rvalue(L, -1, &v) &&
-		    results_add(&run->res, names[i], &v, ""))
-			return DMASIM_ENOMEM;
+		    (err = results_add(&run->res, names[i], &v, "")))
+			return err;
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 	return 0;
+}
+
+/* Every LRUN_HOOK_COUNT Lua instructions: count them and check the run's
+ * limits, raising the limit's error (again and again: a pcall in the
+ * scenario cannot swallow it for good). */
+#define LRUN_HOOK_COUNT 1000
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct dmasim_run *run = lrun_get(L);
+
+	(void)ar;
+	run->instr += LRUN_HOOK_COUNT;
+	if (run_limit_reached(run, 0)) {
+		/* From now on at every instruction: the first one after a
+		 * pcall that caught the error raises it again, so it reaches
+		 * the top whatever the scenario catches. */
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+		luaL_error(L, "%s", run->partial ? run->partial :
+			   "run limit reached");
+	}
 }
 
 int dmasim_run_file(struct dmasim_run *run, const char *path)
@@ -642,6 +737,10 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 	}
 	lua_pushlightuserdata(L, run);
 	lua_setfield(L, LUA_REGISTRYINDEX, RUN_KEY);
+	run->wall_start = run_wall_now();
+	/* Processes (coroutines) inherit the hook of the state. */
+	if (run->max_instr || run->max_wall_s)
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, LRUN_HOOK_COUNT);
 	lua_pushcfunction(L, open_libs);
 	lua_pushlightuserdata(L, (void *)path);
 	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
@@ -660,12 +759,18 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 		lua_getfield(L, LUA_REGISTRYINDEX, PARAM_ERROR_KEY);
 		code = lua_toboolean(L, -1) ? DMASIM_EPARAM : DMASIM_ESCENARIO;
 		lua_pop(L, 1);
+		if (run->partial)
+			code = DMASIM_ELIMIT;
 		run_fail(run, st == LUA_ERRMEM ? DMASIM_ENOMEM : code,
 			 lua_tostring(L, -1));
 		goto out;
 	}
-	if (lua_istable(L, -1) && report_returned(L, run, lua_gettop(L))) {
-		run_fail(run, DMASIM_ENOMEM, "out of memory");
+	if (lua_istable(L, -1) &&
+	    (code = report_returned(L, run, lua_gettop(L)))) {
+		run_fail(run, code, code == DMASIM_EINVAL ?
+			 "a field of the table the scenario returned is "
+			 "already reported (dmasim.report): expected each "
+			 "name once" : "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < run->ndefs; i++) {

@@ -222,13 +222,9 @@ static int l_sys_wait(lua_State *L)
 {
 	struct lsys *ls = lsys_check(L, 1);
 	struct lproc *lp = lsys_current(L, ls, "system:wait()");
-	double t;
+	uint64_t t = lf_arg_u64(L, 2, "system:wait", UNIT_TIME);
 
-	if (lf_to_value(L, 2, UNIT_TIME, &t) || t < 0)
-		return luaL_error(L, "system:wait(%s): expected %s",
-				  luaL_tolstring(L, 2, NULL),
-				  units_expected(UNIT_TIME));
-	return lsys_await(L, ls, dmasim_sleep(&lp->p, (uint64_t)t),
+	return lsys_await(L, ls, dmasim_sleep(&lp->p, t),
 			  "system:wait()", NULL, 0);
 }
 
@@ -237,16 +233,10 @@ static int l_sys_run(lua_State *L)
 {
 	struct lsys *ls = lsys_check(L, 1);
 	uint64_t until = UINT64_MAX;
-	double t;
 	int code;
 
-	if (!lua_isnoneornil(L, 2)) {
-		if (lf_to_value(L, 2, UNIT_TIME, &t) || t < 0)
-			return luaL_error(L, "system:run(%s): expected %s",
-					  luaL_tolstring(L, 2, NULL),
-					  units_expected(UNIT_TIME));
-		until = (uint64_t)t;
-	}
+	if (!lua_isnoneornil(L, 2))
+		until = lf_arg_u64(L, 2, "system:run", UNIT_TIME);
 	if (ls->sys->running)
 		return luaL_error(L, "system:run() is already running (it "
 				     "cannot be called from a process)");
@@ -323,9 +313,9 @@ static void bus_fields(lua_State *L, int idx, const char *what,
 	cfg->arbitration = (enum dmasim_arb)lf_enum(L, idx, what,
 						    "arbitration", arb_names,
 						    DMASIM_ARB_ROUND_ROBIN);
-	cfg->latency = (uint32_t)lf_uint(L, idx, what, "latency", UNIT_NUMBER,
+	cfg->latency = lf_u32(L, idx, what, "latency", UNIT_NUMBER,
 					 0, 0);
-	cfg->width = (uint32_t)lf_uint(L, idx, what, "width", UNIT_SIZE, 8, 1);
+	cfg->width = lf_u32(L, idx, what, "width", UNIT_SIZE, 8, 1);
 }
 
 /* sys:bus{name, clock, arbitration, latency, width}: another interconnect */
@@ -442,10 +432,10 @@ static int l_sys_bridge(lua_State *L)
 	dmasim_bridge_config_init(&cfg);
 	cfg.name = lf_string(L, 2, what, "name", NULL);
 	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME, 0, 0);
-	cfg.width = (uint32_t)lf_uint(L, 2, what, "width", UNIT_SIZE, 0, 0);
-	cfg.queue = (uint32_t)lf_uint(L, 2, what, "queue", UNIT_NUMBER, 4, 1);
-	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
-				     -1e9);
+	cfg.width = lf_u32(L, 2, what, "width", UNIT_SIZE, 0, 0);
+	cfg.queue = lf_u32(L, 2, what, "queue", UNIT_NUMBER, 4, 1);
+	cfg.priority = lf_int(L, 2, what, "priority", 0, -1000000000,
+			      1000000000);
 	if (lua_getfield(L, 2, "posted") != LUA_TNIL)
 		cfg.posted = lua_toboolean(L, -1);
 	lua_pop(L, 1);
@@ -563,7 +553,15 @@ static void lsys_close(lua_State *L, struct lsys *ls)
 
 static int l_sys_gc(lua_State *L)
 {
-	lsys_close(L, luaL_checkudata(L, 1, SYS_MT));
+	struct lsys *ls = luaL_checkudata(L, 1, SYS_MT);
+
+	/* Only a scenario calling __gc itself gets here while the system
+	 * runs (the run holds it): freeing it would free the running
+	 * process. */
+	if (ls->sys && ls->sys->running)
+		return luaL_error(L, "system '%s': cannot be closed while it "
+				  "runs", dmasim_sys_name(ls->sys));
+	lsys_close(L, ls);
 	return 0;
 }
 

@@ -41,8 +41,8 @@ static int l_sys_traffic(lua_State *L)
 	cfg.mode = (enum dmasim_mode)lf_enum(L, 2, what, "mode",
 					     lsys_mode_names,
 					     DMASIM_MODE_CYCLE_STEALING);
-	cfg.priority = (int)lf_value(L, 2, what, "priority", UNIT_NUMBER, 0,
-				     -1e9);
+	cfg.priority = lf_int(L, 2, what, "priority", 0, -1000000000,
+			      1000000000);
 	if (dmasim_traffic_new(ls->sys, bus, &cfg, &t))
 		return lsys_raise(L, ls, what);
 	lsys_push_comp(L, 1, t, TRAFFIC_MT);

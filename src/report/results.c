@@ -10,11 +10,21 @@
 #include "kernel/util.h"
 #include "kernel/vec.h"
 
+/* A number in JSON, which has no NaN or infinities: those are written as
+ * the strings "nan", "inf" and "-inf" rather than dropped. */
+static json_t *json_num(double d)
+{
+	if (isfinite(d))
+		return json_real(d);
+	return json_string(isnan(d) ? "nan" : d > 0 ? "inf" : "-inf");
+}
+
 
 void results_init(struct results *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->systems = json_array();
+	r->names = json_object();
 }
 
 static void item_free(struct result_item *it)
@@ -48,6 +58,7 @@ void results_fini(struct results *r)
 	free(r->tables);
 	free(r->claims);
 	json_decref(r->systems);
+	json_decref(r->names);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -70,11 +81,20 @@ int results_add(struct results *r, const char *name, const struct rvalue *v,
 {
 	int err;
 
+	if (!r->names)
+		return DMASIM_ENOMEM;
+	if (json_object_get(r->names, name))
+		return DMASIM_EINVAL;
 	VEC_RESERVE(r->items, r->nitems, r->capitems, return DMASIM_ENOMEM);
 	err = item_set(&r->items[r->nitems], name, v, unit);
-	if (!err)
-		r->nitems++;
-	return err;
+	if (err)
+		return err;
+	if (json_object_set_new(r->names, name, json_null())) {
+		item_free(&r->items[r->nitems]);
+		return DMASIM_ENOMEM;
+	}
+	r->nitems++;
+	return 0;
 }
 
 int results_add_param(struct results *r, const char *name,
@@ -168,12 +188,12 @@ static json_t *stat_json(const struct stat_entry *e, uint64_t now)
 	if (e->kind == STAT_HIST) {
 		const struct stat_hist *h = e->ptr;
 
-		return json_pack("{sI sI sI sf}", "count", (json_int_t)h->count,
+		return json_pack("{sI sI sI so}", "count", (json_int_t)h->count,
 				 "min", (json_int_t)(h->count ? h->min : 0),
 				 "max", (json_int_t)h->max, "mean",
-				 stat_hist_mean(h));
+				 json_num(stat_hist_mean(h)));
 	}
-	return json_real(stat_read(e, now));
+	return json_num(stat_read(e, now));
 }
 
 int results_snapshot_system(struct results *r, int i, const char *name,
@@ -221,7 +241,7 @@ static json_t *rvalue_json(const struct rvalue *v)
 	case RV_INT:
 		return json_integer(v->i);
 	case RV_REAL:
-		return json_real(v->d);
+		return json_num(v->d);
 	case RV_BOOL:
 		return json_boolean(v->i);
 	case RV_STR:
@@ -368,10 +388,10 @@ json_t *results_json(const struct results *r, const char *scenario,
 		const struct claim_rec *c = &r->claims[i];
 
 		json_array_append_new(claims, json_pack(
-			"{ss ss ss sf sf sf sb}", "id", c->id, "claim", c->text,
-			"unit", c->unit, "model", c->model, "simulated",
-			c->simulated, "tolerance", c->tolerance, "agree",
-			c->agree));
+			"{ss ss ss so so so sb}", "id", c->id, "claim", c->text,
+			"unit", c->unit, "model", json_num(c->model),
+			"simulated", json_num(c->simulated), "tolerance",
+			json_num(c->tolerance), "agree", c->agree));
 	}
 	json_object_set_new(root, "dmasim", json_string(DMASIM_VERSION));
 	json_object_set_new(root, "scenario", json_string(scenario));

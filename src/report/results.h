@@ -55,12 +55,15 @@ struct results {
 	struct result_item *params;
 	size_t nparams, capparams;
 	json_t *systems;	/* array of statistics snapshots */
+	json_t *names;		/* the items' names, an index (values null) */
 };
 
 void results_init(struct results *r);
 void results_fini(struct results *r);
 
-/* Each returns 0 or DMASIM_ENOMEM; strings are copied. */
+/* Each returns 0 or DMASIM_ENOMEM; strings are copied.  results_add
+ * returns DMASIM_EINVAL for a name already reported (a second value would
+ * silently replace the first in the JSON). */
 int results_add(struct results *r, const char *name, const struct rvalue *v,
 		const char *unit);
 int results_add_param(struct results *r, const char *name,

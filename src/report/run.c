@@ -2,6 +2,8 @@
 #include "run.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <time.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -50,6 +52,7 @@ void dmasim_run_free(struct dmasim_run *run)
 	free(run->defs);
 	free(run->checks);
 	free(run->error);
+	free(run->partial);
 	free(run->scenario);
 	free(run->libdir);
 	free(run->trace_json.path);
@@ -162,7 +165,56 @@ void dmasim_run_set_progress(struct dmasim_run *run, dmasim_progress_fn fn,
 	run->progress_ctx = ctx;
 }
 
-/* sim_run()'s hook, every 2^16 events: hand over to the owner's display. */
+void dmasim_run_set_limits(struct dmasim_run *run, uint64_t max_events,
+			   double max_wall_s, uint64_t max_instructions)
+{
+	run->max_events = max_events;
+	run->max_wall_s = max_wall_s > 0 && isfinite(max_wall_s) ?
+			  max_wall_s : 0;
+	run->max_instr = max_instructions;
+}
+
+const char *dmasim_run_partial(const struct dmasim_run *run)
+{
+	return run->partial;
+}
+
+double run_wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+bool run_limit_reached(struct dmasim_run *run, uint64_t events)
+{
+	char msg[160];
+
+	if (run->partial)
+		return true;
+	if (run->max_events && events >= run->max_events)
+		snprintf(msg, sizeof(msg), "run limit reached: %" PRIu64
+			 " events (--max-events %" PRIu64 "); the results are "
+			 "partial", events, run->max_events);
+	else if (run->max_instr && run->instr >= run->max_instr)
+		snprintf(msg, sizeof(msg), "run limit reached: %" PRIu64
+			 " Lua instructions (--max-instructions %" PRIu64
+			 "); the results are partial", run->instr,
+			 run->max_instr);
+	else if (run->max_wall_s &&
+		 run_wall_now() - run->wall_start >= run->max_wall_s)
+		snprintf(msg, sizeof(msg), "run limit reached: %g s of wall "
+			 "time (--max-wall-time); the results are partial",
+			 run->max_wall_s);
+	else
+		return false;
+	run->partial = util_strdup(msg);
+	return true;
+}
+
+/* sim_run()'s hook, every 2^16 events: hand over to the owner's display,
+ * and stop the system at a limit. */
 static void run_progress(struct sim *sim, uint64_t until, uint64_t events)
 {
 	struct dmasim_run *run = sim->progress_ctx;
@@ -173,7 +225,15 @@ static void run_progress(struct sim *sim, uint64_t until, uint64_t events)
 		.events = events,
 	};
 
-	run->progress(run->progress_ctx, &p);
+	if (run->progress)
+		run->progress(run->progress_ctx, &p);
+	if (run_limit_reached(run, events)) {
+		struct dmasim_sys *sys = (struct dmasim_sys *)(void *)
+			((char *)sim - offsetof(struct dmasim_sys, sim));
+
+		sys_fail(sys, DMASIM_ELIMIT, run->partial ? run->partial :
+			 "run limit reached (out of memory for the message)");
+	}
 }
 
 static int open_outputs(struct dmasim_run *run)
@@ -240,6 +300,8 @@ int dmasim_run_write_json(const struct dmasim_run *run, const char *path)
 
 	if (!root)
 		return DMASIM_ENOMEM;
+	if (run->partial)
+		json_object_set_new(root, "partial", json_string(run->partial));
 	if (run->check) {
 		json_t *a = json_array();
 
@@ -496,7 +558,8 @@ int dmasim_run_new_system(struct dmasim_run *run,
 	h.check = run->check;
 	h.check_sink = run_check_sink;
 	h.check_ctx = run;
-	if (run->progress) {
+	if (run->progress || run->max_events || run->max_wall_s ||
+	    run->max_instr) {
 		h.progress = run_progress;
 		h.progress_ctx = run;
 	}

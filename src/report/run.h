@@ -50,7 +50,19 @@ struct dmasim_run {
 	struct trace_config trace;	/* the open timeline sinks */
 	dmasim_progress_fn progress;
 	void *progress_ctx;
+	uint64_t max_events;	/* per system; 0: none */
+	double max_wall_s;	/* s; 0: none */
+	uint64_t max_instr;	/* Lua instructions; 0: none */
+	uint64_t instr;		/* Lua instructions counted so far */
+	double wall_start;	/* s (monotonic clock) when the run began */
+	char *partial;		/* the limit reached, or NULL */
 };
+
+/* Whether a limit is reached (events: of the running system, or 0);
+ * records which in run->partial.  True from then on. */
+bool run_limit_reached(struct dmasim_run *run, uint64_t events);
+/* Seconds on the monotonic clock. */
+double run_wall_now(void);
 
 /* Record a failure (the first one wins the code); returns code. */
 int run_fail(struct dmasim_run *run, int code, const char *msg);

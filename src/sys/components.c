@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/checked.h"
 #include "kernel/clock.h"
 #include "kernel/vec.h"
 #include "process.h"
@@ -191,6 +192,12 @@ int dmasim_cache_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 int dmasim_cache_set_cacheable(struct dmasim_cache *c, uint64_t addr,
 			       uint64_t len, bool cacheable)
 {
+	if (len > UINT64_MAX - CACHE_PAGE || ck_range(addr, len + CACHE_PAGE))
+		return sys_error(c->sys, DMASIM_EINVAL, "cache '%s': range "
+				 "[%#llx, +%llu): expected one that ends below "
+				 "2^64 - 4KiB", c->c.name,
+				 (unsigned long long)addr,
+				 (unsigned long long)len);
 	if (cache_set_cacheable(&c->c, addr, len, cacheable))
 		return sys_error(c->sys, DMASIM_ERANGE, "cache '%s': more than "
 				 "%d non-cacheable ranges", c->c.name,

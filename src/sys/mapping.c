@@ -3,9 +3,11 @@
  * cache maintenance, bounce copies) the CPU spends.  See os/dmamap.h for
  * what each call does. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/checked.h"
 #include "os/dmaiommu.h"
 #include "process.h"
 
@@ -177,6 +179,9 @@ static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 		dmamap_sync_for_device(d, a, len, dir, cost);
 		break;
 	case C_ALLOC:
+		/* A pool at address 0 gives 0 as a good address: failure is
+		 * told by value2 (the mapping error). */
+		o->res.value2 = DMA_MAPPING_ERROR;
 		o->res.value = dmamap_alloc_coherent(d, len, &o->res.value2,
 						     cost);
 		break;
@@ -184,6 +189,22 @@ static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 		dmamap_free_coherent(d, a, len, o->u.map.b, cost);
 		break;
 	}
+}
+
+/* The largest length one call maps, syncs or allocates (bytes). */
+#define MAP_LEN_MAX ((uint64_t)1 << 62)
+
+/* A buffer [a, +len) the API accepts: not empty, at most MAP_LEN_MAX,
+ * not wrapping past 2^64. */
+static int map_range(struct dmasim_proc *p, const char *fn, const char *what,
+		     uint64_t a, uint64_t len)
+{
+	if (len && len <= MAP_LEN_MAX && !ck_range(a, len))
+		return 0;
+	return sys_error(p->sys, DMASIM_EINVAL, "%s: %s [%#llx, +%llu): "
+			 "expected a length from 1 to 2^62 bytes that ends "
+			 "below 2^64", fn, what, (unsigned long long)a,
+			 (unsigned long long)len);
 }
 
 static int map_issue(struct dmasim_proc *p, struct dmasim_dmadev *d, int what,
@@ -199,6 +220,10 @@ static int map_issue(struct dmasim_proc *p, struct dmasim_dmadev *d, int what,
 		return sys_error(p->sys, DMASIM_EINVAL, "%s: direction %d: "
 				 "expected bidirectional, to_device or "
 				 "from_device", fn, (int)dir);
+	if (what != C_MAP_SG && what != C_UNMAP_SG &&
+	    (err = map_range(p, fn, what == C_ALLOC ? "size" : "buffer", a,
+			     len)))
+		return err;
 	o->call = map_call;
 	o->u.map.dev = d;
 	o->u.map.what = what;
@@ -240,6 +265,15 @@ static int sg_issue(struct dmasim_proc *p, struct dmasim_dmadev *d, int what,
 	if (!sg || n < 1 || n > 4096)
 		return sys_error(p->sys, DMASIM_EINVAL, "%s: %u entries: "
 				 "expected 1 to 4096", fn, n);
+	for (unsigned i = 0; what == C_MAP_SG && i < n; i++) {
+		char ent[32];
+		int err;
+
+		snprintf(ent, sizeof(ent), "entry %u", i + 1);
+		err = map_range(p, fn, ent, sg[i].addr, sg[i].len);
+		if (err)
+			return err;
+	}
 	p->op.u.map.sg = sg;
 	p->op.u.map.n = n;
 	return map_issue(p, d, what, 0, 0, dir, fn);

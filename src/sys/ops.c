@@ -5,8 +5,25 @@
 #include <string.h>
 
 #include "hw/dma.h"
+#include "kernel/checked.h"
 #include "kernel/util.h"
 #include "process.h"
+
+/* Refuse a computation whose own cycles (n at cpi on cpu's clock) would end
+ * past the end of simulated time. */
+static int compute_fits(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+			const char *what, uint64_t n, double cpi)
+{
+	uint64_t end;
+
+	if (ck_time_after_d(p->sys->sim.now, (double)n * cpi *
+			    (double)cpu->cpu.clk.period, &end))
+		return 0;
+	return sys_error(p->sys, DMASIM_ERANGE, "%s of %llu cycles at cpi %g: "
+			 "expected a duration that ends before the end of "
+			 "simulated time (2^63 - 1 ps)", what,
+			 (unsigned long long)n, cpi);
+}
 
 static struct cpu_op *op_first(struct dmasim_proc *p)
 {
@@ -17,12 +34,17 @@ static struct cpu_op *op_first(struct dmasim_proc *p)
 int dmasim_cpu_compute_at(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 			  uint64_t n, double cpi, double mem_frac)
 {
+	int err;
+
 	if (!(cpi >= 1e-3) || !(mem_frac >= 0 && mem_frac <= 1))
 		return sys_error(p->sys, DMASIM_EINVAL, "compute: cpi %g, "
 				 "mem_frac %g: expected cpi >= 0.001 and a "
 				 "fraction from 0 to 1", cpi, mem_frac);
 	if (!n)
 		return 0;
+	err = compute_fits(p, cpu, "compute", n, cpi);
+	if (err)
+		return err;
 	cpu_op_compute(op_first(p), n, cpi, mem_frac);
 	return sys_op_issue(p, cpu, "compute");
 }
@@ -37,8 +59,13 @@ int dmasim_cpu_compute(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 int dmasim_cpu_busy(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		    uint64_t cycles)
 {
+	int err;
+
 	if (!cycles)
 		return 0;
+	err = compute_fits(p, cpu, "busy", cycles, 1.0);
+	if (err)
+		return err;
 	cpu_op_compute(op_first(p), cycles, 1.0, 0.0);
 	return sys_op_issue(p, cpu, "busy");
 }
@@ -132,6 +159,11 @@ int dmasim_cache_maint(struct dmasim_proc *p, struct dmasim_cache *c,
 		return sys_error(p->sys, DMASIM_EINVAL, "cache '%s' has no CPU "
 				 "(give it one, or make it another cache's "
 				 "next)", c->c.name);
+	if (ck_range(addr, len))
+		return sys_error(p->sys, DMASIM_EINVAL, "cache maintenance of "
+				 "[%#llx, +%llu): expected a range that ends "
+				 "below 2^64", (unsigned long long)addr,
+				 (unsigned long long)len);
 	p->op.call = maint_call;
 	p->op.u.maint.c = c;
 	p->op.u.maint.op = ops[op];

@@ -1,6 +1,8 @@
 /* os: the memory manager on a system.  See os.h. */
 #include "os.h"
 
+#include "kernel/checked.h"
+
 static void vm_fini_cb(void *obj)
 {
 	vm_fini(obj);
@@ -18,6 +20,11 @@ int sys_vm_new(struct dmasim_sys *sys, struct dmasim_memory *mem,
 	if (base % FRAME_SIZE || size % FRAME_SIZE)
 		return sys_error(sys, DMASIM_EINVAL, "base and size must be "
 				 "multiples of 4KiB");
+	if (!size || ck_range(base, size))
+		return sys_error(sys, DMASIM_EINVAL, "[%#llx, +%llu): expected "
+				 "a non-empty range below 2^64",
+				 (unsigned long long)base,
+				 (unsigned long long)size);
 	vm = sys_alloc(sys, sizeof(*vm), vm_fini_cb);
 	if (!vm)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");

@@ -63,6 +63,7 @@ struct dmasim_proc {
 	unsigned irq_level;		/* at this handler level */
 	struct sys_op op;
 	struct dmasim_proc *next;	/* the system's live processes */
+	struct dmasim_proc **pprev;	/* what points at it: O(1) unlink */
 };
 
 /* Start p (zeroed by the caller, body set) as a process now.  Returns 0 or

@@ -185,10 +185,15 @@ int dmasim_sys_run(struct dmasim_sys *sys, uint64_t until)
 				 (unsigned long long)sys->sim.now);
 	sys->running = true;
 	sys->fail_code = 0;
+	sys->sim.host_err = 0;
 	sim_run(&sys->sim, until);
 	sys->running = false;
 	code = sys->fail_code;
 	sys->fail_code = 0;
+	if (!code && sys->sim.host_err)
+		code = sys_error(sys, sys->sim.host_err, "the host ran out of "
+				 "memory for simulated memory contents at %llu "
+				 "ps", (unsigned long long)sys->sim.now);
 	return code;
 }
 
