@@ -316,33 +316,98 @@ static int l_table(lua_State *L)
 	return 0;
 }
 
-/* dmasim.claim{id, claim, model, simulated, tolerance [, unit]} -> agree */
+/* A check's answer: a boolean, or a number (1 yes, 0 no); NaN when absent. */
+static double claim_answer(lua_State *L, const char *what, const char *field)
+{
+	double v;
+
+	lua_getfield(L, 1, field);
+	if (lua_isboolean(L, -1))
+		v = lua_toboolean(L, -1) ? 1 : 0;
+	else if (lua_isnil(L, -1))
+		v = NAN;
+	else if (lua_type(L, -1) == LUA_TNUMBER &&
+		 (lua_tonumber(L, -1) == 0 || lua_tonumber(L, -1) == 1))
+		v = lua_tonumber(L, -1);
+	else
+		return lf_error(L, "%s: field '%s' of a check must be a boolean "
+				"(or 1 for yes, 0 for no), got %s", what, field,
+				luaL_typename(L, -1));
+	lua_pop(L, 1);
+	return v;
+}
+
+/*
+ * dmasim.claim{id, claim, model, simulated, tolerance [, unit] [, kind]
+ *              [, intact] [, published, published_is]} -> agree
+ * kind "check": a yes/no check, model and simulated booleans, tolerance 0
+ * unless given.  intact = false: the data the mechanism moved arrived
+ * wrong, so the claim disagrees.  published: the source's figure, stated
+ * "about" (default), "over" or "under" it.
+ */
 static int l_claim(lua_State *L)
 {
 	static const char *const known[] = { "id", "claim", "model",
-		"simulated", "tolerance", "unit", NULL };
+		"simulated", "tolerance", "unit", "kind", "intact",
+		"published", "published_is", NULL };
+	static const char *const kinds[] = { "quantity", "check", NULL };
+	static const char *const rels[] = { "about", "over", "under", NULL };
 	struct dmasim_run *run = lrun_get(L);
 	const char *what = "dmasim.claim{}";
-	const char *id, *text, *unit;
-	double model, sim, tol;
+	struct claim_rec c = { 0 };
 	bool agree;
+	int kind;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lf_known(L, 1, what, known);
-	id = lf_string(L, 1, what, "id", NULL);
-	text = lf_string(L, 1, what, "claim", NULL);
-	if (!id || !text)
+	c.id = (char *)(uintptr_t)lf_string(L, 1, what, "id", NULL);
+	c.text = (char *)(uintptr_t)lf_string(L, 1, what, "claim", NULL);
+	if (!c.id || !c.text)
 		return luaL_error(L, "%s: fields 'id' and 'claim' are required "
 				  "(strings)", what);
-	unit = lf_string(L, 1, what, "unit", "");
-	model = lf_value(L, 1, what, "model", UNIT_NUMBER, NAN, -INFINITY);
-	sim = lf_value(L, 1, what, "simulated", UNIT_NUMBER, NAN, -INFINITY);
-	tol = lf_value(L, 1, what, "tolerance", UNIT_NUMBER, NAN, 0);
-	if (isnan(model) || isnan(sim) || isnan(tol))
+	c.unit = (char *)(uintptr_t)lf_string(L, 1, what, "unit", "");
+	kind = lf_enum(L, 1, what, "kind", kinds, 0);
+	c.check = kind == 1;
+	if (c.check) {
+		c.model = claim_answer(L, what, "model");
+		c.simulated = claim_answer(L, what, "simulated");
+		c.tolerance = lf_value(L, 1, what, "tolerance", UNIT_NUMBER,
+				       0, 0);
+	} else {
+		c.model = lf_value(L, 1, what, "model", UNIT_NUMBER, NAN,
+				   -INFINITY);
+		c.simulated = lf_value(L, 1, what, "simulated", UNIT_NUMBER,
+				       NAN, -INFINITY);
+		c.tolerance = lf_value(L, 1, what, "tolerance", UNIT_NUMBER,
+				       NAN, 0);
+	}
+	if (isnan(c.model) || isnan(c.simulated) || isnan(c.tolerance))
 		return luaL_error(L, "%s: fields 'model', 'simulated' and "
-				  "'tolerance' are required (numbers)", what);
-	if (results_add_claim(&run->res, id, text, unit, model, sim, tol,
-			      &agree))
+				  "'tolerance' are required (numbers; for "
+				  "kind = \"check\", 'model' and 'simulated' "
+				  "as booleans)", what);
+	lua_getfield(L, 1, "intact");
+	if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+		return lf_error(L, "%s: field 'intact' must be a boolean "
+				"(whether the data arrived right), got %s",
+				what, luaL_typename(L, -1));
+	c.data_wrong = lua_isboolean(L, -1) && !lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	c.published = lf_value(L, 1, what, "published", UNIT_NUMBER, NAN,
+			       -INFINITY);
+	c.published_cmp = DMASIM_PUB_ABOUT +
+			  lf_enum(L, 1, what, "published_is", rels, 0);
+	if (isnan(c.published)) {
+		lua_getfield(L, 1, "published_is");
+		if (!lua_isnil(L, -1))
+			return lf_error(L, "%s: field 'published_is' needs "
+					"'published' (the source's figure, a "
+					"number)", what);
+		lua_pop(L, 1);
+		c.published_cmp = DMASIM_PUB_NONE;
+		c.published = 0;
+	}
+	if (results_add_claim(&run->res, &c, &agree))
 		return luaL_error(L, "out of memory");
 	lua_pushboolean(L, agree);
 	return 1;
