@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench test-sanitize install clean
+.PHONY: all deps build run test bench test-sanitize install clean mutate
 
 all: build
 
@@ -18,6 +18,10 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Each mechanism broken in turn: which claims and tests catch it.
+mutate: deps
+	@JOBS=$(JOBS) tools/mutate.sh
 
 bench: build
 	@bench/run.sh $(BUILD)/dmasim

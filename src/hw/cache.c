@@ -65,7 +65,11 @@ static void write_back(struct cache *c, struct cache_way *w)
 	struct memory *mem = line_mem(c, w->tag, &off);
 
 	assert(mem);
+#ifndef DMASIM_MUTATE_WRITEBACK_SKIPPED
 	memory_write(mem, off, data_of(c, w), c->cfg.line);
+#else
+	(void)mem;
+#endif
 	w->dirty = false;
 	for (struct cache *n = c->next; n; n = n->next)
 		view(n, addr, data_of(c, w), c->cfg.line, true, true);
@@ -242,10 +246,12 @@ static void maint_level(struct cache *c, enum cache_op op, uint64_t addr,
 			cost->bus += c->line_cycles;
 			cost->xacts++;
 		}
+#ifndef DMASIM_MUTATE_NO_INVALIDATE
 		if (op != CACHE_CLEAN) {
 			w->valid = false;
 			w->dirty = false;
 		}
+#endif
 	}
 }
 

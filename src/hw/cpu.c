@@ -322,6 +322,9 @@ static void step_timed(struct cpu *cpu, struct cpu_op *op, uint64_t cycles,
 		op->phase = 1;
 		op->bus_left = bus_cycles;
 		op->bus_xacts = bus_xacts ? bus_xacts : 1;
+#ifdef DMASIM_MUTATE_ONE_GRANT_PER_ACCESS
+		op->bus_xacts = 1;
+#endif
 		if (cycles) {
 			cpu_set_state(cpu, CPU_TIMED);
 			cpu_timer(cpu, cycles, timed_done);
@@ -354,10 +357,12 @@ static void step_xact(struct cpu *cpu, struct cpu_op *op)
 {
 	uint64_t c = 0, b = 0, n = 0;
 
+#ifndef DMASIM_MUTATE_ONE_GRANT_PER_ACCESS
 	if (op->phase == 0 && !op->nc_word && cpu->mem_hook.uncached)
 		op->nc_word = cpu->mem_hook.uncached(cpu->mem_hook.ctx,
 						     op->addr, op->len,
 						     op->write);
+#endif
 	if (!op->nc_word && (op->phase || (cpu->mem_hook.xact &&
 	    cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu, op->addr, op->data,
 			       op->len, op->write, &c, &b, &n)))) {
