@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench test-sanitize fuzz install clean
+.PHONY: all deps build run test bench test-sanitize fuzz install clean mutate
 
 all: build
 
@@ -23,6 +23,10 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Each mechanism broken in turn: which claims and tests catch it.
+mutate: deps
+	@JOBS=$(JOBS) tools/mutate.sh
 
 bench: build
 	@bench/run.sh $(BUILD)/dmasim

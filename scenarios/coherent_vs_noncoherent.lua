@@ -97,10 +97,10 @@ local function run(mode)
 end
 
 local rows, all_good = {}, true
-local sim = {}
+local sim, intact = {}, {}
 for _, mode in ipairs{ "coherent", "noncoherent", "bounce" } do
   local cycles, ok = run(mode)
-  sim[mode] = cycles
+  sim[mode], intact[mode] = cycles, ok
   all_good = all_good and ok
   local gbps = B * 8 / (cycles * cpu_ps / 1e12) / 1e9
   rows[#rows + 1] = { mode, string.format("%.0f", per_packet[mode]),
@@ -118,9 +118,10 @@ for _, mode in ipairs{ "coherent", "noncoherent", "bounce" } do
   dmasim.claim{ id = "coherent_vs_noncoherent." .. mode,
     claim = mode .. ": CPU cycles per " .. p.packet .. " packet",
     unit = "cycles", model = per_packet[mode], simulated = sim[mode],
-    tolerance = 0.03 }
+    tolerance = 0.03, intact = intact[mode] }
 end
 dmasim.claim{ id = "coherent_vs_noncoherent.ratio",
   claim = "throughput, coherent / non-coherent with maintenance",
   model = per_packet.noncoherent / per_packet.coherent,
-  simulated = sim.noncoherent / sim.coherent, tolerance = 0.03 }
+  simulated = sim.noncoherent / sim.coherent, tolerance = 0.03,
+  intact = intact.noncoherent and intact.coherent }

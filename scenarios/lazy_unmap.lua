@@ -87,8 +87,10 @@ dmasim.report("strict_cpu_per_packet", strict.cpu, "cycles")
 dmasim.report("lazy_mean_window", lazy.window, "us")
 
 dmasim.claim{ id = "lazy_unmap.stale_write",
+  kind = "check",
   claim = "lazy invalidation lets a device write through a stale translation into a freed page",
-  model = 1, simulated = lazy.corrupted and 1 or 0, tolerance = 0 }
+  model = true, simulated = lazy.corrupted }
 dmasim.claim{ id = "lazy_unmap.strict_closes",
-  claim = "strict invalidation blocks it",
-  model = 0, simulated = strict.corrupted and 1 or 0, tolerance = 0 }
+  kind = "check",
+  claim = "strict invalidation lets no such write through",
+  model = false, simulated = strict.corrupted }

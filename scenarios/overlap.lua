@@ -86,17 +86,19 @@ local function point(wpb)
   local mp, md = model_times(P)
   local sp, okp = simulate("pio", P)
   local sd, okd = simulate("dma", P)
-  if not (okp and okd) then error("a block arrived corrupted") end
-  return { wpb = wpb, model = mp / md, sim = sp / sd, sp = sp, sd = sd }
+  -- a corrupted block makes the claims disagree (intact = false)
+  return { wpb = wpb, model = mp / md, sim = sp / sd, sp = sp, sd = sd,
+           intact = okp and okd }
 end
 
 local main = point(p.work_per_byte)
-local rows, worst = {}, 0
+local rows, worst, all_intact = {}, 0, true
 local points = p.sweep and { 0, 2, 8, p.work_per_byte, 128 } or { p.work_per_byte }
 for _, wpb in ipairs(points) do
   local r = wpb == p.work_per_byte and main or point(wpb)
   local err = math.abs(r.sim - r.model) / r.model
   if err > worst then worst = err end
+  all_intact = all_intact and r.intact
   rows[#rows + 1] = { wpb, string.format("%.0f", r.sp), string.format("%.0f", r.sd),
                       string.format("%.3f", r.model), string.format("%.3f", r.sim),
                       string.format("%.2f%%", 100 * err) }
@@ -114,13 +116,14 @@ dmasim.report("sweep_worst_error", worst)
 
 dmasim.claim{
   id = "overlap.speedup",
-  claim = "double-buffered DMA speed-up over PIO (~1.58)",
+  claim = "double-buffered DMA speed-up over PIO",
   model = main.model, simulated = main.sim, tolerance = 0.02,
+  published = 1.58, intact = main.intact,
 }
 if p.sweep then
   dmasim.claim{
     id = "overlap.sweep",
     claim = "speed-up matches the model across processing costs",
-    model = 0, simulated = worst, tolerance = 0.02,
+    model = 0, simulated = worst, tolerance = 0.02, intact = all_intact,
   }
 end

@@ -105,14 +105,15 @@ dmasim.report("pinned_migration", good.moved and "done" or "refused")
 
 dmasim.claim{
   id = "pinning_hazard.unpinned",
-  claim = "unpinned: data lost, next owner corrupted, reported (1=all)",
-  model = 1, tolerance = 0,
-  simulated = (not bad.a_ok and not bad.b_ok and #bad.hazards > 0) and 1 or 0,
+  kind = "check",
+  claim = "unpinned: data lost, next owner corrupted, hazard reported",
+  model = true,
+  simulated = not bad.a_ok and not bad.b_ok and #bad.hazards > 0,
 }
 dmasim.claim{
   id = "pinning_hazard.pinned",
-  claim = "pinned: migration refused, data intact, no report (1=all)",
-  model = 1, tolerance = 0,
-  simulated = (not good.moved and good.a_ok and good.b_ok and #good.hazards == 0)
-              and 1 or 0,
+  kind = "check",
+  claim = "pinned: migration refused, data intact, no report",
+  model = true,
+  simulated = not good.moved and good.a_ok and good.b_ok and #good.hazards == 0,
 }

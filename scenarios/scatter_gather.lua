@@ -152,6 +152,7 @@ dmasim.claim{
 }
 dmasim.claim{
   id = "scatter_gather.fragmented",
-  claim = "fragmented: contiguous alloc fails, SG delivers (1 = both)",
-  model = 1, simulated = (contig_failed and sg_ok_all) and 1 or 0, tolerance = 0,
+  kind = "check",
+  claim = "fragmented: contiguous alloc fails and SG delivers intact",
+  model = true, simulated = contig_failed and sg_ok_all,
 }

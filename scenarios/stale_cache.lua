@@ -38,11 +38,11 @@ end
 dmasim.report("checksum_right_noncoherent_nosync", nosync)
 dmasim.report("checksum_right_coherent_nosync", coherent)
 dmasim.claim{ id = "stale_cache.nosync_wrong",
-  claim = "non-coherent, no sync: the CPU reads stale data (checksum right = 0)",
-  model = 0, simulated = nosync, tolerance = 0 }
+  kind = "check", claim = "non-coherent, no sync: the CPU's checksum is right",
+  model = false, simulated = nosync }
 dmasim.claim{ id = "stale_cache.sync_right",
-  claim = "non-coherent with sync_for_cpu: checksum right (= 1)",
-  model = 1, simulated = sync, tolerance = 0 }
+  kind = "check", claim = "non-coherent with sync_for_cpu: the checksum is right",
+  model = true, simulated = sync }
 dmasim.claim{ id = "stale_cache.coherent_right",
-  claim = "coherent interconnect, no sync: checksum right (= 1)",
-  model = 1, simulated = coherent, tolerance = 0 }
+  kind = "check", claim = "coherent interconnect, no sync: the checksum is right",
+  model = true, simulated = coherent }

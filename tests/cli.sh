@@ -201,5 +201,31 @@ check plot-bad-group 3 "--y: 'nope' is not a numeric figure" "$dm" sweep "$bb" -
 check plot-bad-y 3 "--y: 'nope' is not a numeric figure or a claim" "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --y nope -q
 check plot-one-value 3 "nothing to plot against" "$dm" sweep "$tmp/r.lua" -D f=1 --plot "$tmp/q.svg" -q
 
+# The tour: quantitative claims and yes/no checks in tables of their own,
+# the published figure in its own column, each kind counted.
+mkdir -p "$tmp/tour"
+printf 'a.lua\n' >"$tmp/tour/tour.txt"
+cat >"$tmp/tour/a.lua" <<'LUA'
+dmasim.claim{ id = "a.q", claim = "a quantity", model = 10, simulated = 10.1,
+  tolerance = 0.02, published = 200, published_is = "over" }
+dmasim.claim{ id = "a.p", claim = "published and met", model = 1.6,
+  simulated = 1.59, tolerance = 0.02, published = 1.58 }
+dmasim.claim{ id = "a.c", claim = "a yes/no check", kind = "check",
+  model = true, simulated = true }
+LUA
+out=$("$dm" tour --scenarios "$tmp/tour" 2>&1); rc=$?
+if [[ $rc -eq 0 ]] && grep -q "^Quantitative claims" <<<"$out" && grep -q "^Checks (yes/no)" <<<"$out" &&
+	grep -q "a quantity .*yes  *> 200  *no$" <<<"$out" && grep -q "published and met .*about 1.58  *yes$" <<<"$out" &&
+	grep -q "2 of 2 quantitative claims agree with their models; 1 of 1 checks pass; the simulation reproduces 1 of 2 published figures" <<<"$out"; then ok; else bad "tour-kinds: rc $rc: $out"; fi
+cat >>"$tmp/tour/a.lua" <<'LUA'
+dmasim.claim{ id = "a.w", claim = "data wrong", model = 1, simulated = 1,
+  tolerance = 0, intact = false }
+dmasim.claim{ id = "a.f", claim = "a failing check", kind = "check",
+  model = false, simulated = true }
+LUA
+out=$("$dm" tour --scenarios "$tmp/tour" 2>&1); rc=$?
+if [[ $rc -eq 4 ]] && grep -q "data wrong .*NO (data wrong)" <<<"$out" && grep -q "a failing check .*no  *yes  *NO$" <<<"$out" &&
+	grep -q "2 of 3 quantitative claims agree with their models; 1 of 2 checks pass" <<<"$out"; then ok; else bad "tour-fail: rc $rc: $out"; fi
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

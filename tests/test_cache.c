@@ -64,7 +64,7 @@ static void rig_fini(struct rig *r)
 static void test_hit_miss_evict(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t b[16];
 
 	(void)state;
@@ -92,7 +92,7 @@ static void test_hit_miss_evict(void **state)
 static void test_writeback_data(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t v[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, m[8];
 	bool dirty;
 
@@ -112,7 +112,7 @@ static void test_writeback_data(void **state)
 static void test_maintenance(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t v[8] = { 9, 9, 9, 9, 9, 9, 9, 9 }, m[8] = { 0 }, z[8] = { 0 };
 
 	(void)state;
@@ -140,7 +140,7 @@ static void test_maintenance(void **state)
 static void test_noncacheable(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t b[64];
 
 	(void)state;
@@ -156,7 +156,7 @@ static void test_noncacheable(void **state)
 static void test_snoop(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t v[8] = { 7, 7, 7, 7, 7, 7, 7, 7 }, m[8];
 	struct bus_master dummy = { .name = "dma" };
 
@@ -178,7 +178,7 @@ static void test_snoop(void **state)
 static void test_l2_fill_and_hit(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t b[8];
 
 	(void)state;
@@ -210,7 +210,7 @@ static void test_l2_fill_and_hit(void **state)
 static void test_l2_evict_dirty(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t v[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, m[8], b[8];
 	bool dirty;
 
@@ -239,7 +239,7 @@ static void test_l2_evict_dirty(void **state)
 static void test_l2_snoop(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t v[8] = { 7, 7, 7, 7, 7, 7, 7, 7 }, w[8] = { 5, 5, 5, 5, 5, 5,
 		5, 5 }, m[8], b[8];
 	bool dirty;
@@ -282,7 +282,7 @@ static void test_l2_snoop(void **state)
 static void test_l2_maintenance(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t a[8] = { 1, 1, 1, 1, 1, 1, 1, 1 }, bb[8] = { 2, 2, 2, 2, 2, 2,
 		2, 2 }, m[8], z[8] = { 0 }, b[8];
 	bool dirty;
@@ -345,7 +345,7 @@ static void test_l2_maintenance(void **state)
 static void test_l2_stale(void **state)
 {
 	struct rig r;
-	struct cache_cost k = { 0, 0 };
+	struct cache_cost k = { 0 };
 	uint8_t v[8] = { 9, 9, 9, 9, 9, 9, 9, 9 }, m[8], z[8] = { 0 }, b[8];
 	struct bus_master dummy = { .name = "dma" };
 
@@ -445,6 +445,51 @@ static void test_compute_footprint(void **state)
 	assert_true(none > 1.5 - 1e-9 && none < 1.5 + 1e-9);
 }
 
+/*
+ * A 16 KiB non-cacheable read is 2048 word transactions (8 bytes, 20 ns
+ * latency + 1 beat = 21 bus cycles each), each granted on its own: another
+ * master that asks for the bus 100 ns in waits for the word in flight
+ * only, not for the 43,008 cycles of the whole read; and the CPU's read
+ * still returns the memory's bytes.
+ */
+static void test_uncached_per_access(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run_text(
+		"local sys = dmasim.system{ bus = { clock = '1GHz', width = 8 } }\n"
+		"local mem = sys:memory{ base = 0, size = '1MiB', latency = '20ns' }\n"
+		"local cpu = sys:cpu{ clock = '1GHz' }\n"
+		"local l1 = sys:cache{ cpu = cpu, size = '32KiB', ways = 4, line = 64 }\n"
+		"l1:set_cacheable(0x10000, 16384, false)\n"
+		"mem:fill(0x10000, 16384, 7)\n"
+		"local other = sys:traffic{ name = 'other', access = 8, count = 1 }\n"
+		"local t_cpu, ok\n"
+		"sys:spawn(function()\n"
+		"  local d = cpu:load(0x10000, 16384)\n"
+		"  ok = dmasim.hash(d) == mem:hash(0x10000, 16384)\n"
+		"  t_cpu = sys:now()\n"
+		"end)\n"
+		"sys:spawn(function() sys:wait('100ns'); other:start(); other:wait() end)\n"
+		"sys:run()\n"
+		"dmasim.report('other_done_ns', other.done_at / 1000)\n"
+		"dmasim.report('cpu_done_ns', t_cpu / 1000)\n"
+		"dmasim.report('data_right', ok)\n"
+		"dmasim.report('grants', sys:stat('bus.grants'))\n",
+		&code, NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	/* 100 ns, the word in flight ends by 105 ns, then 8 cycles */
+	assert_true(tu_num(run, "other_done_ns") <= 100 + 21 + 8);
+	/* the CPU's words, plus the other master's 8 cycles */
+	assert_true(tu_num(run, "cpu_done_ns") == 2048 * 21 + 8);
+	assert_string_equal(tu_str(run, "data_right"), "true");
+	assert_true(tu_num(run, "grants") == 2048 + 1);
+	dmasim_run_free(run);
+}
+
 static void test_stale_scenario(void **state)
 {
 	int code;
@@ -469,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_writeback_data),
 		cmocka_unit_test(test_maintenance),
 		cmocka_unit_test(test_noncacheable),
+		cmocka_unit_test(test_uncached_per_access),
 		cmocka_unit_test(test_snoop),
 		cmocka_unit_test(test_l2_fill_and_hit),
 		cmocka_unit_test(test_l2_evict_dirty),

@@ -388,6 +388,81 @@ static void claims(void **state)
 	dmasim_run_free(run);
 }
 
+/* Checks, data that arrived wrong and published figures. */
+static void claim_kinds(void **state)
+{
+	struct dmasim_run *run;
+	struct dmasim_claim c;
+	int code;
+
+	(void)state;
+	run = tu_run_text(
+		"dmasim.claim{ id = 'c1', claim = 'yes', kind = 'check', "
+		"  model = true, simulated = true }\n"
+		"dmasim.claim{ id = 'c2', claim = 'no', kind = 'check', "
+		"  model = false, simulated = true }\n"
+		"dmasim.claim{ id = 'd', claim = 'numbers right, data wrong', "
+		"  model = 100, simulated = 100, tolerance = 0.05, "
+		"  intact = false }\n"
+		"dmasim.claim{ id = 'p1', claim = 'about', model = 1.6, "
+		"  simulated = 1.59, tolerance = 0.02, published = 1.58 }\n"
+		"dmasim.claim{ id = 'p2', claim = 'over, missed', model = 9, "
+		"  simulated = 9, tolerance = 0.01, published = 10, "
+		"  published_is = 'over' }\n"
+		"dmasim.claim{ id = 'p3', claim = 'about, missed', model = 2, "
+		"  simulated = 2, tolerance = 0.02, published = 1.58 }\n",
+		&code, NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(dmasim_run_claim_count(run), 6);
+	dmasim_run_claim(run, 0, &c);
+	assert_true(c.check && c.agree);
+	assert_int_equal(c.published_cmp, DMASIM_PUB_NONE);
+	dmasim_run_claim(run, 1, &c);
+	assert_true(c.check);
+	assert_false(c.agree);
+	dmasim_run_claim(run, 2, &c);
+	assert_false(c.check);
+	assert_true(c.data_wrong);
+	assert_false(c.agree);
+	dmasim_run_claim(run, 3, &c);
+	assert_true(c.agree);
+	assert_int_equal(c.published_cmp, DMASIM_PUB_ABOUT);
+	assert_true(c.reproduced);
+	dmasim_run_claim(run, 4, &c);
+	assert_true(c.agree);
+	assert_int_equal(c.published_cmp, DMASIM_PUB_OVER);
+	assert_false(c.reproduced);
+	dmasim_run_claim(run, 5, &c);
+	assert_true(c.agree);
+	assert_false(c.reproduced);
+	dmasim_run_free(run);
+
+	/* Bad fields name themselves. */
+	static const char *const bad[][2] = {
+		{ "dmasim.claim{ id = 'x', claim = 'x', kind = 'check', "
+		  "model = 2, simulated = 1 }", "field 'model' of a check" },
+		{ "dmasim.claim{ id = 'x', claim = 'x', kind = 'maybe', "
+		  "model = 1, simulated = 1 }", "kind" },
+		{ "dmasim.claim{ id = 'x', claim = 'x', model = 1, "
+		  "simulated = 1, tolerance = 0, intact = 1 }",
+		  "field 'intact' must be a boolean" },
+		{ "dmasim.claim{ id = 'x', claim = 'x', model = 1, "
+		  "simulated = 1, tolerance = 0, published_is = 'over' }",
+		  "needs 'published'" },
+		{ "dmasim.claim{ id = 'x', claim = 'x', model = 1, "
+		  "simulated = 1, tolerance = 0, published = 1, "
+		  "published_is = 'near' }", "published_is" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		run = tu_run_text(bad[i][0], &code, NULL);
+		assert_int_not_equal(code, 0);
+		if (!strstr(dmasim_run_error(run), bad[i][1]))
+			fail_msg("'%s': error '%s' lacks '%s'", bad[i][0],
+				 dmasim_run_error(run), bad[i][1]);
+		dmasim_run_free(run);
+	}
+}
+
 /* dmasim.sorted: numbers (numerically) before strings (bytewise). */
 static void sorted(void **state)
 {
@@ -542,6 +617,7 @@ int main(void)
 		cmocka_unit_test(traffic_errors),
 		cmocka_unit_test(determinism),
 		cmocka_unit_test(claims),
+		cmocka_unit_test(claim_kinds),
 		cmocka_unit_test(sorted),
 		cmocka_unit_test(buses_and_bridges),
 		cmocka_unit_test(across_bridge),

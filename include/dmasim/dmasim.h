@@ -161,7 +161,27 @@ struct dmasim_claim {
 	double model;		/* closed-form value */
 	double simulated;	/* value that emerged from the simulation */
 	double tolerance;	/* relative tolerance used for agreement */
-	int agree;		/* 1 when |sim - model| <= tol * |model| */
+	int agree;		/* 1 when |sim - model| <= tol * |model| and
+				 * the data arrived intact */
+	/* Zero for a plain quantitative claim with no published figure. */
+	int check;		/* 1: a yes/no check (model: the answer
+				 * expected, simulated: the one observed,
+				 * 1 = yes, 0 = no) */
+	int data_wrong;		/* 1: the data the mechanism moved arrived
+				 * wrong; the claim then disagrees */
+	int published_cmp;	/* how the source states its figure:
+				 * DMASIM_PUB_NONE, _ABOUT, _OVER, _UNDER */
+	double published;	/* the source's figure, in unit */
+	int reproduced;		/* 1 when the simulated value matches the
+				 * published figure as stated ("about":
+				 * within tolerance; "over": above; "under":
+				 * below) */
+};
+enum {
+	DMASIM_PUB_NONE = 0,
+	DMASIM_PUB_ABOUT = 1,
+	DMASIM_PUB_OVER = 2,
+	DMASIM_PUB_UNDER = 3,
 };
 DMASIM_API int dmasim_run_claim(const struct dmasim_run *run, int i,
 				struct dmasim_claim *out);
@@ -188,8 +208,11 @@ DMASIM_API int dmasim_run_report_real(struct dmasim_run *run,
 				      const char *unit);
 DMASIM_API int dmasim_run_report_text(struct dmasim_run *run,
 				      const char *name, const char *value);
-/* Report a claim: c's id, text, unit, model, simulated and tolerance
- * (c->agree is ignored); OUT: *agree (may be NULL), by the rule above. */
+/* Report a claim: c's id, text, unit, model, simulated, tolerance, check,
+ * data_wrong, published_cmp and published (c->agree and c->reproduced are
+ * ignored); OUT: *agree (may be NULL), by the rule above.  DMASIM_EINVAL
+ * for an empty id, no text, a negative tolerance or an unknown
+ * published_cmp. */
 DMASIM_API int dmasim_run_add_claim(struct dmasim_run *run,
 				    const struct dmasim_claim *c, int *agree);
 /* A table: (1 + nrows) * ncols cells, the header row first (copied). */

@@ -76,6 +76,16 @@ function M.model(p)
   function m.burst_time(b)
     return (lat(p.dev_latency) + beats(b) + lat(p.mem_latency) + beats(b)) * r
   end
+  -- A memory-to-memory burst of b bytes: a read burst, then a write burst.
+  function m.copy_burst_time(b)
+    return 2 * (lat(p.mem_latency) + beats(b)) * r
+  end
+  -- The bus time of a memory-to-memory DMA copy of n bytes, in CPU cycles.
+  function m.copy_time(n)
+    local b = dmasim.size(p.burst)
+    local full, last = n // b, n % b
+    return full * m.copy_burst_time(b) + (last > 0 and m.copy_burst_time(last) or 0)
+  end
   -- A DMA transfer of n bytes (device -> memory), in CPU cycles.
   function m.transfer(n)
     local b = dmasim.size(p.burst)

@@ -116,9 +116,14 @@ static void tour_usage(FILE *out)
 	fprintf(out,
 "usage: dmasim tour [--scenarios DIR] [--seed N] [--json DIR]\n"
 "\n"
-"Run every claim scenario on its defaults and print one table: the claim,\n"
-"the closed-form model's value, the simulated value, and whether they agree\n"
-"within the stated tolerance.  Exit status 4 if any claim disagrees.\n"
+"Run every claim scenario on its defaults and print two tables.  The\n"
+"quantitative claims: the closed-form model's value, the simulated value,\n"
+"whether they agree within the stated tolerance (and the data arrived\n"
+"intact), and, where the source publishes a figure, that figure and\n"
+"whether the simulation reproduces it.  The yes/no checks: the answer\n"
+"expected and the one observed.  Exit status 4 if any claim disagrees or\n"
+"any check fails (a published figure not reproduced is reported, not an\n"
+"error).\n"
 "\n"
 "Options:\n"
 "  --scenarios DIR  where the scenarios are (default: found next to the\n"
@@ -317,36 +322,72 @@ out:
 	return status;
 }
 
-/* One line of the tour's table. */
+/* One line of the tour's tables: a quantitative claim or a yes/no check. */
 struct tour_row {
 	char scenario[64];
 	char *claim;
-	char model[48], sim[48], tol[16];
-	int agree;
+	char model[48], sim[48], tol[16], pub[48];
+	int check, agree, data_wrong, published, reproduced;
 };
 
-/* Print the table with each column as wide as its widest cell. */
-static void tour_print(const struct tour_row *r, size_t n)
+/* Print the quantitative claims (check == 0) or the checks (check == 1),
+ * each column as wide as its widest cell; returns how many it printed. */
+static int tour_print(const struct tour_row *r, size_t n, int check)
 {
-	size_t w[4] = { strlen("scenario"), strlen("claim"), strlen("model"),
-			strlen("simulated") };
+	const char *hdr[5] = { "scenario", check ? "check" : "claim",
+			       check ? "expected" : "model",
+			       check ? "observed" : "simulated",
+			       "published" };
+	size_t w[5];
+	int count = 0;
 
+	for (int k = 0; k < 5; k++)
+		w[k] = strlen(hdr[k]);
 	for (size_t i = 0; i < n; i++) {
-		size_t l[4] = { strlen(r[i].scenario), strlen(r[i].claim),
-				strlen(r[i].model), strlen(r[i].sim) };
+		const char *cell[5] = { r[i].scenario, r[i].claim, r[i].model,
+					r[i].sim, r[i].pub };
 
-		for (int k = 0; k < 4; k++)
-			if (l[k] > w[k])
-				w[k] = l[k];
+		if (r[i].check != check)
+			continue;
+		count++;
+		for (int k = 0; k < 5; k++)
+			if (strlen(cell[k]) > w[k])
+				w[k] = strlen(cell[k]);
 	}
-	printf("%-*s  %-*s  %*s  %*s  %9s  %s\n", (int)w[0], "scenario",
-	       (int)w[1], "claim", (int)w[2], "model", (int)w[3], "simulated",
-	       "tolerance", "agree");
-	for (size_t i = 0; i < n; i++)
-		printf("%-*s  %-*s  %*s  %*s  %9s  %s\n", (int)w[0],
-		       r[i].scenario, (int)w[1], r[i].claim, (int)w[2],
-		       r[i].model, (int)w[3], r[i].sim, r[i].tol,
-		       r[i].agree ? "yes" : "NO");
+	if (!count)
+		return 0;
+	if (check) {
+		printf("Checks (yes/no)\n%-*s  %-*s  %*s  %*s  %s\n",
+		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2], hdr[2],
+		       (int)w[3], hdr[3], "pass");
+	} else {
+		printf("Quantitative claims (model against simulation)\n"
+		       "%-*s  %-*s  %*s  %*s  %9s  %-5s  %*s  %s\n",
+		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2], hdr[2],
+		       (int)w[3], hdr[3], "tolerance", "agree", (int)w[4],
+		       hdr[4], "reproduced");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *verdict = r[i].agree ? "yes" :
+				      r[i].data_wrong ? "NO (data wrong)" :
+				      "NO";
+
+		if (r[i].check != check)
+			continue;
+		if (check) {
+			printf("%-*s  %-*s  %*s  %*s  %s\n", (int)w[0],
+			       r[i].scenario, (int)w[1], r[i].claim,
+			       (int)w[2], r[i].model, (int)w[3], r[i].sim,
+			       verdict);
+			continue;
+		}
+		printf("%-*s  %-*s  %*s  %*s  %9s  %-5s  %*s  %s\n",
+		       (int)w[0], r[i].scenario, (int)w[1], r[i].claim,
+		       (int)w[2], r[i].model, (int)w[3], r[i].sim, r[i].tol,
+		       verdict, (int)w[4], r[i].pub,
+		       !r[i].published ? "-" : r[i].reproduced ? "yes" : "no");
+	}
+	return count;
 }
 
 static int cmd_tour(int argc, char **argv)
@@ -356,7 +397,8 @@ static int cmd_tour(int argc, char **argv)
 	char dirbuf[PATH_MAX + 64], path[PATH_MAX + 512], line[256];
 	const char *dir = NULL, *jsondir = NULL;
 	uint64_t seed = 1;
-	int status = 0, nclaims = 0, nagree = 0;
+	int status = 0, nclaims = 0, nagree = 0, nchecks = 0, npass = 0;
+	int npub = 0, nrepro = 0;
 	FILE *list;
 
 	for (int i = 0; i < argc; i++) {
@@ -435,15 +477,45 @@ static int cmd_tour(int argc, char **argv)
 				 (int)(strlen(name) > 4 && !strcmp(name +
 				       strlen(name) - 4, ".lua") ?
 				       strlen(name) - 4 : strlen(name)), name);
-			snprintf(r->model, sizeof(r->model), "%.6g%s%s",
-				 c.model, *c.unit ? " " : "", c.unit);
-			snprintf(r->sim, sizeof(r->sim), "%.6g%s%s",
-				 c.simulated, *c.unit ? " " : "", c.unit);
+			if (c.check) {
+				snprintf(r->model, sizeof(r->model), "%s",
+					 c.model != 0 ? "yes" : "no");
+				snprintf(r->sim, sizeof(r->sim), "%s",
+					 c.simulated != 0 ? "yes" : "no");
+			} else {
+				snprintf(r->model, sizeof(r->model), "%.6g%s%s",
+					 c.model, *c.unit ? " " : "", c.unit);
+				snprintf(r->sim, sizeof(r->sim), "%.6g%s%s",
+					 c.simulated, *c.unit ? " " : "",
+					 c.unit);
+			}
 			snprintf(r->tol, sizeof(r->tol), "%.3g%%",
 				 c.tolerance * 100);
+			if (c.published_cmp == DMASIM_PUB_NONE)
+				snprintf(r->pub, sizeof(r->pub), "-");
+			else
+				snprintf(r->pub, sizeof(r->pub), "%s%.6g%s%s",
+					 c.published_cmp == DMASIM_PUB_OVER ?
+					 "> " : c.published_cmp ==
+					 DMASIM_PUB_UNDER ? "< " : "about ",
+					 c.published, *c.unit ? " " : "",
+					 c.unit);
+			r->check = c.check;
 			r->agree = c.agree;
-			nclaims++;
-			nagree += c.agree;
+			r->data_wrong = c.data_wrong;
+			r->published = c.published_cmp != DMASIM_PUB_NONE;
+			r->reproduced = c.reproduced;
+			if (c.check) {
+				nchecks++;
+				npass += c.agree;
+			} else {
+				nclaims++;
+				nagree += c.agree;
+			}
+			if (r->published) {
+				npub++;
+				nrepro += c.reproduced;
+			}
 			if (!c.agree && !status)
 				status = EXIT_DISAGREE;
 		}
@@ -463,11 +535,17 @@ static int cmd_tour(int argc, char **argv)
 		dmasim_run_free(run);
 	}
 	fclose(list);
-	tour_print(rows, nrows);
+	if (tour_print(rows, nrows, 0))
+		printf("\n");
+	if (tour_print(rows, nrows, 1))
+		printf("\n");
 	for (size_t i = 0; i < nrows; i++)
 		free(rows[i].claim);
 	free(rows);
-	printf("\n%d of %d claims agree with their models\n", nagree, nclaims);
+	printf("%d of %d quantitative claims agree with their models; "
+	       "%d of %d checks pass; the simulation reproduces %d of %d "
+	       "published figures\n", nagree, nclaims, npass, nchecks, nrepro,
+	       npub);
 	return status;
 }
 

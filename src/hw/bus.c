@@ -179,7 +179,12 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	m->ops = ops;
 	m->bus = bus;
 	m->id = bus->n;
+#ifdef DMASIM_MUTATE_ARB_IGNORES_MODE
+	(void)mode;
+	m->mode = BUS_MODE_BURST;
+#else
 	m->mode = mode;
+#endif
 	m->priority = priority;
 	copy_name(m->name, sizeof(m->name), name);
 	bus->m[bus->n++] = m;

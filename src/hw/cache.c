@@ -65,7 +65,11 @@ static void write_back(struct cache *c, struct cache_way *w)
 	struct memory *mem = line_mem(c, w->tag, &off);
 
 	assert(mem);
+#ifndef DMASIM_MUTATE_WRITEBACK_SKIPPED
 	memory_write(mem, off, data_of(c, w), c->cfg.line);
+#else
+	(void)mem;
+#endif
 	w->dirty = false;
 	for (struct cache *n = c->next; n; n = n->next)
 		view(n, addr, data_of(c, w), c->cfg.line, true, true);
@@ -79,6 +83,7 @@ static void write_down(struct cache *c, struct cache_way *w,
 	if (!c->next) {
 		write_back(c, w);
 		cost->bus += c->line_cycles;
+		cost->xacts++;
 		return;
 	}
 	xfer_next(c->next, w->tag << c->line_shift, data_of(c, w),
@@ -127,6 +132,7 @@ static struct cache_way *fill(struct cache *c, uint64_t tag,
 		mem = line_mem(c, tag, &off);
 		memory_read(mem, off, data_of(c, v), c->cfg.line);
 		cost->bus += c->line_cycles;
+		cost->xacts++;
 	}
 	v->tag = tag;
 	v->valid = true;
@@ -185,6 +191,7 @@ bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
 		cost->bus += words * bus_xact_cycles(c->bus, addr, c->cfg.word
 						     < len ? c->cfg.word : len,
 						     write, &tt, &o);
+		cost->xacts += words;
 		if (write)
 			memory_write(mem, off, data, len);
 		else
@@ -292,11 +299,14 @@ static void maint_line(struct cache *c, enum cache_op op,
 		c->writebacks++;
 		write_back(c, w);
 		cost->bus += c->line_cycles;
+		cost->xacts++;
 	}
+#ifndef DMASIM_MUTATE_NO_INVALIDATE
 	if (op != CACHE_CLEAN) {
 		w->valid = false;
 		w->dirty = false;
 	}
+#endif
 }
 
 void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
@@ -461,7 +471,7 @@ int cache_set_cacheable(struct cache *c, uint64_t addr, uint64_t len,
 	uint64_t base = addr & ~(uint64_t)(CACHE_PAGE - 1);
 	uint64_t end = (addr + len + CACHE_PAGE - 1) &
 		       ~(uint64_t)(CACHE_PAGE - 1);
-	struct cache_cost cost = { 0, 0 };
+	struct cache_cost cost = { 0 };
 
 	if (!len)
 		return 0;
@@ -500,21 +510,39 @@ int cache_set_next(struct cache *c, struct cache *next)
 
 static bool cpu_hook(void *ctx, struct cpu *cpu, uint64_t addr, void *data,
 		     uint64_t len, bool write, uint64_t *cycles,
-		     uint64_t *bus_cycles)
+		     uint64_t *bus_cycles, uint64_t *bus_xacts)
 {
-	struct cache_cost cost = { 0, 0 };
+	struct cache_cost cost = { 0 };
 
 	(void)cpu;
 	if (!cache_access(ctx, addr, data, len, write, &cost))
 		return false;
 	*cycles = cost.cpu;
 	*bus_cycles = cost.bus;
+	*bus_xacts = cost.xacts;
 	return true;
+}
+
+/* A CPU access to a non-cacheable page of memory: the CPU makes it itself,
+ * one bus transaction per word; counted and watched here. */
+static uint32_t cpu_hook_uncached(void *ctx, uint64_t addr, uint64_t len,
+				  bool write)
+{
+	struct cache *c = ctx;
+	uint64_t off;
+
+	if (cache_cacheable(c, addr) ||
+	    !memory_of(bus_route(c->bus, addr, len, &off)))
+		return 0;
+	if (c->watch.cpu_access)
+		c->watch.cpu_access(c->watch.ctx, c, addr, len, write);
+	c->uncached += (len + c->cfg.word - 1) / c->cfg.word;
+	return c->cfg.word;
 }
 
 struct cpu_mem_hook cache_cpu_hook(struct cache *c, const char *cpu_name)
 {
-	struct cpu_mem_hook h = { cpu_hook, c };
+	struct cpu_mem_hook h = { cpu_hook, cpu_hook_uncached, c };
 
 	snprintf(c->cpu_name, sizeof(c->cpu_name), "%s", cpu_name);
 	return h;

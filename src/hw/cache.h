@@ -131,6 +131,8 @@ struct cache {
 struct cache_cost {
 	uint64_t cpu;
 	uint64_t bus;
+	uint64_t xacts;		/* bus transactions bus is made of, each
+				 * of the same length */
 };
 
 /*

@@ -169,13 +169,18 @@ static inline bool ref_due(const struct cpu_op *op)
 /* A cached reference's bus cycles (its line fill, write-backs), if any. */
 static void ref_bus(struct cpu *cpu)
 {
-	uint64_t b = cpu->ref_bus_left;
+	uint64_t each;
 
-	cpu->ref_bus_left = 0;
-	if (b)
-		cpu_ask_bus(cpu, b, BUS_FOR_REF);
-	else
+	if (!cpu->ref_bus_left) {
 		cpu_dispatch(cpu);
+		return;
+	}
+	/* one grant per line transaction */
+	each = cpu->ref_bus_left / (cpu->ref_bus_xacts ? cpu->ref_bus_xacts : 1);
+	cpu->ref_bus_left -= each;
+	if (cpu->ref_bus_xacts)
+		cpu->ref_bus_xacts--;
+	cpu_ask_bus(cpu, each, BUS_FOR_REF);
 }
 
 static void ref_hit_done(struct sim *sim, struct event *ev)
@@ -192,16 +197,17 @@ static void ref_hit_done(struct sim *sim, struct event *ev)
  * the footprint.  False: the cache did not take it (no memory there). */
 static bool cached_ref(struct cpu *cpu)
 {
-	uint64_t words = cpu->cfg.footprint / cpu->cfg.word, c = 0, b = 0;
+	uint64_t words = cpu->cfg.footprint / cpu->cfg.word, c = 0, b = 0, n = 0;
 	uint64_t addr = cpu->cfg.data_addr;
 	uint8_t buf[8];
 
 	if (words > 1)
 		addr += rng_below(&cpu->rng, words) * cpu->cfg.word;
 	if (!cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu, addr, buf,
-				cpu->cfg.word, false, &c, &b))
+				cpu->cfg.word, false, &c, &b, &n))
 		return false;
 	cpu->ref_bus_left = b;
+	cpu->ref_bus_xacts = n;
 	if (c) {
 		cpu_set_state(cpu, CPU_TIMED);
 		cpu_timer(cpu, c, ref_hit_done);
@@ -307,22 +313,29 @@ static void timed_done(struct sim *sim, struct event *ev)
 }
 
 /* A call, or an access the memory hook took: phase 0 runs it, phase 1
- * spends its CPU cycles, phase 2 its bus cycles. */
+ * spends its CPU cycles, phase 2 its bus cycles, one grant per
+ * transaction (a call's traffic is one). */
 static void step_timed(struct cpu *cpu, struct cpu_op *op, uint64_t cycles,
-		       uint64_t bus_cycles)
+		       uint64_t bus_cycles, uint64_t bus_xacts)
 {
 	if (op->phase == 0) {
 		op->phase = 1;
 		op->bus_left = bus_cycles;
+		op->bus_xacts = bus_xacts ? bus_xacts : 1;
+#ifdef DMASIM_MUTATE_ONE_GRANT_PER_ACCESS
+		op->bus_xacts = 1;
+#endif
 		if (cycles) {
 			cpu_set_state(cpu, CPU_TIMED);
 			cpu_timer(cpu, cycles, timed_done);
 			return;
 		}
 	}
-	if (op->phase == 1 && op->bus_left) {
+	if (op->phase >= 1 && op->bus_left) {
+		uint64_t each = op->bus_left / op->bus_xacts;
+
 		op->phase = 2;
-		cpu_ask_bus(cpu, op->bus_left, BUS_FOR_TIMED);
+		cpu_ask_bus(cpu, each, BUS_FOR_TIMED);
 		return;
 	}
 	cpu_op_finish(cpu, op);
@@ -335,22 +348,57 @@ static void step_call(struct cpu *cpu, struct cpu_op *op)
 
 	if (op->phase == 0)
 		op->call(cpu, op, &c, &b);
-	step_timed(cpu, op, c, b);
+	step_timed(cpu, op, c, b, 1);
 }
 
 static void step_xact_bus(struct cpu *cpu, struct cpu_op *op);
 
 static void step_xact(struct cpu *cpu, struct cpu_op *op)
 {
-	uint64_t c = 0, b = 0;
+	uint64_t c = 0, b = 0, n = 0;
 
-	if (op->phase || (cpu->mem_hook.xact &&
+#ifndef DMASIM_MUTATE_ONE_GRANT_PER_ACCESS
+	if (op->phase == 0 && !op->nc_word && cpu->mem_hook.uncached)
+		op->nc_word = cpu->mem_hook.uncached(cpu->mem_hook.ctx,
+						     op->addr, op->len,
+						     op->write);
+#endif
+	if (!op->nc_word && (op->phase || (cpu->mem_hook.xact &&
 	    cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu, op->addr, op->data,
-			       op->len, op->write, &c, &b))) {
-		step_timed(cpu, op, c, b);
+			       op->len, op->write, &c, &b, &n)))) {
+		step_timed(cpu, op, c, b, n);
 		return;
 	}
 	step_xact_bus(cpu, op);
+}
+
+/* The piece of an XACT the next bus transaction moves: the whole op, or
+ * its next uncached access. */
+static uint64_t xact_piece(const struct cpu_op *op, uint64_t *addr,
+			   uint8_t **data)
+{
+	uint64_t left = op->len - op->step;
+
+	*addr = op->addr + op->step;
+	*data = op->data + op->step;
+	return op->nc_word && op->nc_word < left ? op->nc_word : left;
+}
+
+/* A transaction of an XACT moved its piece with status st: true when the
+ * op is complete (the last piece, or an error), else the next piece is
+ * due. */
+static bool xact_piece_done(struct cpu *cpu, struct cpu_op *op, int st)
+{
+	uint64_t addr;
+	uint8_t *data;
+	uint64_t n = xact_piece(op, &addr, &data);
+
+	op->step += n;
+	if (st || op->step >= op->len) {
+		cpu_op_complete(cpu, op, st);
+		return true;
+	}
+	return false;
 }
 
 void cpu_pio_next(struct cpu *cpu, struct cpu_op *op, int st);
@@ -363,7 +411,7 @@ static void cpu_xact_done(struct xact *x)
 	struct cpu_op *op = cpu_current(cpu);
 
 	if (cpu->remote_why == BUS_FOR_XACT)
-		cpu_op_complete(cpu, op, x->status);
+		xact_piece_done(cpu, op, x->status);
 	else
 		cpu_pio_next(cpu, op, x->status);
 	cpu_dispatch(cpu);
@@ -385,8 +433,10 @@ void cpu_remote(struct cpu *cpu, uint64_t addr, void *data,
 static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 {
 	struct bus_target *t;
-	uint64_t off;
-	uint64_t cycles = bus_xact_cycles(cpu->port.bus, op->addr, op->len,
+	uint64_t off, addr;
+	uint8_t *data;
+	uint64_t len = xact_piece(op, &addr, &data);
+	uint64_t cycles = bus_xact_cycles(cpu->port.bus, addr, len,
 					  op->write, &t, &off);
 
 	if (!t) {
@@ -395,8 +445,7 @@ static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 		return;
 	}
 	if (t->ops->forward) {
-		cpu_remote(cpu, op->addr, op->data, op->len, op->write,
-			   BUS_FOR_XACT);
+		cpu_remote(cpu, addr, data, len, op->write, BUS_FOR_XACT);
 		return;
 	}
 	cpu_ask_bus(cpu, cycles, BUS_FOR_XACT);
@@ -459,6 +508,8 @@ int cpu_submit(struct cpu *cpu, enum cpu_ctx ctx, struct cpu_op *op)
 	op->phase = 0;
 	op->ref_acc = 0;
 	op->cyc_frac = 0;
+	op->nc_word = 0;
+	op->bus_xacts = 0;
 	if (cpu->tail[ctx])
 		cpu->tail[ctx]->next = op;
 	else
@@ -533,16 +584,26 @@ static void cpu_released(struct bus_master *m, uint64_t cycles)
 	switch (cpu->port_why) {
 	case BUS_FOR_REF:
 		cpu->mem_ref_ps += cpu->sim->now - m->req_time;
+		if (cpu->ref_bus_left) {
+			ref_bus(cpu);
+			return;
+		}
 		break;
-	case BUS_FOR_XACT:
-		cpu_op_complete(cpu, op, bus_xact_data(m->bus, op->addr, op->data,
-					       op->len, op->write));
+	case BUS_FOR_XACT: {
+		uint64_t addr;
+		uint8_t *data;
+		uint64_t len = xact_piece(op, &addr, &data);
+
+		xact_piece_done(cpu, op, bus_xact_data(m->bus, addr, data,
+						       len, op->write));
 		break;
+	}
 	case BUS_FOR_PIO:
 		cpu_pio_xact_done(cpu, op);
 		break;
 	case BUS_FOR_TIMED:
-		op->bus_left = 0;
+		op->bus_left -= op->bus_left / op->bus_xacts;
+		op->bus_xacts--;
 		break;
 	case BUS_FOR_REMOTE:
 		/* the hop ended: the transaction goes on (cpu_xact_done) */

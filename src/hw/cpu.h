@@ -15,7 +15,12 @@
  *                a miss its line fill on the bus.
  *   busy(n)      n cycles with no bus traffic (fixed driver overheads).
  *   xact         one bus transaction: a load, a store or a device register
- *                access, moving real bytes.
+ *                access, moving real bytes.  Through a cache, its hits and
+ *                line transactions (fills, write-backs, each its own bus
+ *                grant); to a non-cacheable page, one bus transaction per
+ *                access of the cache's word, each granted on its own (a
+ *                DMA competes with them access by access), its data moved
+ *                as that transaction completes.
  *   call         a software routine modelled in C (cache maintenance, the
  *                DMA mapping API): its function runs when the CPU gets to
  *                it and returns its cost, CPU cycles then bus cycles.
@@ -88,13 +93,20 @@ typedef void (*cpu_call_fn)(struct cpu *cpu, struct cpu_op *op,
 
 /*
  * Optional agent between the CPU and memory (a cache): it may take a
- * load/store, moving the data at once and returning its cost; false leaves
- * the access to the bus as usual (device registers, no memory there).
+ * load/store, moving the data at once and returning its cost (CPU cycles,
+ * then bus cycles made of *bus_xacts transactions of equal length); false
+ * leaves the access to the bus as usual (device registers, no memory
+ * there).  uncached (optional), asked first: the access size in bytes when
+ * [addr, addr + len) bypasses the agent (a non-cacheable page), so the CPU
+ * makes the access itself as one bus transaction per access of that size;
+ * 0 when the agent takes it.
  */
 struct cpu_mem_hook {
 	bool (*xact)(void *ctx, struct cpu *cpu, uint64_t addr, void *data,
 		     uint64_t len, bool write, uint64_t *cycles,
-		     uint64_t *bus_cycles);
+		     uint64_t *bus_cycles, uint64_t *bus_xacts);
+	uint32_t (*uncached)(void *ctx, uint64_t addr, uint64_t len,
+			     bool write);
 	void *ctx;
 };
 
@@ -114,6 +126,8 @@ struct cpu_op {
 	uint8_t *data;		/* XACT: len bytes, moved at completion */
 	cpu_call_fn call;	/* CALL */
 	uint64_t bus_left;	/* CALL, hooked XACT: bus cycles still due */
+	uint64_t bus_xacts;	/* hooked XACT: bus transactions still due
+				 * (bus_left split evenly among them) */
 	/* result */
 	int status;		/* BUS_OK or BUS_ERR_* */
 	uint64_t start;		/* ps */
@@ -125,6 +139,8 @@ struct cpu_op {
 	double ref_acc;		/* fractional memory references due */
 	uint64_t step;		/* PIO: bytes done */
 	uint64_t pio_w;		/* PIO: bytes of the step in flight */
+	uint32_t nc_word;	/* XACT: bytes per uncached access (0: one
+				 * transaction for the whole op) */
 	int phase;		/* PIO: 0 loop, 1 device, 2 memory */
 	uint64_t chunk;		/* instructions in the running chunk */
 	uint64_t chunk_cycles;	/* CPU cycles the running chunk takes */
@@ -217,6 +233,7 @@ struct cpu {
 	struct bus_target *ref_target;	/* answers data_addr; NULL: none yet */
 	uint64_t ref_cycles;		/* bus cycles per memory reference */
 	uint64_t ref_bus_left;		/* bus cycles of a cached reference due */
+	uint64_t ref_bus_xacts;		/* in that many transactions */
 	struct rng rng;			/* footprint offsets */
 	uint64_t busy_since;		/* ps: start of the current busy run */
 	/* statistics */

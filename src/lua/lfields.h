@@ -60,4 +60,8 @@ const char *lf_string(lua_State *L, int idx, const char *what,
  * number; returns 0 or DMASIM_EUNIT. */
 int lf_to_value(lua_State *L, int idx, enum unit_kind kind, double *out);
 
+/* dmasim.sorted(t) -> an iterator over t's keys in a fixed order:
+ * numbers before strings, numbers by value, strings bytewise. */
+int lf_sorted(lua_State *L);
+
 #endif

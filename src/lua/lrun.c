@@ -341,145 +341,100 @@ static int l_table(lua_State *L)
 	return 0;
 }
 
-/* dmasim.claim{id, claim, model, simulated, tolerance [, unit]} -> agree */
+/* A check's answer: a boolean, or a number (1 yes, 0 no); NaN when absent. */
+static double claim_answer(lua_State *L, const char *what, const char *field)
+{
+	double v;
+
+	lua_getfield(L, 1, field);
+	if (lua_isboolean(L, -1))
+		v = lua_toboolean(L, -1) ? 1 : 0;
+	else if (lua_isnil(L, -1))
+		v = NAN;
+	else if (lua_type(L, -1) == LUA_TNUMBER &&
+		 (lua_tonumber(L, -1) == 0 || lua_tonumber(L, -1) == 1))
+		v = lua_tonumber(L, -1);
+	else
+		return lf_error(L, "%s: field '%s' of a check must be a boolean "
+				"(or 1 for yes, 0 for no), got %s", what, field,
+				luaL_typename(L, -1));
+	lua_pop(L, 1);
+	return v;
+}
+
+/*
+ * dmasim.claim{id, claim, model, simulated, tolerance [, unit] [, kind]
+ *              [, intact] [, published, published_is]} -> agree
+ * kind "check": a yes/no check, model and simulated booleans, tolerance 0
+ * unless given.  intact = false: the data the mechanism moved arrived
+ * wrong, so the claim disagrees.  published: the source's figure, stated
+ * "about" (default), "over" or "under" it.
+ */
 static int l_claim(lua_State *L)
 {
 	static const char *const known[] = { "id", "claim", "model",
-		"simulated", "tolerance", "unit", NULL };
+		"simulated", "tolerance", "unit", "kind", "intact",
+		"published", "published_is", NULL };
+	static const char *const kinds[] = { "quantity", "check", NULL };
+	static const char *const rels[] = { "about", "over", "under", NULL };
 	struct dmasim_run *run = lrun_get(L);
 	const char *what = "dmasim.claim{}";
-	const char *id, *text, *unit;
-	double model, sim, tol;
+	struct claim_rec c = { 0 };
 	bool agree;
+	int kind;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lf_known(L, 1, what, known);
-	id = lf_string(L, 1, what, "id", NULL);
-	text = lf_string(L, 1, what, "claim", NULL);
-	if (!id || !text)
+	c.id = (char *)(uintptr_t)lf_string(L, 1, what, "id", NULL);
+	c.text = (char *)(uintptr_t)lf_string(L, 1, what, "claim", NULL);
+	if (!c.id || !c.text)
 		return luaL_error(L, "%s: fields 'id' and 'claim' are required "
 				  "(strings)", what);
-	unit = lf_string(L, 1, what, "unit", "");
-	model = lf_value(L, 1, what, "model", UNIT_NUMBER, NAN, -INFINITY);
-	sim = lf_value(L, 1, what, "simulated", UNIT_NUMBER, NAN, -INFINITY);
-	tol = lf_value(L, 1, what, "tolerance", UNIT_NUMBER, NAN, 0);
-	if (isnan(model) || isnan(sim) || isnan(tol))
+	c.unit = (char *)(uintptr_t)lf_string(L, 1, what, "unit", "");
+	kind = lf_enum(L, 1, what, "kind", kinds, 0);
+	c.check = kind == 1;
+	if (c.check) {
+		c.model = claim_answer(L, what, "model");
+		c.simulated = claim_answer(L, what, "simulated");
+		c.tolerance = lf_value(L, 1, what, "tolerance", UNIT_NUMBER,
+				       0, 0);
+	} else {
+		c.model = lf_value(L, 1, what, "model", UNIT_NUMBER, NAN,
+				   -INFINITY);
+		c.simulated = lf_value(L, 1, what, "simulated", UNIT_NUMBER,
+				       NAN, -INFINITY);
+		c.tolerance = lf_value(L, 1, what, "tolerance", UNIT_NUMBER,
+				       NAN, 0);
+	}
+	if (isnan(c.model) || isnan(c.simulated) || isnan(c.tolerance))
 		return luaL_error(L, "%s: fields 'model', 'simulated' and "
-				  "'tolerance' are required (numbers)", what);
-	if (results_add_claim(&run->res, id, text, unit, model, sim, tol,
-			      &agree))
+				  "'tolerance' are required (numbers; for "
+				  "kind = \"check\", 'model' and 'simulated' "
+				  "as booleans)", what);
+	lua_getfield(L, 1, "intact");
+	if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+		return lf_error(L, "%s: field 'intact' must be a boolean "
+				"(whether the data arrived right), got %s",
+				what, luaL_typename(L, -1));
+	c.data_wrong = lua_isboolean(L, -1) && !lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	c.published = lf_value(L, 1, what, "published", UNIT_NUMBER, NAN,
+			       -INFINITY);
+	c.published_cmp = DMASIM_PUB_ABOUT +
+			  lf_enum(L, 1, what, "published_is", rels, 0);
+	if (isnan(c.published)) {
+		lua_getfield(L, 1, "published_is");
+		if (!lua_isnil(L, -1))
+			return lf_error(L, "%s: field 'published_is' needs "
+					"'published' (the source's figure, a "
+					"number)", what);
+		lua_pop(L, 1);
+		c.published_cmp = DMASIM_PUB_NONE;
+		c.published = 0;
+	}
+	if (results_add_claim(&run->res, &c, &agree))
 		return luaL_error(L, "out of memory");
 	lua_pushboolean(L, agree);
-	return 1;
-}
-
-/* ---- dmasim.sorted ---- */
-
-/* A key of the table being sorted.  A string's bytes stay valid while the
- * table holds it, and nothing runs during the sort. */
-struct sorted_key {
-	bool str;
-	bool isint;
-	lua_Integer i;
-	lua_Number n;
-	const char *s;
-	size_t len;		/* bytes */
-};
-
-/* Numbers before strings; numbers by value, strings bytewise.  Distinct
- * keys never compare equal: a float key is never integral within the
- * integer range (Lua stores those as integers), so an integer and a float
- * that convert to the same double are ordered integer first. */
-static int sorted_cmp(const void *pa, const void *pb)
-{
-	const struct sorted_key *a = pa, *b = pb;
-
-	if (a->str != b->str)
-		return a->str ? 1 : -1;
-	if (a->str) {
-		int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
-
-		if (c)
-			return c;
-		return (a->len > b->len) - (a->len < b->len);
-	}
-	if (a->isint && b->isint)
-		return (a->i > b->i) - (a->i < b->i);
-	if (a->n != b->n)
-		return a->n < b->n ? -1 : 1;
-	return (int)b->isint - (int)a->isint;
-}
-
-/* The iterator: upvalues are the table, the sorted keys (a sequence) and
- * the position.  Keys whose value was set to nil meanwhile are skipped. */
-static int sorted_next(lua_State *L)
-{
-	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
-
-	for (;;) {
-		if (lua_rawgeti(L, lua_upvalueindex(2), ++i) == LUA_TNIL)
-			return 0;
-		lua_pushvalue(L, -1);
-		if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-			break;
-		lua_pop(L, 2);
-	}
-	lua_pushinteger(L, i);
-	lua_replace(L, lua_upvalueindex(3));
-	return 2;
-}
-
-/* dmasim.sorted(t) -> an iterator over t's keys in a fixed order (see
- * sorted_cmp), for `for k, v in dmasim.sorted(t)`: pairs() order changes
- * from run to run for string keys. */
-static int l_sorted(lua_State *L)
-{
-	struct sorted_key *keys;
-	size_t n = 0;
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_pushnil(L);
-	while (lua_next(L, 1)) {
-		int t = lua_type(L, -2);
-
-		lua_pop(L, 1);
-		if (t != LUA_TNUMBER && t != LUA_TSTRING)
-			return lf_error(L, "dmasim.sorted: a key of type %s: "
-					"expected only number and string keys",
-					lua_typename(L, t));
-		n++;
-	}
-	keys = lua_newuserdatauv(L, (n ? n : 1) * sizeof(*keys), 0);
-	n = 0;
-	lua_pushnil(L);
-	while (lua_next(L, 1)) {
-		struct sorted_key *k = &keys[n++];
-
-		lua_pop(L, 1);
-		memset(k, 0, sizeof(*k));
-		k->str = lua_type(L, -1) == LUA_TSTRING;
-		if (k->str) {
-			k->s = lua_tolstring(L, -1, &k->len);
-		} else {
-			k->isint = lua_isinteger(L, -1);
-			k->i = lua_tointeger(L, -1);
-			k->n = lua_tonumber(L, -1);
-		}
-	}
-	qsort(keys, n, sizeof(*keys), sorted_cmp);
-	lua_pushvalue(L, 1);
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		if (keys[i].str)
-			lua_pushlstring(L, keys[i].s, keys[i].len);
-		else if (keys[i].isint)
-			lua_pushinteger(L, keys[i].i);
-		else
-			lua_pushnumber(L, keys[i].n);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_pushinteger(L, 0);
-	lua_pushcclosure(L, sorted_next, 3);
 	return 1;
 }
 
@@ -493,7 +448,7 @@ static const luaL_Reg dmasim_funcs[] = {
 	{ "time", l_time },
 	{ "freq", l_freq },
 	{ "bandwidth", l_bandwidth },
-	{ "sorted", l_sorted },
+	{ "sorted", lf_sorted },
 	{ NULL, NULL }
 };
 

@@ -147,27 +147,55 @@ bool results_agree(double model, double simulated, double tolerance)
 	return fabs(simulated - model) <= tolerance * scale;
 }
 
-int results_add_claim(struct results *r, const char *id, const char *text,
-		      const char *unit, double model, double simulated,
-		      double tolerance, bool *agree)
+bool results_reproduced(int cmp, double published, double simulated,
+			double tolerance)
+{
+	switch (cmp) {
+	case DMASIM_PUB_ABOUT:
+		return results_agree(published, simulated, tolerance);
+	case DMASIM_PUB_OVER:
+		return simulated > published;
+	case DMASIM_PUB_UNDER:
+		return simulated < published;
+	default:
+		return false;
+	}
+}
+
+const char *results_published_format(int cmp, double published,
+				     const char *unit, char *buf, size_t len)
+{
+	static const char *const rel[] = { "", "about ", "> ", "< " };
+
+	if (cmp <= DMASIM_PUB_NONE || cmp > DMASIM_PUB_UNDER)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s%.6g%s%s", rel[cmp], published,
+			 unit && *unit ? " " : "", unit ? unit : "");
+	return buf;
+}
+
+int results_add_claim(struct results *r, const struct claim_rec *in,
+		      bool *agree)
 {
 	struct claim_rec *c;
 
 	VEC_RESERVE(r->claims, r->nclaims, r->capclaims, return DMASIM_ENOMEM);
 	c = &r->claims[r->nclaims];
-	c->id = util_strdup(id);
-	c->text = util_strdup(text);
-	c->unit = util_strdup(unit);
+	*c = *in;
+	c->id = util_strdup(in->id);
+	c->text = util_strdup(in->text);
+	c->unit = util_strdup(in->unit ? in->unit : "");
 	if (!c->id || !c->text || !c->unit) {
 		free(c->id);
 		free(c->text);
 		free(c->unit);
 		return DMASIM_ENOMEM;
 	}
-	c->model = model;
-	c->simulated = simulated;
-	c->tolerance = tolerance;
-	c->agree = results_agree(model, simulated, tolerance);
+	c->agree = !c->data_wrong &&
+		   results_agree(c->model, c->simulated, c->tolerance);
+	c->reproduced = results_reproduced(c->published_cmp, c->published,
+					   c->simulated, c->tolerance);
 	if (agree)
 		*agree = c->agree;
 	r->nclaims++;
@@ -331,7 +359,8 @@ int results_print(const struct results *r, FILE *out)
 			row[1] = s;
 			row[2] = s + 48;
 			row[3] = s + 96;
-			row[4] = c->agree ? "yes" : "NO";
+			row[4] = c->agree ? "yes" : c->data_wrong ?
+				 "NO (data wrong)" : "NO";
 		}
 		results_print_table(out, "Claims", 5, r->nclaims, cells);
 		free(cells);
@@ -386,12 +415,24 @@ json_t *results_json(const struct results *r, const char *scenario,
 	}
 	for (size_t i = 0; i < r->nclaims; i++) {
 		const struct claim_rec *c = &r->claims[i];
-
-		json_array_append_new(claims, json_pack(
-			"{ss ss ss so so so sb}", "id", c->id, "claim", c->text,
+		static const char *const rel[] = { "none", "about", "over",
+						   "under" };
+		json_t *o = json_pack(
+			"{ss ss ss ss so so so sb sb}", "id", c->id, "claim",
+			c->text, "kind", c->check ? "check" : "quantity",
 			"unit", c->unit, "model", json_num(c->model),
 			"simulated", json_num(c->simulated), "tolerance",
-			json_num(c->tolerance), "agree", c->agree));
+			json_num(c->tolerance), "data_intact",
+			!c->data_wrong, "agree", c->agree);
+
+		if (o && c->published_cmp != DMASIM_PUB_NONE) {
+			json_object_set_new(o, "published", json_pack(
+				"{ss so sb}", "relation",
+				rel[c->published_cmp], "value",
+				json_num(c->published),
+				"reproduced", c->reproduced));
+		}
+		json_array_append_new(claims, o);
 	}
 	json_object_set_new(root, "dmasim", json_string(DMASIM_VERSION));
 	json_object_set_new(root, "scenario", json_string(scenario));

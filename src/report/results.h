@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "dmasim/dmasim.h"
 #include "kernel/base.h"
 
 struct sim;
@@ -42,7 +43,12 @@ struct result_table {
 struct claim_rec {
 	char *id, *text, *unit;
 	double model, simulated, tolerance;
-	bool agree;
+	bool check;		/* a yes/no check, not a quantity */
+	bool data_wrong;	/* the data the mechanism moved arrived wrong */
+	int published_cmp;	/* DMASIM_PUB_* */
+	double published;	/* the source's figure, in unit */
+	bool agree;		/* derived: the model's value and the data */
+	bool reproduced;	/* derived: the published figure */
 };
 
 struct results {
@@ -71,9 +77,11 @@ int results_add_param(struct results *r, const char *name,
 /* cells: (1 + nrows) * ncols strings, header first; copied. */
 int results_add_table(struct results *r, const char *title, size_t ncols,
 		      size_t nrows, const char *const *cells);
-int results_add_claim(struct results *r, const char *id, const char *text,
-		      const char *unit, double model, double simulated,
-		      double tolerance, bool *agree);
+/* in: id, text, unit (strings, copied), model, simulated, tolerance,
+ * check, data_wrong, published_cmp, published; agree and reproduced are
+ * derived.  OUT: *agree (may be NULL). */
+int results_add_claim(struct results *r, const struct claim_rec *in,
+		      bool *agree);
 /* Reserve a slot for a system's statistics; returns its index or < 0. */
 int results_reserve_system(struct results *r);
 /* Fill slot i with the statistics of sim as they stand. */
@@ -83,6 +91,14 @@ int results_snapshot_system(struct results *r, int i, const char *name,
 /* Agreement rule used for every claim: |sim - model| <= tol * |model|
  * (or <= tol when the model is 0). */
 bool results_agree(double model, double simulated, double tolerance);
+/* Whether the simulated value matches a published figure stated as cmp
+ * (DMASIM_PUB_ABOUT: within tolerance of it; _OVER: above; _UNDER: below);
+ * false for DMASIM_PUB_NONE. */
+bool results_reproduced(int cmp, double published, double simulated,
+			double tolerance);
+/* "about 1.58", "> 200000", "< 3" (or "-" when none) into buf. */
+const char *results_published_format(int cmp, double published,
+				     const char *unit, char *buf, size_t len);
 
 /* Format a value for text output: a number or boolean into buf (32 bytes
  * hold any), returning buf; a string is returned as it is, never cut. */

@@ -455,6 +455,11 @@ int dmasim_run_claim(const struct dmasim_run *run, int i,
 	out->model = c->model;
 	out->simulated = c->simulated;
 	out->tolerance = c->tolerance;
+	out->check = c->check;
+	out->data_wrong = c->data_wrong;
+	out->published_cmp = c->published_cmp;
+	out->published = c->published;
+	out->reproduced = c->reproduced;
 	out->agree = c->agree;
 	return 0;
 }
@@ -618,11 +623,22 @@ int dmasim_run_add_claim(struct dmasim_run *run, const struct dmasim_claim *c,
 	bool a;
 	int err;
 
-	if (!c->id || !*c->id || !c->text || !(c->tolerance >= 0))
+	struct claim_rec in;
+
+	if (!c->id || !*c->id || !c->text || !(c->tolerance >= 0) ||
+	    c->published_cmp < DMASIM_PUB_NONE ||
+	    c->published_cmp > DMASIM_PUB_UNDER)
 		return DMASIM_EINVAL;
-	err = results_add_claim(&run->res, c->id, c->text,
-				c->unit ? c->unit : "", c->model, c->simulated,
-				c->tolerance, &a);
+	in = (struct claim_rec){
+		.id = (char *)(uintptr_t)c->id,
+		.text = (char *)(uintptr_t)c->text,
+		.unit = (char *)(uintptr_t)(c->unit ? c->unit : ""),
+		.model = c->model, .simulated = c->simulated,
+		.tolerance = c->tolerance, .check = c->check != 0,
+		.data_wrong = c->data_wrong != 0,
+		.published_cmp = c->published_cmp, .published = c->published,
+	};
+	err = results_add_claim(&run->res, &in, &a);
 	if (!err && agree)
 		*agree = a;
 	return err;

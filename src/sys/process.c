@@ -416,7 +416,7 @@ static void call_run(struct cpu *cpu, struct cpu_op *op, uint64_t *cycles,
 		     uint64_t *bus_cycles)
 {
 	struct dmasim_proc *p = op->ctx;
-	struct cache_cost cost = { 0, 0 };
+	struct cache_cost cost = { 0 };
 
 	uint64_t end;
 
