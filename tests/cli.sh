@@ -4,24 +4,7 @@
 set -u
 dm=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() { # name expected-status expected-text command...
-	local name=$1 want=$2 text=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	if [[ $got -ne $want ]] || ! grep -qF -- "$text" "$tmp/out" "$tmp/err"; then
-		echo "FAIL $name: status $got (want $want), output:"
-		cat "$tmp/out" "$tmp/err" | head -20
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 bb=$src/bench/busbench.lua
 check help 0 "usage: dmasim <command>" "$dm" --help
@@ -65,8 +48,6 @@ if cmp -s "$tmp/a.json" "$tmp/b.json" && [[ -s $tmp/a.json ]]; then pass=$((pass
 if [[ -z $("$dm" run "$bb" -D N=5 -q) ]]; then pass=$((pass + 1)); else
 	echo "FAIL quiet"; fail=$((fail + 1)); fi
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # Text output prints a string result whole, however long.
 long=$(printf 'abcdefghij%.0s' {1..20})
@@ -227,5 +208,4 @@ out=$("$dm" tour --scenarios "$tmp/tour" 2>&1); rc=$?
 if [[ $rc -eq 4 ]] && grep -q "data wrong .*NO (data wrong)" <<<"$out" && grep -q "a failing check .*no  *yes  *NO$" <<<"$out" &&
 	grep -q "2 of 3 quantitative claims agree with their models; 1 of 2 checks pass" <<<"$out"; then ok; else bad "tour-fail: rc $rc: $out"; fi
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -7,10 +7,7 @@
 set -u
 dm=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
 # Smaller runs for the slow scenarios (as in tests/test_claims.c), so the
 # sanitizer build stays well under a minute.
@@ -43,5 +40,4 @@ if [[ $n -lt 10 ]]; then
 	echo "FAIL: found $n scenarios under $src/scenarios and $src/bench, expected at least 10"
 	fail=$((fail + 1))
 fi
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -6,12 +6,7 @@
 set -u
 dmasim=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
 cd "$src" || exit 1
 unset DMASIM_PATH
 
@@ -42,5 +37,4 @@ for f in examples/*.lua; do
 done
 if ((n >= 12)); then ok; else bad "only $n examples"; fi
 
-echo "examples: $pass passed, $fail failed"
-((fail == 0))
+finish examples

@@ -5,24 +5,7 @@
 set -u
 dm=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() { # name expected-status expected-text command...
-	local name=$1 want=$2 text=$3
-	shift 3
-	timeout 60 "$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	if [[ $got -ne $want ]] || ! grep -qF -- "$text" "$tmp/out" "$tmp/err"; then
-		echo "FAIL $name: status $got (want $want), output:"
-		cat "$tmp/out" "$tmp/err" | head -20
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 bb=$src/bench/busbench.lua
 ph=$src/scenarios/pinning_hazard.lua
@@ -95,5 +78,4 @@ if grep -q '"partial": "run limit reached' "$tmp/p.json" && grep -q '"before": 1
 check max-events-bad 2 "--max-events 0: expected a whole number >= 1" "$dm" run "$tmp/forever.lua" --max-events 0
 check max-wall-bad 2 "--max-wall-time 1GHz: expected" "$dm" run "$tmp/forever.lua" --max-wall-time 1GHz
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -7,12 +7,7 @@ set -u
 build=$1
 cc=$2
 cflags=${3:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 p=$tmp/prefix
 if ! cmake --install "$build" --prefix "$p" >"$tmp/log" 2>&1; then
@@ -79,5 +74,4 @@ if $cc $cflags "$src" -o "$tmp/pio_vs_dma" $flags 2>"$tmp/cc" &&
 	grep -q "crossing_cpu_words 16.81" "$tmp/ex"; then ok; else
 	bad "example against the installed library: $(cat "$tmp/cc" "$tmp/ex")"; fi
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

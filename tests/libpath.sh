@@ -6,12 +6,7 @@
 # Usage: tests/libpath.sh DMASIM SOURCE-DIR
 set -u
 dmasim=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
 unset DMASIM_PATH
 
 mkdir -p "$tmp/user" "$tmp/libs/lib" "$tmp/other" "$tmp/first"
@@ -66,5 +61,4 @@ if DMASIM_PATH="$tmp/first" "$dmasim" run "$tmp/user/mine.lua" >"$tmp/out" 2>&1 
 	grep -q "^drv mine" "$tmp/out"; then ok; else
 	bad "DMASIM_PATH before the installed folder: $(cat "$tmp/out")"; fi
 
-echo "libpath: $pass passed, $fail failed"
-((fail == 0))
+finish libpath

@@ -16,38 +16,14 @@
 #include "hw/memory.h"
 #include "kernel/sim.h"
 #include "testutil.h"
-
-struct tm {
-	struct bus_master m;
-	struct xact x;
-	uint64_t done_at;
-	int status;
-	int ndone;
-};
-
-static void tm_released(struct bus_master *m, uint64_t cycles)
-{
-	(void)cycles;
-	xact_released(&((struct tm *)m)->x);
-}
-
-static const struct bus_master_ops tm_ops = { .released = tm_released };
-
-static void tm_done(struct xact *x)
-{
-	struct tm *t = x->ctx;
-
-	t->done_at = t->m.bus->sim->now;
-	t->status = x->status;
-	t->ndone++;
-}
+#include "xact_master.h"
 
 struct rig {
 	struct sim sim;
 	struct bus a, b;
 	struct memory mem_a, mem_b;
 	struct bridge br;
-	struct tm ta, tb;
+	struct xm ta, tb;
 };
 
 static void rig_init(struct rig *r, uint32_t queue, bool posted)
@@ -67,9 +43,9 @@ static void rig_init(struct rig *r, uint32_t queue, bool posted)
 			 0);
 	assert_int_equal(memory_init(&r->mem_b, &r->sim, &r->b, "mb",
 				     0x100000, &mb), 0);
-	assert_int_equal(bus_attach(&r->a, &r->ta.m, "ta", &tm_ops,
+	assert_int_equal(bus_attach(&r->a, &r->ta.m, "ta", &xm_ops,
 				    BUS_MODE_BURST, 0), 0);
-	assert_int_equal(bus_attach(&r->b, &r->tb.m, "tb", &tm_ops,
+	assert_int_equal(bus_attach(&r->b, &r->tb.m, "tb", &xm_ops,
 				    BUS_MODE_BURST, 0), 0);
 	r->tb.m.io = true;
 	assert_int_equal(bridge_init(&r->br, &r->sim, "br", &r->a, &r->b,
@@ -91,13 +67,6 @@ static void rig_fini(struct rig *r)
 	sim_fini(&r->sim);
 }
 
-static void start(struct tm *t, uint64_t addr, void *buf, uint64_t len,
-		  bool write)
-{
-	xact_init(&t->x, addr, buf, len, write, &t->m, tm_done, t);
-	xact_start(&t->m, &t->x);
-}
-
 /* A read of 16 bytes from A into B's memory:
  *   near hop on A: 1 address cycle            0 .. 1000
  *   crossing                                  1000 .. 6000
@@ -114,7 +83,7 @@ static void read_across(void **state)
 	for (int i = 0; i < 16; i++)
 		src[i] = (uint8_t)(0xa0 + i);
 	memory_write(&r.mem_b, 0x40, src, 16);
-	start(&r.ta, 0x100040, got, 16, false);
+	xm_start(&r.ta, 0x100040, got, 16, false);
 	sim_run(&r.sim, UINT64_MAX);
 	assert_int_equal(r.ta.ndone, 1);
 	assert_int_equal(r.ta.status, BUS_OK);
@@ -140,7 +109,7 @@ static void write_across(void **state)
 		rig_init(&r, 4, posted);
 		for (int i = 0; i < 16; i++)
 			src[i] = (uint8_t)(7 * i + posted);
-		start(&r.ta, 0x100080, src, 16, true);
+		xm_start(&r.ta, 0x100080, src, 16, true);
 		sim_run(&r.sim, 35999);
 		memory_read(&r.mem_b, 0x80, got, 16);
 		assert_memory_not_equal(got, src, 16);	/* not there yet */
@@ -159,16 +128,16 @@ static void write_across(void **state)
 static void full_queue_back_pressure(void **state)
 {
 	struct rig r;
-	struct tm t2;
+	struct xm t2;
 	uint8_t a[16] = { 1 }, b[16] = { 2 };
 
 	(void)state;
 	rig_init(&r, 1, true);
 	memset(&t2, 0, sizeof(t2));
-	assert_int_equal(bus_attach(&r.a, &t2.m, "t2", &tm_ops,
+	assert_int_equal(bus_attach(&r.a, &t2.m, "t2", &xm_ops,
 				    BUS_MODE_BURST, 0), 0);
-	start(&r.ta, 0x100000, a, 16, true);
-	start(&t2, 0x100100, b, 16, true);
+	xm_start(&r.ta, 0x100000, a, 16, true);
+	xm_start(&t2, 0x100100, b, 16, true);
 	sim_run(&r.sim, UINT64_MAX);
 	assert_int_equal(r.ta.done_at, 2000);
 	assert_int_equal(t2.done_at, 36000 + 2000);
@@ -188,8 +157,8 @@ static void separate_buses_never_meet(void **state)
 
 	(void)state;
 	rig_init(&r, 4, true);
-	start(&r.ta, 0x40, x, 16, false);
-	start(&r.tb, 0x100040, y, 16, false);
+	xm_start(&r.ta, 0x40, x, 16, false);
+	xm_start(&r.tb, 0x100040, y, 16, false);
 	sim_run(&r.sim, UINT64_MAX);
 	assert_int_equal(r.ta.done_at, 2000);
 	assert_int_equal(r.tb.done_at, 14 * 2000);
@@ -205,7 +174,7 @@ static void dma_reaches_memory_across(void **state)
 	(void)state;
 	rig_init(&r, 4, true);
 	memory_write(&r.mem_a, 0x200, src, 8);
-	start(&r.tb, 0x200, got, 8, false);
+	xm_start(&r.tb, 0x200, got, 8, false);
 	sim_run(&r.sim, UINT64_MAX);
 	assert_int_equal(r.tb.status, BUS_OK);
 	assert_memory_equal(got, src, 8);
@@ -230,7 +199,7 @@ static void dma_reaches_memory_across(void **state)
 static void completion_waits_for_posted_writes(void **state)
 {
 	struct rig r;
-	struct tm t2;
+	struct xm t2;
 	struct memory slow_mem;
 	struct memory_config slow = { .size = 1 << 20, .latency = 50000 };
 	uint8_t w1[8], w2[8], got[8], land[8];
@@ -244,15 +213,15 @@ static void completion_waits_for_posted_writes(void **state)
 				       1 << 20), 0);
 	r.mem_b.lat_cycles = 0;		/* B's memory answers at once */
 	memset(&t2, 0, sizeof(t2));
-	assert_int_equal(bus_attach(&r.b, &t2.m, "t2", &tm_ops,
+	assert_int_equal(bus_attach(&r.b, &t2.m, "t2", &xm_ops,
 				    BUS_MODE_BURST, 0), 0);
 	t2.m.io = true;
 	memset(w1, 1, 8);
 	memset(w2, 2, 8);
-	start(&r.tb, 0x200000, w1, 8, true);
-	start(&t2, 0x200100, w2, 8, true);
+	xm_start(&r.tb, 0x200000, w1, 8, true);
+	xm_start(&t2, 0x200100, w2, 8, true);
 	sim_run(&r.sim, 8000);
-	start(&r.ta, 0x100040, got, 8, false);
+	xm_start(&r.ta, 0x100040, got, 8, false);
 	sim_run(&r.sim, UINT64_MAX);
 	assert_int_equal(r.tb.done_at, 4000);
 	assert_int_equal(t2.done_at, 8000);
@@ -278,7 +247,7 @@ static void errors_across(void **state)
 	 * make A forward [0x300000, +4KiB) to B, which has nothing there */
 	assert_int_equal(bridge_window(&r.br, BRIDGE_A_TO_B, 0x300000, 4096),
 			 0);
-	start(&r.ta, 0x300000, got, 8, false);
+	xm_start(&r.ta, 0x300000, got, 8, false);
 	sim_run(&r.sim, UINT64_MAX);
 	assert_int_equal(r.ta.ndone, 1);
 	assert_int_equal(r.ta.status, BUS_ERR_DECODE);

@@ -17,29 +17,7 @@
 #include "kernel/sim.h"
 #include "kernel/util.h"
 #include "testutil.h"
-
-struct tm {
-	struct bus_master m;
-	struct xact x;
-	uint64_t done_at;
-	int status;
-};
-
-static void tm_released(struct bus_master *m, uint64_t cycles)
-{
-	(void)cycles;
-	xact_released(&((struct tm *)m)->x);
-}
-
-static const struct bus_master_ops tm_ops = { .released = tm_released };
-
-static void tm_done(struct xact *x)
-{
-	struct tm *t = x->ctx;
-
-	t->done_at = t->m.bus->sim->now;
-	t->status = x->status;
-}
+#include "xact_master.h"
 
 struct rig {
 	struct sim sim;
@@ -47,7 +25,7 @@ struct rig {
 	struct memory mem;
 	struct bridge br;
 	struct iommu io;
-	struct tm dev;
+	struct xm dev;
 	int faults_raised;
 };
 
@@ -87,7 +65,7 @@ static void rig_init(struct rig *r, uint32_t entries)
 	assert_int_equal(bus_init(&r->b, &r->sim, "b", &bc), 0);
 	assert_int_equal(memory_init(&r->mem, &r->sim, &r->a, "mem", 0, &mc),
 			 0);
-	assert_int_equal(bus_attach(&r->b, &r->dev.m, "nic", &tm_ops,
+	assert_int_equal(bus_attach(&r->b, &r->dev.m, "nic", &xm_ops,
 				    BUS_MODE_BURST, 0), 0);
 	r->dev.m.io = true;
 	assert_int_equal(bridge_init(&r->br, &r->sim, "br", &r->a, &r->b,
@@ -121,9 +99,7 @@ static void rig_fini(struct rig *r)
 static void access(struct rig *r, uint64_t addr, void *buf, uint64_t len,
 		   bool write)
 {
-	xact_init(&r->dev.x, addr, buf, len, write, &r->dev.m, tm_done,
-		  &r->dev);
-	xact_start(&r->dev.m, &r->dev.x);
+	xm_start(&r->dev, addr, buf, len, write);
 	sim_run(&r->sim, UINT64_MAX);
 }
 

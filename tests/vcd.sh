@@ -15,12 +15,7 @@ for tool in vcd2fst fst2vcd; do
 		exit 1
 	fi
 done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 # Check a VCD's value changes against its declarations: a 1-bit wire
 # takes "0!" or "b0 !", a wider one only "b<1..width bits> !", a real
@@ -98,5 +93,4 @@ check_run() { # name scenario args...
 check_run trace_models "$src/tests/trace_models.lua"
 check_run pio_vs_dma "$src/scenarios/pio_vs_dma.lua"
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -31,8 +31,6 @@ static const struct trace_point tp_cpu_state = {
 	"0 idle, 1 computing, 2 stalled on the bus, 3 in a handler"
 };
 
-void cpu_dispatch(struct cpu *cpu);
-
 /* The CPU's activity as traced: 0 idle, 1 computing, 2 on the bus
  * (waiting or holding it), 3 in an interrupt (entry, handler, exit). */
 static int cpu_trace_level(const struct cpu *cpu, enum cpu_state st)
@@ -134,9 +132,6 @@ uint64_t cpu_chunk_start(struct cpu_op *op, uint64_t instr)
 	op->cyc_frac = c - whole > 0 ? c - whole : 0;
 	return op->chunk_cycles;
 }
-
-void cpu_compute_chunk_done(struct sim *sim, struct event *ev);
-uint64_t cpu_pio_word(const struct cpu *cpu, const struct cpu_op *op);
 
 void cpu_ask_bus(struct cpu *cpu, uint64_t cycles, int why)
 {

@@ -121,9 +121,6 @@ void dma_chan_fail(struct dma_chan *ch, unsigned code, uint64_t addr)
 
 /* ---- data transfers ---- */
 
-void dma_request_xfer(struct dma_chan *ch);
-void dma_start_fetch(struct dma_chan *ch);
-
 /*
  * The target answering one side of a burst of n bytes at addr, with the
  * offset in *off; NULL when none does.  A moving address needs all of
@@ -264,10 +261,6 @@ static void chan_remote_burst(struct dma_chan *ch, uint64_t n)
 	dma_chan_xact(ch, REMOTE_READ, xfer_src(ch), ch->buf, n, false,
 		  src_fixed(ch));
 }
-
-void dma_fetched_data(struct dma_chan *ch);
-void dma_written_back_or_done(struct dma_chan *ch);
-void dma_written_back_status(struct dma_chan *ch, int st);
 
 static void chan_xact_done(struct xact *x)
 {
@@ -475,8 +468,6 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			  side_span(ch, dt, n, dfix), true);
 	return 0;
 }
-
-void dma_written_back_or_done(struct dma_chan *ch);
 
 /* Move the bursts `cycles` bus cycles covered (from ch->pos into the
  * burst in flight).  Returns 0, or a DMA_ERR_* code with the failing
