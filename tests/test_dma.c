@@ -895,6 +895,51 @@ static void chain_loop(void **state)
 }
 
 /*
+ * Chains longer than the exact loop watch (65,536 descriptors): a legal
+ * chain of 70,000 runs to its end; one of 70,000 whose last descriptor
+ * points back to descriptor 100 ends with LOOP.  Past the exact set the
+ * engine uses Brent's cycle detection, which finds a loop of L
+ * descriptors entered M steps after the hand-over within
+ * 2 * max(L, M) + L steps (the kept mark's window doubles until it
+ * covers the loop; Brent, "An improved Monte Carlo factorization
+ * algorithm", BIT 1980).  Here the hand-over (descriptor 65,536) is
+ * already inside the loop of L = 69,900, so the chain stops after
+ * between 70,000 and 65,536 + 3 * 69,900 descriptors done.
+ */
+static void chain_longer_than_watch(void **state)
+{
+	struct rig *r = rig_new(false);
+	const uint32_t n = 70000;
+	const uint64_t base = 0x100000, at_dst = 0x800000;
+
+	(void)state;
+	for (int lap = 0; lap < 2; lap++) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t next = base + (uint64_t)(i + 1) * DMA_DESC_SIZE;
+
+			if (i == n - 1)
+				next = lap ? base + 100ull * DMA_DESC_SIZE : 0;
+			put_desc(r, base + (uint64_t)i * DMA_DESC_SIZE, 0x1000,
+				 at_dst + (i % 1024) * 8, 8, 0, next);
+		}
+		start_chain(r, 0, lap, base, 0);
+		run(r);
+		uint32_t st = rd32(r, 0, lap, DMA_REG_STATUS);
+		uint32_t done = rd32(r, 0, lap, DMA_REG_DONE_COUNT);
+
+		if (!lap) {
+			assert_int_equal(st & 0xff, DMA_STATUS_DONE);
+			assert_int_equal(done, n);
+		} else {
+			assert_int_equal(DMA_STATUS_CODE(st), DMA_ERR_LOOP);
+			assert_true(done >= n);
+			assert_true(done <= 65536 + 3 * (n - 100));
+		}
+	}
+	rig_free(r);
+}
+
+/*
  * Source fixed at a memory address: every beat reads the same 8-byte
  * word, so the destination fills with an 8-byte pattern (DPDK's fill).
  * Destination fixed: each beat overwrites the same word, and the last
@@ -1726,6 +1771,7 @@ int main(void)
 		TEST("/hw/dma/zero_length", zero_length),
 		TEST("/hw/dma/unfetchable_descriptor", unfetchable_descriptor),
 		TEST("/hw/dma/chain_loop", chain_loop),
+		TEST("/hw/dma/chain_longer_than_watch", chain_longer_than_watch),
 		TEST("/hw/dma/fixed_addresses", fixed_addresses),
 		TEST("/hw/dma/modes_same_bytes", modes_same_bytes),
 		TEST("/hw/dma/residue_mid_transfer", residue_mid_transfer),

@@ -214,6 +214,9 @@ struct dma_chan {
 	uint32_t chain_len;		/* descriptors walked this doorbell */
 	uint64_t *seen;			/* descriptors walked: a hash set */
 	uint32_t seen_cap;
+	/* past DMA_MAX_CHAIN descriptors: Brent's cycle detection */
+	uint64_t brent_mark;		/* the descriptor compared against */
+	uint64_t brent_power, brent_lam;
 	bool desc_held;			/* cur_desc fetched, status not yet
 					   written back */
 	unsigned fail_code;		/* DMA_ERR_* being written back */

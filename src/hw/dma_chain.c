@@ -10,22 +10,53 @@
 #include "xact.h"
 
 /*
+ * Past DMA_MAX_CHAIN descriptors, a chain is watched in constant memory by
+ * Brent's cycle detection: the address of descriptor 2^k (counted from the
+ * switch) is kept, and each later one compared with it.  A loop is then
+ * found within two laps of entering it, so a legal chain of any length
+ * runs and a looping one still ends (a little later than the exact set
+ * below would end it).
+ */
+static bool chan_seen_long(struct dma_chan *ch, uint64_t addr)
+{
+	if (ch->chain_len == DMA_MAX_CHAIN) {
+		ch->chain_len++;
+		ch->brent_mark = addr;
+		ch->brent_power = 1;
+		ch->brent_lam = 0;
+		return false;
+	}
+	if (addr == ch->brent_mark)
+		return true;
+	if (++ch->brent_lam == ch->brent_power) {
+		ch->brent_mark = addr;
+		ch->brent_power *= 2;
+		ch->brent_lam = 0;
+	}
+	return false;
+}
+
+/*
  * Record a descriptor address as walked; true if it was already (the chain
- * loops).  An open-addressing set, grown as the chain grows; a chain too
- * long to track counts as a loop.
+ * loops).  An open-addressing set, grown as the chain grows, for the first
+ * DMA_MAX_CHAIN descriptors: a loop among them is caught at its first
+ * revisit.  Host memory running out for the set hands the watch to
+ * Brent's method early.
  */
 static bool chan_seen(struct dma_chan *ch, uint64_t addr)
 {
 	uint32_t mask, i;
 
 	if (ch->chain_len >= DMA_MAX_CHAIN)
-		return true;
+		return chan_seen_long(ch, addr);
 	if (2 * (ch->chain_len + 1) > ch->seen_cap) {
 		uint32_t cap = ch->seen_cap ? ch->seen_cap * 2 : 64;
 		uint64_t *v = calloc(cap, sizeof(*v));
 
-		if (!v)
-			return true;
+		if (!v) {	/* no host memory for the set: watch by Brent */
+			ch->chain_len = DMA_MAX_CHAIN;
+			return chan_seen_long(ch, addr);
+		}
 		for (uint32_t k = 0; k < ch->seen_cap; k++) {
 			uint64_t a = ch->seen[k];
 
