@@ -78,4 +78,13 @@ if grep -q '"partial": "run limit reached' "$tmp/p.json" && grep -q '"before": 1
 check max-events-bad 2 "--max-events 0: expected a whole number >= 1" "$dm" run "$tmp/forever.lua" --max-events 0
 check max-wall-bad 2 "--max-wall-time 1GHz: expected" "$dm" run "$tmp/forever.lua" --max-wall-time 1GHz
 
+# Bytes that are not UTF-8 in a result's name, a table cell or a claim:
+# once refused by the JSON writer and lost from the report (found by
+# fuzz_results); now kept, each bad byte written as U+FFFD.
+printf 'dmasim.report("r\\xbc", 1)\ndmasim.table{ title = "t", columns = { "c\\xff" }, rows = { { "\\xc0" } } }\ndmasim.claim{ id = "c\\xbc", claim = "x\\xbc", model = 1, simulated = 1, tolerance = 0.1 }\n' >"$tmp/bytes.lua"
+fffd=$'\xef\xbf\xbd'
+check non-utf8-claim 0 "\"id\": \"c$fffd\"" "$dm" run "$tmp/bytes.lua" -q --json /dev/stdout
+check non-utf8-result 0 "\"r$fffd\": 1" "$dm" run "$tmp/bytes.lua" -q --json /dev/stdout
+check non-utf8-cell 0 "\"c$fffd\"" "$dm" run "$tmp/bytes.lua" -q --json /dev/stdout
+
 finish

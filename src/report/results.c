@@ -19,6 +19,72 @@ static json_t *json_num(double d)
 	return json_string(isnan(d) ? "nan" : d > 0 ? "inf" : "-inf");
 }
 
+/* Bytes of the valid UTF-8 sequence at s (1..4), or 0 when s does not
+ * start one (a stray continuation byte, an overlong form, a surrogate, a
+ * code point past U+10FFFF, or a sequence cut short). */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * A copy of s that is valid UTF-8, each byte that is not part of a valid
+ * sequence replaced by U+FFFD.  JSON strings must be UTF-8; without this a
+ * name, cell or claim holding other bytes (a scenario's binary string)
+ * would be refused by the JSON writer and vanish from the report.
+ */
+static char *text_dup(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = 0, bad = 0;
+	char *out, *o;
+
+	for (size_t k = 0, n; u[k]; k += n ? n : 1) {
+		n = utf8_seq(u + k);
+		len += n ? n : 3;
+		bad += !n;
+	}
+	if (!bad)
+		return util_strdup(s);
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	for (size_t k = 0, n; u[k]; k += n ? n : 1) {
+		n = utf8_seq(u + k);
+		if (n) {
+			memcpy(o, u + k, n);
+			o += n;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+		}
+	}
+	*o = '\0';
+	return out;
+}
 
 void results_init(struct results *r)
 {
@@ -65,10 +131,10 @@ void results_fini(struct results *r)
 static int item_set(struct result_item *it, const char *name,
 		    const struct rvalue *v, const char *unit)
 {
-	it->name = util_strdup(name);
-	it->unit = util_strdup(unit);
+	it->name = text_dup(name);
+	it->unit = text_dup(unit);
 	it->v = *v;
-	it->v.s = v->type == RV_STR ? util_strdup(v->s) : NULL;
+	it->v.s = v->type == RV_STR ? text_dup(v->s) : NULL;
 	if (!it->name || !it->unit || (v->type == RV_STR && !it->v.s)) {
 		item_free(it);
 		return DMASIM_ENOMEM;
@@ -83,12 +149,15 @@ int results_add(struct results *r, const char *name, const struct rvalue *v,
 
 	if (!r->names)
 		return DMASIM_ENOMEM;
-	if (json_object_get(r->names, name))
-		return DMASIM_EINVAL;
 	VEC_RESERVE(r->items, r->nitems, r->capitems, return DMASIM_ENOMEM);
 	err = item_set(&r->items[r->nitems], name, v, unit);
 	if (err)
 		return err;
+	name = r->items[r->nitems].name;	/* as made valid UTF-8 */
+	if (json_object_get(r->names, name)) {
+		item_free(&r->items[r->nitems]);
+		return DMASIM_EINVAL;
+	}
 	if (json_object_set_new(r->names, name, json_null())) {
 		item_free(&r->items[r->nitems]);
 		return DMASIM_ENOMEM;
@@ -117,7 +186,7 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 
 	VEC_RESERVE(r->tables, r->ntables, r->captables, return DMASIM_ENOMEM);
 	t = &r->tables[r->ntables];
-	t->title = util_strdup(title);
+	t->title = text_dup(title);
 	t->cells = calloc(n ? n : 1, sizeof(char *));
 	if (!t->title || !t->cells) {
 		free(t->title);
@@ -127,7 +196,7 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 	t->ncols = ncols;
 	t->nrows = nrows;
 	for (size_t i = 0; i < n; i++) {
-		t->cells[i] = util_strdup(cells[i]);
+		t->cells[i] = text_dup(cells[i]);
 		if (!t->cells[i]) {
 			for (size_t j = 0; j < i; j++)
 				free(t->cells[j]);
@@ -183,9 +252,9 @@ int results_add_claim(struct results *r, const struct claim_rec *in,
 	VEC_RESERVE(r->claims, r->nclaims, r->capclaims, return DMASIM_ENOMEM);
 	c = &r->claims[r->nclaims];
 	*c = *in;
-	c->id = util_strdup(in->id);
-	c->text = util_strdup(in->text);
-	c->unit = util_strdup(in->unit ? in->unit : "");
+	c->id = text_dup(in->id);
+	c->text = text_dup(in->text);
+	c->unit = text_dup(in->unit ? in->unit : "");
 	if (!c->id || !c->text || !c->unit) {
 		free(c->id);
 		free(c->text);
