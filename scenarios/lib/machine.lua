@@ -95,4 +95,55 @@ function M.model(p)
   return m
 end
 
+-- A machine description measured on a real host by `dmasim calibrate`:
+--   local host = machine.load("host.lua")
+-- returns the file's figures (see `dmasim calibrate --help` and each
+-- figure's `host.method`), checked, with `host.params`: overrides for
+-- machine.build that put the host's figures into the reference machine:
+--   cpu_clock     the measured clock (the default when not measured)
+--   mem_latency   the last level of the latency curve (main memory)
+--   bus_clock     a bus of bus_width bytes carrying twice the largest
+--                 size's copy rate (a copy reads and writes every byte)
+-- A missing file, a file of another kind or an impossible figure is an
+-- error naming the file and the figure.
+local function positive(h, path, name, v)
+  if type(v) ~= "number" or v ~= v or v <= 0 or v == math.huge then
+    error(string.format("machine.load: %s: %s = %s: expected a positive number "
+                        .. "(is this a file `dmasim calibrate` wrote?)", path, name,
+                        tostring(v)), 3)
+  end
+  return v
+end
+
+function M.load(path)
+  local h, err = dmasim.data(path)
+  if h == nil then error("machine.load: " .. err, 2) end
+  if type(h) ~= "table" or h.calibration ~= 1 then
+    error(string.format("machine.load: %s: expected a machine description "
+                        .. "written by `dmasim calibrate` (a table with "
+                        .. "calibration = 1)", path), 2)
+  end
+  for _, curve in ipairs{ "copy", "latency", "levels" } do
+    if type(h[curve]) ~= "table" or #h[curve] == 0 then
+      error(string.format("machine.load: %s: '%s' is missing or empty", path, curve), 2)
+    end
+    for i, pt in ipairs(h[curve]) do
+      positive(h, path, string.format("%s[%d].size", curve, i), pt.size)
+      positive(h, path, string.format("%s[%d]", curve, i),
+               pt.ns or pt.bytes_per_s)
+    end
+  end
+  local mem = h.levels[#h.levels]
+  local copy = h.copy[#h.copy]
+  local width = M.defaults.bus_width
+  h.params = {
+    cpu_clock = h.cpu_hz and positive(h, path, "cpu_hz", h.cpu_hz)
+                or M.defaults.cpu_clock,
+    mem_latency = string.format("%.3fns", mem.ns),
+    bus_clock = 2 * copy.bytes_per_s / width,
+    bus_width = width,
+  }
+  return h
+end
+
 return M

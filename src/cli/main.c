@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "progress.h"
+#include "calibrate.h"
 #include "sweep.h"
 
 
@@ -44,6 +45,8 @@ static void usage(FILE *out)
 "                           parallel: CSV and plots\n"
 "  tour [options]           run every claim scenario and compare each claim\n"
 "                           with its closed-form model\n"
+"  calibrate [options]      measure this machine and write the figures as a\n"
+"                           Lua machine description\n"
 "\n"
 "Options:\n"
 "  -h, --help               show this help (dmasim COMMAND --help: its\n"
@@ -570,7 +573,9 @@ int main(int argc, char **argv)
 		return sweep_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "tour"))
 		return cmd_tour(argc - 2, argv + 2);
-	fprintf(stderr, "%s: unknown command '%s': expected run, sweep or "
-		"tour (see dmasim --help)\n", prog, argv[1]);
+	if (!strcmp(argv[1], "calibrate"))
+		return calibrate_main(argc - 2, argv + 2);
+	fprintf(stderr, "%s: unknown command '%s': expected run, sweep, "
+		"tour or calibrate (see dmasim --help)\n", prog, argv[1]);
 	return EXIT_USAGE;
 }

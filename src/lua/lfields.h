@@ -64,4 +64,8 @@ int lf_to_value(lua_State *L, int idx, enum unit_kind kind, double *out);
  * numbers before strings, numbers by value, strings bytewise. */
 int lf_sorted(lua_State *L);
 
+/* dmasim.data(path) -> the value a data file returns (tables, strings,
+ * numbers, booleans; no globals, no libraries), or nil and a message. */
+int lf_data(lua_State *L);
+
 #endif

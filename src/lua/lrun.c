@@ -449,6 +449,7 @@ static const luaL_Reg dmasim_funcs[] = {
 	{ "freq", l_freq },
 	{ "bandwidth", l_bandwidth },
 	{ "sorted", lf_sorted },
+	{ "data", lf_data },
 	{ NULL, NULL }
 };
 
