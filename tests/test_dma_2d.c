@@ -16,6 +16,7 @@
 
 #include "hw/bus.h"
 #include "hw/dma.h"
+#include "hw/iodev.h"
 #include "hw/memory.h"
 #include "testutil.h"
 
@@ -383,6 +384,53 @@ static void malformed(void **state)
 	}
 }
 
+/*
+ * A device's FIFO (a fixed source: its strides ignored) into a frame in
+ * memory: 2 frames of 4 lines of 16 bytes, lines 64 bytes apart, frames
+ * 512 apart, as a camera writes lines into a larger image.  The stream's
+ * bytes land line by line in order, the gaps untouched; the device is
+ * paced (a byte per 10 ns), so in burst mode the channel holds the bus
+ * across its waits: one grant for the data, ending when the last byte is
+ * produced (1280 ns) plus that chunk's burst (device 30 + 2 beats, memory
+ * 10 + 2: 44 cycles).
+ */
+static void device_into_frame(void **state)
+{
+	static const struct geom g = { .rows = 4, .frames = 2,
+				       .dstride = 64, .dfstride = 512 };
+	struct iodev_config dcfg = { .size = 128, .rate = 100e6,
+				     .buffer = 64, .latency = 30 * NS,
+				     .seed = 3 };
+	struct rig *r = rig_new();
+	struct dma_chan *c = &r->dma.chan[0];
+	struct iodev dev;
+	uint64_t k = 0;
+
+	(void)state;
+	assert_int_equal(iodev_init(&dev, &r->sim, &r->bus, "cam",
+				    0x50000000, &dcfg), 0);
+	fill(r, 0x20000, 1024, 9);
+	put_desc(r, 0x1000, 0x50000000, 0x20000, 16, DMA_DESC_SRC_FIXED, 0,
+		 &g);
+	start(r, 0, 0x1000);
+	assert_int_equal(rd(r, 0, DMA_REG_STATUS), DMA_STATUS_DONE);
+	for (unsigned f = 0; f < 2; f++)
+		for (unsigned l = 0; l < 4; l++)
+			for (unsigned b = 0; b < 16; b++, k++)
+				assert_int_equal(byte_at(r, 0x20000 + 512 * f +
+							 64 * l + b),
+						 iodev_pattern(&dev, k));
+	assert_int_equal(byte_at(r, 0x20000 + 16), (uint8_t)(16 * 7 + 9));
+	assert_int_equal(byte_at(r, 0x20000 + 3 * 64 + 16),
+			 (uint8_t)((3 * 64 + 16) * 7 + 9));
+	assert_int_equal(c->bytes, 128);
+	assert_int_equal(c->bursts_done, 8);
+	assert_int_equal(c->port.grants, 4);	/* 2 fetches, data, status */
+	assert_int_equal(c->done_at, (1280 + 44 + 11) * NS);
+	iodev_fini(&dev);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +438,7 @@ int main(void)
 		TEST("/hw/dma_2d/chunks_with_gaps", chunks_with_gaps),
 		TEST("/hw/dma_2d/mixed_chain", mixed_chain),
 		TEST("/hw/dma_2d/malformed", malformed),
+		TEST("/hw/dma_2d/device_into_frame", device_into_frame),
 	};
 
 	return cmocka_run_group_tests_name("/hw/dma_2d", tests, NULL, NULL);
