@@ -20,6 +20,7 @@
 -- Each method moves the device's real bytes; the table gives the fraction
 -- of the CPU left to other work over the transfer (B / R).
 local drv = require "dmadrv"
+local poll = require "poll"
 
 local p = dmasim.params{ block = "4KiB", dev_rate = "10MB/s", unit = "64B",
                          poll_interval = "1us", poll_instr = 10,
@@ -59,30 +60,15 @@ end
 
 local buf = 0x10000
 
--- 1. Polling on a fixed schedule, moving every whole unit found ready.
+-- 1. Polling on a fixed schedule (scenarios/lib/poll.lua), moving every
+-- whole unit found ready.
 local function polling()
   local sys, mem, cpu, dev = build()
-  local poll_ps, polls, moved = 0, 0, 0
-  sys:spawn(function()
-    local next = sys:now()
-    while moved < B do
-      local t0 = sys:now()
-      local ready = cpu:read32(dev.status_reg)
-      cpu:busy(p.poll_instr)
-      poll_ps = poll_ps + (sys:now() - t0)
-      polls = polls + 1
-      local n = math.min(ready // U * U, B - moved)
-      if n > 0 then
-        cpu:pio_read(dev.data, buf + moved, n)
-        moved = moved + n
-      end
-      next = next + I
-      if next > sys:now() then sys:wait(next - sys:now()) else next = sys:now() end
-    end
-  end)
+  local pl = poll.new(sys, cpu, { cost = p.poll_instr, interval = I })
+  sys:spawn(function() pl:read(dev, buf, B, { unit = U }) end)
   sys:run()
   assert(mem:read(buf, B) == dev:expected(0, B), "polling: wrong bytes")
-  return { busy = cpu.busy_cycles, poll = poll_ps / cyc, polls = polls,
+  return { busy = cpu.busy_cycles, poll = pl.poll_ps / cyc, polls = pl.polls,
            elapsed = sys:now() / cyc }
 end
 

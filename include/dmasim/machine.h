@@ -645,6 +645,38 @@ DMASIM_API int dmasim_dma_program(struct dmasim_proc *p,
 				  uint64_t dst, uint32_t len, unsigned flags,
 				  bool irq);
 
+/* Start the descriptor chain at desc on channel ch, on cpu: the
+ * descriptor-address register, then CTRL with CHAIN and START (and
+ * IRQ_EN when irq): two register writes. */
+DMASIM_API int dmasim_dma_chain(struct dmasim_proc *p, struct dmasim_cpu *cpu,
+				struct dmasim_channel *ch, uint64_t desc,
+				bool irq);
+
+/*
+ * A 2-D strided descriptor: `frames` frames of `rows` chunks of `chunk`
+ * bytes; chunk r of frame f is read from src + f * src_frame_stride +
+ * r * src_stride and written to dst + f * dst_frame_stride +
+ * r * dst_stride (strides start to start, bytes), the shape of Linux's
+ * interleaved DMA template.  The engine checks it when it fetches it: a
+ * zero count, more than 2^32 - 1 bytes in all, or a side outside one
+ * target is a simulated DMA error.
+ */
+#define DMASIM_DMA_DESC_2D_SIZE 64
+struct dmasim_dma_2d {
+	uint64_t src, dst;
+	uint32_t chunk;		/* bytes per chunk */
+	uint32_t rows;		/* chunks per frame */
+	uint32_t frames;
+	uint32_t src_stride, dst_stride;		/* bytes */
+	uint32_t src_frame_stride, dst_frame_stride;	/* bytes */
+	unsigned flags;		/* DMASIM_DMA_SRC_FIXED, DMASIM_DMA_DST_FIXED */
+	bool irq;		/* interrupt when this descriptor is done */
+	uint64_t next;		/* the next descriptor, 0 ends the chain */
+};
+/* Encode d into out (DMASIM_DMA_DESC_2D_SIZE bytes, little-endian), to
+ * be written into memory (32-byte aligned) for dmasim_dma_chain(). */
+DMASIM_API void dmasim_dma_desc_2d(const struct dmasim_dma_2d *d, void *out);
+
 /* ---- the DMA mapping API (kernel/dma/mapping.c's shape) ---- */
 
 struct dmasim_dmadev;

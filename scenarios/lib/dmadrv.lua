@@ -6,6 +6,7 @@
 --   d:copy(0, src, dst, len)                          -- program + doorbell
 --   d:wait(0)                                         -- sleep until the IRQ
 --   d:copy_split(0, src, dst, len, opts)              -- longer than LEN counts
+--   drv.descriptor_2d{ src =, dst =, chunk =, rows =, ... }  -- strided
 --
 -- opts of new(): irq_line, handler_cost (CPU cycles of bookkeeping in the
 -- handler), irq (false: poll STATUS), setup_cycles (the set-up as a total,
@@ -124,6 +125,21 @@ end
 -- Encode a descriptor (32 bytes, little-endian).
 function M.descriptor(src, dst, len, flags, next_desc)
   return string.pack("<I8I8I4I4I8", src, dst, len, flags or 0, next_desc or 0)
+end
+
+-- Encode a 2-D strided descriptor (64 bytes; src/hw/dma.h): `frames`
+-- frames of `rows` chunks of `chunk` bytes; chunk r of frame f at
+-- src + f * src_frame_stride + r * src_stride (likewise dst).  Strides
+-- are start to start and default to contiguous (chunk, rows * chunk).
+-- d: { src, dst, chunk, rows, frames, src_stride, dst_stride,
+--      src_frame_stride, dst_frame_stride, flags, next }
+function M.descriptor_2d(d)
+  local c, rows = d.chunk, d.rows or 1
+  local ss, ds = d.src_stride or c, d.dst_stride or c
+  return string.pack("<I8I8I4I4I8I4I4I4I4I4I4I8", d.src, d.dst, c,
+                     (d.flags or 0) | R.DESC_2D, d.next or 0, rows,
+                     d.frames or 1, ss, ds, d.src_frame_stride or rows * ss,
+                     d.dst_frame_stride or rows * ds, 0)
 end
 
 return M

@@ -367,7 +367,10 @@ void dma_request_xfer(struct dma_chan *ch)
 	ch->block = ch->port.mode == BUS_MODE_BURST;
 	if (paced && ch->block && ch->cur_done + n < ch->cur_len)
 		total++;	/* held past this piece: see chan_plan_piece */
-	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
+	if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL && twod(ch)) {
+		/* the whole frame set lies inside both targets (checked) */
+		total += dma_2d_rest_cycles(ch, n, st, soff, dt, doff);
+	} else if (!paced && ch->port.mode != BUS_MODE_CYCLE_STEAL) {
 		/* Every further whole burst inside both targets' ranges. */
 		span = ch->cur_len - ch->cur_done;
 		if (!src_fixed(ch) && st->size - soff < span)

@@ -71,6 +71,8 @@
  *   IDLE --doorbell (dma_doorbell)--> FETCH (CHAIN) or XFER
  *   FETCH --descriptor read and checked (chan_fetched), desc_cycles of
  *           processing (chan_processed)--> XFER
+ *   FETCH --first half of a 2-D descriptor read (dma_fetched_data)-->
+ *           FETCH of its second half (dma_fetch_part)
  *   XFER --bursts moved, more to go (chan_bursts_done, chan_request_xfer;
  *           to a paced device after waiting for it, chan_wake_event)--> XFER
  *   XFER --last burst moved (chan_bursts_done)--> WRITEBACK (CHAIN) or DONE
@@ -144,7 +146,8 @@ enum {
 	X(DST, 2, "no target answers the destination address")              \
 	X(DESC, 3, "the descriptor could not be fetched")                   \
 	X(SLAVE, 4, "a target refused the access")                          \
-	X(BADDESC, 5, "malformed descriptor (zero length)")                 \
+	X(BADDESC, 5, "malformed descriptor (zero length, zero 2-D count, " \
+	  "or a 2-D total over 4 GiB - 1)")                                 \
 	X(WRITEBACK, 6, "the descriptor status could not be written back")  \
 	X(LOOP, 7, "the descriptor chain loops")                            \
 	X(ALIGN, 8, "misaligned descriptor (not on a 32-byte boundary)")    \
@@ -175,8 +178,37 @@ const char *dma_error_string(unsigned code);
 #define DMA_DESC_SRC_FIXED (1u << 1)
 #define DMA_DESC_DST_FIXED (1u << 2)
 #define DMA_DESC_FLYBY (1u << 3)
+#define DMA_DESC_2D (1u << 4)	/* a 2-D descriptor: 64 bytes, see below */
 #define DMA_DESC_DONE (1u << 30)
 #define DMA_DESC_ERROR (1u << 31)
+
+/*
+ * A 2-D strided descriptor (DMA_DESC_2D in CTRL): the 32 bytes above, LEN
+ * being the chunk size, then a second half of 32 bytes the engine fetches
+ * as a second read once it has seen the flag.  It moves FRAMES frames of
+ * ROWS chunks of LEN bytes each.  Chunk r of frame f starts at
+ *   SRC + f * SRC_FSTRIDE + r * SRC_STRIDE   (source)
+ *   DST + f * DST_FSTRIDE + r * DST_STRIDE   (destination)
+ * Strides are start to start, in bytes; a stride equal to LEN is
+ * contiguous, and stride - LEN is the gap that Linux's interleaved
+ * template (struct dma_interleaved_template: numf frames of frame_size
+ * chunks, each chunk's size with its icg, src_icg and dst_icg gaps) calls
+ * the inter-chunk gap.  The frame strides generalise that template, where
+ * a frame starts where the last chunk's gap ends, so that one descriptor
+ * can walk a matrix by columns.  A fixed side ignores its strides.  No
+ * burst crosses a chunk boundary.  Malformed (BADDESC): a zero ROWS or
+ * FRAMES, or LEN * ROWS * FRAMES over 2^32 - 1 bytes; each moving side's
+ * extent, from SRC (DST) to the end of its last chunk, must lie inside
+ * one target and not wrap past 2^64 (RANGE).
+ */
+#define DMA_DESC2D_SIZE 64
+#define DMA_DESC_ROWS 0x20	/* u32: chunks per frame */
+#define DMA_DESC_FRAMES 0x24	/* u32: frames */
+#define DMA_DESC_SRC_STRIDE 0x28	/* u32: bytes between source chunks */
+#define DMA_DESC_DST_STRIDE 0x2c	/* u32: between destination chunks */
+#define DMA_DESC_SRC_FSTRIDE 0x30	/* u32: between source frames */
+#define DMA_DESC_DST_FSTRIDE 0x34	/* u32: between destination frames */
+				/* 0x38..0x3f reserved */
 
 enum dma_state {
 	DMA_IDLE,
@@ -225,7 +257,13 @@ struct dma_chan {
 	uint64_t pos;			/* bus cycles into the current burst */
 	uint8_t *buf;			/* one burst */
 	uint32_t buf_size;
-	uint8_t descbuf[DMA_DESC_SIZE];
+	uint8_t descbuf[DMA_DESC2D_SIZE];
+	uint32_t fetch_off;		/* bytes: which half is being fetched */
+	/* a 2-D descriptor's geometry (DMA_DESC_2D in cur_flags) */
+	uint64_t csize;			/* bytes per chunk */
+	uint64_t rows;			/* chunks per frame */
+	uint64_t s_stride, d_stride;	/* bytes, chunk to chunk */
+	uint64_t s_fstride, d_fstride;	/* bytes, frame to frame */
 	uint8_t wb[4];			/* a descriptor's status written back */
 	int remote;			/* a transaction across a bridge in
 					   flight (dma.c REMOTE_*) */

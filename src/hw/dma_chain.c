@@ -127,9 +127,6 @@ static bool buffer_ok(struct dma_chan *ch, uint64_t addr, bool fixed)
 
 void dma_start_fetch(struct dma_chan *ch)
 {
-	struct bus_target *t;
-	uint64_t off, c;
-
 	if (ch->cur_desc % DMA_DESC_SIZE) {
 		dma_chan_fail(ch, DMA_ERR_ALIGN, ch->cur_desc);
 		return;
@@ -138,17 +135,27 @@ void dma_start_fetch(struct dma_chan *ch)
 		dma_chan_fail(ch, DMA_ERR_LOOP, ch->cur_desc);
 		return;
 	}
+	dma_chan_trace_desc(ch, true);
+	dma_fetch_part(ch, 0);
+}
+
+/* One read of DMA_DESC_SIZE bytes: a descriptor, or a 2-D one's second
+ * half; each is a fetch. */
+void dma_fetch_part(struct dma_chan *ch, uint32_t part)
+{
+	struct bus_target *t;
+	uint64_t off, c, at = ch->cur_desc + part;
+
 	ch->state = DMA_FETCH;
-	c = bus_xact_cycles(ch->port.bus, ch->cur_desc, DMA_DESC_SIZE, false,
-			    &t, &off);
+	ch->fetch_off = part;
+	c = bus_xact_cycles(ch->port.bus, at, DMA_DESC_SIZE, false, &t, &off);
 	if (!t) {
 		dma_chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
 		return;
 	}
 	ch->desc_fetches++;
-	dma_chan_trace_desc(ch, true);
 	if (t->ops->forward) {
-		dma_chan_xact(ch, REMOTE_FETCH, ch->cur_desc, ch->descbuf,
+		dma_chan_xact(ch, REMOTE_FETCH, at, ch->descbuf + part,
 			  DMA_DESC_SIZE, false, false);
 		return;
 	}
@@ -157,8 +164,10 @@ void dma_start_fetch(struct dma_chan *ch)
 
 void dma_fetched(struct dma_chan *ch)
 {
-	bus_snoop(ch->port.bus, &ch->port, ch->cur_desc, DMA_DESC_SIZE, false);
-	if (bus_xact_data(ch->port.bus, ch->cur_desc, ch->descbuf,
+	uint64_t at = ch->cur_desc + ch->fetch_off;
+
+	bus_snoop(ch->port.bus, &ch->port, at, DMA_DESC_SIZE, false);
+	if (bus_xact_data(ch->port.bus, at, ch->descbuf + ch->fetch_off,
 			  DMA_DESC_SIZE, false)) {
 		dma_chan_fail(ch, DMA_ERR_DESC, ch->cur_desc);
 		return;
@@ -178,16 +187,31 @@ void dma_fetched_data(struct dma_chan *ch)
 			~(DMA_DESC_DONE | DMA_DESC_ERROR);
 	ch->next_desc = util_le_get(d + DMA_DESC_NEXT, 8);
 	ch->cur_done = 0;
+	ch->csize = ch->rows = 1;	/* until a 2-D geometry is loaded */
 	ch->desc_held = true;
 	if (!ch->cur_len) {
 		dma_chan_fail(ch, DMA_ERR_BADDESC, ch->cur_desc);
 		return;
 	}
-	if (!buffer_ok(ch, ch->cur_src, ch->cur_flags & DMA_DESC_SRC_FIXED)) {
+	if (ch->cur_flags & DMA_DESC_2D) {
+		uint64_t bad = 0;
+		unsigned code;
+
+		if (!ch->fetch_off) {
+			dma_fetch_part(ch, DMA_DESC_SIZE);	/* its 2nd half */
+			return;
+		}
+		code = dma_2d_load(ch, &bad);
+		if (code) {
+			dma_chan_fail(ch, code, bad);
+			return;
+		}
+	} else if (!buffer_ok(ch, ch->cur_src,
+			      ch->cur_flags & DMA_DESC_SRC_FIXED)) {
 		dma_chan_fail(ch, DMA_ERR_RANGE, ch->cur_src);
 		return;
-	}
-	if (!buffer_ok(ch, ch->cur_dst, ch->cur_flags & DMA_DESC_DST_FIXED)) {
+	} else if (!buffer_ok(ch, ch->cur_dst,
+			      ch->cur_flags & DMA_DESC_DST_FIXED)) {
 		dma_chan_fail(ch, DMA_ERR_RANGE, ch->cur_dst);
 		return;
 	}

@@ -17,22 +17,52 @@
 enum { REMOTE_NONE, REMOTE_READ, REMOTE_WRITE, REMOTE_FETCH,
        REMOTE_WRITEBACK };
 
+static inline bool twod(const struct dma_chan *ch)
+{
+	return ch->cur_flags & DMA_DESC_2D;
+}
+
+/* Where byte cur_done of a 2-D transfer lies on a side starting at base
+ * (dma.h: chunk r of frame f at base + f * fstride + r * stride). */
+static inline uint64_t dma_2d_at(const struct dma_chan *ch, uint64_t base,
+				 uint64_t stride, uint64_t fstride)
+{
+	uint64_t k = ch->cur_done, c = k / ch->csize;
+
+#ifdef DMASIM_MUTATE_DMA_STRIDE_IGNORED
+	(void)c;
+	(void)stride;
+	(void)fstride;
+	return base + k;	/* strides ignored: a contiguous copy */
+#else
+	return base + c / ch->rows * fstride + c % ch->rows * stride +
+	       k % ch->csize;
+#endif
+}
+
 static inline uint64_t xfer_src(const struct dma_chan *ch)
 {
-	return ch->cur_src +
-	       (ch->cur_flags & DMA_DESC_SRC_FIXED ? 0 : ch->cur_done);
+	if (ch->cur_flags & DMA_DESC_SRC_FIXED)
+		return ch->cur_src;
+	return twod(ch) ? dma_2d_at(ch, ch->cur_src, ch->s_stride,
+				    ch->s_fstride) : ch->cur_src + ch->cur_done;
 }
 
 static inline uint64_t xfer_dst(const struct dma_chan *ch)
 {
-	return ch->cur_dst +
-	       (ch->cur_flags & DMA_DESC_DST_FIXED ? 0 : ch->cur_done);
+	if (ch->cur_flags & DMA_DESC_DST_FIXED)
+		return ch->cur_dst;
+	return twod(ch) ? dma_2d_at(ch, ch->cur_dst, ch->d_stride,
+				    ch->d_fstride) : ch->cur_dst + ch->cur_done;
 }
 
+/* The next burst: at most BURST, the rest, and (2-D) the chunk's rest. */
 static inline uint64_t next_burst(const struct dma_chan *ch)
 {
 	uint64_t left = ch->cur_len - ch->cur_done;
 
+	if (twod(ch) && ch->csize - ch->cur_done % ch->csize < left)
+		left = ch->csize - ch->cur_done % ch->csize;
 	return left < ch->cur_burst ? left : ch->cur_burst;
 }
 
@@ -102,11 +132,23 @@ void dma_block_granted(struct bus_master *m, uint64_t cycles);
 
 /* Descriptor chains (dma_chain.c). */
 void dma_start_fetch(struct dma_chan *ch);
+/* Fetch the 32 bytes at cur_desc + off into descbuf + off. */
+void dma_fetch_part(struct dma_chan *ch, uint32_t off);
 void dma_fetched(struct dma_chan *ch);
 void dma_fetched_data(struct dma_chan *ch);
 void dma_written_back_or_done(struct dma_chan *ch);
 void dma_written_back(struct dma_chan *ch);
 void dma_written_back_status(struct dma_chan *ch, int st);
+
+/* 2-D descriptors (dma_2d.c).  Read the second half in descbuf, check
+ * the descriptor and set the channel's geometry and cur_len: 0, or a
+ * DMA_ERR_* code with the failing address in *bad. */
+unsigned dma_2d_load(struct dma_chan *ch, uint64_t *bad);
+/* Bus cycles of the bursts of a 2-D transfer after the burst of n bytes
+ * at cur_done, its sides routed as that burst's. */
+uint64_t dma_2d_rest_cycles(const struct dma_chan *ch, uint64_t n,
+			    struct bus_target *st, uint64_t soff,
+			    struct bus_target *dt, uint64_t doff);
 
 /* The register window (dma_regs.c). */
 extern const struct bus_target_ops dma_regs_ops;

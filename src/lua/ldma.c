@@ -246,6 +246,14 @@ static void push_dma_regs(lua_State *L)
 		{ "ERR_DST", DMA_ERR_DST },
 		{ "ERR_BADDESC", DMA_ERR_BADDESC },
 		{ "ERR_SHORT", DMA_ERR_SHORT },
+		{ "DESC_2D", DMA_DESC_2D },
+		{ "DESC2D_SIZE", DMA_DESC2D_SIZE },
+		{ "DESC_ROWS", DMA_DESC_ROWS },
+		{ "DESC_FRAMES", DMA_DESC_FRAMES },
+		{ "DESC_SRC_STRIDE", DMA_DESC_SRC_STRIDE },
+		{ "DESC_DST_STRIDE", DMA_DESC_DST_STRIDE },
+		{ "DESC_SRC_FSTRIDE", DMA_DESC_SRC_FSTRIDE },
+		{ "DESC_DST_FSTRIDE", DMA_DESC_DST_FSTRIDE },
 	};
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		lua_pushinteger(L, k[i].v);
