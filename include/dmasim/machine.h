@@ -721,6 +721,8 @@ struct dmasim_iommu_map_config {
 	uint32_t pte;			/* CPU cycles per entry written (20) */
 	uint32_t inval;			/* CPU cycles per invalidation, issue
 					 * and wait (2000) */
+	bool untrusted;			/* bounce buffers that do not fill
+					 * their pages (false) */
 };
 DMASIM_API void dmasim_iommu_map_config_init(
 	struct dmasim_iommu_map_config *cfg);

@@ -143,10 +143,20 @@ void iommu_invalidate(struct iommu *io, int domain, uint64_t iova,
 
 /* ---- translation ---- */
 
+/* Tell the watcher what was decided about an access. */
+static void watched(struct iommu *io, const struct xact *x, bool ok)
+{
+	if (io->watch.access)
+		io->watch.access(io->watch.ctx, io, io->cur_domain,
+				 x->init ? x->init->name : "?", x->addr,
+				 x->len, x->write, ok);
+}
+
 static void fault(struct iommu *io, struct bridge_entry *e, int reason)
 {
 	const struct xact *x = &e->sub;
 
+	watched(io, x, false);
 	io->faults++;
 	if (io->nlog < io->cfg.max_faults) {
 		struct iommu_fault *f = &io->log[io->nlog++];
@@ -173,11 +183,14 @@ static void apply(struct iommu *io, struct bridge_entry *e,
 	uint64_t size = t->large ? LARGE : PAGE;
 	uint64_t in = x->addr & (size - 1);
 
+#ifndef DMASIM_MUTATE_IOMMU_NO_PERMISSION_CHECK
 	if (!(t->perm & (x->write ? IOMMU_PTE_W : IOMMU_PTE_R))) {
 		fault(io, e, x->write ? IOMMU_FAULT_WRITE_DENIED :
 			     IOMMU_FAULT_READ_DENIED);
 		return;
 	}
+#endif
+	watched(io, x, true);
 	x->addr = t->pa + in;
 	if (!x->fixed && x->len > size - in)
 		x->len = size - in;
@@ -275,6 +288,7 @@ static void iommu_translate(void *ctx, struct bridge_side *s,
 	io->cur = e;
 	io->translations++;
 	d = domain_of(io, e->sub.init);
+	io->cur_domain = d;
 	if (d < 0) {
 		fault(io, e, IOMMU_FAULT_NO_DOMAIN);
 		return;
@@ -326,6 +340,12 @@ int iommu_init(struct iommu *io, struct sim *sim, const char *name,
 		return DMASIM_EINVAL;
 	memset(io, 0, sizeof(*io));
 	io->cfg = *cfg;
+#ifdef DMASIM_MUTATE_IOTLB_UNBOUNDED
+	/* an IOTLB that keeps every translation it ever walked */
+	io->cfg.entries = 1u << 16;
+	io->cfg.ways = 1;
+	cfg = &io->cfg;
+#endif
 	io->sim = sim;
 	io->br = br;
 	io->side = &br->side[dir];

@@ -47,6 +47,8 @@
 #include "bridge.h"
 #include "dma.h"
 
+struct iommu;
+
 #define IOMMU_PTE_R (1ull << 0)
 #define IOMMU_PTE_W (1ull << 1)
 #define IOMMU_PTE_PS (1ull << 7)
@@ -107,6 +109,15 @@ struct iommu_attach {
 
 #define IOMMU_MAX_DOMAINS 64
 
+/* Who watches translations (the sanitizer): every access decided, before
+ * it goes on (ok) or is blocked.  domain: the device's, -1 for none. */
+struct iommu_watch {
+	void (*access)(void *ctx, const struct iommu *io, int domain,
+		       const char *dev, uint64_t iova, uint64_t len,
+		       bool write, bool ok);
+	void *ctx;
+};
+
 struct iommu {
 	struct iommu_config cfg;
 	struct sim *sim;
@@ -123,6 +134,7 @@ struct iommu {
 	uint32_t sets;
 	uint64_t stamp;
 	struct irq_sink irq;		/* the fault interrupt */
+	struct iommu_watch watch;	/* access NULL: none */
 	struct iommu_fault *log;
 	uint32_t nlog;
 	/* the translation in progress */

@@ -276,6 +276,10 @@ int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
 	if (err)
 		return sys_error(sys, err, "iommu '%s': %s", name,
 				 dmasim_strerror(err));
+	if (sys->san) {
+		io->io.watch.access = san_iommu_access;
+		io->io.watch.ctx = sys->san;
+	}
 	sys->niommus++;
 	*out = io;
 	return 0;
