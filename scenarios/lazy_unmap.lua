@@ -55,7 +55,7 @@ local function run(lazy)
     cpu:read32(nic.base + R.STATUS)
   end
   local secret = string.rep("S", 64)
-  local last_iova, cpu_cycles, last_buf
+  local last_iova, cpu_cycles, last_buf, first_unmap, stale_at
   sys:spawn(function()
     local c0 = cpu.busy_cycles
     for k = 0, p.packets - 1 do
@@ -64,6 +64,7 @@ local function run(lazy)
       if dev:mapping_error(h) then error("mapping failed") end
       receive(h)
       dev:unmap_single(h, p.packet, "from_device")
+      first_unmap = first_unmap or sys:now()
       last_iova, last_buf = h, buf
     end
     cpu_cycles = (cpu.busy_cycles - c0) / p.packets
@@ -71,11 +72,14 @@ local function run(lazy)
     cpu:store(last_buf, secret)
     -- the buggy NIC writes once more to the last address it was given
     receive(last_iova)
+    stale_at = sys:now()
   end)
   sys:run()
   return { corrupted = mem:read(last_buf, 64) ~= secret, faults = mmu.faults,
            cpu = cpu_cycles, window = dev.iommu_flushes > 0 and
-             dev.iommu_stale_ps / p.packets / 1e6 or 0 }
+             dev.iommu_stale_ps / p.packets / 1e6 or 0,
+           max_window = dev.iommu_stale_max_ps / 1e6,
+           stale_write_at = stale_at and (stale_at - first_unmap) / 1e6 }
 end
 
 local lazy, strict = run(true), run(false)
@@ -85,6 +89,8 @@ dmasim.report("strict_faults", strict.faults)
 dmasim.report("lazy_cpu_per_packet", lazy.cpu, "cycles")
 dmasim.report("strict_cpu_per_packet", strict.cpu, "cycles")
 dmasim.report("lazy_mean_window", lazy.window, "us")
+dmasim.report("lazy_longest_window", lazy.max_window, "us")
+dmasim.report("lazy_stale_write_after_first_unmap", lazy.stale_write_at, "us")
 
 dmasim.claim{ id = "lazy_unmap.stale_write",
   kind = "check",
@@ -94,3 +100,11 @@ dmasim.claim{ id = "lazy_unmap.strict_closes",
   kind = "check",
   claim = "strict invalidation lets no such write through",
   model = false, simulated = strict.corrupted }
+dmasim.claim{ id = "lazy_unmap.window",
+  claim = "under lazy invalidation the first buffer freed stays reachable until the flush timeout (fewer than flush_max unmaps queued)",
+  model = dmasim.time(p.flush_timeout) / 1e6, simulated = lazy.max_window,
+  tolerance = 0.01, unit = "us" }
+dmasim.claim{ id = "lazy_unmap.stale_write_in_window",
+  kind = "check",
+  claim = "the stale write came inside that window",
+  model = true, simulated = lazy.stale_write_at < dmasim.time(p.flush_timeout) / 1e6 }

@@ -327,6 +327,7 @@ static int l_ddev_index(lua_State *L)
 		  d->iommu ? d->iommu->invalidations : 0 },
 		{ "iommu_stale_ps", d->iommu ? d->iommu->stale_ps : 0 },
 		{ "iommu_ptes", d->iommu ? d->iommu->ptes : 0 },
+		{ "iommu_stale_max_ps", d->iommu ? d->iommu->stale_max_ps : 0 },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

@@ -149,6 +149,8 @@ void dmaiommu_flush(struct dma_dev *d, struct cache_cost *cost)
 		if (m->r[i].state != RANGE_QUEUED)
 			continue;
 		m->stale_ps += m->sim->now - m->r[i].unmapped_at;
+		if (m->sim->now - m->r[i].unmapped_at > m->stale_max_ps)
+			m->stale_max_ps = m->sim->now - m->r[i].unmapped_at;
 		m->r[i].state = RANGE_FREE;
 	}
 	m->nfq = 0;

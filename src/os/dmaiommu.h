@@ -80,6 +80,7 @@ struct dmaiommu {
 	/* statistics */
 	uint64_t maps, unmaps, flushes, invalidations, ptes;
 	uint64_t stale_ps;		/* unmap to invalidation, summed */
+	uint64_t stale_max_ps;		/* and the longest */
 };
 
 /*
