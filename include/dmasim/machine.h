@@ -170,11 +170,15 @@ struct dmasim_iommu_config {
 	uint32_t ways;		/* per set (0: fully associative) */
 	uint64_t lookup;	/* ps per IOTLB lookup (0) */
 	uint32_t max_faults;	/* faults kept in the log (256) */
+	uint64_t qi_base;	/* its invalidation queue's registers on the
+				 * memory side's bus (0: no queue) */
+	uint64_t qi_latency;	/* ps a register access takes (10 ns) */
 };
 
 struct dmasim_iommu_info {
 	uint64_t translations, hits, misses, walk_reads, faults,
 		 invalidations;
+	uint64_t qi_descriptors, qi_waits, qi_errors;
 };
 
 struct dmasim_iommu_fault {

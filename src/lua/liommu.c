@@ -21,11 +21,13 @@
 
 static const char *const dir_names[] = { "a_to_b", "b_to_a", NULL };
 
-/* sys:iommu{bridge, dir, name, entries, ways, lookup, max_faults} */
+/* sys:iommu{bridge, dir, name, entries, ways, lookup, max_faults, qi_base,
+ *           qi_latency} */
 static int l_sys_iommu(lua_State *L)
 {
 	static const char *const known[] = { "bridge", "dir", "name",
-		"entries", "ways", "lookup", "max_faults", NULL };
+		"entries", "ways", "lookup", "max_faults", "qi_base",
+		"qi_latency", NULL };
 	const char *what = "system:iommu{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_iommu_config cfg;
@@ -50,6 +52,9 @@ static int l_sys_iommu(lua_State *L)
 	cfg.lookup = lf_uint(L, 2, what, "lookup", UNIT_TIME, 0, 0);
 	cfg.max_faults = (uint32_t)lf_uint(L, 2, what, "max_faults",
 					   UNIT_NUMBER, 256, 0);
+	cfg.qi_base = lf_uint(L, 2, what, "qi_base", UNIT_SIZE, 0, 0);
+	cfg.qi_latency = lf_uint(L, 2, what, "qi_latency", UNIT_TIME, 10000,
+				 0);
 	if (dmasim_iommu_new(ls->sys, br->obj, (enum dmasim_bridge_dir)dir,
 			     &cfg, &io))
 		return lsys_raise(L, ls, what);
@@ -163,6 +168,9 @@ static int l_iommu_index(lua_State *L)
 			{ "walk_reads", in.walk_reads },
 			{ "faults", in.faults },
 			{ "invalidations", in.invalidations },
+			{ "qi_descriptors", in.qi_descriptors },
+			{ "qi_waits", in.qi_waits },
+			{ "qi_errors", in.qi_errors },
 		};
 
 		if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
