@@ -5,6 +5,7 @@
  * descriptor writes its status word.  Bus A: 1 GHz, 8 bytes, memory
  * answering in 10 ns; the device on bus B behind the bridge and IOMMU.
  * Page tables: IOVA 0x10000 -> 0x40000 and IOVA 0x11000 -> 0x50000.
+ * Also: requests marked translated (ATS), trusted or not.
  */
 #include <string.h>
 
@@ -189,11 +190,41 @@ static void wrap_domain_and_errors(void **state)
 	rig_fini(&r);
 }
 
+/* A request marked translated (ATS) from a device the IOMMU does not trust
+ * faults (reason TRANSLATED) and changes no byte; once trusted, the same
+ * request reaches its physical address unchecked, though no mapping
+ * covers it. */
+static void translated_requests(void **state)
+{
+	struct rig r;
+	uint8_t w[8];
+
+	(void)state;
+	rig_init(&r);
+	memset(w, 9, 8);
+	xact_init(&r.dev.x, 0x300000, w, 8, true, &r.dev.m, xm_done, &r.dev);
+	r.dev.x.translated = true;
+	xact_start(&r.dev.m, &r.dev.x);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.io.faults, 1);
+	assert_int_equal(r.io.log[0].reason, IOMMU_FAULT_TRANSLATED);
+	assert_int_equal(get(&r, 0x300000, 8), 0);
+	assert_int_equal(iommu_trust_ats(&r.io, &r.dev.m, true), 0);
+	xact_init(&r.dev.x, 0x300000, w, 8, true, &r.dev.m, xm_done, &r.dev);
+	r.dev.x.translated = true;
+	xact_start(&r.dev.m, &r.dev.x);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.io.faults, 1);
+	assert_int_equal(get(&r, 0x300000, 8), 0x0909090909090909ull);
+	rig_fini(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(range_then_wait),
 		cmocka_unit_test(wrap_domain_and_errors),
+		cmocka_unit_test(translated_requests),
 	};
 
 	return cmocka_run_group_tests_name("/hw/iommu_qi", tests, NULL, NULL);

@@ -204,6 +204,10 @@ DMASIM_API int dmasim_iommu_domain(struct dmasim_iommu *io, uint64_t root,
 /* Put a DMA channel in a domain (-1: in none). */
 DMASIM_API int dmasim_iommu_attach(struct dmasim_iommu *io,
 				   struct dmasim_channel *ch, int domain);
+/* Trust an attached channel's translated requests (ATS: they pass
+ * unchecked) or not (they fault). */
+DMASIM_API int dmasim_iommu_trust_ats(struct dmasim_iommu *io,
+				      struct dmasim_channel *ch, bool trusted);
 /* Drop cached translations of [iova, iova + len) of a domain (len 0: the
  * whole domain; domain -1: all). */
 DMASIM_API void dmasim_iommu_invalidate(struct dmasim_iommu *io, int domain,

@@ -65,6 +65,26 @@ int iommu_attach_device(struct iommu *io, const struct bus_master *dev,
 	return 0;
 }
 
+int iommu_trust_ats(struct iommu *io, const struct bus_master *dev,
+		    bool trusted)
+{
+	for (unsigned i = 0; i < io->natt; i++) {
+		if (io->att[i].dev == dev) {
+			io->att[i].ats = trusted;
+			return 0;
+		}
+	}
+	return DMASIM_EINVAL;
+}
+
+static bool ats_trusted(const struct iommu *io, const struct bus_master *dev)
+{
+	for (unsigned i = 0; i < io->natt; i++)
+		if (io->att[i].dev == dev)
+			return io->att[i].ats;
+	return false;
+}
+
 void iommu_enable(struct iommu *io, bool on)
 {
 	io->on = on;
@@ -289,6 +309,16 @@ static void iommu_translate(void *ctx, struct bridge_side *s,
 	io->translations++;
 	d = domain_of(io, e->sub.init);
 	io->cur_domain = d;
+	if (e->sub.translated) {
+		/* a translated request: the device's own word for it */
+		if (!ats_trusted(io, e->sub.init)) {
+			fault(io, e, IOMMU_FAULT_TRANSLATED);
+			return;
+		}
+		io->cur = NULL;
+		bridge_xlate_done(io->side, e, BUS_OK);
+		return;
+	}
 	if (d < 0) {
 		fault(io, e, IOMMU_FAULT_NO_DOMAIN);
 		return;

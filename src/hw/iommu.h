@@ -62,7 +62,9 @@ struct iommu;
 	X(READ_DENIED, 3, "the mapping does not allow reads")               \
 	X(WRITE_DENIED, 4, "the mapping does not allow writes")             \
 	X(WALK, 5, "the page table could not be read")                      \
-	X(RANGE, 6, "the address is beyond the I/O address width")
+	X(RANGE, 6, "the address is beyond the I/O address width")          \
+	X(TRANSLATED, 7, "a translated request from a device not trusted "  \
+	  "with ATS")
 
 enum {
 #define IOMMU_FAULT_ENUM(name, code, what) IOMMU_FAULT_##name = (code),
@@ -105,6 +107,7 @@ struct iommu_fault {
 struct iommu_attach {
 	const struct bus_master *dev;
 	int domain;
+	bool ats;		/* its translated requests are let through */
 };
 
 #define IOMMU_MAX_DOMAINS 64
@@ -164,6 +167,10 @@ int iommu_domain_new(struct iommu *io, uint64_t root, bool identity);
  * DMASIM_ENOMEM. */
 int iommu_attach_device(struct iommu *io, const struct bus_master *dev,
 			int domain);
+/* Trust dev's translated requests (ATS: they pass unchecked) or not (they
+ * fault).  dev must be attached.  Returns 0 or DMASIM_EINVAL. */
+int iommu_trust_ats(struct iommu *io, const struct bus_master *dev,
+		    bool trusted);
 /* Drop cached translations: of [iova, iova + len) in a domain, of a whole
  * domain (len 0), or every one (domain < 0). */
 void iommu_invalidate(struct iommu *io, int domain, uint64_t iova,

@@ -98,7 +98,8 @@ static int l_iommu_domain(lua_State *L)
 	return 1;
 }
 
-/* mmu:attach(channel, domain): domain -1 takes it out of every domain */
+/* mmu:attach(channel, domain [, ats]): domain -1 takes it out of every
+ * domain; ats true trusts its translated requests */
 static int l_iommu_attach(lua_State *L)
 {
 	struct dmasim_iommu *io = lsys_check_comp(L, 1, IOMMU_MT);
@@ -108,7 +109,8 @@ static int l_iommu_attach(lua_State *L)
 	if (d < -1 || d > 1 << 20)
 		return lf_error(L, "iommu:attach: domain %lld: expected -1 or "
 				"a domain id", (long long)d);
-	if (dmasim_iommu_attach(io, ch, (int)d))
+	if (dmasim_iommu_attach(io, ch, (int)d) ||
+	    dmasim_iommu_trust_ats(io, ch, lua_toboolean(L, 4)))
 		return lsys_raise(L, lsys_of(L, 1), "iommu:attach()");
 	return 0;
 }

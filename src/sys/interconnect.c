@@ -332,6 +332,20 @@ int dmasim_iommu_attach(struct dmasim_iommu *io, struct dmasim_channel *ch,
 	return 0;
 }
 
+int dmasim_iommu_trust_ats(struct dmasim_iommu *io, struct dmasim_channel *ch,
+			   bool trusted)
+{
+	int err = sys_owns(io->sys, ch->dma->sys, "the channel");
+
+	if (err)
+		return err;
+	if (iommu_trust_ats(&io->io, &ch->ch->port, trusted))
+		return sys_error(io->sys, DMASIM_EINVAL, "iommu '%s': channel "
+				 "'%s': expected a channel attached to it",
+				 io->io.name, ch->ch->port.name);
+	return 0;
+}
+
 void dmasim_iommu_invalidate(struct dmasim_iommu *io, int domain,
 			     uint64_t iova, uint64_t len)
 {
