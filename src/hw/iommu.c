@@ -61,6 +61,7 @@ int iommu_attach_device(struct iommu *io, const struct bus_master *dev,
 	VEC_RESERVE(io->att, io->natt, io->capatt, return DMASIM_ENOMEM);
 	io->att[io->natt].dev = dev;
 	io->att[io->natt].domain = domain;
+	io->att[io->natt].ats = false;
 	io->natt++;
 	return 0;
 }
