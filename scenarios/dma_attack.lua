@@ -18,6 +18,14 @@
 -- secret out, and its payload over the text, both at their physical
 -- addresses, and also does its legitimate job (a copy into its buffer
 -- through the I/O address).
+--
+-- ATS (PCIe Address Translation Services): a device may send requests
+-- marked "already translated", and an IOMMU that trusts the device lets
+-- them through unchecked.  Twice more with the IOMMU on: the attacker
+-- marks its copies translated (dma_regs.CTRL_TRANSLATED), once to an
+-- IOMMU trusting its ATS (the attack succeeds as if there were no IOMMU:
+-- the weakness Thunderclap, NDSS 2019, found in trusting ATS) and once to
+-- one that does not (every such request faults).
 local iopt = require "iopt"
 
 local p = dmasim.params{ secret = 256, payload = 512 }
@@ -27,8 +35,8 @@ dmasim.expect(p.payload >= 1 and p.payload <= 4096, "payload", p.payload, "1 to 
 local SECRET, TEXT, BUF, IOVA, PT = 0x100000, 0x200000, 0x300000, 0x10000, 0x80000
 local R = dmasim.dma_regs
 
-local function attack(with_iommu)
-  local sys = dmasim.system{ name = with_iommu and "protected" or "open" }
+local function attack(with_iommu, ats)
+  local sys = dmasim.system{ name = ats and "ats_" .. ats or with_iommu and "protected" or "open" }
   local io = sys:bus{ name = "io", clock = "500MHz", width = 8 }
   local mem = sys:memory{ size = "64MiB", latency = "50ns" }
   local cpu = sys:cpu{ clock = "2GHz" }
@@ -58,13 +66,14 @@ local function attack(with_iommu)
     local pt = iopt.new(cpu, PT, 8)
     pt:map(IOVA, BUF, 4096, "rw")
     if with_iommu then
-      mmu:attach(ch, mmu:domain{ root = pt.root })
+      mmu:attach(ch, mmu:domain{ root = pt.root }, ats == "trusted")
       mmu:enable(true)
     end
     -- the device: its job, then the attack
     copy(good.data, IOVA, 4096, R.CTRL_SRC_FIXED)
-    copy(SECRET, loot.data, p.secret, R.CTRL_DST_FIXED)
-    copy(payload.data, TEXT, p.payload, R.CTRL_SRC_FIXED)
+    local at = ats and R.CTRL_TRANSLATED or 0
+    copy(SECRET, loot.data, p.secret, R.CTRL_DST_FIXED | at)
+    copy(payload.data, TEXT, p.payload, R.CTRL_SRC_FIXED | at)
   end)
   sys:run()
   local stolen = loot:received(0, p.secret)
@@ -84,6 +93,7 @@ local function attack(with_iommu)
 end
 
 local open, shut = attack(false), attack(true)
+local trusting, wary = attack(true, "trusted"), attack(true, "untrusted")
 dmasim.report("open_secret_bytes_leaked", open.leaked, "bytes")
 dmasim.report("open_text_bytes_changed", open.changed, "bytes")
 dmasim.report("iommu_secret_bytes_leaked", shut.leaked, "bytes")
@@ -112,3 +122,14 @@ dmasim.claim{ id = "dma_attack.iommu_job",
   kind = "check",
   claim = "with an IOMMU the device's own buffer still gets its data",
   model = true, simulated = shut.job_ok }
+
+dmasim.report("ats_trusted_secret_bytes_leaked", trusting.leaked, "bytes")
+dmasim.report("ats_untrusted_secret_bytes_leaked", wary.leaked, "bytes")
+dmasim.report("ats_untrusted_faults", wary.faults)
+dmasim.claim{ id = "dma_attack.ats_trusted",
+  claim = "an IOMMU trusting the device's translated requests lets the attack through: every byte of the secret leaks, the text is overwritten",
+  model = p.secret + p.payload, simulated = trusting.leaked + trusting.changed,
+  tolerance = 0.02, unit = "bytes" }
+dmasim.claim{ id = "dma_attack.ats_untrusted",
+  claim = "an IOMMU not trusting them faults every translated request: nothing leaks or changes",
+  model = 0, simulated = wary.leaked + wary.changed, tolerance = 0, unit = "bytes" }

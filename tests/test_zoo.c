@@ -20,7 +20,7 @@ static const char *const misuse[] = {
 
 static const char *const correct[] = {
 	"ok_rx", "ok_tx", "ok_sg", "ok_coherent_alloc", "ok_bounce",
-	"ok_coherent_system", "ok_random_mix",
+	"ok_coherent_system", "ok_random_mix", "ok_iommu", "ok_iommu_bounce",
 };
 
 static struct dmasim_run *run_zoo_d(const char *name, int check,
@@ -173,6 +173,46 @@ static void report_names_initiator(void **state)
 	}
 }
 
+/*
+ * The IOMMU's classes (tests/zoo/lib/zoo_iommu.lua: a device behind an
+ * IOMMU on a bridge): each driver reported for its class alone, by the
+ * initiator named, at the I/O address it used; the same drivers run
+ * unchecked report nothing.
+ */
+static void iommu_misuse_reported_alone(void **state)
+{
+	static const struct { const char *cls, *who; uint64_t dma; } w[] = {
+		{ "IOVA_AFTER_UNMAP", "dma0.ch0", 0x100000 },
+		{ "DEVICE_OUTSIDE_MAPPING", "dma0.ch0", 0x102000 },
+		{ "SUB_PAGE_EXPOSED", "zoo", 0x100000 },
+		{ "WIDE_PERMISSION", "zoo", 0x100000 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		char name[64];
+		struct dmasim_run *run;
+		const struct dmasim_check *c;
+		int n;
+
+		lower(name, w[i].cls, sizeof(name));
+		run = run_zoo(name, 1);
+		n = dmasim_run_check_count(run);
+		if (n != 1)
+			fail_msg("%s: %d reports, expected 1", name, n);
+		c = dmasim_run_check_report(run, 0);
+		if (strcmp(c->cls, w[i].cls) || strcmp(c->initiator, w[i].who))
+			fail_msg("%s: %s by %s, expected %s by %s", name,
+				 c->cls, c->initiator, w[i].cls, w[i].who);
+		assert_true(c->what[0] != 0 && c->fix[0] != 0);
+		assert_true(c->dma == w[i].dma);
+		dmasim_run_free(run);
+		run = run_zoo(name, 0);
+		assert_int_equal(dmasim_run_check_count(run), 0);
+		dmasim_run_free(run);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +221,7 @@ int main(void)
 		cmocka_unit_test(unchecked_run_reports_nothing),
 		cmocka_unit_test(report_names_initiator),
 		cmocka_unit_test(random_mix),
+		cmocka_unit_test(iommu_misuse_reported_alone),
 	};
 
 	return cmocka_run_group_tests_name("/check/zoo", tests, NULL, NULL);

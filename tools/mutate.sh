@@ -24,10 +24,14 @@ declare -A WHAT=(
 	[ARB_IGNORES_MODE]="the bus treats every master as burst mode"
 	[ONE_GRANT_PER_ACCESS]="a CPU access's bus traffic is one grant"
 	[DMA_STRIDE_IGNORED]="a 2-D DMA descriptor's strides are ignored"
+	[IOMMU_NO_PERMISSION_CHECK]="the IOMMU ignores read/write bits"
+	[IOTLB_UNBOUNDED]="the IOTLB keeps every translation walked"
+	[IOMMU_STRICT_NO_INVALIDATE]="strict unmap leaves the IOTLB entry"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED)
-TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d"
+     ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED
+     IOMMU_NO_PERMISSION_CHECK IOTLB_UNBOUNDED IOMMU_STRICT_NO_INVALIDATE)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

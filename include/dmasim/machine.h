@@ -170,11 +170,15 @@ struct dmasim_iommu_config {
 	uint32_t ways;		/* per set (0: fully associative) */
 	uint64_t lookup;	/* ps per IOTLB lookup (0) */
 	uint32_t max_faults;	/* faults kept in the log (256) */
+	uint64_t qi_base;	/* its invalidation queue's registers on the
+				 * memory side's bus (0: no queue) */
+	uint64_t qi_latency;	/* ps a register access takes (10 ns) */
 };
 
 struct dmasim_iommu_info {
 	uint64_t translations, hits, misses, walk_reads, faults,
 		 invalidations;
+	uint64_t qi_descriptors, qi_waits, qi_errors;
 };
 
 struct dmasim_iommu_fault {
@@ -200,6 +204,10 @@ DMASIM_API int dmasim_iommu_domain(struct dmasim_iommu *io, uint64_t root,
 /* Put a DMA channel in a domain (-1: in none). */
 DMASIM_API int dmasim_iommu_attach(struct dmasim_iommu *io,
 				   struct dmasim_channel *ch, int domain);
+/* Trust an attached channel's translated requests (ATS: they pass
+ * unchecked) or not (they fault). */
+DMASIM_API int dmasim_iommu_trust_ats(struct dmasim_iommu *io,
+				      struct dmasim_channel *ch, bool trusted);
 /* Drop cached translations of [iova, iova + len) of a domain (len 0: the
  * whole domain; domain -1: all). */
 DMASIM_API void dmasim_iommu_invalidate(struct dmasim_iommu *io, int domain,
@@ -753,6 +761,8 @@ struct dmasim_iommu_map_config {
 	uint32_t pte;			/* CPU cycles per entry written (20) */
 	uint32_t inval;			/* CPU cycles per invalidation, issue
 					 * and wait (2000) */
+	bool untrusted;			/* bounce buffers that do not fill
+					 * their pages (false) */
 };
 DMASIM_API void dmasim_iommu_map_config_init(
 	struct dmasim_iommu_map_config *cfg);

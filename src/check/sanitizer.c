@@ -159,6 +159,20 @@ void san_map(struct sanitizer *s, const char *dev, enum san_kind kind,
 	 * which the caller cannot ignore; only map_single's must be tested
 	 * with dma_mapping_error() (as Linux's DMA-API debugging does). */
 	m->checked = kind != SAN_SINGLE;
+	for (size_t i = 0; i < s->nbinds; i++) {
+		const struct san_bind *b = &s->binds[i];
+
+		if (strcmp(b->dev, dev))
+			continue;
+		m->via_iommu = true;
+		if (!b->untrusted && kind != SAN_COHERENT &&
+		    ((paddr | len) & 4095)) {
+			s->nmaps++;
+			report(s, m, SAN_SUB_PAGE_EXPOSED, dev, paddr, dma, len);
+			s->nmaps--;
+		}
+		break;
+	}
 	m->line0 = line_of(s, paddr);
 	m->nlines = len ? line_of(s, paddr + len - 1) - m->line0 + 1 : 0;
 	if (streaming(m)) {
@@ -259,6 +273,9 @@ void san_unmap(struct sanitizer *s, const char *dev, enum san_kind kind,
 		report(s, m, SAN_UNMAP_SIZE, dev, m->paddr, dma, len);
 	} else if (m->dir != dir && kind != SAN_COHERENT) {
 		report(s, m, SAN_UNMAP_DIR, dev, m->paddr, dma, len);
+	} else if (m->via_iommu && m->dir == SAN_BIDIRECTIONAL &&
+		   m->dev_read != m->dev_wrote) {
+		report(s, m, SAN_WIDE_PERMISSION, dev, m->paddr, dma, m->len);
 	}
 	kill(m);
 }
@@ -381,6 +398,66 @@ static void dma_access(struct bus_snooper *sn, const struct bus_master *who,
 	}
 }
 
+/* ---- the IOMMU ---- */
+
+void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
+		    int domain, bool untrusted)
+{
+	struct san_bind *b;
+
+	VEC_RESERVE(s->binds, s->nbinds, s->capbinds, return);
+	b = &s->binds[s->nbinds++];
+	memset(b, 0, sizeof(*b));
+	b->io = io;
+	b->domain = domain;
+	snprintf(b->dev, sizeof(b->dev), "%s", dev);
+	b->untrusted = untrusted;
+	san_use(s);
+}
+
+void san_iommu_access(void *ctx, const struct iommu *io, int domain,
+		      const char *dev, uint64_t iova, uint64_t len,
+		      bool write, bool ok)
+{
+	struct sanitizer *s = ctx;
+	struct san_bind *b = NULL;
+	struct san_map *freed = NULL;
+	bool live = false;
+
+	for (size_t i = 0; i < s->nbinds && !b; i++)
+		if (s->binds[i].io == (const void *)io &&
+		    s->binds[i].domain == domain)
+			b = &s->binds[i];
+	if (!b || !len)
+		return;		/* a domain the mapping API does not keep */
+	for (size_t i = s->nmaps; i-- > 0;) {
+		struct san_map *m = &s->maps[i];
+
+		if (strcmp(m->dev, b->dev) || !overlap(iova, len, m->dma,
+						       m->len))
+			continue;
+		if (m->live) {
+			live = true;
+			if (ok)
+				*(write ? &m->dev_wrote : &m->dev_read) = true;
+		} else if (!freed) {
+			freed = m;
+		}
+	}
+	if (live)
+		return;
+	if (freed && ok) {
+		report(s, freed, SAN_IOVA_AFTER_UNMAP, dev, freed->paddr +
+		       (iova > freed->dma ? iova - freed->dma : 0), iova, len);
+		return;
+	}
+	if (b->reported & (1u << SAN_DEVICE_OUTSIDE_MAPPING))
+		return;
+	b->reported |= 1u << SAN_DEVICE_OUTSIDE_MAPPING;
+	report(s, NULL, SAN_DEVICE_OUTSIDE_MAPPING, dev,
+	       freed ? freed->paddr : 0, iova, len);
+}
+
 static void cache_maint_seen(void *ctx, struct cache *c, enum cache_op op,
 			     uint64_t addr, uint64_t len)
 {
@@ -429,6 +506,8 @@ void san_fini(struct sanitizer *s)
 	for (size_t i = 0; i < s->nmaps; i++)
 		free(s->maps[i].written);
 	free(s->maps);
+	free(s->binds);
+	s->binds = NULL;
 	s->maps = NULL;
 	s->nmaps = s->cap = 0;
 }

@@ -25,6 +25,7 @@
 #include "hw/bus.h"
 
 struct cache;
+struct iommu;
 
 /* name, what went wrong, the call that would have prevented it */
 #define SAN_CLASSES(X)                                                       \
@@ -61,7 +62,19 @@ struct cache;
 	X(CPU_WRITE_DEVICE_OWNED, "CPU wrote a buffer the device owns",     \
 	  "dma_sync_*_for_cpu() before writing, for_device after")          \
 	X(DEVICE_WRITE_TO_DEVICE, "device wrote into a to-device mapping",  \
-	  "map with DMA_FROM_DEVICE or DMA_BIDIRECTIONAL")
+	  "map with DMA_FROM_DEVICE or DMA_BIDIRECTIONAL")                 \
+	X(IOVA_AFTER_UNMAP, "device reached an I/O address after its unmap,"\
+	  " through a stale IOTLB entry", "strict invalidation, or quiesce "\
+	  "the device before unmapping")                                    \
+	X(DEVICE_OUTSIDE_MAPPING, "device accessed an I/O address outside " \
+	  "its mappings", "program the device only with addresses "         \
+	  "dma_map_*() returned, within their sizes")                       \
+	X(SUB_PAGE_EXPOSED, "an IOMMU-mapped buffer shares its pages with "  \
+	  "data the device can reach", "page-align and "                  \
+	  "pad DMA buffers, or bounce them (an untrusted device)")          \
+	X(WIDE_PERMISSION, "a bidirectional IOMMU mapping the device only " \
+	  "read or only wrote", "map with the one direction the transfer "  \
+	  "needs")
 
 enum san_class {
 #define SAN_ENUM(name, what, fix) SAN_##name,
@@ -96,8 +109,19 @@ struct san_map {
 	unsigned nents;		/* SG: entries mapped together */
 	bool live, checked, dev_owned;
 	uint32_t reported;	/* classes already reported, bit per class */
+	bool via_iommu;		/* its device is behind an IOMMU */
+	bool dev_read, dev_wrote;	/* what the IOMMU saw it do */
 	uint64_t line0, nlines;	/* paddr lines covered */
 	uint8_t *written;	/* bit per line: device wrote, CPU not synced */
+};
+
+/* A driver whose device is behind an IOMMU domain. */
+struct san_bind {
+	const void *io;		/* the IOMMU */
+	int domain;
+	char dev[32];		/* the driver's name */
+	bool untrusted;		/* its sub-page buffers are bounced */
+	uint32_t reported;	/* classes reported outside any mapping */
 };
 
 typedef void (*san_sink_fn)(void *ctx, const struct san_report *r);
@@ -114,6 +138,8 @@ struct sanitizer {
 	uint64_t counts[SAN_NCLASSES];
 	uint64_t reports;
 	uint32_t track;		/* trace track "check", 0 when not traced */
+	struct san_bind *binds;
+	size_t nbinds, capbinds;
 };
 
 /* A sanitizer whose reports go to sink.  Returns 0. */
@@ -138,6 +164,15 @@ void san_sync(struct sanitizer *s, const char *dev, uint64_t dma,
 	      uint64_t len, enum san_dir dir, bool for_device);
 void san_mapping_checked(struct sanitizer *s, uint64_t dma);
 void san_teardown(struct sanitizer *s, const char *dev);
+
+/* The IOMMU: driver dev maps through domain of io (untrusted: sub-page
+ * buffers bounced); then every access the IOMMU decides (the signature of
+ * struct iommu_watch's access, ctx the sanitizer). */
+void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
+		    int domain, bool untrusted);
+void san_iommu_access(void *ctx, const struct iommu *io, int domain,
+		      const char *dev, uint64_t iova, uint64_t len,
+		      bool write, bool ok);
 
 bool san_check(const struct sanitizer *s);
 

@@ -143,6 +143,7 @@ static void win_forward(struct bus_target *t, struct xact *x)
 	e->total = x->len;
 	xact_init(&e->sub, x->addr, e->buf, x->len, x->write, x->init, NULL, e);
 	e->sub.fixed = x->fixed;
+	e->sub.translated = x->translated;
 	e->sub.hops = x->hops;
 	e->at = br->sim->now + br->cfg.latency;
 	if (x->write) {

@@ -252,6 +252,8 @@ void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr,
 	xact_init(&ch->xact, addr, data, len, write, &ch->port,
 		  chan_xact_done, ch);
 	ch->xact.fixed = fixed;
+	ch->xact.translated = (ch->ctrl & DMA_CTRL_TRANSLATED) &&
+			      (what == REMOTE_READ || what == REMOTE_WRITE);
 	xact_start(&ch->port, &ch->xact);
 }
 

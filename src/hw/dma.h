@@ -133,6 +133,9 @@ enum {
 #define DMA_CTRL_DST_FIXED (1u << 3)
 #define DMA_CTRL_CHAIN (1u << 4)
 #define DMA_CTRL_FLYBY (1u << 5)
+/* Data requests marked already translated (an ATS device claiming its
+ * addresses are physical; an IOMMU trusting it does not check them). */
+#define DMA_CTRL_TRANSLATED (1u << 6)
 /* STATUS bits */
 #define DMA_STATUS_BUSY (1u << 0)
 #define DMA_STATUS_DONE (1u << 1)

@@ -61,8 +61,29 @@ int iommu_attach_device(struct iommu *io, const struct bus_master *dev,
 	VEC_RESERVE(io->att, io->natt, io->capatt, return DMASIM_ENOMEM);
 	io->att[io->natt].dev = dev;
 	io->att[io->natt].domain = domain;
+	io->att[io->natt].ats = false;
 	io->natt++;
 	return 0;
+}
+
+int iommu_trust_ats(struct iommu *io, const struct bus_master *dev,
+		    bool trusted)
+{
+	for (unsigned i = 0; i < io->natt; i++) {
+		if (io->att[i].dev == dev) {
+			io->att[i].ats = trusted;
+			return 0;
+		}
+	}
+	return DMASIM_EINVAL;
+}
+
+static bool ats_trusted(const struct iommu *io, const struct bus_master *dev)
+{
+	for (unsigned i = 0; i < io->natt; i++)
+		if (io->att[i].dev == dev)
+			return io->att[i].ats;
+	return false;
 }
 
 void iommu_enable(struct iommu *io, bool on)
@@ -143,10 +164,20 @@ void iommu_invalidate(struct iommu *io, int domain, uint64_t iova,
 
 /* ---- translation ---- */
 
+/* Tell the watcher what was decided about an access. */
+static void watched(struct iommu *io, const struct xact *x, bool ok)
+{
+	if (io->watch.access)
+		io->watch.access(io->watch.ctx, io, io->cur_domain,
+				 x->init ? x->init->name : "?", x->addr,
+				 x->len, x->write, ok);
+}
+
 static void fault(struct iommu *io, struct bridge_entry *e, int reason)
 {
 	const struct xact *x = &e->sub;
 
+	watched(io, x, false);
 	io->faults++;
 	if (io->nlog < io->cfg.max_faults) {
 		struct iommu_fault *f = &io->log[io->nlog++];
@@ -173,11 +204,14 @@ static void apply(struct iommu *io, struct bridge_entry *e,
 	uint64_t size = t->large ? LARGE : PAGE;
 	uint64_t in = x->addr & (size - 1);
 
+#ifndef DMASIM_MUTATE_IOMMU_NO_PERMISSION_CHECK
 	if (!(t->perm & (x->write ? IOMMU_PTE_W : IOMMU_PTE_R))) {
 		fault(io, e, x->write ? IOMMU_FAULT_WRITE_DENIED :
 			     IOMMU_FAULT_READ_DENIED);
 		return;
 	}
+#endif
+	watched(io, x, true);
 	x->addr = t->pa + in;
 	if (!x->fixed && x->len > size - in)
 		x->len = size - in;
@@ -275,6 +309,17 @@ static void iommu_translate(void *ctx, struct bridge_side *s,
 	io->cur = e;
 	io->translations++;
 	d = domain_of(io, e->sub.init);
+	io->cur_domain = d;
+	if (e->sub.translated) {
+		/* a translated request: the device's own word for it */
+		if (!ats_trusted(io, e->sub.init)) {
+			fault(io, e, IOMMU_FAULT_TRANSLATED);
+			return;
+		}
+		io->cur = NULL;
+		bridge_xlate_done(io->side, e, BUS_OK);
+		return;
+	}
 	if (d < 0) {
 		fault(io, e, IOMMU_FAULT_NO_DOMAIN);
 		return;
@@ -326,6 +371,12 @@ int iommu_init(struct iommu *io, struct sim *sim, const char *name,
 		return DMASIM_EINVAL;
 	memset(io, 0, sizeof(*io));
 	io->cfg = *cfg;
+#ifdef DMASIM_MUTATE_IOTLB_UNBOUNDED
+	/* an IOTLB that keeps every translation it ever walked */
+	io->cfg.entries = 1u << 16;
+	io->cfg.ways = 1;
+	cfg = &io->cfg;
+#endif
 	io->sim = sim;
 	io->br = br;
 	io->side = &br->side[dir];

@@ -47,6 +47,8 @@
 #include "bridge.h"
 #include "dma.h"
 
+struct iommu;
+
 #define IOMMU_PTE_R (1ull << 0)
 #define IOMMU_PTE_W (1ull << 1)
 #define IOMMU_PTE_PS (1ull << 7)
@@ -60,7 +62,9 @@
 	X(READ_DENIED, 3, "the mapping does not allow reads")               \
 	X(WRITE_DENIED, 4, "the mapping does not allow writes")             \
 	X(WALK, 5, "the page table could not be read")                      \
-	X(RANGE, 6, "the address is beyond the I/O address width")
+	X(RANGE, 6, "the address is beyond the I/O address width")          \
+	X(TRANSLATED, 7, "a translated request from a device not trusted "  \
+	  "with ATS")
 
 enum {
 #define IOMMU_FAULT_ENUM(name, code, what) IOMMU_FAULT_##name = (code),
@@ -103,9 +107,19 @@ struct iommu_fault {
 struct iommu_attach {
 	const struct bus_master *dev;
 	int domain;
+	bool ats;		/* its translated requests are let through */
 };
 
 #define IOMMU_MAX_DOMAINS 64
+
+/* Who watches translations (the sanitizer): every access decided, before
+ * it goes on (ok) or is blocked.  domain: the device's, -1 for none. */
+struct iommu_watch {
+	void (*access)(void *ctx, const struct iommu *io, int domain,
+		       const char *dev, uint64_t iova, uint64_t len,
+		       bool write, bool ok);
+	void *ctx;
+};
 
 struct iommu {
 	struct iommu_config cfg;
@@ -123,6 +137,7 @@ struct iommu {
 	uint32_t sets;
 	uint64_t stamp;
 	struct irq_sink irq;		/* the fault interrupt */
+	struct iommu_watch watch;	/* access NULL: none */
 	struct iommu_fault *log;
 	uint32_t nlog;
 	/* the translation in progress */
@@ -152,6 +167,10 @@ int iommu_domain_new(struct iommu *io, uint64_t root, bool identity);
  * DMASIM_ENOMEM. */
 int iommu_attach_device(struct iommu *io, const struct bus_master *dev,
 			int domain);
+/* Trust dev's translated requests (ATS: they pass unchecked) or not (they
+ * fault).  dev must be attached.  Returns 0 or DMASIM_EINVAL. */
+int iommu_trust_ats(struct iommu *io, const struct bus_master *dev,
+		    bool trusted);
 /* Drop cached translations: of [iova, iova + len) in a domain, of a whole
  * domain (len 0), or every one (domain < 0). */
 void iommu_invalidate(struct iommu *io, int domain, uint64_t iova,

@@ -55,6 +55,9 @@ struct xact {
 	void *data;		/* len bytes: read into, or written from */
 	bool write;
 	bool fixed;		/* a FIFO: route by the address alone */
+	bool translated;	/* marked already translated (PCIe ATS's AT
+				 * field): an IOMMU that trusts the device
+				 * lets it through untranslated */
 	const struct bus_master *init;	/* the initiator, for snoopers */
 	int status;		/* BUS_OK or BUS_ERR_* once done */
 	xact_done_fn done;

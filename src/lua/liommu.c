@@ -21,11 +21,13 @@
 
 static const char *const dir_names[] = { "a_to_b", "b_to_a", NULL };
 
-/* sys:iommu{bridge, dir, name, entries, ways, lookup, max_faults} */
+/* sys:iommu{bridge, dir, name, entries, ways, lookup, max_faults, qi_base,
+ *           qi_latency} */
 static int l_sys_iommu(lua_State *L)
 {
 	static const char *const known[] = { "bridge", "dir", "name",
-		"entries", "ways", "lookup", "max_faults", NULL };
+		"entries", "ways", "lookup", "max_faults", "qi_base",
+		"qi_latency", NULL };
 	const char *what = "system:iommu{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_iommu_config cfg;
@@ -50,6 +52,9 @@ static int l_sys_iommu(lua_State *L)
 	cfg.lookup = lf_uint(L, 2, what, "lookup", UNIT_TIME, 0, 0);
 	cfg.max_faults = (uint32_t)lf_uint(L, 2, what, "max_faults",
 					   UNIT_NUMBER, 256, 0);
+	cfg.qi_base = lf_uint(L, 2, what, "qi_base", UNIT_SIZE, 0, 0);
+	cfg.qi_latency = lf_uint(L, 2, what, "qi_latency", UNIT_TIME, 10000,
+				 0);
 	if (dmasim_iommu_new(ls->sys, br->obj, (enum dmasim_bridge_dir)dir,
 			     &cfg, &io))
 		return lsys_raise(L, ls, what);
@@ -93,7 +98,8 @@ static int l_iommu_domain(lua_State *L)
 	return 1;
 }
 
-/* mmu:attach(channel, domain): domain -1 takes it out of every domain */
+/* mmu:attach(channel, domain [, ats]): domain -1 takes it out of every
+ * domain; ats true trusts its translated requests */
 static int l_iommu_attach(lua_State *L)
 {
 	struct dmasim_iommu *io = lsys_check_comp(L, 1, IOMMU_MT);
@@ -103,7 +109,8 @@ static int l_iommu_attach(lua_State *L)
 	if (d < -1 || d > 1 << 20)
 		return lf_error(L, "iommu:attach: domain %lld: expected -1 or "
 				"a domain id", (long long)d);
-	if (dmasim_iommu_attach(io, ch, (int)d))
+	if (dmasim_iommu_attach(io, ch, (int)d) ||
+	    dmasim_iommu_trust_ats(io, ch, lua_toboolean(L, 4)))
 		return lsys_raise(L, lsys_of(L, 1), "iommu:attach()");
 	return 0;
 }
@@ -163,6 +170,9 @@ static int l_iommu_index(lua_State *L)
 			{ "walk_reads", in.walk_reads },
 			{ "faults", in.faults },
 			{ "invalidations", in.invalidations },
+			{ "qi_descriptors", in.qi_descriptors },
+			{ "qi_waits", in.qi_waits },
+			{ "qi_errors", in.qi_errors },
 		};
 
 		if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

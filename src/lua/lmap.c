@@ -251,12 +251,13 @@ static int l_mapping_error(lua_State *L)
 
 /* dev:use_iommu{iommu, device, memory, pt_base, pt_size, iova_base,
  *                iova_size, lazy, flush_max, flush_timeout, alloc, pte,
- *                inval}: map through an IOMMU from now on */
+ *                inval, untrusted}: map through an IOMMU from now on */
 static int l_use_iommu(lua_State *L)
 {
 	static const char *const known[] = { "iommu", "device", "memory",
 		"pt_base", "pt_size", "iova_base", "iova_size", "lazy",
-		"flush_max", "flush_timeout", "alloc", "pte", "inval", NULL };
+		"flush_max", "flush_timeout", "alloc", "pte", "inval",
+		"untrusted", NULL };
 	const char *what = "dma_device:use_iommu{}";
 	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
 	struct dmasim_iommu_map_config cfg;
@@ -285,6 +286,9 @@ static int l_use_iommu(lua_State *L)
 				4096);
 	lua_getfield(L, 2, "lazy");
 	cfg.lazy = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, 2, "untrusted");
+	cfg.untrusted = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	cfg.flush_max = (uint32_t)lf_uint(L, 2, what, "flush_max", UNIT_NUMBER,
 					  256, 1);
@@ -323,6 +327,7 @@ static int l_ddev_index(lua_State *L)
 		  d->iommu ? d->iommu->invalidations : 0 },
 		{ "iommu_stale_ps", d->iommu ? d->iommu->stale_ps : 0 },
 		{ "iommu_ptes", d->iommu ? d->iommu->ptes : 0 },
+		{ "iommu_stale_max_ps", d->iommu ? d->iommu->stale_max_ps : 0 },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

@@ -149,6 +149,8 @@ void dmaiommu_flush(struct dma_dev *d, struct cache_cost *cost)
 		if (m->r[i].state != RANGE_QUEUED)
 			continue;
 		m->stale_ps += m->sim->now - m->r[i].unmapped_at;
+		if (m->sim->now - m->r[i].unmapped_at > m->stale_max_ps)
+			m->stale_max_ps = m->sim->now - m->r[i].unmapped_at;
 		m->r[i].state = RANGE_FREE;
 	}
 	m->nfq = 0;
@@ -172,6 +174,37 @@ static uint64_t perm_of(enum dma_dir dir)
 	       IOMMU_PTE_R | IOMMU_PTE_W;
 }
 
+/* An untrusted device's buffer that shares its pages: through a bounce
+ * slot whose pages hold nothing else. */
+static uint64_t bounce_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
+			   enum dma_dir dir, struct cache_cost *cost)
+{
+	struct dmaiommu *m = d->iommu;
+	struct dmaiommu_range *r = NULL;
+	struct dmamap_bounce *b;
+	uint64_t iova, pages;
+
+	if (!len || d->cfg.bounce_slot % PAGE || d->cfg.bounce_base % PAGE ||
+	    !(b = dmamap_bounce_get(d, paddr, len)))
+		return DMA_MAPPING_ERROR;
+	pages = (uint64_t)b->nslots * d->cfg.bounce_slot / PAGE;
+	cost->cpu += m->cfg.alloc;
+	iova = iova_alloc(m, pages, &r);
+	if (!iova || pt_set(m, iova, b->dma, pages, perm_of(dir), cost)) {
+		if (r)
+			r->state = RANGE_FREE;
+		dmamap_bounce_put(d, b);
+		return DMA_MAPPING_ERROR;
+	}
+	dmamap_bounce_pad(d, b, cost);
+	if (dir != DMA_FROM_DEVICE)
+		dmamap_bounce_move(d, b, true, cost);
+	r->paddr = b->dma;
+	r->bounce = (size_t)(b - d->bounce) + 1;
+	m->maps++;
+	return iova;
+}
+
 static uint64_t iommu_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
 			  enum dma_dir dir, struct cache_cost *cost)
 {
@@ -181,6 +214,8 @@ static uint64_t iommu_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
 	struct dmaiommu_range *r = NULL;
 	uint64_t iova;
 
+	if (m->cfg.untrusted && ((paddr | len) & (PAGE - 1)))
+		return bounce_map(d, paddr, len, dir, cost);
 	cost->cpu += m->cfg.alloc;
 	iova = len ? iova_alloc(m, pages, &r) : 0;
 	if (!iova)
@@ -208,7 +243,14 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 		return;		/* the sanitizer reports it */
 	iova = r->iova;
 	pt_set(m, iova, 0, r->pages, 0, cost);
-	if (dir != DMA_TO_DEVICE && !r->pa)
+	if (r->bounce) {
+		struct dmamap_bounce *b = &d->bounce[r->bounce - 1];
+
+		if (dir != DMA_TO_DEVICE)
+			dmamap_bounce_move(d, b, false, cost);
+		dmamap_bounce_put(d, b);
+		r->bounce = 0;
+	} else if (dir != DMA_TO_DEVICE && !r->pa)
 		dmamap_cache_maint(d, CACHE_INVAL, range_pa(r, dma), len, cost);
 	/* a scatter-gather range: each of its pages (the list's first
 	 * entry's unmap ends the whole range) */
@@ -219,7 +261,9 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 	r->pa = NULL;
 	m->unmaps++;
 	if (!m->cfg.lazy) {
+#ifndef DMASIM_MUTATE_IOMMU_STRICT_NO_INVALIDATE
 		iommu_invalidate(m->io, m->domain, iova, r->pages * PAGE);
+#endif
 		m->invalidations++;
 		cost->cpu += m->cfg.inval;
 		r->state = RANGE_FREE;
@@ -251,6 +295,15 @@ static void iommu_sync(struct dma_dev *d, uint64_t dma, uint64_t len,
 
 	if (!r)
 		return;
+	if (r->bounce) {
+		struct dmamap_bounce *b = &d->bounce[r->bounce - 1];
+
+		if (for_device && dir != DMA_FROM_DEVICE)
+			dmamap_bounce_move(d, b, true, cost);
+		else if (!for_device && dir != DMA_TO_DEVICE)
+			dmamap_bounce_move(d, b, false, cost);
+		return;
+	}
 	pa = range_pa(r, dma);
 	if (for_device)
 		dmamap_cache_maint(d, dir == DMA_TO_DEVICE ? CACHE_CLEAN :

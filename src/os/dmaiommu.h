@@ -18,6 +18,12 @@
  * allocation, `pte` per page-table entry written (and its bus write),
  * `inval` per invalidation issued and waited for.
  *
+ * An untrusted device (Linux's swiotlb for untrusted devices): a single
+ * buffer that does not fill its pages is copied into a bounce slot of the
+ * device's pool (slots page sized and aligned), the slot's bytes past the
+ * buffer zeroed, and the slot mapped instead: the device reaches no other
+ * data in the buffer's pages, at the price of the copies.
+ *
  * The page tables live in [pt_base, pt_base + pt_size) of one memory
  * (the format of hw/iommu.h); the IOVA space is [iova_base, iova_base +
  * iova_size), allocated first fit in whole pages.
@@ -41,6 +47,7 @@ struct dmaiommu_config {
 	uint32_t alloc;			/* CPU cycles per IOVA allocation */
 	uint32_t pte;			/* CPU cycles per entry written */
 	uint32_t inval;			/* CPU cycles per invalidation */
+	bool untrusted;			/* bounce buffers that share a page */
 };
 
 /* An IOVA range: mapped, unmapped but waiting for the flush (lazy), or
@@ -54,6 +61,7 @@ struct dmaiommu_range {
 				 * (NULL: contiguous from paddr) */
 	enum dmaiommu_state state;
 	uint64_t unmapped_at;	/* ps, when queued */
+	size_t bounce;		/* 1 + its bounce slot's index, 0: none */
 };
 
 struct dmaiommu {
@@ -72,6 +80,7 @@ struct dmaiommu {
 	/* statistics */
 	uint64_t maps, unmaps, flushes, invalidations, ptes;
 	uint64_t stale_ps;		/* unmap to invalidation, summed */
+	uint64_t stale_max_ps;		/* and the longest */
 };
 
 /*

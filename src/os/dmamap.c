@@ -358,3 +358,45 @@ void dmamap_fini(struct dma_dev *d)
 	d->slot_used = NULL;
 	d->bounce = NULL;
 }
+
+/* ---- bounce slots for other ops (an IOMMU's untrusted devices) ---- */
+
+struct dmamap_bounce *dmamap_bounce_get(struct dma_dev *d, uint64_t orig,
+					uint64_t len)
+{
+	return d->nslots ? bounce_alloc(d, orig, len) : NULL;
+}
+
+void dmamap_bounce_move(struct dma_dev *d, const struct dmamap_bounce *b,
+			bool to_bounce, struct cache_cost *cost)
+{
+	bounce_copy(d, b, to_bounce, cost);
+}
+
+void dmamap_bounce_pad(struct dma_dev *d, const struct dmamap_bounce *b,
+		       struct cache_cost *cost)
+{
+	static const uint8_t zero[4096];
+	uint64_t at = b->dma + b->len;
+	uint64_t end = b->dma + (uint64_t)b->nslots * d->cfg.bounce_slot;
+
+	if (end > at) {
+		cost->cpu += lines(d, end - at) * d->cfg.copy;
+		cost->bus += lines(d, end - at) * d->line_cycles;
+	}
+	while (at < end) {
+		uint64_t n = end - at < sizeof(zero) ? end - at : sizeof(zero);
+		uint64_t off;
+		struct memory *mem = memory_of(bus_route(d->bus, at, n, &off));
+
+		if (mem)
+			memory_write(mem, off, zero, n);
+		at += n;
+	}
+}
+
+void dmamap_bounce_put(struct dma_dev *d, struct dmamap_bounce *b)
+{
+	memset(d->slot_used + b->slot, 0, b->nslots);
+	b->live = false;
+}

@@ -160,4 +160,17 @@ void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
 /* The driver goes away: an observer reports what is still mapped. */
 void dmamap_teardown(struct dma_dev *d);
 
+/* Bounce slots for other ops (an IOMMU bounces an untrusted device's
+ * buffers that do not fill their pages): a slot for len bytes of orig
+ * (NULL: none free), a copy into or out of it, the slot's bytes past len
+ * zeroed (a CPU routine: `copy` cycles and a bus write per line), the
+ * slot given back. */
+struct dmamap_bounce *dmamap_bounce_get(struct dma_dev *d, uint64_t orig,
+					uint64_t len);
+void dmamap_bounce_move(struct dma_dev *d, const struct dmamap_bounce *b,
+			bool to_bounce, struct cache_cost *cost);
+void dmamap_bounce_pad(struct dma_dev *d, const struct dmamap_bounce *b,
+		       struct cache_cost *cost);
+void dmamap_bounce_put(struct dma_dev *d, struct dmamap_bounce *b);
+
 #endif

@@ -220,6 +220,7 @@ void dmasim_iommu_config_init(struct dmasim_iommu_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->entries = 64;
 	cfg->max_faults = 256;
+	cfg->qi_latency = 10000;
 }
 
 static void iommu_fini_cb(void *obj)
@@ -276,6 +277,25 @@ int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
 	if (err)
 		return sys_error(sys, err, "iommu '%s': %s", name,
 				 dmasim_strerror(err));
+	if (sys->san) {
+		io->io.watch.access = san_iommu_access;
+		io->io.watch.ctx = sys->san;
+	}
+	if (cfg->qi_base) {
+		const struct bus *far = io->io.side->far;
+		uint64_t cyc = (cfg->qi_latency + far->clk.period - 1) /
+			       far->clk.period + 1;
+
+		err = iommu_qi_init(&io->qi, &io->io, cfg->qi_base, cyc);
+		if (err)
+			return sys_error(sys, err, "iommu '%s': its invalidation "
+					 "queue's registers at %#llx: expected "
+					 "a free range of %d bytes on bus '%s' "
+					 "(%s)", name,
+					 (unsigned long long)cfg->qi_base,
+					 IOMMU_QI_REGS, far->name,
+					 dmasim_strerror(err));
+	}
 	sys->niommus++;
 	*out = io;
 	return 0;
@@ -312,6 +332,20 @@ int dmasim_iommu_attach(struct dmasim_iommu *io, struct dmasim_channel *ch,
 	return 0;
 }
 
+int dmasim_iommu_trust_ats(struct dmasim_iommu *io, struct dmasim_channel *ch,
+			   bool trusted)
+{
+	int err = sys_owns(io->sys, ch->dma->sys, "the channel");
+
+	if (err)
+		return err;
+	if (iommu_trust_ats(&io->io, &ch->ch->port, trusted))
+		return sys_error(io->sys, DMASIM_EINVAL, "iommu '%s': channel "
+				 "'%s': expected a channel attached to it",
+				 io->io.name, ch->ch->port.name);
+	return 0;
+}
+
 void dmasim_iommu_invalidate(struct dmasim_iommu *io, int domain,
 			     uint64_t iova, uint64_t len)
 {
@@ -327,6 +361,9 @@ void dmasim_iommu_info(const struct dmasim_iommu *io,
 	out->walk_reads = io->io.walk_reads;
 	out->faults = io->io.faults;
 	out->invalidations = io->io.invalidations;
+	out->qi_descriptors = io->qi.descriptors;
+	out->qi_waits = io->qi.waits;
+	out->qi_errors = io->qi.errors;
 }
 
 int dmasim_iommu_fault(const struct dmasim_iommu *io, unsigned i,

@@ -342,6 +342,7 @@ int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 	c.alloc = cfg->alloc;
 	c.pte = cfg->pte;
 	c.inval = cfg->inval;
+	c.untrusted = cfg->untrusted;
 	err = dmaiommu_attach(&d->d, &io->io, &dev->ch->port, &mem->mem,
 			      &d->sys->sim, &c);
 	if (err == DMASIM_EINVAL)
@@ -357,6 +358,9 @@ int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 	if (err)
 		return sys_error(d->sys, err, "dma_device '%s': %s", d->d.name,
 				 dmasim_strerror(err));
+	if (d->sys->san)
+		san_iommu_bind(d->sys->san, d->d.name, &io->io,
+			       d->d.iommu->domain, c.untrusted);
 	return 0;
 }
 

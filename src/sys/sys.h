@@ -31,6 +31,7 @@
 #include "hw/intc.h"
 #include "hw/iodev.h"
 #include "hw/iommu.h"
+#include "hw/iommu_qi.h"
 #include "hw/memory.h"
 #include "hw/synth.h"
 #include "hw/timer.h"
@@ -93,6 +94,7 @@ struct dmasim_bridge {
 struct dmasim_iommu {
 	struct iommu io;
 	struct dmasim_sys *sys;
+	struct iommu_qi qi;	/* when cfg qi_base */
 };
 
 struct dmasim_memory {
