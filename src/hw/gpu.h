@@ -15,7 +15,9 @@
  * pieces at a time (each piece: a read transaction on the source's bus,
  * then a write on the destination's bus), so host-to-device copies are
  * non-posted reads across the link and device-to-host copies posted
- * writes.  The compute engine runs one kernel at a time for the kernel's
+ * writes; a copy to the host ends with a 4-byte read of its destination,
+ * which returns only after the posted writes ahead of it are done (PCIe
+ * ordering), so the copy completes when its bytes are in host memory.  The compute engine runs one kernel at a time for the kernel's
  * own time; a kernel may transform device memory (its function runs on
  * the bytes when it ends).
  *
@@ -118,6 +120,8 @@ struct gpu_lane {
 	struct gpu_op *op;
 	uint64_t off, len;		/* of the piece in the op */
 	bool writing, busy;
+	bool flushing;			/* the read that ends a copy to the
+					 * host */
 };
 
 struct gpu_engine {
