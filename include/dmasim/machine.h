@@ -892,6 +892,11 @@ DMASIM_API int dmasim_gpu_unpin(struct dmasim_gpu *g, uint64_t addr);
 DMASIM_API int dmasim_stream_copy(struct dmasim_proc *p,
 				  struct dmasim_stream *s, uint64_t dst,
 				  uint64_t src, uint64_t len);
+/* The CPU copies host memory as the staging path does (loads and stores
+ * of stage_piece bytes, stage_cycles per 64 bytes), counted as staging:
+ * an application filling its own pinned buffers. */
+DMASIM_API int dmasim_gpu_memcpy(struct dmasim_proc *p, struct dmasim_gpu *g,
+				 uint64_t dst, uint64_t src, uint64_t len);
 DMASIM_API int dmasim_stream_kernel(struct dmasim_proc *p,
 				    struct dmasim_stream *s,
 				    const struct dmasim_kernel *k);

@@ -186,6 +186,27 @@ static int l_gpu_host_alloc(lua_State *L)
 			  "gpu:host_alloc()");
 }
 
+/* gpu:memcpy{dst, src, size}: a CPU copy of host memory */
+static int l_gpu_memcpy(lua_State *L)
+{
+	static const char *const known[] = { "dst", "src", "size", NULL };
+	const char *what = "gpu:memcpy{}";
+	struct dmasim_gpu *g = lsys_check_comp(L, 1, GPU_MT);
+	struct lproc *lp = lsys_current(L, lsys_of(L, 1), "gpu:memcpy()");
+	uint64_t dst, src, len;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	dst = lf_uint(L, 2, what, "dst", UNIT_SIZE, UINT64_MAX, 0);
+	src = lf_uint(L, 2, what, "src", UNIT_SIZE, UINT64_MAX, 0);
+	len = lf_uint(L, 2, what, "size", UNIT_SIZE, 0, 1);
+	if (dst == UINT64_MAX || src == UINT64_MAX)
+		return lf_error(L, "%s: fields 'dst' and 'src': expected two "
+				"addresses", what);
+	return lsys_await(L, lp->ls, dmasim_gpu_memcpy(&lp->p, g, dst, src,
+						       len), what, NULL, 0);
+}
+
 /* gpu:unpin(addr), gpu:host_free(addr) */
 static int l_gpu_unpin(lua_State *L)
 {
@@ -426,6 +447,7 @@ static const luaL_Reg gpu_methods[] = {
 	{ "pin", l_gpu_pin },
 	{ "host_alloc", l_gpu_host_alloc },
 	{ "unpin", l_gpu_unpin },
+	{ "memcpy", l_gpu_memcpy },
 	{ "host_free", l_gpu_unpin },
 	{ "info", l_gpu_info },
 	{ "reports", l_gpu_reports },

@@ -30,7 +30,7 @@
 
 #include "gpu_int.h"
 
-enum call_what { CALL_COPY, CALL_KERNEL, CALL_PIN };
+enum call_what { CALL_COPY, CALL_KERNEL, CALL_PIN, CALL_MEMCPY };
 
 struct gpu_call {
 	struct dmasim_gpu *g;
@@ -136,6 +136,28 @@ static void drv_body(struct dmasim_proc *p, void *ctx)
 	} else if (c->what == CALL_KERNEL) {
 		g->info.driver_ps += g->sys->sim.now - c->t0;
 		DMASIM_AWAIT(p, submit_kernel(c));
+	} else if (c->what == CALL_MEMCPY) {
+		c->t0 = g->sys->sim.now;
+		for (c->off = 0; c->off < c->len;
+		     c->off += g->cfg.stage_piece) {
+			n = c->len - c->off;
+			if (n > g->cfg.stage_piece)
+				n = g->cfg.stage_piece;
+			DMASIM_AWAIT(p, dmasim_cpu_load(p, cpu, c->src + c->off,
+							c->buf, n));
+			n = c->len - c->off;
+			if (n > g->cfg.stage_piece)
+				n = g->cfg.stage_piece;
+			DMASIM_AWAIT(p, dmasim_cpu_store(p, cpu,
+				c->dst + c->off, c->buf, n));
+			n = c->len - c->off;
+			if (n > g->cfg.stage_piece)
+				n = g->cfg.stage_piece;
+			DMASIM_AWAIT(p, dmasim_cpu_busy(p, cpu,
+				loop_cycles(g, n)));
+		}
+		g->info.stage_ps += g->sys->sim.now - c->t0;
+		g->info.stage_bytes += c->len;
 	} else if (!c->staged) {
 		g->info.driver_ps += g->sys->sim.now - c->t0;
 		g->info.pinned_copies++;
@@ -441,5 +463,30 @@ int dmasim_stream_kernel(struct dmasim_proc *p, struct dmasim_stream *s,
 	c->s = s;
 	c->k = *k;
 	c->cycles = sys_gpu_cycles(g, g->cfg.call);
+	return call_start(p, c);
+}
+
+int dmasim_gpu_memcpy(struct dmasim_proc *p, struct dmasim_gpu *g,
+		      uint64_t dst, uint64_t src, uint64_t len)
+{
+	struct gpu_call *c;
+	int err;
+
+	if ((err = sys_owns(p->sys, g->sys, "memcpy")))
+		return err;
+	if (!len || dst + len < dst || src + len < src ||
+	    gpu_is_device(&g->g, dst, len) || gpu_is_device(&g->g, src, len))
+		return sys_error(p->sys, DMASIM_EINVAL, "memcpy of %llu bytes "
+				 "from 0x%llx to 0x%llx: expected 1 or more "
+				 "bytes of host memory, not wrapping",
+				 (unsigned long long)len,
+				 (unsigned long long)src,
+				 (unsigned long long)dst);
+	if (!(c = call_new(p, g, CALL_MEMCPY)))
+		return DMASIM_ENOMEM;
+	c->dst = dst;
+	c->src = src;
+	c->len = len;
+	c->staged = true;	/* it needs the piece buffer */
 	return call_start(p, c);
 }
