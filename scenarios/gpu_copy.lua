@@ -32,7 +32,7 @@
 -- memory and bus time).
 local gh = require "gpuhost"
 
-local p = gh.params(dmasim.params{ claim_size = "16MiB", link_latency = "500ns",
+local p = gh.params(dmasim.params{ claim_size = "16MiB", link_latency = "500ns", lanes = 16,
                                    call = "6.5us", desc = "0.5us",
                                    socket_latency = "500ns", stage_cycles = 8 })
 local N = dmasim.size(p.claim_size)
@@ -160,5 +160,12 @@ dmasim.claim{ id = "gpu_copy.pageable_slower", kind = "check",
               claim = "pageable copies are slower than pinned ones on Gen4",
               model = true,
               simulated = by["4pageable" .. N].up < by["4pinned" .. N].up }
+for _, gen in ipairs({ 3, 4, 5 }) do
+  for _, kind in ipairs({ "pinned", "pageable" }) do
+    local x = by[gen .. kind .. N]
+    dmasim.report(string.format("gen%d_%s_h2d", gen, kind), x.up / GB, "GB/s")
+    dmasim.report(string.format("gen%d_%s_d2h", gen, kind), x.down / GB, "GB/s")
+  end
+end
 dmasim.report("link_rate_gen3", gh.link_rate(q(3)) / GB, "GB/s")
 dmasim.report("stage_rate", gh.stage_rate(p) / GB, "GB/s")

@@ -25,7 +25,7 @@ local gh = require "gpuhost"
 
 local p = gh.params(dmasim.params{ batches = 32, kernel_rate = "16GB/s",
                                    gen = 3, stage_cycles = 4, call = "6.5us",
-                                   link_latency = "500ns" })
+                                   link_latency = "500ns", lanes = 16 })
 dmasim.expect(p.batches >= 8 and p.batches <= 256, "batches", p.batches,
               "8 to 256")
 local K = dmasim.bandwidth(p.kernel_rate)
@@ -118,6 +118,7 @@ local t = stages(B1)
 dmasim.report("link_rate", gh.link_rate(p) / GB, "GB/s")
 dmasim.report("stage_rate", gh.stage_rate(p) / GB, "GB/s")
 dmasim.report("kernel_rate", K / GB, "GB/s")
+dmasim.report("pace", sim[B1][4] / GB, "GB/s")
 dmasim.claim{ id = "gpu_pipeline.one_buffer",
               claim = "with one pinned buffer the CPU copy and the DMA "
                       .. "take turns",
