@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "dmasim/dmasim.h"
+#include "testutil.h"
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)
@@ -416,6 +417,48 @@ static void bad_calls(void **state)
 	dmasim_sys_free(r.sys);
 }
 
+/* ---- the scenario language ---- */
+
+static void lua_budget_and_errors(void **state)
+{
+	/* pin over the budget: nil and the real call's error, nothing
+	 * pinned; a bad field: a Lua error naming it */
+	static const char *text =
+		"local sys = dmasim.system{ bus = { width = 64 } }\n"
+		"sys:memory{ size = '1GiB' }\n"
+		"local cpu = sys:cpu{}\n"
+		"local g = sys:gpu{ cpu = cpu, pin_budget = '1MiB',"
+		"  host_base = 0x10000000, host_size = '8MiB' }\n"
+		"local ok, err = pcall(sys.gpu, sys, { cpu = cpu, lanes = 64 })\n"
+		"dmasim.report('bad_lanes', tostring(err):find('lanes') ~= nil)\n"
+		"local ok2, err2 = pcall(sys.gpu, sys, { cpu = cpu, gpus = 1 })\n"
+		"dmasim.report('unknown_field', tostring(err2):find('gpus') ~= nil)\n"
+		"sys:spawn(function()\n"
+		"  local a = g:host_alloc('768KiB')\n"
+		"  local b, msg = g:host_alloc('512KiB')\n"
+		"  dmasim.report('first', a ~= nil)\n"
+		"  dmasim.report('second', b == nil)\n"
+		"  dmasim.report('msg', msg:find('cudaErrorMemoryAllocation') ~= nil)\n"
+		"  dmasim.report('pinned', g:info().pinned)\n"
+		"  g:host_free(a)\n"
+		"  dmasim.report('third', g:host_alloc('512KiB') ~= nil)\n"
+		"end)\n"
+		"sys:run()\n";
+	int code;
+	struct dmasim_run *run = tu_run_text(text, &code, NULL);
+
+	(void)state;
+	assert_int_equal(code, 0);
+	assert_string_equal(tu_str(run, "bad_lanes"), "true");
+	assert_string_equal(tu_str(run, "unknown_field"), "true");
+	assert_string_equal(tu_str(run, "first"), "true");
+	assert_string_equal(tu_str(run, "second"), "true");
+	assert_string_equal(tu_str(run, "msg"), "true");
+	assert_int_equal(tu_int(run, "pinned"), 768 * 1024);
+	assert_string_equal(tu_str(run, "third"), "true");
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +468,7 @@ int main(void)
 		cmocka_unit_test(pinning_cost_and_budget),
 		cmocka_unit_test(sanitizer_classes),
 		cmocka_unit_test(bad_calls),
+		cmocka_unit_test(lua_budget_and_errors),
 	};
 
 	return cmocka_run_group_tests_name("/hw/gpu", tests, NULL, NULL);

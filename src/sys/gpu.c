@@ -69,6 +69,17 @@ static void gpu_fini_cb(void *obj)
 {
 	struct dmasim_gpu *g = obj;
 
+	/* ops still queued when the system goes (a run cut short) */
+	for (unsigned i = 0; i < g->g.nstreams; i++) {
+		struct gpu_op *op = g->g.streams[i]->head, *next;
+
+		for (; op; op = next) {
+			next = op->next;
+			free(op);
+		}
+		g->g.streams[i]->head = g->g.streams[i]->tail = NULL;
+	}
+	sys_gpu_calls_free(g);
 	gpucheck_fini(&g->chk);
 	gpupin_fini(&g->pin);
 	gpu_fini(&g->g);

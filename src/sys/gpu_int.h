@@ -13,6 +13,8 @@
 
 #define GPU_MAX_BOUNCE 16
 
+struct gpu_call;
+
 struct dmasim_gpu {
 	struct gpu g;
 	struct dmasim_sys *sys;
@@ -33,6 +35,7 @@ struct dmasim_gpu {
 	unsigned next_slot;
 	struct dmasim_gpu_info info;	/* counters (the rest is read live) */
 	struct dmasim_gpu *next;	/* the system's GPUs */
+	struct gpu_call *calls;		/* driver calls in progress (gpudrv.c) */
 };
 
 struct dmasim_stream {
@@ -57,6 +60,8 @@ struct sys_gpu_op {
 
 /* A new op of kind on s's GPU (NULL when out of memory). */
 struct sys_gpu_op *sys_gpu_op_new(struct dmasim_gpu *g, enum gpu_op_kind kind);
+/* Free the driver calls still in progress (the system is freed). */
+void sys_gpu_calls_free(struct dmasim_gpu *g);
 /* CPU cycles of ps on the driver's CPU (rounded up). */
 uint64_t sys_gpu_cycles(const struct dmasim_gpu *g, uint64_t ps);
 

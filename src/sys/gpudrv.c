@@ -47,7 +47,25 @@ struct gpu_call {
 	uint64_t nchunks, i, next_dma, off, cs, cd, clen, t0;
 	unsigned first_slot, slot;
 	uint8_t *buf;
+	struct gpu_call *next, **pprev;	/* the GPU's calls in progress */
 };
+
+static void call_free(struct gpu_call *c)
+{
+	if (c->pprev) {
+		*c->pprev = c->next;
+		if (c->next)
+			c->next->pprev = c->pprev;
+	}
+	free(c->buf);
+	free(c);
+}
+
+void sys_gpu_calls_free(struct dmasim_gpu *g)
+{
+	while (g->calls)
+		call_free(g->calls);
+}
 
 static void call_return(struct gpu_call *c)
 {
@@ -283,8 +301,7 @@ static void drv_body(struct dmasim_proc *p, void *ctx)
 	}
 	call_return(c);
 	DMASIM_PROC_END(p);
-	free(c->buf);
-	free(c);
+	call_free(c);
 }
 
 /* Start the call's process; the caller waits for it to return. */
@@ -299,10 +316,14 @@ static int call_start(struct dmasim_proc *p, struct gpu_call *c)
 		return sys_error(p->sys, DMASIM_ENOMEM, "out of memory");
 	}
 	if ((err = dmasim_spawn(p->sys, drv_body, c, NULL))) {
-		free(c->buf);
-		free(c);
+		call_free(c);
 		return sys_error(p->sys, err, "out of memory");
 	}
+	c->next = c->g->calls;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = &c->g->calls;
+	c->g->calls = c;
 	return sys_proc_wait(p, &c->ret);
 }
 
