@@ -91,8 +91,10 @@ static int l_sys_gpu(lua_State *L)
 			       c.pin_budget, 0);
 	c.host_base = lf_uint(L, 2, what, "host_base", UNIT_SIZE, 0, 0);
 	c.host_size = lf_uint(L, 2, what, "host_size", UNIT_SIZE, 0, 0);
-	c.bounce_base = lf_uint(L, 2, what, "bounce_base", UNIT_SIZE,
-				DMASIM_DEFAULT, 0);
+	if (lua_getfield(L, 2, "bounce_base") != LUA_TNIL)
+		c.bounce_base = lf_uint(L, 2, what, "bounce_base", UNIT_SIZE,
+					0, 0);
+	lua_pop(L, 1);
 	c.bounce_size = lf_uint(L, 2, what, "bounce_size", UNIT_SIZE,
 				c.bounce_size, 1);
 	c.bounce_count = lf_u32(L, 2, what, "bounce_count", UNIT_NUMBER,
