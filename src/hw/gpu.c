@@ -253,13 +253,13 @@ static void engine_kick(struct gpu_engine *e)
 	if (e->copy) {
 		g->copies++;
 		g->copy_bytes += op->len;
-		if (!sim_after(g->sim, g->cfg.ce_setup, PHASE_REQUEST,
-			       ce_setup_event, e, NULL, 0))
+		if (!sim_at_clamped(g->sim, g->sim->now + g->cfg.ce_setup,
+				    PHASE_REQUEST, ce_setup_event, e, NULL, 0))
 			g->sim->host_err = DMASIM_ENOMEM;
 	} else {
 		g->kernels++;
-		if (!sim_after(g->sim, op->ktime, PHASE_RELEASE,
-			       kernel_event, e, NULL, 0))
+		if (!sim_at_clamped(g->sim, g->sim->now + op->ktime,
+				    PHASE_RELEASE, kernel_event, e, NULL, 0))
 			g->sim->host_err = DMASIM_ENOMEM;
 	}
 }

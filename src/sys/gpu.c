@@ -69,16 +69,6 @@ static void gpu_fini_cb(void *obj)
 {
 	struct dmasim_gpu *g = obj;
 
-	/* ops still queued when the system goes (a run cut short) */
-	for (unsigned i = 0; i < g->g.nstreams; i++) {
-		struct gpu_op *op = g->g.streams[i]->head, *next;
-
-		for (; op; op = next) {
-			next = op->next;
-			free(op);
-		}
-		g->g.streams[i]->head = g->g.streams[i]->tail = NULL;
-	}
 	sys_gpu_calls_free(g);
 	gpucheck_fini(&g->chk);
 	gpupin_fini(&g->pin);
@@ -333,9 +323,26 @@ int dmasim_event_new(struct dmasim_gpu *g, struct dmasim_event **out)
 	return 0;
 }
 
+/* Ops still queued when the system goes (a run cut short).  Streams go
+ * before their GPU (made after it). */
+static void stream_fini_cb(void *obj)
+{
+	struct dmasim_stream *s = obj;
+	struct gpu_op *op = s->s.head, *next;
+
+	for (; op; op = next) {
+		next = op->next;
+		free(op);
+	}
+	s->s.head = s->s.tail = NULL;
+	if (s->g)
+		s->g->g.streams[s->s.id] = NULL;
+}
+
 int dmasim_stream_new(struct dmasim_gpu *g, struct dmasim_stream **out)
 {
-	struct dmasim_stream *s = sys_alloc(g->sys, sizeof(*s), NULL);
+	struct dmasim_stream *s = sys_alloc(g->sys, sizeof(*s),
+					    stream_fini_cb);
 	int err;
 
 	if (!s)
