@@ -27,11 +27,12 @@ declare -A WHAT=(
 	[IOMMU_NO_PERMISSION_CHECK]="the IOMMU ignores read/write bits"
 	[IOTLB_UNBOUNDED]="the IOTLB keeps every translation walked"
 	[IOMMU_STRICT_NO_INVALIDATE]="strict unmap leaves the IOTLB entry"
+	[GPU_STREAMS_SERIALISED]="a GPU's streams all run on one queue"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED
-     IOMMU_NO_PERMISSION_CHECK IOTLB_UNBOUNDED IOMMU_STRICT_NO_INVALIDATE)
-TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo"
+     ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED IOMMU_NO_PERMISSION_CHECK
+     IOTLB_UNBOUNDED IOMMU_STRICT_NO_INVALIDATE GPU_STREAMS_SERIALISED)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

@@ -790,4 +790,169 @@ DMASIM_API int dmasim_dma_read_status(struct dmasim_proc *p,
 DMASIM_API int dmasim_dma_ack(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 			      struct dmasim_channel *ch, uint32_t bits);
 
+
+/* ---- GPUs (a device on a host link; see hw/gpu.h, docs/model.md) ---- */
+
+/*
+ * A GPU: device memory holding real bytes, copy engines, a compute
+ * engine, streams and events, and the host driver that feeds it, run on
+ * one CPU.  The GPU's own bus (its side of the host link) joins the host
+ * bus through one attachment: today a bridge whose width, clock, latency
+ * and queue stand for a PCIe link of the given generation and lanes.
+ * Copies from pinned host memory go straight to a copy engine; copies
+ * from pageable memory are staged by the driver through its pinned
+ * bounce buffers (CPU loads and stores, then a DMA, chunk by chunk).
+ */
+struct dmasim_gpu;
+struct dmasim_stream;
+struct dmasim_event;
+
+struct dmasim_gpu_config {
+	const char *name;	/* "gpu0", ... when NULL */
+	struct dmasim_bus *host;	/* the host bus (NULL: the first) */
+	struct dmasim_cpu *cpu;	/* the CPU its driver runs on (required) */
+	/* the link */
+	unsigned gen;		/* PCIe generation 1..5 (3) */
+	unsigned lanes;		/* 1..32 (16) */
+	uint32_t mps;		/* bytes of payload per TLP (128) */
+	uint32_t tlp_overhead;	/* bytes of header and framing per TLP (24) */
+	uint64_t link_latency;	/* ps to cross the link, each way (500 ns) */
+	uint32_t outstanding;	/* transactions inside the link, per
+				 * direction (64) */
+	/* the device */
+	uint64_t mem_base;	/* device memory's bus address (1 TiB) */
+	uint64_t mem_size;	/* bytes (256 MiB) */
+	double mem_bandwidth;	/* bytes/s of its memory fabric (1 TB/s) */
+	unsigned copy_engines;	/* 1..4 (2) */
+	unsigned inflight;	/* pieces a copy engine keeps in flight (32) */
+	uint32_t piece;		/* bytes per copy transaction (4 KiB) */
+	uint64_t ce_setup;	/* ps from a copy's start to its first piece
+				 * (1 us) */
+	uint64_t launch;	/* ps of a kernel's launch on the device
+				 * (3 us) */
+	/* the host driver */
+	uint64_t call;		/* ps of CPU per copy or launch call (6.5 us) */
+	uint64_t desc;		/* ps of CPU per copy descriptor (0.5 us) */
+	uint64_t desc_max;	/* bytes per descriptor of a pinned copy
+				 * (1 MiB) */
+	uint64_t pin_page;	/* ps of CPU per 4 KiB page host_alloc pins
+				 * (62 ns) */
+	uint64_t register_page;	/* ps of CPU per page pin registers
+				 * (350 ns: about 90 us per MB) */
+	uint64_t pin_budget;	/* bytes that may be pinned (1 GiB) */
+	uint64_t host_base, host_size;	/* the pool host_alloc takes from
+					 * (none) */
+	uint64_t bounce_base;	/* the driver's pinned staging buffers
+				 * (DMASIM_DEFAULT: none; pageable copies
+				 * then fail) */
+	uint64_t bounce_size;	/* bytes per staging buffer (1 MiB) */
+	unsigned bounce_count;	/* staging buffers (2) */
+	uint32_t stage_piece;	/* bytes per CPU load and store of a
+				 * staging copy (4 KiB) */
+	uint32_t stage_cycles;	/* CPU cycles of copy loop per 64 bytes (8) */
+};
+
+/* A kernel: reads [in, +in_len) and writes [out, +out_len) of device
+ * memory, occupies the compute engine for launch + time + in_len / rate;
+ * when it ends, fn (or the built-in op) runs on the bytes. */
+enum dmasim_kernel_op { DMASIM_KERNEL_NONE, DMASIM_KERNEL_COPY,
+			DMASIM_KERNEL_XOR, DMASIM_KERNEL_ADD };
+struct dmasim_kernel {
+	uint64_t in, in_len, out, out_len;	/* bytes */
+	uint64_t time;		/* ps beyond the launch (0) */
+	double rate;		/* bytes/s of input (0: no per-byte time) */
+	enum dmasim_kernel_op op;	/* with value: each output byte is
+					 * the input byte copied, xor value,
+					 * or + value */
+	uint8_t value;
+	void (*fn)(void *ctx, const uint8_t *in, uint64_t in_len,
+		   uint8_t *out, uint64_t out_len);	/* instead of op */
+	void *ctx;
+};
+
+struct dmasim_gpu_info {
+	uint64_t copies, kernels, copy_bytes;
+	uint64_t pinned_copies, pageable_copies;
+	uint64_t stage_bytes;	/* staged by the CPU */
+	uint64_t stage_ps;	/* CPU time staging */
+	uint64_t driver_ps;	/* CPU time in calls, staging excluded */
+	uint64_t pin_ps;	/* CPU time pinning */
+	uint64_t pinned, pinned_peak, pin_budget;	/* bytes */
+	uint64_t reports;	/* sanitizer reports */
+	uint64_t errors;	/* ops that met a bus error */
+	double link_rate;	/* bytes/s of the link model's data path */
+};
+
+struct dmasim_gpu_report {
+	const char *cls;	/* "KERNEL_READ_BEFORE_COPY" */
+	const char *what, *fix;	/* in words */
+	uint64_t time;		/* ps */
+	uint64_t addr, len;	/* the range touched */
+	uint64_t op_addr, op_len;	/* the in-flight copy's range there */
+	unsigned stream;	/* its stream */
+};
+
+DMASIM_API void dmasim_gpu_config_init(struct dmasim_gpu_config *cfg);
+/* Returns 0, DMASIM_EINVAL (a bad field, named in the message) or
+ * DMASIM_ENOMEM (the staging buffers over the pinned budget). */
+DMASIM_API int dmasim_gpu_new(struct dmasim_sys *sys,
+			      const struct dmasim_gpu_config *cfg,
+			      struct dmasim_gpu **out);
+DMASIM_API struct dmasim_memory *dmasim_gpu_memory(struct dmasim_gpu *g);
+DMASIM_API struct dmasim_bus *dmasim_gpu_bus(struct dmasim_gpu *g);
+/* Device memory (untimed, as cudaMalloc is not modelled): 256-byte
+ * aligned.  Returns 0 or DMASIM_ENOMEM.  OUT: *addr. */
+DMASIM_API int dmasim_gpu_malloc(struct dmasim_gpu *g, uint64_t len,
+				 uint64_t *addr);
+DMASIM_API int dmasim_stream_new(struct dmasim_gpu *g,
+				 struct dmasim_stream **out);
+DMASIM_API int dmasim_event_new(struct dmasim_gpu *g,
+				struct dmasim_event **out);
+DMASIM_API void dmasim_gpu_info(const struct dmasim_gpu *g,
+				struct dmasim_gpu_info *out);
+/* Report i of the sanitizer (0 <= i < info.reports kept).  Returns 0 or
+ * DMASIM_EINVAL. */
+DMASIM_API int dmasim_gpu_report(const struct dmasim_gpu *g, unsigned i,
+				 struct dmasim_gpu_report *out);
+
+/* From a process, on the driver's CPU (each waits until the call
+ * returns).  pin: cudaHostRegister (register_page per page);
+ * host_alloc: cudaHostAlloc from the pool (pin_page per page; its
+ * address in dmasim_proc_result(p)->value).  Both fail with DMASIM_ENOMEM
+ * over the pinned budget, pinning nothing.  unpin and host_free are
+ * untimed (their in-flight checks are the sanitizer's). */
+DMASIM_API int dmasim_gpu_pin(struct dmasim_proc *p, struct dmasim_gpu *g,
+			      uint64_t addr, uint64_t len);
+DMASIM_API int dmasim_gpu_host_alloc(struct dmasim_proc *p,
+				     struct dmasim_gpu *g, uint64_t len);
+DMASIM_API int dmasim_gpu_unpin(struct dmasim_gpu *g, uint64_t addr);
+/* cudaMemcpyAsync: dst and src are bus addresses (device memory or host);
+ * it returns when the copy is queued (pinned), when its last chunk is
+ * staged (pageable, to the device) or when it is done (pageable, from
+ * the device).  A bus error in the copy: dmasim_proc_result(p)->status at
+ * the stream's next sync. */
+DMASIM_API int dmasim_stream_copy(struct dmasim_proc *p,
+				  struct dmasim_stream *s, uint64_t dst,
+				  uint64_t src, uint64_t len);
+/* The CPU copies host memory as the staging path does (loads and stores
+ * of stage_piece bytes, stage_cycles per 64 bytes), counted as staging:
+ * an application filling its own pinned buffers. */
+DMASIM_API int dmasim_gpu_memcpy(struct dmasim_proc *p, struct dmasim_gpu *g,
+				 uint64_t dst, uint64_t src, uint64_t len);
+DMASIM_API int dmasim_stream_kernel(struct dmasim_proc *p,
+				    struct dmasim_stream *s,
+				    const struct dmasim_kernel *k);
+/* Untimed: queue an event's record, or a wait for its last record. */
+DMASIM_API int dmasim_stream_record(struct dmasim_stream *s,
+				    struct dmasim_event *ev);
+DMASIM_API int dmasim_stream_wait(struct dmasim_stream *s,
+				  struct dmasim_event *ev);
+/* Until everything queued on s (or the event's last record) is done. */
+DMASIM_API int dmasim_stream_sync(struct dmasim_proc *p,
+				  struct dmasim_stream *s);
+DMASIM_API int dmasim_event_sync(struct dmasim_proc *p,
+				 struct dmasim_event *ev);
+/* ps: when the event's last record completed (0: never). */
+DMASIM_API uint64_t dmasim_event_time(const struct dmasim_event *ev);
+
 #endif

@@ -142,4 +142,8 @@ extern const luaL_Reg lmap_sys_methods[];
 void lintc_open(lua_State *L);
 extern const luaL_Reg lintc_sys_methods[];
 
+/* GPUs, streams and events (lgpu.c). */
+void lgpu_open(lua_State *L);
+extern const luaL_Reg lgpu_sys_methods[];
+
 #endif

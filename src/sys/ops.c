@@ -88,6 +88,8 @@ int dmasim_cpu_write(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 				 "expected 1 to 8", bytes);
 	cpu_op_xact(op_first(p), addr, p->op.word[0], bytes, true);
 	util_le_put(p->op.word[0], value, bytes);
+	if (p->sys->gpus)
+		sys_gpu_host_store(p->sys, addr, bytes);
 	return sys_op_issue(p, cpu, "write");
 }
 
@@ -110,6 +112,8 @@ int dmasim_cpu_store(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 				 "expected a buffer of 1 or more bytes",
 				 (unsigned long long)len);
 	cpu_op_xact(op_first(p), addr, (void *)(uintptr_t)buf, len, true);
+	if (p->sys->gpus)
+		sys_gpu_host_store(p->sys, addr, len);
 	return sys_op_issue(p, cpu, "store");
 }
 

@@ -79,6 +79,7 @@ struct dmasim_sys {
 	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
 		 nbridges, niommus, nintcs, ntimers;
 	void *user;			/* the Lua layer's back pointer */
+	struct dmasim_gpu *gpus;	/* its GPUs (gpu.c), newest first */
 };
 
 struct dmasim_bus {
@@ -191,5 +192,8 @@ int sys_clock_ok(struct dmasim_sys *sys, const char *what, double hz,
  * this system's. */
 int sys_pick_bus(struct dmasim_sys *sys, const char *what,
 		 struct dmasim_bus **bus);
+
+/* The CPU stored [addr, addr + len): the GPUs' sanitizers look (gpu.c). */
+void sys_gpu_host_store(struct dmasim_sys *sys, uint64_t addr, uint64_t len);
 
 #endif
