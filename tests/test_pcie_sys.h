@@ -1,0 +1,1 @@
+#define PCIE_SYS_TESTS
