@@ -24,6 +24,7 @@
 #include "dmasim/machine.h"
 #include "hw/memory.h"
 #include "hw/pcie.h"
+#include "sys/sys.h"
 #include "kernel/sim.h"
 #include "testutil.h"
 #include "xact_master.h"
