@@ -23,10 +23,11 @@ declare -A WHAT=(
 	[PIN_CHECK_SKIPPED]="migration ignores pin counts"
 	[ARB_IGNORES_MODE]="the bus treats every master as burst mode"
 	[ONE_GRANT_PER_ACCESS]="a CPU access's bus traffic is one grant"
+	[PCIE_NO_TLP_OVERHEAD]="PCIe TLPs carry no header or framing bytes"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS)
-TESTS="test_cache|test_os|test_bus|test_dmamap"
+     ONE_GRANT_PER_ACCESS PCIE_NO_TLP_OVERHEAD)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_pcie"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

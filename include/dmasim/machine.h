@@ -807,6 +807,8 @@ struct dmasim_pcie_link_info {
 	uint64_t writes, reads, completions;	/* TLPs by type */
 	uint64_t credit_stalls, tag_stalls, queue_stalls;
 	uint64_t stall_ps, busy_ps;
+	uint64_t active_ps;	/* from the first TLP's start to the last's
+				 * end */
 	double rate;				/* bytes/s of the wire */
 };
 

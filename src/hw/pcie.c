@@ -278,6 +278,9 @@ static void kick_tx(struct pcie_dir *d)
 	}
 	wire = payload + pcie_tlp_overhead(&l->cfg, t->type);
 	ps = pcie_link_wire_ps(l, wire);
+	if (!d->st.tlps)
+		d->st.first_ps = sim->now;
+	d->st.last_ps = sim->now + ps;
 	d->st.tlps++;
 	d->st.payload += payload;
 	d->st.overhead += wire - payload;

@@ -145,6 +145,8 @@ struct pcie_dir_stats {
 	uint64_t credit_stalls, tag_stalls;	/* times the sender stalled */
 	uint64_t stall_ps;			/* ps stalled */
 	uint64_t busy_ps;			/* ps the wire was sending */
+	uint64_t first_ps, last_ps;	/* the first TLP's start, the last's
+					 * end */
 	uint64_t queue_stalls;			/* initiators kept waiting */
 };
 

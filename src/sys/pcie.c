@@ -300,6 +300,7 @@ int dmasim_pcie_link_info(const struct dmasim_pcie *p, bool up,
 	out->queue_stalls = st->queue_stalls;
 	out->stall_ps = st->stall_ps;
 	out->busy_ps = st->busy_ps;
+	out->active_ps = st->last_ps - st->first_ps;
 	out->rate = pcie_link_rate(&p->link);
 	return 0;
 }
