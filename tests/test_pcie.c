@@ -353,6 +353,44 @@ static void bad_link_parameters(void **state)
 
 #include "test_pcie_sys.h"
 
+/* The scenario language (tests/lua/pcie.lua): a switch's peer-to-peer
+ * copy and a copy to host memory intact, the statistics (below), an MSI,
+ * the IOMMU on the root's bridge, and errors naming the field. */
+static void lua_hierarchy(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run("tests/lua/pcie.lua", &code, NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_string_equal(tu_str(run, "p2p_intact"), "true");
+	assert_string_equal(tu_str(run, "up_intact"), "true");
+	/* each 10000-byte copy: 9 bursts of 1024 and one of 784, each split
+	 * at 128 bytes: 9 x 8 + 7 = 79 TLPs; twice, plus the 4-byte MSI */
+	assert_int_equal(tu_int(run, "a_up_writes"), 2 * 79 + 1);
+	/* and 3 completions of 20 bytes: the driver's STATUS reads */
+	assert_int_equal(tu_int(run, "a_up_overhead"), (2 * 79 + 1) * 24 +
+			 3 * 20);
+	/* at the switch the peer copy's TLPs turn down to b, one by one;
+	 * the host copy's and the MSI go up */
+	assert_int_equal(tu_int(run, "b_down_writes"), 79);
+	assert_int_equal(tu_int(run, "sw_up_writes"), 79 + 1);
+	assert_int_equal(tu_int(run, "p2p_requests"), 0);
+	assert_int_equal(tu_int(run, "msis"), 1);
+	assert_string_equal(tu_str(run, "kind"), "endpoint");
+	assert_string_equal(tu_str(run, "has_bridge"), "true");
+	assert_string_equal(tu_str(run, "iommu"), "true");
+	assert_non_null(strstr(tu_str(run, "err_gen"), "gen: expected"));
+	assert_non_null(strstr(tu_str(run, "err_width"), "width: expected"));
+	assert_non_null(strstr(tu_str(run, "err_mps"), "mps: expected"));
+	assert_non_null(strstr(tu_str(run, "err_bar"), "field 'bar'"));
+	assert_non_null(strstr(tu_str(run, "err_parent"), "field 'parent'"));
+	assert_non_null(strstr(tu_str(run, "err_field"), "lanes"));
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +403,7 @@ int main(void)
 		cmocka_unit_test(flows_share_a_direction),
 		cmocka_unit_test(bad_link_parameters),
 		PCIE_SYS_TESTS
+		cmocka_unit_test(lua_hierarchy),
 	};
 
 	return cmocka_run_group_tests_name("/hw/pcie", tests, NULL, NULL);

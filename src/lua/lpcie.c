@@ -103,19 +103,10 @@ static int l_sys_pcie_root(lua_State *L)
 	return 1;
 }
 
-/* The link fields of a switch or an endpoint. */
+/* The link fields of a switch or an endpoint (the table's keys checked
+ * by the caller). */
 static int node_new(lua_State *L, bool sw)
 {
-	static const char *const known_sw[] = { "name", "parent", "window",
-		"gen", "width", "mps", "mrrs", "rcb", "tlp_overhead",
-		"cpl_overhead", "latency", "completer_latency", "queue",
-		"tags", "ph", "pd", "nph", "cplh", "cpld", "clock",
-		"bus_width", "priority", NULL };
-	static const char *const known_ep[] = { "name", "parent", "bar",
-		"gen", "width", "mps", "mrrs", "rcb", "tlp_overhead",
-		"cpl_overhead", "latency", "completer_latency", "queue",
-		"tags", "ph", "pd", "nph", "cplh", "cpld", "clock",
-		"bus_width", "priority", NULL };
 	const char *what = sw ? "system:pcie_switch{}" :
 			   "system:pcie_endpoint{}";
 	const char *range = sw ? "window" : "bar";
@@ -125,8 +116,6 @@ static int node_new(lua_State *L, bool sw)
 	struct lcomp *pc;
 	int err;
 
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, sw ? known_sw : known_ep);
 	lua_getfield(L, 2, "parent");
 	pc = luaL_testudata(L, -1, PCIE_MT);
 	if (!pc)
@@ -172,22 +161,45 @@ static int node_new(lua_State *L, bool sw)
 	return 1;
 }
 
+/* sys:pcie_switch{name, parent, window, link fields} */
 static int l_sys_pcie_switch(lua_State *L)
 {
+	static const char *const known[] = { "name", "parent", "window",
+		"gen", "width", "mps", "mrrs", "rcb", "tlp_overhead",
+		"cpl_overhead", "latency", "completer_latency", "queue",
+		"tags", "ph", "pd", "nph", "cplh", "cpld", "clock",
+		"bus_width", "priority", NULL };
+	const char *what = "system:pcie_switch{}";
+
+	lsys_check(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
 	return node_new(L, true);
 }
 
+/* sys:pcie_endpoint{name, parent, bar, link fields} */
 static int l_sys_pcie_endpoint(lua_State *L)
 {
+	static const char *const known[] = { "name", "parent", "bar",
+		"gen", "width", "mps", "mrrs", "rcb", "tlp_overhead",
+		"cpl_overhead", "latency", "completer_latency", "queue",
+		"tags", "ph", "pd", "nph", "cplh", "cpld", "clock",
+		"bus_width", "priority", NULL };
+	const char *what = "system:pcie_endpoint{}";
+
+	lsys_check(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
 	return node_new(L, false);
 }
+
+static const char *const kinds[] = { "root", "switch", "endpoint" };
 
 static int l_pcie_index(lua_State *L)
 {
 	struct dmasim_pcie *p = lsys_check_comp(L, 1, PCIE_MT);
 	const char *k = luaL_checkstring(L, 2);
 	struct dmasim_pcie_link_info u, d;
-	static const char *const kinds[] = { "root", "switch", "endpoint" };
 
 	memset(&u, 0, sizeof(u));
 	memset(&d, 0, sizeof(d));
