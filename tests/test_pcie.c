@@ -267,31 +267,64 @@ static void credits_stall_the_sender(void **state)
 /*
  * Ordering: the device writes 512 bytes to U's memory (posted) and then
  * U's master reads the device's memory (a read request down, a
- * completion up).  The completion travels up behind the posted write's
- * TLPs and the receiver hands them over in order, so when U's read
- * completes the write is already in U's memory.
+ * completion up).  The receiver up has credits for one posted TLP only,
+ * so the write's second TLP waits at the head of the up direction: the
+ * first goes 8000 .. 25774 (after 8 beats on D), lands 126000 .. 130000,
+ * its credits are back at 230000; meanwhile the read request went down
+ * (21000 .. 22524, read on D 123000 .. 124000) and its completion is ready
+ * at 124000 behind the waiting TLP: it may not pass.  The second TLP goes
+ * 230000 .. 247774 and arrives 347774; the completion (8 + 20 bytes)
+ * goes 247774 .. 249552 and arrives 349552, but the receiver hands it
+ * over only once the write before it has landed (348000 .. 352000); the
+ * data crosses U 352000 .. 353000.  The receiver then hands
+ * them over in order, so at the instant U's read completes the write is
+ * already in U's memory (looked at from the read's own completion
+ * callback).
  */
+struct order_probe {
+	struct xm *t;
+	struct memory *mem;
+	int called;
+	uint8_t seen[512];
+};
+
+static void order_done(struct xact *x)
+{
+	struct order_probe *o = x->ctx;
+
+	memory_read(o->mem, 0x3000, o->seen, sizeof(o->seen));
+	o->called++;
+	x->ctx = o->t;
+	xm_done(x);
+}
+
 static void completion_behind_posted_writes(void **state)
 {
 	struct rig r;
 	struct pcie_link_config lc;
-	uint8_t src[512], got[512], reg[8] = { 0 }, flag[8] = { 9 };
+	struct order_probe o;
+	uint8_t src[512], reg[8] = { 0 }, flag[8] = { 9 };
 
 	(void)state;
 	link_cfg(&lc);
+	lc.credits.ph = 1;
+	lc.credits.pd = 16;
 	rig_init(&r, &lc);
 	fill(src, sizeof(src), 5);
 	memory_write(&r.md, 0, flag, 8);
 	xm_start(&r.td, 0x3000, src, sizeof(src), true);
 	sim_run(&r.sim, 20000);	/* the write is inside the link */
-	xm_start(&r.tu, BAR, reg, 8, false);
+	o.t = &r.tu;
+	o.mem = &r.mu;
+	o.called = 0;
+	xact_init(&r.tu.x, BAR, reg, 8, false, &r.tu.m, order_done, &o);
+	xact_start(&r.tu.m, &r.tu.x);
 	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(o.called, 1);
 	assert_int_equal(r.tu.status, BUS_OK);
 	assert_memory_equal(reg, flag, 8);
-	memory_read(&r.mu, 0x3000, got, sizeof(got));
-	assert_memory_equal(got, src, sizeof(got));
-	/* the write's last TLP landed before the read completed */
-	assert_true(r.tu.done_at > 0);
+	assert_memory_equal(o.seen, src, sizeof(src));
+	assert_int_equal(r.tu.done_at, 353000);
 	assert_int_equal(r.l.dir[PCIE_UP].st.writes, 2);
 	assert_int_equal(r.l.dir[PCIE_UP].st.cpls, 1);
 	rig_fini(&r);

@@ -398,9 +398,11 @@ static void kick_rx(struct pcie_dir *d)
 		}
 		tlp_pop(&d->rx_head, &d->rx_tail);
 		d->iss_cur = t;
-		xact_init(&t->sub, r->addr + t->off, r->buf + t->off, t->len,
-			  t->type == PCIE_MWR, r->init, rx_done, t);
+		xact_init(&t->sub, r->addr + (r->fixed ? 0 : t->off),
+			  r->buf + t->off, t->len, t->type == PCIE_MWR, r->init,
+			  rx_done, t);
 		t->sub.hops = r->hops;
+		t->sub.fixed = r->fixed;
 		xact_start(&d->iss, &t->sub);
 	}
 }
@@ -588,6 +590,7 @@ static void win_forward(struct bus_target *t, struct xact *x)
 	r->hops = x->hops;
 	r->status = BUS_OK;
 	r->write = x->write;
+	r->fixed = x->fixed;
 	at = p2p_at(d, x);
 	if (x->write) {
 		memcpy(r->buf, x->data, x->len);

@@ -123,6 +123,7 @@ struct pcie_req {
 	unsigned hops;
 	int status;
 	bool write;
+	bool fixed;		/* a FIFO: every TLP to the same address */
 	struct pcie_dir *d;
 	struct pcie_req *next;
 };
