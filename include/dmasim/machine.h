@@ -954,5 +954,100 @@ DMASIM_API int dmasim_event_sync(struct dmasim_proc *p,
 				 struct dmasim_event *ev);
 /* ps: when the event's last record completed (0: never). */
 DMASIM_API uint64_t dmasim_event_time(const struct dmasim_event *ev);
+/* ---- PCI Express (see hw/pcie.h for the model) ---- */
+
+/*
+ * A root complex joins a host bus to a PCIe hierarchy: an internal bus
+ * (its fabric) behind a host bridge whose downstream window is the MMIO
+ * range the endpoints' BARs lie in and whose upstream windows are every
+ * other address (dmasim_pcie_bridge() gives it, for an IOMMU on its
+ * b-to-a way).  Switches and endpoints hang below it on links; each has a
+ * bus of its own: a switch's internal bus, an endpoint's device-side bus
+ * on which any master or target may sit (inside the BAR for targets).
+ */
+struct dmasim_pcie;
+struct dmasim_intc;
+
+struct dmasim_pcie_root_config {
+	const char *name;	/* "pcie0", ... when NULL */
+	uint64_t mmio_base;	/* the BAR range forwarded down
+				 * (0x80000000) */
+	uint64_t mmio_size;	/* bytes (1 GiB) */
+	uint64_t latency;	/* ps through the root complex, each way
+				 * (150 ns) */
+	uint32_t queue;		/* requests inside, per way (64) */
+	double clock_hz;	/* its fabric's clock (2 GHz) */
+	uint32_t width;		/* bytes per fabric cycle (64) */
+	uint64_t p2p_latency;	/* ps added to a request from one root port
+				 * down another (500 ns) */
+	double p2p_bandwidth;	/* bytes/s of that path; 0: no limit */
+	struct dmasim_intc *intc; /* MSIs raise its lines; NULL: none */
+	uint64_t msi_base;	/* the MSI address (0xfee00000, 4 KiB) */
+};
+
+struct dmasim_pcie_config {
+	const char *name;	/* "sw0"/"ep0", ... when NULL */
+	uint64_t base, size;	/* an endpoint's BAR, a switch's window */
+	unsigned gen;		/* 1..5 (3) */
+	unsigned width;		/* lanes 1, 2, 4, 8, 16 (16) */
+	uint32_t mps;		/* max payload, bytes (256) */
+	uint32_t mrrs;		/* max read request, bytes (512) */
+	uint32_t rcb;		/* read completion boundary (64) */
+	uint32_t tlp_overhead;	/* bytes per request TLP (24) */
+	uint32_t cpl_overhead;	/* bytes per completion TLP (20) */
+	uint64_t latency;	/* ps per TLP across the link (100 ns) */
+	uint64_t completer_latency;	/* ps the lower side takes to start
+					 * a read request (0) */
+	uint32_t queue;		/* requests inside, per way (64) */
+	uint32_t tags;		/* outstanding read requests, per way (256) */
+	uint32_t ph, pd, nph, cplh, cpld; /* receiver credits; 0: infinite
+					   * (64, 1024, 64, 0, 0) */
+	double clock_hz;	/* its own bus's clock (2 GHz) */
+	uint32_t bus_width;	/* bytes per cycle of its own bus (64) */
+	int priority;		/* of the link's masters */
+};
+
+/* Traffic one way of a link. */
+struct dmasim_pcie_link_info {
+	uint64_t tlps, payload, overhead;	/* count; bytes; bytes */
+	uint64_t writes, reads, completions;	/* TLPs by type */
+	uint64_t credit_stalls, tag_stalls, queue_stalls;
+	uint64_t stall_ps, busy_ps;
+	uint64_t active_ps;	/* from the first TLP's start to the last's
+				 * end */
+	double rate;				/* bytes/s of the wire */
+};
+
+DMASIM_API void dmasim_pcie_root_config_init(
+	struct dmasim_pcie_root_config *cfg);
+DMASIM_API void dmasim_pcie_config_init(struct dmasim_pcie_config *cfg);
+/* A root complex on bus host.  Returns 0, DMASIM_EINVAL or ENOMEM. */
+DMASIM_API int dmasim_pcie_root_new(struct dmasim_sys *sys,
+				    struct dmasim_bus *host,
+				    const struct dmasim_pcie_root_config *cfg,
+				    struct dmasim_pcie **out);
+/* A switch or an endpoint below parent (a root or a switch): its range
+ * must lie in the parent's.  Returns 0, DMASIM_EINVAL (bad generation,
+ * width, sizes, range) or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_pcie_switch_new(struct dmasim_sys *sys,
+				      struct dmasim_pcie *parent,
+				      const struct dmasim_pcie_config *cfg,
+				      struct dmasim_pcie **out);
+DMASIM_API int dmasim_pcie_endpoint_new(struct dmasim_sys *sys,
+					struct dmasim_pcie *parent,
+					const struct dmasim_pcie_config *cfg,
+					struct dmasim_pcie **out);
+/* Its own bus: a root's fabric, a switch's, an endpoint's device side. */
+DMASIM_API struct dmasim_bus *dmasim_pcie_bus(const struct dmasim_pcie *p);
+/* A root complex's host bridge (NULL for the others). */
+DMASIM_API struct dmasim_bridge *dmasim_pcie_bridge(
+	const struct dmasim_pcie *p);
+/* A switch's or an endpoint's link, one way (up: toward the root).
+ * Returns 0 or DMASIM_EINVAL (a root has no link). */
+DMASIM_API int dmasim_pcie_link_info(const struct dmasim_pcie *p, bool up,
+				     struct dmasim_pcie_link_info *out);
+/* ps the link's wire takes for n bytes. */
+DMASIM_API uint64_t dmasim_pcie_wire_ps(const struct dmasim_pcie *p,
+					uint64_t n);
 
 #endif

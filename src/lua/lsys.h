@@ -141,6 +141,9 @@ extern const luaL_Reg lmap_sys_methods[];
 /* Interrupt controllers and timers (lintc.c). */
 void lintc_open(lua_State *L);
 extern const luaL_Reg lintc_sys_methods[];
+/* PCI Express roots, switches and endpoints (lpcie.c). */
+void lpcie_open(lua_State *L);
+extern const luaL_Reg lpcie_sys_methods[];
 
 /* GPUs, streams and events (lgpu.c). */
 void lgpu_open(lua_State *L);

@@ -703,6 +703,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, lmap_sys_methods, 0);
 	luaL_setfuncs(L, lintc_sys_methods, 0);
 	luaL_setfuncs(L, lgpu_sys_methods, 0);
+	luaL_setfuncs(L, lpcie_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -724,6 +725,7 @@ void lsystem_open(lua_State *L)
 	lmap_open(L);
 	lintc_open(L);
 	lgpu_open(L);
+	lpcie_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

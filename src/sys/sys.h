@@ -33,6 +33,7 @@
 #include "hw/iommu.h"
 #include "hw/iommu_qi.h"
 #include "hw/memory.h"
+#include "hw/pcie.h"
 #include "hw/synth.h"
 #include "hw/timer.h"
 #include "kernel/proc.h"
@@ -78,6 +79,7 @@ struct dmasim_sys {
 	/* components made so far, for default names */
 	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
 		 nbridges, niommus, nintcs, ntimers;
+	unsigned npcie_roots, npcie_switches, npcie_endpoints;
 	void *user;			/* the Lua layer's back pointer */
 	struct dmasim_gpu *gpus;	/* its GPUs (gpu.c), newest first */
 };
@@ -90,6 +92,22 @@ struct dmasim_bus {
 struct dmasim_bridge {
 	struct bridge br;
 	struct dmasim_sys *sys;
+};
+
+enum sys_pcie_kind { SYS_PCIE_ROOT, SYS_PCIE_SWITCH, SYS_PCIE_ENDPOINT };
+
+struct dmasim_pcie {
+	struct dmasim_sys *sys;
+	enum sys_pcie_kind kind;
+	char name[SYS_NAME_MAX];
+	uint64_t base, size;		/* MMIO range, window or BAR */
+	struct dmasim_bus *bus;		/* its own */
+	struct dmasim_bridge *bridge;	/* a root's host bridge */
+	struct dmasim_pcie *root;
+	struct pcie_link link;		/* to the parent (not a root) */
+	bool linked;
+	struct pcie_p2p p2p;		/* a root's peer path */
+	struct pcie_msi msi;		/* a root's */
 };
 
 struct dmasim_iommu {
