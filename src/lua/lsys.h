@@ -141,5 +141,8 @@ extern const luaL_Reg lmap_sys_methods[];
 /* Interrupt controllers and timers (lintc.c). */
 void lintc_open(lua_State *L);
 extern const luaL_Reg lintc_sys_methods[];
+/* Disks, the block driver and the page cache (ldisk.c). */
+void ldisk_open(lua_State *L);
+extern const luaL_Reg ldisk_sys_methods[];
 
 #endif
