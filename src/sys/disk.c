@@ -3,6 +3,7 @@
 #include "disk.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,6 +461,21 @@ static void blk_run(struct dmasim_proc *p, void *ctx)
 			     b->q.cfg.cq_base, 8));
 		DMASIM_AWAIT(p, dmasim_cpu_write(p, b->cpu, reg(b, DISK_CC), 1,
 			     4));
+		DMASIM_AWAIT(p, dmasim_cpu_read(p, b->cpu, reg(b, DISK_CSTS),
+			     4));
+		if (p->op.res.status || !(p->op.res.value & DISK_CSTS_RDY)) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "blkdev: disk '%s' did not "
+				 "become ready (%s): expected its registers "
+				 "at %#llx reachable from cpu '%s' and queues "
+				 "inside its limits", b->disk->d.name,
+				 p->op.res.status ? "bus error" : "CSTS.RDY 0",
+				 (unsigned long long)reg(b, 0),
+				 b->cpu->cpu.name);
+			dmasim_proc_fail(p, msg);
+			return;
+		}
 	}
 	while ((r->cid = blkdrv_submit(&b->q, &r->sq_addr, &r->tail)) < 0)
 		DMASIM_AWAIT(p, dmasim_wait_completion(p, b->slot_free));
