@@ -23,10 +23,11 @@ declare -A WHAT=(
 	[PIN_CHECK_SKIPPED]="migration ignores pin counts"
 	[ARB_IGNORES_MODE]="the bus treats every master as burst mode"
 	[ONE_GRANT_PER_ACCESS]="a CPU access's bus traffic is one grant"
+	[PAGECACHE_ALWAYS_MISS]="the page cache forgets every page it holds"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS)
-TESTS="test_cache|test_os|test_bus|test_dmamap"
+     ONE_GRANT_PER_ACCESS PAGECACHE_ALWAYS_MISS)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_pagecache"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

@@ -20,10 +20,6 @@
 #include "lsys.h"
 #include "sys/disk.h"
 
-#define DISK_MT "dmasim.disk"
-#define BLKDEV_MT "dmasim.blkdev"
-#define PAGECACHE_MT "dmasim.pagecache"
-
 /* An optional component field of metatable mt (NULL when absent). */
 static void *opt_comp(lua_State *L, int idx, const char *what,
 		      const char *field, const char *mt, const char *expected)

@@ -142,6 +142,9 @@ extern const luaL_Reg lmap_sys_methods[];
 void lintc_open(lua_State *L);
 extern const luaL_Reg lintc_sys_methods[];
 /* Disks, the block driver and the page cache (ldisk.c). */
+#define DISK_MT "dmasim.disk"
+#define BLKDEV_MT "dmasim.blkdev"
+#define PAGECACHE_MT "dmasim.pagecache"
 void ldisk_open(lua_State *L);
 extern const luaL_Reg ldisk_sys_methods[];
 
