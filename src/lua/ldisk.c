@@ -39,6 +39,19 @@ static void *opt_comp(lua_State *L, int idx, const char *what,
 	return c->obj;
 }
 
+/* An optional whole-number field; def (which may be DMASIM_DEFAULT) when
+ * absent. */
+static uint64_t opt_u64(lua_State *L, int idx, const char *what,
+			const char *field, enum unit_kind kind, uint64_t def)
+{
+	bool absent;
+
+	lua_getfield(L, idx, field);
+	absent = lua_isnil(L, -1);
+	lua_pop(L, 1);
+	return absent ? def : lf_uint(L, idx, what, field, kind, 0, 0);
+}
+
 /* sys:disk{name, bus, base, kind, size, block, queue, reg_latency,
  *          latency, bandwidth, coalesce, rpm, seek, seek_min,
  *          sectors_per_track, positional, priority, intc, irq_line} */
@@ -61,15 +74,14 @@ static int l_sys_disk(lua_State *L)
 	dmasim_disk_config_init(&cfg);
 	bus = lsys_opt_bus(L, 2, what);
 	cfg.name = lf_string(L, 2, what, "name", NULL);
-	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, DMASIM_DEFAULT, 0);
+	cfg.base = opt_u64(L, 2, what, "base", UNIT_SIZE, DMASIM_DEFAULT);
 	cfg.kind = (enum dmasim_disk_kind)lf_enum(L, 2, what, "kind", kinds,
 						  0);
 	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, cfg.size, 1);
 	cfg.block = lf_u32(L, 2, what, "block", UNIT_SIZE, cfg.block, 1);
 	cfg.queue = lf_u32(L, 2, what, "queue", UNIT_NUMBER, cfg.queue, 2);
 	cfg.reg_latency = lf_uint(L, 2, what, "reg_latency", UNIT_TIME, 0, 0);
-	cfg.latency = lf_uint(L, 2, what, "latency", UNIT_TIME,
-			      DMASIM_DEFAULT, 0);
+	cfg.latency = opt_u64(L, 2, what, "latency", UNIT_TIME, DMASIM_DEFAULT);
 	cfg.bandwidth = lf_value(L, 2, what, "bandwidth", UNIT_BANDWIDTH, -1,
 				 -1);
 	cfg.coalesce = lf_u32(L, 2, what, "coalesce", UNIT_NUMBER, 1, 1);
@@ -178,9 +190,9 @@ static int l_sys_blkdev(lua_State *L)
 	if (!cfg.disk || !cfg.cpu)
 		return lf_error(L, "%s: fields 'disk' and 'cpu' are required",
 				what);
-	cfg.sq = lf_uint(L, 2, what, "sq", UNIT_SIZE, DMASIM_DEFAULT, 0);
-	cfg.cq = lf_uint(L, 2, what, "cq", UNIT_SIZE, DMASIM_DEFAULT, 0);
-	cfg.prp = lf_uint(L, 2, what, "prp", UNIT_SIZE, DMASIM_DEFAULT, 0);
+	cfg.sq = opt_u64(L, 2, what, "sq", UNIT_SIZE, DMASIM_DEFAULT);
+	cfg.cq = opt_u64(L, 2, what, "cq", UNIT_SIZE, DMASIM_DEFAULT);
+	cfg.prp = opt_u64(L, 2, what, "prp", UNIT_SIZE, DMASIM_DEFAULT);
 	cfg.entries = lf_u32(L, 2, what, "entries", UNIT_NUMBER, cfg.entries,
 			     2);
 	cfg.submit_cycles = lf_u32(L, 2, what, "submit_cycles", UNIT_NUMBER,
@@ -282,8 +294,8 @@ static int l_sys_pagecache(lua_State *L)
 	cfg.blkdev = opt_comp(L, 2, what, "blkdev", BLKDEV_MT, "a blkdev");
 	if (!cfg.blkdev)
 		return lf_error(L, "%s: field 'blkdev' is required", what);
-	cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, DMASIM_DEFAULT, 0);
-	cfg.size = lf_uint(L, 2, what, "size", UNIT_SIZE, DMASIM_DEFAULT, 0);
+	cfg.base = opt_u64(L, 2, what, "base", UNIT_SIZE, DMASIM_DEFAULT);
+	cfg.size = opt_u64(L, 2, what, "size", UNIT_SIZE, DMASIM_DEFAULT);
 	cfg.readahead = lf_u32(L, 2, what, "readahead", UNIT_NUMBER, 0, 0);
 	cfg.lookup_cycles = lf_u32(L, 2, what, "lookup_cycles", UNIT_NUMBER,
 				   cfg.lookup_cycles, 0);
