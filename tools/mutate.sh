@@ -29,12 +29,13 @@ declare -A WHAT=(
 	[IOMMU_STRICT_NO_INVALIDATE]="strict unmap leaves the IOTLB entry"
 	[GPU_STREAMS_SERIALISED]="a GPU's streams all run on one queue"
 	[PCIE_NO_TLP_OVERHEAD]="PCIe TLPs carry no header or framing bytes"
+	[PAGECACHE_ALWAYS_MISS]="the page cache forgets every page it holds"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED IOMMU_NO_PERMISSION_CHECK
      IOTLB_UNBOUNDED IOMMU_STRICT_NO_INVALIDATE GPU_STREAMS_SERIALISED
-     PCIE_NO_TLP_OVERHEAD)
-TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie"
+     PCIE_NO_TLP_OVERHEAD PAGECACHE_ALWAYS_MISS)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

@@ -1049,5 +1049,150 @@ DMASIM_API int dmasim_pcie_link_info(const struct dmasim_pcie *p, bool up,
 /* ps the link's wire takes for n bytes. */
 DMASIM_API uint64_t dmasim_pcie_wire_ps(const struct dmasim_pcie *p,
 					uint64_t n);
+/* ---- disks, the block driver, the page cache ---- */
+
+struct dmasim_disk;
+struct dmasim_blkdev;
+struct dmasim_pagecache;
+
+/*
+ * A disk: an NVMe-like controller (submission and completion queues in
+ * host memory, doorbell registers, commands and data moved by its own
+ * DMA, a completion interrupt) over a flash-like media (latency +
+ * bytes / bandwidth per command) or a rotating one (controller overhead +
+ * seek + rotation + transfer).  See hw/disk.h.  Its register window is
+ * 8 KiB; its statistics are "<disk>.{commands,reads,writes,errors,
+ * bytes_read,bytes_written,dma_xacts,dma_bytes,irqs,doorbells,media_ps}".
+ */
+enum dmasim_disk_kind { DMASIM_DISK_NVME, DMASIM_DISK_ROTATING };
+struct dmasim_disk_config {
+	const char *name;	/* "disk0", ... when NULL */
+	uint64_t base;		/* register window (DMASIM_DEFAULT:
+				 * 0x60000000 + 8 KiB per disk made before) */
+	enum dmasim_disk_kind kind;	/* (NVME) */
+	uint64_t size;		/* bytes (1 GiB) */
+	uint32_t block;		/* bytes per block, 512..4096 (512) */
+	uint32_t queue;		/* most entries per queue (1024) */
+	uint64_t reg_latency;	/* ps per register access (0) */
+	uint64_t latency;	/* ps per command: the media's access, or a
+				 * rotating disk's controller overhead
+				 * (NVME: 80 us, ROTATING: 0) */
+	double bandwidth;	/* bytes/s of the media (NVME: 2e9; ROTATING:
+				 * 0, from rpm and sectors per track) */
+	uint32_t coalesce;	/* completions per interrupt (1) */
+	double rpm;		/* ROTATING (7200) */
+	uint64_t seek;		/* ROTATING: average seek, ps (9 ms) */
+	uint64_t seek_min;	/* ROTATING: track-to-track, ps (1 ms) */
+	uint32_t sectors_per_track;	/* ROTATING (0) */
+	bool positional;	/* ROTATING: seek by distance, rotation by
+				 * position (false: averages) */
+	int priority;		/* of its DMA on the bus (0) */
+	struct dmasim_intc *intc;	/* its interrupt goes there, or NULL */
+	unsigned irq_line;
+};
+struct dmasim_disk_info {
+	const char *name;
+	uint64_t commands, reads, writes, flushes, errors;
+	uint64_t bytes_read, bytes_written, dma_xacts, dma_bytes;
+	uint64_t fetches, completions, irqs, doorbells, media_ps, seeks;
+	uint64_t chunks;	/* 64 KiB chunks of backing store in use */
+};
+DMASIM_API void dmasim_disk_config_init(struct dmasim_disk_config *cfg);
+DMASIM_API int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+			       const struct dmasim_disk_config *cfg,
+			       struct dmasim_disk **out);
+DMASIM_API void dmasim_disk_info(const struct dmasim_disk *d,
+				 struct dmasim_disk_info *out);
+/* Untimed set-up and checks of the disk image: [off, off + len) inside
+ * the disk.  Return 0, DMASIM_ERANGE or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_disk_write(struct dmasim_disk *d, uint64_t off,
+				 const void *src, uint64_t len);
+DMASIM_API int dmasim_disk_read(struct dmasim_disk *d, uint64_t off,
+				void *dst, uint64_t len);
+/* Fill with the deterministic pattern of seed (memory's fill pattern);
+ * FNV-1a of the bytes (OUT: *hash, memory's hash). */
+DMASIM_API int dmasim_disk_fill(struct dmasim_disk *d, uint64_t off,
+				uint64_t len, uint64_t seed);
+DMASIM_API int dmasim_disk_hash(struct dmasim_disk *d, uint64_t off,
+				uint64_t len, uint64_t *hash);
+/* Media time (ps) the disk would take for nbytes at block lba now (the
+ * head moves as if it had). */
+DMASIM_API uint64_t dmasim_disk_media_ps(struct dmasim_disk *d, uint64_t lba,
+					 uint64_t nbytes);
+
+/*
+ * The block driver of a disk, running on a CPU: it enables the controller
+ * on first use (four register writes), builds each command in the
+ * submission queue with CPU stores (and a PRP list for more than two
+ * pages), rings the doorbell with a register write, and sleeps until its
+ * interrupt handler (on the disk's intc line, routed to the CPU) reads
+ * the completion from the completion queue and writes the CQ head
+ * doorbell.  With a non-coherent cache it cleans what the disk reads and
+ * invalidates what it writes.  The queues and PRP lists live in memory
+ * the caller sets aside: sq (64 B an entry), cq (16 B an entry), prp
+ * (4 KiB per entry).
+ */
+struct dmasim_blkdev_config {
+	struct dmasim_disk *disk;	/* required; with an intc */
+	struct dmasim_cpu *cpu;		/* required: where it runs */
+	struct dmasim_cache *cache;	/* the CPU's cache, or NULL */
+	uint64_t sq, cq, prp;		/* queue memory (required) */
+	uint32_t entries;	/* per queue (16) */
+	uint32_t submit_cycles;	/* CPU cycles of driver work per command
+				 * (500) */
+	uint32_t complete_cycles;	/* ... per completion (300) */
+	int irq_priority;	/* of its interrupt line (1) */
+};
+struct dmasim_blkdev_info {
+	uint64_t submitted, completed, failed, irqs;
+};
+DMASIM_API void dmasim_blkdev_config_init(struct dmasim_blkdev_config *cfg);
+DMASIM_API int dmasim_blkdev_new(struct dmasim_sys *sys,
+				 const struct dmasim_blkdev_config *cfg,
+				 struct dmasim_blkdev **out);
+DMASIM_API void dmasim_blkdev_info(const struct dmasim_blkdev *b,
+				   struct dmasim_blkdev_info *out);
+/* From a process: read (or write) nblocks blocks at lba into (from)
+ * [addr, +nblocks * block) and wait for the completion; the command's
+ * status code (0: success; see hw/disk.h) is in
+ * dmasim_proc_result(p)->status. */
+DMASIM_API int dmasim_blk_io(struct dmasim_proc *p, struct dmasim_blkdev *b,
+			     bool write, uint64_t lba, uint32_t nblocks,
+			     uint64_t addr);
+
+/*
+ * A page cache over a block device (see os/pagecache.h): files are
+ * extents of blocks; a read copies each page found with the CPU's loads
+ * and stores (through its cache) after `lookup_cycles`, and fills a page
+ * missing, with up to `readahead` following ones, by one disk command.
+ */
+struct dmasim_pagecache_config {
+	struct dmasim_blkdev *blkdev;	/* required */
+	uint64_t base, size;	/* frames in physical memory (required) */
+	uint32_t readahead;	/* pages beyond a missing one (0..511, 0) */
+	uint32_t lookup_cycles;	/* CPU cycles per page looked up (100) */
+};
+struct dmasim_pagecache_info {
+	uint64_t hits, misses, readahead_pages, fills, fill_bytes, copied,
+		 evictions;
+};
+DMASIM_API void dmasim_pagecache_config_init(
+	struct dmasim_pagecache_config *cfg);
+DMASIM_API int dmasim_pagecache_new(struct dmasim_sys *sys,
+				    const struct dmasim_pagecache_config *cfg,
+				    struct dmasim_pagecache **out);
+/* A file of size bytes from block lba (its pages inside the disk).
+ * Returns 0, DMASIM_EINVAL (name taken or malformed, outside the disk). */
+DMASIM_API int dmasim_pagecache_file(struct dmasim_pagecache *pc,
+				     const char *name, uint64_t lba,
+				     uint64_t size);
+DMASIM_API void dmasim_pagecache_info(const struct dmasim_pagecache *pc,
+				      struct dmasim_pagecache_info *out);
+/* From a process: copy [off, off + len) of the file to memory at addr
+ * through the cache; the status of a failed fill in
+ * dmasim_proc_result(p)->status. */
+DMASIM_API int dmasim_file_read(struct dmasim_proc *p,
+				struct dmasim_pagecache *pc, const char *file,
+				uint64_t off, uint64_t len, uint64_t addr);
 
 #endif

@@ -23,6 +23,7 @@
 #include "os/vm.h"
 #include "os/workload.h"
 #include "sys/os.h"
+#include "sys/swap.h"
 
 #define VM_MT "dmasim.vm"
 #define AS_MT "dmasim.aspace"
@@ -38,12 +39,13 @@ static int l_sys_vm(lua_State *L)
 	static const char *const known[] = { "memory", "base", "size",
 		"fault_cycles", "pin_cycles", "migrate_cycles", "swap", NULL };
 	static const char *const swap_known[] = { "latency", "bandwidth",
-		"slots", NULL };
+		"slots", "blkdev", "lba", NULL };
 	const char *what = "system:vm{}";
 	struct lsys *sys = lsys_check(L, 1);
 	struct vm_config cfg;
 	struct memory *mem;
-	uint64_t base, size;
+	struct dmasim_blkdev *blk = NULL;
+	uint64_t base, size, swap_lba;
 	struct vm *vm;
 	int err;
 
@@ -77,12 +79,26 @@ static int l_sys_vm(lua_State *L)
 				      UNIT_BANDWIDTH, 500e6, 0);
 	cfg.swap_slots = lf_u32(L, lua_gettop(L), "swap{}", "slots",
 					   UNIT_NUMBER, 65536, 1);
+	lua_getfield(L, -1, "blkdev");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, BLKDEV_MT);
+
+		if (!c)
+			return luaL_error(L, "%s: swap{}: field 'blkdev': "
+					  "expected a blkdev", what);
+		blk = c->obj;
+	}
+	lua_pop(L, 1);
+	swap_lba = lf_uint(L, lua_gettop(L), "swap{}", "lba", UNIT_NUMBER, 0,
+			   0);
 	lua_settop(L, 2);
 	if (base % FRAME_SIZE || size % FRAME_SIZE)
 		return luaL_error(L, "%s: base and size must be multiples of "
 				  "4KiB", what);
 	err = sys_vm_new(sys->sys, (struct dmasim_memory *)mem, base, size,
 			 &cfg, &vm);
+	if (!err && blk)
+		err = sys_vm_swap_disk(sys->sys, vm, blk, swap_lba);
 	if (err)
 		return lsys_raise(L, sys, what);
 	lsys_push_comp(L, 1, vm, VM_MT);

@@ -148,5 +148,11 @@ extern const luaL_Reg lpcie_sys_methods[];
 /* GPUs, streams and events (lgpu.c). */
 void lgpu_open(lua_State *L);
 extern const luaL_Reg lgpu_sys_methods[];
+/* Disks, the block driver and the page cache (ldisk.c). */
+#define DISK_MT "dmasim.disk"
+#define BLKDEV_MT "dmasim.blkdev"
+#define PAGECACHE_MT "dmasim.pagecache"
+void ldisk_open(lua_State *L);
+extern const luaL_Reg ldisk_sys_methods[];
 
 #endif

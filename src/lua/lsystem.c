@@ -704,6 +704,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, lintc_sys_methods, 0);
 	luaL_setfuncs(L, lgpu_sys_methods, 0);
 	luaL_setfuncs(L, lpcie_sys_methods, 0);
+	luaL_setfuncs(L, ldisk_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -726,6 +727,7 @@ void lsystem_open(lua_State *L)
 	lintc_open(L);
 	lgpu_open(L);
 	lpcie_open(L);
+	ldisk_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

@@ -45,6 +45,7 @@ void vm_fini(struct vm *vm)
 	free(vm->watch);
 	free(vm->haz);
 	free(vm->moved_at);
+	free(vm->pend);
 	frames_fini(&vm->fr);
 	memset(vm, 0, sizeof(*vm));
 }
@@ -97,6 +98,45 @@ uint64_t vm_swap_io(struct vm *vm)
 	vm->swap_busy_until = start + vm->cfg.swap_latency + xfer;
 	vm->swap_ios++;
 	return vm->swap_busy_until - now;
+}
+
+void vm_set_swapdev(struct vm *vm, const struct vm_swapdev *dev)
+{
+	vm->dev = *dev;
+}
+
+static int pend_add(struct vm *vm, uint8_t op, uint32_t slot, uint32_t pfn)
+{
+	VEC_RESERVE(vm->pend, vm->npend, vm->cappend, return DMASIM_ENOMEM);
+	vm->pend[vm->npend].op = op;
+	vm->pend[vm->npend].slot = slot;
+	vm->pend[vm->npend].pa = frames_pa(&vm->fr, pfn);
+	vm->npend++;
+	if (op != VM_SWAP_ZERO)
+		vm->swap_ios++;
+	return 0;
+}
+
+int vm_swap_start(struct vm *vm, struct signal *done)
+{
+	int err;
+
+	if (!vm->npend)
+		return 0;
+	err = vm->dev.start(vm->dev.ctx, vm->pend, vm->npend, done);
+	vm->npend = 0;
+	return err;
+}
+
+int vm_swap_settle(struct vm *vm)
+{
+	int err;
+
+	if (!vm->npend)
+		return 0;
+	err = vm->dev.settle(vm->dev.ctx, vm->pend, vm->npend);
+	vm->npend = 0;
+	return err;
 }
 
 static uint32_t slot_alloc(struct vm *vm)
@@ -153,14 +193,21 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 		p->slot = slot_alloc(vm);
 		if (p->slot == FRAME_NONE)
 			return FRAME_NONE;
-		d = slot_data(vm, p->slot);
-		if (!d)
-			return FRAME_NONE;
-		/* Write the page out (clean pages too: this swap keeps no
-		 * copy of pages read back). */
-		memory_read(vm->mem, frame_off(vm, pfn), d, FRAME_SIZE);
-		if (io_ps)
-			*io_ps += vm_swap_io(vm);
+		if (vm->dev.start) {
+			/* The device writes it out by DMA, later. */
+			if (pend_add(vm, VM_SWAP_OUT, p->slot, pfn))
+				return FRAME_NONE;
+		} else {
+			d = slot_data(vm, p->slot);
+			if (!d)
+				return FRAME_NONE;
+			/* Write the page out (clean pages too: this swap
+			 * keeps no copy of pages read back). */
+			memory_read(vm->mem, frame_off(vm, pfn), d,
+				    FRAME_SIZE);
+			if (io_ps)
+				*io_ps += vm_swap_io(vm);
+		}
 		if (p->flags & PTE_DIRTY)
 			vm->writebacks++;
 		p->flags = PTE_SWAPPED;
@@ -248,7 +295,13 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	vm->faults++;
 	if (cycles)
 		*cycles += vm->cfg.fault_cycles;
-	if (p->flags & PTE_SWAPPED) {
+	if ((p->flags & PTE_SWAPPED) && vm->dev.start) {
+		if (pend_add(vm, VM_SWAP_IN, p->slot, pfn))
+			return DMASIM_ENOMEM;
+		slot_release(vm, p->slot);
+		as->major_faults++;
+		vm->major_faults++;
+	} else if (p->flags & PTE_SWAPPED) {
 		uint8_t *d = slot_data(vm, p->slot);
 
 		if (!d || memory_write(vm->mem, frame_off(vm, pfn), d,
@@ -263,8 +316,15 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 		/* A fresh page is zero-filled. */
 		static const uint8_t zero[FRAME_SIZE];
 
-		if (memory_write(vm->mem, frame_off(vm, pfn), zero, FRAME_SIZE))
+		if (vm->npend) {
+			/* after the transfers queued before it (the frame
+			 * may be one being written out) */
+			if (pend_add(vm, VM_SWAP_ZERO, 0, pfn))
+				return DMASIM_ENOMEM;
+		} else if (memory_write(vm->mem, frame_off(vm, pfn), zero,
+					FRAME_SIZE)) {
 			return DMASIM_ENOMEM;
+		}
 	}
 	p->pfn = pfn;
 	p->flags = PTE_PRESENT | (write ? PTE_DIRTY : 0);
@@ -298,6 +358,8 @@ int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
 
 		if (pin) {
 			err = vm_fault(as, vpn, false, cycles, io_ps);
+			if (!err)
+				err = vm_swap_settle(as->vm);
 			if (err)
 				return err;
 		} else if (vpn >= as->npages ||
@@ -338,7 +400,7 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	vm->fr.f[old].pins++;
 	pfn = frame_get(vm, NULL);
 	vm->fr.f[old].pins--;
-	if (pfn == FRAME_NONE)
+	if (pfn == FRAME_NONE || vm_swap_settle(vm))
 		return DMASIM_ENOMEM;
 	memory_read(vm->mem, frame_off(vm, old), buf, FRAME_SIZE);
 	if (memory_write(vm->mem, frame_off(vm, pfn), buf, FRAME_SIZE))
@@ -367,6 +429,8 @@ int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
 		int err = vm_touch(as, vpn, write, NULL, NULL);
 		uint64_t off;
 
+		if (!err)
+			err = vm_swap_settle(as->vm);
 		if (err)
 			return err;
 		off = frame_off(as->vm, as->pte[vpn].pfn) + in;
@@ -411,6 +475,8 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 		uint64_t pa;
 		int err = vm_fault(as, vpn, false, NULL, NULL);
 
+		if (!err)
+			err = vm_swap_settle(as->vm);
 		if (err)
 			return err;
 		pa = frames_pa(&as->vm->fr, as->pte[vpn].pfn) + in;

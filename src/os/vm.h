@@ -102,6 +102,34 @@ struct vm_hazard {
 	uint32_t new_pfn;	/* where the page is now (FRAME_NONE: swapped) */
 };
 
+/*
+ * A swap device that moves pages by DMA (the disk: sys/swap.c).  With
+ * one set, reclaim and faults do their bookkeeping at once as before but
+ * move no bytes: they queue records (a page out of its frame into a
+ * slot, a page into its frame from a slot, a frame to zero once the
+ * transfers before it are done), which a timed caller (a workload)
+ * starts with vm_swap_start() and waits for, and an untimed caller
+ * (vm_rw, vm_pin, vm_sg_build, vm_migrate: set-up and checks) has done at
+ * once, untimed, with vm_swap_settle().  The device keeps the records'
+ * order, so a slot written out is read back only after.
+ */
+enum vm_swap_op { VM_SWAP_OUT, VM_SWAP_IN, VM_SWAP_ZERO };
+struct vm_swap_rec {
+	uint8_t op;
+	uint32_t slot;
+	uint64_t pa;		/* the frame's physical address */
+};
+struct signal;
+struct vm_swapdev {
+	/* Queue n records behind any before them; notify done when the
+	 * last is complete.  Returns 0 or DMASIM_ENOMEM. */
+	int (*start)(void *ctx, const struct vm_swap_rec *r, uint32_t n,
+		     struct signal *done);
+	/* Do n records now, untimed (after any queued: none may be). */
+	int (*settle)(void *ctx, const struct vm_swap_rec *r, uint32_t n);
+	void *ctx;
+};
+
 struct vm {
 	struct bus_snooper snoop;	/* first: the DMA hazard watch */
 	struct vm_config cfg;
@@ -126,6 +154,10 @@ struct vm {
 	uint64_t *moved_at;	/* per frame: when its page last moved out */
 	struct vm_hazard *haz;
 	uint32_t nhaz, caphaz;
+	/* a swap device by DMA (dev.start NULL: the built-in one) */
+	struct vm_swapdev dev;
+	struct vm_swap_rec *pend;	/* records not yet started */
+	uint32_t npend, cappend;
 	/* statistics */
 	uint64_t faults, major_faults, evictions, writebacks;
 	uint64_t migrations, migrations_refused, swap_ios;
@@ -214,6 +246,19 @@ int64_t vm_fragment(struct vm *vm, double fraction, uint64_t seed);
  * frames, up to the allocator's largest order).  Returns its physical
  * address, or UINT64_MAX when no such block is free. */
 uint64_t vm_alloc_contig(struct vm *vm, uint64_t bytes);
+
+/* Swap through a device by DMA from now on (see struct vm_swapdev). */
+void vm_set_swapdev(struct vm *vm, const struct vm_swapdev *dev);
+/* Records queued since the last start or settle. */
+static inline uint32_t vm_swap_pending(const struct vm *vm)
+{
+	return vm->npend;
+}
+/* Hand the queued records to the device; done is notified when they are
+ * complete.  Returns 0, or the device's error. */
+int vm_swap_start(struct vm *vm, struct signal *done);
+/* Do the queued records now, untimed.  Returns 0 or DMASIM_ENOMEM. */
+int vm_swap_settle(struct vm *vm);
 
 /* Swap transfer: when a page transfer queued now completes (ps). */
 uint64_t vm_swap_io(struct vm *vm);

@@ -53,6 +53,13 @@ static void workload_resume(struct proc *p)
 	struct workload *w = (struct workload *)p;
 	uint64_t cycles = 0, io = 0;
 
+	if (w->cycles_owed) {
+		/* The swap by DMA is done: now the CPU work of the batch. */
+		cycles = w->cycles_owed;
+		w->cycles_owed = 0;
+		workload_spend(w, cycles, 0);
+		return;
+	}
 	if (w->io_owed) {
 		io = w->io_owed;
 		w->io_owed = 0;
@@ -73,6 +80,18 @@ static void workload_resume(struct proc *p)
 		}
 		w->touched++;
 		w->faults += w->as->faults - faults;
+		if (vm_swap_pending(w->as->vm)) {
+			/* Paging by the disk's DMA: wait for it, then spend
+			 * the batch's cycles. */
+			w->cycles_owed = cycles ? cycles : 1;
+			err = vm_swap_start(w->as->vm, &w->swap_done);
+			if (err) {
+				w->error = err;
+				break;
+			}
+			proc_wait_signal(p, &w->swap_done);
+			return;
+		}
 		if (io || cycles * w->cfg.period >= WORKLOAD_QUANTUM_PS) {
 			workload_spend(w, cycles, io);
 			return;
@@ -103,6 +122,7 @@ int workload_start(struct workload *w, struct sim *sim, struct aspace *as,
 	rng_seed(&w->rng, sim->seed, name);
 	signal_init(&w->finished);
 	signal_init(&w->op_done);
+	signal_init(&w->swap_done);
 	if (cfg->cpu)
 		w->cfg.period = cfg->cpu->clk.period;
 	w->start = sim->now;

@@ -44,6 +44,8 @@ struct workload {
 	struct cpu_op op;	/* the CPU work of the current batch */
 	struct signal op_done;
 	uint64_t io_owed;	/* ps of swap I/O to wait for after it */
+	uint64_t cycles_owed;	/* CPU cycles to spend after swap by DMA */
+	struct signal swap_done;	/* that swap's transfers are done */
 	bool done;
 	int error;		/* DMASIM_E* when it could not go on */
 	uint64_t touched;
