@@ -1076,9 +1076,10 @@ struct dmasim_disk_config {
 	uint64_t reg_latency;	/* ps per register access (0) */
 	uint64_t latency;	/* ps per command: the media's access, or a
 				 * rotating disk's controller overhead
-				 * (NVME: 80 us, ROTATING: 0) */
-	double bandwidth;	/* bytes/s of the media (NVME: 2e9; ROTATING:
-				 * 0, from rpm and sectors per track) */
+				 * (DMASIM_DEFAULT: NVME 80 us, ROTATING 0) */
+	double bandwidth;	/* bytes/s of the media; negative (the
+				 * default): by kind, NVME 2e9, ROTATING 0
+				 * (from rpm and sectors per track) */
 	uint32_t coalesce;	/* completions per interrupt (1) */
 	double rpm;		/* ROTATING (7200) */
 	uint64_t seek;		/* ROTATING: average seek, ps (9 ms) */

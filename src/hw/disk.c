@@ -354,7 +354,7 @@ static void disk_xact_done(struct xact *x)
 	int what = d->xwhat;
 
 	d->xwhat = XW_NONE;
-	if (d->state == DISK_OFF)
+	if (d->state == DISK_OFF || d->state == DISK_FAILED)
 		return;		/* reset while it was in flight */
 	switch (what) {
 	case XW_FETCH:
@@ -484,6 +484,12 @@ static void disk_enable(struct disk *d, bool on)
 	d->sq_head = d->sq_tail = d->cq_head = d->cq_tail = 0;
 	d->irq_due = 0;
 	d->phase = 1;
+	if (on && d->xwhat != XW_NONE) {
+		/* re-enabled with its last transaction still in flight */
+		d->state = DISK_FAILED;
+		d->csts = DISK_CSTS_CFS;
+		return;
+	}
 	if (!on) {
 		d->state = DISK_OFF;
 		d->csts = 0;

@@ -83,7 +83,7 @@ static int l_sys_disk(lua_State *L)
 	cfg.reg_latency = lf_uint(L, 2, what, "reg_latency", UNIT_TIME, 0, 0);
 	cfg.latency = opt_u64(L, 2, what, "latency", UNIT_TIME, DMASIM_DEFAULT);
 	cfg.bandwidth = lf_value(L, 2, what, "bandwidth", UNIT_BANDWIDTH, -1,
-				 -1);
+				 0);	/* absent: -1, by kind */
 	cfg.coalesce = lf_u32(L, 2, what, "coalesce", UNIT_NUMBER, 1, 1);
 	cfg.rpm = lf_value(L, 2, what, "rpm", UNIT_NUMBER, cfg.rpm, 0);
 	cfg.seek = lf_uint(L, 2, what, "seek", UNIT_TIME, cfg.seek, 0);
