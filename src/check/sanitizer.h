@@ -61,7 +61,13 @@ struct cache;
 	X(CPU_WRITE_DEVICE_OWNED, "CPU wrote a buffer the device owns",     \
 	  "dma_sync_*_for_cpu() before writing, for_device after")          \
 	X(DEVICE_WRITE_TO_DEVICE, "device wrote into a to-device mapping",  \
-	  "map with DMA_FROM_DEVICE or DMA_BIDIRECTIONAL")
+	  "map with DMA_FROM_DEVICE or DMA_BIDIRECTIONAL")                  \
+	X(RING_NOT_PINNED, "buffer queued to a device's ring without "      \
+	  "being pinned", "pin the buffer (get_user_pages, aspace:pin) "    \
+	  "before queuing it")                                              \
+	X(RING_UNPINNED_QUEUED, "ring buffer unpinned while the device "    \
+	  "owns it", "dequeue it (VIDIOC_DQBUF, STREAMOFF) before "         \
+	  "unpinning")
 
 enum san_class {
 #define SAN_ENUM(name, what, fix) SAN_##name,
@@ -138,6 +144,11 @@ void san_sync(struct sanitizer *s, const char *dev, uint64_t dma,
 	      uint64_t len, enum san_dir dir, bool for_device);
 void san_mapping_checked(struct sanitizer *s, uint64_t dma);
 void san_teardown(struct sanitizer *s, const char *dev);
+/* A device's ring buffer [paddr, +len) found not pinned: when queued
+ * (filling false), or when the device begins to fill it (filling true:
+ * it was unpinned while queued). */
+void san_ring_unpinned(struct sanitizer *s, const char *dev, uint64_t paddr,
+		       uint64_t len, bool filling);
 
 bool san_check(const struct sanitizer *s);
 

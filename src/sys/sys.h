@@ -41,6 +41,8 @@
 
 #define SYS_NAME_MAX 32
 
+struct vm;
+
 /* How a run observes a system; all optional. */
 struct sys_hooks {
 	struct trace_config *trace;	/* timeline sinks */
@@ -77,6 +79,8 @@ struct dmasim_sys {
 	/* components made so far, for default names */
 	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
 		 nbridges, niommus, nintcs, ntimers;
+	unsigned nnics, nnetdrvs, ncameras;
+	struct vm *vms[8];		/* memory managers, for pin look-ups */
 	void *user;			/* the Lua layer's back pointer */
 };
 
