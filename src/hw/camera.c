@@ -26,11 +26,16 @@ static uint64_t line_bytes(const struct camera *c)
 	return c->cfg.frame / c->cfg.lines;
 }
 
-/* ps at which line i of the active frame is read out. */
+/* ps at which line i of the active frame is read out: the frame's lines
+ * share its period with a vertical blanking of lines / 24 + 1 lines
+ * (1080 active lines of 1126, near CEA-861's 1125 total), so the last
+ * line is out before the next frame begins. */
 static uint64_t line_ready(const struct camera *c, uint32_t i)
 {
+	uint64_t total = (uint64_t)c->cfg.lines + c->cfg.lines / 24 + 1;
+
 	return c->astart + (uint64_t)(((unsigned __int128)c->cfg.period *
-				       (i + 1)) / c->cfg.lines);
+				       (i + 1)) / total);
 }
 
 static void camera_line_event(struct sim *sim, struct event *ev);
@@ -75,15 +80,26 @@ static void camera_xact_done(struct xact *x)
 	struct camera_buf *b = &c->buf[c->active];
 	unsigned d;
 
-	c->bytes += x->len;
-	c->piece += (uint32_t)x->len;
-	if (c->piece < line_bytes(c)) {
+	if (c->line < c->cfg.lines) {
+		c->bytes += x->len;
+		c->piece += (uint32_t)x->len;
+	}
+	if (c->line < c->cfg.lines && c->piece < line_bytes(c)) {
 		camera_write_piece(c);
 		return;
 	}
 	c->piece = 0;
-	if (++c->line < c->cfg.lines) {
+	if (c->line < c->cfg.lines && ++c->line < c->cfg.lines) {
 		camera_next_line(c);
+		return;
+	}
+	if (c->line == c->cfg.lines) {
+		/* a read behind the posted writes: done when they have
+		 * landed (PCIe orders the interrupt after the data) */
+		c->line++;
+		xact_init(&c->x, b->addr, c->linebuf, 8, false, &c->port,
+			  camera_xact_done, c);
+		xact_start(&c->port, &c->x);
 		return;
 	}
 	/* the frame is in: the buffer is done */

@@ -6,12 +6,16 @@
  *
  * A frame of `frame` bytes comes every `period` ps from the start, read
  * out line by line: line i of `lines` is ready at the frame's start plus
- * (i + 1) * period / lines, and is written by DMA (writes of at most
+ * (i + 1) * period / (lines + lines / 24 + 1) (the rest of the period is
+ * vertical blanking), and is written by DMA (writes of at most
  * `burst` bytes through hw/xact, so it crosses bridges) into the buffer
  * the frame took.  At its start a frame takes the oldest queued buffer;
  * a frame that finds none is dropped and counted (`drops`), as is one
  * that starts while the previous one is still being written (`overruns`).
- * When its last line is written the buffer is done: it joins the done
+ * When its last line is written, and an 8-byte read of the buffer has
+ * come back behind those writes (a bridge returns a read only after the
+ * posted writes ahead of it, as PCIe orders an interrupt after the data),
+ * the buffer is done: it joins the done
  * queue with the frame's sequence number (frames counted from 0, dropped
  * ones included, as V4L2's sequence field) and time, the frame hook runs
  * and the interrupt line (if any) is raised.  The application dequeues

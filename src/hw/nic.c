@@ -38,6 +38,8 @@ void nic_packet(const struct nic *n, uint64_t seq, uint8_t *dst,
 
 /* ---- interrupts: moderation ---- */
 
+/* Decide to raise: the moderation restarts now; the line goes up once
+ * the flush read is back (nic_kick, NIC_FLUSH). */
 static void nic_raise(struct nic *n)
 {
 	if (n->itr_ev.ev) {
@@ -45,9 +47,8 @@ static void nic_raise(struct nic *n)
 		n->itr_ev.ev = NULL;
 	}
 	n->irq_pend = 0;
-	n->irqs++;
-	if (n->irq.raise)
-		n->irq.raise(n->irq.ctx, n->irq.line);
+	n->raise_due = true;
+	nic_kick(n);
 }
 
 static void nic_itr_event(struct sim *sim, struct event *ev)
@@ -173,6 +174,11 @@ static void nic_kick(struct nic *n)
 {
 	if (n->step != NIC_IDLE)
 		return;
+	if (n->raise_due) {
+		n->step = NIC_FLUSH;
+		nic_xact(n, n->rdba, n->flush, sizeof(n->flush), false);
+		return;
+	}
 	if (n->rx_next != n->rdh) {
 		n->step = NIC_RX_FETCH;
 		n->idx = n->rdh;
@@ -308,6 +314,13 @@ static void nic_xact_done(struct xact *x)
 	case NIC_TX_WB:
 		n->step = NIC_IDLE;
 		nic_tx_written_back(n);
+		break;
+	case NIC_FLUSH:
+		n->step = NIC_IDLE;
+		n->raise_due = false;
+		n->irqs++;
+		if (n->irq.raise)
+			n->irq.raise(n->irq.ctx, n->irq.line);
 		break;
 	case NIC_IDLE:
 		assert(!"a transaction ended on an idle NIC");
@@ -582,5 +595,5 @@ bool nic_check(const struct nic *n)
 		return false;
 	if (claimed > owned && n->rdt != n->rdh)
 		return false;
-	return n->step <= NIC_TX_WB;
+	return n->step <= NIC_FLUSH;
 }

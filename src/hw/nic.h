@@ -39,7 +39,10 @@
  * IMS the line is raised after `itr_pkts` frames since the last raise, or
  * `itr_time` ps after the first of them, whichever comes first (0 turns
  * either off; at least one is on).  A masked cause accumulates, and
- * unmasking applies the same rule from then.  Transmit completions with
+ * unmasking applies the same rule from then.  A raise is ordered behind
+ * the device's posted writes: the engine first reads 4 bytes of the ring
+ * (the read returns only after the writes ahead of it have landed, as
+ * PCIe orders an MSI after the data), then raises the line.  Transmit completions with
  * RS raise the TX cause at once when enabled.
  *
  * Descriptor (16 bytes, little-endian; the 82599 legacy layout):
@@ -71,6 +74,7 @@
  * (BUS_ERR_SLAVE) and counted as a guest error.
  *
  * Engine state machine (nic->step):
+ *   IDLE --a raise due (nic_kick)--> FLUSH --read done: raise--> IDLE
  *   IDLE --claimed frame or TDH != TDT (nic_kick)--> RX_FETCH / TX_FETCH
  *   RX_FETCH --read done--> RX_DATA --last burst--> RX_WB --done--> IDLE
  *   TX_FETCH --read done--> TX_DATA --last burst--> TX_WB --done--> IDLE
@@ -135,7 +139,7 @@ struct nic_config {
 };
 
 enum nic_step { NIC_IDLE, NIC_RX_FETCH, NIC_RX_DATA, NIC_RX_WB,
-		NIC_TX_FETCH, NIC_TX_DATA, NIC_TX_WB };
+		NIC_TX_FETCH, NIC_TX_DATA, NIC_TX_WB, NIC_FLUSH };
 
 struct nic {
 	struct bus_master port;		/* first: the bus's ops get it */
@@ -159,6 +163,8 @@ struct nic {
 	uint64_t sent;			/* frames the source has sent */
 	bool source_on;
 	uint32_t irq_pend;		/* RX frames since the last raise */
+	bool raise_due;			/* a raise waits for the flush read */
+	uint8_t flush[4];
 	struct ev_handle itr_ev;	/* the moderation timer */
 	struct irq_sink irq;		/* raise NULL: none */
 	/* the engine */
