@@ -119,9 +119,10 @@ static void nic_arrival(struct sim *sim, struct event *ev)
 	claimed = ring_sub(n->rx_next, n->rdh, n->rdlen);
 	owned = ring_sub(n->rdt, n->rdh, n->rdlen);
 #ifdef DMASIM_MUTATE_NIC_RING_NEVER_FULL
-	/* the tail ignored: every descriptor but one taken as the device's,
-	 * so frames overwrite buffers the driver has not handed back */
-	owned = n->rdlen ? n->rdlen - 1 : 0;
+	/* the ring never full: a frame takes the next descriptor past the
+	 * tail, overwriting a buffer the driver has not handed back, and no
+	 * drop is counted */
+	owned = claimed + 1;
 #endif
 	if (!(n->ctrl & NIC_CTRL_RXEN) || !n->rdlen || claimed >= owned) {
 		n->rx_drops++;

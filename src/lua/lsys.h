@@ -141,5 +141,10 @@ extern const luaL_Reg lmap_sys_methods[];
 /* Interrupt controllers and timers (lintc.c). */
 void lintc_open(lua_State *L);
 extern const luaL_Reg lintc_sys_methods[];
+/* NICs and their receive driver (lnic.c), cameras (lcamera.c). */
+void lnic_open(lua_State *L);
+extern const luaL_Reg lnic_sys_methods[];
+void lcamera_open(lua_State *L);
+extern const luaL_Reg lcamera_sys_methods[];
 
 #endif
