@@ -23,10 +23,11 @@ declare -A WHAT=(
 	[PIN_CHECK_SKIPPED]="migration ignores pin counts"
 	[ARB_IGNORES_MODE]="the bus treats every master as burst mode"
 	[ONE_GRANT_PER_ACCESS]="a CPU access's bus traffic is one grant"
+	[NIC_RING_NEVER_FULL]="a NIC's ring is never full: no drop counted"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS)
-TESTS="test_cache|test_os|test_bus|test_dmamap"
+     ONE_GRANT_PER_ACCESS NIC_RING_NEVER_FULL)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_nic"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 
