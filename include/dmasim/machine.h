@@ -1195,5 +1195,167 @@ DMASIM_API void dmasim_pagecache_info(const struct dmasim_pagecache *pc,
 DMASIM_API int dmasim_file_read(struct dmasim_proc *p,
 				struct dmasim_pagecache *pc, const char *file,
 				uint64_t off, uint64_t len, uint64_t addr);
+/* ---- network interface cards (hw/nic.h) ---- */
+
+/*
+ * A NIC with receive and transmit rings of 16-byte descriptors in host
+ * memory (the Intel 82599's legacy layout), a packet source on its wire,
+ * and interrupt moderation; see src/hw/nic.h for its registers and
+ * descriptors.  It is a bus master and a bus target on `bus`.
+ */
+struct dmasim_nic;
+
+struct dmasim_nic_config {
+	const char *name;	/* "nic0", ... when NULL */
+	uint64_t base;		/* 4 KiB register window (DMASIM_DEFAULT:
+				 * 0x58000000 + 4 KiB per NIC made before) */
+	double line_rate;	/* bits/s (10e9) */
+	uint32_t pkt_size;	/* bytes per received frame, 16..16384 (64) */
+	uint32_t wire_overhead;	/* bytes of preamble and inter-frame gap
+				 * per frame (20) */
+	double rate;		/* frames/s offered (0: line rate) */
+	enum dmasim_arrival arrival;	/* DETERMINISTIC or POISSON */
+	uint64_t packets;	/* frames the source sends (0) */
+	uint64_t seed;		/* (DMASIM_DEFAULT: NICs made before + 1) */
+	uint32_t burst;		/* bytes per data transaction (256) */
+	uint32_t buf_size;	/* bytes per receive buffer (2048) */
+	uint32_t itr_pkts;	/* interrupt after this many frames (1; 0:
+				 * the timer only) */
+	uint64_t itr_time;	/* ... or ps after the first (0: none) */
+	uint64_t latency;	/* ps per register access (0) */
+	struct dmasim_intc *intc;	/* where interrupts go (NULL: none) */
+	unsigned irq_line;
+};
+
+struct dmasim_nic_info {
+	const char *name;
+	uint64_t sent;		/* frames the source has sent */
+	uint64_t rx_packets, rx_bytes, rx_drops, rx_errors;
+	uint64_t tx_packets, tx_bytes, tx_hash;	/* FNV-1a of sent bytes */
+	uint64_t irqs, desc_fetches, desc_writebacks, guest_errors;
+	uint32_t rdh, rdt, tdh, tdt;
+	uint64_t wire_ps;	/* ps per frame on the wire */
+};
+
+DMASIM_API void dmasim_nic_config_init(struct dmasim_nic_config *cfg);
+/* Returns 0, DMASIM_EINVAL (a bad field, named in the message) or
+ * DMASIM_ENOMEM. */
+DMASIM_API int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+			      const struct dmasim_nic_config *cfg,
+			      struct dmasim_nic **out);
+DMASIM_API uint64_t dmasim_nic_base(const struct dmasim_nic *nic);
+/* The link comes up: the source's frames arrive from now on. */
+DMASIM_API void dmasim_nic_start(struct dmasim_nic *nic);
+DMASIM_API void dmasim_nic_info(const struct dmasim_nic *nic,
+				struct dmasim_nic_info *out);
+/* The bytes of the source's frame seq (len bytes): its sequence number
+ * (8 bytes, little-endian), its length (4) and a pattern. */
+DMASIM_API void dmasim_nic_packet(const struct dmasim_nic *nic, uint64_t seq,
+				  void *dst, uint32_t len);
+
+/*
+ * A receive driver for a NIC, on cpu: it sets the ring up, then either
+ * NAPI (the interrupt handler masks the NIC's interrupt and schedules a
+ * poll; the poll takes up to `budget` frames, each costing rx_cycles +
+ * deliver_cycles, refills the ring and re-enables the interrupt when it
+ * did less than its budget) or all receive work in the interrupt handler
+ * (rx_cycles a frame, queued to a backlog of `backlog` frames that a
+ * thread drains at deliver_cycles a frame: the classic receive livelock).
+ * The NIC's intc must route its line to cpu.  When set up it starts the
+ * NIC's source.
+ */
+struct dmasim_netdrv;
+
+struct dmasim_netdrv_config {
+	const char *name;	/* "netdrv0", ... when NULL */
+	struct dmasim_cpu *cpu;	/* required */
+	uint64_t ring_base;	/* receive ring, 16-byte aligned */
+	uint32_t ring;		/* descriptors, 2..65536 (256) */
+	uint64_t buf_base;	/* ring buffers of the NIC's buf_size */
+	bool napi;		/* (true) */
+	uint32_t budget;	/* frames per poll (64, Linux's weight) */
+	uint64_t rx_cycles;	/* CPU cycles per frame received (1000) */
+	uint64_t deliver_cycles; /* CPU cycles per frame delivered (0) */
+	uint32_t backlog;	/* without NAPI: frames queued (1000) */
+	bool verify;		/* compare each frame with the source's
+				 * (true) */
+};
+
+struct dmasim_netdrv_info {
+	uint64_t delivered, delivered_bytes, bad_frames;
+	uint64_t irqs, polls, budget_exhausted, backlog_drops;
+	uint64_t ready_at;	/* ps: the ring set up */
+	uint64_t last_at;	/* ps: the last frame delivered */
+};
+
+DMASIM_API void dmasim_netdrv_config_init(struct dmasim_netdrv_config *cfg);
+DMASIM_API int dmasim_netdrv_new(struct dmasim_sys *sys,
+				 struct dmasim_nic *nic,
+				 const struct dmasim_netdrv_config *cfg,
+				 struct dmasim_netdrv **out);
+DMASIM_API void dmasim_netdrv_info(const struct dmasim_netdrv *d,
+				   struct dmasim_netdrv_info *out);
+
+/* ---- cameras (hw/camera.h) ---- */
+
+/*
+ * A video capture device: frames at a rate, each written line by line by
+ * DMA into the oldest buffer the application has queued (V4L2's
+ * VIDIOC_QBUF / VIDIOC_DQBUF semantics); a frame that finds no queued
+ * buffer is dropped and counted.  With the sanitizer, a buffer queued
+ * while not pinned, or unpinned while queued, is reported.
+ */
+struct dmasim_camera;
+
+enum dmasim_pixfmt { DMASIM_PIX_NV12, DMASIM_PIX_YUYV, DMASIM_PIX_RGB24 };
+
+struct dmasim_camera_config {
+	const char *name;	/* "camera0", ... when NULL */
+	uint32_t width, height;	/* pixels (1920 x 1080) */
+	enum dmasim_pixfmt format;	/* 1.5, 2 or 3 bytes a pixel (YUYV) */
+	double fps;		/* frames per second (60) */
+	uint64_t frames;	/* frames sent after streamon (0) */
+	uint32_t buffers;	/* 1..32 (4) */
+	uint32_t burst;		/* bytes per DMA write (4096) */
+	uint64_t seed;		/* (DMASIM_DEFAULT: cameras before + 1) */
+	struct dmasim_intc *intc;	/* raised per frame (NULL: none) */
+	unsigned irq_line;
+	struct dmasim_completion *done;	/* completed per frame (NULL) */
+};
+
+struct dmasim_camera_info {
+	const char *name;
+	uint64_t frame_bytes;	/* bytes per frame */
+	uint64_t period;	/* ps per frame */
+	uint64_t frames;	/* started so far */
+	uint64_t captured, drops, overruns, bytes;
+	unsigned queued, done;	/* buffers in each queue now */
+};
+
+DMASIM_API void dmasim_camera_config_init(struct dmasim_camera_config *cfg);
+DMASIM_API int dmasim_camera_new(struct dmasim_sys *sys,
+				 struct dmasim_bus *bus,
+				 const struct dmasim_camera_config *cfg,
+				 struct dmasim_camera **out);
+/* Buffer i (a user pointer) at bus address addr, len >= a frame; only
+ * while the application holds it.  Returns 0 or DMASIM_EINVAL. */
+DMASIM_API int dmasim_camera_buffer(struct dmasim_camera *cam, unsigned i,
+				    uint64_t addr, uint64_t len);
+/* VIDIOC_QBUF.  Returns 0 or DMASIM_EINVAL (not the application's). */
+DMASIM_API int dmasim_camera_qbuf(struct dmasim_camera *cam, unsigned i);
+/* VIDIOC_DQBUF: the oldest done buffer's index (>= 0; OUT: its frame's
+ * sequence number and time, either may be NULL), or DMASIM_ERANGE when
+ * none is done (V4L2's EAGAIN). */
+DMASIM_API int dmasim_camera_dqbuf(struct dmasim_camera *cam, uint64_t *seq,
+				   uint64_t *at);
+/* VIDIOC_STREAMON: the first frame starts now. */
+DMASIM_API void dmasim_camera_streamon(struct dmasim_camera *cam);
+DMASIM_API void dmasim_camera_info(const struct dmasim_camera *cam,
+				   struct dmasim_camera_info *out);
+/* Bytes [off, +len) of frame seq, as the camera sends them.  Returns 0
+ * or DMASIM_ERANGE. */
+DMASIM_API int dmasim_camera_expected(const struct dmasim_camera *cam,
+				      uint64_t seq, uint64_t off, void *dst,
+				      uint64_t len);
 
 #endif

@@ -519,3 +519,10 @@ bool san_check(const struct sanitizer *s)
 			return false;
 	return true;
 }
+
+void san_ring_unpinned(struct sanitizer *s, const char *dev, uint64_t paddr,
+		       uint64_t len, bool filling)
+{
+	report(s, NULL, filling ? SAN_RING_UNPINNED_QUEUED :
+	       SAN_RING_NOT_PINNED, dev, paddr, paddr, len);
+}

@@ -74,7 +74,13 @@ struct iommu;
 	  "pad DMA buffers, or bounce them (an untrusted device)")          \
 	X(WIDE_PERMISSION, "a bidirectional IOMMU mapping the device only " \
 	  "read or only wrote", "map with the one direction the transfer "  \
-	  "needs")
+	  "needs")                                                          \
+	X(RING_NOT_PINNED, "buffer queued to a device's ring without "      \
+	  "being pinned", "pin the buffer (get_user_pages, aspace:pin) "    \
+	  "before queuing it")                                              \
+	X(RING_UNPINNED_QUEUED, "ring buffer unpinned while the device "    \
+	  "owns it", "dequeue it (VIDIOC_DQBUF, STREAMOFF) before "         \
+	  "unpinning")
 
 enum san_class {
 #define SAN_ENUM(name, what, fix) SAN_##name,
@@ -164,6 +170,11 @@ void san_sync(struct sanitizer *s, const char *dev, uint64_t dma,
 	      uint64_t len, enum san_dir dir, bool for_device);
 void san_mapping_checked(struct sanitizer *s, uint64_t dma);
 void san_teardown(struct sanitizer *s, const char *dev);
+/* A device's ring buffer [paddr, +len) found not pinned: when queued
+ * (filling false), or when the device begins to fill it (filling true:
+ * it was unpinned while queued). */
+void san_ring_unpinned(struct sanitizer *s, const char *dev, uint64_t paddr,
+		       uint64_t len, bool filling);
 
 /* The IOMMU: driver dev maps through domain of io (untrusted: sub-page
  * buffers bounced); then every access the IOMMU decides (the signature of

@@ -154,5 +154,10 @@ extern const luaL_Reg lgpu_sys_methods[];
 #define PAGECACHE_MT "dmasim.pagecache"
 void ldisk_open(lua_State *L);
 extern const luaL_Reg ldisk_sys_methods[];
+/* NICs and their receive driver (lnic.c), cameras (lcamera.c). */
+void lnic_open(lua_State *L);
+extern const luaL_Reg lnic_sys_methods[];
+void lcamera_open(lua_State *L);
+extern const luaL_Reg lcamera_sys_methods[];
 
 #endif

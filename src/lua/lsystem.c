@@ -705,6 +705,8 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, lgpu_sys_methods, 0);
 	luaL_setfuncs(L, lpcie_sys_methods, 0);
 	luaL_setfuncs(L, ldisk_sys_methods, 0);
+	luaL_setfuncs(L, lnic_sys_methods, 0);
+	luaL_setfuncs(L, lcamera_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -728,6 +730,8 @@ void lsystem_open(lua_State *L)
 	lgpu_open(L);
 	lpcie_open(L);
 	ldisk_open(L);
+	lnic_open(L);
+	lcamera_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

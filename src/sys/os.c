@@ -37,6 +37,8 @@ int sys_vm_new(struct dmasim_sys *sys, struct dmasim_memory *mem,
 		err = vm_watch_bus(vm, mem->mem.bus);
 	if (err)
 		return sys_error(sys, err, "%s", dmasim_strerror(err));
+	if (sys->nvms < sizeof(sys->vms) / sizeof(sys->vms[0]))
+		sys->vms[sys->nvms] = vm;
 	sys->nvms++;
 	*out = vm;
 	return 0;

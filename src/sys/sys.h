@@ -43,6 +43,8 @@
 
 #define SYS_NAME_MAX 32
 
+struct vm;
+
 /* How a run observes a system; all optional. */
 struct sys_hooks {
 	struct trace_config *trace;	/* timeline sinks */
@@ -80,6 +82,8 @@ struct dmasim_sys {
 	unsigned ncpus, nmems, ndmas, ndevs, ncaches, ndmadevs, nvms, ntraffic,
 		 nbridges, niommus, nintcs, ntimers;
 	unsigned npcie_roots, npcie_switches, npcie_endpoints;
+	unsigned nnics, nnetdrvs, ncameras;
+	struct vm *vms[8];		/* memory managers, for pin look-ups */
 	void *user;			/* the Lua layer's back pointer */
 	struct dmasim_gpu *gpus;	/* its GPUs (gpu.c), newest first */
 };
