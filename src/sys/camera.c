@@ -51,15 +51,29 @@ static bool sys_pinned(const struct dmasim_sys *sys, uint64_t pa,
 	return true;
 }
 
+/* Queued: report a buffer not pinned.  Filling: report one that was
+ * pinned when queued and is no longer (once per queueing). */
 static void cam_watch(void *ctx, struct camera *c, unsigned idx,
 		      bool filling)
 {
-	struct dmasim_sys *sys = ctx;
+	struct dmasim_camera *cam = ctx;
+	struct dmasim_sys *sys = cam->sys;
 	const struct camera_buf *b = &c->buf[idx];
+	bool pinned;
 
-	if (sys->san && !sys_pinned(sys, b->addr, c->cfg.frame))
+	if (!sys->san)
+		return;
+	pinned = sys_pinned(sys, b->addr, c->cfg.frame);
+	if (!filling) {
+		cam->pinned[idx] = pinned;
+		if (!pinned)
+			san_ring_unpinned(sys->san, c->name, b->addr,
+					  c->cfg.frame, false);
+	} else if (cam->pinned[idx] && !pinned) {
+		cam->pinned[idx] = false;
 		san_ring_unpinned(sys->san, c->name, b->addr, c->cfg.frame,
-				  filling);
+				  true);
+	}
 }
 
 static void cam_done(void *ctx)
@@ -138,7 +152,7 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		d->c.frame_ctx = cfg->done;
 	}
 	d->c.watch.buffer = cam_watch;
-	d->c.watch.ctx = sys;
+	d->c.watch.ctx = d;
 	if (sys->san)
 		san_use(sys->san);
 	sys->ncameras++;

@@ -23,8 +23,10 @@
  *              and Ramakrishnan, "Eliminating receive livelock in an
  *              interrupt-driven kernel", ACM TOCS 15(3), 1997).
  * Set-up: RDBA, RDLEN, every descriptor written with its buffer, RDT =
- * ring - 1 (one slot kept empty), IMS, CTRL.RXEN; then the NIC's source
- * starts.
+ * ring - 1 (one slot kept empty), IMS, CTRL.RXEN, a read of CTRL (the
+ * posted writes have landed, as readl after writel); then the NIC's
+ * source starts.  The driver is written against the public machine API,
+ * as a C program's driver would be.
  */
 #include <stdio.h>
 #include <stdlib.h>

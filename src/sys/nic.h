@@ -36,6 +36,7 @@ struct dmasim_netdrv {
 struct dmasim_camera {
 	struct camera c;
 	struct dmasim_sys *sys;
+	bool pinned[CAMERA_MAX_BUFS];	/* when queued (the sanitizer's) */
 };
 
 #endif
