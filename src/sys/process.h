@@ -40,6 +40,8 @@ struct sys_op {
 			struct dmasim_cache *c;
 			enum cache_op op;
 			uint64_t addr, len;
+			struct cache_walk walk;	/* the routine's steps */
+			bool walking;		/* walk begun, not ended */
 		} maint;
 		struct {
 			struct dmasim_dmadev *dev;
@@ -94,6 +96,8 @@ void sys_proc_irq(struct dmasim_proc *p, struct dmasim_cpu *cpu);
 int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		 const char *what);
 /* Issue a call (p->op.call set) on cpu and wait. */
+/* The routine of a cache maintenance operation (sys/ops.c). */
+void sys_maint_call(struct dmasim_proc *p, struct cache_cost *cost);
 int sys_call_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		   const char *what);
 
