@@ -23,9 +23,10 @@ declare -A WHAT=(
 	[PIN_CHECK_SKIPPED]="migration ignores pin counts"
 	[ARB_IGNORES_MODE]="the bus treats every master as burst mode"
 	[ONE_GRANT_PER_ACCESS]="a CPU access's bus traffic is one grant"
+	[MAINT_NO_WRITEBACK_TRAFFIC]="maintenance write-backs take no bus time"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS)
+     ONE_GRANT_PER_ACCESS MAINT_NO_WRITEBACK_TRAFFIC)
 TESTS="test_cache|test_os|test_bus|test_dmamap"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
