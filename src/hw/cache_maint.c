@@ -176,12 +176,15 @@ void cache_wb_set_priority(struct cache *c, int priority)
 }
 
 /* Queue the line of w for writing back; false when out of memory (the
- * line is then written at once). */
+ * caller then writes the line at once). */
 static bool wb_push(struct cache *c, struct cache_way *w)
 {
 	struct cache_wb *b = &c->wb;
 	size_t slot;
 
+#ifdef DMASIM_MUTATE_MAINT_NO_WRITEBACK_TRAFFIC
+	return false;		/* written at once, no bus transaction */
+#endif
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 16;
 		uint8_t *d = malloc(cap * c->cfg.line);
@@ -308,9 +311,7 @@ static bool walk_line(struct cache_walk *w, struct cache_way *cw)
 
 	if (cw->dirty && w->op != CACHE_INVAL) {
 		l->writebacks++;
-#ifndef DMASIM_MUTATE_MAINT_NO_WRITEBACK_TRAFFIC
 		if (!wb_push(l, cw))
-#endif
 			cache_write_back(l, cw);
 		wrote = true;
 	}
