@@ -15,10 +15,15 @@
  * `snoop` bus cycles, charged to the DMA transfer.  A non-coherent cache
  * never hears of DMA: software must clean and invalidate by range.
  *
- * Maintenance by range (cache_maint): every line of the range costs the
- * op's per-line CPU cycles whether present or not (software walks the
- * range line by line), plus a line transaction on the bus for each dirty
- * line written back, plus one completion barrier per operation.
+ * Maintenance by range, as the CPU runs it (cache_walk_*): every line of
+ * the range is an operation of the cache costing the op's per-line CPU
+ * cycles whether present or not; a dirty line written back goes into the
+ * write-back buffer (struct cache_wb), a bus master of its own that moves
+ * it to memory as one line transaction, competing with DMA, while the walk
+ * goes on; the completion barrier waits until the buffers drain, then
+ * costs its own cycles.  cache_maint is the same operation at once, its
+ * write-backs written immediately and its cost returned as a price (the
+ * mapping API's routines and set-up still use it).
  *
  * Two levels (cache_set_next): a cache may have a next level, another
  * cache of its own size, ways, line and costs (an L2), neither inclusive
