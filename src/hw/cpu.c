@@ -350,6 +350,7 @@ static void step_call(struct cpu *cpu, struct cpu_op *op)
 	if (op->phase == 0) {
 		op->again = false;
 		op->park = false;
+		op->call_xacts = 0;
 		op->call(cpu, op, &c, &b);
 		if (op->park) {
 			op->phase = 3;
@@ -357,7 +358,7 @@ static void step_call(struct cpu *cpu, struct cpu_op *op)
 			return;
 		}
 	}
-	step_timed(cpu, op, c, b, 1);
+	step_timed(cpu, op, c, b, op->call_xacts ? op->call_xacts : 1);
 }
 
 void cpu_call_resume(struct cpu *cpu)

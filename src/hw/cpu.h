@@ -134,6 +134,9 @@ struct cpu_op {
 				 * its cycles are spent (a routine in steps) */
 	bool park;		/* CALL: set by the routine: the CPU waits,
 				 * doing nothing, until cpu_call_resume() */
+	uint64_t call_xacts;	/* CALL: set by the routine: the bus
+				 * transactions its bus cycles are made of,
+				 * each its own grant (0: one) */
 	uint64_t bus_left;	/* CALL, hooked XACT: bus cycles still due */
 	uint64_t bus_xacts;	/* hooked XACT: bus transactions still due
 				 * (bus_left split evenly among them) */

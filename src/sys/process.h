@@ -50,6 +50,8 @@ struct sys_op {
 			uint64_t a, b, len;
 			struct dmasim_sg *sg;
 			unsigned n;
+			bool ran;	/* bookkeeping done: its CPU work
+					 * (bounce copies) follows */
 		} map;
 	} u;
 };
