@@ -24,10 +24,11 @@ declare -A WHAT=(
 	[ARB_IGNORES_MODE]="the bus treats every master as burst mode"
 	[ONE_GRANT_PER_ACCESS]="a CPU access's bus traffic is one grant"
 	[MAINT_NO_WRITEBACK_TRAFFIC]="maintenance write-backs take no bus time"
+	[TLB_ALWAYS_HIT]="the TLB translates without walking the tables"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
-     ONE_GRANT_PER_ACCESS MAINT_NO_WRITEBACK_TRAFFIC)
-TESTS="test_cache|test_os|test_bus|test_dmamap"
+     ONE_GRANT_PER_ACCESS MAINT_NO_WRITEBACK_TRAFFIC TLB_ALWAYS_HIT)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_mmu"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

@@ -141,5 +141,8 @@ extern const luaL_Reg lmap_sys_methods[];
 /* Interrupt controllers and timers (lintc.c). */
 void lintc_open(lua_State *L);
 extern const luaL_Reg lintc_sys_methods[];
+/* MMUs (lmmu.c). */
+void lmmu_open(lua_State *L);
+extern const luaL_Reg lmmu_sys_methods[];
 
 #endif

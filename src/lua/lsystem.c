@@ -702,6 +702,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, lcache_sys_methods, 0);
 	luaL_setfuncs(L, lmap_sys_methods, 0);
 	luaL_setfuncs(L, lintc_sys_methods, 0);
+	luaL_setfuncs(L, lmmu_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -722,6 +723,7 @@ void lsystem_open(lua_State *L)
 	lcache_open(L);
 	lmap_open(L);
 	lintc_open(L);
+	lmmu_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

@@ -18,6 +18,9 @@
 #include "os/dmamap.h"
 #include "sys.h"
 
+struct dmasim_mmu;
+struct aspace;
+
 /* How a process is resumed and freed. */
 struct sys_body {
 	void (*resume)(struct dmasim_proc *p);
@@ -53,6 +56,15 @@ struct sys_op {
 			bool ran;	/* bookkeeping done: its CPU work
 					 * (bounce copies) follows */
 		} map;
+		struct {
+			struct dmasim_mmu *mmu;
+			struct aspace *as;
+			uint8_t *buf;
+			uint64_t va, len, done, pa;
+			bool write;
+			int stage;	/* 0 translate, 1 walked, 2 fault,
+					 * 3 access */
+		} vacc;
 	} u;
 };
 
