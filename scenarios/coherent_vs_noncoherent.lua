@@ -13,10 +13,13 @@
 --   noncoherent  each sync invalidates the buffer: `inval` CPU cycles per
 --                line and a `barrier`.
 --   bounce       (coherent machine) the device writes a bounce slot below
---                its mask; sync_for_cpu copies it into the buffer: `copy`
---                CPU cycles per line and a line read and write on the bus.
---                The copy lands in the CPU's cache, so the packet read
---                then hits instead of missing.
+--                its mask; sync_for_cpu copies it into the buffer: the CPU
+--                loads the slot and stores the buffer through its cache,
+--                word by word (`hit` cycles each), plus `copy` cycles of
+--                loop overhead per line.  The DMA's writes invalidated the
+--                slot's lines (snooped), so each line of the slot is a
+--                fill; the buffer's lines stay cached from the packet
+--                before, so the stores hit, and so does the packet read.
 -- The models count these per-packet costs from the parameters, on top of a
 -- loop cost (set-up, interrupt, transfer, read) counted the same way.
 local machine = require "machine"
@@ -56,10 +59,11 @@ local base = model.setup - M.p.setup_instr * M.p.cpi + model.completion
 local per_packet = {
   coherent = base + transfer(p.snoop),
   noncoherent = base + transfer(0) + 2 * (lines * p.inval + p.barrier),
-  -- the copy (CPU cycles, a line read and a line write) lands in the
-  -- cache: the read that follows hits instead of filling
-  bounce = base + transfer(p.snoop) + lines * (p.copy + 2 * fill)
-           - lines * fill,
+  -- the copy: loop overhead, a load of every word (a fill per line of
+  -- the slot) and a store of every word (hits); the read that follows
+  -- hits instead of filling
+  bounce = base + transfer(p.snoop) + lines * p.copy
+           + (words + lines * fill) + words - lines * fill,
 }
 
 local function run(mode)

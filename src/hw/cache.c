@@ -11,36 +11,11 @@
 #include "cpu.h"
 #include "kernel/base.h"
 #include "memory.h"
+#include "cache_int.h"
 
 static bool pow2(uint64_t v)
 {
 	return v && !(v & (v - 1));
-}
-
-static inline uint64_t line_of(const struct cache *c, uint64_t addr)
-{
-	return addr >> c->line_shift;
-}
-
-static inline struct cache_way *set_of(const struct cache *c, uint64_t tag)
-{
-	return &c->way[(tag % c->sets) * c->cfg.ways];
-}
-
-static inline uint8_t *data_of(const struct cache *c,
-			       const struct cache_way *w)
-{
-	return c->data + (uint64_t)(w - c->way) * c->cfg.line;
-}
-
-static struct cache_way *lookup(const struct cache *c, uint64_t tag)
-{
-	struct cache_way *s = set_of(c, tag);
-
-	for (uint32_t i = 0; i < c->cfg.ways; i++)
-		if (s[i].valid && s[i].tag == tag)
-			return &s[i];
-	return NULL;
 }
 
 /* Memory behind the whole line at tag, or NULL. */
@@ -59,7 +34,7 @@ static void view(struct cache *c, uint64_t addr, uint8_t *p, uint64_t len,
 /* Write a dirty line to the point of coherency (memory); a copy of it in a
  * lower level is refreshed and keeps its own dirty state (clean stays
  * clean: it now equals memory; dirty may hold other newer bytes). */
-static void write_back(struct cache *c, struct cache_way *w)
+void cache_write_back(struct cache *c, struct cache_way *w)
 {
 	uint64_t off, addr = w->tag << c->line_shift;
 	struct memory *mem = line_mem(c, w->tag, &off);
@@ -71,8 +46,14 @@ static void write_back(struct cache *c, struct cache_way *w)
 	(void)mem;
 #endif
 	w->dirty = false;
+	cache_refresh_below(c, addr, data_of(c, w), c->cfg.line);
+}
+
+void cache_refresh_below(struct cache *c, uint64_t addr, const void *p,
+			 uint64_t len)
+{
 	for (struct cache *n = c->next; n; n = n->next)
-		view(n, addr, data_of(c, w), c->cfg.line, true, true);
+		view(n, addr, (uint8_t *)(uintptr_t)p, len, true, true);
 }
 
 /* An evicted dirty line goes one level down: into the next cache, or to
@@ -81,7 +62,7 @@ static void write_down(struct cache *c, struct cache_way *w,
 		       struct cache_cost *cost)
 {
 	if (!c->next) {
-		write_back(c, w);
+		cache_write_back(c, w);
 		cost->bus += c->line_cycles;
 		cost->xacts++;
 		return;
@@ -131,6 +112,8 @@ static struct cache_way *fill(struct cache *c, uint64_t tag,
 	} else if (load) {
 		mem = line_mem(c, tag, &off);
 		memory_read(mem, off, data_of(c, v), c->cfg.line);
+		cache_wb_overlay(c, tag << c->line_shift, data_of(c, v),
+				 c->cfg.line);
 		cost->bus += c->line_cycles;
 		cost->xacts++;
 	}
@@ -223,103 +206,6 @@ bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
 	return true;
 }
 
-static int tag_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The tags of the valid lines of c in [first, last], ascending, into a
- * new array (caller frees) of *n; NULL when out of memory.  Work
- * proportional to the cache's size, not to the range's.
- */
-static uint64_t *tags_in(const struct cache *c, uint64_t first,
-			 uint64_t last, size_t *n)
-{
-	size_t total = (size_t)c->sets * c->cfg.ways, k = 0;
-	uint64_t *t = malloc((total ? total : 1) * sizeof(*t));
-
-	if (!t)
-		return NULL;
-	for (size_t i = 0; i < total; i++)
-		if (c->way[i].valid && c->way[i].tag >= first &&
-		    c->way[i].tag <= last)
-			t[k++] = c->way[i].tag;
-	qsort(t, k, sizeof(*t), tag_cmp);
-	*n = k;
-	return t;
-}
-
-/* One line's part of a maintenance operation. */
-static void maint_line(struct cache *c, enum cache_op op,
-		       struct cache_way *w, struct cache_cost *cost);
-
-/* One level's part of a maintenance operation over the lines of c that
- * [addr, addr + len) touches; count: add to the maintenance statistics.
- * Every line of the range costs its cycles; the walk itself visits the
- * range's lines, or, for a range longer than the cache, the cache's own
- * lines in that range (in the same ascending order). */
-static void maint_level(struct cache *c, enum cache_op op, uint64_t addr,
-			uint64_t len, struct cache_cost *cost, bool count)
-{
-	uint64_t first = line_of(c, addr), last = line_of(c, addr + len - 1);
-	uint64_t nlines = last - first + 1, sum;
-	uint32_t per = op == CACHE_CLEAN ? c->cfg.clean :
-		       op == CACHE_INVAL ? c->cfg.inval : c->cfg.flush;
-	uint64_t *tags;
-	size_t n;
-
-	if (count)
-		c->maint_lines += nlines;
-	/* Saturates: the caller bounds the range so that it cannot. */
-	if (__builtin_mul_overflow(nlines, (uint64_t)per, &sum) ||
-	    __builtin_add_overflow(cost->cpu, sum, &cost->cpu))
-		cost->cpu = UINT64_MAX;
-	if (nlines > (uint64_t)c->sets * c->cfg.ways &&
-	    (tags = tags_in(c, first, last, &n))) {
-		for (size_t i = 0; i < n; i++)
-			maint_line(c, op, lookup(c, tags[i]), cost);
-		free(tags);
-		return;
-	}
-	for (uint64_t tag = first; tag <= last; tag++) {
-		struct cache_way *w = lookup(c, tag);
-
-		if (w)
-			maint_line(c, op, w, cost);
-	}
-}
-
-static void maint_line(struct cache *c, enum cache_op op,
-		       struct cache_way *w, struct cache_cost *cost)
-{
-	if (w->dirty && op != CACHE_INVAL) {
-		c->writebacks++;
-		write_back(c, w);
-		cost->bus += c->line_cycles;
-		cost->xacts++;
-	}
-#ifndef DMASIM_MUTATE_NO_INVALIDATE
-	if (op != CACHE_CLEAN) {
-		w->valid = false;
-		w->dirty = false;
-	}
-#endif
-}
-
-void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
-		 uint64_t len, struct cache_cost *cost)
-{
-	c->maint_ops++;
-	cost->cpu += c->cfg.barrier;
-	if (!len)
-		return;
-	for (struct cache *l = c; l; l = l->next)
-		maint_level(l, op, addr, len, cost, true);
-}
-
 /* Untimed copy between p and what the CPU sees at [addr, addr + len): the
  * first level holding each line, else memory; a store marks the line
  * dirty.  With `refresh` (a write-back passing by), only copies held at
@@ -346,10 +232,12 @@ static void view(struct cache *c, uint64_t addr, uint8_t *p, uint64_t len,
 			view(c->next, addr, p, n, write, false);
 		} else if ((mem = memory_of(bus_route(c->bus, addr, n,
 						      &off)))) {
-			if (write)
+			if (write) {
 				memory_write(mem, off, p, n);
-			else
+			} else {
 				memory_read(mem, off, p, n);
+				cache_wb_overlay(c, addr, p, n);
+			}
 		}
 		p += n;
 		addr += n;
@@ -445,7 +333,7 @@ static void snoop_access(struct bus_snooper *s, const struct bus_master *m,
 			w->dirty = false;
 		} else if (w->dirty) {
 			c->snoop_writebacks++;
-			write_back(c, w);
+			cache_write_back(c, w);
 		}
 	}
 }
@@ -488,7 +376,7 @@ int cache_set_cacheable(struct cache *c, uint64_t addr, uint64_t len,
 	if (c->nnc == CACHE_MAX_NC)
 		return DMASIM_ERANGE;
 	for (struct cache *l = c; l; l = l->next)
-		maint_level(l, CACHE_FLUSH, base, end - base, &cost, false);
+		cache_maint_level(l, CACHE_FLUSH, base, end - base, &cost, false);
 	c->nc[c->nnc].base = base;
 	c->nc[c->nnc].end = end;
 	c->nnc++;
@@ -584,6 +472,10 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 	c->line_cycles = bus_xact_cycles(bus, 0, cfg->line, false, &t, &off);
 	if (!c->line_cycles)
 		c->line_cycles = bus_beats(bus, cfg->line);
+	if (cache_wb_init(c)) {
+		cache_fini(c);
+		return DMASIM_ENOMEM;
+	}
 	if (cfg->coherent) {
 		c->snooper.access = snoop_access;
 		c->snooper.cycles = snoop_cycles;
@@ -601,6 +493,7 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 
 void cache_fini(struct cache *c)
 {
+	cache_wb_fini(c);
 	free(c->way);
 	free(c->data);
 	c->way = NULL;

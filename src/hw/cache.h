@@ -15,10 +15,15 @@
  * `snoop` bus cycles, charged to the DMA transfer.  A non-coherent cache
  * never hears of DMA: software must clean and invalidate by range.
  *
- * Maintenance by range (cache_maint): every line of the range costs the
- * op's per-line CPU cycles whether present or not (software walks the
- * range line by line), plus a line transaction on the bus for each dirty
- * line written back, plus one completion barrier per operation.
+ * Maintenance by range, as the CPU runs it (cache_walk_*): every line of
+ * the range is an operation of the cache costing the op's per-line CPU
+ * cycles whether present or not; a dirty line written back goes into the
+ * write-back buffer (struct cache_wb), a bus master of its own that moves
+ * it to memory as one line transaction, competing with DMA, while the walk
+ * goes on; the completion barrier waits until the buffers drain, then
+ * costs its own cycles.  cache_maint is the same operation at once, its
+ * write-backs written immediately and its cost returned as a price (the
+ * mapping API's routines and set-up still use it).
  *
  * Two levels (cache_set_next): a cache may have a next level, another
  * cache of its own size, ways, line and costs (an L2), neither inclusive
@@ -103,6 +108,45 @@ struct cache_watch {
 
 #define CACHE_MAX_NC 64
 
+/*
+ * The write-back buffer: the lines a maintenance operation writes back
+ * wait here, in order, each for its own bus transaction of a line on the
+ * buffer's bus port (a master of its own, "<cache>.wb", competing with DMA
+ * like any other); a line's data reaches memory as its transaction
+ * completes.  A CPU miss on a line still waiting reads it from here.
+ */
+struct cache_wb {
+	struct bus_master port;
+	uint8_t *data;		/* cap lines */
+	uint64_t *addr;		/* cap line addresses */
+	size_t head, n, cap;	/* a ring of n waiting lines */
+	bool busy;		/* the port has asked for the bus */
+	void (*idle)(void *ctx);	/* called once when it drains */
+	void *idle_ctx;
+	uint64_t lines;		/* statistic: lines written back */
+};
+
+/*
+ * A maintenance operation by range, as the CPU runs it (cache_walk_*):
+ * each level walks the range line by line at its per-line cycles (a line
+ * absent costs the same: the operation still goes to the point of
+ * coherency); a dirty line (clean, flush) goes into the level's
+ * write-back buffer and the walk goes on without waiting for it; the
+ * completion barrier waits until every level's buffer has drained, then
+ * costs the barrier cycles.
+ */
+struct cache_walk {
+	struct cache *top, *level;
+	enum cache_op op;
+	uint64_t addr, len;
+	uint64_t pos, last;	/* this level's next line to charge, last */
+	uint64_t *tags;		/* this level's present lines, ascending */
+	size_t n, i;
+	int stage;		/* 0 lines, 1 barrier wait, 2 done */
+};
+
+enum cache_walk_step { CACHE_WALK_CYCLES, CACHE_WALK_WAIT, CACHE_WALK_DONE };
+
 struct cache {
 	struct cache_config cfg;
 	struct sim *sim;
@@ -121,6 +165,7 @@ struct cache {
 	struct cache *next;	/* the next level, or NULL: memory */
 	struct cache *upper;	/* the level whose next this is, or NULL */
 	uint64_t line_cycles;	/* bus cycles of one line transaction */
+	struct cache_wb wb;
 	/* statistics */
 	uint64_t hits, misses, evictions, writebacks, uncached;
 	uint64_t maint_lines, maint_ops, snoops, snoop_writebacks,
@@ -172,6 +217,23 @@ bool cache_access(struct cache *c, uint64_t addr, void *data, uint64_t len,
  * every level below; adds its cost. */
 void cache_maint(struct cache *c, enum cache_op op, uint64_t addr,
 		 uint64_t len, struct cache_cost *cost);
+
+/*
+ * The same operation as the CPU runs it, step by step (see struct
+ * cache_walk): begin (DMASIM_ENOMEM), then step until DONE: CYCLES, the
+ * CPU cycles of the lines this step covered (the op has been applied to
+ * them; a dirty one's write-back queued); WAIT, the barrier waits for the
+ * write-back buffers (cache_wb_wait), step again when told.  end frees.
+ */
+int cache_walk_begin(struct cache_walk *w, struct cache *c, enum cache_op op,
+		     uint64_t addr, uint64_t len);
+enum cache_walk_step cache_walk_step(struct cache_walk *w, uint64_t *cycles);
+void cache_walk_end(struct cache_walk *w);
+/* Call fn(ctx) once when the write-back buffers of c and the levels below
+ * are all empty; false (fn not kept) when they already are. */
+bool cache_wb_wait(struct cache *c, void (*fn)(void *ctx), void *ctx);
+/* Bus priority of the write-back buffer's port (its CPU's). */
+void cache_wb_set_priority(struct cache *c, int priority);
 
 /* What the CPU would read at addr (cache line if present, else memory), and
  * a store that updates the cached copy or memory; untimed, no state change

@@ -333,6 +333,12 @@ static void step_timed(struct cpu *cpu, struct cpu_op *op, uint64_t cycles,
 		cpu_ask_bus(cpu, each, BUS_FOR_TIMED);
 		return;
 	}
+	if (op->kind == CPU_OP_CALL && op->again) {
+		/* the routine's next step, after any interrupt */
+		op->phase = 0;
+		cpu_dispatch(cpu);
+		return;
+	}
 	cpu_op_finish(cpu, op);
 	cpu_dispatch(cpu);
 }
@@ -341,9 +347,27 @@ static void step_call(struct cpu *cpu, struct cpu_op *op)
 {
 	uint64_t c = 0, b = 0;
 
-	if (op->phase == 0)
+	if (op->phase == 0) {
+		op->again = false;
+		op->park = false;
+		op->call_xacts = 0;
 		op->call(cpu, op, &c, &b);
-	step_timed(cpu, op, c, b, 1);
+		if (op->park) {
+			op->phase = 3;
+			cpu_set_state(cpu, CPU_TIMED);
+			return;
+		}
+	}
+	step_timed(cpu, op, c, b, op->call_xacts ? op->call_xacts : 1);
+}
+
+void cpu_call_resume(struct cpu *cpu)
+{
+	struct cpu_op *op = cpu_current(cpu);
+
+	assert(op && op->kind == CPU_OP_CALL && op->phase == 3);
+	op->phase = 0;
+	cpu_dispatch(cpu);
 }
 
 static void step_xact_bus(struct cpu *cpu, struct cpu_op *op);

@@ -23,7 +23,12 @@
  *                as that transaction completes.
  *   call         a software routine modelled in C (cache maintenance, the
  *                DMA mapping API): its function runs when the CPU gets to
- *                it and returns its cost, CPU cycles then bus cycles.
+ *                it and returns its cost, CPU cycles then bus cycles.  A
+ *                routine may run in steps (`again`: called again once a
+ *                step's cycles are spent, interrupts taken between steps)
+ *                and may wait (`park`: the CPU does nothing until someone
+ *                calls cpu_call_resume(), e.g. a barrier waiting for the
+ *                cache's write-backs).
  *   pio          programmed I/O: per word, `pio_loop` instructions of loop
  *                overhead, a read (or write) of the device's data register
  *                (a bus transaction with the device's access latency, after
@@ -125,6 +130,13 @@ struct cpu_op {
 	bool write;		/* XACT: store; PIO: memory to device */
 	uint8_t *data;		/* XACT: len bytes, moved at completion */
 	cpu_call_fn call;	/* CALL */
+	bool again;		/* CALL: set by the routine: run it again once
+				 * its cycles are spent (a routine in steps) */
+	bool park;		/* CALL: set by the routine: the CPU waits,
+				 * doing nothing, until cpu_call_resume() */
+	uint64_t call_xacts;	/* CALL: set by the routine: the bus
+				 * transactions its bus cycles are made of,
+				 * each its own grant (0: one) */
 	uint64_t bus_left;	/* CALL, hooked XACT: bus cycles still due */
 	uint64_t bus_xacts;	/* hooked XACT: bus transactions still due
 				 * (bus_left split evenly among them) */
@@ -277,6 +289,9 @@ static inline void cpu_set_mem_hook(struct cpu *cpu, struct cpu_mem_hook h)
 {
 	cpu->mem_hook = h;
 }
+
+/* A parked call (op->park) goes on: its routine runs again. */
+void cpu_call_resume(struct cpu *cpu);
 
 /* Install the handler of an interrupt line (NULL fn: entry and exit only). */
 void cpu_set_irq_handler(struct cpu *cpu, unsigned line, cpu_irq_fn fn,

@@ -122,6 +122,7 @@ static int l_cache_index(lua_State *L)
 		{ "snoops", c->snoops },
 		{ "snoop_writebacks", c->snoop_writebacks },
 		{ "snoop_invals", c->snoop_invals },
+		{ "wb_lines", c->wb.lines },
 		{ "line", c->cfg.line }, { "size", c->cfg.size },
 		{ "ways", c->cfg.ways }, { "sets", c->sets },
 	};

@@ -159,5 +159,8 @@ void lnic_open(lua_State *L);
 extern const luaL_Reg lnic_sys_methods[];
 void lcamera_open(lua_State *L);
 extern const luaL_Reg lcamera_sys_methods[];
+/* MMUs (lmmu.c). */
+void lmmu_open(lua_State *L);
+extern const luaL_Reg lmmu_sys_methods[];
 
 #endif

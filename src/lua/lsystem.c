@@ -707,6 +707,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, ldisk_sys_methods, 0);
 	luaL_setfuncs(L, lnic_sys_methods, 0);
 	luaL_setfuncs(L, lcamera_sys_methods, 0);
+	luaL_setfuncs(L, lmmu_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -732,6 +733,7 @@ void lsystem_open(lua_State *L)
 	ldisk_open(L);
 	lnic_open(L);
 	lcamera_open(L);
+	lmmu_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

@@ -15,50 +15,136 @@ void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
 }
 
 
-static uint64_t lines(const struct dma_dev *d, uint64_t len)
+/* Leave work for the CPU; false when out of memory (the bounce then goes
+ * untimed, as a last resort: the data still arrives). */
+static bool work_push(struct dma_dev *d, bool copy, enum cache_op op,
+		      uint64_t src, uint64_t dst, uint64_t len)
 {
-	uint32_t line = d->cache ? d->cache->cfg.line : 64;
+	struct dmamap_work *w;
 
-	return (len + line - 1) / line;
+	if (d->work_head && d->work_head == d->nwork)
+		d->work_head = d->nwork = 0;
+	if (d->nwork == d->capwork) {
+		size_t cap = d->capwork ? d->capwork * 2 : 8;
+		struct dmamap_work *v = realloc(d->work, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		d->work = v;
+		d->capwork = cap;
+	}
+	w = &d->work[d->nwork++];
+	w->copy = copy;
+	w->op = op;
+	w->src = src;
+	w->dst = dst;
+	w->len = len;
+	w->done = 0;
+	return true;
 }
 
-/* A CPU copy between the buffer (as the CPU sees it) and a bounce slot. */
+/* Copy untimed (out of host memory for the work queue). */
+static void copy_now(struct dma_dev *d, uint64_t src, uint64_t dst,
+		     uint64_t len)
+{
+	uint8_t buf[4096];
+
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(buf) ? len - done :
+			     sizeof(buf);
+
+		cache_view_read(d->cache, src + done, buf, n);
+		cache_view_write(d->cache, dst + done, buf, n);
+		done += n;
+	}
+}
+
+/* A CPU copy between the buffer and a bounce slot, left for the CPU to
+ * run after the call's bookkeeping: on a non-coherent system the slot is
+ * cleaned after a copy into it (the device reads memory) and invalidated
+ * before a copy out of it (the device wrote memory). */
 static void bounce_copy(struct dma_dev *d, const struct dmamap_bounce *b,
 			bool to_bounce, struct cache_cost *cost)
 {
-	uint8_t buf[4096];
-	uint64_t done = 0, off;
-	struct memory *mem;
+	bool nc = !dmamap_coherent(d);
+	bool ok;
 
+	(void)cost;
 	d->bounce_bytes += b->len;
-	cost->cpu += lines(d, b->len) * d->cfg.copy;
-	cost->bus += 2 * lines(d, b->len) * d->line_cycles;
-	while (done < b->len) {
-		uint64_t n = b->len - done < sizeof(buf) ? b->len - done :
-			     sizeof(buf);
+	if (to_bounce)
+		ok = work_push(d, true, CACHE_CLEAN, b->orig, b->dma, b->len) &&
+		     (!nc || work_push(d, false, CACHE_CLEAN, 0, b->dma,
+				       b->len));
+	else
+		ok = (!nc || work_push(d, false, CACHE_INVAL, 0, b->dma,
+				       b->len)) &&
+		     work_push(d, true, CACHE_CLEAN, b->dma, b->orig, b->len);
+	if (!ok && d->cache)
+		copy_now(d, to_bounce ? b->orig : b->dma,
+			 to_bounce ? b->dma : b->orig, b->len);
+}
 
-		if (to_bounce) {
-			if (d->cache)
-				cache_view_read(d->cache, b->orig + done, buf, n);
-			else if ((mem = memory_of(bus_route(d->bus, b->orig +
-							   done, n, &off))))
-				memory_read(mem, off, buf, n);
-			if ((mem = memory_of(bus_route(d->bus, b->dma + done, n,
-						       &off))))
-				memory_write(mem, off, buf, n);
-		} else {
-			if ((mem = memory_of(bus_route(d->bus, b->dma + done, n,
-						       &off))))
-				memory_read(mem, off, buf, n);
-			if (d->cache)
-				cache_view_write(d->cache, b->orig + done, buf,
-						 n);
-			else if ((mem = memory_of(bus_route(d->bus, b->orig +
-							   done, n, &off))))
-				memory_write(mem, off, buf, n);
-		}
-		done += n;
+bool dmamap_work_pending(const struct dma_dev *d)
+{
+	return d->work_head < d->nwork;
+}
+
+/* One access of the copy by the CPU: through its cache, or (no cache) a
+ * bus transaction of its own with the data moved at once. */
+static void cpu_copy_access(struct dma_dev *d, uint64_t addr, uint8_t *buf,
+			    uint64_t n, bool write, struct cache_cost *cost)
+{
+	struct bus_target *t;
+	struct memory *mem;
+	uint64_t off;
+
+	if (d->cache) {
+		/* the kernel's own copy, not the driver's access: unwatched */
+		struct cache_watch w = d->cache->watch;
+
+		d->cache->watch.cpu_access = NULL;
+		cache_access(d->cache, addr, buf, n, write, cost);
+		d->cache->watch = w;
+		return;
 	}
+	cost->bus += bus_xact_cycles(d->bus, addr, n, write, &t, &off);
+	cost->xacts++;
+	if ((mem = memory_of(t))) {
+		if (write)
+			memory_write(mem, off, buf, n);
+		else
+			memory_read(mem, off, buf, n);
+	}
+}
+
+void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
+{
+	struct dmamap_work *w;
+	uint32_t line = d->cache ? d->cache->cfg.line : 64;
+	uint8_t buf[256];
+	uint64_t n, at;
+
+	if (!dmamap_work_pending(d))
+		return;
+	w = &d->work[d->work_head];
+	if (!w->copy) {
+		dmamap_cache_maint(d, w->op, w->dst, w->len, cost);
+		d->work_head++;
+		return;
+	}
+	/* up to the end of the source's line */
+	at = w->src + w->done;
+	n = line - (at & (line - 1));
+	if (n > w->len - w->done)
+		n = w->len - w->done;
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	cost->cpu += d->cfg.copy;
+	cpu_copy_access(d, at, buf, n, false, cost);
+	cpu_copy_access(d, w->dst + w->done, buf, n, true, cost);
+	w->done += n;
+	if (w->done == w->len)
+		d->work_head++;
 }
 
 static struct dmamap_bounce *bounce_find(struct dma_dev *d, uint64_t dma)
@@ -355,8 +441,11 @@ void dmamap_fini(struct dma_dev *d)
 		d->ops->fini(d);
 	free(d->slot_used);
 	free(d->bounce);
+	free(d->work);
 	d->slot_used = NULL;
 	d->bounce = NULL;
+	d->work = NULL;
+	d->nwork = d->capwork = d->work_head = 0;
 }
 
 /* ---- bounce slots for other ops (an IOMMU's untrusted devices) ---- */

@@ -16,12 +16,18 @@
  *   sync_for_cpu     from_device, bidirectional: invalidate
  *   sync_for_device  to_device: clean; from_device: invalidate;
  *                    bidirectional: clean+invalidate
- * On a coherent system these cost only their bookkeeping cycles.  A bounce
- * copy costs `copy` CPU cycles per line plus a line read and a line write
- * on the bus.
+ * On a coherent system these cost only their bookkeeping cycles.
+ *
+ * A bounce copy is CPU work: the call leaves it pending (dmamap_work_*),
+ * and the CPU running the call then copies line by line, a load from the
+ * source and a store to the destination through its cache (hits, line
+ * fills and write-backs, each a bus transaction), plus `copy` cycles of
+ * loop overhead per line.  On a non-coherent system the bounce slot is
+ * cleaned after a copy into it and invalidated before a copy out of it
+ * (as Linux's swiotlb syncs the slot), in order with the copies.
  *
  * Every call returns its cost in *cost (CPU cycles, then bus cycles); the
- * caller (a CPU operation) spends it.  Misuse is an observer's (the
+ * caller (a CPU operation) spends it, then runs the pending work.  Misuse is an observer's (the
  * sanitizer's) to report;
  * the API itself does what Linux's direct mapping would.
  */
@@ -61,7 +67,9 @@ struct dmamap_config {
 	uint64_t mask;		/* highest bus address the device reaches */
 	uint32_t map_cycles;	/* CPU cycles of bookkeeping per map/unmap */
 	uint32_t sync_cycles;	/* CPU cycles of bookkeeping per sync */
-	uint32_t copy;		/* CPU cycles per line of a bounce copy */
+	uint32_t copy;		/* CPU cycles of loop overhead per line of a
+				 * bounce copy (its loads and stores are
+				 * accesses through the cache) */
 	uint64_t pool_base, pool_size;	 /* coherent pool, bytes */
 	uint64_t bounce_base, bounce_size; /* bounce pool, bytes */
 	uint32_t bounce_slot;	/* bytes per bounce slot */
@@ -76,6 +84,14 @@ struct dmamap_bounce {
 	uint64_t dma, orig, len;
 	uint32_t slot, nslots;
 	bool live;
+};
+
+/* Work a call leaves for its CPU: a copy (src to dst, done bytes so far)
+ * or a cache maintenance operation, in order. */
+struct dmamap_work {
+	bool copy;
+	enum cache_op op;
+	uint64_t src, dst, len, done;
 };
 
 struct dma_dev;
@@ -114,6 +130,8 @@ struct dma_dev {
 	struct dmamap_bounce *bounce;
 	size_t nbounce, capbounce;
 	uint64_t line_cycles;		/* bus cycles per line transaction */
+	struct dmamap_work *work;	/* pending, from work_head on */
+	size_t nwork, capwork, work_head;
 	/* statistics */
 	uint64_t maps, unmaps, syncs, map_errors, bounces, bounce_bytes;
 };
@@ -157,6 +175,12 @@ bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma);
  * (nothing on a coherent one); for the IOMMU's ops. */
 void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
 			uint64_t len, struct cache_cost *cost);
+/* Work the last call left for its CPU (bounce copies): is any pending;
+ * run the next piece (a line of a copy, or a maintenance operation),
+ * adding its cost (cost->xacts: the bus transactions it is made of, of
+ * equal length). */
+bool dmamap_work_pending(const struct dma_dev *d);
+void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost);
 /* The driver goes away: an observer reports what is still mapped. */
 void dmamap_teardown(struct dma_dev *d);
 

@@ -1,5 +1,6 @@
 /* vm: address spaces, faults, reclaim, migration, pinning.  See vm.h. */
 #include "vm.h"
+#include "vmpt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,7 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 		if (p->flags & PTE_DIRTY)
 			vm->writebacks++;
 		p->flags = PTE_SWAPPED;
+		vmpt_changed(as, f->vpn);
 		as->resident--;
 		vm->evictions++;
 		note_moved(vm, pfn);
@@ -261,6 +263,7 @@ static bool huge_fault(struct aspace *as, uint64_t vpn, bool write,
 		as->pte[first + i].pfn = pfn + (uint32_t)i;
 		as->pte[first + i].flags = PTE_PRESENT |
 			(write && first + i == vpn ? PTE_DIRTY : 0);
+		vmpt_changed(as, first + i);
 		f->owner = as->id;
 		f->vpn = (uint32_t)(first + i);
 		f->accessed = 1;
@@ -328,6 +331,7 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	}
 	p->pfn = pfn;
 	p->flags = PTE_PRESENT | (write ? PTE_DIRTY : 0);
+	vmpt_changed(as, vpn);
 	vm->fr.f[pfn].owner = as->id;
 	vm->fr.f[pfn].vpn = (uint32_t)vpn;
 	vm->fr.f[pfn].accessed = 1;
@@ -409,6 +413,7 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	vm->fr.f[pfn].vpn = (uint32_t)vpn;
 	vm->fr.f[pfn].accessed = vm->fr.f[old].accessed;
 	p->pfn = pfn;
+	vmpt_changed(as, vpn);
 	note_moved(vm, old);
 	frames_free(&vm->fr, old, 0);
 	vm->migrations++;

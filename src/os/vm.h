@@ -69,6 +69,12 @@ struct aspace {
 	uint64_t faults, major_faults;	/* major: read back from swap */
 	uint64_t huge_faults;		/* 2 MiB pages mapped at once */
 	uint64_t resident;
+	/* page tables in simulated memory (os/vmpt.h), for an MMU; 0: none */
+	uint64_t pt_root;		/* level-0 table's physical address */
+	uint64_t pt_leaf;		/* the leaf entries, one per page */
+	/* told when a page's mapping changes (an MMU's TLB), or NULL */
+	void (*pt_changed)(void *ctx, struct aspace *as, uint64_t vpn);
+	void *pt_ctx;
 };
 
 struct vm_config {

@@ -178,6 +178,7 @@ int dmasim_cache_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		((struct dmasim_cache *)l)->cpu = cpu;
 	if (cpu) {
 		cpu->cache = c;
+		cache_wb_set_priority(&c->c, cpu->cpu.port.priority);
 		cpu_set_mem_hook(&cpu->cpu, cache_cpu_hook(&c->c,
 							    cpu->cpu.name));
 		if (sys->san)

@@ -147,6 +147,8 @@ int dmasim_dmadev_new(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
 	return 0;
 }
 
+/* The bookkeeping of a call at once, then the work it left for the CPU
+ * (bounce copies, line by line through the cache), one step per call. */
 static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 {
 	struct sys_op *o = &p->op;
@@ -154,6 +156,13 @@ static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 	uint64_t a = o->u.map.a, len = o->u.map.len;
 	enum dma_dir dir = o->u.map.dir;
 
+	if (o->u.map.ran) {
+		dmamap_work_step(d, cost);
+		o->op[0].call_xacts = cost->xacts;
+		o->op[0].again = dmamap_work_pending(d);
+		return;
+	}
+	o->u.map.ran = true;
 	switch (o->u.map.what) {
 	case C_MAP:
 		o->res.value = dmamap_map_single(d, a, len, dir, cost);
@@ -189,6 +198,7 @@ static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 		dmamap_free_coherent(d, a, len, o->u.map.b, cost);
 		break;
 	}
+	o->op[0].again = dmamap_work_pending(d);
 }
 
 /* The largest length one call maps, syncs or allocates (bytes). */
@@ -225,6 +235,7 @@ static int map_issue(struct dmasim_proc *p, struct dmasim_dmadev *d, int what,
 			     len)))
 		return err;
 	o->call = map_call;
+	o->u.map.ran = false;
 	o->u.map.dev = d;
 	o->u.map.what = what;
 	o->u.map.a = a;

@@ -132,15 +132,58 @@ int dmasim_cpu_pio(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 
 /* ---- cache maintenance ---- */
 
-static void maint_call(struct dmasim_proc *p, struct cache_cost *cost)
+static void maint_resume(void *ctx)
+{
+	cpu_call_resume(ctx);
+}
+
+/*
+ * Maintenance by range as the CPU runs it, one step per call: the lines
+ * up to the next one written back (their per-line cycles), then the
+ * barrier, which parks the CPU until the write-back buffers drain, then
+ * its own cycles.
+ */
+void sys_maint_call(struct dmasim_proc *p, struct cache_cost *cost)
 {
 	struct dmasim_cache *c = p->op.u.maint.c;
+	struct cache_walk *w = &p->op.u.maint.walk;
+	struct cpu_op *op = &p->op.op[0];
+	uint64_t cycles = 0;
+	enum cache_walk_step st;
 
-	cache_maint(&c->c, p->op.u.maint.op, p->op.u.maint.addr,
-		    p->op.u.maint.len, cost);
-	if (c->c.watch.maint)
-		c->c.watch.maint(c->c.watch.ctx, &c->c, p->op.u.maint.op,
-				 p->op.u.maint.addr, p->op.u.maint.len);
+	if (!p->op.u.maint.walking) {
+		if (cache_walk_begin(w, &c->c, p->op.u.maint.op,
+				     p->op.u.maint.addr, p->op.u.maint.len)) {
+			cache_walk_end(w);
+			sys_error(p->sys, DMASIM_ENOMEM, "cache '%s': no host "
+				  "memory for a maintenance operation",
+				  c->c.name);
+			sys_fail(p->sys, DMASIM_ENOMEM, p->sys->err);
+			return;
+		}
+		p->op.u.maint.walking = true;
+		if (c->c.watch.maint)
+			c->c.watch.maint(c->c.watch.ctx, &c->c,
+					 p->op.u.maint.op, p->op.u.maint.addr,
+					 p->op.u.maint.len);
+	}
+	while ((st = cache_walk_step(w, &cycles)) == CACHE_WALK_CYCLES &&
+	       !cycles)
+		;
+	switch (st) {
+	case CACHE_WALK_CYCLES:
+		cost->cpu = cycles;
+		op->again = true;
+		break;
+	case CACHE_WALK_WAIT:
+		op->again = true;
+		op->park = cache_wb_wait(&c->c, maint_resume, &c->cpu->cpu);
+		break;
+	case CACHE_WALK_DONE:
+		cache_walk_end(w);
+		p->op.u.maint.walking = false;
+		break;
+	}
 }
 
 int dmasim_cache_maint(struct dmasim_proc *p, struct dmasim_cache *c,
@@ -168,7 +211,8 @@ int dmasim_cache_maint(struct dmasim_proc *p, struct dmasim_cache *c,
 				 "[%#llx, +%llu): expected a range that ends "
 				 "below 2^64", (unsigned long long)addr,
 				 (unsigned long long)len);
-	p->op.call = maint_call;
+	p->op.call = sys_maint_call;
+	p->op.u.maint.walking = false;
 	p->op.u.maint.c = c;
 	p->op.u.maint.op = ops[op];
 	p->op.u.maint.addr = addr;

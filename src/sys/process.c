@@ -87,6 +87,10 @@ void sys_procs_free(struct dmasim_sys *sys)
 
 		sysproc_unlink(p);
 		p->irq_cpu = NULL;
+		if (p->op.call == sys_maint_call && p->op.u.maint.walking) {
+			cache_walk_end(&p->op.u.maint.walk);
+			p->op.u.maint.walking = false;
+		}
 		/* Not through proc_kill: nothing may run any more. */
 		p->p.state = PROC_DONE;
 		p->body->done(p);

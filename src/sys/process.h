@@ -18,6 +18,9 @@
 #include "os/dmamap.h"
 #include "sys.h"
 
+struct dmasim_mmu;
+struct aspace;
+
 /* How a process is resumed and freed. */
 struct sys_body {
 	void (*resume)(struct dmasim_proc *p);
@@ -40,6 +43,8 @@ struct sys_op {
 			struct dmasim_cache *c;
 			enum cache_op op;
 			uint64_t addr, len;
+			struct cache_walk walk;	/* the routine's steps */
+			bool walking;		/* walk begun, not ended */
 		} maint;
 		struct {
 			struct dmasim_dmadev *dev;
@@ -48,7 +53,18 @@ struct sys_op {
 			uint64_t a, b, len;
 			struct dmasim_sg *sg;
 			unsigned n;
+			bool ran;	/* bookkeeping done: its CPU work
+					 * (bounce copies) follows */
 		} map;
+		struct {
+			struct dmasim_mmu *mmu;
+			struct aspace *as;
+			uint8_t *buf;
+			uint64_t va, len, done, pa;
+			bool write;
+			int stage;	/* 0 translate, 1 walked, 2 fault,
+					 * 3 access */
+		} vacc;
 	} u;
 };
 
@@ -94,6 +110,8 @@ void sys_proc_irq(struct dmasim_proc *p, struct dmasim_cpu *cpu);
 int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		 const char *what);
 /* Issue a call (p->op.call set) on cpu and wait. */
+/* The routine of a cache maintenance operation (sys/ops.c). */
+void sys_maint_call(struct dmasim_proc *p, struct cache_cost *cost);
 int sys_call_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		   const char *what);
 

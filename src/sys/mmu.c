@@ -1,0 +1,184 @@
+/* mmu (sys): a CPU's MMU and its virtual accesses.  See mmu.h. */
+#include "mmu.h"
+
+#include <stdio.h>
+
+#include "hw/cpu.h"
+#include "kernel/base.h"
+#include "os/vmpt.h"
+#include "process.h"
+
+static void mmu_fini_cb(void *obj)
+{
+	mmu_fini(&((struct dmasim_mmu *)obj)->m);
+}
+
+int sys_mmu_new(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
+		const char *name, const struct mmu_config *cfg,
+		uint64_t trap_cycles, struct dmasim_mmu **out)
+{
+	struct dmasim_mmu *m;
+	char def[48];
+	int err = sys_owns(sys, cpu->sys, "the CPU");
+
+	if (err)
+		return err;
+	if (!name) {
+		snprintf(def, sizeof(def), "%s.mmu", cpu->cpu.name);
+		name = def;
+	}
+	m = sys_alloc(sys, sizeof(*m), mmu_fini_cb);
+	if (!m)
+		return sys_error(sys, DMASIM_ENOMEM, "mmu: out of memory");
+	err = mmu_init(&m->m, &sys->sim, cpu->cpu.port.bus, name, cfg,
+		       cpu->cpu.port.priority);
+	if (err)
+		return sys_error(sys, err, "mmu '%s': %u entries in %u ways: "
+				 "expected ways that divide the entries into "
+				 "a power-of-two number of sets", name,
+				 cfg->entries, cfg->ways);
+	m->sys = sys;
+	m->cpu = cpu;
+	m->trap_cycles = trap_cycles;
+	*out = m;
+	return 0;
+}
+
+static void tlb_inval(void *ctx, struct aspace *as, uint64_t vpn)
+{
+	mmu_invalidate(ctx, as->id, vpn);
+}
+
+/* A walk ended: the CPU goes on with the routine. */
+static void walked(void *ctx, enum mmu_result r, uint64_t pa)
+{
+	struct dmasim_proc *p = ctx;
+
+	p->op.u.vacc.stage = r == MMU_HIT ? 1 : 2;
+	p->op.u.vacc.pa = pa;
+	cpu_call_resume(&p->op.u.vacc.mmu->cpu->cpu);
+}
+
+/* The access of the piece in the page of pa, through the CPU's cache or
+ * as a bus transaction. */
+static void access_piece(struct dmasim_proc *p, struct cache_cost *cost)
+{
+	struct dmasim_mmu *m = p->op.u.vacc.mmu;
+	struct cpu *cpu = &m->cpu->cpu;
+	struct cpu_op *op = &p->op.op[0];
+	uint64_t va = p->op.u.vacc.va + p->op.u.vacc.done;
+	uint64_t n = FRAME_SIZE - (va & (FRAME_SIZE - 1));
+	uint64_t c = 0, b = 0, x = 0, pa = p->op.u.vacc.pa;
+	uint8_t *buf = p->op.u.vacc.buf + p->op.u.vacc.done;
+	struct bus_target *t;
+	uint64_t off;
+
+	if (n > p->op.u.vacc.len - p->op.u.vacc.done)
+		n = p->op.u.vacc.len - p->op.u.vacc.done;
+	/* the hardware's access and dirty flags */
+	vm_touch(p->op.u.vacc.as, va >> FRAME_SHIFT, p->op.u.vacc.write, NULL,
+		 NULL);
+	if (cpu->mem_hook.xact && cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu,
+						     pa, buf, n,
+						     p->op.u.vacc.write, &c,
+						     &b, &x)) {
+		cost->cpu += c;
+		cost->bus += b;
+		op->call_xacts = x;
+	} else {
+		cost->bus += bus_xact_cycles(cpu->port.bus, pa, n,
+					     p->op.u.vacc.write, &t, &off);
+		if (!t || bus_xact_data(cpu->port.bus, pa, buf, n,
+					p->op.u.vacc.write))
+			op->status = BUS_ERR_DECODE;
+	}
+	p->op.u.vacc.done += n;
+	p->op.u.vacc.stage = 0;
+	op->again = !op->status && p->op.u.vacc.done < p->op.u.vacc.len;
+}
+
+/* One step of a virtual access: translate (a TLB hit, or a walk the CPU
+ * waits for), a fault's trap and handler, or the access of one page. */
+static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
+{
+	struct dmasim_mmu *m = p->op.u.vacc.mmu;
+	struct aspace *as = p->op.u.vacc.as;
+	struct cpu_op *op = &p->op.op[0];
+	uint64_t va = p->op.u.vacc.va + p->op.u.vacc.done, pa, cycles = 0,
+		 io = 0;
+	int err;
+
+	switch (p->op.u.vacc.stage) {
+	case 0:
+		switch (mmu_translate(&m->m, as->id, as->pt_root, va, &pa,
+				      walked, p)) {
+		case MMU_HIT:
+			p->op.u.vacc.pa = pa;
+			access_piece(p, cost);
+			return;
+		default:
+			op->again = true;
+			op->park = true;
+			return;
+		}
+	case 1:
+		access_piece(p, cost);
+		return;
+	default:
+		/* a page fault: the trap, the handler, then the walk again */
+		err = vm_fault(as, va >> FRAME_SHIFT, p->op.u.vacc.write,
+			       &cycles, &io);
+		if (err) {
+			op->status = BUS_ERR_DECODE;
+			return;
+		}
+		cost->cpu += m->trap_cycles + cycles +
+			     (io + m->cpu->cpu.clk.period - 1) /
+			     m->cpu->cpu.clk.period;
+		p->op.u.vacc.stage = 0;
+		op->again = true;
+		return;
+	}
+}
+
+int sys_mmu_access(struct dmasim_proc *p, struct dmasim_mmu *m,
+		   struct aspace *as, uint64_t va, void *buf, uint64_t len,
+		   bool write)
+{
+	int err = sys_owns(p->sys, m->sys, "the mmu");
+
+	if (err)
+		return err;
+	if (!len || va >= (as->npages << FRAME_SHIFT) ||
+	    len > (as->npages << FRAME_SHIFT) - va)
+		return sys_error(p->sys, DMASIM_ERANGE, "mmu '%s': virtual "
+				 "access [%#llx, +%llu): expected a range "
+				 "inside the address space (%llu bytes)",
+				 m->m.name, (unsigned long long)va,
+				 (unsigned long long)len,
+				 (unsigned long long)(as->npages <<
+						      FRAME_SHIFT));
+	if (!as->pt_root) {
+		err = vmpt_build(as);
+		if (err)
+			return sys_error(p->sys, err, "mmu '%s': no page "
+					 "tables for the address space (%s: "
+					 "expected a space of at most 1 GiB "
+					 "and free contiguous frames for its "
+					 "tables)", m->m.name,
+					 dmasim_strerror(err));
+	}
+	as->pt_changed = tlb_inval;
+	as->pt_ctx = &m->m;
+	p->op.call = vacc_call;
+	p->op.u.vacc.mmu = m;
+	p->op.u.vacc.as = as;
+	p->op.u.vacc.buf = buf;
+	p->op.u.vacc.va = va;
+	p->op.u.vacc.len = len;
+	p->op.u.vacc.done = 0;
+	p->op.u.vacc.write = write;
+	p->op.u.vacc.stage = 0;
+	return sys_call_issue(p, m->cpu, write ? "mmu:store" :
+			      "mmu:load");
+}
