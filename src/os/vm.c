@@ -1,6 +1,5 @@
 /* vm: address spaces, faults, reclaim, migration, pinning.  See vm.h. */
 #include "vm.h"
-#include "vmpt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -212,7 +211,7 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 		if (p->flags & PTE_DIRTY)
 			vm->writebacks++;
 		p->flags = PTE_SWAPPED;
-		vmpt_changed(as, f->vpn);
+		vm_pte_sync(as, f->vpn);
 		as->resident--;
 		vm->evictions++;
 		note_moved(vm, pfn);
@@ -263,7 +262,7 @@ static bool huge_fault(struct aspace *as, uint64_t vpn, bool write,
 		as->pte[first + i].pfn = pfn + (uint32_t)i;
 		as->pte[first + i].flags = PTE_PRESENT |
 			(write && first + i == vpn ? PTE_DIRTY : 0);
-		vmpt_changed(as, first + i);
+		vm_pte_sync(as, first + i);
 		f->owner = as->id;
 		f->vpn = (uint32_t)(first + i);
 		f->accessed = 1;
@@ -331,7 +330,7 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	}
 	p->pfn = pfn;
 	p->flags = PTE_PRESENT | (write ? PTE_DIRTY : 0);
-	vmpt_changed(as, vpn);
+	vm_pte_sync(as, vpn);
 	vm->fr.f[pfn].owner = as->id;
 	vm->fr.f[pfn].vpn = (uint32_t)vpn;
 	vm->fr.f[pfn].accessed = 1;
@@ -413,7 +412,7 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	vm->fr.f[pfn].vpn = (uint32_t)vpn;
 	vm->fr.f[pfn].accessed = vm->fr.f[old].accessed;
 	p->pfn = pfn;
-	vmpt_changed(as, vpn);
+	vm_pte_sync(as, vpn);
 	note_moved(vm, old);
 	frames_free(&vm->fr, old, 0);
 	vm->migrations++;
@@ -588,4 +587,22 @@ uint64_t vm_alloc_contig(struct vm *vm, uint64_t bytes)
 		return UINT64_MAX;
 	pfn = frames_alloc(&vm->fr, order);
 	return pfn == FRAME_NONE ? UINT64_MAX : frames_pa(&vm->fr, pfn);
+}
+
+void vm_pte_sync(struct aspace *as, uint64_t vpn)
+{
+	const struct pte *p = &as->pte[vpn];
+	uint64_t e = 0;
+	uint8_t b[8];
+
+	if (!as->pt_root)
+		return;
+	if (p->flags & PTE_PRESENT)
+		e = frames_pa(&as->vm->fr, p->pfn) | 1;
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(e >> (8 * i));
+	memory_write(as->vm->mem, as->pt_leaf + 8 * vpn - as->vm->mem->tgt.base,
+		     b, 8);
+	if (as->pt_changed)
+		as->pt_changed(as->pt_ctx, as, vpn);
 }

@@ -265,6 +265,10 @@ static inline uint32_t vm_swap_pending(const struct vm *vm)
 int vm_swap_start(struct vm *vm, struct signal *done);
 /* Do the queued records now, untimed.  Returns 0 or DMASIM_ENOMEM. */
 int vm_swap_settle(struct vm *vm);
+/* Page vpn's mapping changed: with page tables in simulated memory
+ * (os/vmpt.h), rewrite its leaf entry (valid: the frame's address | 1;
+ * else 0) and tell the space's pt_changed hook. */
+void vm_pte_sync(struct aspace *as, uint64_t vpn);
 
 /* Swap transfer: when a page transfer queued now completes (ps). */
 uint64_t vm_swap_io(struct vm *vm);

@@ -14,15 +14,6 @@ static void put_entry(struct vm *vm, uint64_t pa, uint64_t e)
 	memory_write(vm->mem, pa - vm->mem->tgt.base, b, 8);
 }
 
-static uint64_t leaf_entry(const struct aspace *as, uint64_t vpn)
-{
-	const struct pte *p = &as->pte[vpn];
-
-	if (!(p->flags & PTE_PRESENT))
-		return 0;
-	return frames_pa(&as->vm->fr, p->pfn) | 1;
-}
-
 int vmpt_build(struct aspace *as)
 {
 	struct vm *vm = as->vm;
@@ -52,15 +43,6 @@ int vmpt_build(struct aspace *as)
 			  (as->pt_leaf + i * FRAME_SIZE) | 1);
 	for (uint64_t v = 0; v < as->npages; v++)
 		if (as->pte[v].flags & PTE_PRESENT)
-			put_entry(vm, as->pt_leaf + 8 * v, leaf_entry(as, v));
+			vm_pte_sync(as, v);
 	return 0;
-}
-
-void vmpt_changed(struct aspace *as, uint64_t vpn)
-{
-	if (!as->pt_root)
-		return;
-	put_entry(as->vm, as->pt_leaf + 8 * vpn, leaf_entry(as, vpn));
-	if (as->pt_changed)
-		as->pt_changed(as->pt_ctx, as, vpn);
 }

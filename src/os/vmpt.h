@@ -3,8 +3,9 @@
  * hw/mmu walks (four levels of 512 eight-byte entries, 4 KiB pages), so
  * that a CPU's translations read real bytes.  Built on request (an MMU
  * using the space); from then on the memory manager writes a page's leaf
- * entry whenever its mapping changes (fault, reclaim, migration) and tells
- * the space's pt_changed hook (the TLB's invalidation).
+ * entry whenever its mapping changes (fault, reclaim, migration:
+ * vm_pte_sync) and tells the space's pt_changed hook (the TLB's
+ * invalidation).
  *
  * The tables take frames of the manager's memory: one each for levels 0,
  * 1 and 2, and one leaf table per 512 pages, contiguous; a space of up to
@@ -19,7 +20,5 @@
 /* Build the tables of as (once).  Returns 0, DMASIM_EINVAL (a space over
  * 1 GiB) or DMASIM_ENOMEM (no contiguous frames for them). */
 int vmpt_build(struct aspace *as);
-/* Page vpn's mapping changed: rewrite its leaf entry, tell the hook. */
-void vmpt_changed(struct aspace *as, uint64_t vpn);
 
 #endif
