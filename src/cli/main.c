@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "progress.h"
+#include "runview.h"
 #include "sweep.h"
 
 
@@ -63,6 +64,8 @@ static void run_usage(FILE *out)
 "                  [--trace FILE.json] [--vcd FILE.vcd]\n"
 "                  [--trace-from T] [--trace-to T] [--seed N] [-q]\n"
 "                  [--max-events N] [--max-wall-time T] [--max-instructions N]\n"
+"                  [--stats[=json] FILE] [--timeline] [--timeline-width N]\n"
+"                  [--no-summary]\n"
 "\n"
 "Run a Lua scenario: it builds a system, runs software on it and reports\n"
 "results, printed as \"name value [unit]\" lines and tables.\n"
@@ -86,8 +89,26 @@ static void run_usage(FILE *out)
 "                    grant and request wires of each master (timescale 1ps)\n"
 "  --trace-from T, --trace-to T\n"
 "                    keep only simulated times T1 to T2 in the --trace and\n"
-"                    --vcd files (a time: 10us, 250ns, or ps); spans are\n"
-"                    clipped to the window\n"
+"                    --vcd files and the --timeline (a time: 10us, 250ns,\n"
+"                    or ps); spans are clipped to the window\n"
+"  --timeline        draw each system's timeline in the terminal as it\n"
+"                    ends: a row per bus (who owns it), CPU (Run, Stall,\n"
+"                    Irq handler) and DMA channel (Transfer), one column\n"
+"                    per slice of time (upper case: the span covers half\n"
+"                    the slice or more; '.': idle), and each row's exact\n"
+"                    time per owner\n"
+"  --timeline-width N\n"
+"                    at most N columns (10 to 1000, default 100)\n"
+"  --stats FILE, --stats=json FILE\n"
+"                    write every statistic of every system, one per line\n"
+"                    with its unit and meaning (as gem5's stats.txt), or\n"
+"                    as JSON; FILE - is standard output\n"
+"  --no-summary      leave out the summary printed after the results: where\n"
+"                    each system's time went (bus utilisation and who held\n"
+"                    the bus, CPU busy, stalled and idle time, DMA bytes,\n"
+"                    interrupts) and what was left unfinished (processes\n"
+"                    still waiting, channels never started, interrupts no\n"
+"                    handler took, a system never run)\n"
 "  --check           turn on the DMA sanitizer: reports go to stderr and\n"
 "                    the JSON; exit status 5 when it reported anything\n"
 "  --seed N          the run seed (default 1); every component derives its\n"
@@ -166,7 +187,8 @@ static int cmd_run(int argc, char **argv)
 	double max_wall = 0;
 	bool window = false;
 	struct progress prog_line;
-	int quiet = 0, err, status = EXIT_USAGE;
+	struct runview view = { 0 };
+	int quiet = 0, err, status = EXIT_USAGE, taken;
 
 	if (cli_run_new(&run)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
@@ -175,7 +197,11 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if ((taken = runview_option(&view, argc, argv, &i)) < 0) {
+			goto out;
+		} else if (taken) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			run_usage(stdout);
 			status = 0;
 			goto out;
@@ -260,10 +286,10 @@ static int cmd_run(int argc, char **argv)
 			"run --help)\n", prog);
 		goto out;
 	}
-	if (window && !trace && !vcd) {
+	if (window && !trace && !vcd && !view.timeline) {
 		fprintf(stderr, "%s run: --trace-from and --trace-to apply to "
-			"--trace and --vcd files: expected one of them too\n",
-			prog);
+			"--trace and --vcd files and --timeline: expected one "
+			"of them too\n", prog);
 		goto out;
 	}
 	if (from > to) {
@@ -273,7 +299,8 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (dmasim_run_set_trace(run, trace, from, to) ||
-	    dmasim_run_set_vcd(run, vcd, from, to)) {
+	    dmasim_run_set_vcd(run, vcd, from, to) ||
+	    runview_setup(&view, run, from, to)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		status = EXIT_SCENARIO;
 		goto out;
@@ -307,6 +334,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!err)
 		status = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
+	if ((err = runview_finish(&view, run, quiet)) != 0)
+		status = err;
 	if (json && dmasim_run_write_json(run, json)) {
 		fprintf(stderr, "%s: cannot write JSON to '%s': %s\n", prog,
 			json, strerror(errno));

@@ -56,6 +56,16 @@ struct dmasim_run {
 	uint64_t instr;		/* Lua instructions counted so far */
 	double wall_start;	/* s (monotonic clock) when the run began */
 	char *partial;		/* the limit reached, or NULL */
+	/* statsout.c: each system's statistics with units and meanings, and
+	 * where its time went */
+	json_t *stats_out;	/* by system, in the order made */
+	json_t *summary;	/* strings, the same order */
+	/* asciitl.c: the ASCII timeline asked for, or out NULL */
+	struct {
+		FILE *out;
+		uint64_t from, to;	/* ps */
+		unsigned width;		/* columns at most */
+	} timeline;
 };
 
 /* Whether a limit is reached (events: of the running system, or 0);
