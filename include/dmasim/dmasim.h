@@ -281,4 +281,26 @@ DMASIM_API int dmasim_run_set_timeline(struct dmasim_run *run, FILE *out,
 				       uint64_t from_ps, uint64_t to_ps,
 				       unsigned width);
 
+/*
+ * A self-contained HTML page of runs (dmasim report, dmasim tour --html):
+ * each run's parameters, results, tables and claims, and a chart of each
+ * claim's simulated value against its model as inline SVG; it needs no
+ * network access.  Each add makes the page when *page is NULL.
+ * dmasim_html_add_run: a run (after dmasim_run_file), under a name;
+ * dmasim_html_add_json: a run's JSON file (dmasim run --json): returns
+ * DMASIM_EIO when it cannot be read, DMASIM_EINVAL when it is not a run's
+ * JSON.  Each returns 0 or a DMASIM_E* code.
+ */
+struct dmasim_html;
+DMASIM_API int dmasim_html_add_run(struct dmasim_html **page,
+				   const struct dmasim_run *run,
+				   const char *name);
+DMASIM_API int dmasim_html_add_json(struct dmasim_html **page,
+				    const char *path);
+/* Write the page (a NULL page: one with no run).  Returns 0 or
+ * DMASIM_EIO (errno says why). */
+DMASIM_API int dmasim_html_write(const struct dmasim_html *page,
+				 const char *path);
+DMASIM_API void dmasim_html_free(struct dmasim_html *page);
+
 #endif

@@ -25,7 +25,9 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "explain.h"
 #include "progress.h"
+#include "report_cmd.h"
 #include "runview.h"
 #include "sweep.h"
 
@@ -45,6 +47,8 @@ static void usage(FILE *out)
 "                           parallel: CSV and plots\n"
 "  tour [options]           run every claim scenario and compare each claim\n"
 "                           with its closed-form model\n"
+"  report RUN.json... -o PAGE.html\n"
+"                           one self-contained HTML page of runs' results\n"
 "\n"
 "Options:\n"
 "  -h, --help               show this help (dmasim COMMAND --help: its\n"
@@ -136,6 +140,7 @@ static void tour_usage(FILE *out)
 {
 	fprintf(out,
 "usage: dmasim tour [--scenarios DIR] [--seed N] [--json DIR]\n"
+"                   [--explain [ID]] [--html FILE]\n"
 "\n"
 "Run every claim scenario on its defaults and print two tables.  The\n"
 "quantitative claims: the closed-form model's value, the simulated value,\n"
@@ -151,6 +156,17 @@ static void tour_usage(FILE *out)
 "                   program, then $DMASIM_SCENARIOS, then the install dir)\n"
 "  --seed N         the run seed (default 1)\n"
 "  --json DIR       write each scenario's JSON results into DIR\n"
+"  --explain [ID]   instead of the tables, write each claim out: the claim,\n"
+"                   the model's value and its formula with the parameters'\n"
+"                   values, the simulated value and the mechanism behind\n"
+"                   it, the error against the tolerance, the published\n"
+"                   figure, where it is defined and the commands that\n"
+"                   reproduce and sweep it; ID: one claim\n"
+"                   (io_methods.dma_cpu) or one scenario's (io_methods)\n"
+"  --html FILE      also write the tour as one self-contained HTML page:\n"
+"                   each scenario's parameters, tables and claims, and a\n"
+"                   chart of each claim's model against its simulated\n"
+"                   value as inline SVG (dmasim report makes one of a run)\n"
 "  -h, --help       show this help\n");
 }
 
@@ -424,10 +440,13 @@ static int cmd_tour(int argc, char **argv)
 	struct tour_row *rows = NULL;
 	size_t nrows = 0;
 	char dirbuf[PATH_MAX + 64], path[PATH_MAX + 512], line[256];
-	const char *dir = NULL, *jsondir = NULL;
+	const char *dir = NULL, *jsondir = NULL, *explain = NULL;
+	const char *html = NULL;
+	bool explaining = false;
+	struct dmasim_html *page = NULL;
 	uint64_t seed = 1;
 	int status = 0, nclaims = 0, nagree = 0, nchecks = 0, npass = 0;
-	int npub = 0, nrepro = 0;
+	int npub = 0, nrepro = 0, nexplained = 0;
 	FILE *list;
 
 	for (int i = 0; i < argc; i++) {
@@ -436,6 +455,12 @@ static int cmd_tour(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			tour_usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "--explain")) {
+			explaining = true;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				explain = argv[++i];
+		} else if (!strcmp(a, "--html") && i + 1 < argc) {
+			html = argv[++i];
 		} else if ((!strcmp(a, "--scenarios") || !strcmp(a, "--seed") ||
 			    !strcmp(a, "--json")) && i + 1 < argc) {
 			if (!strcmp(a, "--scenarios"))
@@ -547,7 +572,14 @@ static int cmd_tour(int argc, char **argv)
 			}
 			if (!c.agree && !status)
 				status = EXIT_DISAGREE;
+			if (explaining && explain_match(explain, r->scenario,
+							c.id)) {
+				explain_print(stdout, path, r->scenario, &c);
+				nexplained++;
+			}
 		}
+		if (html && dmasim_html_add_run(&page, run, name))
+			status = EXIT_SCENARIO;
 		if (jsondir) {
 			char *dot;
 
@@ -564,10 +596,22 @@ static int cmd_tour(int argc, char **argv)
 		dmasim_run_free(run);
 	}
 	fclose(list);
-	if (tour_print(rows, nrows, 0))
+	if (explaining && !nexplained) {
+		fprintf(stderr, "%s tour: --explain %s: no such claim or "
+			"scenario (expected an id such as io_methods.dma_cpu, "
+			"or a scenario's name)\n", prog, explain);
+		status = EXIT_USAGE;
+	}
+	if (!explaining && tour_print(rows, nrows, 0))
 		printf("\n");
-	if (tour_print(rows, nrows, 1))
+	if (!explaining && tour_print(rows, nrows, 1))
 		printf("\n");
+	if (html && dmasim_html_write(page, html)) {
+		fprintf(stderr, "%s tour: cannot write the page '%s': %s\n",
+			prog, html, strerror(errno));
+		status = EXIT_IO;
+	}
+	dmasim_html_free(page);
 	for (size_t i = 0; i < nrows; i++)
 		free(rows[i].claim);
 	free(rows);
@@ -599,7 +643,9 @@ int main(int argc, char **argv)
 		return sweep_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "tour"))
 		return cmd_tour(argc - 2, argv + 2);
-	fprintf(stderr, "%s: unknown command '%s': expected run, sweep or "
-		"tour (see dmasim --help)\n", prog, argv[1]);
+	if (!strcmp(argv[1], "report"))
+		return report_main(argc - 2, argv + 2);
+	fprintf(stderr, "%s: unknown command '%s': expected run, sweep, "
+		"tour or report (see dmasim --help)\n", prog, argv[1]);
 	return EXIT_USAGE;
 }
