@@ -21,10 +21,7 @@
 #ifndef DMASIM_REPORT_ASCIITL_H
 #define DMASIM_REPORT_ASCIITL_H
 
-struct dmasim_run;
-
-/* Add the timeline's sink to the run's trace when one was asked for.
- * Returns 0 or DMASIM_ENOMEM (recorded as the run's failure). */
-int asciitl_start(struct dmasim_run *run);
+/* Its entry points: asciitl_start() (run.h) and dmasim_run_set_timeline()
+ * (dmasim.h). */
 
 #endif

@@ -14,8 +14,6 @@
 #include "kernel/util.h"
 #include "kernel/vec.h"
 #include "sys/sys.h"
-#include "asciitl.h"
-#include "statsout.h"
 #include "tracejson.h"
 #include "vcd.h"
 

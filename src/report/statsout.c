@@ -129,6 +129,8 @@ static void summary_buses(FILE *f, struct dmasim_sys *sys)
 				 bus->m[m]->name);
 			held = stat_of(sim, pre, "busy_cycles") * period;
 			wait = stat_of(sim, pre, "wait_ps");
+			if (held <= 0 && wait <= 0)
+				continue;	/* never asked for it */
 			fprintf(f, "    %-12s held it %s (%.1f%% of the run, "
 				"%.1f%% of its busy time), waited %s\n",
 				bus->m[m]->name, ptime(held, a, sizeof(a)),
@@ -225,16 +227,18 @@ static int summarise(struct dmasim_run *run, int slot, struct dmasim_sys *sys)
 
 	if (!f)
 		return DMASIM_ENOMEM;
-	fprintf(f, "Where the time went in system %d, %s (%s simulated, %"
-		PRIu64 " events):\n", slot + 1, sys->name,
+	fprintf(f, "Where the time went in %s (system %d of the run; %s "
+		"simulated, %" PRIu64 " events):\n", sys->name, slot + 1,
 		ptime((double)sys->sim.now, a, sizeof(a)), sys->sim.events);
 	if (!sys->sim.events && sys->ncomps) {
 		fprintf(f, "  note: the system was built but never run (no "
 			"sys:run() call, or nothing to do)\n");
 		warnings++;
 	}
-	summary_buses(f, sys);
-	summary_parts(f, sys, &warnings);
+	if (sys->sim.events) {
+		summary_buses(f, sys);
+		summary_parts(f, sys, &warnings);
+	}
 	for (const struct dmasim_proc *p = sys->procs; p; p = p->next) {
 		if (p->p.state == PROC_WAITING)
 			waiting++;

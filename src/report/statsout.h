@@ -12,19 +12,11 @@
 #ifndef DMASIM_REPORT_STATSOUT_H
 #define DMASIM_REPORT_STATSOUT_H
 
-#include <jansson.h>
-
-struct dmasim_run;
-struct dmasim_sys;
-
 /* What a statistic means, from the last part of its name ("" if not
  * known). */
 const char *statdesc(const char *name);
 
-/* Keep sys's statistics and its summary in the run as its slot'th system
- * (called as the system is freed).  Returns 0 or DMASIM_ENOMEM. */
-int statsout_capture(struct dmasim_run *run, int slot, struct dmasim_sys *sys);
-/* Free what statsout_capture kept. */
-void statsout_free(struct dmasim_run *run);
+/* Its entry points: statsout_capture() and statsout_free() (run.h),
+ * dmasim_run_write_stats() and dmasim_run_print_summary() (dmasim.h). */
 
 #endif
