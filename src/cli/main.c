@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "report_cmd.h"
 #include "runview.h"
 #include "sweep.h"
+#include "tourtab.h"
 
 
 static const char *prog = "dmasim";
@@ -140,14 +142,15 @@ static void tour_usage(FILE *out)
 {
 	fprintf(out,
 "usage: dmasim tour [--scenarios DIR] [--seed N] [--json DIR]\n"
-"                   [--explain [ID]] [--html FILE]\n"
+"                   [--explain [ID]] [--html FILE] [--wide]\n"
 "\n"
-"Run every claim scenario on its defaults and print two tables.  The\n"
-"quantitative claims: the closed-form model's value, the simulated value,\n"
-"whether they agree within the stated tolerance (and the data arrived\n"
-"intact), and, where the source publishes a figure, that figure and\n"
-"whether the simulation reproduces it.  The yes/no checks: the answer\n"
-"expected and the one observed.  Exit status 4 if any claim disagrees or\n"
+"Run every claim scenario on its defaults and print two tables, grouped\n"
+"by scenario under the command that reproduces its rows.  The\n"
+"quantitative claims: the claim's id, the closed-form model's value, the\n"
+"simulated value, their unit, the relative error, the tolerance, whether\n"
+"they agree (and the data arrived intact), and, where the source\n"
+"publishes a figure, that figure and whether the simulation reproduces\n"
+"it.  The yes/no checks: the answer expected and the one observed.  Exit status 4 if any claim disagrees or\n"
 "any check fails (a published figure not reproduced is reported, not an\n"
 "error).\n"
 "\n"
@@ -156,6 +159,8 @@ static void tour_usage(FILE *out)
 "                   program, then $DMASIM_SCENARIOS, then the install dir)\n"
 "  --seed N         the run seed (default 1)\n"
 "  --json DIR       write each scenario's JSON results into DIR\n"
+"  --wide           add each claim in words to the tables (they fit 100\n"
+"                   columns without it)\n"
 "  --explain [ID]   instead of the tables, write each claim out: the claim,\n"
 "                   the model's value and its formula with the parameters'\n"
 "                   values, the simulated value and the mechanism behind\n"
@@ -367,74 +372,6 @@ out:
 	return status;
 }
 
-/* One line of the tour's tables: a quantitative claim or a yes/no check. */
-struct tour_row {
-	char scenario[64];
-	char *claim;
-	char model[48], sim[48], tol[16], pub[48];
-	int check, agree, data_wrong, published, reproduced;
-};
-
-/* Print the quantitative claims (check == 0) or the checks (check == 1),
- * each column as wide as its widest cell; returns how many it printed. */
-static int tour_print(const struct tour_row *r, size_t n, int check)
-{
-	const char *hdr[5] = { "scenario", check ? "check" : "claim",
-			       check ? "expected" : "model",
-			       check ? "observed" : "simulated",
-			       "published" };
-	size_t w[5];
-	int count = 0;
-
-	for (int k = 0; k < 5; k++)
-		w[k] = strlen(hdr[k]);
-	for (size_t i = 0; i < n; i++) {
-		const char *cell[5] = { r[i].scenario, r[i].claim, r[i].model,
-					r[i].sim, r[i].pub };
-
-		if (r[i].check != check)
-			continue;
-		count++;
-		for (int k = 0; k < 5; k++)
-			if (strlen(cell[k]) > w[k])
-				w[k] = strlen(cell[k]);
-	}
-	if (!count)
-		return 0;
-	if (check) {
-		printf("Checks (yes/no)\n%-*s  %-*s  %*s  %*s  %s\n",
-		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2], hdr[2],
-		       (int)w[3], hdr[3], "pass");
-	} else {
-		printf("Quantitative claims (model against simulation)\n"
-		       "%-*s  %-*s  %*s  %*s  %9s  %-5s  %*s  %s\n",
-		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2], hdr[2],
-		       (int)w[3], hdr[3], "tolerance", "agree", (int)w[4],
-		       hdr[4], "reproduced");
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *verdict = r[i].agree ? "yes" :
-				      r[i].data_wrong ? "NO (data wrong)" :
-				      "NO";
-
-		if (r[i].check != check)
-			continue;
-		if (check) {
-			printf("%-*s  %-*s  %*s  %*s  %s\n", (int)w[0],
-			       r[i].scenario, (int)w[1], r[i].claim,
-			       (int)w[2], r[i].model, (int)w[3], r[i].sim,
-			       verdict);
-			continue;
-		}
-		printf("%-*s  %-*s  %*s  %*s  %9s  %-5s  %*s  %s\n",
-		       (int)w[0], r[i].scenario, (int)w[1], r[i].claim,
-		       (int)w[2], r[i].model, (int)w[3], r[i].sim, r[i].tol,
-		       verdict, (int)w[4], r[i].pub,
-		       !r[i].published ? "-" : r[i].reproduced ? "yes" : "no");
-	}
-	return count;
-}
-
 static int cmd_tour(int argc, char **argv)
 {
 	struct tour_row *rows = NULL;
@@ -442,11 +379,12 @@ static int cmd_tour(int argc, char **argv)
 	char dirbuf[PATH_MAX + 64], path[PATH_MAX + 512], line[256];
 	const char *dir = NULL, *jsondir = NULL, *explain = NULL;
 	const char *html = NULL;
-	bool explaining = false;
+	bool explaining = false, wide = false;
 	struct dmasim_html *page = NULL;
 	uint64_t seed = 1;
 	int status = 0, nclaims = 0, nagree = 0, nchecks = 0, npass = 0;
 	int npub = 0, nrepro = 0, nexplained = 0;
+	char real[sizeof(path)];
 	FILE *list;
 
 	for (int i = 0; i < argc; i++) {
@@ -459,6 +397,8 @@ static int cmd_tour(int argc, char **argv)
 			explaining = true;
 			if (i + 1 < argc && argv[i + 1][0] != '-')
 				explain = argv[++i];
+		} else if (!strcmp(a, "--wide")) {
+			wide = true;
 		} else if (!strcmp(a, "--html") && i + 1 < argc) {
 			html = argv[++i];
 		} else if ((!strcmp(a, "--scenarios") || !strcmp(a, "--seed") ||
@@ -501,6 +441,8 @@ static int cmd_tour(int argc, char **argv)
 			break;
 		}
 		dmasim_run_set_seed(run, seed);
+		/* The scenario's path as the reproducing commands name it. */
+		tourtab_path(path, real, sizeof(real));
 		err = dmasim_run_file(run, path);
 		if (err) {
 			fprintf(stderr, "%s tour: %s: %s\n", prog, name,
@@ -536,24 +478,35 @@ static int cmd_tour(int argc, char **argv)
 					 c.model != 0 ? "yes" : "no");
 				snprintf(r->sim, sizeof(r->sim), "%s",
 					 c.simulated != 0 ? "yes" : "no");
+				r->err[0] = '\0';
 			} else {
-				snprintf(r->model, sizeof(r->model), "%.6g%s%s",
-					 c.model, *c.unit ? " " : "", c.unit);
-				snprintf(r->sim, sizeof(r->sim), "%.6g%s%s",
-					 c.simulated, *c.unit ? " " : "",
-					 c.unit);
+				snprintf(r->model, sizeof(r->model), "%.6g",
+					 c.model);
+				snprintf(r->sim, sizeof(r->sim), "%.6g",
+					 c.simulated);
+				if (c.model != 0)
+					snprintf(r->err, sizeof(r->err),
+						 "%+.2g%%", (c.simulated -
+						 c.model) / fabs(c.model) *
+						 100);
+				else
+					snprintf(r->err, sizeof(r->err), "%+.2g",
+						 c.simulated);
 			}
-			snprintf(r->tol, sizeof(r->tol), "%.3g%%",
+			snprintf(r->unit, sizeof(r->unit), "%s",
+				 *c.unit ? c.unit : "-");
+			snprintf(r->id, sizeof(r->id), "%s", c.id);
+			snprintf(r->path, sizeof(r->path), "%s", real);
+			snprintf(r->tol, sizeof(r->tol), "%.1g%%",
 				 c.tolerance * 100);
 			if (c.published_cmp == DMASIM_PUB_NONE)
 				snprintf(r->pub, sizeof(r->pub), "-");
 			else
-				snprintf(r->pub, sizeof(r->pub), "%s%.6g%s%s",
+				snprintf(r->pub, sizeof(r->pub), "%s%.6g",
 					 c.published_cmp == DMASIM_PUB_OVER ?
 					 "> " : c.published_cmp ==
 					 DMASIM_PUB_UNDER ? "< " : "about ",
-					 c.published, *c.unit ? " " : "",
-					 c.unit);
+					 c.published);
 			r->check = c.check;
 			r->agree = c.agree;
 			r->data_wrong = c.data_wrong;
@@ -574,7 +527,7 @@ static int cmd_tour(int argc, char **argv)
 				status = EXIT_DISAGREE;
 			if (explaining && explain_match(explain, r->scenario,
 							c.id)) {
-				explain_print(stdout, path, r->scenario, &c);
+				explain_print(stdout, real, r->scenario, &c);
 				nexplained++;
 			}
 		}
@@ -602,9 +555,9 @@ static int cmd_tour(int argc, char **argv)
 			"or a scenario's name)\n", prog, explain);
 		status = EXIT_USAGE;
 	}
-	if (!explaining && tour_print(rows, nrows, 0))
+	if (!explaining && tourtab_print(rows, nrows, 0, wide))
 		printf("\n");
-	if (!explaining && tour_print(rows, nrows, 1))
+	if (!explaining && tourtab_print(rows, nrows, 1, wide))
 		printf("\n");
 	if (html && dmasim_html_write(page, html)) {
 		fprintf(stderr, "%s tour: cannot write the page '%s': %s\n",
