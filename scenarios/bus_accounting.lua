@@ -32,9 +32,21 @@ dmasim.claim{
   id = "bus_accounting.busy",
   claim = "owned cycles = K*N*D + N*M (every owned cycle a burst's or an access's)",
   model = owned, simulated = busy, tolerance = p.M / owned, unit = "cycles",
+  formula = string.format("K*N*D + N*M = %d*%d*%d + %d*%d = %d", p.K, p.N,
+                          p.D, p.N, p.M, owned),
+  explain = "the bus counts every data cycle it is owned (bus.busy_cycles);"
+            .. " the K channels each make N bursts of D cycles and the CPU,"
+            .. " served once per round-robin round, N accesses of M cycles;"
+            .. " no cycle is owned without a transfer, so the count is the "
+            .. "sum",
 }
 dmasim.claim{
   id = "bus_accounting.rr_share",
   claim = "round-robin: one CPU access per K bursts",
   model = p.N, simulated = cpu.accesses, tolerance = 0.001,
+  formula = string.format("K*N*D / (K*D) = N = %d", p.N),
+  explain = "round-robin arbitration grants the waiting CPU once after "
+            .. "each round of K channel bursts; the channels make K*N "
+            .. "bursts in all, so the CPU gets N accesses (its compute "
+            .. "time C < D is hidden behind the round)",
 }

@@ -122,14 +122,42 @@ dmasim.claim{
   claim = "polling takes (1/I) * c_poll / f of the CPU",
   model = c_poll * cyc / I, simulated = po.poll / po.elapsed,
   tolerance = 0.02,
+  formula = string.format("c_poll / (I f) = (31 + %d) cycles / %g cycles"
+                          .. " = %g", p.poll_instr, I / cyc,
+                          c_poll * cyc / I),
+  explain = "the CPU reads the device's STATUS register over the bus "
+            .. "(a 30 ns register access, 31 bus cycles) and runs the poll "
+            .. "loop's instructions once per interval; the simulated share "
+            .. "is the time those reads and instructions took, measured "
+            .. "around each poll, over the whole run; it agrees because "
+            .. "nothing else contends for the bus while the CPU polls",
 }
 dmasim.claim{
   id = "io_methods.interrupt_share",
   claim = "interrupt-driven I/O takes (R/U)(entry + exit + PIO(U)) / f",
   model = (R / U) * c_irq / f, simulated = it.busy / T, tolerance = 0.01,
+  formula = string.format("(R/U) (entry + exit + (U/8) w) / f = (%g / %d)"
+                          .. " (%d + %d + %d * %d) / 1e9 = %g", R, U,
+                          p.irq_entry, p.irq_exit, U // 8, w,
+                          (R / U) * c_irq / f),
+  explain = "the device raises its interrupt line each time U bytes are "
+            .. "ready; the CPU takes it (entry cycles), the handler reads "
+            .. "the data register word by word and writes memory (PIO, w "
+            .. "cycles a word) and returns (exit cycles); the simulated "
+            .. "share is the CPU's busy cycles over the transfer's length "
+            .. "B/R",
 }
 dmasim.claim{
   id = "io_methods.dma_cpu",
   claim = "DMA costs the CPU set-up + completion per block",
   model = c_dma, simulated = dm.busy, tolerance = 0.01, unit = "cycles",
+  formula = string.format("4 * 11 + entry + 2 * 11 + handler + exit = 44 +"
+                          .. " %d + 22 + %d + %d = %d", p.irq_entry,
+                          p.handler_cycles, p.irq_exit, c_dma),
+  explain = "the driver programs the controller with four register writes "
+            .. "(11 cycles each), the controller moves the block by "
+            .. "cycle stealing without the CPU, and one completion "
+            .. "interrupt costs entry, a STATUS read and clear, the "
+            .. "handler's work and exit; the simulated value is the CPU's "
+            .. "busy cycles over the whole run",
 }

@@ -196,7 +196,7 @@ dmasim.claim{ id = "a.c", claim = "a yes/no check", kind = "check",
 LUA
 out=$("$dm" tour --scenarios "$tmp/tour" 2>&1); rc=$?
 if [[ $rc -eq 0 ]] && grep -q "^Quantitative claims" <<<"$out" && grep -q "^Checks (yes/no)" <<<"$out" &&
-	grep -q "a quantity .*yes  *> 200  *no$" <<<"$out" && grep -q "published and met .*about 1.58  *yes$" <<<"$out" &&
+	grep -q "^  q .*yes  *> 200  *no$" <<<"$out" && grep -q "^  p .*about 1.58  *yes$" <<<"$out" &&
 	grep -q "2 of 2 quantitative claims agree with their models; 1 of 1 checks pass; the simulation reproduces 1 of 2 published figures" <<<"$out"; then ok; else bad "tour-kinds: rc $rc: $out"; fi
 cat >>"$tmp/tour/a.lua" <<'LUA'
 dmasim.claim{ id = "a.w", claim = "data wrong", model = 1, simulated = 1,
@@ -205,7 +205,7 @@ dmasim.claim{ id = "a.f", claim = "a failing check", kind = "check",
   model = false, simulated = true }
 LUA
 out=$("$dm" tour --scenarios "$tmp/tour" 2>&1); rc=$?
-if [[ $rc -eq 4 ]] && grep -q "data wrong .*NO (data wrong)" <<<"$out" && grep -q "a failing check .*no  *yes  *NO$" <<<"$out" &&
+if [[ $rc -eq 4 ]] && grep -q "^  w .*NO (data wrong)" <<<"$out" && grep -q "^  f  *no  *yes  *NO$" <<<"$out" &&
 	grep -q "2 of 3 quantitative claims agree with their models; 1 of 2 checks pass" <<<"$out"; then ok; else bad "tour-fail: rc $rc: $out"; fi
 
 finish

@@ -59,7 +59,8 @@ for n in "${names[@]}"; do
 	fi
 	caught=$("$b/dmasim" tour --scenarios "$src/scenarios" 2>&1 |
 		awk '/^Quantitative claims|^Checks/ { getline; next }
-		     / NO( |$)/ { print $1 }' |
+		     /^[^ ]/ { scenario = $1; next }
+		     / NO( |$)/ { print scenario }' |
 		sort | uniq -c | awk '{ printf "%s%s(%d)", sep, $2, $1; sep=" " }')
 	if [[ $quick -eq 0 ]]; then
 		t=$(cd "$b" && ctest -R "$TESTS" -j "$jobs" 2>&1 |

@@ -176,6 +176,12 @@ struct dmasim_claim {
 				 * published figure as stated ("about":
 				 * within tolerance; "over": above; "under":
 				 * below) */
+	/* Optional (NULL when none): the closed-form model written out
+	 * with the parameter values substituted ("K*N*D + N*M = 4*100*2 +
+	 * 100*4"), and the mechanism that produces the simulated value and
+	 * why the two agree, in words. */
+	const char *formula;
+	const char *explain;
 };
 enum {
 	DMASIM_PUB_NONE = 0,
@@ -241,5 +247,60 @@ struct dmasim_check {
 DMASIM_API int dmasim_run_check_count(const struct dmasim_run *run);
 DMASIM_API const struct dmasim_check *dmasim_run_check_report(
 	const struct dmasim_run *run, int i);
+
+/*
+ * Every statistic of every system the run made (kept as each system is
+ * freed), with its unit and what it means: as text, one per line
+ * ("name value unit # meaning", as gem5's stats.txt), or, with json
+ * non-zero, as a JSON object {"systems": [{"name", "time_ps", "events",
+ * "stats": [{"name", "value", "unit", "kind", "description"}]}]}
+ * (histograms add "count", "min" and "max"; "value" is their mean).
+ * Returns 0, DMASIM_EINVAL (no file) or DMASIM_EIO.
+ */
+DMASIM_API int dmasim_run_write_stats(const struct dmasim_run *run,
+				      FILE *out, int json);
+/*
+ * Where each system's time went: each bus's utilisation and who held it,
+ * each CPU's busy, stalled, interrupt and idle time, each DMA channel's
+ * bytes and bus time, each interrupt line; and notes on what was left
+ * unfinished (processes still waiting, channels never started,
+ * interrupts no handler took, a system never run).  Returns 0 or
+ * DMASIM_EIO.
+ */
+DMASIM_API int dmasim_run_print_summary(const struct dmasim_run *run,
+					FILE *out);
+/*
+ * Draw an ASCII timeline of each system into out as the system ends: a
+ * row per bus (who owns it), CPU (running, stalled, in a handler) and DMA
+ * channel (transferring), at most `width` columns (10 to 1000) for the
+ * simulated times from_ps to to_ps (0 and UINT64_MAX: the whole run),
+ * with each row's exact time per owner.  Set before dmasim_run_file; a
+ * NULL out turns it off.  Returns 0 or DMASIM_EINVAL.
+ */
+DMASIM_API int dmasim_run_set_timeline(struct dmasim_run *run, FILE *out,
+				       uint64_t from_ps, uint64_t to_ps,
+				       unsigned width);
+
+/*
+ * A self-contained HTML page of runs (dmasim report, dmasim tour --html):
+ * each run's parameters, results, tables and claims, and a chart of each
+ * claim's simulated value against its model as inline SVG; it needs no
+ * network access.  Each add makes the page when *page is NULL.
+ * dmasim_html_add_run: a run (after dmasim_run_file), under a name;
+ * dmasim_html_add_json: a run's JSON file (dmasim run --json): returns
+ * DMASIM_EIO when it cannot be read, DMASIM_EINVAL when it is not a run's
+ * JSON.  Each returns 0 or a DMASIM_E* code.
+ */
+struct dmasim_html;
+DMASIM_API int dmasim_html_add_run(struct dmasim_html **page,
+				   const struct dmasim_run *run,
+				   const char *name);
+DMASIM_API int dmasim_html_add_json(struct dmasim_html **page,
+				    const char *path);
+/* Write the page (a NULL page: one with no run).  Returns 0 or
+ * DMASIM_EIO (errno says why). */
+DMASIM_API int dmasim_html_write(const struct dmasim_html *page,
+				 const char *path);
+DMASIM_API void dmasim_html_free(struct dmasim_html *page);
 
 #endif

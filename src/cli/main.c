@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,13 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "explain.h"
 #include "progress.h"
 #include "calibrate.h"
+#include "report_cmd.h"
+#include "runview.h"
 #include "sweep.h"
+#include "tourtab.h"
 
 
 static const char *prog = "dmasim";
@@ -47,6 +52,8 @@ static void usage(FILE *out)
 "                           with its closed-form model\n"
 "  calibrate [options]      measure this machine and write the figures as a\n"
 "                           Lua machine description\n"
+"  report RUN.json... -o PAGE.html\n"
+"                           one self-contained HTML page of runs' results\n"
 "\n"
 "Options:\n"
 "  -h, --help               show this help (dmasim COMMAND --help: its\n"
@@ -66,6 +73,8 @@ static void run_usage(FILE *out)
 "                  [--trace FILE.json] [--vcd FILE.vcd]\n"
 "                  [--trace-from T] [--trace-to T] [--seed N] [-q]\n"
 "                  [--max-events N] [--max-wall-time T] [--max-instructions N]\n"
+"                  [--stats[=json] FILE] [--timeline] [--timeline-width N]\n"
+"                  [--no-summary]\n"
 "\n"
 "Run a Lua scenario: it builds a system, runs software on it and reports\n"
 "results, printed as \"name value [unit]\" lines and tables.\n"
@@ -89,8 +98,26 @@ static void run_usage(FILE *out)
 "                    grant and request wires of each master (timescale 1ps)\n"
 "  --trace-from T, --trace-to T\n"
 "                    keep only simulated times T1 to T2 in the --trace and\n"
-"                    --vcd files (a time: 10us, 250ns, or ps); spans are\n"
-"                    clipped to the window\n"
+"                    --vcd files and the --timeline (a time: 10us, 250ns,\n"
+"                    or ps); spans are clipped to the window\n"
+"  --timeline        draw each system's timeline in the terminal as it\n"
+"                    ends: a row per bus (who owns it), CPU (Run, Stall,\n"
+"                    Irq handler) and DMA channel (Transfer), one column\n"
+"                    per slice of time (upper case: the span covers half\n"
+"                    the slice or more; '.': idle), and each row's exact\n"
+"                    time per owner\n"
+"  --timeline-width N\n"
+"                    at most N columns (10 to 1000, default 100)\n"
+"  --stats FILE, --stats=json FILE\n"
+"                    write every statistic of every system, one per line\n"
+"                    with its unit and meaning (as gem5's stats.txt), or\n"
+"                    as JSON; FILE - is standard output\n"
+"  --no-summary      leave out the summary printed after the results: where\n"
+"                    each system's time went (bus utilisation and who held\n"
+"                    the bus, CPU busy, stalled and idle time, DMA bytes,\n"
+"                    interrupts) and what was left unfinished (processes\n"
+"                    still waiting, channels never started, interrupts no\n"
+"                    handler took, a system never run)\n"
 "  --check           turn on the DMA sanitizer: reports go to stderr and\n"
 "                    the JSON; exit status 5 when it reported anything\n"
 "  --seed N          the run seed (default 1); every component derives its\n"
@@ -118,13 +145,15 @@ static void tour_usage(FILE *out)
 {
 	fprintf(out,
 "usage: dmasim tour [--scenarios DIR] [--seed N] [--json DIR]\n"
+"                   [--explain [ID]] [--html FILE] [--wide]\n"
 "\n"
-"Run every claim scenario on its defaults and print two tables.  The\n"
-"quantitative claims: the closed-form model's value, the simulated value,\n"
-"whether they agree within the stated tolerance (and the data arrived\n"
-"intact), and, where the source publishes a figure, that figure and\n"
-"whether the simulation reproduces it.  The yes/no checks: the answer\n"
-"expected and the one observed.  Exit status 4 if any claim disagrees or\n"
+"Run every claim scenario on its defaults and print two tables, grouped\n"
+"by scenario under the command that reproduces its rows.  The\n"
+"quantitative claims: the claim's id, the closed-form model's value, the\n"
+"simulated value, their unit, the relative error, the tolerance, whether\n"
+"they agree (and the data arrived intact), and, where the source\n"
+"publishes a figure, that figure and whether the simulation reproduces\n"
+"it.  The yes/no checks: the answer expected and the one observed.  Exit status 4 if any claim disagrees or\n"
 "any check fails (a published figure not reproduced is reported, not an\n"
 "error).\n"
 "\n"
@@ -133,6 +162,19 @@ static void tour_usage(FILE *out)
 "                   program, then $DMASIM_SCENARIOS, then the install dir)\n"
 "  --seed N         the run seed (default 1)\n"
 "  --json DIR       write each scenario's JSON results into DIR\n"
+"  --wide           add each claim in words to the tables (they fit 100\n"
+"                   columns without it)\n"
+"  --explain [ID]   instead of the tables, write each claim out: the claim,\n"
+"                   the model's value and its formula with the parameters'\n"
+"                   values, the simulated value and the mechanism behind\n"
+"                   it, the error against the tolerance, the published\n"
+"                   figure, where it is defined and the commands that\n"
+"                   reproduce and sweep it; ID: one claim\n"
+"                   (io_methods.dma_cpu) or one scenario's (io_methods)\n"
+"  --html FILE      also write the tour as one self-contained HTML page:\n"
+"                   each scenario's parameters, tables and claims, and a\n"
+"                   chart of each claim's model against its simulated\n"
+"                   value as inline SVG (dmasim report makes one of a run)\n"
 "  -h, --help       show this help\n");
 }
 
@@ -169,7 +211,8 @@ static int cmd_run(int argc, char **argv)
 	double max_wall = 0;
 	bool window = false;
 	struct progress prog_line;
-	int quiet = 0, err, status = EXIT_USAGE;
+	struct runview view = { 0 };
+	int quiet = 0, err, status = EXIT_USAGE, taken;
 
 	if (cli_run_new(&run)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
@@ -178,7 +221,11 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if ((taken = runview_option(&view, argc, argv, &i)) < 0) {
+			goto out;
+		} else if (taken) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			run_usage(stdout);
 			status = 0;
 			goto out;
@@ -263,10 +310,10 @@ static int cmd_run(int argc, char **argv)
 			"run --help)\n", prog);
 		goto out;
 	}
-	if (window && !trace && !vcd) {
+	if (window && !trace && !vcd && !view.timeline) {
 		fprintf(stderr, "%s run: --trace-from and --trace-to apply to "
-			"--trace and --vcd files: expected one of them too\n",
-			prog);
+			"--trace and --vcd files and --timeline: expected one "
+			"of them too\n", prog);
 		goto out;
 	}
 	if (from > to) {
@@ -276,7 +323,8 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (dmasim_run_set_trace(run, trace, from, to) ||
-	    dmasim_run_set_vcd(run, vcd, from, to)) {
+	    dmasim_run_set_vcd(run, vcd, from, to) ||
+	    runview_setup(&view, run, from, to)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		status = EXIT_SCENARIO;
 		goto out;
@@ -310,6 +358,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!err)
 		status = dmasim_run_check_count(run) ? EXIT_CHECK : 0;
+	if ((err = runview_finish(&view, run, quiet)) != 0)
+		status = err;
 	if (json && dmasim_run_write_json(run, json)) {
 		fprintf(stderr, "%s: cannot write JSON to '%s': %s\n", prog,
 			json, strerror(errno));
@@ -325,83 +375,19 @@ out:
 	return status;
 }
 
-/* One line of the tour's tables: a quantitative claim or a yes/no check. */
-struct tour_row {
-	char scenario[64];
-	char *claim;
-	char model[48], sim[48], tol[16], pub[48];
-	int check, agree, data_wrong, published, reproduced;
-};
-
-/* Print the quantitative claims (check == 0) or the checks (check == 1),
- * each column as wide as its widest cell; returns how many it printed. */
-static int tour_print(const struct tour_row *r, size_t n, int check)
-{
-	const char *hdr[5] = { "scenario", check ? "check" : "claim",
-			       check ? "expected" : "model",
-			       check ? "observed" : "simulated",
-			       "published" };
-	size_t w[5];
-	int count = 0;
-
-	for (int k = 0; k < 5; k++)
-		w[k] = strlen(hdr[k]);
-	for (size_t i = 0; i < n; i++) {
-		const char *cell[5] = { r[i].scenario, r[i].claim, r[i].model,
-					r[i].sim, r[i].pub };
-
-		if (r[i].check != check)
-			continue;
-		count++;
-		for (int k = 0; k < 5; k++)
-			if (strlen(cell[k]) > w[k])
-				w[k] = strlen(cell[k]);
-	}
-	if (!count)
-		return 0;
-	if (check) {
-		printf("Checks (yes/no)\n%-*s  %-*s  %*s  %*s  %s\n",
-		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2], hdr[2],
-		       (int)w[3], hdr[3], "pass");
-	} else {
-		printf("Quantitative claims (model against simulation)\n"
-		       "%-*s  %-*s  %*s  %*s  %9s  %-5s  %*s  %s\n",
-		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2], hdr[2],
-		       (int)w[3], hdr[3], "tolerance", "agree", (int)w[4],
-		       hdr[4], "reproduced");
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *verdict = r[i].agree ? "yes" :
-				      r[i].data_wrong ? "NO (data wrong)" :
-				      "NO";
-
-		if (r[i].check != check)
-			continue;
-		if (check) {
-			printf("%-*s  %-*s  %*s  %*s  %s\n", (int)w[0],
-			       r[i].scenario, (int)w[1], r[i].claim,
-			       (int)w[2], r[i].model, (int)w[3], r[i].sim,
-			       verdict);
-			continue;
-		}
-		printf("%-*s  %-*s  %*s  %*s  %9s  %-5s  %*s  %s\n",
-		       (int)w[0], r[i].scenario, (int)w[1], r[i].claim,
-		       (int)w[2], r[i].model, (int)w[3], r[i].sim, r[i].tol,
-		       verdict, (int)w[4], r[i].pub,
-		       !r[i].published ? "-" : r[i].reproduced ? "yes" : "no");
-	}
-	return count;
-}
-
 static int cmd_tour(int argc, char **argv)
 {
 	struct tour_row *rows = NULL;
 	size_t nrows = 0;
 	char dirbuf[PATH_MAX + 64], path[PATH_MAX + 512], line[256];
-	const char *dir = NULL, *jsondir = NULL;
+	const char *dir = NULL, *jsondir = NULL, *explain = NULL;
+	const char *html = NULL;
+	bool explaining = false, wide = false;
+	struct dmasim_html *page = NULL;
 	uint64_t seed = 1;
 	int status = 0, nclaims = 0, nagree = 0, nchecks = 0, npass = 0;
-	int npub = 0, nrepro = 0;
+	int npub = 0, nrepro = 0, nexplained = 0;
+	char real[sizeof(path)];
 	FILE *list;
 
 	for (int i = 0; i < argc; i++) {
@@ -410,6 +396,14 @@ static int cmd_tour(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			tour_usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "--explain")) {
+			explaining = true;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				explain = argv[++i];
+		} else if (!strcmp(a, "--wide")) {
+			wide = true;
+		} else if (!strcmp(a, "--html") && i + 1 < argc) {
+			html = argv[++i];
 		} else if ((!strcmp(a, "--scenarios") || !strcmp(a, "--seed") ||
 			    !strcmp(a, "--json")) && i + 1 < argc) {
 			if (!strcmp(a, "--scenarios"))
@@ -450,6 +444,8 @@ static int cmd_tour(int argc, char **argv)
 			break;
 		}
 		dmasim_run_set_seed(run, seed);
+		/* The scenario's path as the reproducing commands name it. */
+		tourtab_path(path, real, sizeof(real));
 		err = dmasim_run_file(run, path);
 		if (err) {
 			fprintf(stderr, "%s tour: %s: %s\n", prog, name,
@@ -485,24 +481,35 @@ static int cmd_tour(int argc, char **argv)
 					 c.model != 0 ? "yes" : "no");
 				snprintf(r->sim, sizeof(r->sim), "%s",
 					 c.simulated != 0 ? "yes" : "no");
+				r->err[0] = '\0';
 			} else {
-				snprintf(r->model, sizeof(r->model), "%.6g%s%s",
-					 c.model, *c.unit ? " " : "", c.unit);
-				snprintf(r->sim, sizeof(r->sim), "%.6g%s%s",
-					 c.simulated, *c.unit ? " " : "",
-					 c.unit);
+				snprintf(r->model, sizeof(r->model), "%.6g",
+					 c.model);
+				snprintf(r->sim, sizeof(r->sim), "%.6g",
+					 c.simulated);
+				if (c.model != 0)
+					snprintf(r->err, sizeof(r->err),
+						 "%+.2g%%", (c.simulated -
+						 c.model) / fabs(c.model) *
+						 100);
+				else
+					snprintf(r->err, sizeof(r->err), "%+.2g",
+						 c.simulated);
 			}
-			snprintf(r->tol, sizeof(r->tol), "%.3g%%",
+			snprintf(r->unit, sizeof(r->unit), "%s",
+				 *c.unit ? c.unit : "-");
+			snprintf(r->id, sizeof(r->id), "%s", c.id);
+			snprintf(r->path, sizeof(r->path), "%s", real);
+			snprintf(r->tol, sizeof(r->tol), "%.1g%%",
 				 c.tolerance * 100);
 			if (c.published_cmp == DMASIM_PUB_NONE)
 				snprintf(r->pub, sizeof(r->pub), "-");
 			else
-				snprintf(r->pub, sizeof(r->pub), "%s%.6g%s%s",
+				snprintf(r->pub, sizeof(r->pub), "%s%.6g",
 					 c.published_cmp == DMASIM_PUB_OVER ?
 					 "> " : c.published_cmp ==
 					 DMASIM_PUB_UNDER ? "< " : "about ",
-					 c.published, *c.unit ? " " : "",
-					 c.unit);
+					 c.published);
 			r->check = c.check;
 			r->agree = c.agree;
 			r->data_wrong = c.data_wrong;
@@ -521,7 +528,14 @@ static int cmd_tour(int argc, char **argv)
 			}
 			if (!c.agree && !status)
 				status = EXIT_DISAGREE;
+			if (explaining && explain_match(explain, r->scenario,
+							c.id)) {
+				explain_print(stdout, real, r->scenario, &c);
+				nexplained++;
+			}
 		}
+		if (html && dmasim_html_add_run(&page, run, name))
+			status = EXIT_SCENARIO;
 		if (jsondir) {
 			char *dot;
 
@@ -538,10 +552,22 @@ static int cmd_tour(int argc, char **argv)
 		dmasim_run_free(run);
 	}
 	fclose(list);
-	if (tour_print(rows, nrows, 0))
+	if (explaining && !nexplained) {
+		fprintf(stderr, "%s tour: --explain %s: no such claim or "
+			"scenario (expected an id such as io_methods.dma_cpu, "
+			"or a scenario's name)\n", prog, explain);
+		status = EXIT_USAGE;
+	}
+	if (!explaining && tourtab_print(rows, nrows, 0, wide))
 		printf("\n");
-	if (tour_print(rows, nrows, 1))
+	if (!explaining && tourtab_print(rows, nrows, 1, wide))
 		printf("\n");
+	if (html && dmasim_html_write(page, html)) {
+		fprintf(stderr, "%s tour: cannot write the page '%s': %s\n",
+			prog, html, strerror(errno));
+		status = EXIT_IO;
+	}
+	dmasim_html_free(page);
 	for (size_t i = 0; i < nrows; i++)
 		free(rows[i].claim);
 	free(rows);
@@ -575,7 +601,10 @@ int main(int argc, char **argv)
 		return cmd_tour(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "calibrate"))
 		return calibrate_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "report"))
+		return report_main(argc - 2, argv + 2);
 	fprintf(stderr, "%s: unknown command '%s': expected run, sweep, "
-		"tour or calibrate (see dmasim --help)\n", prog, argv[1]);
+		"tour, report or calibrate (see dmasim --help)\n", prog,
+		argv[1]);
 	return EXIT_USAGE;
 }

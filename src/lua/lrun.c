@@ -364,17 +364,20 @@ static double claim_answer(lua_State *L, const char *what, const char *field)
 
 /*
  * dmasim.claim{id, claim, model, simulated, tolerance [, unit] [, kind]
- *              [, intact] [, published, published_is]} -> agree
+ *              [, intact] [, published, published_is] [, formula]
+ *              [, explain]} -> agree
  * kind "check": a yes/no check, model and simulated booleans, tolerance 0
  * unless given.  intact = false: the data the mechanism moved arrived
  * wrong, so the claim disagrees.  published: the source's figure, stated
- * "about" (default), "over" or "under" it.
+ * "about" (default), "over" or "under" it.  formula: the model written
+ * out with the parameters' values; explain: the mechanism in words (both
+ * shown by dmasim tour --explain).
  */
 static int l_claim(lua_State *L)
 {
 	static const char *const known[] = { "id", "claim", "model",
 		"simulated", "tolerance", "unit", "kind", "intact",
-		"published", "published_is", NULL };
+		"published", "published_is", "formula", "explain", NULL };
 	static const char *const kinds[] = { "quantity", "check", NULL };
 	static const char *const rels[] = { "about", "over", "under", NULL };
 	struct dmasim_run *run = lrun_get(L);
@@ -391,6 +394,8 @@ static int l_claim(lua_State *L)
 		return luaL_error(L, "%s: fields 'id' and 'claim' are required "
 				  "(strings)", what);
 	c.unit = (char *)(uintptr_t)lf_string(L, 1, what, "unit", "");
+	c.formula = (char *)(uintptr_t)lf_string(L, 1, what, "formula", NULL);
+	c.explain = (char *)(uintptr_t)lf_string(L, 1, what, "explain", NULL);
 	kind = lf_enum(L, 1, what, "kind", kinds, 0);
 	c.check = kind == 1;
 	if (c.check) {

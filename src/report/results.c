@@ -118,6 +118,8 @@ void results_fini(struct results *r)
 		free(r->claims[i].id);
 		free(r->claims[i].text);
 		free(r->claims[i].unit);
+		free(r->claims[i].formula);
+		free(r->claims[i].explain);
 	}
 	free(r->items);
 	free(r->params);
@@ -255,10 +257,15 @@ int results_add_claim(struct results *r, const struct claim_rec *in,
 	c->id = text_dup(in->id);
 	c->text = text_dup(in->text);
 	c->unit = text_dup(in->unit ? in->unit : "");
-	if (!c->id || !c->text || !c->unit) {
+	c->formula = in->formula ? text_dup(in->formula) : NULL;
+	c->explain = in->explain ? text_dup(in->explain) : NULL;
+	if (!c->id || !c->text || !c->unit || (in->formula && !c->formula) ||
+	    (in->explain && !c->explain)) {
 		free(c->id);
 		free(c->text);
 		free(c->unit);
+		free(c->formula);
+		free(c->explain);
 		return DMASIM_ENOMEM;
 	}
 	c->agree = !c->data_wrong &&
@@ -501,6 +508,12 @@ json_t *results_json(const struct results *r, const char *scenario,
 				json_num(c->published),
 				"reproduced", c->reproduced));
 		}
+		if (o && c->formula)
+			json_object_set_new(o, "formula",
+					    json_string(c->formula));
+		if (o && c->explain)
+			json_object_set_new(o, "explain",
+					    json_string(c->explain));
 		json_array_append_new(claims, o);
 	}
 	json_object_set_new(root, "dmasim", json_string(DMASIM_VERSION));

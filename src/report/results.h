@@ -49,6 +49,8 @@ struct claim_rec {
 	double published;	/* the source's figure, in unit */
 	bool agree;		/* derived: the model's value and the data */
 	bool reproduced;	/* derived: the published figure */
+	char *formula;		/* the model written out, or NULL */
+	char *explain;		/* the mechanism in words, or NULL */
 };
 
 struct results {

@@ -57,6 +57,7 @@ void dmasim_run_free(struct dmasim_run *run)
 	free(run->libdir);
 	free(run->trace_json.path);
 	free(run->trace_vcd.path);
+	statsout_free(run);
 	free(run);
 }
 
@@ -266,7 +267,7 @@ static int open_outputs(struct dmasim_run *run)
 		}
 		trace_config_add(&run->trace, sink);
 	}
-	return 0;
+	return asciitl_start(run);
 }
 
 const char *dmasim_run_error(const struct dmasim_run *run)
@@ -461,6 +462,8 @@ int dmasim_run_claim(const struct dmasim_run *run, int i,
 	out->published = c->published;
 	out->reproduced = c->reproduced;
 	out->agree = c->agree;
+	out->formula = c->formula;
+	out->explain = c->explain;
 	return 0;
 }
 
@@ -537,6 +540,7 @@ static void run_snapshot(void *ctx, struct dmasim_sys *sys)
 	struct run_slot *rs = ctx;
 
 	results_snapshot_system(&rs->run->res, rs->slot, sys->name, &sys->sim);
+	statsout_capture(rs->run, rs->slot, sys);
 	free(rs);
 }
 
@@ -637,6 +641,8 @@ int dmasim_run_add_claim(struct dmasim_run *run, const struct dmasim_claim *c,
 		.tolerance = c->tolerance, .check = c->check != 0,
 		.data_wrong = c->data_wrong != 0,
 		.published_cmp = c->published_cmp, .published = c->published,
+		.formula = (char *)(uintptr_t)c->formula,
+		.explain = (char *)(uintptr_t)c->explain,
 	};
 	err = results_add_claim(&run->res, &in, &a);
 	if (!err && agree)

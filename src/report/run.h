@@ -56,11 +56,29 @@ struct dmasim_run {
 	uint64_t instr;		/* Lua instructions counted so far */
 	double wall_start;	/* s (monotonic clock) when the run began */
 	char *partial;		/* the limit reached, or NULL */
+	/* statsout.c: each system's statistics with units and meanings, and
+	 * where its time went */
+	json_t *stats_out;	/* by system, in the order made */
+	json_t *summary;	/* strings, the same order */
+	/* asciitl.c: the ASCII timeline asked for, or out NULL */
+	struct {
+		FILE *out;
+		uint64_t from, to;	/* ps */
+		unsigned width;		/* columns at most */
+	} timeline;
 };
 
 /* Whether a limit is reached (events: of the running system, or 0);
  * records which in run->partial.  True from then on. */
 bool run_limit_reached(struct dmasim_run *run, uint64_t events);
+/* Add the ASCII timeline's sink to the run's trace when one was asked
+ * for (asciitl.c).  Returns 0 or the failure's code (recorded). */
+int asciitl_start(struct dmasim_run *run);
+/* Keep sys's statistics and its summary in the run as its slot'th system
+ * (statsout.c; called as the system is freed).  Returns 0 or
+ * DMASIM_ENOMEM.  statsout_free: free them. */
+int statsout_capture(struct dmasim_run *run, int slot, struct dmasim_sys *sys);
+void statsout_free(struct dmasim_run *run);
 /* Seconds on the monotonic clock. */
 double run_wall_now(void);
 
