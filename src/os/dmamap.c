@@ -35,6 +35,7 @@ static bool work_push(struct dma_dev *d, bool copy, enum cache_op op,
 	}
 	w = &d->work[d->nwork++];
 	w->copy = copy;
+	w->zero = false;
 	w->op = op;
 	w->src = src;
 	w->dst = dst;
@@ -140,7 +141,10 @@ void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
 	if (n > sizeof(buf))
 		n = sizeof(buf);
 	cost->cpu += d->cfg.copy;
-	cpu_copy_access(d, at, buf, n, false, cost);
+	if (w->zero)
+		memset(buf, 0, n);
+	else
+		cpu_copy_access(d, at, buf, n, false, cost);
 	cpu_copy_access(d, w->dst + w->done, buf, n, true, cost);
 	w->done += n;
 	if (w->done == w->len)
@@ -469,11 +473,19 @@ void dmamap_bounce_pad(struct dma_dev *d, const struct dmamap_bounce *b,
 	uint64_t at = b->dma + b->len;
 	uint64_t end = b->dma + (uint64_t)b->nslots * d->cfg.bounce_slot;
 
-	if (end > at) {
-		cost->cpu += lines(d, end - at) * d->cfg.copy;
-		cost->bus += lines(d, end - at) * d->line_cycles;
+	(void)cost;
+	if (end <= at)
+		return;
+	/* the CPU stores zeros over the slot's rest, through its cache, then
+	 * cleans them to memory on a non-coherent system (the device reads
+	 * memory) */
+	if (work_push(d, true, CACHE_CLEAN, at, at, end - at)) {
+		d->work[d->nwork - 1].zero = true;
+		if (!dmamap_coherent(d))
+			(void)work_push(d, false, CACHE_CLEAN, 0, at, end - at);
+		return;
 	}
-	while (at < end) {
+	while (at < end) {	/* out of memory for the queue: untimed */
 		uint64_t n = end - at < sizeof(zero) ? end - at : sizeof(zero);
 		uint64_t off;
 		struct memory *mem = memory_of(bus_route(d->bus, at, n, &off));

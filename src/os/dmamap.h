@@ -86,10 +86,11 @@ struct dmamap_bounce {
 	bool live;
 };
 
-/* Work a call leaves for its CPU: a copy (src to dst, done bytes so far)
- * or a cache maintenance operation, in order. */
+/* Work a call leaves for its CPU: a copy (src to dst, done bytes so far;
+ * zero: stores of zeros to dst, no source) or a cache maintenance
+ * operation, in order. */
 struct dmamap_work {
-	bool copy;
+	bool copy, zero;
 	enum cache_op op;
 	uint64_t src, dst, len, done;
 };
