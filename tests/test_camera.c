@@ -235,9 +235,9 @@ static void sanitizer_pinning(void **state)
 	dmasim_sys_free(r.sys);
 
 	sanitizer_case(1, &r);
-	/* each buffer once at each queueing: 2 at first, then again each
-	 * time the consumer queues one (4 frames) */
-	assert_int_equal(r.reports[SAN_RING_NOT_PINNED], 2 + 4);
+	/* each buffer once (the sanitizer reports a class once per
+	 * address), however often the consumer queues it again */
+	assert_int_equal(r.reports[SAN_RING_NOT_PINNED], 2);
 	assert_int_equal(r.reports[SAN_RING_UNPINNED_QUEUED], 0);
 	assert_string_equal(san_class_name(SAN_RING_NOT_PINNED),
 			    "RING_NOT_PINNED");
