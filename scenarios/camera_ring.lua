@@ -188,44 +188,44 @@ dmasim.table{ title = "Zero copy against a copy, per frame",
                                 / cp_cam.captured) } } }
 
 dmasim.claim{
-  id = "camera.nv12_rate",
+  id = "camera_ring.nv12_rate",
   claim = "1080p60 NV12 raw: 1920 * 1080 * 1.5 * 60 bytes/s",
   model = W * H * 1.5 * FPS / 1e6, simulated = bw.nv12 / 1e6,
   tolerance = 0.01, unit = "MB/s", published = 187,
 }
 dmasim.claim{
-  id = "camera.rgb24_rate",
+  id = "camera_ring.rgb24_rate",
   claim = "1080p60 RGB24 raw: 1920 * 1080 * 3 * 60 bytes/s",
   model = W * H * 3 * FPS / 1e6, simulated = bw.rgb24 / 1e6,
   tolerance = 0.01, unit = "MB/s", published = 373,
 }
 dmasim.claim{
-  id = "camera.stall_drops",
+  id = "camera_ring.stall_drops",
   claim = "a stall drops the frames beyond the B - 1 spare buffers (B = 3)",
   model = model_drops(3, L), simulated = sim_drops["3:" .. L],
   tolerance = 0, unit = "frames", intact = all_intact,
 }
 dmasim.claim{
-  id = "camera.enough_buffers",
+  id = "camera_ring.enough_buffers",
   claim = "with floor(r + L/F) + 1 buffers a stall drops nothing",
   model = 0, simulated = sim_drops[(math.floor(r + L / F) + 1) .. ":" .. L],
   tolerance = 0, unit = "frames",
 }
 dmasim.claim{
-  id = "camera.slow_consumer",
+  id = "camera_ring.slow_consumer",
   claim = "a consumer slower than the camera drops 1 - F/P of the frames",
   model = 1 - 1 / 1.5, simulated = slow_share, tolerance = 0.1,
   unit = "",
 }
 dmasim.claim{
-  id = "camera.copy_bus",
+  id = "camera_ring.copy_bus",
   claim = "copying puts the frame on the system bus three times",
   model = bus_cp / bus_zc,
   simulated = per_frame(cp_sys, cp_cam) / per_frame(zc_sys, zc_cam),
   tolerance = 0.03, intact = zc_ok and cp_ok,
 }
 dmasim.claim{
-  id = "camera.copy_cpu",
+  id = "camera_ring.copy_cpu",
   claim = "the copy costs the CPU 2 (lat + chunk/8) cycles a chunk",
   model = copy_cyc,
   simulated = cp_cpu.busy_cycles / cp_cam.captured, tolerance = 0.05,

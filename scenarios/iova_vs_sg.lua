@@ -166,7 +166,7 @@ dmasim.report("crossover_pages_model", (D + B) / W, "pages")
 dmasim.claim{ id = "iova_vs_sg.walk_per_page",
   claim = "the contiguous I/O range costs one page walk per page (worst relative error over fragment sizes)",
   model = 0, simulated = worst_w, tolerance = 0.05 }
-dmasim.claim{ id = "iova_vs_sg.descriptor_per_fragment",
+dmasim.claim{ id = "iova_vs_sg.desc_per_fragment",
   claim = "the scatter-gather list costs a descriptor fetch across the bridge and a status write-back per fragment (worst relative error)",
   model = 0, simulated = worst_d, tolerance = 0.05 }
 dmasim.claim{ id = "iova_vs_sg.one_page_fragments",

@@ -128,6 +128,15 @@ then ok; else bad "timeline-nested"; fi
 check timeline-width-bad 2 "expected a number of columns from 10 to 1000" \
 	"$dm" run "$bb" --timeline-width 5
 
+# ---- the tour's tables ----
+# 100 columns (but the closing count); --wide adds the claims in words.
+"$dm" tour >"$tmp/tour.txt"
+if ! awk 'length($0) > 100 && !/claims agree/ { bad = 1 } END { exit !bad }' "$tmp/tour.txt" &&
+   grep -q "^bus_accounting  (dmasim run .*/scenarios/bus_accounting.lua)$" "$tmp/tour.txt" &&
+   grep -Eq "^  busy +720000 +720000 cycles +\+0% " "$tmp/tour.txt"; then ok; else
+	bad "tour-100-columns"; fi
+check tour-wide 0 "owned cycles = K*N*D + N*M" "$dm" tour --wide
+
 # ---- tour --explain ----
 # Every claim of the tour is written out, and bus_accounting.busy's
 # formula with the parameters' values (K=4, N=20000, D=8, M=4) gives the

@@ -50,7 +50,7 @@ int tourtab_print(const struct tour_row *r, size_t n, int check, bool wide)
 		       wide ? "  the check" : "");
 	else
 		printf("Quantitative claims (model against simulation)\n"
-		       "%-*s  %*s  %*s %-*s  %*s  %*s  %-5s  %*s  %s%s\n",
+		       "%-*s %*s  %*s %-*s  %*s %*s  %-5s %*s  %s%s\n",
 		       (int)w[0], hdr[0], (int)w[1], hdr[1], (int)w[2],
 		       hdr[2], (int)w[3], hdr[3], (int)w[4], hdr[4],
 		       (int)w[5], hdr[5], "agree", (int)w[6], hdr[6],
@@ -72,7 +72,7 @@ int tourtab_print(const struct tour_row *r, size_t n, int check, bool wide)
 			       short_id(&r[i]), (int)w[1], r[i].model,
 			       (int)w[2], r[i].sim, verdict);
 		} else {
-			printf("  %-*s  %*s  %*s %-*s  %*s  %*s  %-5s  %*s  "
+			printf("  %-*s %*s  %*s %-*s  %*s %*s  %-5s %*s  "
 			       "%s", (int)w[0] - 2, short_id(&r[i]),
 			       (int)w[1], r[i].model, (int)w[2], r[i].sim,
 			       (int)w[3], r[i].unit, (int)w[4], r[i].err,
