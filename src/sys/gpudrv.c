@@ -45,7 +45,7 @@ struct gpu_call {
 	uint64_t cycles;	/* CPU cycles of the call's own work */
 	/* the staging loop's state */
 	uint64_t nchunks, i, next_dma, off, cs, cd, clen, t0;
-	unsigned first_slot, slot;
+	unsigned first_slot, slot, step;	/* step: of the piece's copy */
 	uint8_t *buf;
 	struct gpu_call *next, **pprev;	/* the GPU's calls in progress */
 };
@@ -139,6 +139,27 @@ static uint64_t loop_cycles(const struct dmasim_gpu *g, uint64_t n)
 	return (n + 63) / 64 * g->cfg.stage_cycles;
 }
 
+/* The CPU's copy of [cs, +clen) to cd, one call a step: a piece's load,
+ * its store, then its loop cycles; off advances after each piece. */
+static int copy_step(struct dmasim_proc *p, struct gpu_call *c)
+{
+	struct dmasim_gpu *g = c->g;
+	uint64_t n = c->clen - c->off;
+
+	if (n > g->cfg.stage_piece)
+		n = g->cfg.stage_piece;
+	switch (c->step++) {
+	case 0:
+		return dmasim_cpu_load(p, g->cpu, c->cs + c->off, c->buf, n);
+	case 1:
+		return dmasim_cpu_store(p, g->cpu, c->cd + c->off, c->buf, n);
+	default:
+		c->step = 0;
+		c->off += n;
+		return dmasim_cpu_busy(p, g->cpu, loop_cycles(g, n));
+	}
+}
+
 static void drv_body(struct dmasim_proc *p, void *ctx)
 {
 	struct gpu_call *c = ctx;
@@ -156,23 +177,11 @@ static void drv_body(struct dmasim_proc *p, void *ctx)
 		DMASIM_AWAIT(p, submit_kernel(c));
 	} else if (c->what == CALL_MEMCPY) {
 		c->t0 = g->sys->sim.now;
-		for (c->off = 0; c->off < c->len;
-		     c->off += g->cfg.stage_piece) {
-			n = c->len - c->off;
-			if (n > g->cfg.stage_piece)
-				n = g->cfg.stage_piece;
-			DMASIM_AWAIT(p, dmasim_cpu_load(p, cpu, c->src + c->off,
-							c->buf, n));
-			n = c->len - c->off;
-			if (n > g->cfg.stage_piece)
-				n = g->cfg.stage_piece;
-			DMASIM_AWAIT(p, dmasim_cpu_store(p, cpu,
-				c->dst + c->off, c->buf, n));
-			n = c->len - c->off;
-			if (n > g->cfg.stage_piece)
-				n = g->cfg.stage_piece;
-			DMASIM_AWAIT(p, dmasim_cpu_busy(p, cpu,
-				loop_cycles(g, n)));
+		c->cs = c->src;
+		c->cd = c->dst;
+		c->clen = c->len;
+		for (c->off = 0, c->step = 0; c->off < c->clen;) {
+			DMASIM_AWAIT(p, copy_step(p, c));
 		}
 		g->info.stage_ps += g->sys->sim.now - c->t0;
 		g->info.stage_bytes += c->len;
@@ -208,23 +217,8 @@ static void drv_body(struct dmasim_proc *p, void *ctx)
 			c->clen = c->len - c->i * size;
 			if (c->clen > size)
 				c->clen = size;
-			for (c->off = 0; c->off < c->clen;
-			     c->off += g->cfg.stage_piece) {
-				n = c->clen - c->off;
-				if (n > g->cfg.stage_piece)
-					n = g->cfg.stage_piece;
-				DMASIM_AWAIT(p, dmasim_cpu_load(p, cpu,
-					c->cs + c->off, c->buf, n));
-				n = c->clen - c->off;
-				if (n > g->cfg.stage_piece)
-					n = g->cfg.stage_piece;
-				DMASIM_AWAIT(p, dmasim_cpu_store(p, cpu,
-					c->cd + c->off, c->buf, n));
-				n = c->clen - c->off;
-				if (n > g->cfg.stage_piece)
-					n = g->cfg.stage_piece;
-				DMASIM_AWAIT(p, dmasim_cpu_busy(p, cpu,
-					loop_cycles(g, n)));
+			for (c->off = 0, c->step = 0; c->off < c->clen;) {
+				DMASIM_AWAIT(p, copy_step(p, c));
 			}
 			g->info.stage_ps += g->sys->sim.now - c->t0;
 			g->info.stage_bytes += c->clen;
@@ -274,23 +268,8 @@ static void drv_body(struct dmasim_proc *p, void *ctx)
 			c->clen = c->len - c->i * size;
 			if (c->clen > size)
 				c->clen = size;
-			for (c->off = 0; c->off < c->clen;
-			     c->off += g->cfg.stage_piece) {
-				n = c->clen - c->off;
-				if (n > g->cfg.stage_piece)
-					n = g->cfg.stage_piece;
-				DMASIM_AWAIT(p, dmasim_cpu_load(p, cpu,
-					c->cs + c->off, c->buf, n));
-				n = c->clen - c->off;
-				if (n > g->cfg.stage_piece)
-					n = g->cfg.stage_piece;
-				DMASIM_AWAIT(p, dmasim_cpu_store(p, cpu,
-					c->cd + c->off, c->buf, n));
-				n = c->clen - c->off;
-				if (n > g->cfg.stage_piece)
-					n = g->cfg.stage_piece;
-				DMASIM_AWAIT(p, dmasim_cpu_busy(p, cpu,
-					loop_cycles(g, n)));
+			for (c->off = 0, c->step = 0; c->off < c->clen;) {
+				DMASIM_AWAIT(p, copy_step(p, c));
 			}
 			g->info.stage_ps += g->sys->sim.now - c->t0;
 			g->info.stage_bytes += c->clen;
