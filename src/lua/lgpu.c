@@ -188,23 +188,32 @@ static int l_gpu_host_alloc(lua_State *L)
 			  "gpu:host_alloc()");
 }
 
+/* The {dst, src, size} table of gpu:memcpy{} and stream:copy{} (at
+ * index 2), checked; what names the call in errors. */
+static void copy_args(lua_State *L, const char *what, uint64_t *dst,
+		      uint64_t *src, uint64_t *len)
+{
+	static const char *const known[] = { "dst", "src", "size", NULL };
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	*dst = lf_uint(L, 2, what, "dst", UNIT_SIZE, UINT64_MAX, 0);
+	*src = lf_uint(L, 2, what, "src", UNIT_SIZE, UINT64_MAX, 0);
+	*len = lf_uint(L, 2, what, "size", UNIT_SIZE, 0, 1);
+	if (*dst == UINT64_MAX || *src == UINT64_MAX)
+		lf_error(L, "%s: fields 'dst' and 'src': expected two "
+			 "addresses", what);
+}
+
 /* gpu:memcpy{dst, src, size}: a CPU copy of host memory */
 static int l_gpu_memcpy(lua_State *L)
 {
-	static const char *const known[] = { "dst", "src", "size", NULL };
 	const char *what = "gpu:memcpy{}";
 	struct dmasim_gpu *g = lsys_check_comp(L, 1, GPU_MT);
 	struct lproc *lp = lsys_current(L, lsys_of(L, 1), "gpu:memcpy()");
 	uint64_t dst, src, len;
 
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	dst = lf_uint(L, 2, what, "dst", UNIT_SIZE, UINT64_MAX, 0);
-	src = lf_uint(L, 2, what, "src", UNIT_SIZE, UINT64_MAX, 0);
-	len = lf_uint(L, 2, what, "size", UNIT_SIZE, 0, 1);
-	if (dst == UINT64_MAX || src == UINT64_MAX)
-		return lf_error(L, "%s: fields 'dst' and 'src': expected two "
-				"addresses", what);
+	copy_args(L, what, &dst, &src, &len);
 	return lsys_await(L, lp->ls, dmasim_gpu_memcpy(&lp->p, g, dst, src,
 						       len), what, NULL, 0);
 }
@@ -317,20 +326,12 @@ static int l_gpu_index(lua_State *L)
 /* stream:copy{dst, src, size} */
 static int l_stream_copy(lua_State *L)
 {
-	static const char *const known[] = { "dst", "src", "size", NULL };
 	const char *what = "stream:copy{}";
 	struct dmasim_stream *s = lsys_check_comp(L, 1, STREAM_MT);
 	struct lproc *lp = lsys_current(L, lsys_of(L, 1), "stream:copy()");
 	uint64_t dst, src, len;
 
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lf_known(L, 2, what, known);
-	dst = lf_uint(L, 2, what, "dst", UNIT_SIZE, UINT64_MAX, 0);
-	src = lf_uint(L, 2, what, "src", UNIT_SIZE, UINT64_MAX, 0);
-	len = lf_uint(L, 2, what, "size", UNIT_SIZE, 0, 1);
-	if (dst == UINT64_MAX || src == UINT64_MAX)
-		return lf_error(L, "%s: fields 'dst' and 'src': expected two "
-				"addresses", what);
+	copy_args(L, what, &dst, &src, &len);
 	return lsys_await(L, lp->ls, dmasim_stream_copy(&lp->p, s, dst, src,
 							len), what, NULL, 0);
 }
