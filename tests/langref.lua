@@ -200,6 +200,12 @@ for _, fn in ipairs(all_funcs) do
 						for s in call:gmatch('"([^"]*{})"') do
 							whats[#whats + 1] = s
 						end
+						-- or a variable of the caller's that holds one
+						for id in call:gmatch("[%a_][%w_]*") do
+							local s = g.body:match("char%s*%*%s*" .. id
+								.. '%s*=%s*"([^"]*{})"')
+							if s then whats[#whats + 1] = s end
+						end
 					end
 				end
 			end
