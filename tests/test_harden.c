@@ -11,22 +11,6 @@
 
 #include "testutil.h"
 
-/* Run text; it must fail with an error containing needle. */
-static void refused(const char *text, const char *needle)
-{
-	struct dmasim_run *run;
-	int code;
-
-	run = tu_run_text(text, &code, NULL);
-	if (code == 0)
-		fail_msg("accepted, want an error with '%s':\n%s", needle,
-			 text);
-	if (!strstr(dmasim_run_error(run), needle))
-		fail_msg("error '%s' lacks '%s'", dmasim_run_error(run),
-			 needle);
-	dmasim_run_free(run);
-}
-
 /* Run text; it must succeed.  Returns the run (caller frees). */
 static struct dmasim_run *accepted(const char *text)
 {
@@ -45,7 +29,7 @@ static struct dmasim_run *accepted(const char *text)
 static void vm_window_wraps(void **state)
 {
 	(void)state;
-	refused(SYS "local m = sys:memory{ base = 0, size = '64MiB' }\n"
+	tu_refused(SYS "local m = sys:memory{ base = 0, size = '64MiB' }\n"
 		"local vm = sys:vm{ memory = m, base = 2^64 - 4096, "
 		"size = 8192 }\n"
 		"vm:aspace{ size = 4096 }:write(0, 'x')\n",
@@ -62,40 +46,40 @@ static void time_and_floats(void **state)
 	char text[512];
 
 	(void)state;
-	refused(SYS "local cpu = sys:cpu{}\n"
+	tu_refused(SYS "local cpu = sys:cpu{}\n"
 		"sys:spawn(function() cpu:busy(1 << 62) end)\nsys:run()\n",
 		"cpu:busy(): busy of 4611686018427387904 cycles at cpi 1: "
 		"expected a duration that ends before the end of simulated "
 		"time");
-	refused(SYS "local cpu = sys:cpu{}\n"
+	tu_refused(SYS "local cpu = sys:cpu{}\n"
 		"sys:spawn(function() cpu:compute(1 << 40, { cpi = 1e300 }) "
 		"end)\nsys:run()\n", "expected a duration that ends before");
-	refused(SYS "sys:spawn(function() sys:wait(1e19) end)\nsys:run()\n",
+	tu_refused(SYS "sys:spawn(function() sys:wait(1e19) end)\nsys:run()\n",
 		"sleep of 10000000000000000000 ps: expected a time that ends "
 		"before the end of simulated time");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), SYS "sys:spawn(function() "
 			 "sys:wait(%s) end)\nsys:run()\n", bad[i]);
-		refused(text, "system:wait(");
+		tu_refused(text, "system:wait(");
 		snprintf(text, sizeof(text), SYS "sys:run(%s)\n", bad[i]);
-		refused(text, "system:run(");
+		tu_refused(text, "system:run(");
 		if (i < 3) {	/* large but finite: see the compute above */
 			snprintf(text, sizeof(text), SYS "sys:cpu{ cpi = %s "
 				 "}\n", bad[i]);
-			refused(text, "cpi");
+			tu_refused(text, "cpi");
 		}
 		snprintf(text, sizeof(text), SYS "sys:cpu{ priority = %s }\n",
 			 i == 4 ? "-2^40" : bad[i]);
-		refused(text, "field 'priority'");
+		tu_refused(text, "field 'priority'");
 		snprintf(text, sizeof(text), SYS "sys:cpu{ clock = %s }\n",
 			 bad[i]);
-		refused(text, "clock");
+		tu_refused(text, "clock");
 	}
 	/* Infinities and NaN are refused for every kind of field. */
-	refused(SYS "sys:device{ rate = 1/0 }\n",
+	tu_refused(SYS "sys:device{ rate = 1/0 }\n",
 		"field 'rate' = inf: expected a finite number");
-	refused(SYS "sys:device{ rate = 0/0 }\n", "field 'rate'");
-	refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+	tu_refused(SYS "sys:device{ rate = 0/0 }\n", "field 'rate'");
+	tu_refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
 		"sys:vm{ memory = m, swap = { bandwidth = 1/0 } }\n",
 		"field 'bandwidth' = inf");
 	/* Time after a long wait is still positive in Lua. */
@@ -113,7 +97,7 @@ static void time_and_floats(void **state)
 static void run_until_past(void **state)
 {
 	(void)state;
-	refused(SYS "sys:spawn(function() sys:wait(1000) end)\nsys:run()\n"
+	tu_refused(SYS "sys:spawn(function() sys:wait(1000) end)\nsys:run()\n"
 		"sys:run(10)\n", "run until 10 ps: expected a time no earlier "
 		"than now (1000 ps)");
 }
@@ -125,13 +109,13 @@ static void text_chunks_only(void **state)
 	FILE *f;
 
 	(void)state;
-	refused("local f = string.dump(function() return 1 end)\n"
+	tu_refused("local f = string.dump(function() return 1 end)\n"
 		"assert(load(f))\n", "attempt to load a binary chunk");
-	refused("local f = string.dump(function() return 1 end)\n"
+	tu_refused("local f = string.dump(function() return 1 end)\n"
 		"assert(load(f, 'x', 'b'))\n",
 		"load(): mode b: only text chunks are loaded");
 	/* A mutated binary chunk once crashed the host. */
-	refused("local f = string.dump(function(a) return a + 1 end)\n"
+	tu_refused("local f = string.dump(function(a) return a + 1 end)\n"
 		"f = f:sub(1, 20) .. string.rep('\\255', 40) .. f:sub(61)\n"
 		"assert(load(f))\n", "binary chunk");
 	dmasim_run_free(accepted("assert(load('return 1 + 1')() == 2)\n"
@@ -144,7 +128,7 @@ static void text_chunks_only(void **state)
 	fclose(f);
 	snprintf(text, sizeof(text), "require 'hardenbin%d'\n",
 		 (int)getpid());
-	refused(text, "attempt to load a binary chunk");
+	tu_refused(text, "attempt to load a binary chunk");
 	unlink(path);
 }
 
@@ -152,11 +136,11 @@ static void text_chunks_only(void **state)
 static void gc_from_own_process(void **state)
 {
 	(void)state;
-	refused(SYS "sys:spawn(function() getmetatable(sys).__gc(sys) "
+	tu_refused(SYS "sys:spawn(function() getmetatable(sys).__gc(sys) "
 		"sys:wait(10) end)\nsys:run()\n",
 		"system 'system': cannot be closed while it runs");
 	/* Closed outside a run: later calls are errors, not crashes. */
-	refused(SYS "getmetatable(sys).__gc(sys)\nsys:run()\n",
+	tu_refused(SYS "getmetatable(sys).__gc(sys)\nsys:run()\n",
 		"system is closed");
 }
 
@@ -171,22 +155,22 @@ static void mapping_sizes(void **state)
 	struct dmasim_run *run;
 
 	(void)state;
-	refused(DEV "sys:spawn(function() dev:map_single(4096, -1, "
+	tu_refused(DEV "sys:spawn(function() dev:map_single(4096, -1, "
 		"'to_device') end)\nsys:run()\n",
 		"map_single: buffer [0x1000, +18446744073709551615): expected "
 		"a length from 1 to 2^62 bytes that ends below 2^64");
-	refused(DEV "sys:spawn(function() dev:map_single(-4096, 8192, "
+	tu_refused(DEV "sys:spawn(function() dev:map_single(-4096, 8192, "
 		"'to_device') end)\nsys:run()\n",
 		"map_single: buffer [0xfffffffffffff000, +8192)");
-	refused(DEV "sys:spawn(function() dev:map_single(4096, 0, "
+	tu_refused(DEV "sys:spawn(function() dev:map_single(4096, 0, "
 		"'to_device') end)\nsys:run()\n", "map_single: buffer");
-	refused(DEV "sys:spawn(function() dev:alloc_coherent(-1) end)\n"
+	tu_refused(DEV "sys:spawn(function() dev:alloc_coherent(-1) end)\n"
 		"sys:run()\n", "alloc_coherent: size [0, "
 		"+18446744073709551615)");
-	refused(DEV "sys:spawn(function() dev:map_sg({ { 1.5, 64 } }, "
+	tu_refused(DEV "sys:spawn(function() dev:map_sg({ { 1.5, 64 } }, "
 		"'to_device') end)\nsys:run()\n",
 		"entry 1: expected {addr, len}: whole numbers, len >= 1");
-	refused(DEV "sys:spawn(function() dev:map_sg({ { 0, 64 }, "
+	tu_refused(DEV "sys:spawn(function() dev:map_sg({ { 0, 64 }, "
 		"{ 4096, -5 } }, 'to_device') end)\nsys:run()\n",
 		"entry 2: expected {addr, len}");
 	/* A pool at address 0: its first allocation is address 0, not
@@ -239,10 +223,10 @@ static void json_keeps_everything(void **state)
 		fail_msg("JSON lacks a value:\n%s", buf);
 	dmasim_run_free(run);
 
-	refused("dmasim.report('a', 1)\ndmasim.report('a', 2)\n",
+	tu_refused("dmasim.report('a', 1)\ndmasim.report('a', 2)\n",
 		"dmasim.report('a', ...): 'a' is already reported: expected "
 		"each name once");
-	refused("dmasim.report('a', 1)\nreturn { a = 2 }\n",
+	tu_refused("dmasim.report('a', 1)\nreturn { a = 2 }\n",
 		"already reported");
 }
 
@@ -250,15 +234,15 @@ static void json_keeps_everything(void **state)
 static void foreign_handles(void **state)
 {
 	(void)state;
-	refused("local a = dmasim.system{ name = 'a' }\n"
+	tu_refused("local a = dmasim.system{ name = 'a' }\n"
 		"local b = dmasim.system{ name = 'b' }\n"
 		"local cpu = a:cpu{}\nb:dma_device{ cpu = cpu }\n",
 		"belongs to system 'a'");
-	refused("local a = dmasim.system{ name = 'a' }\n"
+	tu_refused("local a = dmasim.system{ name = 'a' }\n"
 		"local b = dmasim.system{ name = 'b' }\n"
 		"local m = a:memory{ size = '1MiB' }\nb:vm{ memory = m }\n",
 		"belongs to system 'a'");
-	refused("local a = dmasim.system{ name = 'a' }\n"
+	tu_refused("local a = dmasim.system{ name = 'a' }\n"
 		"local b = dmasim.system{ name = 'b' }\n"
 		"local cpu = a:cpu{}\n"
 		"b:spawn(function() cpu:busy(10) end)\nb:run()\n",
@@ -270,23 +254,23 @@ static void truncation_and_overflow(void **state)
 {
 	(void)state;
 	/* burst = 2^32 was cut to 0 and reported as "registers overlap". */
-	refused(SYS "sys:dma{ burst = 2^32 }\n",
+	tu_refused(SYS "sys:dma{ burst = 2^32 }\n",
 		"field 'burst' = 4294967296.0: expected a whole number from 1 "
 		"to 4294967295");
-	refused(SYS "sys:cache{ ways = 1 << 40 }\n", "field 'ways'");
-	refused(SYS "sys:bus{ width = 2^33 }\n", "field 'width'");
-	refused(SYS "local d = sys:device{ size = 4096 }\n"
+	tu_refused(SYS "sys:cache{ ways = 1 << 40 }\n", "field 'ways'");
+	tu_refused(SYS "sys:bus{ width = 2^33 }\n", "field 'width'");
+	tu_refused(SYS "local d = sys:device{ size = 4096 }\n"
 		"d:expected(1, math.maxinteger)\n",
 		"device:expected: [1, +9223372036854775807) is outside the "
 		"device's 4096 bytes");
-	refused(SYS "local d = sys:device{ size = 4096, output = true }\n"
+	tu_refused(SYS "local d = sys:device{ size = 4096, output = true }\n"
 		"d:received(math.maxinteger, 2)\n",
 		"device:received: [9223372036854775807, +2) is outside");
-	refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+	tu_refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
 		"local a = sys:vm{ memory = m }:aspace{ size = 8192 }\n"
 		"a:write(math.maxinteger, 'xy')\n", "is outside the address "
 		"space (8192 bytes)");
-	refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+	tu_refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
 		"local a = sys:vm{ memory = m }:aspace{ size = 8192 }\n"
 		"a:read(4096, math.maxinteger)\n", "is outside the address "
 		"space");

@@ -506,16 +506,8 @@ static void lua_bad_args(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int code;
-		struct dmasim_run *run = tu_run_text(cases[i].text, &code, NULL);
-
-		assert_int_not_equal(code, 0);
-		if (!strstr(dmasim_run_error(run), cases[i].msg))
-			fail_msg("case %zu: '%s' lacks '%s'", i,
-				 dmasim_run_error(run), cases[i].msg);
-		dmasim_run_free(run);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		tu_refused(cases[i].text, cases[i].msg);
 }
 
 int main(void)

@@ -57,6 +57,21 @@ struct dmasim_run *tu_run_text(const char *text, int *code, ...)
 	return run;
 }
 
+void tu_refused(const char *text, const char *needle)
+{
+	struct dmasim_run *run;
+	int code;
+
+	run = tu_run_text(text, &code, NULL);
+	if (code == 0)
+		fail_msg("accepted, want an error with '%s':\n%s", needle,
+			 text);
+	if (!strstr(dmasim_run_error(run), needle))
+		fail_msg("'%s': error '%s' lacks '%s'", text,
+			 dmasim_run_error(run), needle);
+	dmasim_run_free(run);
+}
+
 /* The result named name, through the public API, into *v (whose text
  * may point into v itself); fails when missing. */
 static void find(const struct dmasim_run *run, const char *name,

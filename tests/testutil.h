@@ -24,6 +24,10 @@ struct dmasim_run *tu_run(const char *rel, int *code, ...);
 /* Run an inline Lua scenario text. */
 struct dmasim_run *tu_run_text(const char *text, int *code, ...);
 
+/* Run an inline Lua scenario text that must fail with an error
+ * containing needle (the test fails otherwise, quoting the text). */
+void tu_refused(const char *text, const char *needle);
+
 /* A reported integer result; fails the test when missing. */
 int64_t tu_int(const struct dmasim_run *run, const char *name);
 double tu_num(const struct dmasim_run *run, const char *name);
