@@ -1358,4 +1358,103 @@ DMASIM_API int dmasim_camera_expected(const struct dmasim_camera *cam,
 				      uint64_t seq, uint64_t off, void *dst,
 				      uint64_t len);
 
+
+/* ---- clusters ---- */
+
+/*
+ * A cluster: systems (its nodes) joined only by a network (see hw/net.h):
+ * each node's port is linked to a port of one switch (a star), every link
+ * `link_rate` bits/s each way with `link_latency`; the switch stores and
+ * forwards, `switch_latency` from a frame's arrival to its output queue,
+ * `switch_buffer` bytes queued per output port (a frame that does not fit
+ * is dropped).  The nodes run as separate logical processes, each with
+ * its own clock: dmasim_cluster_run() advances them in windows of the
+ * smallest link latency (the lookahead), exchanging the frames sent in a
+ * window at its end.  A node is run only through its cluster.
+ */
+struct dmasim_cluster;
+struct dmasim_rnic;
+
+struct dmasim_cluster_config {
+	const char *name;	/* "cluster" when NULL */
+	uint32_t nodes;		/* 1..65536 (2) */
+	double link_rate;	/* bits/s each way (100e9) */
+	uint64_t link_latency;	/* ps (100 ns: PHYs and a few metres) */
+	uint64_t switch_latency; /* ps (100 ns) */
+	uint64_t switch_buffer;	/* bytes per output port (1 MiB) */
+	double loss;		/* probability the switch drops a frame (0) */
+	uint64_t drop_nth;	/* the switch drops its nth frame (0: none) */
+	uint64_t seed;		/* (1) */
+};
+
+struct dmasim_cluster_info {
+	uint32_t nodes;
+	uint64_t now;		/* ps: the end of the last window run */
+	uint64_t windows;	/* barriers passed */
+	uint64_t frames, bytes;	/* through the switch */
+	uint64_t drops;		/* lost (loss, drop_nth, no device) */
+	uint64_t drops_full;	/* dropped at a full output queue */
+	uint64_t max_queued;	/* bytes, the fullest output queue */
+	uint64_t events;	/* run on every node and the switch */
+};
+
+DMASIM_API void dmasim_cluster_config_init(struct dmasim_cluster_config *cfg);
+/* Returns 0, DMASIM_EINVAL or DMASIM_ENOMEM; on EINVAL *err (when not
+ * NULL) says what was wrong. */
+DMASIM_API int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
+				  struct dmasim_cluster **out,
+				  const char **err);
+/* Its nodes stay, but can no longer be run. */
+DMASIM_API void dmasim_cluster_free(struct dmasim_cluster *cl);
+/* Make system sys node `node` of the cluster (before anything of it has
+ * run).  Returns 0 or DMASIM_EINVAL (the message in sys's error). */
+DMASIM_API int dmasim_cluster_add(struct dmasim_cluster *cl,
+				  struct dmasim_sys *sys, uint32_t node);
+/* Run every node until no event is left or until `until` (ps).  Returns
+ * 0, or the first failing node's code (its message in
+ * dmasim_cluster_error()). */
+DMASIM_API int dmasim_cluster_run(struct dmasim_cluster *cl, uint64_t until);
+DMASIM_API const char *dmasim_cluster_error(const struct dmasim_cluster *cl);
+DMASIM_API void dmasim_cluster_info(const struct dmasim_cluster *cl,
+				    struct dmasim_cluster_info *out);
+
+/*
+ * An RDMA NIC (see hw/rnic.h for its registers, work requests and
+ * transport): a bus master and a register window on `bus`, its port the
+ * node's port of the cluster.  Software drives it through its registers
+ * (scenarios/lib/verbs.lua is a verbs library doing so).
+ */
+struct dmasim_rnic_config {
+	const char *name;	/* "rnic0", ... when NULL */
+	uint64_t base;		/* its registers (DMASIM_DEFAULT:
+				 * 0x5A000000 + 4 KiB per RNIC) */
+	struct dmasim_cluster *cluster;	/* required */
+	uint32_t mtu;		/* payload bytes per packet (4096) */
+	uint32_t engines;	/* DMA transactions in flight (8) */
+	uint64_t latency;	/* ps per register access (0) */
+	uint64_t proc;		/* ps per packet sent or taken (50 ns) */
+	uint64_t cmd_time;	/* ps per command (10 us) */
+	uint64_t timeout;	/* ps before resending (20 us) */
+	uint32_t retry;		/* (7) */
+	uint64_t rnr_delay;	/* ps (10 us) */
+	uint32_t rnr_retry;	/* (7) */
+};
+
+struct dmasim_rnic_qp_info {
+	int state;		/* RESET 0, INIT 1, RTR 2, RTS 3, ERR 4 */
+	uint32_t next_psn, expected_psn, held;
+	uint64_t retransmits, duplicates, naks;
+};
+
+DMASIM_API void dmasim_rnic_config_init(struct dmasim_rnic_config *cfg);
+DMASIM_API int dmasim_rnic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
+			       const struct dmasim_rnic_config *cfg,
+			       struct dmasim_rnic **out);
+DMASIM_API uint64_t dmasim_rnic_base(const struct dmasim_rnic *r);
+DMASIM_API uint32_t dmasim_rnic_node(const struct dmasim_rnic *r);
+DMASIM_API const char *dmasim_rnic_name(const struct dmasim_rnic *r);
+/* Queue pair qpn's state.  Returns 0 or DMASIM_EINVAL (no such QP). */
+DMASIM_API int dmasim_rnic_qp_info(const struct dmasim_rnic *r, uint32_t qpn,
+				   struct dmasim_rnic_qp_info *out);
+
 #endif

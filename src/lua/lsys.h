@@ -88,6 +88,16 @@ int lsys_index(lua_State *L, int idx, const char *k,
 void lsys_class(lua_State *L, const char *mt, const luaL_Reg *methods,
 		lua_CFunction index, lua_CFunction gc);
 
+/* Push a new system of the run (its first bus made from bc); raises
+ * errors prefixed by what. */
+struct lsys *lsys_new(lua_State *L, const struct dmasim_sys_config *sc,
+		      const struct dmasim_bus_config *bc, const char *what);
+/* Raise the error a process of the system failed with, if any (else 0). */
+int lsys_take_error(lua_State *L, struct lsys *ls);
+/* A bus{} table's fields at idx (clock, arbitration, latency, width). */
+void lsys_bus_fields(lua_State *L, int idx, const char *what,
+		     struct dmasim_bus_config *bc);
+
 /* Optional table argument at idx defaulted to {}. */
 void lsys_opt_table(lua_State *L, int idx);
 /* An address argument: an integer >= 0. */
@@ -159,6 +169,9 @@ void lnic_open(lua_State *L);
 extern const luaL_Reg lnic_sys_methods[];
 void lcamera_open(lua_State *L);
 extern const luaL_Reg lcamera_sys_methods[];
+/* Clusters, their nodes and RDMA NICs (lcluster.c). */
+void lcluster_open(lua_State *L);
+extern const luaL_Reg lcluster_sys_methods[];
 /* MMUs (lmmu.c). */
 void lmmu_open(lua_State *L);
 extern const luaL_Reg lmmu_sys_methods[];

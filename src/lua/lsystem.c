@@ -594,8 +594,6 @@ static int l_system(lua_State *L)
 	struct dmasim_run *run = lrun_get(L);
 	struct dmasim_sys_config sc;
 	struct dmasim_bus_config bc;
-	struct lsys *ls;
-	int err;
 
 	if (lua_isnoneornil(L, 1)) {
 		lua_settop(L, 0);
@@ -621,20 +619,46 @@ static int l_system(lua_State *L)
 	bus_fields(L, 2, "bus{}", &bc, false);
 	lua_settop(L, 1);
 
+	lsys_new(L, &sc, &bc, "dmasim.system{}");
+	return 1;
+}
+
+struct lsys *lsys_new(lua_State *L, const struct dmasim_sys_config *sc,
+		      const struct dmasim_bus_config *bc, const char *what)
+{
+	struct dmasim_run *run = lrun_get(L);
+	struct lsys *ls;
+	int err;
+
 	ls = lua_newuserdatauv(L, sizeof(*ls), 0);
 	memset(ls, 0, sizeof(*ls));
 	ls->err_ref = LUA_NOREF;
 	ls->run = run;
-	err = dmasim_run_new_system(run, &sc, &ls->sys);
+	err = dmasim_run_new_system(run, sc, &ls->sys);
 	if (err)
-		return luaL_error(L, "dmasim.system{}: %s",
-				  run->error ? run->error :
-				  dmasim_strerror(err));
+		luaL_error(L, "%s: %s", what, run->error ? run->error :
+			   dmasim_strerror(err));
 	luaL_setmetatable(L, SYS_MT);
 	ls->sys->user = ls;
-	if (dmasim_bus_new(ls->sys, &bc, NULL))
-		return lsys_raise(L, ls, "dmasim.system{}");
-	return 1;
+	if (dmasim_bus_new(ls->sys, bc, NULL))
+		lsys_raise(L, ls, what);
+	return ls;
+}
+
+int lsys_take_error(lua_State *L, struct lsys *ls)
+{
+	if (ls->err_ref == LUA_NOREF)
+		return 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ls->err_ref);
+	luaL_unref(L, LUA_REGISTRYINDEX, ls->err_ref);
+	ls->err_ref = LUA_NOREF;
+	return lua_error(L);
+}
+
+void lsys_bus_fields(lua_State *L, int idx, const char *what,
+		     struct dmasim_bus_config *bc)
+{
+	bus_fields(L, idx, what, bc, false);
 }
 
 int lsys_index(lua_State *L, int idx, const char *k,
@@ -708,6 +732,7 @@ void lsystem_open(lua_State *L)
 	luaL_setfuncs(L, lnic_sys_methods, 0);
 	luaL_setfuncs(L, lcamera_sys_methods, 0);
 	luaL_setfuncs(L, lmmu_sys_methods, 0);
+	luaL_setfuncs(L, lcluster_sys_methods, 0);
 	lua_setfield(L, -2, "methods");
 	lua_pushcfunction(L, l_sys_index);
 	lua_setfield(L, -2, "__index");
@@ -734,6 +759,7 @@ void lsystem_open(lua_State *L)
 	lnic_open(L);
 	lcamera_open(L);
 	lmmu_open(L);
+	lcluster_open(L);
 	lua_pushcfunction(L, l_system);
 	lua_setfield(L, -2, "system");
 }

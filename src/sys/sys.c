@@ -106,6 +106,8 @@ void dmasim_sys_free(struct dmasim_sys *sys)
 		return;
 	if (sys->hooks.on_free)
 		sys->hooks.on_free(sys->hooks.free_ctx, sys);
+	if (sys->cluster)
+		sys_cluster_leave(sys);
 	if (sys->procs_free)
 		sys->procs_free(sys);
 	if (sys->sim.trace)
@@ -172,6 +174,16 @@ void sys_fail(struct dmasim_sys *sys, int code, const char *msg)
 }
 
 int dmasim_sys_run(struct dmasim_sys *sys, uint64_t until)
+{
+	if (sys->cluster || sys->orphaned)
+		return sys_error(sys, DMASIM_EINVAL, "system '%s' is a node "
+				 "of a cluster%s: run the cluster, not the "
+				 "node", sys->name, sys->orphaned ?
+				 " that was freed" : "");
+	return sys_run(sys, until);
+}
+
+int sys_run(struct dmasim_sys *sys, uint64_t until)
 {
 	int code;
 

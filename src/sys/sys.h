@@ -86,6 +86,11 @@ struct dmasim_sys {
 	struct vm *vms[8];		/* memory managers, for pin look-ups */
 	void *user;			/* the Lua layer's back pointer */
 	struct dmasim_gpu *gpus;	/* its GPUs (gpu.c), newest first */
+	/* a node of a cluster (cluster.c): run only by the cluster */
+	struct dmasim_cluster *cluster;
+	uint32_t node;			/* its id there */
+	bool orphaned;			/* its cluster was freed */
+	unsigned nrnics;
 };
 
 struct dmasim_bus {
@@ -214,6 +219,14 @@ int sys_clock_ok(struct dmasim_sys *sys, const char *what, double hz,
  * this system's. */
 int sys_pick_bus(struct dmasim_sys *sys, const char *what,
 		 struct dmasim_bus **bus);
+
+/* Run a system up to and including `until`, as dmasim_sys_run() does
+ * but for a node of a cluster too (the cluster's windows). */
+int sys_run(struct dmasim_sys *sys, uint64_t until);
+/* A node being freed leaves its cluster (cluster.c). */
+void sys_cluster_leave(struct dmasim_sys *sys);
+/* The network of a cluster (cluster.c), for the devices on its ports. */
+struct net *sys_cluster_net(struct dmasim_cluster *cl);
 
 /* The CPU stored [addr, addr + len): the GPUs' sanitizers look (gpu.c). */
 void sys_gpu_host_store(struct dmasim_sys *sys, uint64_t addr, uint64_t len);
