@@ -93,6 +93,8 @@ int ranks_init(struct ranks *r, const char *prog)
 	return EXIT_USAGE;
 }
 
+/* Without MPI ranks_on() is false and sweep.c runs pool_run() itself;
+ * should anything call this, the points run here, one at a time. */
 void ranks_run(struct ranks *r, const struct range_grid *g, const char *file,
 	       uint64_t seed, struct pool_point *pts, struct progress *pl)
 {
