@@ -143,7 +143,9 @@ int ranks_init(struct ranks *r, const char *prog)
 	rc = MPI_Init(NULL, NULL);
 	if (rc != MPI_SUCCESS) {
 		MPI_Error_string(rc, err, &len);
-		fprintf(stderr, "%s: MPI_Init failed: %s\n", prog, err);
+		fprintf(stderr, "%s: MPI_Init failed: %s (started by mpirun "
+			"on %ld ranks: expected MPI to start)\n", prog, err,
+			size);
 		return EXIT_SCENARIO;
 	}
 	r->mpi = true;
