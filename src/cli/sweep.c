@@ -1,7 +1,8 @@
 /*
  * sweep: the `dmasim sweep` command: its options, the checks before any
  * point runs, the report of failed points, and the CSV and plot written
- * after.  See sweep.h; the grid is range.c's, the workers pool.c's.
+ * after.  See sweep.h; the grid is range.c's, the workers pool.c's, the
+ * MPI ranks ranks.c's.
  */
 #include "sweep.h"
 
