@@ -105,12 +105,22 @@ dmasim.report("y", p.x * 10, "cycles")
 EOF
 "${mpi[@]}" "$dm" sweep "$tmp/d.lua" -D x=1..3+1 --csv "$tmp/d.csv" >"$tmp/d.out" 2>"$tmp/d.err" &
 run=$!
+# The children of process $1, from /proc (no procps needed).
+kids() {
+	local f s
+	for f in /proc/[0-9]*/stat; do
+		s=$(<"$f") 2>/dev/null || continue
+		s=${s##*) }	# past the command name, which may hold spaces
+		set -- "$1" $s
+		[[ $3 == "$1" ]] && { f=${f#/proc/}; echo "${f%/stat}"; }
+	done
+}
 r1= kid=
 for _ in $(seq 200); do
-	for c in $(pgrep -P "$run"); do
+	for c in $(kids "$run"); do
 		if tr '\0' '\n' <"/proc/$c/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then r1=$c; fi
 	done
-	[[ -n $r1 ]] && kid=$(pgrep -P "$r1")
+	[[ -n $r1 ]] && kid=$(kids "$r1")
 	[[ -n $kid ]] && break
 	sleep 0.1
 done
