@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench test-sanitize fuzz install clean mutate
+.PHONY: all deps build run test bench test-sanitize test-mpi fuzz install clean mutate
 
 all: build
 
@@ -40,6 +40,16 @@ test-sanitize:
 	@cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
+# dmasim sweep over MPI ranks (Open MPI): the command alone, built in
+# build-mpi/ with -DDMASIM_MPI=ON, its local sweeps (cli) and a sweep on 2
+# ranks under mpirun (sweep_mpi).
+test-mpi:
+	@tools/deps.sh openmpi-bin libopenmpi-dev
+	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DDMASIM_MPI=ON \
+		-DDMASIM_GPU_CALIBRATE=OFF >/dev/null
+	@cmake --build build-mpi -j $(JOBS) --target dmasim_cli >/dev/null
+	cd build-mpi && ctest --output-on-failure -R '^(cli|sweep_mpi)$$'
+
 # The libFuzzer targets (clang), each FUZZ_SECONDS on its corpus, new
 # inputs kept out of the committed corpus.
 FUZZ_SECONDS ?= 60
@@ -56,4 +66,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-mpi

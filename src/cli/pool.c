@@ -21,14 +21,34 @@ static void ns_put(FILE *f, const char *s)
 	fprintf(f, "%zu:%s,", strlen(s), s);
 }
 
+/* The netstrings of pt (see pool.h) to f.  Returns 0, or -1 when f
+ * failed. */
+static int point_put(FILE *f, const struct pool_point *pt)
+{
+	char code[16];
+
+	snprintf(code, sizeof(code), "%d", pt->code);
+	ns_put(f, code);
+	ns_put(f, pt->error ? pt->error : "");
+	for (size_t i = 0; !pt->code && i < pt->row.n; i++) {
+		const struct csv_val *v = &pt->row.v[i];
+
+		ns_put(f, v->result ? (v->is_number ? "R1" : "R0")
+				    : (v->is_number ? "P1" : "P0"));
+		ns_put(f, v->name);
+		ns_put(f, v->unit);
+		ns_put(f, v->text);
+	}
+	return fflush(f) || ferror(f) ? -1 : 0;
+}
+
 /* Runs in the child: point p, its outcome written to fd (see pool.h). */
 static void pool_child(const struct range_grid *g, const char *file,
 		       size_t p, uint64_t seed, int fd)
 {
 	struct dmasim_run *run;
+	struct pool_point pt = { 0 };
 	FILE *f = fdopen(fd, "w");
-	char code[16];
-	int err;
 
 	/* What the scenario prints must not mix with the CSV. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -39,27 +59,12 @@ static void pool_child(const struct range_grid *g, const char *file,
 				      g->axes[k].text[range_index(g, p, k)]))
 			_exit(EXIT_SCENARIO);
 	dmasim_run_set_seed(run, seed);
-	err = dmasim_run_file(run, file);
-	snprintf(code, sizeof(code), "%d", err);
-	ns_put(f, code);
-	ns_put(f, dmasim_run_error(run));
-	if (!err) {
-		/* The same row `dmasim run --csv` writes. */
-		struct csv_row row = { 0 };
-
-		if (csv_row_of_run(&row, run))
-			_exit(EXIT_SCENARIO);
-		for (size_t i = 0; i < row.n; i++) {
-			const struct csv_val *v = &row.v[i];
-
-			ns_put(f, v->result ? (v->is_number ? "R1" : "R0")
-					    : (v->is_number ? "P1" : "P0"));
-			ns_put(f, v->name);
-			ns_put(f, v->unit);
-			ns_put(f, v->text);
-		}
-	}
-	if (fflush(f))
+	pt.code = dmasim_run_file(run, file);
+	pt.error = (char *)dmasim_run_error(run);	/* borrowed */
+	/* The same row `dmasim run --csv` writes. */
+	if (!pt.code && csv_row_of_run(&pt.row, run))
+		_exit(EXIT_SCENARIO);
+	if (point_put(f, &pt))
 		_exit(EXIT_IO);
 	_exit(0);
 }
@@ -89,9 +94,7 @@ static void point_fail(struct pool_point *pt, int code, const char *msg)
 	pt->error = cli_memdup(msg, strlen(msg));
 }
 
-/* Decode a worker's output into its point.  Returns 0, or -1 when the
- * output is incomplete. */
-static int point_decode(struct pool_point *pt, const char *buf, size_t len)
+int pool_point_decode(struct pool_point *pt, const char *buf, size_t len)
 {
 	size_t pos = 0;
 	char *code = ns_get(buf, len, &pos), *error = ns_get(buf, len, &pos);
@@ -122,16 +125,7 @@ static int point_decode(struct pool_point *pt, const char *buf, size_t len)
 	return ok ? 0 : -1;
 }
 
-/* A running worker and what it has written so far. */
-struct job {
-	pid_t pid;
-	int fd;			/* the read end of its pipe */
-	size_t point;
-	char *buf;
-	size_t len, cap;	/* bytes */
-};
-
-static int job_start(struct job *j, const struct range_grid *g,
+int pool_job_start(struct pool_job *j, const struct range_grid *g,
 		     const char *file, size_t p, uint64_t seed)
 {
 	int fds[2];
@@ -157,8 +151,7 @@ static int job_start(struct job *j, const struct range_grid *g,
 	return 0;
 }
 
-/* The worker's pipe closed: reap it and record its point. */
-static void job_finish(struct job *j, struct pool_point *pts)
+void pool_job_finish(struct pool_job *j, struct pool_point *pts)
 {
 	struct pool_point *pt = &pts[j->point];
 	char msg[128];
@@ -172,7 +165,7 @@ static void job_finish(struct job *j, struct pool_point *pts)
 			 "signal %d (%s)", WTERMSIG(status),
 			 strsignal(WTERMSIG(status)));
 		point_fail(pt, DMASIM_ESCENARIO, msg);
-	} else if (point_decode(pt, j->buf, j->len)) {
+	} else if (pool_point_decode(pt, j->buf, j->len)) {
 		csv_row_free(&pt->row);
 		snprintf(msg, sizeof(msg), "the worker running it stopped "
 			 "with status %d before reporting", WIFEXITED(status) ?
@@ -181,8 +174,7 @@ static void job_finish(struct job *j, struct pool_point *pts)
 	}
 }
 
-/* Read what is available; returns 1 at end of file, 0 otherwise. */
-static int job_read(struct job *j)
+int pool_job_read(struct pool_job *j)
 {
 	ssize_t n;
 
@@ -205,7 +197,7 @@ static int job_read(struct job *j)
 void pool_run(const struct range_grid *g, const char *file, uint64_t seed,
 	      unsigned jobs, struct pool_point *pts, struct progress *pl)
 {
-	struct job *js = calloc(jobs, sizeof(*js));
+	struct pool_job *js = calloc(jobs, sizeof(*js));
 	struct pollfd *pfd = calloc(jobs, sizeof(*pfd));
 	size_t next = 0, done = 0, failed = 0;
 	unsigned running = 0;
@@ -217,7 +209,7 @@ void pool_run(const struct range_grid *g, const char *file, uint64_t seed,
 	}
 	while (done < g->npoints) {
 		while (running < jobs && next < g->npoints) {
-			if (job_start(&js[running], g, file, next, seed)) {
+			if (pool_job_start(&js[running], g, file, next, seed)) {
 				char msg[160];
 
 				snprintf(msg, sizeof(msg), "cannot start a "
@@ -249,9 +241,9 @@ void pool_run(const struct range_grid *g, const char *file, uint64_t seed,
 				pfd[i].revents = POLLIN;
 		}
 		for (unsigned i = running; i-- > 0;) {
-			if (!pfd[i].revents || !job_read(&js[i]))
+			if (!pfd[i].revents || !pool_job_read(&js[i]))
 				continue;
-			job_finish(&js[i], pts);
+			pool_job_finish(&js[i], pts);
 			failed += pts[js[i].point].code != 0;
 			done++;
 			/* Keep the running jobs packed at the front. */
@@ -280,6 +272,23 @@ out:
 			free(js[i].buf);
 	free(js);
 	free(pfd);
+}
+
+int pool_point_encode(const struct pool_point *pt, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	int err;
+
+	if (!f)
+		return -1;
+	err = point_put(f, pt);
+	if (fclose(f))
+		err = -1;
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return err;
 }
 
 void pool_point_free(struct pool_point *pt)

@@ -1,7 +1,8 @@
 /*
  * sweep: the `dmasim sweep` command: its options, the checks before any
  * point runs, the report of failed points, and the CSV and plot written
- * after.  See sweep.h; the grid is range.c's, the workers pool.c's.
+ * after.  See sweep.h; the grid is range.c's, the workers pool.c's, the
+ * MPI ranks ranks.c's.
  */
 #include "sweep.h"
 
@@ -17,6 +18,7 @@
 #include "pool.h"
 #include "progress.h"
 #include "range.h"
+#include "ranks.h"
 
 static const char *const prog = "dmasim sweep";
 
@@ -32,7 +34,8 @@ static void sweep_usage(FILE *out)
 	fprintf(out,
 "usage: dmasim sweep FILE.lua -D name=VALUES... [-j N] [--csv FILE]\n"
 "                    [--plot FILE.svg|FILE.png] [--x NAME] [--y NAMES]\n"
-"                    [--seed N] [-q]\n"
+"                    [--seed N] [-q] [--ranks]\n"
+"       mpirun -n R dmasim sweep FILE.lua -D name=VALUES... [options]\n"
 "\n"
 "Run a scenario once per point of a grid of parameter values, in parallel,\n"
 "and write one CSV row per point: every parameter in force, then every\n"
@@ -69,6 +72,8 @@ static void sweep_usage(FILE *out)
 "                (default: all numeric figures and claims)\n"
 "  --seed N      the run seed of every point (default 1)\n"
 "  -q, --quiet   no CSV on standard output, no progress line\n"
+"  --ranks       insist on running over MPI ranks: refuse, rather than\n"
+"                run here, when not started by mpirun or built without MPI\n"
 "  -h, --help    show this help\n"
 "\n"
 "A point that fails (a Lua error, a value the scenario rejects) is\n"
@@ -76,10 +81,19 @@ static void sweep_usage(FILE *out)
 "failed point's row holds only its swept parameters) and the exit status\n"
 "is then that of the first failure (1 scenario error, 2 bad value).\n"
 "\n"
+"Under mpirun (a build configured with cmake -DDMASIM_MPI=ON), the points\n"
+"are spread over the ranks: each rank runs one point at a time and asks\n"
+"rank 0 for the next when done, and rank 0 writes the same CSV, standard\n"
+"output and plot as a run here (-j does not apply).  A rank that dies\n"
+"ends the run: rank 0 names the points lost and writes the CSV of the\n"
+"others.\n"
+"\n"
 "Examples:\n"
 "  dmasim sweep bench/busbench.lua -D K=1..4+1 -D C=0,3,8 --csv out.csv\n"
 "  dmasim sweep scenarios/bus_accounting.lua -D N=1000..64000*2 \\\n"
-"      -D K=1,2,4 --plot docs/bus_accounting.svg\n");
+"      -D K=1,2,4 --plot docs/bus_accounting.svg\n"
+"  mpirun -n 4 dmasim sweep bench/busbench.lua -D N=1000..64000*2 \\\n"
+"      --csv out.csv\n");
 }
 
 /* ---- the command ---- */
@@ -134,13 +148,14 @@ static struct csv_row *sweep_rows(const struct sweep *sw)
 	return rows;
 }
 
-int sweep_main(int argc, char **argv)
+/* The command, on this rank (rank 0 alone reports and writes). */
+static int sweep_cmd(struct ranks *rk, int argc, char **argv)
 {
 	struct sweep sw = { 0 };
 	const char *csv = NULL, *plot = NULL, *x = NULL, *y = NULL;
 	uint64_t seed = 1;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int quiet = 0, status = EXIT_USAGE;
+	int quiet = 0, status = EXIT_USAGE, want_ranks = 0, jobs_given = 0;
 	struct progress pl;
 	char name[512];
 	size_t failed = 0;
@@ -155,6 +170,8 @@ int sweep_main(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--ranks")) {
+			want_ranks = 1;
 		} else if (!strncmp(a, "-D", 2)) {
 			const char *def = a[2] ? a + 2 : v;
 
@@ -174,6 +191,7 @@ int sweep_main(int argc, char **argv)
 			if (!a[2])
 				i++;
 			jobs = n ? strtol(n, &end, 10) : 0;
+			jobs_given = 1;
 			if (!n || *end || jobs < 1 || jobs > 4096) {
 				fprintf(stderr, "%s: -j %s: expected a number "
 					"of workers from 1 to 4096\n", prog,
@@ -220,6 +238,26 @@ int sweep_main(int argc, char **argv)
 			sw.file = a;
 		}
 	}
+	if (want_ranks && !ranks_built) {
+		fprintf(stderr, "%s: --ranks: this dmasim was built without "
+			"MPI: expected a build configured with cmake "
+			"-DDMASIM_MPI=ON (Debian packages openmpi-bin "
+			"libopenmpi-dev; `make test-mpi` makes one in "
+			"build-mpi/), started as mpirun -n R dmasim sweep ...\n",
+			prog);
+		goto out;
+	}
+	if (want_ranks && !ranks_on(rk)) {
+		fprintf(stderr, "%s: --ranks: not started by mpirun: expected "
+			"mpirun -n R dmasim sweep ... (R ranks)\n", prog);
+		goto out;
+	}
+	if (jobs_given && ranks_on(rk)) {
+		fprintf(stderr, "%s: -j: under mpirun each rank runs one point "
+			"at a time: expected mpirun -n R for R points at a "
+			"time, without -j\n", prog);
+		goto out;
+	}
 	if (!sw.file) {
 		fprintf(stderr, "%s: expected a scenario file (see dmasim sweep "
 			"--help)\n", prog);
@@ -254,9 +292,18 @@ int sweep_main(int argc, char **argv)
 		jobs = 1;
 	if ((size_t)jobs > sw.grid.npoints)
 		jobs = (long)sw.grid.npoints;
-	progress_init(&pl, stderr, !quiet && isatty(STDERR_FILENO));
-	pool_run(&sw.grid, sw.file, seed, (unsigned)jobs, sw.pts, &pl);
+	ranks_loud(rk);
+	progress_init(&pl, stderr, !rk->rank && !quiet &&
+		      isatty(STDERR_FILENO));
+	if (ranks_on(rk))
+		ranks_run(rk, &sw.grid, sw.file, seed, sw.pts, &pl);
+	else
+		pool_run(&sw.grid, sw.file, seed, (unsigned)jobs, sw.pts, &pl);
 	progress_clear(&pl);
+	if (rk->rank) {		/* rank 0 reports */
+		status = rk->failed ? EXIT_SCENARIO : 0;
+		goto out;
+	}
 
 	status = 0;
 	for (size_t p = 0; p < sw.grid.npoints; p++) {
@@ -304,4 +351,17 @@ int sweep_main(int argc, char **argv)
 out:
 	sweep_free(&sw);
 	return status;
+}
+
+int sweep_main(int argc, char **argv)
+{
+	struct ranks rk;
+	int status = ranks_init(&rk, prog);
+
+	if (status)
+		return status;
+	ranks_quiet(&rk);
+	status = sweep_cmd(&rk, argc, argv);
+	ranks_loud(&rk);
+	return ranks_fini(&rk, status);
 }

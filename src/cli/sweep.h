@@ -1,9 +1,10 @@
 /*
  * sweep: the `dmasim sweep` command: a scenario run once per point of a
  * grid of parameter values (-D, parsed by range.c), the points run in
- * worker processes (pool.c), then one CSV row per point (csv.c) and
- * optionally a plot (plot.c).  A point that fails is reported with its
- * parameters and the others are kept.
+ * worker processes (pool.c), here or spread over MPI ranks (ranks.c),
+ * then one CSV row per point (csv.c) and optionally a plot (plot.c).  A
+ * point that fails is reported with its parameters and the others are
+ * kept.
  */
 #ifndef DMASIM_CLI_SWEEP_H
 #define DMASIM_CLI_SWEEP_H
