@@ -47,7 +47,7 @@ local p = dmasim.params{ size = 8, iters = 20, mem_latency = "50ns",
                          pcie_latency = "175ns", link_latency = "100ns",
                          switch_latency = "100ns", proc = "50ns",
                          link_rate = "100Gb/s", bw_size = "64KiB",
-                         bw_count = 32 }
+                         bw_count = 32, run_order = "forward" }
 dmasim.expect(p.iters >= 2, "iters", p.iters, "2 or more")
 local W = 16
 local m = dmasim.time(p.mem_latency) / 1000
@@ -71,13 +71,18 @@ local function dma_write(n) return beats(n) + b + m + contend end
 local function dma_read(n) return 1 + b + m + beats(n) + b + beats(n) end
 local function net(n) return 2 * L + S + 2 * wire(n) end
 
--- One cluster of two nodes; f(i, me, v) is node i's software.
+-- One cluster of two nodes; f(i, me, peer) is node i's software.  Set-up
+-- runs first (regions, queues); the queue pair numbers and keys are then
+-- exchanged out of band, between runs, as applications exchange them
+-- over a socket; then both nodes connect and run f from the same instant.
+-- Nothing else passes between the nodes but the network's frames.
 local function cluster(o, f)
   local cl = dmasim.cluster{ nodes = 2, link_rate = p.link_rate,
                              link_latency = p.link_latency,
                              switch_latency = p.switch_latency,
-                             drop_nth = o.drop_nth }
-  local n, ready = {}, {}
+                             drop_nth = o.drop_nth,
+                             run_order = p.run_order }
+  local n = {}
   for i = 0, 1 do
     local sys = cl:node(i, { bus = { clock = "1GHz", width = W } })
     local me = { sys = sys }
@@ -96,11 +101,17 @@ local function cluster(o, f)
                        | verbs.REMOTE_WRITE | verbs.REMOTE_READ)
       me.cq = v:create_cq(256)
       me.qp = v:create_qp(me.cq, me.cq, { sq = 256, rq = 256 })
-      ready[i] = true
-      while not ready[1 - i] do sys:wait("1us") end
-      v:connect(me.qp, 1 - i, n[1 - i].qp.n)
-      sys:wait("20us")                  -- both connected
-      f(i, me, n[1 - i])
+    end)
+  end
+  cl:run()
+  local start = cl.now + 1000000        -- 1 us after the later node
+  for i = 0, 1 do
+    local me, peer = n[i], n[1 - i]
+    me.sys:spawn(function()
+      me.sys:wait(start - me.sys:now())
+      me.v:connect(me.qp, 1 - i, peer.qp.n)
+      me.sys:wait("20us")               -- both connected
+      f(i, me, peer)
     end)
   end
   cl:run()
@@ -275,6 +286,10 @@ dmasim.table{ title = string.format("Latency of %d-byte operations (us)",
            { "write", m_write / 1e3, wn / 1e3 },
            { "read (round trip)", m_read / 1e3, rd / 1e3 },
            { "send, inline", m_send / 1e3, sd / 1e3 } } }
+dmasim.report("write_inline_us", wi / 1e3)
+dmasim.report("write_us", wn / 1e3)
+dmasim.report("read_us", rd / 1e3)
+dmasim.report("send_us", sd / 1e3)
 dmasim.report("write_bw_gbps", bw.bytes * 8 / (bw.time / 1000))
 dmasim.report("lossy_retransmits", lossy.retransmits)
 dmasim.report("lossy_duplicates", lossy.duplicates)

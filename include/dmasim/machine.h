@@ -1385,6 +1385,9 @@ struct dmasim_cluster_config {
 	double loss;		/* probability the switch drops a frame (0) */
 	uint64_t drop_nth;	/* the switch drops its nth frame (0: none) */
 	uint64_t seed;		/* (1) */
+	bool reverse;		/* run the nodes of a window in reverse
+				 * order (false): no result may depend on
+				 * the order, as nodes meet only by links */
 };
 
 struct dmasim_cluster_info {

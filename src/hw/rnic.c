@@ -83,6 +83,7 @@ static void eng_done(struct xact *x)
 	e->d = NULL;
 	dma_retire(r);
 	dma_pump(r);
+	dma_retire(r);	/* the pump may have voided the head's followers */
 }
 
 static void dma_pump(struct rnic *r)

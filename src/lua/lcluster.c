@@ -33,12 +33,13 @@ static struct lcluster *check_cluster(lua_State *L, int idx)
 }
 
 /* dmasim.cluster{name, nodes, link_rate, link_latency, switch_latency,
- *                switch_buffer, loss, drop_nth, seed} */
+ *                switch_buffer, loss, drop_nth, seed, run_order} */
 static int l_cluster(lua_State *L)
 {
 	static const char *const known[] = { "name", "nodes", "link_rate",
 		"link_latency", "switch_latency", "switch_buffer", "loss",
-		"drop_nth", "seed", NULL };
+		"drop_nth", "seed", "run_order", NULL };
+	static const char *const orders[] = { "forward", "reverse", NULL };
 	const char *what = "dmasim.cluster{}";
 	struct dmasim_run *run = lrun_get(L);
 	struct dmasim_cluster_config cfg;
@@ -62,6 +63,7 @@ static int l_cluster(lua_State *L)
 	cfg.loss = lf_value(L, 1, what, "loss", UNIT_NUMBER, 0, 0);
 	cfg.drop_nth = lf_uint(L, 1, what, "drop_nth", UNIT_NUMBER, 0, 0);
 	cfg.seed = lf_uint(L, 1, what, "seed", UNIT_NUMBER, run->seed, 0);
+	cfg.reverse = lf_enum(L, 1, what, "run_order", orders, 0) == 1;
 	lua_settop(L, 1);
 	c = lua_newuserdatauv(L, sizeof(*c), 1);
 	memset(c, 0, sizeof(*c));
@@ -92,8 +94,9 @@ static int l_cluster_node(lua_State *L)
 	if (i < 0 || (uint64_t)i >= c->nodes)
 		return lf_error(L, "cluster:node(%lld): expected a node from "
 				"0 to %u", (long long)i, c->nodes - 1);
-	lua_getiuservalue(L, 1, 1);
-	if (lua_rawgeti(L, -1, i) != LUA_TNIL) {
+	lua_settop(L, 3);		/* the options, or nil, at 3 */
+	lua_getiuservalue(L, 1, 1);	/* the nodes, at 4 */
+	if (lua_rawgeti(L, 4, i) != LUA_TNIL) {
 		if (!lua_isnoneornil(L, 3))
 			return lf_error(L, "cluster:node(%lld, {...}): node "
 					"%lld is made already: pass the table "
@@ -102,7 +105,11 @@ static int l_cluster_node(lua_State *L)
 		return 1;
 	}
 	lua_pop(L, 1);
-	lsys_opt_table(L, 3);
+	if (lua_isnil(L, 3)) {
+		lua_newtable(L);
+		lua_replace(L, 3);
+	}
+	luaL_checktype(L, 3, LUA_TTABLE);
 	lf_known(L, 3, what, known);
 	snprintf(name, sizeof(name), "node%lld", (long long)i);
 	dmasim_sys_config_init(&sc);

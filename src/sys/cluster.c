@@ -15,6 +15,7 @@ struct dmasim_cluster {
 	char err[600];
 	uint64_t now;
 	bool running;
+	bool reverse;		/* nodes run last to first in a window */
 };
 
 void dmasim_cluster_config_init(struct dmasim_cluster_config *cfg)
@@ -71,6 +72,7 @@ int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
 		free(cl);
 		return DMASIM_ENOMEM;
 	}
+	cl->reverse = cfg->reverse;
 	*out = cl;
 	return 0;
 }
@@ -177,7 +179,8 @@ int dmasim_cluster_run(struct dmasim_cluster *cl, uint64_t until)
 			break;
 		end = t + la - 1 < until ? t + la - 1 : until;
 		net_run(&cl->net, end);
-		for (uint32_t i = 0; i < cl->net.nports && !code; i++) {
+		for (uint32_t k = 0; k < cl->net.nports && !code; k++) {
+			uint32_t i = cl->reverse ? cl->net.nports - 1 - k : k;
 			struct dmasim_sys *s = cl->nodes[i];
 
 			if (!s || next_time(&s->sim) > end)
