@@ -33,13 +33,16 @@ declare -A WHAT=(
 	[NIC_RING_NEVER_FULL]="a NIC's ring is never full: no drop counted"
 	[MAINT_NO_WRITEBACK_TRAFFIC]="maintenance write-backs take no bus time"
 	[TLB_ALWAYS_HIT]="the TLB translates without walking the tables"
+	[RNIC_NO_BLUEFLAME]="an RDMA NIC fetches a WQE written to BlueFlame"
+	[RNIC_NO_RETRANSMIT]="an RDMA NIC never sends a packet again"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED IOMMU_NO_PERMISSION_CHECK
      IOTLB_UNBOUNDED IOMMU_STRICT_NO_INVALIDATE GPU_STREAMS_SERIALISED
      PCIE_NO_TLP_OVERHEAD PAGECACHE_ALWAYS_MISS NIC_RING_NEVER_FULL
-     MAINT_NO_WRITEBACK_TRAFFIC TLB_ALWAYS_HIT)
-TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu"
+     MAINT_NO_WRITEBACK_TRAFFIC TLB_ALWAYS_HIT RNIC_NO_BLUEFLAME
+     RNIC_NO_RETRANSMIT)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_rdma"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

@@ -217,6 +217,11 @@ void rnic_blueflame(struct rnic *r, const uint8_t *b, uint64_t len)
 		r->guest_errors++;
 		return;
 	}
+#ifdef DMASIM_MUTATE_RNIC_NO_BLUEFLAME
+	/* broken on purpose: the WQE written whole is fetched again */
+	rnic_doorbell(r, (uint64_t)qpn << 32 | (qp->sq_fetched + 1));
+	return;
+#endif
 	qp->sq_fetched++;
 	qp->sq_pi = qp->sq_fetched;
 	wqe_accept(r, b, (uint32_t)len);
@@ -227,6 +232,11 @@ static void go_back(struct rnic *r, uint32_t qpn, uint32_t psn)
 {
 	struct rnic_qp *qp = r->qp[qpn];
 	uint32_t i;
+
+#ifdef DMASIM_MUTATE_RNIC_NO_RETRANSMIT
+	timer_arm(r, qpn);	/* broken on purpose: nothing is sent again */
+	return;
+#endif
 
 	for (i = 0; i < qp->w_len; i++) {
 		struct rnic_wqe *w = rnic_held(qp, i);
