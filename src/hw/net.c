@@ -243,7 +243,8 @@ static int64_t net_sorted(struct net *n, struct net_frame *list)
 		}
 		n->sort[k++] = f;
 	}
-	qsort(n->sort, k, sizeof(*n->sort), frame_cmp);
+	if (k > 1)
+		qsort(n->sort, k, sizeof(*n->sort), frame_cmp);
 	return (int64_t)k;
 }
 
