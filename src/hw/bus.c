@@ -229,7 +229,8 @@ static void bus_arbitrate_event(struct sim *sim, struct event *ev)
 
 	(void)sim;
 	bus->arb_pending = false;
-	bus_arbitrate(bus);
+	if (bus->waiting)
+		bus_arbitrate(bus);
 }
 
 /* Make sure an arbitration runs at the next edge if someone waits. */
@@ -303,22 +304,30 @@ static bool eligible(const struct bus *bus, const struct bus_master *m)
 	       (m->mode != BUS_MODE_TRANSPARENT || !bus->waiting_opaque);
 }
 
+/* The master to grant; some master must be waiting. */
 static struct bus_master *bus_pick(struct bus *bus)
 {
 	unsigned n = bus->n;
-	unsigned start = bus->granted_once && bus->last + 1 < n ?
-			 bus->last + 1 : 0;
+	unsigned i = bus->next < n ? bus->next : 0;
 	struct bus_master *best = NULL;
 
-	for (unsigned k = 0; k < n; k++) {
-		unsigned i = start + k;
-		struct bus_master *m = bus->m[i >= n ? i - n : i];
+	if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN) {
+		/* Ends: a master waits, and while one that is not
+		 * transparent waits, that one is eligible. */
+		for (;;) {
+			struct bus_master *m = bus->m[i];
 
-		if (!eligible(bus, m))
-			continue;
-		if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN)
-			return m;
-		if (!best || m->priority > best->priority)
+			if (eligible(bus, m))
+				return m;
+			if (++i == n)
+				i = 0;
+		}
+	}
+	for (unsigned k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
+		struct bus_master *m = bus->m[i];
+
+		if (eligible(bus, m) &&
+		    (!best || m->priority > best->priority))
 			best = m;
 	}
 	return best;
@@ -328,13 +337,11 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 {
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
-	uint64_t cycles = m->req_cycles;
+	uint64_t cycles = m->req_cycles < m->req_grant ? m->req_cycles :
+			  m->req_grant;
 	uint64_t lat = bus->cfg.arb_latency;
 	struct event *ev;
 
-	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_unit &&
-	    m->req_unit < cycles)
-		cycles = m->req_unit;
 	m->waiting = false;
 	bus->waiting--;
 	if (m->mode != BUS_MODE_TRANSPARENT)
@@ -344,8 +351,7 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	bus->grants++;
 	bus->owner = m;
 	bus->owner_transparent = m->mode == BUS_MODE_TRANSPARENT;
-	bus->last = m->id;
-	bus->granted_once = true;
+	bus->next = m->id + 1;
 	bus->arb_cycles += lat;
 	bus->tenure_start = sim->now + lat * period;
 	bus->tenure_cycles = cycles;
@@ -362,7 +368,7 @@ static void bus_arbitrate(struct bus *bus)
 {
 	struct bus_master *m;
 
-	assert(!bus->owner);
+	assert(!bus->owner && bus->waiting);
 	m = bus_pick(bus);
 	if (m)
 		bus_grant(bus, m);
@@ -405,6 +411,8 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 	m->req_time = bus->sim->now;
 	m->req_cycles = cycles;
 	m->req_unit = unit;
+	m->req_grant = m->mode == BUS_MODE_CYCLE_STEAL && unit ? unit :
+		       UINT64_MAX;
 	bus->waiting++;
 	if (SIM_UNLIKELY(bus->track))
 		bus_trace_request(bus, m);

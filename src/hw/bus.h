@@ -163,6 +163,8 @@ struct bus_master {
 	uint64_t req_time;	/* ps */
 	uint64_t req_cycles;	/* bus cycles of work asked for */
 	uint64_t req_unit;	/* bus cycles per unit (cycle stealing) */
+	uint64_t req_grant;	/* bus cycles one grant covers at most: the
+				 * unit in cycle-stealing mode, else all */
 	/* statistics */
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles owned */
@@ -196,8 +198,9 @@ struct bus {
 	struct ev_handle release_ev;
 	bool arb_pending;
 	bool releasing;		/* inside a release: arbitration decided after */
-	bool granted_once;
-	unsigned last;		/* id of the last master granted */
+	unsigned next;		/* id the arbiter's scan starts from: just after
+				 * the last master granted (0 before the first
+				 * grant, and when that is past the last id) */
 	unsigned waiting;	/* masters waiting */
 	unsigned waiting_opaque; /* of which not transparent */
 	struct bus_snooper **snoopers;	/* DMA watchers, in order added */
