@@ -46,6 +46,7 @@ static const struct trace_point tp_bus_grant = {
 };
 
 static void bus_arbitrate(struct bus *bus);
+static void bus_release_event(struct sim *sim, struct event *ev);
 
 /*
  * ---- trace points ----
@@ -140,6 +141,7 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	bus->cfg = *cfg;
 	bus->clk.period = cfg->period;
 	bus->sim = sim;
+	evq_embed(&bus->release, bus_release_event, bus, NULL, 0);
 	copy_name(bus->name, sizeof(bus->name), name);
 	if (stats_add(&sim->stats, bus->name, "grants", STAT_COUNTER, "",
 		      &bus->grants) ||
@@ -267,9 +269,7 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 
 	bus->owner = NULL;
 	bus->owner_transparent = false;
-	bus->release_ev.ev = NULL;
 	bus->busy_cycles += cycles;
-	bus->last_release = bus->sim->now;
 	m->busy_cycles += cycles;
 	/* A cycle-stealing request of several units stays queued. */
 	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_cycles > cycles) {
@@ -340,7 +340,7 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	uint64_t cycles = m->req_cycles < m->req_grant ? m->req_cycles :
 			  m->req_grant;
 	uint64_t lat = bus->cfg.arb_latency;
-	struct event *ev;
+	bool queued;
 
 	m->waiting = false;
 	bus->waiting--;
@@ -355,11 +355,12 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	bus->arb_cycles += lat;
 	bus->tenure_start = sim->now + lat * period;
 	bus->tenure_cycles = cycles;
-	ev = sim_at(sim, bus->tenure_start + cycles * period, PHASE_RELEASE,
-		    bus_release_event, bus, NULL, 0);
+	queued = sim_at_embedded(sim, &bus->release,
+				 bus->tenure_start + cycles * period,
+				 PHASE_RELEASE);
 	/* Out of event memory the run cannot go on meaningfully. */
-	assert(ev);
-	bus->release_ev = evq_handle(ev);
+	assert(queued);
+	(void)queued;
 	if (m->ops->granted)
 		m->ops->granted(m, cycles);
 }
@@ -381,13 +382,14 @@ static void bus_preempt(struct bus *bus)
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
 	uint64_t used = 0, end;
+	bool queued;
 
 	if (sim->now > bus->tenure_start)
 		used = (sim->now - bus->tenure_start + period - 1) / period;
 	if (used >= bus->tenure_cycles)
 		return;		/* ends by itself no later than the cut */
 	bus->owner->preemptions++;
-	sim_cancel(sim, bus->release_ev);
+	sim_cancel(sim, evq_handle(&bus->release));
 	end = bus->tenure_start + used * period;
 	if (end < sim->now)
 		end = sim->now;	/* still inside the arbitration latency */
@@ -396,9 +398,9 @@ static void bus_preempt(struct bus *bus)
 		bus_end_tenure(bus, used);
 		return;
 	}
-	bus->release_ev = evq_handle(sim_at(sim, end, PHASE_RELEASE,
-					    bus_release_event, bus, NULL, 0));
-	assert(bus->release_ev.ev);
+	queued = sim_at_embedded(sim, &bus->release, end, PHASE_RELEASE);
+	assert(queued);
+	(void)queued;
 }
 
 int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
@@ -429,16 +431,17 @@ void bus_hold(struct bus_master *m, uint64_t cycles)
 	struct bus *bus = m->bus;
 	struct sim *sim = bus->sim;
 	uint64_t end = bus->tenure_start + cycles * bus->clk.period;
+	bool queued;
 
 	assert(bus->owner == m && !bus->owner_transparent);
 	assert(end >= sim->now);
 	if (cycles == bus->tenure_cycles)
 		return;
-	sim_cancel(sim, bus->release_ev);
+	sim_cancel(sim, evq_handle(&bus->release));
 	bus->tenure_cycles = cycles;
-	bus->release_ev = evq_handle(sim_at(sim, end, PHASE_RELEASE,
-					    bus_release_event, bus, NULL, 0));
-	assert(bus->release_ev.ev);
+	queued = sim_at_embedded(sim, &bus->release, end, PHASE_RELEASE);
+	assert(queued);
+	(void)queued;
 }
 
 bool bus_check(const struct bus *bus)

@@ -195,7 +195,7 @@ struct bus {
 	bool owner_transparent;	/* the owner may be pre-empted */
 	uint64_t tenure_start;	/* ps: first data cycle */
 	uint64_t tenure_cycles;	/* data cycles granted */
-	struct ev_handle release_ev;
+	struct event release;	/* embedded: the owner's tenure ends */
 	bool arb_pending;
 	bool releasing;		/* inside a release: arbitration decided after */
 	unsigned next;		/* id the arbiter's scan starts from: just after
@@ -209,7 +209,6 @@ struct bus {
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
 	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
-	uint64_t last_release;	/* ps: end of the last tenure */
 	uint32_t track;		/* trace track "bus", 0 if none */
 	/* by master id, when traced: each master's own ops, which tracing
 	 * wraps in bus_traced_ops */

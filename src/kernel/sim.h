@@ -70,6 +70,15 @@ static inline struct event *sim_at(struct sim *sim, uint64_t t,
 	return evq_push(&sim->q, t, phase, fn, obj, ptr, arg);
 }
 
+/* sim_at() for an embedded event (evq_embed()) that is not queued.
+ * Returns false only when out of memory. */
+static inline bool sim_at_embedded(struct sim *sim, struct event *ev,
+				   uint64_t t, enum phase phase)
+{
+	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
+	return evq_push_embedded(&sim->q, ev, t, phase);
+}
+
 /* Like sim_at(), but an earlier phase at the current instant is raised to
  * the running phase. */
 static inline struct event *sim_at_clamped(struct sim *sim, uint64_t t,
