@@ -45,7 +45,7 @@ static const struct trace_point tp_bus_grant = {
 	"the master owns the bus"
 };
 
-static void bus_arbitrate(struct bus *bus);
+static inline void bus_arbitrate(struct bus *bus);
 static void bus_release_event(struct sim *sim, struct event *ev);
 
 /*
@@ -235,18 +235,24 @@ static void bus_arbitrate_event(struct sim *sim, struct event *ev)
 		bus_arbitrate(bus);
 }
 
-/* Make sure an arbitration runs at the next edge if someone waits. */
-static int bus_schedule_arbitration(struct bus *bus)
+/* Queue an arbitration at the next edge.  Returns 0 or DMASIM_ENOMEM. */
+static SIM_NOINLINE int bus_queue_arbitration(struct bus *bus)
 {
 	struct sim *sim = bus->sim;
 
-	if (bus->owner || !bus->waiting || bus->arb_pending || bus->releasing)
-		return 0;
-	if (!sim_at_clamped(sim, clock_edge(&bus->clk, sim->now), PHASE_ARBITRATE, bus_arbitrate_event, bus,
-			    NULL, 0))
+	if (!sim_at_clamped(sim, clock_edge(&bus->clk, sim->now),
+			    PHASE_ARBITRATE, bus_arbitrate_event, bus, NULL, 0))
 		return DMASIM_ENOMEM;
 	bus->arb_pending = true;
 	return 0;
+}
+
+/* Make sure an arbitration runs at the next edge if someone waits. */
+static inline int bus_schedule_arbitration(struct bus *bus)
+{
+	if (bus->owner || !bus->waiting || bus->arb_pending || bus->releasing)
+		return 0;
+	return bus_queue_arbitration(bus);
 }
 
 /* Queue m again for the rest of its request (after bus_end_tenure). */
@@ -304,25 +310,14 @@ static bool eligible(const struct bus *bus, const struct bus_master *m)
 	       (m->mode != BUS_MODE_TRANSPARENT || !bus->waiting_opaque);
 }
 
-/* The master to grant; some master must be waiting. */
-static struct bus_master *bus_pick(struct bus *bus)
+/* Priority arbitration: the first eligible master with the highest
+ * priority, scanning from id i. */
+static SIM_NOINLINE struct bus_master *bus_pick_priority(struct bus *bus,
+							unsigned i)
 {
 	unsigned n = bus->n;
-	unsigned i = bus->next < n ? bus->next : 0;
 	struct bus_master *best = NULL;
 
-	if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN) {
-		/* Ends: a master waits, and while one that is not
-		 * transparent waits, that one is eligible. */
-		for (;;) {
-			struct bus_master *m = bus->m[i];
-
-			if (eligible(bus, m))
-				return m;
-			if (++i == n)
-				i = 0;
-		}
-	}
 	for (unsigned k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
 		struct bus_master *m = bus->m[i];
 
@@ -331,6 +326,26 @@ static struct bus_master *bus_pick(struct bus *bus)
 			best = m;
 	}
 	return best;
+}
+
+/* The master to grant; some master must be waiting. */
+static inline struct bus_master *bus_pick(struct bus *bus)
+{
+	unsigned n = bus->n;
+	unsigned i = bus->next < n ? bus->next : 0;
+
+	if (bus->cfg.arb != BUS_ARB_ROUND_ROBIN)
+		return bus_pick_priority(bus, i);
+	/* Ends: a master waits, and while one that is not transparent
+	 * waits, that one is eligible. */
+	for (;;) {
+		struct bus_master *m = bus->m[i];
+
+		if (eligible(bus, m))
+			return m;
+		if (++i == n)
+			i = 0;
+	}
 }
 
 static void bus_grant(struct bus *bus, struct bus_master *m)
@@ -365,7 +380,7 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 		m->ops->granted(m, cycles);
 }
 
-static void bus_arbitrate(struct bus *bus)
+static inline void bus_arbitrate(struct bus *bus)
 {
 	struct bus_master *m;
 
