@@ -46,6 +46,22 @@ static const struct trace_point tp_bus_grant = {
 };
 
 static inline void bus_arbitrate(struct bus *bus);
+
+/* Leave the queue (granted the last of its request, or dropped it). */
+static inline void bus_dequeue(struct bus *bus, struct bus_master *m)
+{
+	m->waiting = false;
+	bus->waiting--;
+	if (m->mode != BUS_MODE_TRANSPARENT)
+		bus->waiting_opaque--;
+}
+
+/* Masters waiting as the trace shows them: not an owner queued for the
+ * rest of its request. */
+static unsigned bus_waiting_shown(const struct bus *bus)
+{
+	return bus->waiting - (bus->owner && bus->owner->waiting);
+}
 static void bus_release_event(struct sim *sim, struct event *ev);
 
 /*
@@ -61,7 +77,7 @@ TRACE_COLD static void bus_trace_request(struct bus *bus, struct bus_master *m)
 
 	trace_span_begin(sim, m->track, &tp_bus_wait, NULL);
 	trace_signal(sim, m->track, &tp_bus_req, 1);
-	trace_counter(sim, bus->track, &tp_bus_waiting, bus->waiting);
+	trace_counter(sim, bus->track, &tp_bus_waiting, bus_waiting_shown(bus));
 }
 
 /* Runs where the master's granted op would: the tenure is set up. */
@@ -72,7 +88,7 @@ static void bus_traced_granted(struct bus_master *m, uint64_t cycles)
 
 	trace_span_end(sim, m->track, &tp_bus_wait);
 	trace_signal(sim, m->track, &tp_bus_req, 0);
-	trace_counter(sim, bus->track, &tp_bus_waiting, bus->waiting);
+	trace_counter(sim, bus->track, &tp_bus_waiting, bus_waiting_shown(bus));
 	trace_span_begin(sim, bus->track, &tp_bus_owner, m->name);
 	trace_span_begin(sim, m->track, &tp_bus_tenure, NULL);
 	trace_signal(sim, bus->track, &tp_bus_busy, 1);
@@ -98,7 +114,14 @@ static void bus_traced_released(struct bus_master *m, uint64_t cycles)
 		trace_counter(sim, bus->track, &tp_bus_util,
 			      floor(1000.0 * (double)bus->busy_cycles /
 				    (double)elapsed + 0.5) / 1000.0);
+	/* Queued for the rest of its request, unless the op drops it:
+	 * it waits again from now. */
+	m->rest = m->waiting;
 	bus->traced_ops[m->id]->released(m, cycles);
+	if (m->rest) {
+		m->rest = false;
+		bus_trace_request(bus, m);
+	}
 }
 
 static const struct bus_master_ops bus_traced_ops = {
@@ -126,7 +149,7 @@ double bus_queue_depth(const struct bus *bus, uint64_t now)
 		const struct bus_master *m = bus->m[i];
 
 		waited += (double)m->wait_ps;
-		if (m->waiting)
+		if (m->waiting && m != bus->owner)
 			waited += (double)(now - m->req_time);
 	}
 	return now ? waited / (double)now : 0;
@@ -255,19 +278,6 @@ static inline int bus_schedule_arbitration(struct bus *bus)
 	return bus_queue_arbitration(bus);
 }
 
-/* Queue m again for the rest of its request (after bus_end_tenure). */
-static void bus_requeue(struct bus *bus, struct bus_master *m)
-{
-	assert(bus->releasing);
-	m->rest = false;
-	m->waiting = true;
-	m->req_time = bus->sim->now;
-	bus->waiting++;
-	bus->waiting_opaque++;		/* cycle stealing is not transparent */
-	if (SIM_UNLIKELY(bus->track))
-		bus_trace_request(bus, m);
-}
-
 /* End the owner's tenure now with `cycles` data cycles used. */
 static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 {
@@ -277,14 +287,25 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	bus->owner_transparent = false;
 	bus->busy_cycles += cycles;
 	m->busy_cycles += cycles;
-	/* A cycle-stealing request of several units stays queued. */
-	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_cycles > cycles) {
-		m->req_cycles -= cycles;
-		m->rest = true;
+	/* Queued for the rest of a cycle-stealing request (bus_grant): it
+	 * waits again from now. */
+	if (m->waiting) {
+		if (SIM_LIKELY(m->req_cycles > cycles)) {
+			m->req_cycles -= cycles;
+			m->req_time = bus->sim->now;
+		} else {
+			bus_dequeue(bus, m);	/* held it all (bus_hold) */
+		}
 	}
 	m->ops->released(m, cycles);
-	if (m->rest)
-		bus_requeue(bus, m);
+}
+
+void bus_drop_rest(struct bus_master *m)
+{
+	if (m->waiting && m->bus->owner != m) {
+		bus_dequeue(m->bus, m);
+		m->rest = false;
+	}
 }
 
 static void bus_release_event(struct sim *sim, struct event *ev)
@@ -357,10 +378,9 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	uint64_t lat = bus->cfg.arb_latency;
 	bool queued;
 
-	m->waiting = false;
-	bus->waiting--;
-	if (m->mode != BUS_MODE_TRANSPARENT)
-		bus->waiting_opaque--;
+	/* A cycle-stealing request with units left stays queued. */
+	if (cycles == m->req_cycles)
+		bus_dequeue(bus, m);
 	m->wait_ps += sim->now - m->req_time;
 	m->grants++;
 	bus->grants++;
@@ -422,7 +442,7 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 {
 	struct bus *bus = m->bus;
 
-	assert(!m->waiting && bus->owner != m && !m->rest);
+	assert(!m->waiting && bus->owner != m);
 	assert(cycles > 0);
 	m->waiting = true;
 	m->req_time = bus->sim->now;
@@ -466,7 +486,8 @@ bool bus_check(const struct bus *bus)
 	for (unsigned i = 0; i < bus->n; i++) {
 		const struct bus_master *m = bus->m[i];
 
-		if (m->id != i || (m->waiting && m == bus->owner))
+		if (m->id != i || (m->waiting && m == bus->owner &&
+				     m->req_cycles <= bus->tenure_cycles))
 			return false;
 		w += m->waiting;
 		wo += m->waiting && m->mode != BUS_MODE_TRANSPARENT;

@@ -23,11 +23,13 @@ struct trace;
 
 #if defined(__GNUC__)
 #define SIM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SIM_LIKELY(x) __builtin_expect(!!(x), 1)
 /* For a model's rarely-run paths, kept out of its hot functions so that
  * those stay small and need few registers. */
 #define SIM_NOINLINE __attribute__((noinline))
 #else
 #define SIM_UNLIKELY(x) (x)
+#define SIM_LIKELY(x) (x)
 #define SIM_NOINLINE
 #endif
 
