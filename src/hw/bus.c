@@ -284,7 +284,6 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	struct bus_master *m = bus->owner;
 
 	bus->owner = NULL;
-	bus->owner_transparent = false;
 	bus->busy_cycles += cycles;
 	m->busy_cycles += cycles;
 	/* Queued for the rest of a cycle-stealing request (bus_grant): it
@@ -385,7 +384,6 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	m->grants++;
 	bus->grants++;
 	bus->owner = m;
-	bus->owner_transparent = m->mode == BUS_MODE_TRANSPARENT;
 	bus->next = m->id + 1;
 	bus->arb_cycles += lat;
 	bus->tenure_start = sim->now + lat * period;
@@ -455,7 +453,7 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 		bus_trace_request(bus, m);
 	if (m->mode != BUS_MODE_TRANSPARENT) {
 		bus->waiting_opaque++;
-		if (bus->owner_transparent)
+		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)
 			bus_preempt(bus);
 	}
 	return bus_schedule_arbitration(bus);
@@ -468,7 +466,7 @@ void bus_hold(struct bus_master *m, uint64_t cycles)
 	uint64_t end = bus->tenure_start + cycles * bus->clk.period;
 	bool queued;
 
-	assert(bus->owner == m && !bus->owner_transparent);
+	assert(bus->owner == m && m->mode != BUS_MODE_TRANSPARENT);
 	assert(end >= sim->now);
 	if (cycles == bus->tenure_cycles)
 		return;

@@ -193,7 +193,6 @@ struct bus {
 	unsigned n, cap;
 	/* state */
 	struct bus_master *owner;
-	bool owner_transparent;	/* the owner may be pre-empted */
 	uint64_t tenure_start;	/* ps: first data cycle */
 	uint64_t tenure_cycles;	/* data cycles granted */
 	struct event release;	/* embedded: the owner's tenure ends */
