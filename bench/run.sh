@@ -46,6 +46,14 @@ stat() {
 	grep -o "\"$2\": [0-9.e+-]*" "$1" | head -1 | awk '{ print $2 }'
 }
 
+# The build measured: plain, or profile-guided (make bench PGO=1).
+pgo=$(sed -n 's/^DMASIM_PGO:STRING=//p' "$bin/CMakeCache.txt" 2>/dev/null ||
+	true)
+if [[ $pgo == use ]]; then
+	echo "build: $bin/, profile-guided (make build PGO=1)"
+else
+	echo "build: $bin/, plain (make build; PGO=1 for a profile-guided one)"
+fi
 echo "== BUSBENCH-1 (K=4 N=1000000 D=8 C=3 M=4), $runs interleaved runs each"
 "$dm" run "$bb" | tee "$tmp/dm.out"
 "$ref" >"$tmp/ref.out"
