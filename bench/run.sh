@@ -55,7 +55,8 @@ else
 	echo "build: $bin/, plain (make build; PGO=1 for a profile-guided one)"
 fi
 echo "== BUSBENCH-1 (K=4 N=1000000 D=8 C=3 M=4), $runs interleaved runs each"
-"$dm" run "$bb" | tee "$tmp/dm.out"
+# The results alone (no summary), as the reference prints them.
+"$dm" run "$bb" --no-summary | tee "$tmp/dm.out"
 "$ref" >"$tmp/ref.out"
 if cmp -s "$tmp/dm.out" "$tmp/ref.out"; then
 	echo "outputs: dmasim and the reference loop agree"
@@ -79,7 +80,7 @@ echo "busbench_dmasim_s $dmed   (runs: ${dts[*]})"
 echo "busbench_ref_s $rmed   (runs: ${rts[*]})"
 awk -v a="$dmed" -v b="$rmed" 'BEGIN {
 	printf "busbench_ratio %.1f   (dmasim / reference; target <= 6)\n",
-	       b > 0 ? a / b : 0 }'
+	       (b > 0 ? a / b : 0) }'	# unbracketed, > would redirect
 
 echo
 echo "== instructions per bus grant (callgrind, N=100000 and N=200000)"
