@@ -9,13 +9,24 @@ all: build
 deps:
 	@tools/deps.sh
 
+# PGO=1: a profile-guided build (tools/pgo.sh: an instrumented build, a
+# training run, a second build with the profiles; a few minutes more).
+PGO ?=
+
 # Quiet: the build's log is shown only when it fails.
 build: deps
+ifeq ($(PGO),1)
+	@echo "building dmasim in $(BUILD)/, profile-guided ..."
+	@tools/pgo.sh $(BUILD) $(JOBS) -DCMAKE_BUILD_TYPE=Release \
+		>$(BUILD).log 2>&1 || \
+		{ grep -E "error|warning|Error" $(BUILD).log || cat $(BUILD).log; exit 1; }
+else
 	@echo "building dmasim in $(BUILD)/ ..."
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >$(BUILD).log 2>&1 || \
-		{ cat $(BUILD).log; exit 1; }
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DDMASIM_PGO= \
+		>$(BUILD).log 2>&1 || { cat $(BUILD).log; exit 1; }
 	@cmake --build $(BUILD) -j $(JOBS) >>$(BUILD).log 2>&1 || \
 		{ grep -E "error|warning|Error" $(BUILD).log || cat $(BUILD).log; exit 1; }
+endif
 	@rm -f $(BUILD).log
 
 run: build

@@ -46,8 +46,17 @@ stat() {
 	grep -o "\"$2\": [0-9.e+-]*" "$1" | head -1 | awk '{ print $2 }'
 }
 
+# The build measured: plain, or profile-guided (make bench PGO=1).
+pgo=$(sed -n 's/^DMASIM_PGO:STRING=//p' "$bin/CMakeCache.txt" 2>/dev/null ||
+	true)
+if [[ $pgo == use ]]; then
+	echo "build: $bin/, profile-guided (make build PGO=1)"
+else
+	echo "build: $bin/, plain (make build; PGO=1 for a profile-guided one)"
+fi
 echo "== BUSBENCH-1 (K=4 N=1000000 D=8 C=3 M=4), $runs interleaved runs each"
-"$dm" run "$bb" | tee "$tmp/dm.out"
+# The results alone (no summary), as the reference prints them.
+"$dm" run "$bb" --no-summary | tee "$tmp/dm.out"
 "$ref" >"$tmp/ref.out"
 if cmp -s "$tmp/dm.out" "$tmp/ref.out"; then
 	echo "outputs: dmasim and the reference loop agree"
@@ -71,7 +80,7 @@ echo "busbench_dmasim_s $dmed   (runs: ${dts[*]})"
 echo "busbench_ref_s $rmed   (runs: ${rts[*]})"
 awk -v a="$dmed" -v b="$rmed" 'BEGIN {
 	printf "busbench_ratio %.1f   (dmasim / reference; target <= 6)\n",
-	       b > 0 ? a / b : 0 }'
+	       (b > 0 ? a / b : 0) }'	# unbracketed, > would redirect
 
 echo
 echo "== instructions per bus grant (callgrind, N=100000 and N=200000)"
@@ -96,8 +105,9 @@ fi
 
 echo
 echo "== scaling: BUSBENCH-1, time per event and peak memory"
-echo "(ns/event: whole-process wall time less the median start-up time of"
-echo " a run with N=1, over the run's events; RSS: peak resident set)"
+echo "(ns/event: whole-process wall time, the median of 5 runs (of 1 for"
+echo " the 10^8 row), less the median start-up time of 7 runs with N=1, over"
+echo " the run's events; RSS: peak resident set)"
 # run1 K N: one run; prints "seconds events rss_kib" (rss "-" without
 # GNU time).
 run1() {
@@ -115,7 +125,7 @@ run1() {
 		-v r="$rss" 'BEGIN { printf "%.4f %d %s\n", b - a, e, r }'
 }
 st=()
-for ((i = 0; i < 3; i++)); do
+for ((i = 0; i < 7; i++)); do
 	read -r s _ _ < <(run1 4 1)
 	st+=("$s")
 done
@@ -132,7 +142,13 @@ for k in 1 16 64 256; do
 done
 for p in "${points[@]}"; do
 	read -r k n <<<"$p"
-	read -r s e r < <(run1 "$k" "$n")
+	# Short runs several times: one alone is as noisy as the start-up.
+	ss=()
+	for ((i = 0; i < (k * n > 40000000 ? 1 : 5); i++)); do
+		read -r s e r < <(run1 "$k" "$n")
+		ss+=("$s")
+	done
+	s=$(median "${ss[@]}")
 	awk -v k="$k" -v n="$n" -v s="$s" -v e="$e" -v r="$r" -v u="$startup" \
 		'BEGIN { printf "%5d %10d %12d %9.3f %10.1f %12s\n", k, n, e, s,
 			 e ? (s - u) * 1e9 / e : 0,

@@ -139,6 +139,73 @@ static void pool_reuse_millions(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * An embedded event: queued again from its own callback, ordered with
+ * pooled events by (time, phase, sequence), cancelled and queued again;
+ * it never enters the pool.
+ */
+struct ticker {
+	struct event ev;
+	struct log *log;
+	int left;
+};
+
+static void tick(struct sim *sim, struct event *ev)
+{
+	struct ticker *t = ev->obj;
+
+	t->log->t[t->log->n] = sim->now;
+	t->log->tag[t->log->n++] = 100 + t->left;
+	if (t->left-- > 0)
+		assert_true(sim_at_embedded(sim, ev, sim->now + 10,
+					    PHASE_RELEASE));
+}
+
+static void embedded_event(void **state)
+{
+	struct sim sim;
+	struct log log = { 0 };
+	struct ticker t = { .log = &log, .left = 2 };
+
+	(void)state;
+	assert_int_equal(sim_init(&sim, 1), 0);
+	evq_embed(&t.ev, tick, &t, NULL, 0);
+	assert_false(evq_pending(evq_handle(&t.ev)));
+	assert_true(sim_at_embedded(&sim, &t.ev, 10, PHASE_REQUEST));
+	assert_true(evq_pending(evq_handle(&t.ev)));
+	sim_at(&sim, 10, PHASE_RELEASE, record, &log, NULL, 1);
+	sim_at(&sim, 20, PHASE_WAKE, record, &log, NULL, 2);
+	assert_int_equal(sim_run(&sim, UINT64_MAX), 5);
+	{
+		static const int want[] = { 1, 102, 101, 2, 100 };
+		static const uint64_t wt[] = { 10, 10, 20, 20, 30 };
+
+		assert_int_equal(log.n, 5);
+		for (int i = 0; i < 5; i++) {
+			assert_int_equal(log.tag[i], want[i]);
+			assert_int_equal(log.t[i], wt[i]);
+		}
+	}
+	/* the two pooled events went back to the pool, the embedded one
+	 * did not */
+	assert_true(evq_embedded(&t.ev));
+	assert_false(evq_pending(evq_handle(&t.ev)));
+	/* cancelled, it stays its owner's and may be queued again */
+	t.left = 0;
+	assert_true(sim_at_embedded(&sim, &t.ev, 40, PHASE_REQUEST));
+	assert_true(sim_cancel(&sim, evq_handle(&t.ev)));
+	assert_false(sim_cancel(&sim, evq_handle(&t.ev)));
+	assert_true(evq_embedded(&t.ev) && evq_check(&sim.q));
+	assert_int_equal(sim_run(&sim, UINT64_MAX), 0);
+	assert_true(sim_at_embedded(&sim, &t.ev, 50, PHASE_REQUEST));
+	assert_int_equal(sim_run(&sim, UINT64_MAX), 1);
+	assert_int_equal(log.n, 6);
+	assert_int_equal(log.t[5], 50);
+	for (struct event *e = sim.q.free; e; e = e->next_free)
+		assert_true(e != &t.ev);
+	sim_fini(&sim);
+}
+
 /* Random schedule and cancel against a sorted reference. */
 static void random_against_reference(void **state)
 {
@@ -200,6 +267,7 @@ int main(void)
 		cmocka_unit_test(cancel_and_stale_handles),
 		cmocka_unit_test(run_until_stops_at_limit),
 		cmocka_unit_test(pool_reuse_millions),
+		cmocka_unit_test(embedded_event),
 		cmocka_unit_test(random_against_reference),
 	};
 

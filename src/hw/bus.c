@@ -45,7 +45,24 @@ static const struct trace_point tp_bus_grant = {
 	"the master owns the bus"
 };
 
-static void bus_arbitrate(struct bus *bus);
+static inline void bus_arbitrate(struct bus *bus);
+
+/* Leave the queue (granted the last of its request, or dropped it). */
+static inline void bus_dequeue(struct bus *bus, struct bus_master *m)
+{
+	m->waiting = false;
+	bus->waiting--;
+	if (m->mode != BUS_MODE_TRANSPARENT)
+		bus->waiting_opaque--;
+}
+
+/* Masters waiting as the trace shows them: not an owner queued for the
+ * rest of its request. */
+static unsigned bus_waiting_shown(const struct bus *bus)
+{
+	return bus->waiting - (bus->owner && bus->owner->waiting);
+}
+static void bus_release_event(struct sim *sim, struct event *ev);
 
 /*
  * ---- trace points ----
@@ -60,7 +77,7 @@ TRACE_COLD static void bus_trace_request(struct bus *bus, struct bus_master *m)
 
 	trace_span_begin(sim, m->track, &tp_bus_wait, NULL);
 	trace_signal(sim, m->track, &tp_bus_req, 1);
-	trace_counter(sim, bus->track, &tp_bus_waiting, bus->waiting);
+	trace_counter(sim, bus->track, &tp_bus_waiting, bus_waiting_shown(bus));
 }
 
 /* Runs where the master's granted op would: the tenure is set up. */
@@ -71,7 +88,7 @@ static void bus_traced_granted(struct bus_master *m, uint64_t cycles)
 
 	trace_span_end(sim, m->track, &tp_bus_wait);
 	trace_signal(sim, m->track, &tp_bus_req, 0);
-	trace_counter(sim, bus->track, &tp_bus_waiting, bus->waiting);
+	trace_counter(sim, bus->track, &tp_bus_waiting, bus_waiting_shown(bus));
 	trace_span_begin(sim, bus->track, &tp_bus_owner, m->name);
 	trace_span_begin(sim, m->track, &tp_bus_tenure, NULL);
 	trace_signal(sim, bus->track, &tp_bus_busy, 1);
@@ -97,7 +114,14 @@ static void bus_traced_released(struct bus_master *m, uint64_t cycles)
 		trace_counter(sim, bus->track, &tp_bus_util,
 			      floor(1000.0 * (double)bus->busy_cycles /
 				    (double)elapsed + 0.5) / 1000.0);
+	/* Queued for the rest of its request, unless the op drops it:
+	 * it waits again from now. */
+	m->rest = m->waiting;
 	bus->traced_ops[m->id]->released(m, cycles);
+	if (m->rest) {
+		m->rest = false;
+		bus_trace_request(bus, m);
+	}
 }
 
 static const struct bus_master_ops bus_traced_ops = {
@@ -125,7 +149,7 @@ double bus_queue_depth(const struct bus *bus, uint64_t now)
 		const struct bus_master *m = bus->m[i];
 
 		waited += (double)m->wait_ps;
-		if (m->waiting)
+		if (m->waiting && m != bus->owner)
 			waited += (double)(now - m->req_time);
 	}
 	return now ? waited / (double)now : 0;
@@ -140,6 +164,7 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	bus->cfg = *cfg;
 	bus->clk.period = cfg->period;
 	bus->sim = sim;
+	evq_embed(&bus->release, bus_release_event, bus, NULL, 0);
 	copy_name(bus->name, sizeof(bus->name), name);
 	if (stats_add(&sim->stats, bus->name, "grants", STAT_COUNTER, "",
 		      &bus->grants) ||
@@ -229,34 +254,28 @@ static void bus_arbitrate_event(struct sim *sim, struct event *ev)
 
 	(void)sim;
 	bus->arb_pending = false;
-	bus_arbitrate(bus);
+	if (bus->waiting)
+		bus_arbitrate(bus);
 }
 
-/* Make sure an arbitration runs at the next edge if someone waits. */
-static int bus_schedule_arbitration(struct bus *bus)
+/* Queue an arbitration at the next edge.  Returns 0 or DMASIM_ENOMEM. */
+static SIM_NOINLINE int bus_queue_arbitration(struct bus *bus)
 {
 	struct sim *sim = bus->sim;
 
-	if (bus->owner || !bus->waiting || bus->arb_pending || bus->releasing)
-		return 0;
-	if (!sim_at_clamped(sim, clock_edge(&bus->clk, sim->now), PHASE_ARBITRATE, bus_arbitrate_event, bus,
-			    NULL, 0))
+	if (!sim_at_clamped(sim, clock_edge(&bus->clk, sim->now),
+			    PHASE_ARBITRATE, bus_arbitrate_event, bus, NULL, 0))
 		return DMASIM_ENOMEM;
 	bus->arb_pending = true;
 	return 0;
 }
 
-/* Queue m again for the rest of its request (after bus_end_tenure). */
-static void bus_requeue(struct bus *bus, struct bus_master *m)
+/* Make sure an arbitration runs at the next edge if someone waits. */
+static inline int bus_schedule_arbitration(struct bus *bus)
 {
-	assert(bus->releasing);
-	m->rest = false;
-	m->waiting = true;
-	m->req_time = bus->sim->now;
-	bus->waiting++;
-	bus->waiting_opaque++;		/* cycle stealing is not transparent */
-	if (SIM_UNLIKELY(bus->track))
-		bus_trace_request(bus, m);
+	if (bus->owner || !bus->waiting || bus->arb_pending || bus->releasing)
+		return 0;
+	return bus_queue_arbitration(bus);
 }
 
 /* End the owner's tenure now with `cycles` data cycles used. */
@@ -265,19 +284,27 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	struct bus_master *m = bus->owner;
 
 	bus->owner = NULL;
-	bus->owner_transparent = false;
-	bus->release_ev.ev = NULL;
 	bus->busy_cycles += cycles;
-	bus->last_release = bus->sim->now;
 	m->busy_cycles += cycles;
-	/* A cycle-stealing request of several units stays queued. */
-	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_cycles > cycles) {
-		m->req_cycles -= cycles;
-		m->rest = true;
+	/* Queued for the rest of a cycle-stealing request (bus_grant): it
+	 * waits again from now. */
+	if (m->waiting) {
+		if (SIM_LIKELY(m->req_cycles > cycles)) {
+			m->req_cycles -= cycles;
+			m->req_time = bus->sim->now;
+		} else {
+			bus_dequeue(bus, m);	/* held it all (bus_hold) */
+		}
 	}
 	m->ops->released(m, cycles);
-	if (m->rest)
-		bus_requeue(bus, m);
+}
+
+void bus_drop_rest(struct bus_master *m)
+{
+	if (m->waiting && m->bus->owner != m) {
+		bus_dequeue(m->bus, m);
+		m->rest = false;
+	}
 }
 
 static void bus_release_event(struct sim *sim, struct event *ev)
@@ -303,66 +330,79 @@ static bool eligible(const struct bus *bus, const struct bus_master *m)
 	       (m->mode != BUS_MODE_TRANSPARENT || !bus->waiting_opaque);
 }
 
-static struct bus_master *bus_pick(struct bus *bus)
+/* Priority arbitration: the first eligible master with the highest
+ * priority, scanning from id i. */
+static SIM_NOINLINE struct bus_master *bus_pick_priority(struct bus *bus,
+							unsigned i)
 {
 	unsigned n = bus->n;
-	unsigned start = bus->granted_once && bus->last + 1 < n ?
-			 bus->last + 1 : 0;
 	struct bus_master *best = NULL;
 
-	for (unsigned k = 0; k < n; k++) {
-		unsigned i = start + k;
-		struct bus_master *m = bus->m[i >= n ? i - n : i];
+	for (unsigned k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
+		struct bus_master *m = bus->m[i];
 
-		if (!eligible(bus, m))
-			continue;
-		if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN)
-			return m;
-		if (!best || m->priority > best->priority)
+		if (eligible(bus, m) &&
+		    (!best || m->priority > best->priority))
 			best = m;
 	}
 	return best;
+}
+
+/* The master to grant; some master must be waiting. */
+static inline struct bus_master *bus_pick(struct bus *bus)
+{
+	unsigned n = bus->n;
+	unsigned i = bus->next < n ? bus->next : 0;
+
+	if (bus->cfg.arb != BUS_ARB_ROUND_ROBIN)
+		return bus_pick_priority(bus, i);
+	/* Ends: a master waits, and while one that is not transparent
+	 * waits, that one is eligible. */
+	for (;;) {
+		struct bus_master *m = bus->m[i];
+
+		if (eligible(bus, m))
+			return m;
+		if (++i == n)
+			i = 0;
+	}
 }
 
 static void bus_grant(struct bus *bus, struct bus_master *m)
 {
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
-	uint64_t cycles = m->req_cycles;
+	uint64_t cycles = m->req_cycles < m->req_grant ? m->req_cycles :
+			  m->req_grant;
 	uint64_t lat = bus->cfg.arb_latency;
-	struct event *ev;
+	bool queued;
 
-	if (m->mode == BUS_MODE_CYCLE_STEAL && m->req_unit &&
-	    m->req_unit < cycles)
-		cycles = m->req_unit;
-	m->waiting = false;
-	bus->waiting--;
-	if (m->mode != BUS_MODE_TRANSPARENT)
-		bus->waiting_opaque--;
+	/* A cycle-stealing request with units left stays queued. */
+	if (cycles == m->req_cycles)
+		bus_dequeue(bus, m);
 	m->wait_ps += sim->now - m->req_time;
 	m->grants++;
 	bus->grants++;
 	bus->owner = m;
-	bus->owner_transparent = m->mode == BUS_MODE_TRANSPARENT;
-	bus->last = m->id;
-	bus->granted_once = true;
+	bus->next = m->id + 1;
 	bus->arb_cycles += lat;
 	bus->tenure_start = sim->now + lat * period;
 	bus->tenure_cycles = cycles;
-	ev = sim_at(sim, bus->tenure_start + cycles * period, PHASE_RELEASE,
-		    bus_release_event, bus, NULL, 0);
+	queued = sim_at_embedded(sim, &bus->release,
+				 bus->tenure_start + cycles * period,
+				 PHASE_RELEASE);
 	/* Out of event memory the run cannot go on meaningfully. */
-	assert(ev);
-	bus->release_ev = evq_handle(ev);
+	assert(queued);
+	(void)queued;
 	if (m->ops->granted)
 		m->ops->granted(m, cycles);
 }
 
-static void bus_arbitrate(struct bus *bus)
+static inline void bus_arbitrate(struct bus *bus)
 {
 	struct bus_master *m;
 
-	assert(!bus->owner);
+	assert(!bus->owner && bus->waiting);
 	m = bus_pick(bus);
 	if (m)
 		bus_grant(bus, m);
@@ -375,13 +415,14 @@ static void bus_preempt(struct bus *bus)
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
 	uint64_t used = 0, end;
+	bool queued;
 
 	if (sim->now > bus->tenure_start)
 		used = (sim->now - bus->tenure_start + period - 1) / period;
 	if (used >= bus->tenure_cycles)
 		return;		/* ends by itself no later than the cut */
 	bus->owner->preemptions++;
-	sim_cancel(sim, bus->release_ev);
+	sim_cancel(sim, evq_handle(&bus->release));
 	end = bus->tenure_start + used * period;
 	if (end < sim->now)
 		end = sim->now;	/* still inside the arbitration latency */
@@ -390,27 +431,29 @@ static void bus_preempt(struct bus *bus)
 		bus_end_tenure(bus, used);
 		return;
 	}
-	bus->release_ev = evq_handle(sim_at(sim, end, PHASE_RELEASE,
-					    bus_release_event, bus, NULL, 0));
-	assert(bus->release_ev.ev);
+	queued = sim_at_embedded(sim, &bus->release, end, PHASE_RELEASE);
+	assert(queued);
+	(void)queued;
 }
 
 int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 {
 	struct bus *bus = m->bus;
 
-	assert(!m->waiting && bus->owner != m && !m->rest);
+	assert(!m->waiting && bus->owner != m);
 	assert(cycles > 0);
 	m->waiting = true;
 	m->req_time = bus->sim->now;
 	m->req_cycles = cycles;
 	m->req_unit = unit;
+	m->req_grant = m->mode == BUS_MODE_CYCLE_STEAL && unit ? unit :
+		       UINT64_MAX;
 	bus->waiting++;
 	if (SIM_UNLIKELY(bus->track))
 		bus_trace_request(bus, m);
 	if (m->mode != BUS_MODE_TRANSPARENT) {
 		bus->waiting_opaque++;
-		if (bus->owner_transparent)
+		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)
 			bus_preempt(bus);
 	}
 	return bus_schedule_arbitration(bus);
@@ -421,16 +464,17 @@ void bus_hold(struct bus_master *m, uint64_t cycles)
 	struct bus *bus = m->bus;
 	struct sim *sim = bus->sim;
 	uint64_t end = bus->tenure_start + cycles * bus->clk.period;
+	bool queued;
 
-	assert(bus->owner == m && !bus->owner_transparent);
+	assert(bus->owner == m && m->mode != BUS_MODE_TRANSPARENT);
 	assert(end >= sim->now);
 	if (cycles == bus->tenure_cycles)
 		return;
-	sim_cancel(sim, bus->release_ev);
+	sim_cancel(sim, evq_handle(&bus->release));
 	bus->tenure_cycles = cycles;
-	bus->release_ev = evq_handle(sim_at(sim, end, PHASE_RELEASE,
-					    bus_release_event, bus, NULL, 0));
-	assert(bus->release_ev.ev);
+	queued = sim_at_embedded(sim, &bus->release, end, PHASE_RELEASE);
+	assert(queued);
+	(void)queued;
 }
 
 bool bus_check(const struct bus *bus)
@@ -440,7 +484,8 @@ bool bus_check(const struct bus *bus)
 	for (unsigned i = 0; i < bus->n; i++) {
 		const struct bus_master *m = bus->m[i];
 
-		if (m->id != i || (m->waiting && m == bus->owner))
+		if (m->id != i || (m->waiting && m == bus->owner &&
+				     m->req_cycles <= bus->tenure_cycles))
 			return false;
 		w += m->waiting;
 		wo += m->waiting && m->mode != BUS_MODE_TRANSPARENT;

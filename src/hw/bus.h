@@ -15,10 +15,10 @@
  * Transfer modes (per master):
  *   burst           hold the bus for the whole request.
  *   cycle-stealing  hold it for one unit (a burst), release, request again.
- *                   A request of several units stays queued: after each
- *                   unit's release the bus asks again for the rest, in
- *                   the release's instant, once the master's released op
- *                   has run (which may drop the rest: bus_drop_rest()).
+ *                   A request of several units stays queued while a unit
+ *                   holds the bus, and waits again for the rest from that
+ *                   unit's release, unless the master's released op drops
+ *                   it (bus_drop_rest()).
  *   transparent     use the bus only in cycles no other master wants: such a
  *                   master is granted only when no other master waits, and
  *                   is pre-empted at the next bus edge when one asks.
@@ -152,9 +152,10 @@ struct bus_master {
 	int priority;		/* larger wins under BUS_ARB_PRIORITY */
 	enum bus_mode mode;
 	/* request state */
-	bool waiting;
-	bool rest;		/* inside released: the bus will ask again for
-				 * the rest of a cycle-stealing request */
+	bool waiting;		/* queued: also while it owns the bus, for the
+				 * rest of a cycle-stealing request */
+	bool rest;		/* tracing only, inside released: queued for
+				 * the rest, not dropped */
 	bool io;		/* an I/O initiator (DMA): snoopers see its
 				 * memory accesses */
 	/* trace track "bus.<master>", 0 if none; 16 bits fill the padding
@@ -163,6 +164,8 @@ struct bus_master {
 	uint64_t req_time;	/* ps */
 	uint64_t req_cycles;	/* bus cycles of work asked for */
 	uint64_t req_unit;	/* bus cycles per unit (cycle stealing) */
+	uint64_t req_grant;	/* bus cycles one grant covers at most: the
+				 * unit in cycle-stealing mode, else all */
 	/* statistics */
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles owned */
@@ -190,14 +193,14 @@ struct bus {
 	unsigned n, cap;
 	/* state */
 	struct bus_master *owner;
-	bool owner_transparent;	/* the owner may be pre-empted */
 	uint64_t tenure_start;	/* ps: first data cycle */
 	uint64_t tenure_cycles;	/* data cycles granted */
-	struct ev_handle release_ev;
+	struct event release;	/* embedded: the owner's tenure ends */
 	bool arb_pending;
 	bool releasing;		/* inside a release: arbitration decided after */
-	bool granted_once;
-	unsigned last;		/* id of the last master granted */
+	unsigned next;		/* id the arbiter's scan starts from: just after
+				 * the last master granted (0 before the first
+				 * grant, and when that is past the last id) */
 	unsigned waiting;	/* masters waiting */
 	unsigned waiting_opaque; /* of which not transparent */
 	struct bus_snooper **snoopers;	/* DMA watchers, in order added */
@@ -206,7 +209,6 @@ struct bus {
 	uint64_t grants;
 	uint64_t busy_cycles;	/* data cycles the bus was owned */
 	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
-	uint64_t last_release;	/* ps: end of the last tenure */
 	uint32_t track;		/* trace track "bus", 0 if none */
 	/* by master id, when traced: each master's own ops, which tracing
 	 * wraps in bus_traced_ops */
@@ -230,8 +232,8 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 /*
  * Ask for `cycles` data cycles of work in units of `unit` cycles (a burst);
  * in cycle-stealing mode each grant covers one unit and the rest stays
- * queued (see above).  The master must be neither waiting nor owning, nor
- * have a rest the bus will ask for.  Returns 0 or DMASIM_ENOMEM.
+ * queued (see above).  The master must be neither waiting (nor queued for
+ * a rest) nor owning.  Returns 0 or DMASIM_ENOMEM.
  */
 int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit);
 
@@ -246,13 +248,10 @@ void bus_hold(struct bus_master *m, uint64_t cycles);
 
 /*
  * From a master's released op: give up the rest of a cycle-stealing
- * request that the bus would otherwise ask for again (a master that was
- * stopped).  Nothing when there is no rest.
+ * request, which would otherwise wait for the next grant (a master that
+ * was stopped).  Nothing when there is no rest.
  */
-static inline void bus_drop_rest(struct bus_master *m)
-{
-	m->rest = false;
-}
+void bus_drop_rest(struct bus_master *m);
 
 /* Whole bus cycles a master has spent waiting for grants. */
 static inline uint64_t bus_master_wait_cycles(const struct bus_master *m)

@@ -122,8 +122,8 @@ static void synth_released(struct bus_master *m, uint64_t cycles)
 	if (s->left) {
 		/* The request is not over: several accesses (gap 0 and a
 		 * count), or a tenure cut short (transparent mode).  In
-		 * cycle-stealing mode the bus keeps the rest queued (m->rest),
-		 * whole accesses. */
+		 * cycle-stealing mode the bus keeps the rest queued
+		 * (m->waiting), whole accesses. */
 		if (s->stop) {
 			if (!pos) {
 				bus_drop_rest(m);
@@ -132,7 +132,7 @@ static void synth_released(struct bus_master *m, uint64_t cycles)
 			}
 			s->left = hold - pos;	/* finish this access */
 		}
-		if (!m->rest)
+		if (!m->waiting)
 			bus_request(m, s->left, hold);
 	} else if (s->accesses == s->target) {
 		synth_finish(s, SYNTH_DONE);
@@ -225,9 +225,9 @@ bool synth_check(const struct synth *s)
 		return false;
 	switch (s->state) {
 	case SYNTH_BUS:
-		/* waiting (or about to be queued again by the bus) or
-		 * owning, for what is left of whole accesses */
-		return (m->waiting || m->rest) != owns && s->left &&
+		/* waiting or owning (or both: owning one access, queued
+		 * for the rest), for what is left of whole accesses */
+		return (m->waiting || owns) && s->left &&
 		       (s->pos + s->left) % hold == 0;
 	case SYNTH_GAP:
 	case SYNTH_IDLE:

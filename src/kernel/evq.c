@@ -60,7 +60,7 @@ static bool evq_grow_pool(struct evq *q)
 	return true;
 }
 
-static bool evq_grow_heap(struct evq *q)
+bool evq_grow_heap(struct evq *q)
 {
 	uint32_t cap = q->cap ? q->cap * 2 : 64;
 	struct event **heap = realloc(q->heap, cap * sizeof(*heap));
@@ -139,7 +139,8 @@ bool evq_cancel(struct evq *q, struct ev_handle h)
 	if (!evq_pending(h))
 		return false;
 	evq_remove_at(q, h.ev->slot);
-	evq_release(q, h.ev);
+	if (!evq_embedded(h.ev))
+		evq_release(q, h.ev);
 	return true;
 }
 

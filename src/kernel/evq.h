@@ -13,6 +13,13 @@
  * directly with no search.  A handle carries a generation number so that a
  * stale handle (its event already fired or cancelled, its memory reused)
  * is recognised and cancelling it does nothing.
+ *
+ * An object that keeps one event of its own queued again and again (a
+ * bus's end of tenure) may embed it instead of taking one from the pool
+ * each time: evq_embed() sets its callback and payload once,
+ * evq_push_embedded() queues it at a time and phase.  An embedded event
+ * never enters the pool, so the event loop leaves it alone once its
+ * callback has returned, and the callback may queue it again.
  */
 #ifndef DMASIM_KERNEL_EVQ_H
 #define DMASIM_KERNEL_EVQ_H
@@ -46,7 +53,7 @@ struct event {
 	uint64_t arg;
 	uint32_t slot;		/* heap index, EVQ_NOSLOT when not queued */
 	uint32_t gen;		/* bumped each time the event is recycled */
-	struct event *next_free;
+	struct event *next_free;	/* itself: an embedded event */
 };
 
 #define EVQ_NOSLOT UINT32_MAX
@@ -79,16 +86,36 @@ void evq_fini(struct evq *q);
 #define EVQ_UNLIKELY(x) (x)
 #endif
 
-/* The out-of-line halves of evq_push() and evq_pop() (evq.c): growing the
- * pool or the heap, and sifting an event from hole i up or down. */
+/* The out-of-line halves of evq_push(), evq_push_embedded() and
+ * evq_pop() (evq.c): growing the pool or the heap (false: out of memory),
+ * and sifting an event from hole i up or down. */
 struct event *evq_push_grow(struct evq *q, uint64_t time, enum phase phase,
 			    event_fn fn, void *obj, void *ptr, uint64_t arg);
+bool evq_grow_heap(struct evq *q);
 void evq_sift_up(struct evq *q, uint32_t i, struct event *ev);
 void evq_sift_down(struct evq *q, uint32_t i, struct event *ev);
 
 static inline bool evq_before(const struct event *a, const struct event *b)
 {
 	return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
+/* Queue ev, whose payload is set, at (time, phase); the heap has room. */
+static inline void evq_insert(struct evq *q, struct event *ev, uint64_t time,
+			      enum phase phase)
+{
+	uint32_t i = q->len;
+
+	assert((unsigned)phase < PHASE_COUNT && i < q->cap);
+	ev->time = time;
+	ev->key = ((uint64_t)phase << EVQ_PHASE_SHIFT) | q->seq++;
+	q->len = i + 1;
+	if (i && evq_before(ev, q->heap[(i - 1) / 2])) {
+		evq_sift_up(q, i, ev);
+	} else {
+		q->heap[i] = ev;
+		ev->slot = i;
+	}
 }
 
 /*
@@ -108,20 +135,43 @@ static inline struct event *evq_push(struct evq *q, uint64_t time,
 	if (EVQ_UNLIKELY(!ev || i == q->cap))
 		return evq_push_grow(q, time, phase, fn, obj, ptr, arg);
 	q->free = ev->next_free;
-	ev->time = time;
-	ev->key = ((uint64_t)phase << EVQ_PHASE_SHIFT) | q->seq++;
 	ev->fn = fn;
 	ev->obj = obj;
 	ev->ptr = ptr;
 	ev->arg = arg;
-	q->len = i + 1;
-	if (i && evq_before(ev, q->heap[(i - 1) / 2])) {
-		evq_sift_up(q, i, ev);
-	} else {
-		q->heap[i] = ev;
-		ev->slot = i;
-	}
+	evq_insert(q, ev, time, phase);
 	return ev;
+}
+
+/* Make ev, in the caller's memory, an embedded event (see above) that
+ * runs fn with this payload; it is not queued. */
+static inline void evq_embed(struct event *ev, event_fn fn, void *obj,
+			     void *ptr, uint64_t arg)
+{
+	ev->fn = fn;
+	ev->obj = obj;
+	ev->ptr = ptr;
+	ev->arg = arg;
+	ev->slot = EVQ_NOSLOT;
+	ev->gen = 0;
+	ev->next_free = ev;
+}
+
+static inline bool evq_embedded(const struct event *ev)
+{
+	return ev->next_free == ev;
+}
+
+/* Queue an embedded event that is not queued.  Returns false only when
+ * the heap cannot grow (out of memory). */
+static inline bool evq_push_embedded(struct evq *q, struct event *ev,
+				     uint64_t time, enum phase phase)
+{
+	assert(evq_embedded(ev) && ev->slot == EVQ_NOSLOT);
+	if (EVQ_UNLIKELY(q->len == q->cap) && !evq_grow_heap(q))
+		return false;
+	evq_insert(q, ev, time, phase);
+	return true;
 }
 
 /* The earliest event without removing it, or NULL when empty. */
@@ -150,16 +200,19 @@ static inline struct event *evq_pop(struct evq *q)
 	return ev;
 }
 
-/* Return a popped (or cancelled) event to the pool. */
+/* Return a popped (or cancelled) event to the pool; not an embedded
+ * one. */
 static inline void evq_release(struct evq *q, struct event *ev)
 {
-	assert(ev->slot == EVQ_NOSLOT);
+	assert(ev->slot == EVQ_NOSLOT && !evq_embedded(ev));
 	ev->gen++;
 	ev->next_free = q->free;
 	q->free = ev;
 }
 
-/* Cancel a queued event.  Returns false when the handle is stale. */
+/* Cancel a queued event (an embedded one stays the caller's).  Returns
+ * false when the handle is stale (for an embedded event: it is not
+ * queued). */
 bool evq_cancel(struct evq *q, struct ev_handle h);
 
 static inline struct ev_handle evq_handle(struct event *ev)

@@ -61,9 +61,15 @@ static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 		sim->phase = event_phase(ev);
 		/* The event goes back to the pool after its callback, so the
 		 * callback may read its payload; a handle to it is stale by
-		 * then because the generation changes on release. */
-		ev->fn(sim, ev);
-		evq_release(&sim->q, ev);
+		 * then because the generation changes on release.  An
+		 * embedded event is its owner's, and its callback may have
+		 * queued it again. */
+		if (evq_embedded(ev)) {
+			ev->fn(sim, ev);
+		} else {
+			ev->fn(sim, ev);
+			evq_release(&sim->q, ev);
+		}
 		n++;
 		if (sim->stopping)
 			break;

@@ -23,8 +23,14 @@ struct trace;
 
 #if defined(__GNUC__)
 #define SIM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SIM_LIKELY(x) __builtin_expect(!!(x), 1)
+/* For a model's rarely-run paths, kept out of its hot functions so that
+ * those stay small and need few registers. */
+#define SIM_NOINLINE __attribute__((noinline))
 #else
 #define SIM_UNLIKELY(x) (x)
+#define SIM_LIKELY(x) (x)
+#define SIM_NOINLINE
 #endif
 
 /* sim_run() calls the progress hook each time the events it has run reach
@@ -68,6 +74,15 @@ static inline struct event *sim_at(struct sim *sim, uint64_t t,
 {
 	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
 	return evq_push(&sim->q, t, phase, fn, obj, ptr, arg);
+}
+
+/* sim_at() for an embedded event (evq_embed()) that is not queued.
+ * Returns false only when out of memory. */
+static inline bool sim_at_embedded(struct sim *sim, struct event *ev,
+				   uint64_t t, enum phase phase)
+{
+	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
+	return evq_push_embedded(&sim->q, ev, t, phase);
 }
 
 /* Like sim_at(), but an earlier phase at the current instant is raised to
