@@ -188,8 +188,8 @@ static void test_states(void **state)
 
 /* Access: a READ of a region without REMOTE_READ, a WRITE past its end,
  * a local buffer under a wrong lkey, a SEND with no receive posted (RNR,
- * retried, then failed), each with its verbs status; the target's memory
- * untouched by the refused WRITE. */
+ * retried, then failed), a message over 16 MiB, each with its verbs
+ * status; the target's memory untouched by the refused WRITE. */
 static void test_access(void **state)
 {
 	struct dmasim_run *run = run_ok(
@@ -221,6 +221,11 @@ static void test_access(void **state)
 		"  me.v:post_send(me.qp, { op = 'send', len = 8, inline = true,\n"
 		"    data = 'abcdefgh' })\n"
 		"  return me.v:poll(me.cq) end)\n"
+		"one(7, nil, function(me, peer)\n"
+		"  me.v:post_send(me.qp, { op = 'write', laddr = BUF,\n"
+		"    len = 16 * 1024 * 1024 + 1, lkey = me.mr.key, raddr = BUF,\n"
+		"    rkey = peer.mr.key })\n"
+		"  return me.v:poll(me.cq) end)\n"
 		"for k, s in ipairs(r) do dmasim.report('status' .. k, s) end\n");
 
 	(void)state;
@@ -229,6 +234,8 @@ static void test_access(void **state)
 	assert_string_equal(tu_str(run, "untouched"), "true");
 	assert_int_equal(tu_int(run, "status3"), 4);	/* LOC_PROT_ERR */
 	assert_int_equal(tu_int(run, "status4"), 13);	/* RNR_RETRY_EXC */
+	/* a message over the device's 16 MiB: LOC_LEN_ERR */
+	assert_int_equal(tu_int(run, "status5"), 1);
 	dmasim_run_free(run);
 }
 

@@ -26,7 +26,9 @@
  * (a read is executed again), a gap is answered once with a NAK (sequence
  * error) and the requester goes back to the NAK's PSN.  The responder
  * acknowledges each message's last packet once its data is placed, and
- * every RNIC_ACK_EVERY-th packet of a long one.  The
+ * every RNIC_ACK_EVERY-th packet of a long one.  A queue pair sends at
+ * most RNIC_TX_WINDOW packets beyond its oldest unacknowledged one; a
+ * message is at most RNIC_MAX_MSG bytes (LOC_LEN_ERR beyond).  The
  * requester keeps every unacknowledged WQE and a timer: when `timeout`
  * passes with no progress it sends everything again from the oldest
  * unacknowledged WQE, at most `retry` times (then the WQE completes with
@@ -100,6 +102,9 @@
 #define RNIC_MAX_MR 1024
 #define RNIC_MAX_DEPTH 4096
 #define RNIC_ACK_EVERY 16	/* packets per acknowledgement, at most */
+#define RNIC_TX_WINDOW 256	/* packets a QP sends beyond its oldest
+				 * unacknowledged one */
+#define RNIC_MAX_MSG (16u << 20)	/* bytes per message (max_msg_sz) */
 
 enum rnic_reg {
 	RNIC_DB = 0x000, RNIC_RQDB = 0x008, RNIC_CMD = 0x010,

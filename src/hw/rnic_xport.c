@@ -77,6 +77,12 @@ static void tx_pump(struct rnic *r, uint32_t qpn)
 			continue;	/* a READ already answered */
 		for (; w->sent < w->npkts; w->sent++) {
 			uint32_t k = w->sent, off = k * r->cfg.mtu;
+
+			/* at most RNIC_TX_WINDOW packets beyond the oldest
+			 * unacknowledged one: the rest go as ACKs come */
+			if (w->first_psn + k - rnic_held(qp, 0)->first_psn >=
+			    RNIC_TX_WINDOW)
+				goto full;
 			uint32_t n = len - off < r->cfg.mtu ? len - off :
 				     r->cfg.mtu;
 			uint16_t fl = (k == 0 ? PK_FIRST : 0) |
@@ -119,6 +125,7 @@ static void tx_pump(struct rnic *r, uint32_t qpn)
 			}
 		}
 	}
+full:
 	timer_arm(r, qpn);
 }
 
@@ -147,7 +154,8 @@ static void wqe_accept(struct rnic *r, const uint8_t *b, uint32_t bytes)
 	w->first_psn = qp->next_psn;
 	w->sent = 0;
 	qp->next_psn += w->npkts;
-	if (op > RNIC_OP_READ || (inl && (len > RNIC_MAX_INLINE ||
+	if (op > RNIC_OP_READ || len > RNIC_MAX_MSG ||
+	    (inl && (len > RNIC_MAX_INLINE ||
 					  op == RNIC_OP_READ ||
 					  W_HDR + len > bytes))) {
 		rnic_qp_error(r, qpn, RNIC_WC_LOC_LEN_ERR);
@@ -321,7 +329,7 @@ static void rx_ack(struct rnic *r, struct rnic_qp *qp, uint32_t qpn,
 		qp->rnr_retries = 0;
 		qp->progress++;
 		rnic_retire(r, qpn);
-		timer_arm(r, qpn);
+		tx_pump(r, qpn);	/* the window has moved */
 		return;
 	case SY_NAK_SEQ:
 		go_back(r, qpn, psn);
@@ -373,7 +381,7 @@ static void read_resp_done(struct rnic *r, struct rnic_dma *d)
 		qp->retries = 0;
 		qp->progress++;
 		rnic_retire(r, qpn);
-		timer_arm(r, qpn);
+		tx_pump(r, qpn);	/* the window has moved */
 	}
 	net_frame_put(r->net, f);
 }
