@@ -251,7 +251,7 @@ static bool qp_modify(struct rnic *r, struct rnic_qp *qp, uint32_t qpn,
 		qp->timer.ev = NULL;
 		qp->state = RNIC_RESET;
 		qp->w_len = qp->w_tx = 0;
-		qp->next_psn = qp->epsn = 0;
+		qp->next_psn = qp->epsn = qp->una = 0;
 		qp->sq_pi = qp->sq_fetched = 0;
 		qp->rq_pi = qp->rq_ci = 0;
 		return true;

@@ -177,6 +177,7 @@ struct rnic_qp {
 	uint32_t w_head, w_len;		/* held WQEs: [head, head + len) */
 	uint32_t w_tx;			/* next WQE (from head) to send */
 	uint32_t next_psn;		/* next new PSN */
+	uint32_t una;			/* oldest PSN not acknowledged */
 	uint32_t retries, rnr_retries;
 	uint32_t pass;			/* times it went back */
 	struct ev_handle timer;

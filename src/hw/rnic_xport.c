@@ -80,8 +80,7 @@ static void tx_pump(struct rnic *r, uint32_t qpn)
 
 			/* at most RNIC_TX_WINDOW packets beyond the oldest
 			 * unacknowledged one: the rest go as ACKs come */
-			if (w->first_psn + k - rnic_held(qp, 0)->first_psn >=
-			    RNIC_TX_WINDOW)
+			if (w->first_psn + k - qp->una >= RNIC_TX_WINDOW)
 				goto full;
 			uint32_t n = len - off < r->cfg.mtu ? len - off :
 				     r->cfg.mtu;
@@ -317,6 +316,8 @@ static void rx_ack(struct rnic *r, struct rnic_qp *qp, uint32_t qpn,
 		return;
 	switch (f->h.syndrome) {
 	case SY_ACK:
+		if (psn + 1 > qp->una)
+			qp->una = psn + 1;
 		for (uint32_t i = 0; i < qp->w_len; i++) {
 			struct rnic_wqe *w = rnic_held(qp, i);
 
@@ -370,6 +371,8 @@ static void read_resp_done(struct rnic *r, struct rnic_dma *d)
 	uint32_t qpn = f->h.dqpn;
 	struct rnic_qp *qp = r->qp[qpn];
 
+	if (qp->state == RNIC_RTS && f->h.psn + 1 > qp->una)
+		qp->una = f->h.psn + 1;	/* a response acknowledges */
 	if (qp->state == RNIC_RTS && (f->h.flags & PK_LAST)) {
 		for (uint32_t i = 0; i < qp->w_len; i++) {
 			struct rnic_wqe *w = rnic_held(qp, i);
