@@ -41,8 +41,9 @@
 --    link (G8 times the payload share of its TLPs), the GPU's link, and
 --    through the root complex P;
 --  - staged: the copy engine's d2h copy (the driver's call, a
---    descriptor a MiB, the engine's set-up, n at the GPU link's write
---    rate), the host-to-host WRITE, the h2d copy (n at its read rate);
+--    descriptor a MiB, the engine's set-up and a round trip to host
+--    memory, n at the GPU link's write rate), the host-to-host WRITE,
+--    the h2d copy (n at its read rate);
 --  - host memory traffic: 0 for GPUDirect; for staged, n written and n
 --    read on each node (4 n in all: the copy engine writes, the NIC
 --    reads, the far NIC writes, the far engine reads);
@@ -247,14 +248,26 @@ local m_direct = math.min(wire_rate, r_rate8, r_rate16, w_rate8, w_rate16)
 local m_root = math.min(m_direct, P)
 local m_host = math.min(wire_rate, r_rate8, w_rate8)
 -- staged: one after another, the d2h copy, the WRITE, the h2d copy
+-- a copy: the driver's call, per descriptor its CPU time and the
+-- engine's set-up and one round trip to host memory (the first read, or
+-- the read that flushes the writes: the GPU's link, the switch's, the
+-- root complex, each way), then the bytes at the link's rate
+local pcie, root = s_(p.pcie_latency), s_(p.root_latency)
+local host_rt = 2 * (2 * pcie + root)
 local function copy_time(n, rate)
   local d = math.ceil(n / (1 << 20))
-  return gcall + d * (gdesc + gsetup) + n / rate
+  return gcall + d * (gdesc + gsetup + host_rt) + n / rate
 end
 local m_staged_t = copy_time(N, w_rate16) + N / wire_rate
                    + copy_time(N, r_rate16)
--- at lat_size the staged path adds the two copies to GPUDirect's path
+-- at lat_size the staged path adds the two copies to GPUDirect's path,
+-- less what GPUDirect's receiver pays to see the last byte in GPU
+-- memory: its loads cross the root complex, the switch, the GPU's link
+-- and its BAR each way, and the arrival is seen on average half a load
+-- late plus the load that sees it (staged, it spins on host memory)
+local bar_rt = 2 * (root + 2 * pcie + s_(p.bar_latency))
 local m_extra = copy_time(NL, w_rate16) + copy_time(NL, r_rate16)
+                - 1.5 * bar_rt
 local m_driver = 2 * (gcall + ndesc * gdesc)
 
 local function bw(k) return N / r[k .. N].t end
@@ -304,8 +317,8 @@ dmasim.claim{ id = "gpudirect.staged_bandwidth",
   model = N / m_staged_t / GB, simulated = bw("switchstaged") / GB,
   tolerance = 0.03, unit = "GB/s", intact = intact }
 dmasim.claim{ id = "gpudirect.staged_latency",
-  claim = "host-staged, a small message pays two copy-engine copies more: "
-          .. "the driver's calls and the engines' set-up",
+  claim = "host-staged, a small message pays two copy-engine copies more "
+          .. "(the driver's calls, the engines' set-up, round trips)",
   model = m_extra * 1e6,
   simulated = (r["switchstaged" .. NL].t - r["switchdirect" .. NL].t) * 1e6,
   tolerance = 0.05, unit = "us", intact = intact }
