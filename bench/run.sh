@@ -10,7 +10,8 @@
 #      taken from the runs' statistics.
 #   3. Scaling: time per event and peak RSS over the length N and the
 #      number of channels K.
-#   4. The data path (bench/bench_datapath.sh).
+#   4. The data path (bench/bench_datapath.sh) and the cluster
+#      (bench/bench_halo.sh: 1024 GPU nodes, 100 iterations).
 # Usage: bench/run.sh path/to/dmasim [runs]
 #   BENCH_MAX_N=10000000 skips the 10^8 row of the scaling table.
 set -euo pipefail

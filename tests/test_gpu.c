@@ -3,7 +3,7 @@
  * overlap on timelines worked from the kernels' own times, bytes
  * identical after every copy path, the staging path's CPU cost, pinning's
  * cost and the pinned budget, and the sanitizer's three classes against
- * the correct versions of the same programs.
+ * the correct versions of the same programs; a GPU on a PCIe endpoint.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,6 +459,59 @@ static void lua_budget_and_errors(void **state)
 	dmasim_run_free(run);
 }
 
+/* ---- on a PCIe endpoint ---- */
+
+static void on_pcie_endpoint(void **state)
+{
+	/* the GPU's link is the endpoint's: a pinned copy each way moves
+	 * the bytes intact over its TLPs; device memory is in the BAR, so
+	 * a CPU store through the root complex lands in it; a BAR that
+	 * does not hold device memory, or a root for an endpoint, is an
+	 * error naming the field */
+	static const char *text =
+		"local sys = dmasim.system{ bus = { clock = '2GHz', width = 64 } }\n"
+		"local mem = sys:memory{ size = '64MiB' }\n"
+		"local cpu = sys:cpu{ clock = '2GHz' }\n"
+		"local rc = sys:pcie_root{}\n"
+		"local ep = sys:pcie_endpoint{ parent = rc, bar = { 0x80000000, '64MiB' } }\n"
+		"local ok, e1 = pcall(sys.gpu, sys, { cpu = cpu, pcie = ep })\n"
+		"dmasim.report('bad_bar', tostring(e1):find('BAR of endpoint') ~= nil)\n"
+		"local ok2, e2 = pcall(sys.gpu, sys, { cpu = cpu, pcie = rc })\n"
+		"dmasim.report('bad_kind', tostring(e2):find(\"field 'pcie'\") ~= nil)\n"
+		"local g = sys:gpu{ cpu = cpu, pcie = ep, mem_base = 0x80000000,\n"
+		"  mem_size = '64MiB', host_base = 0x1000000, host_size = '8MiB' }\n"
+		"local d = g:malloc(1 << 20)\n"
+		"local s = g:stream()\n"
+		"sys:spawn(function()\n"
+		"  local h = g:host_alloc(1 << 20)\n"
+		"  mem:fill(h, 1 << 20, 0x5a)\n"
+		"  s:copy{ dst = d, src = h, size = 1 << 20 }\n"
+		"  s:sync()\n"
+		"  dmasim.report('h2d', g.mem:hash(d, 1 << 20) == mem:hash(h, 1 << 20))\n"
+		"  g.mem:fill(d, 1 << 20, 0xa5)\n"
+		"  s:copy{ dst = h, src = d, size = 1 << 20 }\n"
+		"  s:sync()\n"
+		"  dmasim.report('d2h', g.mem:hash(d, 1 << 20) == mem:hash(h, 1 << 20))\n"
+		"  cpu:store(d + 64, 'peer')\n"
+		"  local back = cpu:load(d + 64, 4)\n"	/* after the posted write */
+		"  dmasim.report('bar', back == 'peer' and g.mem:read(d + 64, 4) == 'peer')\n"
+		"  dmasim.report('tlps', ep.up_tlps > 0 and ep.down_tlps > 0)\n"
+		"end)\n"
+		"sys:run()\n";
+	int code;
+	struct dmasim_run *run = tu_run_text(text, &code, NULL);
+
+	(void)state;
+	assert_int_equal(code, 0);
+	assert_string_equal(tu_str(run, "bad_bar"), "true");
+	assert_string_equal(tu_str(run, "bad_kind"), "true");
+	assert_string_equal(tu_str(run, "h2d"), "true");
+	assert_string_equal(tu_str(run, "d2h"), "true");
+	assert_string_equal(tu_str(run, "bar"), "true");
+	assert_string_equal(tu_str(run, "tlps"), "true");
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +522,7 @@ int main(void)
 		cmocka_unit_test(sanitizer_classes),
 		cmocka_unit_test(bad_calls),
 		cmocka_unit_test(lua_budget_and_errors),
+		cmocka_unit_test(on_pcie_endpoint),
 	};
 
 	return cmocka_run_group_tests_name("/hw/gpu", tests, NULL, NULL);

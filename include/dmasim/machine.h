@@ -804,6 +804,7 @@ DMASIM_API int dmasim_dma_ack(struct dmasim_proc *p, struct dmasim_cpu *cpu,
  * bounce buffers (CPU loads and stores, then a DMA, chunk by chunk).
  */
 struct dmasim_gpu;
+struct dmasim_pcie;
 struct dmasim_stream;
 struct dmasim_event;
 
@@ -819,6 +820,15 @@ struct dmasim_gpu_config {
 	uint64_t link_latency;	/* ps to cross the link, each way (500 ns) */
 	uint32_t outstanding;	/* transactions inside the link, per
 				 * direction (64) */
+	struct dmasim_pcie *pcie; /* a PCIe endpoint whose device side is
+				   * the GPU's link instead (NULL: a
+				   * bridge of its own, with the fields
+				   * above); its BAR must hold device
+				   * memory, which peers on the fabric
+				   * (an RDMA NIC) then reach */
+	uint64_t bar_latency;	/* ps from the endpoint's bus into device
+				 * memory for a peer's access, each way
+				 * (100 ns; with pcie only) */
 	/* the device */
 	uint64_t mem_base;	/* device memory's bus address (1 TiB) */
 	uint64_t mem_size;	/* bytes (256 MiB) */

@@ -43,7 +43,8 @@ local SQ_STRIDE, RQE, CQE, MAX_INLINE = 256, 32, 32, 192
 
 -- opts: ring_base (where queues go; 1 MiB at 0x100000), blueflame (true:
 -- a WQE that fits goes whole to the BlueFlame register, no fetch),
--- reg_call, reg_page (CPU cycles), cmd_poll (between status reads).
+-- reg_call, reg_page, gpu_page (CPU cycles), cmd_poll (between status
+-- reads).
 function M.open(sys, cpu, nic, opts)
   opts = opts or {}
   return setmetatable({ sys = sys, cpu = cpu, base = nic.base, nic = nic,
@@ -51,6 +52,7 @@ function M.open(sys, cpu, nic, opts)
     ring_end = (opts.ring_base or 0x100000) + (opts.ring_size or 0x100000),
     blueflame = opts.blueflame ~= false,
     reg_call = opts.reg_call or 80000, reg_page = opts.reg_page or 350,
+    gpu_page = opts.gpu_page or 2000,
     cmd_poll = opts.cmd_poll or "1us", pd = 1 }, M)
 end
 
@@ -89,6 +91,29 @@ function M:reg_mr(addr, len, access)
                         access), 2)
   end
   return { key = key, addr = addr, len = len }
+end
+
+-- ibv_reg_mr of GPU memory (GPUDirect RDMA): the address is the GPU's
+-- bus address (device memory in the BAR of the GPU's PCIe endpoint,
+-- system:gpu{pcie = ...}).  The kernel's peer-memory client
+-- (nvidia-peermem) pins the GPU's pages, 64 KiB each, and hands the NIC
+-- their bus addresses: reg_call cycles per call and gpu_page cycles per
+-- 64 KiB page (opts: gpu_page), then the device's command.  The NIC's
+-- DMA then reads and writes device memory over PCIe peer-to-peer.
+function M:reg_mr_gpu(gpu, addr, len, access)
+  if addr < gpu.mem_base or addr + len > gpu.mem_base + gpu.mem_size then
+    error(string.format("verbs: reg_mr_gpu(%#x, %d): expected a range in "
+                        .. "GPU '%s''s memory [%#x, +%#x)", addr, len,
+                        gpu.name, gpu.mem_base, gpu.mem_size), 2)
+  end
+  local pages = (addr % 65536 + len + 65535) // 65536
+  self.cpu:busy(self.reg_call + pages * self.gpu_page)
+  local key = self:command(CMD.REG_MR, addr, len, access, self.pd)
+  if not key then
+    error(string.format("verbs: reg_mr_gpu(%#x, %d, %d) refused", addr,
+                        len, access), 2)
+  end
+  return { key = key, addr = addr, len = len, gpu = true }
 end
 
 function M:dereg_mr(mr)

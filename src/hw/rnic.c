@@ -196,6 +196,7 @@ void rnic_cqe(struct rnic *r, uint32_t cqn, uint64_t wr_id, uint32_t len,
 {
 	struct rnic_cq *cq = cqn < r->ncq ? &r->cq[cqn] : NULL;
 	struct rnic_dma *d;
+	uint64_t pi;
 
 	if (!cq || !cq->valid) {
 		r->drops++;
@@ -209,11 +210,13 @@ void rnic_cqe(struct rnic *r, uint32_t cqn, uint64_t wr_id, uint32_t len,
 	util_le_put(d->buf + 12, qpn, 4);
 	d->buf[16] = opcode;
 	d->buf[17] = status;
-	d->buf[18] = (uint8_t)(((cq->pi / cq->depth) + 1) & 1);
+	/* the slot is taken before the DMA is issued: issuing may retire
+	 * earlier operations whose callbacks write completions too */
+	pi = cq->pi++;
+	d->buf[18] = (uint8_t)(((pi / cq->depth) + 1) & 1);
 	r->cqes++;
-	rnic_dma_issue(r, d, cq->base + (uint64_t)(cq->pi % cq->depth) * RNIC_CQE,
+	rnic_dma_issue(r, d, cq->base + (uint64_t)(pi % cq->depth) * RNIC_CQE,
 		  NULL, RNIC_CQE, true, rnic_dma_nothing);
-	cq->pi++;
 }
 
 uint8_t rnic_wc_opcode(uint8_t op)

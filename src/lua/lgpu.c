@@ -36,12 +36,13 @@ static int l_sys_gpu(lua_State *L)
 		"inflight", "piece", "ce_setup", "launch", "call", "desc",
 		"desc_max", "pin_page", "register_page", "pin_budget",
 		"host_base", "host_size", "bounce_base", "bounce_size",
-		"bounce_count", "stage_piece", "stage_cycles", NULL };
+		"bounce_count", "stage_piece", "stage_cycles", "pcie",
+		"bar_latency", NULL };
 	const char *what = "system:gpu{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_gpu_config c;
 	struct dmasim_gpu *g;
-	struct lcomp *cpu, *bus;
+	struct lcomp *cpu, *bus, *pc;
 
 	lsys_opt_table(L, 2);
 	lf_known(L, 2, what, known);
@@ -60,6 +61,15 @@ static int l_sys_gpu(lua_State *L)
 		return lf_error(L, "%s: field 'host': expected a bus", what);
 	c.host = bus ? bus->obj : NULL;
 	lua_pop(L, 1);
+	lua_getfield(L, 2, "pcie");
+	pc = luaL_testudata(L, -1, PCIE_MT);
+	if (!lua_isnil(L, -1) && !pc)
+		return lf_error(L, "%s: field 'pcie': expected a pcie endpoint "
+				"(system:pcie_endpoint{})", what);
+	c.pcie = pc ? pc->obj : NULL;
+	lua_pop(L, 1);
+	c.bar_latency = lf_uint(L, 2, what, "bar_latency", UNIT_TIME,
+				c.bar_latency, 0);
 	c.gen = lf_u32(L, 2, what, "gen", UNIT_NUMBER, c.gen, 1);
 	c.lanes = lf_u32(L, 2, what, "lanes", UNIT_NUMBER, c.lanes, 1);
 	c.mps = lf_u32(L, 2, what, "mps", UNIT_SIZE, c.mps, 1);

@@ -20,7 +20,6 @@
 #include "lsys.h"
 #include "sys/sys.h"
 
-#define PCIE_MT "dmasim.pcie"
 
 /* A range field {base, size} (or {base = , size = }) of the table at idx.
  * Returns false when absent. */

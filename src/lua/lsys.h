@@ -119,6 +119,7 @@ struct dmasim_bus *lsys_opt_bus(lua_State *L, int idx, const char *what);
 #define TRAFFIC_MT "dmasim.traffic"
 #define INTC_MT "dmasim.intc"
 #define TIMER_MT "dmasim.timer"
+#define PCIE_MT "dmasim.pcie"
 
 /*
  * Each binding file registers its classes (and any module fields) with

@@ -32,6 +32,7 @@ void dmasim_gpu_config_init(struct dmasim_gpu_config *cfg)
 	cfg->tlp_overhead = 24;
 	cfg->link_latency = 500000;
 	cfg->outstanding = 64;
+	cfg->bar_latency = 100000;
 	cfg->mem_base = 1ull << 40;
 	cfg->mem_size = 256ull << 20;
 	cfg->mem_bandwidth = 1e12;
@@ -75,8 +76,55 @@ static void gpu_fini_cb(void *obj)
 	gpu_fini(&g->g);
 }
 
-/* Join the GPU's bus to the host's: today a bridge standing for a PCIe
- * link (see the top of this file). */
+/* On a PCIe endpoint: its device-side bus is the GPU's link, and the
+ * link's TLPs, credits and tags are the endpoint's (sys/pcie.c). */
+static int gpu_attach_pcie(struct dmasim_gpu *g)
+{
+	const struct dmasim_gpu_config *c = &g->cfg;
+	struct dmasim_pcie *ep = c->pcie;
+
+	if ((ep->sys != g->sys) || ep->kind != SYS_PCIE_ENDPOINT)
+		return sys_error(g->sys, DMASIM_EINVAL, "gpu '%s': field "
+				 "'pcie': expected a PCIe endpoint of system "
+				 "'%s'", g->name, g->sys->name);
+	if (c->mem_base < ep->base ||
+	    c->mem_base + c->mem_size > ep->base + ep->size)
+		return sys_error(g->sys, DMASIM_EINVAL, "gpu '%s': device "
+				 "memory [%#llx, +%#llx): expected inside the "
+				 "BAR of endpoint '%s' [%#llx, +%#llx)",
+				 g->name, (unsigned long long)c->mem_base,
+				 (unsigned long long)c->mem_size, ep->name,
+				 (unsigned long long)ep->base,
+				 (unsigned long long)ep->size);
+	g->link = ep->bus;
+	g->link_rate = pcie_link_rate(&ep->link);
+	return 0;
+}
+
+/* With an endpoint: device memory seen from the endpoint's bus (what a
+ * GPU's BAR1 aperture gives a peer), across a bridge of bar_latency
+ * each way into the memory fabric. */
+static int gpu_bar(struct dmasim_gpu *g)
+{
+	struct dmasim_bridge_config brc;
+	struct dmasim_bridge *br;
+	char bn[64];
+	int err;
+
+	dmasim_bridge_config_init(&brc);
+	snprintf(bn, sizeof(bn), "%sbar", g->name);
+	brc.name = bn;
+	brc.latency = g->cfg.bar_latency;
+	brc.queue = 64;
+	brc.posted = true;
+	if ((err = dmasim_bridge_new(g->sys, g->link, g->fabric, &brc, &br)))
+		return err;
+	return dmasim_bridge_window(br, DMASIM_A_TO_B, g->cfg.mem_base,
+				    g->cfg.mem_size);
+}
+
+/* Join the GPU's bus to the host's: a bridge standing for a PCIe link
+ * (see the top of this file), or a PCIe endpoint's bus. */
 static int gpu_attach(struct dmasim_gpu *g)
 {
 	const struct dmasim_gpu_config *c = &g->cfg;
@@ -87,6 +135,8 @@ static int gpu_attach(struct dmasim_gpu *g)
 	char bn[64];
 	int err;
 
+	if (c->pcie)
+		return gpu_attach_pcie(g);
 	if (!gen_rate(c->gen, &gts, &coding))
 		return sys_error(sys, DMASIM_EINVAL, "gpu '%s': field 'gen' = "
 				 "%u: expected a PCIe generation 1 to 5",
@@ -199,7 +249,8 @@ int dmasim_gpu_new(struct dmasim_sys *sys, const struct dmasim_gpu_config *cfg,
 	mc.name = bn;
 	mc.base = cfg->mem_base;
 	mc.size = cfg->mem_size;
-	if ((err = dmasim_memory_new(sys, g->fabric, &mc, &g->mem)))
+	if ((err = dmasim_memory_new(sys, g->fabric, &mc, &g->mem)) ||
+	    (cfg->pcie && (err = gpu_bar(g))))
 		return err;
 	g->heap = cfg->mem_base;
 	memset(&gc, 0, sizeof(gc));
