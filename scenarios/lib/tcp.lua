@@ -21,7 +21,10 @@
 -- out of order is dropped (no reassembly queue) and answered with a
 -- duplicate acknowledgement; the retransmission timer (`rto`, fixed, no
 -- back-off) resends every unacknowledged segment from the oldest
--- (go-back-N).  No checksums: the simulated wire does not corrupt.
+-- (go-back-N); after `retries` timeouts in a row without progress the
+-- connection fails (as Linux's tcp_retries2): send() and recv() return
+-- nil and "connection timed out".  No checksums: the simulated wire does
+-- not corrupt.
 --
 -- Costs (CPU cycles, parameters, never results): `syscall` for a system
 -- call's entry and exit (half each); `irq` for the interrupt handler's work (the
@@ -49,7 +52,7 @@ local DD, EOP = 1, 1
 
 local defaults = { syscall = 300, irq = 380, napi = 250, rx_frame = 300,
   wake = 420, tx_frame = 400, mss = 1460, window = 64 * 1024,
-  ack_delay = "40us", rto = "1ms", ring = 256, bufs = 1024,
+  ack_delay = "40us", rto = "1ms", retries = 15, ring = 256, bufs = 1024,
   base = 0x100000, budget = 64 }
 M.defaults = defaults
 
@@ -90,6 +93,8 @@ function M.open(sys, cpu, nic, opts)
   s.rto = dmasim.time(s.rto)
   s.ack_delay = dmasim.time(s.ack_delay)
   check(s.rto > s.ack_delay, "rto", s.rto, "more than ack_delay")
+  check(math.type(s.retries) == "integer" and s.retries >= 1, "retries",
+        s.retries, "1 or more timeouts")
   -- memory: the two rings, receive buffers, a header buffer per transmit
   -- descriptor (pure acknowledgements), segment buffers for the window
   local at = s.base
@@ -112,7 +117,7 @@ function M.open(sys, cpu, nic, opts)
   s.segs, s.seg_head, s.seg_tail = {}, 0, 0   -- unacknowledged, in order
   s.unacked_rx = 0                       -- bytes received, not acked
   s.rxq, s.rxq_head, s.rxq_tail = {}, 1, 0   -- in-order data for recv()
-  s.rto_start = 0
+  s.rto_start, s.backoffs = 0, 0
   s.stats = { segments = 0, acks = 0, retransmits = 0, timeouts = 0,
               duplicates = 0, out_of_order = 0, delivered = 0, copied = 0,
               irqs = 0, polls = 0, rx_drops = 0 }
@@ -207,6 +212,7 @@ function M:on_ack(ack)
   end
   self.snd_una = ack
   self.rto_start = self.sys:now()
+  self.backoffs = 0
   if self.send_waiting then
     self.send_waiting = false
     self.writable:complete()
@@ -312,7 +318,13 @@ function M:rto_loop()
       local now = self.sys:now()
       if now < due then
         self.sys:wait(due - now)
+      elseif self.backoffs >= self.retries then
+        self.failed = true               -- give up: wake whoever waits
+        if self.send_waiting then self.writable:complete() end
+        if self.recv_waiting then self.readable:complete() end
+        return
       else
+        self.backoffs = self.backoffs + 1
         self.stats.timeouts = self.stats.timeouts + 1
         self.rto_start = now
         -- new segments wait until the old ones are out again: one sent
@@ -367,6 +379,7 @@ function M:send(addr, len)
     local n = math.min(self.mss, len - off)
     while self.snd_nxt + n - self.snd_una > self.window
           or self.seg_tail - self.seg_head >= self.seg_slots or self.rexmit do
+      if self.failed then return nil, "connection timed out" end
       self.send_waiting = true
       self.writable:wait()
       cpu:busy(self.wake)
@@ -401,7 +414,9 @@ function M:recv(addr, len)
   local got = 0
   while got < len do
     local skb = self.rxq[self.rxq_head]
-    if not skb then
+    if not skb and self.failed then
+      return nil, "connection timed out"
+    elseif not skb then
       self.recv_waiting = true
       self.readable:wait()
       cpu:busy(self.wake)
