@@ -437,8 +437,9 @@ for _, n in ipairs({ 1024, 4096, 65536 }) do
   rows[#rows + 1] = { n, t.gbps, r.gbps, t[0] / t.bytes, t[1] / t.bytes,
                       r[0] / r.bytes, r[1] / r.bytes }
 end
-dmasim.table{ title = string.format("Streams of %d bytes: Gb/s and CPU "
-                                    .. "cycles per byte", STREAM),
+dmasim.table{ title = string.format("Streams of at most %d bytes and 200 "
+                                    .. "messages: Gb/s and CPU cycles per "
+                                    .. "byte", STREAM),
   columns = { "message", "TCP Gb/s", "RDMA Gb/s", "TCP send cyc/B",
               "TCP recv cyc/B", "RDMA send cyc/B", "RDMA recv cyc/B" },
   rows = rows }
