@@ -17,9 +17,8 @@
 -- 64 KiB window, no congestion control).
 --
 -- Costs of the kernel's software (CPU cycles at 1 GHz, so ns), set inside
--- the published ranges of the receive path's parts (Cai et al.,
--- "Understanding host network stack overheads", SIGCOMM 2021, and the
--- figures issue 15 collects): interrupt to NAPI 500-560 ns (irq_entry 100
+-- the published ranges of the receive path's parts that issue 15
+-- collects: interrupt to NAPI 500-560 ns (irq_entry 100
 -- + handler `irq` 380 + irq_exit 50), NAPI 420-675 ns (`napi` 250 a poll
 -- + `rx_frame` 300 a frame, besides its loads and stores), softirq wake-up
 -- 360-480 ns (`wake` 420), system call 240-360 ns (`syscall` 300).
