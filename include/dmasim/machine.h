@@ -1235,6 +1235,9 @@ struct dmasim_nic_config {
 	uint64_t latency;	/* ps per register access (0) */
 	struct dmasim_intc *intc;	/* where interrupts go (NULL: none) */
 	unsigned irq_line;
+	/* put it on its system's port of this cluster, in place of the
+	 * packet source (NULL: the source); `packets` must be 0 */
+	struct dmasim_cluster *cluster;
 };
 
 struct dmasim_nic_info {
@@ -1242,6 +1245,8 @@ struct dmasim_nic_info {
 	uint64_t sent;		/* frames the source has sent */
 	uint64_t rx_packets, rx_bytes, rx_drops, rx_errors;
 	uint64_t tx_packets, tx_bytes, tx_hash;	/* FNV-1a of sent bytes */
+	uint64_t tx_errors;	/* on a port: frames not sent (no such
+				 * node, too long) */
 	uint64_t irqs, desc_fetches, desc_writebacks, guest_errors;
 	uint32_t rdh, rdt, tdh, tdt;
 	uint64_t wire_ps;	/* ps per frame on the wire */

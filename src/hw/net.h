@@ -81,6 +81,9 @@ struct net_port {
 	/* called in the node's simulation when a frame arrives; it owns
 	 * the frame */
 	void (*rx)(void *ctx, struct net_frame *f);
+	/* called when the network goes before the device: it must let go
+	 * of the network (NULL: nothing to do) */
+	void (*detach)(void *ctx);
 	void *ctx;
 	bool attached;		/* a device is on it */
 	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes;

@@ -108,14 +108,12 @@ static void nic_schedule_next(struct nic *n)
 	(void)ev;
 }
 
-/* A frame has fully arrived: claim a descriptor or drop it. */
-static void nic_arrival(struct sim *sim, struct event *ev)
+/* A frame has fully arrived: claim a descriptor for it (true) or drop it
+ * (false, counted). */
+static bool nic_claim(struct nic *n, uint64_t seq)
 {
-	struct nic *n = ev->obj;
-	uint64_t seq = n->sent++;
 	uint32_t claimed, owned;
 
-	(void)sim;
 	claimed = ring_sub(n->rx_next, n->rdh, n->rdlen);
 	owned = ring_sub(n->rdt, n->rdh, n->rdlen);
 #ifdef DMASIM_MUTATE_NIC_RING_NEVER_FULL
@@ -126,14 +124,80 @@ static void nic_arrival(struct sim *sim, struct event *ev)
 #endif
 	if (!(n->ctrl & NIC_CTRL_RXEN) || !n->rdlen || claimed >= owned) {
 		n->rx_drops++;
-	} else {
-		n->claimed[n->rx_next] = seq;
-		n->rx_next = (n->rx_next + 1) % n->rdlen;
-		if (claimed + 1 > n->max_claimed)
-			n->max_claimed = claimed + 1;
-		nic_kick(n);
+		return false;
 	}
+	n->claimed[n->rx_next] = seq;
+	n->rx_next = (n->rx_next + 1) % n->rdlen;
+	if (claimed + 1 > n->max_claimed)
+		n->max_claimed = claimed + 1;
+	nic_kick(n);
+	return true;
+}
+
+static void nic_arrival(struct sim *sim, struct event *ev)
+{
+	struct nic *n = ev->obj;
+
+	(void)sim;
+	nic_claim(n, n->sent++);
 	nic_schedule_next(n);
+}
+
+/* The port's receive callback: a frame from the network. */
+static void nic_net_rx(void *ctx, struct net_frame *f)
+{
+	struct nic *n = ctx;
+	uint32_t idx = n->rx_next;
+
+	if (nic_claim(n, n->sent++))
+		n->held[idx] = f;
+	else
+		net_frame_put(n->net, f);
+}
+
+static void nic_net_detach(void *ctx)
+{
+	struct nic *n = ctx;
+
+	for (uint32_t i = 0; i < n->cap_claimed; i++)
+		n->held[i] = NULL;	/* the network frees its frames */
+	n->net = NULL;
+}
+
+void nic_attach(struct nic *n, struct net *net, uint32_t node)
+{
+	struct net_port *p = &net->ports[node];
+
+	n->net = net;
+	n->node = node;
+	p->rx = nic_net_rx;
+	p->detach = nic_net_detach;
+	p->ctx = n;
+	p->attached = true;
+}
+
+/* Send the frame the engine has read to the network. */
+static void nic_net_tx(struct nic *n)
+{
+	struct net_frame *f;
+	uint64_t dst = n->len >= 6 ? util_le_get(n->frame, 6) : UINT64_MAX;
+
+	if (dst >= n->net->nports || n->len > NET_MAX_PAYLOAD ||
+	    !n->net->ports[dst].sim) {
+		n->tx_errors++;
+		return;
+	}
+	f = net_frame_get(n->net);
+	if (!f) {
+		n->sim->host_err = DMASIM_ENOMEM;
+		return;
+	}
+	f->src = n->node;
+	f->dst = (uint32_t)dst;
+	f->len = n->len;
+	f->wire = n->len + n->cfg.wire_overhead;
+	memcpy(f->data, n->frame, n->len);
+	net_send(n->net, f);
 }
 
 void nic_start(struct nic *n)
@@ -200,8 +264,15 @@ static void nic_kick(struct nic *n)
 
 static void nic_rx_fetched(struct nic *n, int status)
 {
-	n->len = n->cfg.pkt_size;
+	struct net_frame *f = n->net ? n->held[n->idx] : NULL;
+
+	n->len = f ? f->len : n->cfg.pkt_size;
 	n->done = 0;
+	if (f) {
+		n->held[n->idx] = NULL;
+		memcpy(n->frame, f->data, f->len);
+		net_frame_put(n->net, f);
+	}
 	memset(n->desc + NIC_D_LEN, 0, NIC_DESC - NIC_D_LEN);
 	if (status || n->len > n->cfg.buf_size) {
 		n->desc[NIC_D_ERRORS] = NIC_ERR_RXE;
@@ -213,7 +284,8 @@ static void nic_rx_fetched(struct nic *n, int status)
 			 NIC_DESC, true);
 		return;
 	}
-	nic_packet(n, n->seq, n->frame, n->len);
+	if (!f)
+		nic_packet(n, n->seq, n->frame, n->len);
 	n->step = NIC_RX_DATA;
 	nic_data_piece(n);
 }
@@ -282,6 +354,8 @@ static void nic_xact_done(struct xact *x)
 			for (uint32_t i = 0; i < n->len; i++)
 				n->tx_hash = (n->tx_hash ^ n->frame[i]) *
 					     0x100000001b3ull;
+			if (n->net)
+				nic_net_tx(n);
 		}
 		n->wire_free = (n->wire_free > n->sim->now ? n->wire_free :
 				n->sim->now) + (uint64_t)ceil(
@@ -393,10 +467,17 @@ static bool ring_write(struct nic *n, uint64_t off, uint64_t v)
 			return false;
 		if (v > n->cap_claimed) {
 			uint64_t *p = realloc(n->claimed, v * sizeof(*p));
+			struct net_frame **h;
 
 			if (!p)
 				return false;
 			n->claimed = p;
+			h = realloc(n->held, v * sizeof(*h));
+			if (!h)
+				return false;
+			memset(h + n->cap_claimed, 0,
+			       (v - n->cap_claimed) * sizeof(*h));
+			n->held = h;
 			n->cap_claimed = (uint32_t)v;
 		}
 		n->rdlen = (uint32_t)v;
@@ -564,6 +645,8 @@ int nic_init(struct nic *n, struct sim *sim, struct bus *bus,
 		      &n->tx_packets) ||
 	    stats_add(&sim->stats, n->name, "tx_bytes", STAT_COUNTER, "bytes",
 		      &n->tx_bytes) ||
+	    stats_add(&sim->stats, n->name, "tx_errors", STAT_COUNTER, "",
+		      &n->tx_errors) ||
 	    stats_add(&sim->stats, n->name, "irqs", STAT_COUNTER, "",
 		      &n->irqs) ||
 	    stats_add(&sim->stats, n->name, "desc_fetches", STAT_COUNTER, "",
@@ -578,8 +661,16 @@ int nic_init(struct nic *n, struct sim *sim, struct bus *bus,
 
 void nic_fini(struct nic *n)
 {
+	for (uint32_t i = 0; n->net && i < n->cap_claimed; i++)
+		if (n->held[i])
+			net_frame_put(n->net, n->held[i]);
+	if (n->net)
+		n->net->ports[n->node].attached = false;
 	free(n->claimed);
+	free(n->held);
 	n->claimed = NULL;
+	n->held = NULL;
+	n->net = NULL;
 }
 
 void nic_set_irq(struct nic *n, struct irq_sink irq)

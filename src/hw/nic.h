@@ -35,6 +35,16 @@
  * (wire time at line rate), writes the descriptor back with DD and
  * advances TDH.  Sent bytes are hashed (FNV-1a) and counted.
  *
+ * On a cluster port (nic_attach).  The packet source is replaced by the
+ * network: a transmitted frame's first 6 bytes are its destination (the
+ * node id, little-endian, standing in for a MAC address); the NIC hands
+ * the frame, `wire_overhead` bytes more on the wire, to its port
+ * (net_send), which serialises it at the link's rate.  A frame for no
+ * node, or longer than a network frame (NET_MAX_PAYLOAD), is not sent
+ * and counted in tx_errors.  A frame arriving from the port claims a
+ * free descriptor as the source's frames do (or is dropped: MPC), and the
+ * engine writes its bytes, whole, into the descriptor's buffer.
+ *
  * Interrupt moderation: a receive raises the RX cause; with RX enabled in
  * IMS the line is raised after `itr_pkts` frames since the last raise, or
  * `itr_time` ps after the first of them, whichever comes first (0 turns
@@ -90,6 +100,7 @@
 #include "bus.h"
 #include "intc.h"
 #include "kernel/rng.h"
+#include "net.h"
 #include "xact.h"
 
 #define NIC_WINDOW 0x1000
@@ -159,6 +170,7 @@ struct nic {
 	/* receive state */
 	uint32_t rx_next;		/* next descriptor to claim */
 	uint64_t *claimed;		/* sequence numbers, by descriptor */
+	struct net_frame **held;	/* on a port: frames, by descriptor */
 	uint32_t cap_claimed;
 	uint64_t sent;			/* frames the source has sent */
 	bool source_on;
@@ -176,9 +188,12 @@ struct nic {
 	uint8_t frame[NIC_MAX_FRAME];
 	uint64_t wire_free;		/* ps: transmit wire idle from */
 	struct xact x;
+	struct net *net;		/* the cluster's network (NULL: the
+					 * packet source) */
+	uint32_t node;			/* its port there */
 	/* statistics */
 	uint64_t rx_packets, rx_bytes, rx_drops, rx_errors;
-	uint64_t tx_packets, tx_bytes, tx_hash;
+	uint64_t tx_packets, tx_bytes, tx_hash, tx_errors;
 	uint64_t irqs, desc_fetches, desc_writebacks, guest_errors;
 	uint64_t max_claimed;
 };
@@ -197,6 +212,9 @@ const char *nic_config_check(const struct nic_config *cfg);
 void nic_set_irq(struct nic *n, struct irq_sink irq);
 /* Start the packet source now (frames arrive from now on). */
 void nic_start(struct nic *n);
+/* Put the device on node `node`'s port of the network, in place of its
+ * packet source (its `packets` must be 0). */
+void nic_attach(struct nic *n, struct net *net, uint32_t node);
 /* Frame seq of this device's source, len bytes, into dst. */
 void nic_packet(const struct nic *n, uint64_t seq, uint8_t *dst,
 		uint32_t len);

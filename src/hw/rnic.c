@@ -538,6 +538,11 @@ void rnic_fini(struct rnic *r)
 	r->net = NULL;
 }
 
+static void rnic_detach_cb(void *ctx)
+{
+	rnic_detach(ctx);
+}
+
 void rnic_attach(struct rnic *r, struct net *net, uint32_t node)
 {
 	struct net_port *p = &net->ports[node];
@@ -545,6 +550,7 @@ void rnic_attach(struct rnic *r, struct net *net, uint32_t node)
 	r->net = net;
 	r->node = node;
 	p->rx = rnic_rx;
+	p->detach = rnic_detach_cb;
 	p->ctx = r;
 	p->attached = true;
 }

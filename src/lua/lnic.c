@@ -49,13 +49,13 @@ static void *opt_comp(lua_State *L, int idx, const char *what,
 
 /* sys:nic{name, bus, base, line_rate, pkt_size, wire_overhead, rate,
  *         arrival, packets, seed, burst, buf_size, itr_pkts, itr_time,
- *         latency, intc, irq_line} */
+ *         latency, intc, irq_line, network} */
 static int l_sys_nic(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base",
 		"line_rate", "pkt_size", "wire_overhead", "rate", "arrival",
 		"packets", "seed", "burst", "buf_size", "itr_pkts",
-		"itr_time", "latency", "intc", "irq_line", NULL };
+		"itr_time", "latency", "intc", "irq_line", "network", NULL };
 	static const char *const arrivals[] = { "deterministic", "poisson",
 		NULL };
 	const char *what = "system:nic{}";
@@ -90,6 +90,14 @@ static int l_sys_nic(lua_State *L)
 	cfg.intc = opt_comp(L, 2, what, "intc", INTC_MT, "an intc");
 	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
 					 0, 0);
+	if (opt_bool(L, 2, "network", false)) {
+		cfg.cluster = ls->sys->cluster;
+		if (!cfg.cluster)
+			return lf_error(L, "%s: network = true: system '%s' "
+					"is not a node of a cluster: expected "
+					"a system made by cluster:node()", what,
+					ls->sys->name);
+	}
 	if (dmasim_nic_new(ls->sys, bus, &cfg, &nic))
 		return lsys_raise(L, ls, what);
 	lsys_push_comp(L, 1, nic, NIC_MT);
@@ -139,6 +147,7 @@ static int l_nic_index(lua_State *L)
 			{ "rx_errors", i.rx_errors },
 			{ "tx_packets", i.tx_packets },
 			{ "tx_bytes", i.tx_bytes },
+			{ "tx_errors", i.tx_errors },
 			{ "irqs", i.irqs },
 			{ "desc_fetches", i.desc_fetches },
 			{ "desc_writebacks", i.desc_writebacks },

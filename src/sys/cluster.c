@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "hw/net.h"
-#include "hw/rnic.h"
 #include "sys.h"
 
 struct dmasim_cluster {
@@ -88,8 +87,8 @@ void dmasim_cluster_free(struct dmasim_cluster *cl)
 			continue;
 		s->cluster = NULL;
 		s->orphaned = true;
-		if (cl->net.ports[i].attached)
-			rnic_detach(cl->net.ports[i].ctx);
+		if (cl->net.ports[i].attached && cl->net.ports[i].detach)
+			cl->net.ports[i].detach(cl->net.ports[i].ctx);
 	}
 	net_fini(&cl->net);
 	free(cl->nodes);

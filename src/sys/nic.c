@@ -68,6 +68,20 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		return sys_error(sys, DMASIM_EINVAL, "nic '%s': irq_line %u: "
 				 "expected 0 to %u", name, cfg->irq_line,
 				 cfg->intc->ic.nlines - 1);
+	if (cfg->cluster && sys->cluster != cfg->cluster)
+		return sys_error(sys, DMASIM_EINVAL, "nic '%s': cluster: "
+				 "expected the cluster system '%s' is a node "
+				 "of", name, sys->name);
+	if (cfg->cluster && cfg->packets)
+		return sys_error(sys, DMASIM_EINVAL, "nic '%s': packets %llu: "
+				 "expected 0 on a cluster port (its frames "
+				 "come from the network)", name,
+				 (unsigned long long)cfg->packets);
+	if (cfg->cluster &&
+	    sys_cluster_net(cfg->cluster)->ports[sys->node].attached)
+		return sys_error(sys, DMASIM_EINVAL, "nic '%s': node %u has "
+				 "a device on its port already", name,
+				 sys->node);
 	base = cfg->base != DMASIM_DEFAULT ? cfg->base :
 	       0x58000000ull + NIC_WINDOW * (uint64_t)sys->nnics;
 	d = sys_alloc(sys, sizeof(*d), nic_fini_cb);
@@ -84,6 +98,8 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 				 dmasim_strerror(err));
 	if (cfg->intc)
 		nic_set_irq(&d->n, intc_sink(&cfg->intc->ic, cfg->irq_line));
+	if (cfg->cluster)
+		nic_attach(&d->n, sys_cluster_net(cfg->cluster), sys->node);
 	sys->nnics++;
 	if (out)
 		*out = d;
@@ -114,6 +130,7 @@ void dmasim_nic_info(const struct dmasim_nic *nic, struct dmasim_nic_info *o)
 	o->tx_packets = n->tx_packets;
 	o->tx_bytes = n->tx_bytes;
 	o->tx_hash = n->tx_hash;
+	o->tx_errors = n->tx_errors;
 	o->irqs = n->irqs;
 	o->desc_fetches = n->desc_fetches;
 	o->desc_writebacks = n->desc_writebacks;
