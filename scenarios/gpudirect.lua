@@ -55,7 +55,7 @@ local p = dmasim.params{ size = "4MiB", lat_size = "4KiB", iters = 3,
                          proc = "50ns", mem_latency = "0ns",
                          pcie_latency = "100ns", root_latency = "150ns",
                          p2p_latency = "500ns", p2p_bandwidth = "3.2GB/s",
-                         bar_latency = "100ns" }
+                         bar_latency = "100ns", run_order = "forward" }
 dmasim.expect(p.topo == "switch" or p.topo == "root", "topo", p.topo,
               "\"switch\" or \"root\"")
 local N = dmasim.size(p.size)
@@ -74,8 +74,9 @@ local RW = verbs.LOCAL_WRITE | verbs.REMOTE_WRITE | verbs.REMOTE_READ
 local function cluster(topo, f)
   local cl = dmasim.cluster{ nodes = 2, link_rate = p.link_rate,
                              link_latency = p.link_latency,
-                             switch_latency = p.switch_latency }
-  local n, ready = {}, {}
+                             switch_latency = p.switch_latency,
+                             run_order = p.run_order }
+  local n = {}
   for i = 0, 1 do
     local sys = cl:node(i, { bus = { clock = "2GHz", width = 64 } })
     local me = { sys = sys }
@@ -117,10 +118,19 @@ local function cluster(topo, f)
       me.amr = v:reg_mr(ACK, 4096, RW)
       me.cq = v:create_cq(64)
       me.qp = v:create_qp(me.cq, me.cq, { sq = 64, rq = 64 })
-      ready[i] = true
-      while not ready[1 - i] do sys:wait("1us") end
-      v:connect(me.qp, 1 - i, n[1 - i].qp.n)
-      sys:wait("20us")
+    end)
+  end
+  -- The queue pair numbers and keys are exchanged out of band, between
+  -- runs (as applications do over a socket); then both nodes connect and
+  -- start from the same instant, meeting only through the network.
+  cl:run()
+  local start = cl.now + 1000000
+  for i = 0, 1 do
+    local me = n[i]
+    me.sys:spawn(function()
+      me.sys:wait(start - me.sys:now())
+      me.v:connect(me.qp, 1 - i, n[1 - i].qp.n)
+      me.sys:wait("20us")
       f(i, me, n[1 - i])
     end)
   end

@@ -49,7 +49,8 @@ local p = dmasim.params{ nodes = 16, iters = 20, halo = "1KiB",
                          sweep = true, link_rate = "54.55Gb/s",
                          link_latency = "100ns", switch_latency = "100ns",
                          pcie_latency = "100ns", root_latency = "150ns",
-                         proc = "50ns", bar_latency = "100ns" }
+                         proc = "50ns", bar_latency = "100ns",
+                         run_order = "forward" }
 dmasim.expect(p.nodes >= 2 and p.nodes <= 4096, "nodes", p.nodes,
               "2 to 4096")
 dmasim.expect(p.iters >= 2, "iters", p.iters, "2 or more")
@@ -101,7 +102,8 @@ local function run(n, path)
   local px, py = grid(n)
   local cl = dmasim.cluster{ nodes = n, link_rate = p.link_rate,
                              link_latency = p.link_latency,
-                             switch_latency = p.switch_latency }
+                             switch_latency = p.switch_latency,
+                             run_order = p.run_order }
   local nodes, t_end = {}, {}
   for i = 0, n - 1 do
     local sys = cl:node(i, { bus = { clock = "2GHz", width = 64 } })

@@ -79,7 +79,8 @@ local p = dmasim.params{ size = 100, iters = 10, mem_latency = "50ns",
                          pcie_latency = "175ns", link_latency = "100ns",
                          switch_latency = "100ns", proc = "50ns",
                          link_rate = "100Gb/s", itr = "7us",
-                         stream = "1MiB", drop_nth = 20 }
+                         stream = "1MiB", drop_nth = 20,
+                         run_order = "forward" }
 dmasim.expect(p.iters >= 2, "iters", p.iters, "2 or more")
 dmasim.expect(p.size >= 1 and p.size <= 1460, "size", p.size,
               "1 to 1460 bytes (one segment)")
@@ -128,14 +129,18 @@ local function node(cl, i, kind, o)
   return me
 end
 
--- A cluster of two; f(i, me, peer) is node i's software, started once
--- both ends are ready.
+-- A cluster of two; f(i, me, peer) is node i's software.  Set-up runs
+-- first; what the ends need of each other (queue pair numbers, keys) is
+-- exchanged out of band between runs, as applications do over a socket;
+-- then both start from the same instant and meet only through the
+-- network.
 local function cluster(kind, o, f)
   local cl = dmasim.cluster{ nodes = 2, link_rate = p.link_rate,
                              link_latency = p.link_latency,
                              switch_latency = p.switch_latency,
-                             drop_nth = o.drop_nth }
-  local n, ready = {}, {}
+                             drop_nth = o.drop_nth,
+                             run_order = p.run_order }
+  local n = {}
   for i = 0, 1 do
     local me = node(cl, i, kind, o)
     n[i] = me
@@ -143,8 +148,6 @@ local function cluster(kind, o, f)
       if kind == "tcp" then
         me.s = tcp.open(me.sys, me.cpu, me.nic, { peer = 1 - i, node = i,
                                                   intc = me.ic, line = 3 })
-        ready[i] = true
-        while not ready[1 - i] do me.sys:wait("1us") end
       else
         local v = verbs.open(me.sys, me.cpu, me.nic)
         me.v = v
@@ -152,17 +155,23 @@ local function cluster(kind, o, f)
                          | verbs.REMOTE_WRITE | verbs.REMOTE_READ)
         me.cq = v:create_cq(256)
         me.qp = v:create_qp(me.cq, me.cq, { sq = 256, rq = 256 })
-        ready[i] = true
-        while not ready[1 - i] do me.sys:wait("1us") end
-        v:connect(me.qp, 1 - i, n[1 - i].qp.n)
       end
+    end)
+  end
+  cl:run()
+  local start = cl.now + 1000000
+  for i = 0, 1 do
+    local me = n[i]
+    me.sys:spawn(function()
+      me.sys:wait(start - me.sys:now())
+      if kind ~= "tcp" then me.v:connect(me.qp, 1 - i, n[1 - i].qp.n) end
       me.sys:wait("20us")
       f(i, me, n[1 - i])
     end)
   end
   -- every run here ends within a few ms; the bound ends a broken one
   -- (a livelock of acknowledgements, say) so that its checks fail
-  cl:run("100ms")
+  cl:run(start + dmasim.time("100ms"))
   return cl, n
 end
 
