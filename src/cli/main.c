@@ -501,7 +501,9 @@ static int cmd_tour(int argc, char **argv)
 				 *c.unit ? c.unit : "-");
 			snprintf(r->id, sizeof(r->id), "%s", c.id);
 			snprintf(r->path, sizeof(r->path), "%s", real);
-			snprintf(r->tol, sizeof(r->tol), "%.1g%%",
+			/* 10%, 2.5%; below 1%, one digit (0.0006%) */
+			snprintf(r->tol, sizeof(r->tol),
+				 c.tolerance >= 0.01 ? "%.3g%%" : "%.1g%%",
 				 c.tolerance * 100);
 			if (c.published_cmp == DMASIM_PUB_NONE)
 				snprintf(r->pub, sizeof(r->pub), "-");
