@@ -120,21 +120,8 @@ local function cluster(topo, f)
       me.qp = v:create_qp(me.cq, me.cq, { sq = 64, rq = 64 })
     end)
   end
-  -- The queue pair numbers and keys are exchanged out of band, between
-  -- runs (as applications do over a socket); then both nodes connect and
-  -- start from the same instant, meeting only through the network.
   cl:run()
-  local start = cl.now + 1000000
-  for i = 0, 1 do
-    local me = n[i]
-    me.sys:spawn(function()
-      me.sys:wait(start - me.sys:now())
-      me.v:connect(me.qp, 1 - i, n[1 - i].qp.n)
-      me.sys:wait("20us")
-      f(i, me, n[1 - i])
-    end)
-  end
-  cl:run()
+  verbs.together(cl, n, f)
   return cl, n
 end
 

@@ -104,17 +104,7 @@ local function cluster(o, f)
     end)
   end
   cl:run()
-  local start = cl.now + 1000000        -- 1 us after the later node
-  for i = 0, 1 do
-    local me, peer = n[i], n[1 - i]
-    me.sys:spawn(function()
-      me.sys:wait(start - me.sys:now())
-      me.v:connect(me.qp, 1 - i, peer.qp.n)
-      me.sys:wait("20us")               -- both connected
-      f(i, me, peer)
-    end)
-  end
-  cl:run()
+  verbs.together(cl, n, f)
   return cl, n
 end
 

@@ -159,19 +159,9 @@ local function cluster(kind, o, f)
     end)
   end
   cl:run()
-  local start = cl.now + 1000000
-  for i = 0, 1 do
-    local me = n[i]
-    me.sys:spawn(function()
-      me.sys:wait(start - me.sys:now())
-      if kind ~= "tcp" then me.v:connect(me.qp, 1 - i, n[1 - i].qp.n) end
-      me.sys:wait("20us")
-      f(i, me, n[1 - i])
-    end)
-  end
   -- every run here ends within a few ms; the bound ends a broken one
   -- (a livelock of acknowledgements, say) so that its checks fail
-  cl:run(start + dmasim.time("100ms"))
+  verbs.together(cl, n, f, { connect = kind ~= "tcp", limit = "100ms" })
   return cl, n
 end
 

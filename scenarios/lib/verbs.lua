@@ -209,4 +209,27 @@ function M:spin_byte(addr, v)
   while string.byte(self.cpu:load(addr, 1)) ~= v do end
 end
 
+-- After a set-up run (regions and queues made, their numbers and keys in
+-- the nodes' tables: exchanged out of band, between runs, as applications
+-- exchange them over a socket), start f(i, n[i], n[1 - i]) on both nodes
+-- of a two-node cluster at one instant, 1 us after the later node's last
+-- event, each node's queue pair (n[i].v, n[i].qp) first connected to the
+-- other's unless o.connect is false, 20 us allowed for both to connect;
+-- then run the cluster, at most o.limit past that instant.  Nothing else
+-- passes between the nodes but the network's frames.
+function M.together(cl, n, f, o)
+  o = o or {}
+  local start = cl.now + 1000000
+  for i = 0, 1 do
+    local me, peer = n[i], n[1 - i]
+    me.sys:spawn(function()
+      me.sys:wait(start - me.sys:now())
+      if o.connect ~= false then me.v:connect(me.qp, 1 - i, peer.qp.n) end
+      me.sys:wait("20us")
+      f(i, me, peer)
+    end)
+  end
+  return cl:run(o.limit and start + dmasim.time(o.limit) or nil)
+end
+
 return M
