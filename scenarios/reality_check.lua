@@ -183,7 +183,7 @@ for _, o in ipairs(host.overlap) do
       "the host's copy is faster from its caches than the bus model's")
   row(string.format("offload %d KiB, GB/s", kib), mo, s_off, m_off,
       "two threads share memory bandwidth and a core's caches")
-  dmasim.claim{ id = string.format("reality.overlap_%dk", kib),
+  dmasim.claim{ id = string.format("reality_check.overlap_%dk", kib),
     claim = string.format("offloaded copies with double buffering, %d KiB blocks (GB/s; "
                           .. "published: this host, measured)", kib),
     model = m_off, simulated = s_off, tolerance = 0.15, unit = "GB/s",
@@ -225,6 +225,6 @@ end
 dmasim.table{ title = "This host, measured and simulated (" .. p.calibration .. ")",
               columns = { "experiment", "measured", "simulated", "model",
                           "within 15%", "missing mechanism" }, rows = rows }
-dmasim.claim{ id = "reality.consistent",
+dmasim.claim{ id = "reality_check.consistent",
   claim = "every simulated row follows the model of the same figures (worst relative error)",
   model = 0, simulated = worst, tolerance = 0.05 }

@@ -54,7 +54,7 @@ check reality-recorded 0 "This host, measured and simulated" \
 	"$dm" run "$src/scenarios/reality_check.lua" -D calibration="$src/tests/data/host-recorded.lua"
 out=$("$dm" run "$src/scenarios/reality_check.lua" -q --json /dev/stdout \
 	-D calibration="$src/tests/data/host-recorded.lua" 2>&1)
-if grep -q '"id": "reality.consistent"' <<<"$out" &&
+if grep -q '"id": "reality_check.consistent"' <<<"$out" &&
    ! grep -q '"agree": false' <<<"$out"; then ok; else bad reality-claims-agree; fi
 check reality-no-file 0 "calibration none: run \`dmasim calibrate -o $tmp/none.lua\` first" \
 	"$dm" run "$src/scenarios/reality_check.lua" -D calibration="$tmp/none.lua"

@@ -17,6 +17,14 @@ bool explain_match(const char *want, const char *scenario, const char *id)
 	return !strncmp(want, id, n) && id[n] == '.';
 }
 
+bool explain_scenario(const char *want, const char *scenario)
+{
+	size_t n = strlen(scenario);
+
+	return !want || !strcmp(want, scenario) ||
+	       (!strncmp(want, scenario, n) && want[n] == '.');
+}
+
 /* The line of the scenario file that names the claim's id, or 0. */
 static int claim_line(const char *path, const char *id)
 {

@@ -388,7 +388,7 @@ static int cmd_tour(int argc, char **argv)
 	uint64_t seed = 1;
 	int status = 0, nclaims = 0, nagree = 0, nchecks = 0, npass = 0;
 	int npub = 0, nrepro = 0, nexplained = 0;
-	char real[sizeof(path)];
+	char real[sizeof(path)], short_name[sizeof(rows->scenario)];
 	FILE *list;
 
 	for (int i = 0; i < argc; i++) {
@@ -439,6 +439,12 @@ static int cmd_tour(int argc, char **argv)
 		name[strcspn(name, " \t\r\n#")] = '\0';
 		if (!*name)
 			continue;
+		snprintf(short_name, sizeof(short_name), "%.*s",
+			 (int)(strlen(name) > 4 && !strcmp(name + strlen(name)
+			       - 4, ".lua") ? strlen(name) - 4 : strlen(name)),
+			 name);
+		if (explaining && !explain_scenario(explain, short_name))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (dmasim_run_new(&run)) {
 			status = EXIT_SCENARIO;
@@ -473,10 +479,16 @@ static int cmd_tour(int argc, char **argv)
 				break;
 			}
 			nrows++;
-			snprintf(r->scenario, sizeof(r->scenario), "%.*s",
-				 (int)(strlen(name) > 4 && !strcmp(name +
-				       strlen(name) - 4, ".lua") ?
-				       strlen(name) - 4 : strlen(name)), name);
+			snprintf(r->scenario, sizeof(r->scenario), "%s",
+				 short_name);
+			if (strncmp(c.id, short_name, strlen(short_name)) ||
+			    c.id[strlen(short_name)] != '.') {
+				fprintf(stderr, "%s tour: %s: claim id '%s': "
+					"expected '%s.<name>' (a tour claim's "
+					"id begins with its scenario's name)\n",
+					prog, name, c.id, short_name);
+				status = EXIT_SCENARIO;
+			}
 			if (c.check) {
 				snprintf(r->model, sizeof(r->model), "%s",
 					 c.model != 0 ? "yes" : "no");
@@ -574,6 +586,8 @@ static int cmd_tour(int argc, char **argv)
 	for (size_t i = 0; i < nrows; i++)
 		free(rows[i].claim);
 	free(rows);
+	if (explaining && !nexplained)
+		return status;	/* nothing run to sum up */
 	printf("%d of %d quantitative claims agree with their models; "
 	       "%d of %d checks pass; the simulation reproduces %d of %d "
 	       "published figures\n", nagree, nclaims, npass, nchecks, nrepro,
