@@ -22,7 +22,6 @@ struct rnic_dma *rnic_dma_new(struct rnic *r)
 	if (d)
 		r->dma_pool = d->next;
 	else if (!(d = malloc(sizeof(*d)))) {
-		r->host_err = DMASIM_ENOMEM;
 		r->sim->host_err = DMASIM_ENOMEM;
 		return NULL;
 	}
@@ -255,7 +254,7 @@ static bool qp_modify(struct rnic *r, struct rnic_qp *qp, uint32_t qpn,
 		qp->state = RNIC_RESET;
 		qp->w_len = qp->w_tx = 0;
 		qp->next_psn = qp->epsn = qp->una = 0;
-		qp->sq_pi = qp->sq_fetched = 0;
+		qp->sq_fetched = 0;
 		qp->rq_pi = qp->rq_ci = 0;
 		return true;
 	case RNIC_INIT:

@@ -172,7 +172,7 @@ struct rnic_qp {
 	uint32_t sq_depth, rq_depth;
 	uint32_t rnode, rqpn;
 	/* requester */
-	uint32_t sq_pi, sq_fetched;	/* posted, fetched (or BlueFlamed) */
+	uint32_t sq_fetched;		/* WQEs fetched (or BlueFlamed) */
 	struct rnic_wqe *w;		/* sq_depth slots, by index */
 	uint32_t w_head, w_len;		/* held WQEs: [head, head + len) */
 	uint32_t w_tx;			/* next WQE (from head) to send */
@@ -181,7 +181,6 @@ struct rnic_qp {
 	uint32_t retries, rnr_retries;
 	uint32_t pass;			/* times it went back */
 	struct ev_handle timer;
-	uint64_t progress;		/* acknowledgements seen */
 	/* responder */
 	uint32_t epsn;			/* expected PSN */
 	bool nak_sent;
@@ -254,7 +253,6 @@ struct rnic {
 	uint64_t tx_packets, rx_packets, tx_bytes, rx_bytes, dma_reads,
 		 dma_writes, wqe_fetches, cqes, commands, drops, guest_errors,
 		 bf_writes, doorbells;
-	int host_err;
 };
 
 const char *rnic_config_check(const struct rnic_config *cfg);

@@ -201,7 +201,6 @@ void rnic_doorbell(struct rnic *r, uint64_t v)
 		r->guest_errors++;
 		return;
 	}
-	qp->sq_pi = pi;
 	for (; qp->sq_fetched != pi; qp->sq_fetched++) {
 		struct rnic_dma *d = rnic_dma_new(r);
 
@@ -230,7 +229,6 @@ void rnic_blueflame(struct rnic *r, const uint8_t *b, uint64_t len)
 	return;
 #endif
 	qp->sq_fetched++;
-	qp->sq_pi = qp->sq_fetched;
 	wqe_accept(r, b, (uint32_t)len);
 }
 
@@ -328,7 +326,6 @@ static void rx_ack(struct rnic *r, struct rnic_qp *qp, uint32_t qpn,
 		}
 		qp->retries = 0;
 		qp->rnr_retries = 0;
-		qp->progress++;
 		rnic_retire(r, qpn);
 		tx_pump(r, qpn);	/* the window has moved */
 		return;
@@ -382,7 +379,6 @@ static void read_resp_done(struct rnic *r, struct rnic_dma *d)
 				w->sent = UINT32_MAX;
 		}
 		qp->retries = 0;
-		qp->progress++;
 		rnic_retire(r, qpn);
 		tx_pump(r, qpn);	/* the window has moved */
 	}
