@@ -51,15 +51,16 @@ test-sanitize:
 	@cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
-# dmasim sweep over MPI ranks (Open MPI): the command alone, built in
-# build-mpi/ with -DDMASIM_MPI=ON, its local sweeps (cli) and a sweep on 2
-# ranks under mpirun (sweep_mpi).
+# dmasim over MPI ranks (Open MPI): the command alone, built in
+# build-mpi/ with -DDMASIM_MPI=ON, its local sweeps (cli), a sweep on 2
+# ranks under mpirun (sweep_mpi), and a cluster split over 1, 2 and 4
+# ranks and PHOLD on 2 (cluster_mpi).
 test-mpi:
 	@tools/deps.sh openmpi-bin libopenmpi-dev
 	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DDMASIM_MPI=ON \
 		-DDMASIM_GPU_CALIBRATE=OFF >/dev/null
-	@cmake --build build-mpi -j $(JOBS) --target dmasim_cli >/dev/null
-	cd build-mpi && ctest --output-on-failure -R '^(cli|sweep_mpi)$$'
+	@cmake --build build-mpi -j $(JOBS) --target dmasim_cli phold >/dev/null
+	cd build-mpi && ctest --output-on-failure -R '^(cli|sweep_mpi|cluster_mpi)$$'
 
 # The libFuzzer targets (clang), each FUZZ_SECONDS on its corpus, new
 # inputs kept out of the committed corpus.

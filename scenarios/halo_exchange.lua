@@ -15,12 +15,24 @@
 -- only at its own link and its neighbours' links, as here.  Every node is
 -- a separate simulation; nodes meet only through frames.
 --
+-- Under MPI (`mpirun -n R dmasim run scenarios/halo_exchange.lua`, an MPI
+-- build) the nodes are split over the ranks, node i on rank i mod R
+-- (`partition` "cyclic").  "blocks" of the grid's rows keep more
+-- neighbours on one rank, but the nodes drift out of step across the
+-- grid, and a rank whose block is between exchanges then waits at every
+-- barrier for one whose block is in one: at 1024 nodes, 1.6x on 2 ranks
+-- against 2.2x cyclic.  What a node tells the others out of band (its
+-- queue pairs, addresses and keys, and at the end its result) goes
+-- through the cluster's board, so the results are those of one rank,
+-- byte for byte.
+--
 -- Per neighbour a reliable-connected queue pair; a boundary is an RDMA
 -- WRITE into the neighbour's halo slot (two slots, by the iteration's
 -- parity, so a neighbour a step ahead never overwrites a halo still being
 -- read) followed by a 4-byte SEND that the neighbour's CPU sees in its
--- completion queue, polled every `poll`.  The queue pairs' numbers are
--- exchanged out of band during set-up, as an MPI program's bootstrap does.
+-- completion queue, polled every `poll`.  The queue pairs' numbers, the
+-- buffers' addresses and keys are exchanged out of band during set-up
+-- (cl:publish, cl:lookup), as an MPI program's bootstrap does.
 --
 -- Model (parameters alone; k = the most neighbours any node has: 1 for
 -- N = 2, 2 on a 2 x 2 grid, 3 on 4 x 2, 4 from 3 x 3 on):
@@ -50,12 +62,15 @@ local p = dmasim.params{ nodes = 16, iters = 20, halo = "1KiB",
                          link_latency = "100ns", switch_latency = "100ns",
                          pcie_latency = "100ns", root_latency = "150ns",
                          proc = "50ns", bar_latency = "100ns",
-                         run_order = "forward" }
+                         run_order = "forward", partition = "cyclic" }
 dmasim.expect(p.nodes >= 2 and p.nodes <= 4096, "nodes", p.nodes,
               "2 to 4096")
 dmasim.expect(p.iters >= 2, "iters", p.iters, "2 or more")
 dmasim.expect(p.path == "both" or p.path == "direct" or p.path == "staged",
               "path", p.path, "\"both\", \"direct\" or \"staged\"")
+dmasim.expect(p.partition == "cyclic" or p.partition == "blocks" or
+              p.partition == "none", "partition", p.partition,
+              "\"cyclic\", \"blocks\" or \"none\"")
 local H = dmasim.size(p.halo)
 dmasim.expect(H >= 64 and H <= 1 << 20 and H % 64 == 0, "halo", p.halo,
               "64 B to 1 MiB, a multiple of 64")
@@ -95,6 +110,132 @@ local function boundary(i, d)
   return string.rep(table.concat(t), H // 64)
 end
 
+-- Whether node i's halos (in memory m at base, and, staged, on to the
+-- GPU's at gbase) hold its neighbours' boundaries, of both parities.
+local function halos_intact(nb, m, base, gm, gbase)
+  local ok = true
+  for d = 0, 3 do
+    local j = nb[d]
+    if j then
+      local want = dmasim.hash(boundary(j, d ~ 1))
+      for par = 0, 1 do
+        ok = ok and m:hash(recv_at(base, par, d), H) == want
+        if gm then ok = ok and gm:hash(recv_at(gbase, par, d), H) == want end
+      end
+    end
+  end
+  return ok
+end
+
+-- Build node i (system sys) of cluster cl on a px x py grid, and spawn
+-- its software: set-up, the exchange of its queue pairs, buffers and
+-- keys through the board, p.iters iterations, then its result on the
+-- board ("t_end", "intact").
+local function node(cl, i, sys, px, py, staged)
+  local me = { nb = neighbours(i, px, py), qp = {} }
+  me.mem = sys:memory{ name = "dram", size = "64MiB" }
+  me.cpu = sys:cpu{ clock = "2GHz" }
+  local rc = sys:pcie_root{ mmio = { 0x80000000, "1GiB" },
+                            latency = p.root_latency }
+  local sw = sys:pcie_switch{ parent = rc, window = { 0x80000000, "1GiB" },
+                              latency = p.pcie_latency }
+  local nep = sys:pcie_endpoint{ parent = sw, bar = { NICBAR, "1MiB" },
+                                 width = 8, latency = p.pcie_latency }
+  local gep = sys:pcie_endpoint{ parent = sw, bar = { GPUMEM, "256MiB" },
+                                 width = 16, latency = p.pcie_latency }
+  me.nic = sys:rnic{ bus = nep.bus, base = NICBAR, proc = p.proc,
+                     timeout = "10ms" }
+  me.gpu = sys:gpu{ cpu = me.cpu, pcie = gep, mem_base = GPUMEM,
+                    mem_size = "256MiB", bar_latency = p.bar_latency,
+                    host_base = HOSTPOOL, host_size = "16MiB" }
+  me.d = me.gpu:malloc(12 * H)
+  me.s = me.gpu:stream()
+  for d = 0, 3 do me.gpu.mem:write(send_at(me.d, d), boundary(i, d)) end
+  sys:spawn(function()
+    local v = verbs.open(sys, me.cpu, me.nic)
+    me.h = assert(me.gpu:host_alloc(12 * H))
+    me.gmr = v:reg_mr_gpu(me.gpu, me.d, 12 * H, RW)
+    me.hmr = v:reg_mr(me.h, 12 * H, RW)
+    me.rmr = v:reg_mr(RECVBUF, 4096, RW)
+    me.cq = v:create_cq(256)
+    -- where a neighbour writes this node's halos, and with which key
+    cl:publish(i, "halo", staged and me.h or me.d)
+    cl:publish(i, "rkey", staged and me.hmr.key or me.gmr.key)
+    for d = 0, 3 do
+      if me.nb[d] then
+        me.qp[d] = v:create_qp(me.cq, me.cq, { sq = 64, rq = 16 })
+        cl:publish(i, "qp" .. d, me.qp[d].n)
+        for k = 1, 8 do                   -- receives posted ahead
+          v:post_recv(me.qp[d], { addr = RECVBUF + d * 64, len = 64,
+                                  lkey = me.rmr.key, wr_id = d })
+        end
+      end
+    end
+    sys:wait(SETUP // 2 - sys:now())      -- every queue pair made
+    local byqpn, peer = {}, {}
+    for d = 0, 3 do
+      local j = me.nb[d]
+      if j then
+        v:connect(me.qp[d], j, cl:lookup(j, "qp" .. (d ~ 1)))
+        byqpn[me.qp[d].n] = d
+        peer[d] = { halo = cl:lookup(j, "halo"), rkey = cl:lookup(j, "rkey") }
+      end
+    end
+    sys:wait(SETUP - sys:now())           -- every node connected
+    local got = { [0] = 0, 0, 0, 0 }
+    for it = 1, p.iters do
+      local par = it % 2
+      local src, key = me.d, me.gmr.key
+      if staged then
+        me.s:copy{ dst = me.h, src = me.d, size = 4 * H }
+        me.s:sync()
+        src, key = me.h, me.hmr.key
+      end
+      for d = 0, 3 do
+        if me.nb[d] then
+          v:post_send(me.qp[d], { op = "write", laddr = send_at(src, d),
+            len = H, lkey = key, raddr = recv_at(peer[d].halo, par, d ~ 1),
+            rkey = peer[d].rkey, signaled = false })
+          v:post_send(me.qp[d], { op = "send", len = 4, inline = true,
+            data = string.pack("<I4", it), signaled = false })
+        end
+      end
+      -- every neighbour's boundary of this iteration in
+      local ready
+      repeat
+        local wc = v:poll_once(me.cq)
+        if wc then
+          local d = byqpn[wc.qpn]
+          got[d] = got[d] + 1
+          v:post_recv(me.qp[d], { addr = RECVBUF + d * 64, len = 64,
+                                  lkey = me.rmr.key, wr_id = d })
+        else
+          ready = true
+          for d = 0, 3 do
+            if me.nb[d] and got[d] < it then ready = false end
+          end
+          if not ready then sys:wait(p.poll) end
+        end
+      until ready and not wc
+      if staged then
+        me.s:copy{ dst = recv_at(me.d, par, 0),
+                   src = recv_at(me.h, par, 0), size = 4 * H }
+        me.s:sync()
+      end
+      me.s:kernel{ input = recv_at(me.d, par, 0), in_size = 4 * H,
+                   time = p.compute }
+      me.s:sync()
+    end
+    cl:publish(i, "t_end", sys:now())
+    if staged then     -- in host memory, and on to the GPU's halos
+      cl:publish(i, "intact", halos_intact(me.nb, me.mem, me.h,
+                                           me.gpu.mem, me.d))
+    else
+      cl:publish(i, "intact", halos_intact(me.nb, me.gpu.mem, me.d))
+    end
+  end)
+end
+
 -- Run n nodes for iters iterations on path; returns the time per
 -- iteration (s, the slowest node's), whether every halo holds its
 -- neighbour's boundary, and the cluster's counters.
@@ -103,127 +244,18 @@ local function run(n, path)
   local cl = dmasim.cluster{ nodes = n, link_rate = p.link_rate,
                              link_latency = p.link_latency,
                              switch_latency = p.switch_latency,
-                             run_order = p.run_order }
-  local nodes, t_end = {}, {}
+                             run_order = p.run_order,
+                             partition = p.partition }
+  local staged = path == "staged"
   for i = 0, n - 1 do
     local sys = cl:node(i, { bus = { clock = "2GHz", width = 64 } })
-    local me = { sys = sys, nb = neighbours(i, px, py), qp = {} }
-    me.mem = sys:memory{ name = "dram", size = "64MiB" }
-    me.cpu = sys:cpu{ clock = "2GHz" }
-    local rc = sys:pcie_root{ mmio = { 0x80000000, "1GiB" },
-                              latency = p.root_latency }
-    local sw = sys:pcie_switch{ parent = rc, window = { 0x80000000, "1GiB" },
-                                latency = p.pcie_latency }
-    local nep = sys:pcie_endpoint{ parent = sw, bar = { NICBAR, "1MiB" },
-                                   width = 8, latency = p.pcie_latency }
-    local gep = sys:pcie_endpoint{ parent = sw, bar = { GPUMEM, "256MiB" },
-                                   width = 16, latency = p.pcie_latency }
-    me.nic = sys:rnic{ bus = nep.bus, base = NICBAR, proc = p.proc,
-                       timeout = "10ms" }
-    me.gpu = sys:gpu{ cpu = me.cpu, pcie = gep, mem_base = GPUMEM,
-                      mem_size = "256MiB", bar_latency = p.bar_latency,
-                      host_base = HOSTPOOL, host_size = "16MiB" }
-    me.d = me.gpu:malloc(12 * H)
-    me.s = me.gpu:stream()
-    for d = 0, 3 do me.gpu.mem:write(send_at(me.d, d), boundary(i, d)) end
-    nodes[i] = me
-    sys:spawn(function()
-      local v = verbs.open(sys, me.cpu, me.nic)
-      me.h = assert(me.gpu:host_alloc(12 * H))
-      me.gmr = v:reg_mr_gpu(me.gpu, me.d, 12 * H, RW)
-      me.hmr = v:reg_mr(me.h, 12 * H, RW)
-      me.rmr = v:reg_mr(RECVBUF, 4096, RW)
-      me.cq = v:create_cq(256)
-      for d = 0, 3 do
-        if me.nb[d] then
-          me.qp[d] = v:create_qp(me.cq, me.cq, { sq = 64, rq = 16 })
-          for k = 1, 8 do                 -- receives posted ahead
-            v:post_recv(me.qp[d], { addr = RECVBUF + d * 64, len = 64,
-                                    lkey = me.rmr.key, wr_id = d })
-          end
-        end
-      end
-      sys:wait(SETUP // 2 - sys:now())    -- every queue pair made
-      local byqpn = {}
-      for d = 0, 3 do
-        if me.nb[d] then
-          v:connect(me.qp[d], me.nb[d], nodes[me.nb[d]].qp[d ~ 1].n)
-          byqpn[me.qp[d].n] = d
-        end
-      end
-      sys:wait(SETUP - sys:now())         -- every node connected
-      local got = { [0] = 0, 0, 0, 0 }
-      local staged = path == "staged"
-      for it = 1, p.iters do
-        local par = it % 2
-        local src, key = me.d, me.gmr.key
-        if staged then
-          me.s:copy{ dst = me.h, src = me.d, size = 4 * H }
-          me.s:sync()
-          src, key = me.h, me.hmr.key
-        end
-        for d = 0, 3 do
-          local j = me.nb[d]
-          if j then
-            local peer = nodes[j]
-            local dst = recv_at(staged and peer.h or peer.d, par, d ~ 1)
-            v:post_send(me.qp[d], { op = "write", laddr = send_at(src, d),
-              len = H, lkey = key, raddr = dst,
-              rkey = staged and peer.hmr.key or peer.gmr.key,
-              signaled = false })
-            v:post_send(me.qp[d], { op = "send", len = 4, inline = true,
-              data = string.pack("<I4", it), signaled = false })
-          end
-        end
-        -- every neighbour's boundary of this iteration in
-        local ready
-        repeat
-          local wc = v:poll_once(me.cq)
-          if wc then
-            local d = byqpn[wc.qpn]
-            got[d] = got[d] + 1
-            v:post_recv(me.qp[d], { addr = RECVBUF + d * 64, len = 64,
-                                    lkey = me.rmr.key, wr_id = d })
-          else
-            ready = true
-            for d = 0, 3 do
-              if me.nb[d] and got[d] < it then ready = false end
-            end
-            if not ready then sys:wait(p.poll) end
-          end
-        until ready and not wc
-        if staged then
-          me.s:copy{ dst = recv_at(me.d, par, 0),
-                     src = recv_at(me.h, par, 0), size = 4 * H }
-          me.s:sync()
-        end
-        me.s:kernel{ input = recv_at(me.d, par, 0), in_size = 4 * H,
-                     time = p.compute }
-        me.s:sync()
-      end
-      t_end[i] = sys:now()
-    end)
+    if sys then node(cl, i, sys, px, py, staged) end
   end
   cl:run()
   local slowest, intact = 0, true
   for i = 0, n - 1 do
-    slowest = math.max(slowest, t_end[i] or math.huge)
-    local me = nodes[i]
-    for d = 0, 3 do
-      local j = me.nb[d]
-      if j then
-        local want = dmasim.hash(boundary(j, d ~ 1))
-        for par = 0, 1 do
-          local m = path == "staged" and me.mem or me.gpu.mem
-          local at = recv_at(path == "staged" and me.h or me.d, par, d)
-          intact = intact and m:hash(at, H) == want
-          if path == "staged" then   -- and on to the GPU's halo
-            intact = intact and me.gpu.mem:hash(recv_at(me.d, par, d), H)
-                                == want
-          end
-        end
-      end
-    end
+    slowest = math.max(slowest, cl:lookup(i, "t_end") or math.huge)
+    intact = intact and cl:lookup(i, "intact")
   end
   return (slowest - SETUP) / p.iters / 1e12, intact,
          { events = cl.events, frames = cl.frames, windows = cl.windows }
@@ -241,15 +273,9 @@ local function wire(n)         -- a WRITE of n bytes: packets and headers
   local pk = math.ceil(n / MTU)
   return (n + pk * 26 + 16) / R
 end
-local function max_k(n)
+local function max_k(n)         -- 2 per dimension at most, fewer on 1 or 2
   local px, py = grid(n)
-  local k = 0
-  for i = 0, n - 1 do
-    local c = 0
-    for _ in dmasim.sorted(neighbours(i, px, py)) do c = c + 1 end
-    k = math.max(k, c)
-  end
-  return k
+  return math.min(px - 1, 2) + math.min(py - 1, 2)
 end
 local kernel = gcall + glaunch + s_(p.compute)
 local function model(n, path)

@@ -93,6 +93,16 @@ DMASIM_API void dmasim_run_set_progress(struct dmasim_run *run,
 DMASIM_API void dmasim_run_set_limits(struct dmasim_run *run,
 				      uint64_t max_events, double max_wall_s,
 				      uint64_t max_instructions);
+/*
+ * Run the scenario as one of comm's ranks (NULL: alone), each running
+ * the same scenario with the same parameters: a cluster made with
+ * partition (see docs/language.md) is split over them, and rank 0's
+ * results (dmasim_run_write_json(), dmasim_run_print()) are those of the
+ * whole run, byte for byte those of a run alone; the other ranks' hold
+ * their own nodes only.  comm must outlive the run.
+ */
+DMASIM_API void dmasim_run_set_comm(struct dmasim_run *run,
+				    const struct dmasim_comm *comm);
 /* Why the run stopped before its end (a limit), or NULL. */
 DMASIM_API const char *dmasim_run_partial(const struct dmasim_run *run);
 
@@ -259,6 +269,10 @@ DMASIM_API const struct dmasim_check *dmasim_run_check_report(
  */
 DMASIM_API int dmasim_run_write_stats(const struct dmasim_run *run,
 				      FILE *out, int json);
+/* Whether the run keeps every statistic for dmasim_run_write_stats()
+ * (on unless turned off before the run; off, it writes no system, and a
+ * run of many systems ends sooner and smaller). */
+DMASIM_API void dmasim_run_set_stats(struct dmasim_run *run, int keep);
 /*
  * Where each system's time went: each bus's utilisation and who held it,
  * each CPU's busy, stalled, interrupt and idle time, each DMA channel's

@@ -1390,6 +1390,27 @@ DMASIM_API int dmasim_camera_expected(const struct dmasim_camera *cam,
 struct dmasim_cluster;
 struct dmasim_rnic;
 
+/*
+ * Ranks that share the simulation of a cluster: processes (MPI ranks, see
+ * src/cli/mpicomm.c) that each simulate a part of its nodes.  Every call
+ * is collective: every rank makes it, in the same order.  Both return 0
+ * or a nonzero error.
+ */
+struct dmasim_comm {
+	int rank;		/* this process, 0 .. ranks - 1 */
+	int ranks;
+	void *ctx;
+	/* send[r * n .. + n) goes to rank r; rank r's comes into
+	 * recv[r * n .. + n) (its own included) */
+	int (*alltoall)(void *ctx, const uint64_t *send, uint64_t *recv,
+			size_t n);
+	/* slen[r] bytes of sbuf[r] go to rank r and rlen[r] bytes (known
+	 * from an alltoall) come from rank r into rbuf[r]; nothing passes
+	 * where a length is 0, nor between a rank and itself */
+	int (*exchange)(void *ctx, void *const *sbuf, const size_t *slen,
+			void *const *rbuf, const size_t *rlen);
+};
+
 struct dmasim_cluster_config {
 	const char *name;	/* "cluster" when NULL */
 	uint32_t nodes;		/* 1..65536 (2) */
@@ -1403,6 +1424,15 @@ struct dmasim_cluster_config {
 	bool reverse;		/* run the nodes of a window in reverse
 				 * order (false): no result may depend on
 				 * the order, as nodes meet only by links */
+	/* Split the nodes over comm's ranks (NULL, or one rank: every node
+	 * is simulated here).  A rank simulates its own nodes and the
+	 * switch's output ports that lead to them; the frames that cross
+	 * ranks are exchanged at each window's barrier.  Results are those
+	 * of one rank, whatever the split (drop_nth, which counts the
+	 * switch's frames in one order, is refused). */
+	const struct dmasim_comm *comm;
+	const uint32_t *owner;	/* the rank of each node (NULL: blocks of
+				 * consecutive nodes, as even as can be) */
 };
 
 struct dmasim_cluster_info {
@@ -1433,8 +1463,33 @@ DMASIM_API int dmasim_cluster_add(struct dmasim_cluster *cl,
  * dmasim_cluster_error()). */
 DMASIM_API int dmasim_cluster_run(struct dmasim_cluster *cl, uint64_t until);
 DMASIM_API const char *dmasim_cluster_error(const struct dmasim_cluster *cl);
+/* Split over ranks, the figures are the whole cluster's as of the end of
+ * the last run (every rank has them). */
 DMASIM_API void dmasim_cluster_info(const struct dmasim_cluster *cl,
 				    struct dmasim_cluster_info *out);
+/* The rank that simulates node `node` (0 when not split). */
+DMASIM_API int dmasim_cluster_owner(const struct dmasim_cluster *cl,
+				    uint32_t node);
+
+/*
+ * The cluster's board: what nodes tell one another out of band (a
+ * bootstrap's queue pair numbers and keys, a node's result), as an MPI
+ * program's set-up exchanges them.  A node publishes a value under a
+ * key; it becomes visible to every node, on every rank, at the next
+ * barrier (the next window's end, or the start of the next
+ * dmasim_cluster_run()), and stays until published again.  Only a node
+ * simulated here may publish.
+ */
+/* Returns 0, DMASIM_EINVAL (no such node, not here, an empty or over-long
+ * key: 1 to 255 bytes; a value over 64 KiB) or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_cluster_publish(struct dmasim_cluster *cl,
+				      uint32_t node, const char *key,
+				      const void *value, size_t len);
+/* The value node `node` published under key (not copied: valid until the
+ * next barrier), or NULL when none is visible. */
+DMASIM_API const void *dmasim_cluster_lookup(const struct dmasim_cluster *cl,
+					     uint32_t node, const char *key,
+					     size_t *len);
 
 /*
  * An RDMA NIC (see hw/rnic.h for its registers, work requests and

@@ -122,6 +122,8 @@ int cli_run_new(struct dmasim_run **out)
 
 	if (err)
 		return err;
+	/* every statistic is kept only for run --stats */
+	dmasim_run_set_stats(*out, 0);
 	err = dmasim_run_set_libdir(*out, cli_scenarios_dir(buf, sizeof(buf)));
 	if (err) {
 		dmasim_run_free(*out);

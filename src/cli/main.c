@@ -27,7 +27,9 @@
 #include "cli.h"
 #include "csv.h"
 #include "explain.h"
+#include "mpicomm.h"
 #include "progress.h"
+#include "ranks.h"
 #include "calibrate.h"
 #include "report_cmd.h"
 #include "runview.h"
@@ -202,7 +204,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *cmd)
 	return argv[++*i];
 }
 
-static int cmd_run(int argc, char **argv)
+static int run_cmd(struct ranks *rk, int argc, char **argv)
 {
 	struct dmasim_run *run;
 	const char *file = NULL, *json = NULL, *csv = NULL;
@@ -311,6 +313,16 @@ static int cmd_run(int argc, char **argv)
 			"run --help)\n", prog);
 		goto out;
 	}
+	if (ranks_on(rk) && (trace || vcd || view.timeline || view.stats)) {
+		fprintf(stderr, "%s run: --trace, --vcd, --timeline and "
+			"--stats show the systems of one process, and under "
+			"mpirun a split cluster's nodes are spread over the "
+			"ranks: expected them in a run without mpirun\n", prog);
+		goto out;
+	}
+	ranks_loud(rk);
+	if (ranks_on(rk))
+		dmasim_run_set_comm(run, mpicomm_world());
 	if (window && !trace && !vcd && !view.timeline) {
 		fprintf(stderr, "%s run: --trace-from and --trace-to apply to "
 			"--trace and --vcd files and --timeline: expected one "
@@ -331,19 +343,34 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	dmasim_run_set_seed(run, seed);
+	dmasim_run_set_stats(run, view.stats != NULL);
 	dmasim_run_set_limits(run, max_events, max_wall, max_instr);
-	progress_init(&prog_line, stderr, !quiet && isatty(STDERR_FILENO));
+	progress_init(&prog_line, stderr, !quiet && !rk->rank &&
+		      isatty(STDERR_FILENO));
 	/* Without a display the simulation runs without the hook at all. */
 	if (prog_line.on)
 		dmasim_run_set_progress(run, progress_run, &prog_line);
 	err = dmasim_run_file(run, file);
 	progress_clear(&prog_line);
 	if (err) {
-		fprintf(stderr, "%s: %s\n", prog, dmasim_run_error(run));
+		if (rk->rank)
+			fprintf(stderr, "%s: rank %d: %s\n", prog, rk->rank,
+				dmasim_run_error(run));
+		else
+			fprintf(stderr, "%s: %s\n", prog,
+				dmasim_run_error(run));
 		status = cli_exit_for(err);
+		/* Another rank may be waiting for this one at a barrier:
+		 * mpirun ends them all. */
+		if (ranks_on(rk))
+			rk->failed = true;
 		/* At a limit the partial results still come out, marked. */
-		if (err != DMASIM_ELIMIT)
+		if (err != DMASIM_ELIMIT || rk->failed)
 			goto out;
+	}
+	if (rk->rank) {		/* rank 0 has the whole run's results */
+		status = 0;
+		goto out;
 	}
 	if (!quiet)
 		dmasim_run_print(run, stdout);
@@ -372,8 +399,22 @@ static int cmd_run(int argc, char **argv)
 		status = EXIT_IO;
 	}
 out:
+	ranks_loud(rk);
 	dmasim_run_free(run);
 	return status;
+}
+
+/* dmasim run, alone or as one of the ranks of mpirun. */
+static int cmd_run(int argc, char **argv)
+{
+	struct ranks rk;
+	int status = ranks_init(&rk, prog);
+
+	if (status)
+		return status;
+	ranks_quiet(&rk);
+	status = run_cmd(&rk, argc, argv);
+	return ranks_fini(&rk, status);
 }
 
 static int cmd_tour(int argc, char **argv)
@@ -451,6 +492,7 @@ static int cmd_tour(int argc, char **argv)
 			break;
 		}
 		dmasim_run_set_seed(run, seed);
+		dmasim_run_set_stats(run, 0);
 		/* The scenario's path as the reproducing commands name it. */
 		tourtab_path(path, real, sizeof(real));
 		err = dmasim_run_file(run, path);

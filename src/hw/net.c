@@ -2,7 +2,9 @@
 #include "net.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "kernel/base.h"
@@ -35,12 +37,17 @@ int net_init(struct net *n, const struct net_config *cfg, uint64_t seed,
 	if (sim_init(&n->sim, seed))
 		return DMASIM_ENOMEM;
 	n->sim.name = "switch";
-	rng_seed(&n->rng, seed, "switch");
 	n->ports = calloc(nports, sizeof(*n->ports));
 	n->outs = calloc(nports, sizeof(*n->outs));
 	if (!n->ports || !n->outs) {
 		net_fini(n);
 		return DMASIM_ENOMEM;
+	}
+	for (uint32_t i = 0; i < nports && cfg->loss > 0; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "switch.port%u", i);
+		rng_seed(&n->outs[i].rng, seed, name);
 	}
 	return 0;
 }
@@ -176,7 +183,7 @@ static void sw_arrive(struct sim *sim, struct event *ev)
 	n->frames++;
 	n->bytes += f->wire;
 	if ((n->cfg.drop_nth && n->frames == n->cfg.drop_nth) ||
-	    (n->cfg.loss > 0 && rng_unit(&n->rng) < n->cfg.loss)) {
+	    (n->cfg.loss > 0 && rng_unit(&o->rng) < n->cfg.loss)) {
 		n->drops++;
 		net_frame_put(n, f);
 		return;
@@ -279,6 +286,59 @@ bool net_deliver(struct net *n)
 			    f, 0))
 			return false;
 	}
-	n->windows++;
 	return true;
+}
+
+uint64_t net_pending_next(const struct net *n)
+{
+	uint64_t t = UINT64_MAX;
+
+	for (const struct net_frame *f = n->to_switch; f; f = f->next)
+		if (f->time + n->cfg.switch_latency < t)
+			t = f->time + n->cfg.switch_latency;
+	for (const struct net_frame *f = n->to_nodes; f; f = f->next)
+		if (n->ports[f->dst].attached && f->time < t)
+			t = f->time;
+	return t;
+}
+
+/* ---- frames as bytes, between ranks ---- */
+
+/* The part of a frame before its payload that goes: from time on. */
+#define FRAME_HEAD (offsetof(struct net_frame, data) - \
+		    offsetof(struct net_frame, time))
+
+size_t net_frame_packed(const struct net_frame *f)
+{
+	return FRAME_HEAD + f->len;
+}
+
+uint8_t *net_frame_pack(const struct net_frame *f, uint8_t *p)
+{
+	memcpy(p, &f->time, FRAME_HEAD);
+	memcpy(p + FRAME_HEAD, f->data, f->len);
+	return p + FRAME_HEAD + f->len;
+}
+
+int net_frame_unpack(struct net *n, const uint8_t **p, const uint8_t *end)
+{
+	struct net_frame *f;
+
+	if ((size_t)(end - *p) < FRAME_HEAD)
+		return DMASIM_EIO;
+	f = net_frame_get(n);
+	if (!f)
+		return DMASIM_ENOMEM;
+	memcpy(&f->time, *p, FRAME_HEAD);
+	if (f->len > NET_MAX_PAYLOAD || f->dst >= n->nports ||
+	    f->src >= n->nports ||
+	    (size_t)(end - *p) < FRAME_HEAD + f->len) {
+		net_frame_put(n, f);
+		return DMASIM_EIO;
+	}
+	memcpy(f->data, *p + FRAME_HEAD, f->len);
+	*p += FRAME_HEAD + f->len;
+	f->next = n->to_switch;
+	n->to_switch = f;
+	return 0;
 }

@@ -31,6 +31,7 @@
 #define DMASIM_HW_NET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/rng.h"
@@ -95,6 +96,9 @@ struct net_out {
 	uint64_t queued;	/* bytes of them */
 	uint64_t max_queued;
 	bool busy;		/* a frame is on the link */
+	/* its stream for `loss` (one per port, so that a port draws the
+	 * same whichever rank simulates it) */
+	struct rng rng;
 };
 
 struct net {
@@ -103,7 +107,6 @@ struct net {
 	uint32_t nports;
 	struct net_port *ports;	/* by node */
 	struct net_out *outs;	/* the switch's output queues, by node */
-	struct rng rng;
 	/* frames sent in the current window, to be handed over */
 	struct net_frame *to_switch, *to_nodes;
 	struct net_frame **sort;	/* net_deliver()'s scratch */
@@ -142,5 +145,25 @@ void net_run(struct net *n, uint64_t end);
  * order.  Every frame arrives after the window.  Returns false when out
  * of memory. */
 bool net_deliver(struct net *n);
+
+/* The earliest time a frame sent in this window reaches its next event:
+ * its arrival at the switch (plus the look-up), or at an attached node
+ * (UINT64_MAX: none). */
+uint64_t net_pending_next(const struct net *n);
+
+/*
+ * Frames between the ranks of a split cluster (sys/cluster_sync.c), as
+ * bytes: the sending rank packs a frame and gives it back to its pool,
+ * the receiving one unpacks it into a frame of its own.  Both are the
+ * same program on the same kind of machine, so the header goes as it is
+ * in memory.
+ */
+size_t net_frame_packed(const struct net_frame *f);
+/* Pack f at p (net_frame_packed(f) bytes); returns the byte after. */
+uint8_t *net_frame_pack(const struct net_frame *f, uint8_t *p);
+/* Unpack the frame at *p (up to end) into a frame from n's pool, put on
+ * the list of frames bound for the switch; advances *p.  Returns 0,
+ * DMASIM_ENOMEM, or DMASIM_EIO when the bytes are not a frame. */
+int net_frame_unpack(struct net *n, const uint8_t **p, const uint8_t *end);
 
 #endif

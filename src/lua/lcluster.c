@@ -7,6 +7,11 @@
  *   local nic = a:rnic{ bus = io, mtu = 4096 }
  *   ... build both nodes, spawn their software ...
  *   cl:run()
+ *
+ * Under MPI ranks (dmasim_run_set_comm()), a cluster made with partition
+ * is split: cl:node(i) makes only this rank's nodes and gives nil for
+ * the others', and what nodes tell one another goes through the board
+ * (cl:publish, cl:lookup).
  */
 #include <string.h>
 
@@ -21,6 +26,8 @@
 struct lcluster {
 	struct dmasim_cluster *cl;
 	uint32_t nodes;
+	int rank, ranks;	/* this rank of those it is split over (0, 1
+				 * when not split) */
 };
 
 static struct lcluster *check_cluster(lua_State *L, int idx)
@@ -32,19 +39,75 @@ static struct lcluster *check_cluster(lua_State *L, int idx)
 	return c;
 }
 
+/*
+ * partition = "none" (every node simulated by every rank), "blocks"
+ * (consecutive nodes, as even as can be, per rank of the run), "cyclic"
+ * (node i on rank i mod ranks), or a list of each node's rank: the
+ * owner table, left on the stack (NULL for blocks), and whether the
+ * cluster is split.  Alone, every partition is accepted and
+ * nothing is split.
+ */
+static bool cluster_partition(lua_State *L, struct dmasim_run *run,
+			      uint32_t nodes, uint32_t **owner)
+{
+	static const char *const kinds[] = { "none", "blocks", "cyclic",
+		NULL };
+	const char *what = "dmasim.cluster{}";
+	int ranks = run->comm ? run->comm->ranks : 1;
+	int kind;
+
+	*owner = NULL;
+	lua_getfield(L, 1, "partition");
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		kind = lf_enum(L, 1, what, "partition", kinds, 0);
+		if (kind == 2 && ranks > 1) {
+			*owner = lua_newuserdatauv(L, nodes * sizeof(**owner),
+						   0);
+			for (uint32_t i = 0; i < nodes; i++)
+				(*owner)[i] = i % (uint32_t)ranks;
+		}
+		return kind && ranks > 1;
+	}
+	if (luaL_len(L, -1) != (lua_Integer)nodes)
+		return lf_error(L, "%s: field 'partition': a list of %lld "
+				"ranks: expected one per node (%u)", what,
+				(long long)luaL_len(L, -1), nodes);
+	*owner = lua_newuserdatauv(L, nodes * sizeof(**owner), 0);
+	for (uint32_t i = 0; i < nodes; i++) {
+		lua_Integer r;
+		int ok;
+
+		lua_geti(L, -2, (lua_Integer)i + 1);
+		r = lua_tointegerx(L, -1, &ok);
+		if (!ok || r < 0 || (ranks > 1 && r >= ranks))
+			return lf_error(L, "%s: field 'partition': node %u's "
+					"rank %s: expected a whole number from "
+					"0 to %d", what, i,
+					luaL_tolstring(L, -1, NULL),
+					ranks > 1 ? ranks - 1 : INT32_MAX);
+		(*owner)[i] = (uint32_t)r;
+		lua_pop(L, 1);
+	}
+	lua_remove(L, -2);	/* the list; the owner array stays on top */
+	return ranks > 1;
+}
+
 /* dmasim.cluster{name, nodes, link_rate, link_latency, switch_latency,
- *                switch_buffer, loss, drop_nth, seed, run_order} */
+ *                switch_buffer, loss, drop_nth, seed, run_order,
+ *                partition} */
 static int l_cluster(lua_State *L)
 {
 	static const char *const known[] = { "name", "nodes", "link_rate",
 		"link_latency", "switch_latency", "switch_buffer", "loss",
-		"drop_nth", "seed", "run_order", NULL };
+		"drop_nth", "seed", "run_order", "partition", NULL };
 	static const char *const orders[] = { "forward", "reverse", NULL };
 	const char *what = "dmasim.cluster{}";
 	struct dmasim_run *run = lrun_get(L);
 	struct dmasim_cluster_config cfg;
 	struct lcluster *c;
 	const char *bad = NULL;
+	uint32_t *owner;
 	int err;
 
 	lsys_opt_table(L, 1);
@@ -65,6 +128,9 @@ static int l_cluster(lua_State *L)
 	cfg.seed = lf_uint(L, 1, what, "seed", UNIT_NUMBER, run->seed, 0);
 	cfg.reverse = lf_enum(L, 1, what, "run_order", orders, 0) == 1;
 	lua_settop(L, 1);
+	if (cluster_partition(L, run, cfg.nodes, &owner))
+		cfg.comm = run->comm;
+	cfg.owner = owner;
 	c = lua_newuserdatauv(L, sizeof(*c), 1);
 	memset(c, 0, sizeof(*c));
 	luaL_setmetatable(L, CLUSTER_MT);
@@ -73,27 +139,128 @@ static int l_cluster(lua_State *L)
 		return lf_error(L, "%s: %s", what, bad ? bad :
 				dmasim_strerror(err));
 	c->nodes = cfg.nodes;
+	c->rank = cfg.comm ? cfg.comm->rank : 0;
+	c->ranks = cfg.comm ? cfg.comm->ranks : 1;
 	lua_newtable(L);	/* its nodes' systems, kept alive */
 	lua_setiuservalue(L, -2, 1);
 	return 1;
 }
 
+/* Node i's number, checked, from argument 2 of method fn. */
+static uint32_t node_arg(lua_State *L, const struct lcluster *c,
+			 const char *fn)
+{
+	lua_Integer i = luaL_checkinteger(L, 2);
+
+	if (i < 0 || (uint64_t)i >= c->nodes)
+		return (uint32_t)lf_error(L, "cluster:%s(%lld): expected a "
+					  "node from 0 to %u", fn,
+					  (long long)i, c->nodes - 1);
+	return (uint32_t)i;
+}
+
+/* cl:owns(i) -> whether node i is simulated by this rank */
+static int l_cluster_owns(lua_State *L)
+{
+	struct lcluster *c = check_cluster(L, 1);
+	uint32_t i = node_arg(L, c, "owns");
+
+	lua_pushboolean(L, dmasim_cluster_owner(c->cl, i) == c->rank);
+	return 1;
+}
+
+/* cl:publish(i, key, value): node i tells every node value (a number, a
+ * string or a boolean) under key, from the next barrier on. */
+static int l_cluster_publish(lua_State *L)
+{
+	struct lcluster *c = check_cluster(L, 1);
+	uint32_t i = node_arg(L, c, "publish");
+	const char *key = luaL_checkstring(L, 3);
+	luaL_Buffer b;
+	int err;
+
+	luaL_buffinit(L, &b);
+	if (lua_isinteger(L, 4)) {
+		lua_Integer v = lua_tointeger(L, 4);
+
+		luaL_addchar(&b, 'i');
+		luaL_addlstring(&b, (const char *)&v, sizeof(v));
+	} else if (lua_type(L, 4) == LUA_TNUMBER) {
+		lua_Number v = lua_tonumber(L, 4);
+
+		luaL_addchar(&b, 'f');
+		luaL_addlstring(&b, (const char *)&v, sizeof(v));
+	} else if (lua_type(L, 4) == LUA_TSTRING) {
+		size_t n;
+		const char *v = lua_tolstring(L, 4, &n);
+
+		luaL_addchar(&b, 's');
+		luaL_addlstring(&b, v, n);
+	} else if (lua_type(L, 4) == LUA_TBOOLEAN) {
+		luaL_addchar(&b, lua_toboolean(L, 4) ? 'T' : 'F');
+	} else {
+		return lf_error(L, "cluster:publish(%u, '%s', %s): expected a "
+				"number, a string or a boolean", i, key,
+				luaL_typename(L, 4));
+	}
+	luaL_pushresult(&b);
+	if (dmasim_cluster_owner(c->cl, i) != c->rank)
+		return lf_error(L, "cluster:publish(%u, '%s'): node %u is "
+				"simulated by rank %d, this is rank %d: a node "
+				"publishes on its own rank (cl:owns(%u))", i,
+				key, i, dmasim_cluster_owner(c->cl, i),
+				c->rank, i);
+	err = dmasim_cluster_publish(c->cl, i, key, lua_tostring(L, -1),
+				     lua_rawlen(L, -1));
+	if (err)
+		return lf_error(L, "cluster:publish(%u, '%s'): %s", i, key,
+				err == DMASIM_ENOMEM ? "out of memory" :
+				"expected a key of 1 to 255 bytes and a value "
+				"of at most 64 KiB");
+	return 0;
+}
+
+/* cl:lookup(i, key) -> what node i published under key, or nil */
+static int l_cluster_lookup(lua_State *L)
+{
+	struct lcluster *c = check_cluster(L, 1);
+	uint32_t i = node_arg(L, c, "lookup");
+	const char *key = luaL_checkstring(L, 3);
+	size_t n = 0;
+	const char *v = dmasim_cluster_lookup(c->cl, i, key, &n);
+	lua_Integer iv;
+	lua_Number fv;
+
+	if (!v || !n) {
+		lua_pushnil(L);
+	} else if (v[0] == 'i' && n == 1 + sizeof(iv)) {
+		memcpy(&iv, v + 1, sizeof(iv));
+		lua_pushinteger(L, iv);
+	} else if (v[0] == 'f' && n == 1 + sizeof(fv)) {
+		memcpy(&fv, v + 1, sizeof(fv));
+		lua_pushnumber(L, fv);
+	} else if (v[0] == 's') {
+		lua_pushlstring(L, v + 1, n - 1);
+	} else {
+		lua_pushboolean(L, v[0] == 'T');
+	}
+	return 1;
+}
+
 /* cl:node(i [, {name, bus = {...}}]) -> the system of node i, made on
- * the first call */
+ * the first call; nil when another rank simulates it */
 static int l_cluster_node(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", NULL };
 	const char *what = "cluster:node{}";
 	struct lcluster *c = check_cluster(L, 1);
-	lua_Integer i = luaL_checkinteger(L, 2);
+	lua_Integer i = node_arg(L, c, "node");
 	struct dmasim_sys_config sc;
 	struct dmasim_bus_config bc;
 	char name[SYS_NAME_MAX];
 	struct lsys *ls;
+	int owner = dmasim_cluster_owner(c->cl, (uint32_t)i);
 
-	if (i < 0 || (uint64_t)i >= c->nodes)
-		return lf_error(L, "cluster:node(%lld): expected a node from "
-				"0 to %u", (long long)i, c->nodes - 1);
 	lua_settop(L, 3);		/* the options, or nil, at 3 */
 	lua_getiuservalue(L, 1, 1);	/* the nodes, at 4 */
 	if (lua_rawgeti(L, 4, i) != LUA_TNIL) {
@@ -102,9 +269,21 @@ static int l_cluster_node(lua_State *L)
 					"%lld is made already: pass the table "
 					"on the first call only", (long long)i,
 					(long long)i);
+		if (!lua_toboolean(L, -1))
+			lua_pushnil(L);
 		return 1;
 	}
 	lua_pop(L, 1);
+	if (owner != c->rank) {
+		/* another rank's: its place among the run's systems, which
+		 * that rank's results fill */
+		if (run_remote_slot(lrun_get(L), owner))
+			return lf_error(L, "%s: out of memory", what);
+		lua_pushboolean(L, 0);
+		lua_rawseti(L, 4, i);
+		lua_pushnil(L);
+		return 1;
+	}
 	if (lua_isnil(L, 3)) {
 		lua_newtable(L);
 		lua_replace(L, 3);
@@ -127,6 +306,8 @@ static int l_cluster_node(lua_State *L)
 	lsys_bus_fields(L, lua_gettop(L), "bus{}", &bc);
 	lua_pop(L, 1);
 	ls = lsys_new(L, &sc, &bc, what);
+	if (c->ranks > 1 && run_slot_rank(lrun_get(L), c->rank))
+		return lf_error(L, "%s: out of memory", what);
 	if (dmasim_cluster_add(c->cl, ls->sys, (uint32_t)i))
 		return lsys_raise(L, ls, what);
 	lua_pushvalue(L, -1);
@@ -147,7 +328,7 @@ static int l_cluster_run(lua_State *L)
 	lua_settop(L, 2);
 	lua_getiuservalue(L, 1, 1);
 	for (uint32_t i = 0; i < c->nodes; i++) {
-		if (lua_rawgeti(L, 3, i) != LUA_TNIL) {
+		if (lua_rawgeti(L, 3, i) == LUA_TUSERDATA) {
 			struct lsys *ls = lsys_check(L, -1);
 
 			if (ls->sys->running)
@@ -159,7 +340,7 @@ static int l_cluster_run(lua_State *L)
 	}
 	code = dmasim_cluster_run(c->cl, until);
 	for (uint32_t i = 0; i < c->nodes; i++) {
-		if (lua_rawgeti(L, 3, i) != LUA_TNIL)
+		if (lua_rawgeti(L, 3, i) == LUA_TUSERDATA)
 			lsys_take_error(L, lsys_check(L, -1));
 		lua_pop(L, 1);
 	}
@@ -186,6 +367,8 @@ static int l_cluster_index(lua_State *L)
 			{ "drops_full", i.drops_full },
 			{ "max_queued", i.max_queued },
 			{ "events", i.events },
+			{ "rank", (uint64_t)c->rank },
+			{ "ranks", (uint64_t)c->ranks },
 		};
 
 		if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
@@ -326,6 +509,9 @@ void lcluster_open(lua_State *L)
 {
 	static const luaL_Reg cluster_methods[] = {
 		{ "node", l_cluster_node },
+		{ "owns", l_cluster_owns },
+		{ "publish", l_cluster_publish },
+		{ "lookup", l_cluster_lookup },
 		{ "run", l_cluster_run },
 		{ NULL, NULL }
 	};

@@ -748,6 +748,8 @@ out:
 	/* Closing the state finalises the systems, which snapshot their
 	 * statistics into the results and detach from the timelines. */
 	lua_close(L);
+	if (!run->code)
+		run_gather(run);
 out_files:
 	return run_finish(run);
 }

@@ -51,6 +51,7 @@ void dmasim_run_free(struct dmasim_run *run)
 	}
 	free(run->defs);
 	free(run->checks);
+	free(run->slot_rank);
 	free(run->error);
 	free(run->partial);
 	free(run->scenario);

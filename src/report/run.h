@@ -44,6 +44,7 @@ struct dmasim_run {
 	char *scenario;		/* path */
 	char *libdir;		/* the installed scenarios, or NULL */
 	bool check;		/* the DMA sanitizer is on */
+	bool no_stats;		/* dmasim_run_set_stats(run, 0) */
 	struct dmasim_check *checks;	/* its reports */
 	size_t nchecks, capchecks;
 	struct run_output trace_json, trace_vcd;
@@ -60,6 +61,11 @@ struct dmasim_run {
 	 * where its time went */
 	json_t *stats_out;	/* by system, in the order made */
 	json_t *summary;	/* strings, the same order */
+	/* ranks: see dmasim_run_set_comm() */
+	const struct dmasim_comm *comm;
+	int *slot_rank;		/* by system slot: the rank that simulates
+				 * it (a node of a split cluster), or -1 */
+	size_t nslot_rank, capslot_rank;
 	/* asciitl.c: the ASCII timeline asked for, or out NULL */
 	struct {
 		FILE *out;
@@ -67,6 +73,19 @@ struct dmasim_run {
 		unsigned width;		/* columns at most */
 	} timeline;
 };
+
+/* The newest system (its slot) is simulated by rank `rank`, which gives
+ * its results to rank 0 at the end (run_gather()). */
+int run_slot_rank(struct dmasim_run *run, int rank);
+/* A slot for a system simulated by another rank. */
+int run_remote_slot(struct dmasim_run *run, int rank);
+/* Ranks: give every system simulated by a rank other than 0 to rank 0
+ * (collective; after every system is freed).  Returns 0 or fails the
+ * run. */
+int run_gather(struct dmasim_run *run);
+/* Put a system's statistics (statsout.c), taken, at slot. */
+int statsout_put(struct dmasim_run *run, int slot, json_t *stats,
+		 json_t *summary);
 
 /* Whether a limit is reached (events: of the running system, or 0);
  * records which in run->partial.  True from then on. */

@@ -278,6 +278,22 @@ static int put_at(json_t *a, int i, json_t *v)
 	return 0;
 }
 
+int statsout_put(struct dmasim_run *run, int slot, json_t *stats,
+		 json_t *summary)
+{
+	if ((!run->stats_out && !(run->stats_out = json_array())) ||
+	    (!run->summary && !(run->summary = json_array()))) {
+		json_decref(stats);
+		json_decref(summary);
+		return DMASIM_ENOMEM;
+	}
+	if (put_at(run->stats_out, slot, stats)) {
+		json_decref(summary);
+		return DMASIM_ENOMEM;
+	}
+	return put_at(run->summary, slot, summary);
+}
+
 int statsout_capture(struct dmasim_run *run, int slot, struct dmasim_sys *sys)
 {
 	const struct sim *sim = &sys->sim;
@@ -287,6 +303,8 @@ int statsout_capture(struct dmasim_run *run, int slot, struct dmasim_sys *sys)
 		return DMASIM_ENOMEM;
 	if (!run->summary && !(run->summary = json_array()))
 		return DMASIM_ENOMEM;
+	if (run->no_stats)
+		return summarise(run, slot, sys);
 	list = json_array();
 	o = json_pack("{ss sI sI so}", "name", sys->name, "time_ps",
 		      (json_int_t)sim->now, "events", (json_int_t)sim->events,
@@ -381,6 +399,11 @@ static void stats_text(json_t *all, FILE *out)
 		fprintf(out, "---------- end of system %s ----------\n\n",
 			sname);
 	}
+}
+
+void dmasim_run_set_stats(struct dmasim_run *run, int keep)
+{
+	run->no_stats = !keep;
 }
 
 int dmasim_run_write_stats(const struct dmasim_run *run, FILE *out,

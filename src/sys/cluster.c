@@ -1,21 +1,11 @@
 /* cluster (sys): systems joined by a network, run in windows of the
- * lookahead.  See dmasim/machine.h and hw/net.h. */
+ * lookahead, on one rank or split over several.  See dmasim/machine.h,
+ * hw/net.h and cluster_int.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hw/net.h"
-#include "sys.h"
-
-struct dmasim_cluster {
-	char name[SYS_NAME_MAX];
-	struct net net;
-	struct dmasim_sys **nodes;	/* by id; NULL: none (yet) */
-	char err[600];
-	uint64_t now;
-	bool running;
-	bool reverse;		/* nodes run last to first in a window */
-};
+#include "cluster_int.h"
 
 void dmasim_cluster_config_init(struct dmasim_cluster_config *cfg)
 {
@@ -26,6 +16,65 @@ void dmasim_cluster_config_init(struct dmasim_cluster_config *cfg)
 	cfg->switch_latency = 100000;
 	cfg->switch_buffer = 1 << 20;
 	cfg->seed = 1;
+}
+
+/* What is wrong with cfg's split over ranks, or NULL. */
+static const char *split_check(const struct dmasim_cluster_config *cfg)
+{
+	const struct dmasim_comm *c = cfg->comm;
+
+	if (!c || c->ranks <= 1)
+		return NULL;
+	if (!c->alltoall || !c->exchange || c->rank < 0 ||
+	    c->rank >= c->ranks)
+		return "comm: expected a rank below ranks and both calls";
+	if (cfg->drop_nth)
+		return "drop_nth: the switch's nth frame has no one order "
+		       "when the cluster is split over ranks: expected loss, "
+		       "or the cluster on one rank";
+	for (uint32_t i = 0; cfg->owner && i < cfg->nodes; i++)
+		if (cfg->owner[i] >= (uint32_t)c->ranks)
+			return "owner: expected a rank below ranks for every "
+			       "node";
+	return NULL;
+}
+
+static int split(struct dmasim_cluster *cl,
+		 const struct dmasim_cluster_config *cfg)
+{
+	const struct dmasim_comm *c = cfg->comm;
+	uint32_t n = cfg->nodes;
+
+	if (!c || c->ranks <= 1)
+		return 0;
+	cl->owner = malloc(n * sizeof(*cl->owner));
+	cl->peer = calloc((size_t)c->ranks, sizeof(*cl->peer));
+	cl->hsend = calloc(4 * (size_t)c->ranks, sizeof(*cl->hsend));
+	cl->hrecv = calloc(4 * (size_t)c->ranks, sizeof(*cl->hrecv));
+	if (!cl->owner || !cl->peer || !cl->hsend || !cl->hrecv)
+		return DMASIM_ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		cl->owner[i] = cfg->owner ? cfg->owner[i] :
+			(uint32_t)((uint64_t)i * (uint64_t)c->ranks / n);
+	cl->comm = c;
+	return 0;
+}
+
+static void cluster_release(struct dmasim_cluster *cl)
+{
+	if (cl->peer) {
+		for (int r = 0; r < cl->comm->ranks; r++) {
+			free(cl->peer[r].out);
+			free(cl->peer[r].in);
+		}
+	}
+	free(cl->peer);
+	free(cl->hsend);
+	free(cl->hrecv);
+	free(cl->owner);
+	board_fini(&cl->board);
+	free(cl->nodes);
+	free(cl);
 }
 
 int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
@@ -53,6 +102,8 @@ int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
 	if (!bad && cfg->name && (!*cfg->name ||
 				  strlen(cfg->name) >= SYS_NAME_MAX))
 		bad = "name: expected 1 to 31 characters";
+	if (!bad)
+		bad = split_check(cfg);
 	if (bad) {
 		if (err)
 			*err = bad;
@@ -63,12 +114,12 @@ int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
 		return DMASIM_ENOMEM;
 	snprintf(cl->name, sizeof(cl->name), "%s",
 		 cfg->name ? cfg->name : "cluster");
-	rc = net_init(&cl->net, &nc, cfg->seed, cfg->nodes);
-	cl->nodes = rc ? NULL : calloc(cfg->nodes, sizeof(*cl->nodes));
-	if (rc || !cl->nodes) {
-		if (!rc)
-			net_fini(&cl->net);
-		free(cl);
+	cl->nodes = calloc(cfg->nodes, sizeof(*cl->nodes));
+	rc = cl->nodes ? split(cl, cfg) : DMASIM_ENOMEM;
+	if (!rc)
+		rc = net_init(&cl->net, &nc, cfg->seed, cfg->nodes);
+	if (rc) {
+		cluster_release(cl);
 		return DMASIM_ENOMEM;
 	}
 	cl->reverse = cfg->reverse;
@@ -91,8 +142,12 @@ void dmasim_cluster_free(struct dmasim_cluster *cl)
 			cl->net.ports[i].detach(cl->net.ports[i].ctx);
 	}
 	net_fini(&cl->net);
-	free(cl->nodes);
-	free(cl);
+	cluster_release(cl);
+}
+
+int dmasim_cluster_owner(const struct dmasim_cluster *cl, uint32_t node)
+{
+	return cl->comm && node < cl->net.nports ? (int)cl->owner[node] : 0;
 }
 
 int dmasim_cluster_add(struct dmasim_cluster *cl, struct dmasim_sys *sys,
@@ -102,6 +157,12 @@ int dmasim_cluster_add(struct dmasim_cluster *cl, struct dmasim_sys *sys,
 		return sys_error(sys, DMASIM_EINVAL, "cluster '%s': node %u: "
 				 "expected 0 to %u", cl->name, node,
 				 cl->net.nports - 1);
+	if (!cluster_local(cl, node))
+		return sys_error(sys, DMASIM_EINVAL, "cluster '%s': node %u "
+				 "is simulated by rank %u, this is rank %d: "
+				 "expected a node of this rank",
+				 cl->name, node, cl->owner[node],
+				 cl->comm->rank);
 	if (cl->nodes[node])
 		return sys_error(sys, DMASIM_EINVAL, "cluster '%s': node %u "
 				 "is system '%s' already", cl->name, node,
@@ -135,13 +196,6 @@ struct net *sys_cluster_net(struct dmasim_cluster *cl)
 	return &cl->net;
 }
 
-static uint64_t next_time(const struct sim *sim)
-{
-	const struct event *ev = evq_peek(&sim->q);
-
-	return ev ? ev->time : UINT64_MAX;
-}
-
 /*
  * Conservative synchronisation by windows: every logical process (each
  * node, the switch) runs up to the earliest pending event plus the
@@ -149,12 +203,17 @@ static uint64_t next_time(const struct sim *sim)
  * a link latency (at least the lookahead) after it was sent, so after the
  * window: no process can receive a frame in its past.  At the barrier
  * the frames are handed over in (time, sender, order) order, whatever
- * order the processes ran in.
+ * order the processes ran in, and, split over ranks, whichever rank ran
+ * them: the windows, and so every result, are those of one rank.  (A
+ * window barrier rather than null messages: every node of a star is a
+ * neighbour of every other through the switch, so a null message would
+ * go to every rank at every step anyway.)
  */
 int dmasim_cluster_run(struct dmasim_cluster *cl, uint64_t until)
 {
-	uint64_t la = cl->net.cfg.latency;
-	int code = 0;
+	uint64_t la = cl->net.cfg.latency, t;
+	bool failed = false;
+	int code = 0, rc;
 
 	if (cl->running) {
 		snprintf(cl->err, sizeof(cl->err), "cluster '%s' is already "
@@ -163,44 +222,45 @@ int dmasim_cluster_run(struct dmasim_cluster *cl, uint64_t until)
 	}
 	cl->running = true;
 	cl->err[0] = 0;
-	for (;;) {
-		uint64_t t = net_next(&cl->net), end;
+	rc = cluster_barrier(cl, &t, &failed);
+	while (!rc && !failed && t != UINT64_MAX && t <= until) {
+		uint64_t end = t + la - 1 < until ? t + la - 1 : until;
 
-		for (uint32_t i = 0; i < cl->net.nports; i++) {
-			if (cl->nodes[i]) {
-				uint64_t n = next_time(&cl->nodes[i]->sim);
-
-				if (n < t)
-					t = n;
-			}
-		}
-		if (t == UINT64_MAX || t > until)
-			break;
-		end = t + la - 1 < until ? t + la - 1 : until;
 		net_run(&cl->net, end);
 		for (uint32_t k = 0; k < cl->net.nports && !code; k++) {
 			uint32_t i = cl->reverse ? cl->net.nports - 1 - k : k;
 			struct dmasim_sys *s = cl->nodes[i];
 
-			if (!s || next_time(&s->sim) > end)
+			if (!s || s->sim.q.len == 0 ||
+			    evq_peek(&s->sim.q)->time > end)
 				continue;
 			code = sys_run(s, end);
 			if (code)
 				snprintf(cl->err, sizeof(cl->err), "node %u "
 					 "('%s'): %s", i, s->name, s->err);
 		}
-		if (!code && cl->net.sim.host_err)
+		if (!code && cl->net.sim.host_err) {
 			code = cl->net.sim.host_err;
-		if (!code && !net_deliver(&cl->net))
-			code = DMASIM_ENOMEM;
-		if (code) {
-			if (!cl->err[0])
-				snprintf(cl->err, sizeof(cl->err), "cluster "
-					 "'%s': the host ran out of memory",
-					 cl->name);
-			break;
+			snprintf(cl->err, sizeof(cl->err), "cluster '%s': the "
+				 "host ran out of memory", cl->name);
 		}
+		failed = code != 0;
+		rc = cluster_barrier(cl, &t, &failed);
+		cl->net.windows++;
 		cl->now = end;
+	}
+	if (!rc && !failed)
+		rc = cluster_sum(cl);
+	if (rc && !code) {
+		code = rc;
+		snprintf(cl->err, sizeof(cl->err), "cluster '%s': %s",
+			 cl->name, rc == DMASIM_ENOMEM ? "the host ran out of "
+			 "memory" : "the ranks could not exchange frames");
+	} else if (failed && !code) {
+		code = DMASIM_ESCENARIO;
+		snprintf(cl->err, sizeof(cl->err), "cluster '%s': a node "
+			 "failed on another rank (its message is on that "
+			 "rank's error output)", cl->name);
 	}
 	cl->running = false;
 	return code;
@@ -211,8 +271,8 @@ const char *dmasim_cluster_error(const struct dmasim_cluster *cl)
 	return cl->err;
 }
 
-void dmasim_cluster_info(const struct dmasim_cluster *cl,
-			 struct dmasim_cluster_info *o)
+void cluster_local_info(const struct dmasim_cluster *cl,
+			struct dmasim_cluster_info *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->nodes = cl->net.nports;
@@ -229,4 +289,13 @@ void dmasim_cluster_info(const struct dmasim_cluster *cl,
 		if (cl->nodes[i])
 			o->events += cl->nodes[i]->sim.events;
 	}
+}
+
+void dmasim_cluster_info(const struct dmasim_cluster *cl,
+			 struct dmasim_cluster_info *o)
+{
+	if (cl->have_totals)
+		*o = cl->totals;
+	else
+		cluster_local_info(cl, o);
 }

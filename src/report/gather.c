@@ -1,0 +1,179 @@
+/*
+ * gather (report): a run on several ranks (dmasim_run_set_comm()).  Every
+ * rank runs the whole scenario; the nodes of a split cluster are
+ * simulated by one rank each, which alone has their statistics.  Every
+ * rank reserves a slot for every system in the same order (a node of
+ * another rank too), so a system's slot, and its place in the results,
+ * is that of a run alone; at the end the ranks give their nodes' entries
+ * to rank 0, whose results are then those of a run alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/vec.h"
+#include "run.h"
+
+void dmasim_run_set_comm(struct dmasim_run *run,
+			 const struct dmasim_comm *comm)
+{
+	run->comm = comm && comm->ranks > 1 ? comm : NULL;
+}
+
+static int set_rank(struct dmasim_run *run, int slot, int rank)
+{
+	while (run->nslot_rank <= (size_t)slot) {
+		VEC_RESERVE(run->slot_rank, run->nslot_rank,
+			    run->capslot_rank, return DMASIM_ENOMEM);
+		run->slot_rank[run->nslot_rank++] = -1;
+	}
+	run->slot_rank[slot] = rank;
+	return 0;
+}
+
+int run_slot_rank(struct dmasim_run *run, int rank)
+{
+	size_t n = json_array_size(run->res.systems);
+
+	return n ? set_rank(run, (int)n - 1, rank) : DMASIM_EINVAL;
+}
+
+int run_remote_slot(struct dmasim_run *run, int rank)
+{
+	int slot = results_reserve_system(&run->res);
+
+	return slot < 0 ? DMASIM_ENOMEM : set_rank(run, slot, rank);
+}
+
+/* This rank's systems, as records: slot and length (uint32 each), then
+ * the JSON text of [entry, statistics, summary]. */
+static int pack_mine(struct dmasim_run *run, char **buf, size_t *len)
+{
+	size_t cap = 0;
+
+	*buf = NULL;
+	*len = 0;
+	for (size_t s = 0; s < run->nslot_rank; s++) {
+		json_t *rec;
+		char *text;
+		uint32_t h[2];
+		size_t need;
+
+		if (run->slot_rank[s] != run->comm->rank)
+			continue;
+		rec = json_pack("[O?O?O?]",
+				json_array_get(run->res.systems, s),
+				json_array_get(run->stats_out, s),
+				json_array_get(run->summary, s));
+		text = rec ? json_dumps(rec, JSON_COMPACT | JSON_ENCODE_ANY) :
+			     NULL;
+		json_decref(rec);
+		if (!text)
+			return DMASIM_ENOMEM;
+		h[0] = (uint32_t)s;
+		h[1] = (uint32_t)strlen(text);
+		need = *len + sizeof(h) + h[1];
+		if (need > cap) {
+			char *p = realloc(*buf, cap = 2 * need);
+
+			if (!p) {
+				free(text);
+				return DMASIM_ENOMEM;
+			}
+			*buf = p;
+		}
+		memcpy(*buf + *len, h, sizeof(h));
+		memcpy(*buf + *len + sizeof(h), text, h[1]);
+		*len = need;
+		free(text);
+	}
+	return 0;
+}
+
+/* Rank 0: put the records of [p, end) in their slots. */
+static int unpack(struct dmasim_run *run, const char *p, const char *end)
+{
+	while (p < end) {
+		uint32_t h[2];
+		json_t *rec;
+
+		if ((size_t)(end - p) < sizeof(h))
+			return DMASIM_EIO;
+		memcpy(h, p, sizeof(h));
+		p += sizeof(h);
+		if ((size_t)(end - p) < h[1] ||
+		    h[0] >= json_array_size(run->res.systems))
+			return DMASIM_EIO;
+		rec = json_loadb(p, h[1], JSON_DECODE_ANY, NULL);
+		if (!json_is_array(rec) || json_array_size(rec) != 3) {
+			json_decref(rec);
+			return DMASIM_EIO;
+		}
+		p += h[1];
+		if (json_array_set(run->res.systems, h[0],
+				   json_array_get(rec, 0)) ||
+		    statsout_put(run, (int)h[0],
+				 json_incref(json_array_get(rec, 1)),
+				 json_incref(json_array_get(rec, 2)))) {
+			json_decref(rec);
+			return DMASIM_ENOMEM;
+		}
+		json_decref(rec);
+	}
+	return 0;
+}
+
+int run_gather(struct dmasim_run *run)
+{
+	const struct dmasim_comm *c = run->comm;
+	uint64_t *hs = NULL, *hr = NULL;
+	void **sb = NULL, **rb = NULL;
+	size_t *sl = NULL, *rl = NULL, len = 0;
+	char *mine = NULL;
+	int rc = DMASIM_ENOMEM;
+
+	if (!c)
+		return 0;
+	hs = calloc((size_t)c->ranks, sizeof(*hs));
+	hr = calloc((size_t)c->ranks, sizeof(*hr));
+	sb = calloc((size_t)c->ranks, sizeof(*sb));
+	rb = calloc((size_t)c->ranks, sizeof(*rb));
+	sl = calloc((size_t)c->ranks, sizeof(*sl));
+	rl = calloc((size_t)c->ranks, sizeof(*rl));
+	if (!hs || !hr || !sb || !rb || !sl || !rl)
+		goto out;
+	if (c->rank && pack_mine(run, &mine, &len))
+		goto out;
+	hs[0] = len;
+	rc = DMASIM_EIO;
+	if (c->alltoall(c->ctx, hs, hr, 1))
+		goto out;
+	sb[0] = mine;
+	sl[0] = len;
+	for (int r = 1; r < c->ranks && !c->rank; r++) {
+		rl[r] = hr[r];
+		if (!(rb[r] = malloc(hr[r] ? hr[r] : 1))) {
+			rc = DMASIM_ENOMEM;
+			goto out;
+		}
+	}
+	if (c->exchange(c->ctx, sb, sl, rb, rl))
+		goto out;
+	rc = 0;
+	for (int r = 1; r < c->ranks && !c->rank && !rc; r++)
+		rc = unpack(run, rb[r], (const char *)rb[r] + rl[r]);
+out:
+	for (int r = 0; rb && r < c->ranks; r++)
+		free(rb[r]);
+	free(mine);
+	free(hs);
+	free(hr);
+	free(sb);
+	free(rb);
+	free(sl);
+	free(rl);
+	if (rc)
+		return run_fail(run, rc, rc == DMASIM_ENOMEM ? "out of memory "
+				"gathering the ranks' results" : "the ranks "
+				"could not gather their results");
+	return 0;
+}
