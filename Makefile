@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench test-sanitize test-mpi fuzz install clean mutate
+.PHONY: all deps build run test bench test-sanitize test-mpi bench-mpi fuzz install clean mutate
 
 all: build
 
@@ -41,6 +41,15 @@ mutate: deps
 
 bench: build
 	@bench/run.sh $(BUILD)/dmasim
+
+# The cluster on MPI ranks: the halo exchange alone and on 2 ranks, and
+# PHOLD (bench/bench_mpi.sh), in the MPI build (build-mpi/).
+bench-mpi:
+	@tools/deps.sh openmpi-bin libopenmpi-dev
+	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DDMASIM_MPI=ON \
+		-DDMASIM_GPU_CALIBRATE=OFF >/dev/null
+	@cmake --build build-mpi -j $(JOBS) --target dmasim_cli phold >/dev/null
+	@bench/bench_mpi.sh build-mpi
 
 # The suite under AddressSanitizer and UndefinedBehaviorSanitizer, built
 # with clang (the normal build uses the default compiler, gcc).

@@ -88,8 +88,8 @@ int ranks_init(struct ranks *r, const char *prog)
 			"dmasim was built without MPI: expected a build "
 			"configured with cmake -DDMASIM_MPI=ON (Debian packages "
 			"openmpi-bin libopenmpi-dev; `make test-mpi` makes one "
-			"in build-mpi/), or no mpirun and -j N to run points "
-			"in parallel on this machine\n", prog, size);
+			"in build-mpi/), or no mpirun (dmasim sweep -j N runs "
+			"points in parallel on this machine)\n", prog, size);
 	return EXIT_USAGE;
 }
 
