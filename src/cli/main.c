@@ -412,14 +412,7 @@ out:
 /* dmasim run, alone or as one of the ranks of mpirun. */
 static int cmd_run(int argc, char **argv)
 {
-	struct ranks rk;
-	int status = ranks_init(&rk, prog);
-
-	if (status)
-		return status;
-	ranks_quiet(&rk);
-	status = run_cmd(&rk, argc, argv);
-	return ranks_fini(&rk, status);
+	return ranks_main(prog, run_cmd, argc, argv);
 }
 
 static int cmd_tour(int argc, char **argv)

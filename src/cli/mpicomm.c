@@ -11,6 +11,7 @@ const struct dmasim_comm *mpicomm_world(void)
 #else
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <mpi.h>
@@ -27,35 +28,41 @@ static int world_alltoall(void *ctx, const uint64_t *send, uint64_t *recv,
 			    MPI_UINT64_T, MPI_COMM_WORLD) != MPI_SUCCESS;
 }
 
+/* Post the receives (send false) or the sends of an exchange. */
+static int post(const struct dmasim_comm *c, bool send, void *const *buf,
+		const size_t *len, MPI_Request *req, int *nreq)
+{
+	for (int r = 0; r < c->ranks; r++) {
+		int rc;
+
+		if (r == c->rank || !len[r])
+			continue;
+		if (len[r] > INT_MAX)
+			return -1;
+		rc = send ? MPI_Isend(buf[r], (int)len[r], MPI_BYTE, r,
+				      MPICOMM_TAG, MPI_COMM_WORLD,
+				      &req[(*nreq)++]) :
+			    MPI_Irecv(buf[r], (int)len[r], MPI_BYTE, r,
+				      MPICOMM_TAG, MPI_COMM_WORLD,
+				      &req[(*nreq)++]);
+		if (rc != MPI_SUCCESS)
+			return -1;
+	}
+	return 0;
+}
+
 static int world_exchange(void *ctx, void *const *sbuf, const size_t *slen,
 			  void *const *rbuf, const size_t *rlen)
 {
 	const struct dmasim_comm *c = ctx;
 	MPI_Request *req = malloc(2 * (size_t)c->ranks * sizeof(*req));
-	int nreq = 0, rc = 0;
+	int nreq = 0, rc;
 
 	if (!req)
 		return -1;
-	for (int r = 0; r < c->ranks && !rc; r++) {
-		if (r == c->rank || !rlen[r])
-			continue;
-		if (rlen[r] > INT_MAX)
-			rc = -1;
-		else if (MPI_Irecv(rbuf[r], (int)rlen[r], MPI_BYTE, r,
-				   MPICOMM_TAG, MPI_COMM_WORLD,
-				   &req[nreq++]) != MPI_SUCCESS)
-			rc = -1;
-	}
-	for (int r = 0; r < c->ranks && !rc; r++) {
-		if (r == c->rank || !slen[r])
-			continue;
-		if (slen[r] > INT_MAX)
-			rc = -1;
-		else if (MPI_Isend(sbuf[r], (int)slen[r], MPI_BYTE, r,
-				   MPICOMM_TAG, MPI_COMM_WORLD,
-				   &req[nreq++]) != MPI_SUCCESS)
-			rc = -1;
-	}
+	rc = post(c, false, rbuf, rlen, req, &nreq);
+	if (!rc)
+		rc = post(c, true, sbuf, slen, req, &nreq);
 	if (nreq && MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE) !=
 		    MPI_SUCCESS)
 		rc = -1;

@@ -36,6 +36,20 @@ static long ranks_launched(long *rank)
 	return size ? strtol(size, NULL, 10) : 0;
 }
 
+int ranks_main(const char *prog, int (*cmd)(struct ranks *, int, char **),
+	       int argc, char **argv)
+{
+	struct ranks rk;
+	int status = ranks_init(&rk, prog);
+
+	if (status)
+		return status;
+	ranks_quiet(&rk);
+	status = cmd(&rk, argc, argv);
+	ranks_loud(&rk);
+	return ranks_fini(&rk, status);
+}
+
 bool ranks_on(const struct ranks *r)
 {
 	return r->mpi;

@@ -75,4 +75,10 @@ void ranks_run(struct ranks *r, const struct range_grid *g, const char *file,
  * Returns status. */
 int ranks_fini(struct ranks *r, int status);
 
+/* A command on the ranks: start them (ranks_init()), run cmd with the
+ * other ranks quiet until it calls ranks_loud(), and end them with its
+ * status. */
+int ranks_main(const char *prog, int (*cmd)(struct ranks *, int, char **),
+	       int argc, char **argv);
+
 #endif

@@ -355,13 +355,5 @@ out:
 
 int sweep_main(int argc, char **argv)
 {
-	struct ranks rk;
-	int status = ranks_init(&rk, prog);
-
-	if (status)
-		return status;
-	ranks_quiet(&rk);
-	status = sweep_cmd(&rk, argc, argv);
-	ranks_loud(&rk);
-	return ranks_fini(&rk, status);
+	return ranks_main(prog, sweep_cmd, argc, argv);
 }
