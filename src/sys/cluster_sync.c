@@ -99,9 +99,14 @@ static int board_put(struct board *b, uint32_t node, const char *key,
 	return 0;
 }
 
-/* Make the publications packed in [p, end) visible, in order. */
-static int board_apply(struct board *b, const uint8_t *p, const uint8_t *end)
+/* Make the publications packed in the len bytes at p visible, in order. */
+static int board_apply(struct board *b, const uint8_t *p, size_t len)
 {
+	const uint8_t *end;
+
+	if (!len)
+		return 0;
+	end = p + len;
 	while (p < end) {
 		uint32_t h[3];
 		int rc;
@@ -195,7 +200,7 @@ static int barrier_alone(struct dmasim_cluster *cl, uint64_t *next)
 	*next = local_next(cl);
 	if (!net_deliver(&cl->net))
 		return DMASIM_ENOMEM;
-	rc = board_apply(b, b->pend, b->pend + b->plen);
+	rc = board_apply(b, b->pend, b->plen);
 	b->plen = 0;
 	return rc;
 }
@@ -289,20 +294,25 @@ int cluster_barrier(struct dmasim_cluster *cl, uint64_t *next, bool *failed)
 	*next = UINT64_MAX;
 	for (int r = 0; r < ranks && !rc; r++) {
 		const uint8_t *p = cl->peer[r].in;
-		const uint8_t *end = p + (r == me ? 0 : cl->hrecv[4 * r]);
+		size_t len = r == me ? 0 : cl->hrecv[4 * r];
 
-		while (!rc && p < end)
-			rc = net_frame_unpack(&cl->net, &p, end);
+		while (!rc && len) {
+			const uint8_t *at = p;
+
+			rc = net_frame_unpack(&cl->net, &p, at + len);
+			len -= (size_t)(p - at);
+		}
 		if (cl->hrecv[4 * r + 2] < *next)
 			*next = cl->hrecv[4 * r + 2];
 	}
 	if (!rc && !net_deliver(&cl->net))
 		rc = DMASIM_ENOMEM;
 	for (int r = 0; r < ranks && !rc; r++) {
-		const uint8_t *p = r == me ? cl->board.pend :
-			cl->peer[r].in + cl->hrecv[4 * r];
+		size_t len = cl->hrecv[4 * r + 1];
 
-		rc = board_apply(&cl->board, p, p + cl->hrecv[4 * r + 1]);
+		if (len)
+			rc = board_apply(&cl->board, r == me ? cl->board.pend :
+					 cl->peer[r].in + cl->hrecv[4 * r], len);
 	}
 	cl->board.plen = 0;
 	free(sb);
