@@ -178,6 +178,26 @@ if command -v gnuplot >/dev/null; then
 	if [[ -s $tmp/g.svg ]] && grep -q "cpu_accesses, bus_busy" "$tmp/g.svg" &&
 		grep -q "end_time" "$tmp/g.svg"; then ok; else bad plot-group; fi
 fi
+# Two figures drawn together: where they cross is marked with its x, by
+# linear interpolation.  a = 10 x and b = 35 + 3 x cross at x = 5 (the
+# samples at 4 and 8 bracket it), and a kept script says so.
+cat >"$tmp/cross.lua" <<'LUA'
+local p = dmasim.params{ x = 1 }
+dmasim.report("a", 10 * p.x, "cycles")
+dmasim.report("b", 35 + 3 * p.x, "cycles")
+LUA
+if command -v gnuplot >/dev/null; then
+	"$dm" sweep "$tmp/cross.lua" -D x=1..16*2 --y a+b --plot "$tmp/c.svg" \
+		--plot-script "$tmp/c.gp" -q || bad plot-script-status
+	if grep -q "sprintf('%s = %.4g', 'x', 5) at 5, 50 point" "$tmp/c.gp" &&
+		grep -q "x = 5" "$tmp/c.svg"; then ok; else
+		bad "plot-crossing: $(grep label "$tmp/c.gp")"; fi
+	# kept, and it draws the plot again by itself
+	rm -f "$tmp/c.svg"
+	if gnuplot "$tmp/c.gp" 2>/dev/null && [[ -s $tmp/c.svg ]]; then ok; else bad plot-script-rerun; fi
+fi
+check plot-script-alone 2 "--plot-script $tmp/c.gp: the script draws the plot: expected --plot" \
+	"$dm" sweep "$tmp/cross.lua" -D x=1,2 --plot-script "$tmp/c.gp" -q
 check plot-bad-group 3 "--y: 'nope' is not a numeric figure" "$dm" sweep "$bb" -D N=10,20 --plot "$tmp/q.svg" --y end_time+nope -q
 check plot-bad-y 3 "--y: 'nope' is not a numeric figure or a claim" "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --y nope -q
 check plot-one-value 3 "nothing to plot against" "$dm" sweep "$tmp/r.lua" -D f=1 --plot "$tmp/q.svg" -q

@@ -2,6 +2,7 @@
 #include "plot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -409,6 +410,56 @@ static size_t panel_lead(const char **figs, const size_t *panel, size_t nfig,
 	return k;
 }
 
+/* Figure fig of point i of a series, or NAN. */
+static double fig_at(const struct plot_data *sw, size_t xk, size_t i,
+		     size_t series, const char *fig)
+{
+	const struct csv_val *v = csv_row_find(
+		&sw->pts[point_at(sw, xk, i, series)].row, true, fig);
+
+	return v && v->is_number && isfinite(v->number) ? v->number : NAN;
+}
+
+/*
+ * Where two figures drawn together cross (a break-even): for each series,
+ * each x at which a - b changes sign between two neighbouring points (by
+ * linear interpolation in x, as the figures of a mechanism mostly grow
+ * between samples, whatever the axis's scale), marked with a circle and
+ * its x.  Returns the labels set.
+ */
+static size_t mark_crossings(FILE *f, const struct plot_data *sw, size_t xk,
+			     const struct plot_scale *xs, const char *a,
+			     const char *b)
+{
+	const struct range_axis *xa = &sw->axes[xk];
+	size_t nseries = sw->npoints / xa->n, nlabel = 0;
+
+	for (size_t s = 0; s < nseries && xa->numeric; s++) {
+		for (size_t i = 0; i + 1 < xa->n; i++) {
+			double a0 = fig_at(sw, xk, i, s, a);
+			double b0 = fig_at(sw, xk, i, s, b);
+			double a1 = fig_at(sw, xk, i + 1, s, a);
+			double b1 = fig_at(sw, xk, i + 1, s, b);
+			double d0 = a0 - b0, d1 = a1 - b1, t, x0, x1, x, y;
+
+			if (!isfinite(d0) || !isfinite(d1) || d0 == 0 ||
+			    !((d0 < 0 && d1 >= 0) || (d0 > 0 && d1 <= 0)))
+				continue;
+			t = d0 / (d0 - d1);
+			x0 = xa->num[i] / xs->scale;
+			x1 = xa->num[i + 1] / xs->scale;
+			x = x0 + t * (x1 - x0);
+			y = a0 + t * (a1 - a0);
+			fprintf(f, "set label %zu sprintf('%%s = %%.4g%s%s', ",
+				++nlabel, *xs->unit ? " " : "", xs->unit);
+			gp_str(f, xa->name);
+			fprintf(f, ", %.17g) at %.17g, %.17g point pt 6 ps 2 "
+				"offset 1, 1\n", x, x, y);
+		}
+	}
+	return nlabel;
+}
+
 static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 			size_t xk, const char **figs, const size_t *panel,
 			size_t nfig)
@@ -484,7 +535,7 @@ static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 		fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, "
 		      "graph 0.05, 0\n", f);
 	for (size_t k = 0; k < nfig; k++) {
-		size_t pk = claim_partner(figs, nfig, k), drawn = 0;
+		size_t pk = claim_partner(figs, nfig, k), drawn = 0, nlabel;
 		const char *unit = fig_unit(sw, figs[k]);
 		char label[256], name[256];
 		bool overlay = false;
@@ -520,7 +571,21 @@ static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 		gp_str(f, name);
 		fputs("\nset ylabel ", f);
 		gp_str(f, label);
-		fputs("\nplot ", f);
+		fputc('\n', f);
+		nlabel = 0;
+		if (overlay) {	/* the first two figures' crossings */
+			const char *two[2];
+			size_t m = 0;
+
+			for (size_t j = k; j < nfig && m < 2; j++)
+				if (panel[j] == panel[k] &&
+				    !claim_paired(figs, nfig, j))
+					two[m++] = figs[j];
+			if (m == 2)
+				nlabel = mark_crossings(f, sw, xk, &xs, two[0],
+							two[1]);
+		}
+		fputs("plot ", f);
 		if (pk < nfig) {
 			plot_lines(f, sw, xk, figs[k], k, "lines dt 2 lw 1.5",
 				   "model", 0, &drawn);
@@ -541,6 +606,8 @@ static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 			}
 		}
 		fputc('\n', f);
+		if (nlabel)
+			fputs("unset label\n", f);
 	}
 	fputs("unset multiplot\n", f);
 	return ferror(f) ? -1 : 0;
@@ -570,7 +637,7 @@ static int run_gnuplot(const char *script)
 
 int plot_sweep(const char *file, const struct range_grid *g,
 	       const struct pool_point *pts, const char *path, const char *x,
-	       const char *y, char *err, size_t errlen)
+	       const char *y, const char *keep, char *err, size_t errlen)
 {
 	const struct plot_data data = { .file = file, .axes = g->axes,
 		.naxes = g->naxes, .npoints = g->npoints, .pts = pts };
@@ -598,8 +665,17 @@ int plot_sweep(const char *file, const struct range_grid *g,
 		return -1;
 	snprintf(script, sizeof(script), "%s/dmasim-plot-XXXXXX",
 		 tmpdir && *tmpdir ? tmpdir : "/tmp");
-	fd = mkstemp(script);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+	if (keep) {	/* --plot-script: the script where asked, kept */
+		snprintf(script, sizeof(script), "%s", keep);
+		fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			plot_err(err, errlen, "cannot write the gnuplot script "
+				 "%s: %s", script, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+	} else if ((fd = mkstemp(script)) < 0 || !(f = fdopen(fd, "w"))) {
 		plot_err(err, errlen, "cannot write a gnuplot script in %s: %s",
 			 tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
 		if (fd >= 0)
@@ -631,7 +707,8 @@ int plot_sweep(const char *file, const struct range_grid *g,
 	}
 	ret = 0;
 out_unlink:
-	unlink(script);
+	if (!keep)
+		unlink(script);
 out:
 	free(figs);
 	free(panel);

@@ -24,11 +24,13 @@ int plot_format_ok(const char *path);
 /*
  * Draw the sweep of scenario file over grid g, whose points' outcomes are
  * pts, to path.  x: the parameter for the x axis (NULL: the first swept
- * over two or more values); y: comma-separated figures (NULL: all).
+ * over two or more values); y: comma-separated figures (NULL: all);
+ * keep: where to write and keep the gnuplot script (NULL: a temporary
+ * file).  Figures drawn together ("a,b") have their crossings marked.
  * Returns 0, or -1 with a message naming what was wrong in err.
  */
 int plot_sweep(const char *file, const struct range_grid *g,
 	       const struct pool_point *pts, const char *path, const char *x,
-	       const char *y, char *err, size_t errlen);
+	       const char *y, const char *keep, char *err, size_t errlen);
 
 #endif

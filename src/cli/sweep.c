@@ -33,7 +33,8 @@ static void sweep_usage(FILE *out)
 {
 	fprintf(out,
 "usage: dmasim sweep FILE.lua -D name=VALUES... [-j N] [--csv FILE]\n"
-"                    [--plot FILE.svg|FILE.png] [--x NAME] [--y NAMES]\n"
+"                    [--plot FILE.svg|FILE.png] [--plot-script FILE]\n"
+"                    [--x NAME] [--y NAMES]\n"
 "                    [--seed N] [-q] [--ranks]\n"
 "       mpirun -n R dmasim sweep FILE.lua -D name=VALUES... [options]\n"
 "\n"
@@ -65,10 +66,15 @@ static void sweep_usage(FILE *out)
 "                logarithmic for a geometric range, one line per value of\n"
 "                the other swept parameters; a claim's panel shows its\n"
 "                model (dashed) and its simulated values (points)\n"
+"  --plot-script FILE\n"
+"                also keep the gnuplot script that draws the plot (data\n"
+"                inline) in FILE, to restyle it: gnuplot FILE\n"
 "  --x NAME      the parameter on the x axis (default: the first swept\n"
 "                over two or more values)\n"
 "  --y NAMES     the figures (or claim ids) to plot, comma-separated,\n"
-"                one panel each; a+b draws a and b in one panel\n"
+"                one panel each; a+b draws a and b in one panel, where\n"
+"                the points at which they cross (a break-even) are\n"
+"                marked with their x\n"
 "                (default: all numeric figures and claims)\n"
 "  --seed N      the run seed of every point (default 1)\n"
 "  -q, --quiet   no CSV on standard output, no progress line\n"
@@ -153,6 +159,7 @@ static int sweep_cmd(struct ranks *rk, int argc, char **argv)
 {
 	struct sweep sw = { 0 };
 	const char *csv = NULL, *plot = NULL, *x = NULL, *y = NULL;
+	const char *script = NULL;
 	uint64_t seed = 1;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	int quiet = 0, status = EXIT_USAGE, want_ranks = 0, jobs_given = 0;
@@ -200,7 +207,8 @@ static int sweep_cmd(struct ranks *rk, int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--csv") || !strcmp(a, "--plot") ||
 			   !strcmp(a, "--x") || !strcmp(a, "--y") ||
-			   !strcmp(a, "--seed")) {
+			   !strcmp(a, "--seed") ||
+			   !strcmp(a, "--plot-script")) {
 			if (!v) {
 				fprintf(stderr, "%s: %s needs a value (see "
 					"dmasim sweep --help)\n", prog, a);
@@ -217,6 +225,8 @@ static int sweep_cmd(struct ranks *rk, int argc, char **argv)
 					goto out;
 				}
 				plot = v;
+			} else if (!strcmp(a, "--plot-script")) {
+				script = v;
 			} else if (!strcmp(a, "--x")) {
 				x = v;
 			} else if (!strcmp(a, "--y")) {
@@ -237,6 +247,12 @@ static int sweep_cmd(struct ranks *rk, int argc, char **argv)
 		} else {
 			sw.file = a;
 		}
+	}
+	if (script && !plot) {
+		fprintf(stderr, "%s: --plot-script %s: the script draws the "
+			"plot: expected --plot FILE.svg or FILE.png too\n",
+			prog, script);
+		goto out;
 	}
 	if (want_ranks && !ranks_built) {
 		fprintf(stderr, "%s: --ranks: this dmasim was built without "
@@ -341,8 +357,8 @@ static int sweep_cmd(struct ranks *rk, int argc, char **argv)
 	if (plot) {
 		char err[512];
 
-		if (plot_sweep(sw.file, &sw.grid, sw.pts, plot, x, y, err,
-			       sizeof(err))) {
+		if (plot_sweep(sw.file, &sw.grid, sw.pts, plot, x, y, script,
+			       err, sizeof(err))) {
 			fprintf(stderr, "%s: --plot %s: %s\n", prog, plot, err);
 			if (!status)
 				status = EXIT_IO;
