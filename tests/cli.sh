@@ -28,10 +28,17 @@ check json-unwritable 3 "cannot write JSON" "$dm" run "$bb" -D N=10 --json /none
 # --check: a misuse exits 5 with its report on stderr and in the JSON; a
 # correct driver exits 0 with nothing on stderr.
 zoo=$src/tests/zoo
-check check-report 5 "STALE_CPU_READ at" "$dm" run --check "$zoo/stale_cpu_read.lua"
+# Each report names the scenario's line that caused it: the CPU's read
+# (line 8), the driver's call (line 8); for a device, the line that
+# started its transfer (line 7), and the library line it went through.
+check check-report 5 "STALE_CPU_READ at 4.050 us by cpu0 ($zoo/stale_cpu_read.lua:8)" \
+	"$dm" run --check "$zoo/stale_cpu_read.lua"
+check check-report-device 5 "by dma0.ch0 ($zoo/device_write_to_device.lua:7, in dmadrv.lua:" \
+	"$dm" run --check "$zoo/device_write_to_device.lua"
 "$dm" run --check "$zoo/double_unmap.lua" -q --json "$tmp/c.json" 2>"$tmp/err"
-if [[ $? -eq 5 ]] && grep -q "DOUBLE_UNMAP" "$tmp/err" && grep -q '"DOUBLE_UNMAP"' "$tmp/c.json"; then
-	pass=$((pass + 1)); else echo "FAIL check-json"; fail=$((fail + 1)); fi
+if [[ $? -eq 5 ]] && grep -q "DOUBLE_UNMAP" "$tmp/err" && grep -q '"DOUBLE_UNMAP"' "$tmp/c.json" &&
+	grep -qF "\"where\": \"$zoo/double_unmap.lua:8\"" "$tmp/c.json"; then
+	pass=$((pass + 1)); else echo "FAIL check-json: $(grep -A3 where "$tmp/c.json")"; fail=$((fail + 1)); fi
 "$dm" run --check "$zoo/ok_rx.lua" >/dev/null 2>"$tmp/err"
 if [[ $? -eq 0 && ! -s $tmp/err ]]; then pass=$((pass + 1)); else
 	echo "FAIL check-clean"; fail=$((fail + 1)); fi

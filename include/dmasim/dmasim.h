@@ -250,6 +250,10 @@ struct dmasim_check {
 	char what[80];		/* the class in words */
 	char fix[96];		/* the call that would have prevented it */
 	char initiator[40];
+	char where[200];	/* the scenario's line whose call made the
+				 * access, or started the transfer of the
+				 * DMA channel that made it ("run.lua:12, in
+				 * dmadrv.lua:79"), or "" */
 	uint64_t time;		/* simulated ps */
 	uint64_t paddr, dma;	/* physical and device addresses */
 	uint64_t size;		/* bytes */

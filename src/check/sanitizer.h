@@ -104,6 +104,9 @@ struct san_report {
 	uint64_t paddr;		/* physical address */
 	uint64_t dma;		/* device (bus) address */
 	uint64_t size;		/* bytes */
+	/* where in the software the access came from ("file.lua:12"), as
+	 * the system fills it in (sys.c), or empty */
+	char where[200];
 };
 
 struct san_map {

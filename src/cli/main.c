@@ -121,7 +121,8 @@ static void run_usage(FILE *out)
 "                    interrupts) and what was left unfinished (processes\n"
 "                    still waiting, channels never started, interrupts no\n"
 "                    handler took, a system never run)\n"
-"  --check           turn on the DMA sanitizer: reports go to stderr and\n"
+"  --check           turn on the DMA sanitizer: reports, each with the\n"
+"                    scenario's line that caused it, go to stderr and\n"
 "                    the JSON; exit status 5 when it reported anything\n"
 "  --seed N          the run seed (default 1); every component derives its\n"
 "                    own random stream from it\n"
@@ -382,9 +383,11 @@ static int run_cmd(struct ranks *rk, int argc, char **argv)
 	for (int i = 0; i < dmasim_run_check_count(run); i++) {
 		const struct dmasim_check *c = dmasim_run_check_report(run, i);
 
-		fprintf(stderr, "dmasim check: %s at %.3f us by %s: %s; paddr "
-			"%#llx dma %#llx size %llu; fix: %s\n", c->cls,
-			(double)c->time / 1e6, c->initiator, c->what,
+		fprintf(stderr, "dmasim check: %s at %.3f us by %s%s%s%s: %s; "
+			"paddr %#llx dma %#llx size %llu; fix: %s\n", c->cls,
+			(double)c->time / 1e6, c->initiator,
+			*c->where ? " (" : "", c->where, *c->where ? ")" : "",
+			c->what,
 			(unsigned long long)c->paddr,
 			(unsigned long long)c->dma,
 			(unsigned long long)c->size, c->fix);

@@ -306,6 +306,9 @@ struct dma_engine {
 	uint64_t dack_cycles;	/* bus cycles of acknowledge per piece */
 	struct irq_sink irq;	/* channel i raises irq.line + i */
 	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
+	/* told when a doorbell starts a channel (NULL: nobody) */
+	void (*on_start)(void *ctx, struct dma_chan *ch);
+	void *start_ctx;
 };
 
 struct dma_config {

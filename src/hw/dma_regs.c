@@ -22,6 +22,8 @@ void dma_doorbell(struct dma_chan *ch)
 	ch->desc_held = false;
 	ch->fail_code = 0;
 	ch->status = DMA_STATUS_BUSY;
+	if (eng->on_start)
+		eng->on_start(eng->start_ctx, ch);
 	ch->started_at = ch->sim->now;
 	dma_chan_trace_start(ch);
 	if (!ch->burst) {

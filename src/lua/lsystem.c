@@ -155,9 +155,44 @@ static void lproc_done(struct dmasim_proc *p)
 	free(lp);
 }
 
+/*
+ * Where a Lua process is: the innermost line of the scenario's own file
+ * on its stack (the call it waits in), and, when the call went on into a
+ * library, the library's line: "halo.lua:120, in verbs.lua:80"; with no
+ * line of the scenario's file, the innermost line.
+ */
+static void lproc_where(struct dmasim_proc *p, char *buf, size_t len)
+{
+	struct lproc *lp = (struct lproc *)p;
+	const char *scen = lrun_get(lp->co)->scenario;
+	char inner[160] = "";
+	lua_Debug ar;
+
+	buf[0] = 0;
+	for (int lvl = 0; lua_getstack(lp->co, lvl, &ar); lvl++) {
+		if (!lua_getinfo(lp->co, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		if (scen && ar.source[0] == '@' &&
+		    !strcmp(ar.source + 1, scen)) {
+			snprintf(buf, len, *inner ? "%s:%d, in %s" : "%s:%d%s",
+				 ar.short_src, ar.currentline, inner);
+			return;
+		}
+		if (!*inner) {
+			const char *slash = strrchr(ar.short_src, '/');
+
+			snprintf(inner, sizeof(inner), "%s:%d",
+				 slash ? slash + 1 : ar.short_src,
+				 ar.currentline);
+		}
+	}
+	snprintf(buf, len, "%s", inner);
+}
+
 static const struct sys_body lproc_body = {
 	.resume = lproc_resume,
 	.done = lproc_done,
+	.where = lproc_where,
 };
 
 struct lproc *lsys_current(lua_State *L, struct lsys *ls, const char *fn)

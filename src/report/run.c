@@ -311,9 +311,9 @@ int dmasim_run_write_json(const struct dmasim_run *run, const char *path)
 			const struct dmasim_check *c = &run->checks[i];
 
 			json_array_append_new(a, json_pack(
-				"{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I}",
+				"{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I}",
 				"class", c->cls, "what", c->what, "fix", c->fix,
-				"initiator", c->initiator,
+				"initiator", c->initiator, "where", c->where,
 				"time_ps", (json_int_t)c->time,
 				"paddr", (json_int_t)c->paddr,
 				"dma", (json_int_t)c->dma,
@@ -524,6 +524,7 @@ static void run_check_sink(void *ctx, const struct san_report *r)
 	snprintf(c->what, sizeof(c->what), "%s", san_class_what(r->cls));
 	snprintf(c->fix, sizeof(c->fix), "%s", san_class_fix(r->cls));
 	snprintf(c->initiator, sizeof(c->initiator), "%s", r->initiator);
+	snprintf(c->where, sizeof(c->where), "%s", r->where);
 	c->time = r->time;
 	c->paddr = r->paddr;
 	c->dma = r->dma;

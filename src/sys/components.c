@@ -291,6 +291,10 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	d->sys = sys;
 	err = dma_engine_init(&d->eng, &sys->sim, &bus->bus, name, &dc);
+	if (!err && sys->san) {	/* its reports say where a transfer began */
+		d->eng.on_start = sys_dma_started;
+		d->eng.start_ctx = sys;
+	}
 	if (err == DMASIM_EINVAL)
 		return sys_error(sys, err, "dma '%s': registers at %#llx "
 				 "overlap another target", name,

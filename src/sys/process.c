@@ -2,11 +2,14 @@
  * process.h. */
 #include "process.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/dma.h"
 #include "kernel/checked.h"
 #include "kernel/util.h"
+#include "kernel/vec.h"
 
 /* ---- the kernel side ---- */
 
@@ -72,6 +75,75 @@ struct dmasim_proc *sys_proc_current(const struct dmasim_sys *sys)
 	struct proc *kp = sys->sim.current;
 
 	return kp && kp->ops == &sysproc_ops ? (struct dmasim_proc *)kp : NULL;
+}
+
+/* Whether one of p's operations is what its CPU runs at some level. */
+static bool op_running(const struct dmasim_proc *p)
+{
+	const struct cpu *cpu = &p->op.cpu->cpu;
+
+	for (unsigned l = 0; l <= cpu->depth && l <= CPU_IRQ_NEST; l++)
+		for (unsigned i = 0; i < p->op.nops; i++)
+			if (cpu->head[l] == &p->op.op[i])
+				return true;
+	return false;
+}
+
+void sys_proc_where(struct dmasim_sys *sys, const char *initiator,
+		    char *buf, size_t len)
+{
+	struct dmasim_proc *p = sys_proc_current(sys);
+
+	/* initiator NULL: whichever CPU runs a process's operation now */
+	for (struct dmasim_proc *q = sys->procs; !p && q; q = q->next)
+		if (q->p.state == PROC_WAITING && q->op.cpu &&
+		    (!initiator || !strcmp(q->op.cpu->cpu.name, initiator)) &&
+		    op_running(q))
+			p = q;
+	buf[0] = 0;
+	if (p && p->body && p->body->where)
+		p->body->where(p, buf, len);
+}
+
+/* The sanitizer's reports, with where in the software each came from. */
+void sys_check_sink(void *ctx, const struct san_report *r)
+{
+	struct dmasim_sys *sys = ctx;
+	struct san_report c = *r;
+
+	if (!sys->hooks.check_sink)
+		return;
+	sys_proc_where(sys, r->initiator, c.where, sizeof(c.where));
+	if (!c.where[0])	/* a DMA channel: where its transfer began */
+		sys_origin(sys, r->initiator, c.where, sizeof(c.where));
+	sys->hooks.check_sink(sys->hooks.check_ctx, &c);
+}
+
+void sys_dma_started(void *ctx, struct dma_chan *ch)
+{
+	struct dmasim_sys *sys = ctx;
+	struct sys_origin *o = NULL;
+
+	for (size_t i = 0; i < sys->norigins && !o; i++)
+		if (!strcmp(sys->origins[i].who, ch->name))
+			o = &sys->origins[i];
+	if (!o) {
+		VEC_RESERVE(sys->origins, sys->norigins, sys->caporigins,
+			    return);
+		o = &sys->origins[sys->norigins++];
+		snprintf(o->who, sizeof(o->who), "%s", ch->name);
+	}
+	sys_proc_where(sys, NULL, o->where, sizeof(o->where));
+}
+
+void sys_origin(const struct dmasim_sys *sys, const char *initiator,
+		char *buf, size_t len)
+{
+	buf[0] = 0;
+	for (size_t i = 0; i < sys->norigins; i++)
+		if (!strcmp(sys->origins[i].who, initiator) &&
+		    sys->origins[i].where[0])
+			snprintf(buf, len, "%s", sys->origins[i].where);
 }
 
 int sys_proc_wait(struct dmasim_proc *p, struct signal *sig)
@@ -405,6 +477,7 @@ int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 	/* Wait first: the operation may complete inside cpu_submit() (a bus
 	 * error); the process then resumes at once, in this instant. */
 	sys_proc_wait(p, &o->sig);
+	o->cpu = cpu;
 	for (unsigned i = 0; i < o->nops; i++) {
 		o->op[i].done = op_done;
 		o->op[i].ctx = p;

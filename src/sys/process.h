@@ -22,8 +22,13 @@ struct dmasim_mmu;
 struct aspace;
 
 /* How a process is resumed and freed. */
+struct dma_chan;
+
 struct sys_body {
 	void (*resume)(struct dmasim_proc *p);
+	/* Optional: where in its source the process is ("file.lua:12"),
+	 * into buf (len bytes); for the sanitizer's reports. */
+	void (*where)(struct dmasim_proc *p, char *buf, size_t len);
 	/* The process finished (or was dropped): free what the body owns,
 	 * including p when the body allocated it. */
 	void (*done)(struct dmasim_proc *p);
@@ -33,6 +38,7 @@ struct sys_body {
 struct sys_op {
 	struct cpu_op op[4];		/* ops submitted together */
 	unsigned nops;
+	struct dmasim_cpu *cpu;		/* they run on */
 	struct signal sig;		/* notified when the last completes */
 	uint8_t word[4][8];		/* the data of small accesses */
 	struct dmasim_result res;
@@ -88,6 +94,21 @@ int sys_proc_start(struct dmasim_sys *sys, struct dmasim_proc *p,
 		   const struct sys_body *body);
 /* The process being resumed, or NULL. */
 struct dmasim_proc *sys_proc_current(const struct dmasim_sys *sys);
+/* Where in the software an access by initiator (a CPU's name; NULL: any
+ * CPU) comes from: the process running now, or else the one whose
+ * operation that CPU is running; "" when none says. */
+void sys_proc_where(struct dmasim_sys *sys, const char *initiator,
+		    char *buf, size_t len);
+struct sys_origin {
+	char who[40];		/* a DMA channel's name */
+	char where[200];
+};
+/* A DMA channel started (struct dma_engine's on_start, ctx the system):
+ * keep where in the software it was started from. */
+void sys_dma_started(void *ctx, struct dma_chan *ch);
+/* What sys_dma_started() kept for initiator, into buf ("" when none). */
+void sys_origin(const struct dmasim_sys *sys, const char *initiator,
+		char *buf, size_t len);
 /* Make p wait on sig; returns DMASIM_WAITING. */
 int sys_proc_wait(struct dmasim_proc *p, struct signal *sig);
 /* Drop every live process (the system is being freed). */

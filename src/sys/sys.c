@@ -84,8 +84,7 @@ int sys_new_hooked(const struct dmasim_sys_config *cfg,
 			err = DMASIM_ENOMEM;
 			goto err_sim;
 		}
-		san_init(sys->san, &sys->sim, sys->hooks.check_sink,
-			 sys->hooks.check_ctx);
+		san_init(sys->san, &sys->sim, sys_check_sink, sys);
 	}
 	*out = sys;
 	return 0;
@@ -119,6 +118,7 @@ void dmasim_sys_free(struct dmasim_sys *sys)
 	}
 	free(sys->comps);
 	free(sys->buses);
+	free(sys->origins);
 	sim_fini(&sys->sim);
 	free(sys);
 }

@@ -76,6 +76,10 @@ struct dmasim_sys {
 	/* drops them when the system is freed (set by process.c) */
 	void (*procs_free)(struct dmasim_sys *sys);
 	struct sanitizer *san;		/* with hooks.check */
+	/* with it: where each DMA channel's transfer was started from, for
+	 * its reports (process.c) */
+	struct sys_origin *origins;
+	size_t norigins, caporigins;
 	bool running;
 	int fail_code;			/* a process failed the run */
 	/* components made so far, for default names */
@@ -223,6 +227,9 @@ int sys_pick_bus(struct dmasim_sys *sys, const char *what,
 /* Run a system up to and including `until`, as dmasim_sys_run() does
  * but for a node of a cluster too (the cluster's windows). */
 int sys_run(struct dmasim_sys *sys, uint64_t until);
+/* The sanitizer's sink (process.c): the report, with where in the
+ * software it came from, to the hooks' sink. */
+void sys_check_sink(void *ctx, const struct san_report *r);
 /* A node being freed leaves its cluster (cluster.c). */
 void sys_cluster_leave(struct dmasim_sys *sys);
 /* The network of a cluster (cluster.c), for the devices on its ports. */
