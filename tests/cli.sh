@@ -199,6 +199,11 @@ if command -v gnuplot >/dev/null; then
 	if grep -q "sprintf('%s = %.4g', 'x', 5) at 5, 50 point" "$tmp/c.gp" &&
 		grep -q "x = 5" "$tmp/c.svg"; then ok; else
 		bad "plot-crossing: $(grep label "$tmp/c.gp")"; fi
+	# by default too: a and b share a unit, so one panel, with the mark
+	"$dm" sweep "$tmp/cross.lua" -D x=1..16*2 --plot "$tmp/d.svg" \
+		--plot-script "$tmp/d.gp" -q
+	if [[ $(grep -c '^plot ' "$tmp/d.gp") -eq 1 ]] && grep -q "set label 1 " "$tmp/d.gp"; then ok; else
+		bad "plot-default-group: $(grep -c '^plot ' "$tmp/d.gp") panels"; fi
 	# kept, and it draws the plot again by itself
 	rm -f "$tmp/c.svg"
 	if gnuplot "$tmp/c.gp" 2>/dev/null && [[ -s $tmp/c.svg ]]; then ok; else bad plot-script-rerun; fi

@@ -163,10 +163,48 @@ static int keep_claim(const char **figs, size_t n, size_t *kept,
 	return 0;
 }
 
+static const char *fig_unit(const struct plot_data *sw, const char *name);
+static size_t claim_partner(const char **figs, size_t nfig, size_t k);
+static bool claim_paired(const char **figs, size_t nfig, size_t k);
+
+#define PLOT_GROUP_MAX 4	/* figures drawn together by default */
+#define PLOT_TITLE_MAX 56	/* characters of figure names in a title */
+
+/* By default, figures of one unit share a panel (PLOT_GROUP_MAX at
+ * most), in the order reported: times with times, sizes with sizes.  A
+ * claim keeps a panel of its own (model against simulated), and so does
+ * a figure without a unit (counts and ratios of unlike scales). */
+static void group_by_unit(const struct plot_data *sw, const char **figs,
+			  size_t n, size_t *panel)
+{
+	for (size_t k = 0; k < n; k++) {
+		const char *u = fig_unit(sw, figs[k]);
+		size_t members = 0;
+
+		if (!*u || claim_partner(figs, n, k) < n ||
+		    claim_paired(figs, n, k))
+			continue;
+		for (size_t j = 0; j < k; j++) {
+			if (panel[j] != j || claim_partner(figs, n, j) < n ||
+			    claim_paired(figs, n, j) ||
+			    strcmp(fig_unit(sw, figs[j]), u))
+				continue;
+			members = 0;
+			for (size_t m = 0; m < k; m++)
+				members += panel[m] == j;
+			if (members < PLOT_GROUP_MAX) {
+				panel[k] = j;
+				break;
+			}
+		}
+	}
+}
+
 /* The figures to draw: numeric results of the successful points (claims
  * give "<id>.model" and "<id>.simulated"), in the order first reported,
- * or those named in y (a figure, or a claim's id for both).  Returns
- * their count (0 with a message when one named is neither). */
+ * grouped by unit (group_by_unit()), or those named in y (a figure, or a
+ * claim's id for both).  Returns their count (0 with a message when one
+ * named is neither). */
 static size_t pick_figures(const struct plot_data *sw, const char *y,
 			   const char ***out, size_t **panel_out, char *err,
 			   size_t errlen)
@@ -211,6 +249,8 @@ static size_t pick_figures(const struct plot_data *sw, const char *y,
 	}
 	for (size_t k = 0; k < n; k++)
 		panel[k] = k;
+	if (!y)
+		group_by_unit(sw, figs, n, panel);
 	if (y) {
 		size_t kept = 0, g = 0;
 		const char *p = y;
@@ -551,19 +591,32 @@ static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 		snprintf(name, sizeof(name), "%.*s", (int)(pk < nfig ?
 			 strlen(figs[k]) - 6 : strlen(figs[k])), figs[k]);
 		if (overlay) {
-			size_t used = strlen(name);
+			size_t used = strlen(name), more = 0;
 
-			for (size_t j = k + 1; j < nfig && used < sizeof(name);
-			     j++)
-				if (panel[j] == panel[k] &&
-				    !claim_paired(figs, nfig, j))
+			/* the title names them while they fit a panel's
+			 * width; the key names each line */
+			for (size_t j = k + 1; j < nfig; j++) {
+				if (panel[j] != panel[k] ||
+				    claim_paired(figs, nfig, j))
+					continue;
+				if (!more && used + strlen(figs[j]) + 2 <=
+					     PLOT_TITLE_MAX)
 					used += (size_t)snprintf(name + used,
 						sizeof(name) - used, ", %s",
 						figs[j]);
+				else
+					more++;
+			}
+			if (more)
+				snprintf(name + used, sizeof(name) - used,
+					 " and %zu more", more);
 			pk = nfig;	/* no model/simulated pairing */
 		}
-		snprintf(label, sizeof(label), *unit ? "%s (%s)" : "%s",
-			 name, unit);
+		if (overlay && *unit)	/* the key names the figures */
+			snprintf(label, sizeof(label), "%s", unit);
+		else
+			snprintf(label, sizeof(label), *unit ? "%s (%s)" :
+				 "%s", name, unit);
 		fputs(xa->kind == RANGE_GEOM &&
 		      panel_wants_log(sw, figs, panel, nfig, k) ?
 		      "set logscale y 10\n" : "unset logscale y\n", f);

@@ -2,8 +2,9 @@
  * plot: a sweep's figures drawn against a swept parameter by gnuplot, run
  * as a subprocess on a generated script (data inline, as datablocks).
  *
- * One panel per figure (every numeric result, or those asked for), the
- * y axis labelled with the figure's unit from dmasim.report; the x axis is
+ * Figures of one unit drawn together in a panel (four at most; a claim,
+ * or a figure without a unit, alone), or the panels asked for, the y
+ * axis labelled with the unit from dmasim.report; the x axis is
  * the first parameter swept over two or more values (or the one asked
  * for), labelled with its unit, logarithmic when its range is geometric;
  * every other parameter swept over several values gives one line per
