@@ -246,30 +246,36 @@ static void test_access(void **state)
  * discards what it had taken already (duplicates) rather than placing it
  * twice.  With nearly every frame lost and one retry, the request fails
  * with RETRY_EXC_ERR. */
+/* Node 0 WRITEs 8 x 64 KiB of known bytes to node 1 on the cluster cl of
+ * nodes n; reports whether every completion came, in order, and whether
+ * the bytes landed as sent. */
+#define WRITE8                                                                \
+	"local ok = true\n"                                                   \
+	"go(cl, n, function(i, me, peer)\n"                                   \
+	"  if i == 1 then return end\n"                                       \
+	"  for k = 0, 7 do\n"                                                 \
+	"    me.cpu:store(BUF + k * 65536, string.rep(string.char(65 + k),\n"  \
+	"                 65536))\n"                                           \
+	"  end\n"                                                             \
+	"  for k = 0, 7 do\n"                                                 \
+	"    me.v:post_send(me.qp, { op = 'write', laddr = BUF + k * 65536,\n" \
+	"      len = 65536, lkey = me.mr.key, raddr = BUF + k * 65536,\n"      \
+	"      rkey = peer.mr.key, wr_id = k })\n"                             \
+	"  end\n"                                                             \
+	"  for k = 0, 7 do\n"                                                 \
+	"    local wc = me.v:poll(me.cq)\n"                                    \
+	"    ok = ok and wc.ok and wc.wr_id == k\n"                            \
+	"  end\n"                                                             \
+	"end)\n"                                                              \
+	"dmasim.report('ok', ok)\n"                                           \
+	"dmasim.report('intact', n[1].mem:read(BUF, 8 * 65536) ==\n"          \
+	"  n[0].mem:read(BUF, 8 * 65536))\n"
+
 static void test_loss(void **state)
 {
 	struct dmasim_run *run = run_ok(
 		"local cl, n = rig{ cluster = { loss = 0.02, seed = 5 } }\n"
-		"local ok = true\n"
-		"go(cl, n, function(i, me, peer)\n"
-		"  if i == 1 then return end\n"
-		"  for k = 0, 7 do\n"
-		"    me.cpu:store(BUF + k * 65536, string.rep(string.char(65 + k),\n"
-		"                 65536))\n"
-		"  end\n"
-		"  for k = 0, 7 do\n"
-		"    me.v:post_send(me.qp, { op = 'write', laddr = BUF + k * 65536,\n"
-		"      len = 65536, lkey = me.mr.key, raddr = BUF + k * 65536,\n"
-		"      rkey = peer.mr.key, wr_id = k })\n"
-		"  end\n"
-		"  for k = 0, 7 do\n"
-		"    local wc = me.v:poll(me.cq)\n"
-		"    ok = ok and wc.ok and wc.wr_id == k\n"
-		"  end\n"
-		"end)\n"
-		"dmasim.report('ok', ok)\n"
-		"dmasim.report('intact', n[1].mem:read(BUF, 8 * 65536) ==\n"
-		"  n[0].mem:read(BUF, 8 * 65536))\n"
+		WRITE8
 		"dmasim.report('drops', cl.drops)\n"
 		"dmasim.report('retransmits', n[0].nic:qp(0).retransmits)\n"
 		"dmasim.report('epsn', n[1].nic:qp(0).expected_psn)\n"
@@ -293,6 +299,33 @@ static void test_loss(void **state)
 	 * expected PSN is one past the last */
 	assert_int_equal(tu_int(run, "epsn"), 128);
 	assert_int_equal(tu_int(run, "exceeded"), 12);	/* RETRY_EXC_ERR */
+	dmasim_run_free(run);
+}
+
+/* Corruption: the switch flips one bit of 2% of the frames; each
+ * receiver's check of the frame's check sequence catches every one (the
+ * two NICs' fcs_errors add up to exactly the switch's count), drops it,
+ * and go-back-N sends it again: the 8 x 64 KiB land byte for byte, each
+ * of the 128 packets placed once. */
+static void test_corrupt(void **state)
+{
+	struct dmasim_run *run = run_ok(
+		"local cl, n = rig{ cluster = { corrupt = 0.02, seed = 7 } }\n"
+		WRITE8
+		"dmasim.report('corrupted', cl.corrupted)\n"
+		"dmasim.report('fcs', n[0].nic.fcs_errors + n[1].nic.fcs_errors)\n"
+		"dmasim.report('drops', cl.drops)\n"
+		"dmasim.report('retransmits', n[0].nic:qp(0).retransmits)\n"
+		"dmasim.report('epsn', n[1].nic:qp(0).expected_psn)\n");
+
+	(void)state;
+	assert_string_equal(tu_str(run, "ok"), "true");
+	assert_string_equal(tu_str(run, "intact"), "true");
+	assert_true(tu_int(run, "corrupted") > 0);
+	assert_int_equal(tu_int(run, "fcs"), tu_int(run, "corrupted"));
+	assert_int_equal(tu_int(run, "drops"), 0);
+	assert_true(tu_int(run, "retransmits") > 0);
+	assert_int_equal(tu_int(run, "epsn"), 128);
 	dmasim_run_free(run);
 }
 
@@ -394,6 +427,8 @@ static void test_refused(void **state)
 		   "expected a time > 0");
 	tu_refused("dmasim.cluster{ loss = 1 }", "loss: expected a "
 		   "probability in [0, 1)");
+	tu_refused("dmasim.cluster{ corrupt = 1.5 }", "corrupt: expected a "
+		   "probability in [0, 1)");
 	tu_refused("dmasim.cluster{ colour = 1 }", "colour");
 	tu_refused("local cl = dmasim.cluster{}\ncl:node(2)",
 		   "expected a node from 0 to 1");
@@ -417,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_loss),
+		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_refused),

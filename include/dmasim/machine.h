@@ -250,6 +250,25 @@ DMASIM_API int dmasim_memory_hash(struct dmasim_memory *mem, uint64_t addr,
 /* FNV-1a of a host buffer, the same hash. */
 DMASIM_API uint64_t dmasim_hash(const void *p, uint64_t len);
 
+/*
+ * Fault injection: of the bus transactions that reach the memory and
+ * touch [addr, addr + len) in the directions given, the first `after`
+ * pass and the next `count` (0: every one from then on) are refused with
+ * a bus error and change nothing: a DMA channel ends with its error
+ * status, a CPU operation returns it.  Counted in the statistic
+ * "<memory>.faulted".  A cache's line fills and write-backs, and the
+ * untimed calls above, do not see it.
+ */
+struct dmasim_memory_fault {
+	uint64_t addr, len;	/* bus address and bytes */
+	bool reads, writes;	/* the directions refused (both false: both) */
+	uint64_t after;		/* matching transactions to let pass first */
+	uint64_t count;		/* transactions to refuse (1); 0: all */
+};
+/* Returns 0, DMASIM_ERANGE (outside the memory) or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_memory_inject(struct dmasim_memory *mem,
+				    const struct dmasim_memory_fault *f);
+
 /* ---- CPUs ---- */
 
 struct dmasim_cpu_config {
@@ -505,6 +524,11 @@ struct dmasim_device_config {
 	uint64_t unit;
 	const uint64_t *trace;
 	uint64_t ntrace;
+	/* Fault injection: a device error mid-transfer.  Once fail_after
+	 * bytes have moved through its data register, every data access is
+	 * refused with a bus error, moving nothing (0: never).  Counted in
+	 * "<device>.errors". */
+	uint64_t fail_after;
 };
 
 DMASIM_API void dmasim_device_config_init(struct dmasim_device_config *cfg);
@@ -1244,6 +1268,7 @@ struct dmasim_nic_info {
 	const char *name;
 	uint64_t sent;		/* frames the source has sent */
 	uint64_t rx_packets, rx_bytes, rx_drops, rx_errors;
+	uint64_t fcs_errors;	/* on a port: frames whose check failed */
 	uint64_t tx_packets, tx_bytes, tx_hash;	/* FNV-1a of sent bytes */
 	uint64_t tx_errors;	/* on a port: frames not sent (no such
 				 * node, too long) */
@@ -1420,6 +1445,9 @@ struct dmasim_cluster_config {
 	uint64_t switch_buffer;	/* bytes per output port (1 MiB) */
 	double loss;		/* probability the switch drops a frame (0) */
 	uint64_t drop_nth;	/* the switch drops its nth frame (0: none) */
+	double corrupt;		/* probability the switch flips one bit of a
+				 * frame (0): its receiver's check fails and
+				 * drops it ("fcs_errors") */
 	uint64_t seed;		/* (1) */
 	bool reverse;		/* run the nodes of a window in reverse
 				 * order (false): no result may depend on
@@ -1442,6 +1470,7 @@ struct dmasim_cluster_info {
 	uint64_t frames, bytes;	/* through the switch */
 	uint64_t drops;		/* lost (loss, drop_nth, no device) */
 	uint64_t drops_full;	/* dropped at a full output queue */
+	uint64_t corrupted;	/* sent on with a bit flipped */
 	uint64_t max_queued;	/* bytes, the fullest output queue */
 	uint64_t events;	/* run on every node and the switch */
 };

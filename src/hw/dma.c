@@ -450,6 +450,14 @@ static unsigned move_burst(struct dma_chan *ch, uint64_t n,
 			  side_span(ch, st, n, sfix), false);
 	if (ms && ms == md && !sfix && !dfix) {
 		/* one copy inside the memory, counted as both accesses */
+		if (ms->nfaults && memory_faulted(ms, soff, n, false)) {
+			*bad = xfer_src(ch);
+			return DMA_ERR_SLAVE;
+		}
+		if (ms->nfaults && memory_faulted(ms, doff, n, true)) {
+			*bad = xfer_dst(ch);
+			return DMA_ERR_SLAVE;
+		}
 		if (memory_burst_copy(ms, doff, soff, n)) {
 			*bad = xfer_dst(ch);
 			return DMA_ERR_SLAVE;

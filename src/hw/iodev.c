@@ -272,6 +272,10 @@ static int dev_access(struct bus_target *t, uint64_t off, void *data,
 	}
 	if (write != dev->cfg.output)
 		return BUS_ERR_SLAVE;	/* wrong direction for this device */
+	if (dev->cfg.fail_after && dev->moved + len > dev->cfg.fail_after) {
+		dev->errors++;		/* it failed: nothing moves */
+		return BUS_ERR_SLAVE;
+	}
 	iodev_pause(dev);
 	{
 		uint64_t ready = ready_bytes(dev);
@@ -363,7 +367,10 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 		      &dev->accesses) ||
 	    (cfg->irq_unit &&
 	     stats_add(&sim->stats, dev->name, "irqs", STAT_COUNTER, "",
-		       &dev->irqs)))
+		       &dev->irqs)) ||
+	    (cfg->fail_after &&
+	     stats_add(&sim->stats, dev->name, "errors", STAT_COUNTER, "",
+		       &dev->errors)))
 		return DMASIM_ENOMEM;
 	return 0;
 }

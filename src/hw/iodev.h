@@ -76,6 +76,7 @@ struct iodev_config {
 	uint64_t unit;		/* bytes per arrival (POISSON, TRACE) */
 	const uint64_t *trace;	/* TRACE: ps of each unit, copied at init */
 	uint64_t ntrace;
+	uint64_t fail_after;	/* bytes moved before it fails (0: never) */
 };
 
 struct iodev {
@@ -101,6 +102,7 @@ struct iodev {
 	uint64_t irqs;		/* raised */
 	/* statistics */
 	uint64_t underruns, overruns;	/* bytes */
+	uint64_t errors;		/* data accesses refused (fail_after) */
 	uint64_t accesses;
 };
 

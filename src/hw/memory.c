@@ -8,6 +8,8 @@
 
 #include "kernel/base.h"
 #include "kernel/sim.h"
+#include "kernel/util.h"
+#include "kernel/vec.h"
 
 static const uint8_t zero_chunk[MEM_CHUNK];
 
@@ -159,18 +161,14 @@ void memory_repeat(struct memory *mem, bool write, uint64_t bytes)
 
 uint64_t memory_hash(struct memory *mem, uint64_t off, uint64_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = UTIL_FNV_BASIS;
 
 	while (len) {
 		uint64_t in = off & (MEM_CHUNK - 1);
 		uint64_t n = MEM_CHUNK - in < len ? MEM_CHUNK - in : len;
 		const uint8_t *c = chunk(mem, off, false);
 
-		c = (c ? c : zero_chunk) + in;
-		for (uint64_t i = 0; i < n; i++) {
-			h ^= c[i];
-			h *= 0x100000001b3ull;
-		}
+		h = util_fnv1a(h, (c ? c : zero_chunk) + in, n);
 		off += n;
 		len -= n;
 	}
@@ -187,11 +185,48 @@ static uint64_t mem_cycles(struct bus_target *t, uint64_t off, uint64_t len,
 	return mem->lat_cycles + (len + mem->beat_bytes - 1) / mem->beat_bytes;
 }
 
+int memory_inject(struct memory *mem, const struct memory_fault *f)
+{
+	if (!mem->faults && stats_add(&mem->sim->stats, mem->name, "faulted",
+				      STAT_COUNTER, "", &mem->faulted))
+		return DMASIM_ENOMEM;
+	VEC_RESERVE(mem->faults, mem->nfaults, mem->capfaults,
+		    return DMASIM_ENOMEM);
+	mem->faults[mem->nfaults] = *f;
+	mem->faults[mem->nfaults++].spent = false;
+	return 0;
+}
+
+bool memory_faulted(struct memory *mem, uint64_t off, uint64_t len,
+		    bool write)
+{
+	bool refused = false;
+
+	for (size_t i = 0; i < mem->nfaults; i++) {
+		struct memory_fault *f = &mem->faults[i];
+
+		if (f->spent || !(write ? f->writes : f->reads) ||
+		    off >= f->off + f->len || f->off >= off + len)
+			continue;
+		if (f->after) {
+			f->after--;
+			continue;
+		}
+		if (f->count && !--f->count)
+			f->spent = true;
+		refused = true;
+	}
+	mem->faulted += refused;
+	return refused;
+}
+
 static int mem_access(struct bus_target *t, uint64_t off, void *data,
 		      uint64_t len, bool write)
 {
 	struct memory *mem = (struct memory *)t;
 
+	if (mem->nfaults && memory_faulted(mem, off, len, write))
+		return BUS_ERR_SLAVE;
 	if (write) {
 		mem->writes++;
 		mem->bytes_written += len;
@@ -225,6 +260,7 @@ int memory_init(struct memory *mem, struct sim *sim, struct bus *bus,
 	memset(mem, 0, sizeof(*mem));
 	mem->cfg = *cfg;
 	mem->bus = bus;
+	mem->sim = sim;
 	snprintf(mem->name, sizeof(mem->name), "%s", name);
 	mem->tgt.ops = &memory_ops;
 	mem->tgt.name = mem->name;
@@ -270,5 +306,7 @@ void memory_fini(struct memory *mem)
 		free(mem->region[r]);
 	}
 	free(mem->region);
+	free(mem->faults);
 	mem->region = NULL;
+	mem->faults = NULL;
 }

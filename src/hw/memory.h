@@ -29,6 +29,21 @@ struct memory_config {
 	double bandwidth;	/* bytes per second; 0: as fast as the bus */
 };
 
+/*
+ * An injected fault: of the bus transactions that reach the memory and
+ * touch [off, off + len) (in the direction given), the first `after` pass
+ * and the next `count` (0: every one from then on) are refused with a bus
+ * error, no byte changed.  Untimed back doors, and a cache's line fills
+ * and write-backs (which reach memory through them), do not see it.
+ */
+struct memory_fault {
+	uint64_t off, len;
+	bool reads, writes;	/* the directions it refuses */
+	uint64_t after;		/* matching transactions still to pass */
+	uint64_t count;		/* still to refuse; 0: all */
+	bool spent;		/* it refused its count */
+};
+
 struct memory {
 	struct bus_target tgt;
 	struct bus *bus;	/* the bus it is mapped on */
@@ -42,7 +57,19 @@ struct memory {
 	uint64_t reads, writes;		/* transactions */
 	uint64_t bytes_read, bytes_written;
 	uint64_t chunks;		/* host chunks allocated */
+	struct memory_fault *faults;	/* injected (memory_inject()) */
+	size_t nfaults, capfaults;
+	uint64_t faulted;		/* transactions refused by them */
+	struct sim *sim;
 };
+
+/* Inject fault f.  Returns 0 or DMASIM_ENOMEM. */
+int memory_inject(struct memory *mem, const struct memory_fault *f);
+/* Whether an injected fault refuses a transaction of [off, +len) now
+ * (counted).  For initiators that reach the memory without its access op
+ * (a DMA engine's copy within one memory). */
+bool memory_faulted(struct memory *mem, uint64_t off, uint64_t len,
+		    bool write);
 
 /*
  * Create a memory and map it on the bus at base.  Returns 0,

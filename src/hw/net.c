@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kernel/base.h"
+#include "kernel/util.h"
 
 #define NET_CHUNK 64		/* frames per pool allocation */
 
@@ -23,6 +24,8 @@ const char *net_config_check(const struct net_config *c)
 		       "(4224 bytes)";
 	if (!(c->loss >= 0 && c->loss < 1))
 		return "loss: expected a probability in [0, 1)";
+	if (!(c->corrupt >= 0 && c->corrupt < 1))
+		return "corrupt: expected a probability in [0, 1)";
 	return NULL;
 }
 
@@ -43,11 +46,14 @@ int net_init(struct net *n, const struct net_config *cfg, uint64_t seed,
 		net_fini(n);
 		return DMASIM_ENOMEM;
 	}
-	for (uint32_t i = 0; i < nports && cfg->loss > 0; i++) {
-		char name[32];
+	for (uint32_t i = 0; i < nports &&
+			    (cfg->loss > 0 || cfg->corrupt > 0); i++) {
+		char name[48];
 
 		snprintf(name, sizeof(name), "switch.port%u", i);
 		rng_seed(&n->outs[i].rng, seed, name);
+		snprintf(name, sizeof(name), "switch.port%u.corrupt", i);
+		rng_seed(&n->outs[i].crng, seed, name);
 	}
 	return 0;
 }
@@ -105,6 +111,15 @@ void net_frame_put(struct net *n, struct net_frame *f)
 	n->pool = f;
 }
 
+uint64_t net_fcs(const struct net_frame *f)
+{
+	uint32_t a[3] = { f->src, f->dst, f->len };
+	uint64_t h = util_fnv1a(UTIL_FNV_BASIS, a, sizeof(a));
+
+	h = util_fnv1a(h, &f->h, sizeof(f->h));
+	return util_fnv1a(h, f->data, f->len);
+}
+
 uint64_t net_wire_time(const struct net *n, uint64_t bytes)
 {
 	return (uint64_t)ceil((double)bytes * 8e12 / n->cfg.rate);
@@ -120,6 +135,7 @@ void net_send(struct net *n, struct net_frame *f)
 
 	p->tx_free = start + net_wire_time(n, f->wire);
 	f->time = p->tx_free + n->cfg.latency;
+	f->fcs = net_fcs(f);
 	f->seq = p->tx_frames++;
 	p->tx_bytes += f->wire;
 	f->next = n->to_switch;
@@ -192,6 +208,15 @@ static void sw_arrive(struct sim *sim, struct event *ev)
 		n->drops_full++;
 		net_frame_put(n, f);
 		return;
+	}
+	if (n->cfg.corrupt > 0 && rng_unit(&o->crng) < n->cfg.corrupt) {
+		/* one bit flipped on the way: the payload's, or the header's */
+		uint8_t *b = f->len ? f->data : (uint8_t *)&f->h;
+		uint64_t bits = 8 * (f->len ? f->len : sizeof(f->h));
+		uint64_t k = rng_below(&o->crng, bits);
+
+		b[k / 8] ^= (uint8_t)(1u << (k % 8));
+		n->corrupted++;
 	}
 	f->next = NULL;
 	if (o->tail)

@@ -21,7 +21,10 @@
  * the port sends its queue in order.  A queue holds at most `buffer`
  * bytes of frames not yet sent; a frame that does not fit is dropped and
  * counted.  Loss can also be injected: with probability `loss` (the
- * switch's seeded stream) or the switch's `drop_nth` frame.
+ * switch's seeded stream) or the switch's `drop_nth` frame; and
+ * corruption: with probability `corrupt` one bit of a frame (payload, or
+ * header when it has none) is flipped on its way, which its receiver's
+ * check of the frame's check sequence catches.
  *
  * Frames come from a pool owned by the network (no malloc per frame in
  * the steady state); whoever consumes a frame gives it back with
@@ -62,6 +65,7 @@ struct net_frame {
 	uint32_t src, dst;	/* node ids */
 	uint32_t wire;		/* bytes on the wire, headers included */
 	uint32_t len;		/* bytes of data[] used */
+	uint64_t fcs;		/* check sequence, set by net_send() */
 	struct net_hdr h;
 	uint8_t data[NET_MAX_PAYLOAD];
 };
@@ -73,6 +77,9 @@ struct net_config {
 	uint64_t buffer;	/* bytes per output queue (>= one frame) */
 	double loss;		/* probability a frame is dropped, [0, 1) */
 	uint64_t drop_nth;	/* the switch drops its nth frame (0: none) */
+	double corrupt;		/* probability a frame has one bit flipped,
+				 * [0, 1): receivers see its check sequence
+				 * fail and drop it */
 };
 
 /* A node's attachment: its end of the link. */
@@ -96,9 +103,9 @@ struct net_out {
 	uint64_t queued;	/* bytes of them */
 	uint64_t max_queued;
 	bool busy;		/* a frame is on the link */
-	/* its stream for `loss` (one per port, so that a port draws the
-	 * same whichever rank simulates it) */
-	struct rng rng;
+	/* its streams for `loss` and `corrupt` (one per port, so that a port
+	 * draws the same whichever rank simulates it) */
+	struct rng rng, crng;
 };
 
 struct net {
@@ -117,6 +124,7 @@ struct net {
 	uint32_t nchunks, capchunks;
 	/* statistics */
 	uint64_t frames, bytes, drops, drops_full, windows;
+	uint64_t corrupted;	/* frames sent on with a bit flipped */
 };
 
 /* NULL when cfg is valid, else what is wrong with it. */
@@ -128,6 +136,13 @@ void net_fini(struct net *n);
 /* A frame from the pool (its header zeroed), or NULL when out of memory. */
 struct net_frame *net_frame_get(struct net *n);
 void net_frame_put(struct net *n, struct net_frame *f);
+/* The check sequence of f's addresses, header and payload (FNV-1a);
+ * whether f arrived as it was sent (a receiver drops it otherwise). */
+uint64_t net_fcs(const struct net_frame *f);
+static inline bool net_frame_intact(const struct net_frame *f)
+{
+	return f->fcs == net_fcs(f);
+}
 /* Wire time of `bytes` on a link (ps, rounded up). */
 uint64_t net_wire_time(const struct net *n, uint64_t bytes);
 

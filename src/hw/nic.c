@@ -149,6 +149,11 @@ static void nic_net_rx(void *ctx, struct net_frame *f)
 	struct nic *n = ctx;
 	uint32_t idx = n->rx_next;
 
+	if (!net_frame_intact(f)) {	/* the MAC's check: dropped */
+		n->fcs_errors++;
+		net_frame_put(n->net, f);
+		return;
+	}
 	if (nic_claim(n, n->sent++))
 		n->held[idx] = f;
 	else
@@ -164,16 +169,21 @@ static void nic_net_detach(void *ctx)
 	n->net = NULL;
 }
 
-void nic_attach(struct nic *n, struct net *net, uint32_t node)
+int nic_attach(struct nic *n, struct net *net, uint32_t node)
 {
 	struct net_port *p = &net->ports[node];
 
+	if (net->cfg.corrupt > 0 &&
+	    stats_add(&n->sim->stats, n->name, "fcs_errors", STAT_COUNTER,
+		      "", &n->fcs_errors))
+		return DMASIM_ENOMEM;
 	n->net = net;
 	n->node = node;
 	p->rx = nic_net_rx;
 	p->detach = nic_net_detach;
 	p->ctx = n;
 	p->attached = true;
+	return 0;
 }
 
 /* Send the frame the engine has read to the network. */

@@ -193,6 +193,7 @@ struct nic {
 	uint32_t node;			/* its port there */
 	/* statistics */
 	uint64_t rx_packets, rx_bytes, rx_drops, rx_errors;
+	uint64_t fcs_errors;		/* frames whose check failed, dropped */
 	uint64_t tx_packets, tx_bytes, tx_hash, tx_errors;
 	uint64_t irqs, desc_fetches, desc_writebacks, guest_errors;
 	uint64_t max_claimed;
@@ -213,8 +214,10 @@ void nic_set_irq(struct nic *n, struct irq_sink irq);
 /* Start the packet source now (frames arrive from now on). */
 void nic_start(struct nic *n);
 /* Put the device on node `node`'s port of the network, in place of its
- * packet source (its `packets` must be 0). */
-void nic_attach(struct nic *n, struct net *net, uint32_t node);
+ * packet source (its `packets` must be 0).  On a network that corrupts
+ * frames, it counts those whose check sequence fails ("fcs_errors") and
+ * drops them.  Returns 0 or DMASIM_ENOMEM. */
+int nic_attach(struct nic *n, struct net *net, uint32_t node);
 /* Frame seq of this device's source, len bytes, into dst. */
 void nic_packet(const struct nic *n, uint64_t seq, uint8_t *dst,
 		uint32_t len);

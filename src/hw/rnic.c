@@ -542,16 +542,21 @@ static void rnic_detach_cb(void *ctx)
 	rnic_detach(ctx);
 }
 
-void rnic_attach(struct rnic *r, struct net *net, uint32_t node)
+int rnic_attach(struct rnic *r, struct net *net, uint32_t node)
 {
 	struct net_port *p = &net->ports[node];
 
+	if (net->cfg.corrupt > 0 &&
+	    stats_add(&r->sim->stats, r->name, "fcs_errors", STAT_COUNTER,
+		      "", &r->fcs_errors))
+		return DMASIM_ENOMEM;
 	r->net = net;
 	r->node = node;
 	p->rx = rnic_rx;
 	p->detach = rnic_detach_cb;
 	p->ctx = r;
 	p->attached = true;
+	return 0;
 }
 
 void rnic_detach(struct rnic *r)

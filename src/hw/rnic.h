@@ -253,14 +253,17 @@ struct rnic {
 	uint64_t tx_packets, rx_packets, tx_bytes, rx_bytes, dma_reads,
 		 dma_writes, wqe_fetches, cqes, commands, drops, guest_errors,
 		 bf_writes, doorbells;
+	uint64_t fcs_errors;	/* packets whose check (ICRC) failed */
 };
 
 const char *rnic_config_check(const struct rnic_config *cfg);
 int rnic_init(struct rnic *r, struct sim *sim, struct bus *bus,
 	      const char *name, uint64_t base, const struct rnic_config *cfg);
 void rnic_fini(struct rnic *r);
-/* Put the device on node `node`'s port of the network. */
-void rnic_attach(struct rnic *r, struct net *net, uint32_t node);
+/* Put the device on node `node`'s port of the network.  On a network
+ * that corrupts frames, it counts the packets whose check (ICRC) fails
+ * ("fcs_errors") and drops them.  Returns 0 or DMASIM_ENOMEM. */
+int rnic_attach(struct rnic *r, struct net *net, uint32_t node);
 /* Drop the network (it is being freed). */
 void rnic_detach(struct rnic *r);
 

@@ -559,6 +559,11 @@ static void rx_event(struct sim *sim, struct event *ev)
 	(void)sim;
 	r->rx_packets++;
 	r->rx_bytes += f->len;
+	if (!net_frame_intact(f)) {	/* its ICRC fails: dropped unseen */
+		r->fcs_errors++;
+		net_frame_put(r->net, f);
+		return;
+	}
 	if (!qp || qp->state < RNIC_RTR || qp->state == RNIC_ERR ||
 	    qp->rnode != f->src || qp->rqpn != f->h.sqpn) {
 		r->drops++;

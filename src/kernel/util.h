@@ -52,6 +52,19 @@ static inline void util_le_put(uint8_t *p, uint64_t v, unsigned n)
 		p[i] = (uint8_t)v;
 }
 
+/* FNV-1a, 64 bits: h (UTIL_FNV_BASIS to start) folded over n bytes at p;
+ * dmasim's hash of data everywhere (memory:hash, dmasim.hash, a frame's
+ * check sequence). */
+#define UTIL_FNV_BASIS 0xcbf29ce484222325ull
+static inline uint64_t util_fnv1a(uint64_t h, const void *p, uint64_t n)
+{
+	const uint8_t *s = p;
+
+	for (uint64_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ull;
+	return h;
+}
+
 /*
  * For a table X(name, code, text): `switch (code) { TABLE(UTIL_CASE_TEXT) }`
  * returns the text of a code, `TABLE(UTIL_CASE_NAME)` its name.

@@ -94,13 +94,13 @@ static bool cluster_partition(lua_State *L, struct dmasim_run *run,
 }
 
 /* dmasim.cluster{name, nodes, link_rate, link_latency, switch_latency,
- *                switch_buffer, loss, drop_nth, seed, run_order,
+ *                switch_buffer, loss, drop_nth, corrupt, seed, run_order,
  *                partition} */
 static int l_cluster(lua_State *L)
 {
 	static const char *const known[] = { "name", "nodes", "link_rate",
 		"link_latency", "switch_latency", "switch_buffer", "loss",
-		"drop_nth", "seed", "run_order", "partition", NULL };
+		"drop_nth", "corrupt", "seed", "run_order", "partition", NULL };
 	static const char *const orders[] = { "forward", "reverse", NULL };
 	const char *what = "dmasim.cluster{}";
 	struct dmasim_run *run = lrun_get(L);
@@ -125,6 +125,7 @@ static int l_cluster(lua_State *L)
 				    cfg.switch_buffer, 0);
 	cfg.loss = lf_value(L, 1, what, "loss", UNIT_NUMBER, 0, 0);
 	cfg.drop_nth = lf_uint(L, 1, what, "drop_nth", UNIT_NUMBER, 0, 0);
+	cfg.corrupt = lf_value(L, 1, what, "corrupt", UNIT_NUMBER, 0, 0);
 	cfg.seed = lf_uint(L, 1, what, "seed", UNIT_NUMBER, run->seed, 0);
 	cfg.reverse = lf_enum(L, 1, what, "run_order", orders, 0) == 1;
 	lua_settop(L, 1);
@@ -365,6 +366,7 @@ static int l_cluster_index(lua_State *L)
 			{ "windows", i.windows }, { "frames", i.frames },
 			{ "bytes", i.bytes }, { "drops", i.drops },
 			{ "drops_full", i.drops_full },
+			{ "corrupted", i.corrupted },
 			{ "max_queued", i.max_queued },
 			{ "events", i.events },
 			{ "rank", (uint64_t)c->rank },
@@ -482,6 +484,7 @@ static int l_rnic_index(lua_State *L)
 		{ "node", dmasim_rnic_node(r) },
 		{ "tx_packets", rnic_stat(L, r, "tx_packets") },
 		{ "rx_packets", rnic_stat(L, r, "rx_packets") },
+		{ "fcs_errors", rnic_stat(L, r, "fcs_errors") },
 		{ "tx_bytes", rnic_stat(L, r, "tx_bytes") },
 		{ "rx_bytes", rnic_stat(L, r, "rx_bytes") },
 		{ "dma_reads", rnic_stat(L, r, "dma_reads") },

@@ -20,12 +20,13 @@
 /* ---- device ---- */
 
 /* sys:device{name, bus, base, output, size, rate, buffer, latency, seed,
- *            intc, irq_line, irq_unit, arrival, unit, trace} */
+ *            intc, irq_line, irq_unit, arrival, unit, trace,
+ *            fail_after} */
 static int l_sys_device(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base", "output",
 		"size", "rate", "buffer", "latency", "seed", "intc", "irq_line",
-		"irq_unit", "arrival", "unit", "trace", NULL };
+		"irq_unit", "arrival", "unit", "trace", "fail_after", NULL };
 	static const char *const arrivals[] = { "deterministic", "poisson",
 		"trace", NULL };
 	uint64_t *trace = NULL;
@@ -68,6 +69,7 @@ static int l_sys_device(lua_State *L)
 	cfg.arrival = (enum dmasim_arrival)lf_enum(L, 2, what, "arrival",
 						   arrivals, 0);
 	cfg.unit = lf_uint(L, 2, what, "unit", UNIT_SIZE, 0, 0);
+	cfg.fail_after = lf_uint(L, 2, what, "fail_after", UNIT_SIZE, 0, 0);
 	lua_getfield(L, 2, "trace");
 	if (!lua_isnil(L, -1)) {
 		lua_Integer n;

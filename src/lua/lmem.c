@@ -94,6 +94,37 @@ static int l_mem_fill(lua_State *L)
 	return 0;
 }
 
+/* mem:inject{addr, len, on = "read"|"write"|"both", after, count}: refuse
+ * the matching bus transactions with a bus error (see
+ * dmasim_memory_inject()) */
+static int l_mem_inject(lua_State *L)
+{
+	static const char *const known[] = { "addr", "len", "on", "after",
+		"count", NULL };
+	static const char *const dirs[] = { "both", "read", "write", NULL };
+	const char *what = "memory:inject{}";
+	struct dmasim_memory *mem = lsys_check_comp(L, 1, MEM_MT);
+	struct dmasim_memory_fault f = { 0 };
+	int dir;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lf_known(L, 2, what, known);
+	if (lua_getfield(L, 2, "addr") == LUA_TNIL)
+		return lf_error(L, "%s: field 'addr' missing: expected the bus "
+				"address of the faulty range", what);
+	lua_pop(L, 1);
+	f.addr = lf_uint(L, 2, what, "addr", UNIT_SIZE, 0, 0);
+	f.len = lf_uint(L, 2, what, "len", UNIT_SIZE, 1, 1);
+	dir = lf_enum(L, 2, what, "on", dirs, 0);
+	f.reads = dir == 1;
+	f.writes = dir == 2;
+	f.after = lf_uint(L, 2, what, "after", UNIT_NUMBER, 0, 0);
+	f.count = lf_uint(L, 2, what, "count", UNIT_NUMBER, 1, 0);
+	if (dmasim_memory_inject(mem, &f))
+		return lsys_raise(L, lsys_of(L, 1), NULL);
+	return 0;
+}
+
 /* mem:hash(addr, len) -> FNV-1a of the bytes, as an integer */
 static int l_mem_hash(lua_State *L)
 {
@@ -151,6 +182,7 @@ void lmem_open(lua_State *L)
 		{ "read", l_mem_read },
 		{ "fill", l_mem_fill },
 		{ "hash", l_mem_hash },
+		{ "inject", l_mem_inject },
 		{ NULL, NULL }
 	};
 

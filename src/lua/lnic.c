@@ -145,6 +145,7 @@ static int l_nic_index(lua_State *L)
 			{ "rx_bytes", i.rx_bytes },
 			{ "rx_drops", i.rx_drops },
 			{ "rx_errors", i.rx_errors },
+			{ "fcs_errors", i.fcs_errors },
 			{ "tx_packets", i.tx_packets },
 			{ "tx_bytes", i.tx_bytes },
 			{ "tx_errors", i.tx_errors },

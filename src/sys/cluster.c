@@ -96,6 +96,7 @@ int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
 	nc.buffer = cfg->switch_buffer;
 	nc.loss = cfg->loss;
 	nc.drop_nth = cfg->drop_nth;
+	nc.corrupt = cfg->corrupt;
 	bad = net_config_check(&nc);
 	if (!bad && (cfg->nodes < 1 || cfg->nodes > NET_MAX_NODES))
 		bad = "nodes: expected 1 to 65536";
@@ -282,6 +283,7 @@ void cluster_local_info(const struct dmasim_cluster *cl,
 	o->bytes = cl->net.bytes;
 	o->drops = cl->net.drops;
 	o->drops_full = cl->net.drops_full;
+	o->corrupted = cl->net.corrupted;
 	o->events = cl->net.sim.events;
 	for (uint32_t i = 0; i < cl->net.nports; i++) {
 		if (cl->net.outs[i].max_queued > o->max_queued)

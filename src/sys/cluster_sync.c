@@ -324,8 +324,8 @@ int cluster_barrier(struct dmasim_cluster *cl, uint64_t *next, bool *failed)
 
 /* ---- the figures ---- */
 
-enum { SUM_FRAMES, SUM_BYTES, SUM_DROPS, SUM_FULL, SUM_EVENTS, MAX_QUEUED,
-       NSUM };
+enum { SUM_FRAMES, SUM_BYTES, SUM_DROPS, SUM_FULL, SUM_EVENTS, SUM_CORRUPT,
+       MAX_QUEUED, NSUM };
 
 int cluster_sum(struct dmasim_cluster *cl)
 {
@@ -352,6 +352,7 @@ int cluster_sum(struct dmasim_cluster *cl)
 		v[SUM_DROPS] = o.drops;
 		v[SUM_FULL] = o.drops_full;
 		v[SUM_EVENTS] = o.events;
+		v[SUM_CORRUPT] = o.corrupted;
 		v[MAX_QUEUED] = o.max_queued;
 	}
 	if (c->alltoall(c->ctx, s, r, NSUM)) {
@@ -360,6 +361,7 @@ int cluster_sum(struct dmasim_cluster *cl)
 		cl->totals = o;
 		cl->totals.frames = cl->totals.bytes = cl->totals.drops = 0;
 		cl->totals.drops_full = cl->totals.events = 0;
+		cl->totals.corrupted = 0;
 		for (int k = 0; k < c->ranks; k++) {
 			const uint64_t *v = r + NSUM * k;
 
@@ -368,6 +370,7 @@ int cluster_sum(struct dmasim_cluster *cl)
 			cl->totals.drops += v[SUM_DROPS];
 			cl->totals.drops_full += v[SUM_FULL];
 			cl->totals.events += v[SUM_EVENTS];
+			cl->totals.corrupted += v[SUM_CORRUPT];
 			if (v[MAX_QUEUED] > cl->totals.max_queued)
 				cl->totals.max_queued = v[MAX_QUEUED];
 		}

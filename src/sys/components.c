@@ -519,6 +519,7 @@ int dmasim_device_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	ic.unit = cfg->unit;
 	ic.trace = cfg->trace;
 	ic.ntrace = cfg->ntrace;
+	ic.fail_after = cfg->fail_after;
 	if (ic.arrival != IODEV_RATE && !cfg->unit)
 		return sys_error(sys, DMASIM_EINVAL, "device '%s': unit 0: "
 				 "expected the bytes of each arrival", name);

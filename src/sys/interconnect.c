@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernel/clock.h"
+#include "kernel/util.h"
 #include "kernel/vec.h"
 #include "process.h"
 #include "sys.h"
@@ -464,6 +465,28 @@ static int mem_range(struct dmasim_memory *m, const char *fn, uint64_t addr,
 	return 0;
 }
 
+int dmasim_memory_inject(struct dmasim_memory *m,
+			 const struct dmasim_memory_fault *f)
+{
+	struct memory_fault mf = { 0 };
+	int err = mem_range(m, "memory:inject", f->addr, f->len, &mf.off);
+
+	if (err)
+		return err;
+	if (!f->len)
+		return sys_error(m->sys, DMASIM_ERANGE, "memory:inject: an "
+				 "empty range at %#llx: expected len >= 1",
+				 (unsigned long long)f->addr);
+	mf.len = f->len;
+	mf.reads = f->reads || !f->writes;
+	mf.writes = f->writes || !f->reads;
+	mf.after = f->after;
+	mf.count = f->count;
+	if (memory_inject(&m->mem, &mf))
+		return sys_error(m->sys, DMASIM_ENOMEM, "out of memory");
+	return 0;
+}
+
 int dmasim_memory_write(struct dmasim_memory *m, uint64_t addr,
 			const void *src, uint64_t len)
 {
@@ -525,13 +548,6 @@ int dmasim_memory_hash(struct dmasim_memory *m, uint64_t addr, uint64_t len,
 
 uint64_t dmasim_hash(const void *p, uint64_t len)
 {
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (uint64_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
+	return util_fnv1a(UTIL_FNV_BASIS, p, len);
 }
 

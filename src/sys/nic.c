@@ -98,8 +98,9 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 				 dmasim_strerror(err));
 	if (cfg->intc)
 		nic_set_irq(&d->n, intc_sink(&cfg->intc->ic, cfg->irq_line));
-	if (cfg->cluster)
-		nic_attach(&d->n, sys_cluster_net(cfg->cluster), sys->node);
+	if (cfg->cluster &&
+	    nic_attach(&d->n, sys_cluster_net(cfg->cluster), sys->node))
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	sys->nnics++;
 	if (out)
 		*out = d;
@@ -127,6 +128,7 @@ void dmasim_nic_info(const struct dmasim_nic *nic, struct dmasim_nic_info *o)
 	o->rx_bytes = n->rx_bytes;
 	o->rx_drops = n->rx_drops;
 	o->rx_errors = n->rx_errors;
+	o->fcs_errors = n->fcs_errors;
 	o->tx_packets = n->tx_packets;
 	o->tx_bytes = n->tx_bytes;
 	o->tx_hash = n->tx_hash;

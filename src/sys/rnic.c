@@ -80,7 +80,8 @@ int dmasim_rnic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "rnic '%s': %s", name,
 				 dmasim_strerror(err));
-	rnic_attach(&d->r, net, sys->node);
+	if (rnic_attach(&d->r, net, sys->node))
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	sys->nrnics++;
 	if (out)
 		*out = d;
