@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/sim.h"
 
 static const char *const names[] = {
@@ -54,7 +55,7 @@ static void report(struct gpucheck *c, struct gpucheck_live *l,
 	c->counts[cls]++;
 	if (c->nreports == c->capreports) {
 		unsigned n = c->capreports ? 2 * c->capreports : 8;
-		struct gpucheck_report *nr = realloc(c->reports,
+		struct gpucheck_report *nr = dm_realloc(c->reports,
 						     n * sizeof(*nr));
 
 		if (!nr)
@@ -81,7 +82,7 @@ static void on_submit(void *ctx, struct gpu_op *op)
 		return;
 	if (c->nlive == c->caplive) {
 		unsigned n = c->caplive ? 2 * c->caplive : 16;
-		struct gpucheck_live *nl = realloc(c->live, n * sizeof(*nl));
+		struct gpucheck_live *nl = dm_realloc(c->live, n * sizeof(*nl));
 
 		if (!nl)
 			return;		/* not watched */
@@ -165,8 +166,8 @@ int gpucheck_init(struct gpucheck *c, struct gpu *g)
 
 void gpucheck_fini(struct gpucheck *c)
 {
-	free(c->live);
-	free(c->reports);
+	dm_free(c->live);
+	dm_free(c->reports);
 	c->live = NULL;
 	c->reports = NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "hw/cache.h"
 #include "kernel/trace.h"
@@ -176,7 +177,7 @@ void san_map(struct sanitizer *s, const char *dev, enum san_kind kind,
 	m->line0 = line_of(s, paddr);
 	m->nlines = len ? line_of(s, paddr + len - 1) - m->line0 + 1 : 0;
 	if (streaming(m)) {
-		m->written = calloc((m->nlines + 7) / 8 + 1, 1);
+		m->written = dm_calloc((m->nlines + 7) / 8 + 1, 1);
 		for (size_t i = 0; i < s->nmaps; i++) {
 			struct san_map *o = &s->maps[i];
 
@@ -231,7 +232,7 @@ static void check_used(struct sanitizer *s, struct san_map *m,
 static void kill(struct san_map *m)
 {
 	m->live = false;
-	free(m->written);
+	dm_free(m->written);
 	m->written = NULL;
 }
 
@@ -504,9 +505,9 @@ void san_watch_cache(struct sanitizer *s, struct cache *c)
 void san_fini(struct sanitizer *s)
 {
 	for (size_t i = 0; i < s->nmaps; i++)
-		free(s->maps[i].written);
-	free(s->maps);
-	free(s->binds);
+		dm_free(s->maps[i].written);
+	dm_free(s->maps);
+	dm_free(s->binds);
 	s->binds = NULL;
 	s->maps = NULL;
 	s->nmaps = s->cap = 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 
 #define SIDE_OF(m, field)                                                    \
@@ -126,7 +127,7 @@ static void win_forward(struct bus_target *t, struct xact *x)
 	assert(e);	/* admitted: a slot is reserved */
 	s->free = e->next;
 	if (e->cap < x->len) {
-		uint8_t *b = realloc(e->buf, x->len);
+		uint8_t *b = dm_realloc(e->buf, x->len);
 
 		if (!b) {
 			/* no room for the data: the bridge refuses it */
@@ -395,7 +396,7 @@ static int side_init(struct bridge *br, struct bridge_side *s,
 
 	s->near = near;
 	s->far = far;
-	s->slots = calloc(br->cfg.queue, sizeof(*s->slots));
+	s->slots = dm_calloc(br->cfg.queue, sizeof(*s->slots));
 	if (!s->slots)
 		return DMASIM_ENOMEM;
 	for (uint32_t i = br->cfg.queue; i-- > 0;) {
@@ -449,8 +450,8 @@ void bridge_fini(struct bridge *br)
 		struct bridge_side *s = &br->side[d];
 
 		for (uint32_t i = 0; s->slots && i < br->cfg.queue; i++)
-			free(s->slots[i].buf);
-		free(s->slots);
+			dm_free(s->slots[i].buf);
+		dm_free(s->slots);
 		s->slots = NULL;
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/trace.h"
 #include "kernel/vec.h"
@@ -183,9 +184,9 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 
 void bus_fini(struct bus *bus)
 {
-	free(bus->m);
-	free(bus->traced_ops);
-	free(bus->snoopers);
+	dm_free(bus->m);
+	dm_free(bus->traced_ops);
+	dm_free(bus->snoopers);
 	bus->snoopers = NULL;
 	bus->m = NULL;
 	bus->traced_ops = NULL;
@@ -226,7 +227,7 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	track = trace_track(bus->sim, bus->name, m->name);
 	if (track && track <= UINT16_MAX) {
 		const struct bus_master_ops **v =
-			realloc(bus->traced_ops, bus->cap * sizeof(*v));
+			dm_realloc(bus->traced_ops, bus->cap * sizeof(*v));
 
 		if (!v)
 			return DMASIM_ENOMEM;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "memory.h"
 #include "cache_int.h"
@@ -463,8 +464,8 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 	c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->ways * cfg->line));
 	c->line_shift = (unsigned)__builtin_ctzll(cfg->line);
 	nways = (uint64_t)c->sets * cfg->ways;
-	c->way = calloc(nways, sizeof(*c->way));
-	c->data = calloc(nways, cfg->line);
+	c->way = dm_calloc(nways, sizeof(*c->way));
+	c->data = dm_calloc(nways, cfg->line);
 	if (!c->way || !c->data) {
 		cache_fini(c);
 		return DMASIM_ENOMEM;
@@ -494,8 +495,8 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 void cache_fini(struct cache *c)
 {
 	cache_wb_fini(c);
-	free(c->way);
-	free(c->data);
+	dm_free(c->way);
+	dm_free(c->data);
 	c->way = NULL;
 	c->data = NULL;
 }

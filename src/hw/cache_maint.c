@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cache_int.h"
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "memory.h"
 
@@ -24,7 +25,7 @@ static uint64_t *tags_in(const struct cache *c, uint64_t first,
 			 uint64_t last, size_t *n)
 {
 	size_t total = (size_t)c->sets * c->cfg.ways, k = 0;
-	uint64_t *t = malloc((total ? total : 1) * sizeof(*t));
+	uint64_t *t = dm_malloc((total ? total : 1) * sizeof(*t));
 
 	if (!t)
 		return NULL;
@@ -66,7 +67,7 @@ void cache_maint_level(struct cache *c, enum cache_op op, uint64_t addr,
 	    (tags = tags_in(c, first, last, &n))) {
 		for (size_t i = 0; i < n; i++)
 			maint_line(c, op, lookup(c, tags[i]), cost);
-		free(tags);
+		dm_free(tags);
 		return;
 	}
 	for (uint64_t tag = first; tag <= last; tag++) {
@@ -162,8 +163,8 @@ int cache_wb_init(struct cache *c)
 
 void cache_wb_fini(struct cache *c)
 {
-	free(c->wb.data);
-	free(c->wb.addr);
+	dm_free(c->wb.data);
+	dm_free(c->wb.addr);
 	c->wb.data = NULL;
 	c->wb.addr = NULL;
 	c->wb.n = c->wb.cap = 0;
@@ -187,12 +188,12 @@ static bool wb_push(struct cache *c, struct cache_way *w)
 #endif
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 16;
-		uint8_t *d = malloc(cap * c->cfg.line);
-		uint64_t *a = malloc(cap * sizeof(*a));
+		uint8_t *d = dm_malloc(cap * c->cfg.line);
+		uint64_t *a = dm_malloc(cap * sizeof(*a));
 
 		if (!d || !a) {
-			free(d);
-			free(a);
+			dm_free(d);
+			dm_free(a);
 			return false;
 		}
 		for (size_t i = 0; i < b->n; i++) {
@@ -202,8 +203,8 @@ static bool wb_push(struct cache *c, struct cache_way *w)
 			       c->cfg.line);
 			a[i] = b->addr[k];
 		}
-		free(b->data);
-		free(b->addr);
+		dm_free(b->data);
+		dm_free(b->addr);
 		b->data = d;
 		b->addr = a;
 		b->cap = cap;
@@ -255,7 +256,7 @@ static int walk_level(struct cache_walk *w, struct cache *l)
 {
 	uint64_t first = line_of(l, w->addr);
 
-	free(w->tags);
+	dm_free(w->tags);
 	w->tags = NULL;
 	w->level = l;
 	w->pos = first;
@@ -267,7 +268,7 @@ static int walk_level(struct cache_walk *w, struct cache *l)
 		return w->tags ? 0 : DMASIM_ENOMEM;
 	}
 	/* a short range: its own lines, looked up one by one */
-	w->tags = malloc((size_t)(w->last - first + 1) * sizeof(*w->tags));
+	w->tags = dm_malloc((size_t)(w->last - first + 1) * sizeof(*w->tags));
 	if (!w->tags)
 		return DMASIM_ENOMEM;
 	for (uint64_t t = first; t <= w->last; t++)
@@ -374,6 +375,6 @@ enum cache_walk_step cache_walk_step(struct cache_walk *w, uint64_t *cycles)
 
 void cache_walk_end(struct cache_walk *w)
 {
-	free(w->tags);
+	dm_free(w->tags);
 	w->tags = NULL;
 }

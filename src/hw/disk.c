@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/stats.h"
 #include "kernel/util.h"
@@ -30,13 +31,13 @@ static uint8_t *chunk_of(struct disk *d, uint64_t off, bool alloc)
 	if (!d->region[r]) {
 		if (!alloc)
 			return NULL;
-		d->region[r] = calloc(DISK_CHUNKS_PER_REGION,
+		d->region[r] = dm_calloc(DISK_CHUNKS_PER_REGION,
 				      sizeof(*d->region[r]));
 		if (!d->region[r])
 			return NULL;
 	}
 	if (!d->region[r][c] && alloc) {
-		d->region[r][c] = calloc(1, DISK_CHUNK);
+		d->region[r][c] = dm_calloc(1, DISK_CHUNK);
 		if (d->region[r][c])
 			d->chunks++;
 	}
@@ -234,7 +235,7 @@ static void media_start(struct disk *d)
 	d->media_ps += t;
 	ev = sim_after(d->sim, t, PHASE_REQUEST, media_done, d, NULL, 0);
 	if (!ev) {
-		d->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(d->sim);
 		return;
 	}
 	d->ev = evq_handle(ev);
@@ -467,7 +468,7 @@ static void disk_kick(struct disk *d)
 		return;
 	ev = sim_after(d->sim, 0, PHASE_REQUEST, kick_event, d, NULL, 0);
 	if (!ev) {
-		d->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(d->sim);
 		return;
 	}
 	d->ev = evq_handle(ev);
@@ -645,8 +646,8 @@ int disk_init(struct disk *d, struct sim *sim, struct bus *bus,
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	d->reg_cycles = (cfg->reg_latency + period - 1) / period;
 	d->nregions = (cfg->size + (1ull << 30) - 1) >> 30;
-	d->region = calloc(d->nregions, sizeof(*d->region));
-	d->buf = malloc(DISK_MAX_XFER);
+	d->region = dm_calloc(d->nregions, sizeof(*d->region));
+	d->buf = dm_malloc(DISK_MAX_XFER);
 	if (!d->region || !d->buf)
 		return DMASIM_ENOMEM;
 	d->tgt.ops = &disk_reg_ops;
@@ -680,11 +681,11 @@ void disk_fini(struct disk *d)
 		if (!d->region[r])
 			continue;
 		for (unsigned c = 0; c < DISK_CHUNKS_PER_REGION; c++)
-			free(d->region[r][c]);
-		free(d->region[r]);
+			dm_free(d->region[r][c]);
+		dm_free(d->region[r]);
 	}
-	free(d->region);
-	free(d->buf);
+	dm_free(d->region);
+	dm_free(d->buf);
 	d->region = NULL;
 	d->buf = NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "memory.h"
 #include "kernel/trace.h"
@@ -625,8 +626,8 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 
 static void chan_fini(struct dma_chan *ch)
 {
-	free(ch->buf);
-	free(ch->seen);
+	dm_free(ch->buf);
+	dm_free(ch->seen);
 	ch->buf = NULL;
 	ch->seen = NULL;
 }
@@ -653,7 +654,7 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 	eng->dack_cycles = cfg->dack_cycles;
 	eng->count_mask = !cfg->count_bits || cfg->count_bits == 32 ?
 			  UINT32_MAX : (1u << cfg->count_bits) - 1;
-	eng->chan = calloc(cfg->channels, sizeof(*eng->chan));
+	eng->chan = dm_calloc(cfg->channels, sizeof(*eng->chan));
 	if (!eng->chan)
 		return DMASIM_ENOMEM;
 	for (unsigned i = 0; i < cfg->channels; i++) {
@@ -682,7 +683,7 @@ void dma_engine_fini(struct dma_engine *eng)
 {
 	for (unsigned i = 0; i < eng->nchan; i++)
 		chan_fini(&eng->chan[i]);
-	free(eng->chan);
+	dm_free(eng->chan);
 	eng->chan = NULL;
 	eng->nchan = 0;
 }

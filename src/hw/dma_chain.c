@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dma_int.h"
+#include "kernel/alloc.h"
 #include "kernel/util.h"
 #include "xact.h"
 
@@ -51,7 +52,7 @@ static bool chan_seen(struct dma_chan *ch, uint64_t addr)
 		return chan_seen_long(ch, addr);
 	if (2 * (ch->chain_len + 1) > ch->seen_cap) {
 		uint32_t cap = ch->seen_cap ? ch->seen_cap * 2 : 64;
-		uint64_t *v = calloc(cap, sizeof(*v));
+		uint64_t *v = dm_calloc(cap, sizeof(*v));
 
 		if (!v) {	/* no host memory for the set: watch by Brent */
 			ch->chain_len = DMA_MAX_CHAIN;
@@ -68,7 +69,7 @@ static bool chan_seen(struct dma_chan *ch, uint64_t addr)
 				i = (i + 1) & (cap - 1);
 			v[i] = a;
 		}
-		free(ch->seen);
+		dm_free(ch->seen);
 		ch->seen = v;
 		ch->seen_cap = cap;
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dma_int.h"
+#include "kernel/alloc.h"
 #include "kernel/util.h"
 
 void dma_doorbell(struct dma_chan *ch)
@@ -31,7 +32,7 @@ void dma_doorbell(struct dma_chan *ch)
 		return;
 	}
 	if (ch->buf_size < ch->burst) {
-		uint8_t *b = realloc(ch->buf, ch->burst);
+		uint8_t *b = dm_realloc(ch->buf, ch->burst);
 
 		if (!b) {
 			dma_chan_fail(ch, DMA_ERR_SLAVE, 0);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 
 static void stream_advance(struct gpu_stream *s);
@@ -210,11 +211,11 @@ static void kernel_event(struct sim *sim, struct event *ev)
 	if (op->fn) {
 		uint64_t n = op->in_len > op->out_len ? op->in_len :
 			     op->out_len;
-		uint8_t *buf = calloc(1, n ? n : 1);
+		uint8_t *buf = dm_calloc(1, n ? n : 1);
 		uint64_t mb = g->mem->tgt.base;
 
 		if (!buf) {
-			g->sim->host_err = DMASIM_ENOMEM;
+			sim_host_oom(g->sim);
 		} else {
 			if (op->in_len)
 				memory_read(g->mem, op->in - mb, buf,
@@ -224,7 +225,7 @@ static void kernel_event(struct sim *sim, struct event *ev)
 			    memory_write(g->mem, op->out - mb, buf,
 					 op->out_len))
 				op->status = BUS_ERR_SLAVE;
-			free(buf);
+			dm_free(buf);
 		}
 	}
 	g->kernel_ps += op->ktime;
@@ -255,12 +256,12 @@ static void engine_kick(struct gpu_engine *e)
 		g->copy_bytes += op->len;
 		if (!sim_at_clamped(g->sim, g->sim->now + g->cfg.ce_setup,
 				    PHASE_REQUEST, ce_setup_event, e, NULL, 0))
-			g->sim->host_err = DMASIM_ENOMEM;
+			sim_host_oom(g->sim);
 	} else {
 		g->kernels++;
 		if (!sim_at_clamped(g->sim, g->sim->now + op->ktime,
 				    PHASE_RELEASE, kernel_event, e, NULL, 0))
-			g->sim->host_err = DMASIM_ENOMEM;
+			sim_host_oom(g->sim);
 	}
 }
 
@@ -381,7 +382,7 @@ int gpu_init(struct gpu *g, struct sim *sim, const char *name,
 		e->gpu = g;
 		e->copy = true;
 		snprintf(e->name, sizeof(e->name), "ce%u", i);
-		e->lanes = calloc(cfg->inflight, sizeof(*e->lanes));
+		e->lanes = dm_calloc(cfg->inflight, sizeof(*e->lanes));
 		if (!e->lanes)
 			return DMASIM_ENOMEM;
 		for (unsigned j = 0; j < cfg->inflight; j++) {
@@ -389,7 +390,7 @@ int gpu_init(struct gpu *g, struct sim *sim, const char *name,
 			char mn[32];
 
 			l->eng = e;
-			l->buf = malloc(cfg->piece);
+			l->buf = dm_malloc(cfg->piece);
 			if (!l->buf)
 				return DMASIM_ENOMEM;
 			snprintf(mn, sizeof(mn), "%s.ce%u.%u", name, i, j);
@@ -413,8 +414,8 @@ void gpu_fini(struct gpu *g)
 		if (!g->ce[i].lanes)
 			continue;
 		for (unsigned j = 0; j < g->cfg.inflight; j++)
-			free(g->ce[i].lanes[j].buf);
-		free(g->ce[i].lanes);
+			dm_free(g->ce[i].lanes[j].buf);
+		dm_free(g->ce[i].lanes);
 		g->ce[i].lanes = NULL;
 	}
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/trace.h"
 #include "kernel/util.h"
@@ -36,7 +37,7 @@ static bool sched_grow(struct iodev *dev, uint64_t n)
 
 		if (dev->nsched == dev->capsched) {
 			uint64_t cap = dev->capsched ? 2 * dev->capsched : 64;
-			uint64_t *p = realloc(dev->sched, cap * sizeof(*p));
+			uint64_t *p = dm_realloc(dev->sched, cap * sizeof(*p));
 
 			if (!p)
 				return false;
@@ -335,7 +336,7 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	dev->cfg.trace = NULL;
 	rng_seed(&dev->rng, sim->seed ^ cfg->seed, name);
 	if (cfg->arrival == IODEV_TRACE) {
-		dev->sched = malloc(cfg->ntrace * sizeof(*dev->sched));
+		dev->sched = dm_malloc(cfg->ntrace * sizeof(*dev->sched));
 		if (!dev->sched)
 			return DMASIM_ENOMEM;
 		memcpy(dev->sched, cfg->trace, cfg->ntrace * sizeof(*dev->sched));
@@ -350,7 +351,7 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 	dev->tgt.name = dev->name;
 	dev->lat_cycles = (cfg->latency + period - 1) / period;
 	if (cfg->output) {
-		dev->received = calloc(1, cfg->size);
+		dev->received = dm_calloc(1, cfg->size);
 		if (!dev->received)
 			return DMASIM_ENOMEM;
 	}
@@ -377,8 +378,8 @@ int iodev_init(struct iodev *dev, struct sim *sim, struct bus *bus,
 
 void iodev_fini(struct iodev *dev)
 {
-	free(dev->received);
-	free(dev->sched);
+	dm_free(dev->received);
+	dm_free(dev->sched);
 	dev->received = NULL;
 	dev->sched = NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/util.h"
 #include "kernel/vec.h"
@@ -382,8 +383,8 @@ int iommu_init(struct iommu *io, struct sim *sim, const char *name,
 	io->side = &br->side[dir];
 	snprintf(io->name, sizeof(io->name), "%s", name);
 	io->sets = cfg->ways ? cfg->entries / cfg->ways : 1;
-	io->tlb = calloc(cfg->entries, sizeof(*io->tlb));
-	io->log = calloc(cfg->max_faults ? cfg->max_faults : 1,
+	io->tlb = dm_calloc(cfg->entries, sizeof(*io->tlb));
+	io->log = dm_calloc(cfg->max_faults ? cfg->max_faults : 1,
 			 sizeof(*io->log));
 	if (!io->tlb || !io->log) {
 		iommu_fini(io);
@@ -411,9 +412,9 @@ int iommu_init(struct iommu *io, struct sim *sim, const char *name,
 
 void iommu_fini(struct iommu *io)
 {
-	free(io->tlb);
-	free(io->log);
-	free(io->att);
+	dm_free(io->tlb);
+	dm_free(io->log);
+	dm_free(io->att);
 	io->tlb = NULL;
 	io->log = NULL;
 	io->att = NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/sim.h"
 #include "kernel/util.h"
@@ -18,7 +19,7 @@ static const uint8_t zero_chunk[MEM_CHUNK];
  * going on with a simulated bus error. */
 static uint8_t *chunk_oom(struct memory *mem)
 {
-	mem->bus->sim->host_err = DMASIM_ENOMEM;
+	sim_host_oom(mem->bus->sim);
 	sim_stop(mem->bus->sim);
 	return NULL;
 }
@@ -34,13 +35,13 @@ static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
 	if (!reg) {
 		if (!alloc)
 			return NULL;
-		reg = calloc(MEM_CHUNKS_PER_REGION, sizeof(*reg));
+		reg = dm_calloc(MEM_CHUNKS_PER_REGION, sizeof(*reg));
 		if (!reg)
 			return chunk_oom(mem);
 		mem->region[r] = reg;
 	}
 	if (!reg[c] && alloc) {
-		reg[c] = calloc(1, MEM_CHUNK);
+		reg[c] = dm_calloc(1, MEM_CHUNK);
 		if (!reg[c])
 			return chunk_oom(mem);
 		mem->chunks++;
@@ -275,12 +276,12 @@ int memory_init(struct memory *mem, struct sim *sim, struct bus *bus,
 	}
 	mem->nregions = (cfg->size + (1ull << MEM_REGION_SHIFT) - 1) >>
 			MEM_REGION_SHIFT;
-	mem->region = calloc(mem->nregions, sizeof(*mem->region));
+	mem->region = dm_calloc(mem->nregions, sizeof(*mem->region));
 	if (!mem->region)
 		return DMASIM_ENOMEM;
 	err = bus_map(bus, &mem->tgt, base, cfg->size);
 	if (err) {
-		free(mem->region);
+		dm_free(mem->region);
 		mem->region = NULL;
 		return err;
 	}
@@ -302,11 +303,11 @@ void memory_fini(struct memory *mem)
 		if (!mem->region[r])
 			continue;
 		for (uint64_t c = 0; c < MEM_CHUNKS_PER_REGION; c++)
-			free(mem->region[r][c]);
-		free(mem->region[r]);
+			dm_free(mem->region[r][c]);
+		dm_free(mem->region[r]);
 	}
-	free(mem->region);
-	free(mem->faults);
+	dm_free(mem->region);
+	dm_free(mem->faults);
 	mem->region = NULL;
 	mem->faults = NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "memory.h"
 
@@ -201,7 +202,7 @@ int mmu_init(struct mmu *m, struct sim *sim, struct bus *bus,
 	m->cfg = *cfg;
 	m->sets = sets;
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->tlb = calloc(cfg->entries, sizeof(*m->tlb));
+	m->tlb = dm_calloc(cfg->entries, sizeof(*m->tlb));
 	if (!m->tlb)
 		return DMASIM_ENOMEM;
 	snprintf(wname, sizeof(wname), "%s.walker", m->name);
@@ -217,6 +218,6 @@ int mmu_init(struct mmu *m, struct sim *sim, struct bus *bus,
 
 void mmu_fini(struct mmu *m)
 {
-	free(m->tlb);
+	dm_free(m->tlb);
 	m->tlb = NULL;
 }

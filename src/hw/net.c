@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/util.h"
 
@@ -40,8 +41,8 @@ int net_init(struct net *n, const struct net_config *cfg, uint64_t seed,
 	if (sim_init(&n->sim, seed))
 		return DMASIM_ENOMEM;
 	n->sim.name = "switch";
-	n->ports = calloc(nports, sizeof(*n->ports));
-	n->outs = calloc(nports, sizeof(*n->outs));
+	n->ports = dm_calloc(nports, sizeof(*n->ports));
+	n->outs = dm_calloc(nports, sizeof(*n->outs));
 	if (!n->ports || !n->outs) {
 		net_fini(n);
 		return DMASIM_ENOMEM;
@@ -61,11 +62,11 @@ int net_init(struct net *n, const struct net_config *cfg, uint64_t seed,
 void net_fini(struct net *n)
 {
 	for (uint32_t i = 0; i < n->nchunks; i++)
-		free(n->chunks[i]);
-	free(n->chunks);
-	free(n->ports);
-	free(n->outs);
-	free(n->sort);
+		dm_free(n->chunks[i]);
+	dm_free(n->chunks);
+	dm_free(n->ports);
+	dm_free(n->outs);
+	dm_free(n->sort);
 	sim_fini(&n->sim);
 	memset(n, 0, sizeof(*n));
 }
@@ -81,14 +82,14 @@ struct net_frame *net_frame_get(struct net *n)
 
 		if (n->nchunks == n->capchunks) {
 			uint32_t cap = n->capchunks ? 2 * n->capchunks : 8;
-			void **p = realloc(n->chunks, cap * sizeof(*p));
+			void **p = dm_realloc(n->chunks, cap * sizeof(*p));
 
 			if (!p)
 				return NULL;
 			n->chunks = p;
 			n->capchunks = cap;
 		}
-		c = malloc(NET_CHUNK * sizeof(*c));
+		c = dm_malloc(NET_CHUNK * sizeof(*c));
 		if (!c)
 			return NULL;
 		n->chunks[n->nchunks++] = c;
@@ -185,7 +186,7 @@ static void out_start(struct net *n, uint32_t port)
 	f->next = n->to_nodes;
 	n->to_nodes = f;
 	if (!sim_at(&n->sim, end, PHASE_RELEASE, out_done, n, NULL, port))
-		n->sim.host_err = DMASIM_ENOMEM;
+		sim_host_oom(&n->sim);
 }
 
 /* A frame has arrived and been looked up: queue it on its output. */
@@ -265,7 +266,7 @@ static int64_t net_sorted(struct net *n, struct net_frame *list)
 	for (struct net_frame *f = list; f; f = f->next) {
 		if (k == n->capsort) {
 			uint64_t cap = n->capsort ? 2 * n->capsort : 64;
-			struct net_frame **p = realloc(n->sort,
+			struct net_frame **p = dm_realloc(n->sort,
 						       cap * sizeof(*p));
 
 			if (!p)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/util.h"
 
@@ -199,7 +200,7 @@ static void nic_net_tx(struct nic *n)
 	}
 	f = net_frame_get(n->net);
 	if (!f) {
-		n->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(n->sim);
 		return;
 	}
 	f->src = n->node;
@@ -476,13 +477,13 @@ static bool ring_write(struct nic *n, uint64_t off, uint64_t v)
 		if (v < 2 || v > NIC_MAX_RING || busy_rx)
 			return false;
 		if (v > n->cap_claimed) {
-			uint64_t *p = realloc(n->claimed, v * sizeof(*p));
+			uint64_t *p = dm_realloc(n->claimed, v * sizeof(*p));
 			struct net_frame **h;
 
 			if (!p)
 				return false;
 			n->claimed = p;
-			h = realloc(n->held, v * sizeof(*h));
+			h = dm_realloc(n->held, v * sizeof(*h));
 			if (!h)
 				return false;
 			memset(h + n->cap_claimed, 0,
@@ -676,8 +677,8 @@ void nic_fini(struct nic *n)
 			net_frame_put(n->net, n->held[i]);
 	if (n->net)
 		n->net->ports[n->node].attached = false;
-	free(n->claimed);
-	free(n->held);
+	dm_free(n->claimed);
+	dm_free(n->held);
 	n->claimed = NULL;
 	n->held = NULL;
 	n->net = NULL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "pcie_int.h"
 
@@ -38,14 +39,14 @@ static struct pcie_tlp *tlp_new(struct pcie_link *l)
 
 		if (l->nchunks == l->capchunks) {
 			unsigned n = l->capchunks ? 2 * l->capchunks : 8;
-			void **p = realloc(l->chunks, n * sizeof(*p));
+			void **p = dm_realloc(l->chunks, n * sizeof(*p));
 
 			if (!p)
 				assert(!"out of memory for TLPs");
 			l->chunks = p;
 			l->capchunks = n;
 		}
-		c = calloc(TLP_CHUNK, sizeof(*c));
+		c = dm_calloc(TLP_CHUNK, sizeof(*c));
 		if (!c)
 			assert(!"out of memory for TLPs");
 		l->chunks[l->nchunks++] = c;
@@ -571,7 +572,7 @@ static void win_forward(struct bus_target *t, struct xact *x)
 	assert(r);	/* admitted: a slot is reserved */
 	d->free = r->next;
 	if (r->cap < x->len) {
-		uint8_t *b = realloc(r->buf, x->len);
+		uint8_t *b = dm_realloc(r->buf, x->len);
 
 		if (!b) {
 			req_free(d, r);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "intc.h"
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "pcie.h"
 #include "pcie_int.h"
@@ -113,7 +114,7 @@ static int dir_init(struct pcie_link *l, struct pcie_dir *d,
 	d->cr_cpld = c->cpld;
 	for (unsigned i = 0; i < PCIE_MAX_WINDOWS; i++)
 		d->win[i].d = d;
-	d->slots = calloc(l->cfg.queue, sizeof(*d->slots));
+	d->slots = dm_calloc(l->cfg.queue, sizeof(*d->slots));
 	if (!d->slots)
 		return DMASIM_ENOMEM;
 	for (uint32_t i = l->cfg.queue; i-- > 0;) {
@@ -166,13 +167,13 @@ void pcie_link_fini(struct pcie_link *l)
 		struct pcie_dir *d = &l->dir[i];
 
 		for (uint32_t k = 0; d->slots && k < l->cfg.queue; k++)
-			free(d->slots[k].buf);
-		free(d->slots);
+			dm_free(d->slots[k].buf);
+		dm_free(d->slots);
 		d->slots = NULL;
 	}
 	for (unsigned i = 0; i < l->nchunks; i++)
-		free(l->chunks[i]);
-	free(l->chunks);
+		dm_free(l->chunks[i]);
+	dm_free(l->chunks);
 	l->chunks = NULL;
 	l->nchunks = 0;
 	l->pool = NULL;

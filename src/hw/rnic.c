@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "rnic_int.h"
 
@@ -21,8 +22,8 @@ struct rnic_dma *rnic_dma_new(struct rnic *r)
 
 	if (d)
 		r->dma_pool = d->next;
-	else if (!(d = malloc(sizeof(*d)))) {
-		r->sim->host_err = DMASIM_ENOMEM;
+	else if (!(d = dm_malloc(sizeof(*d)))) {
+		sim_host_oom(r->sim);
 		return NULL;
 	}
 	memset(d, 0, offsetof(struct rnic_dma, buf));
@@ -149,7 +150,7 @@ void rnic_send_frame(struct rnic *r, struct rnic_qp *qp,
 	r->tx_packets++;
 	r->tx_bytes += f->len;
 	if (!sim_at(r->sim, t, PHASE_REQUEST, tx_event, r, f, 0))
-		r->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(r->sim);
 }
 
 struct net_frame *rnic_frame(struct rnic *r, uint32_t sqpn, uint8_t op,
@@ -158,7 +159,7 @@ struct net_frame *rnic_frame(struct rnic *r, uint32_t sqpn, uint8_t op,
 	struct net_frame *f = net_frame_get(r->net);
 
 	if (!f) {
-		r->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(r->sim);
 		return NULL;
 	}
 	f->h.op = op;
@@ -306,20 +307,20 @@ static bool command(struct rnic *r, uint32_t cmd)
 		if (r->nqp == RNIC_MAX_QP || !depth_ok(a[1]) ||
 		    !depth_ok(a[3]) || a[4] >= r->ncq || a[5] >= r->ncq)
 			return false;
-		qp = calloc(1, sizeof(*qp));
+		qp = dm_calloc(1, sizeof(*qp));
 		if (qp) {
-			qp->w = calloc(a[1], sizeof(*qp->w));
-			qp->rqes = calloc(a[3], RNIC_RQE);
-			qp->rqes_ready = calloc(a[3], 1);
+			qp->w = dm_calloc(a[1], sizeof(*qp->w));
+			qp->rqes = dm_calloc(a[3], RNIC_RQE);
+			qp->rqes_ready = dm_calloc(a[3], 1);
 		}
 		if (!qp || !qp->w || !qp->rqes || !qp->rqes_ready) {
 			if (qp) {
-				free(qp->w);
-				free(qp->rqes);
-				free(qp->rqes_ready);
+				dm_free(qp->w);
+				dm_free(qp->rqes);
+				dm_free(qp->rqes_ready);
 			}
-			free(qp);
-			r->sim->host_err = DMASIM_ENOMEM;
+			dm_free(qp);
+			sim_host_oom(r->sim);
 			return false;
 		}
 		qp->sq_base = a[0];
@@ -420,7 +421,7 @@ static int rnic_access(struct bus_target *t, uint64_t off, void *data,
 		r->commands++;
 		if (!sim_after(r->sim, r->cfg.cmd_time, PHASE_REQUEST,
 			       cmd_done, r, NULL, util_le_get(b, 4)))
-			r->sim->host_err = DMASIM_ENOMEM;
+			sim_host_oom(r->sim);
 		return 0;
 	}
 	if (len != 8)
@@ -517,19 +518,19 @@ void rnic_fini(struct rnic *r)
 	struct rnic_dma *d;
 
 	for (uint32_t i = 0; i < r->nqp; i++) {
-		free(r->qp[i]->w);
-		free(r->qp[i]->rqes);
-		free(r->qp[i]->rqes_ready);
-		free(r->qp[i]);
+		dm_free(r->qp[i]->w);
+		dm_free(r->qp[i]->rqes);
+		dm_free(r->qp[i]->rqes_ready);
+		dm_free(r->qp[i]);
 	}
 	r->nqp = 0;
 	while ((d = r->dma_pool)) {
 		r->dma_pool = d->next;
-		free(d);
+		dm_free(d);
 	}
 	while ((d = r->fly_head)) {
 		r->fly_head = d->next;
-		free(d);
+		dm_free(d);
 	}
 	r->fly_tail = r->wait_head = NULL;
 	if (r->net)

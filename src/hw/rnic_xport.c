@@ -289,7 +289,7 @@ static void timer_arm(struct rnic *r, uint32_t qpn)
 	ev = sim_after(r->sim, r->cfg.timeout, PHASE_LATE, timer_fire, r,
 		       NULL, qpn);
 	if (!ev) {
-		r->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(r->sim);
 		return;
 	}
 	qp->timer = evq_handle(ev);
@@ -341,7 +341,7 @@ static void rx_ack(struct rnic *r, struct rnic_qp *qp, uint32_t qpn,
 		qp->timer.ev = NULL;
 		if (!sim_after(r->sim, r->cfg.rnr_delay, PHASE_REQUEST,
 			       rnr_fire, r, NULL, (uint64_t)qpn << 32 | psn))
-			r->sim->host_err = DMASIM_ENOMEM;
+			sim_host_oom(r->sim);
 		return;
 	default: {
 		/* the WQE holding psn fails; those before it succeeded */
@@ -608,7 +608,7 @@ void rnic_rx(void *ctx, struct net_frame *f)
 
 	r->rx_busy = t;
 	if (!sim_at(r->sim, t, PHASE_REQUEST, rx_event, r, f, 0))
-		r->sim->host_err = DMASIM_ENOMEM;
+		sim_host_oom(r->sim);
 }
 
 /* ---- receive queue ---- */

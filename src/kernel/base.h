@@ -12,6 +12,8 @@
 #ifndef DMASIM_BASE_H
 #define DMASIM_BASE_H
 
+#include <stddef.h>
+
 /* The library's exported symbols; everything else has hidden visibility. */
 #if defined(__GNUC__)
 #define DMASIM_API __attribute__((visibility("default")))
@@ -50,5 +52,21 @@ enum {
 DMASIM_API const char *dmasim_strerror(int code);
 /* The symbolic name ("DMASIM_EPARAM") of a code, or NULL. */
 DMASIM_API const char *dmasim_errname(int code);
+
+/*
+ * The host allocator: every allocation of the library (its models, Lua
+ * states and JSON trees) goes through it.  A NULL result is an allocation
+ * failure, which the library reports as DMASIM_ENOMEM (a run's error says
+ * it ran out of memory).  realloc(ctx, NULL, n) allocates; free(ctx,
+ * NULL) does nothing.  Process-wide; set it before any run (NULL: the C
+ * library's malloc, realloc and free).  Tests use it to fail the nth
+ * allocation.
+ */
+struct dmasim_allocator {
+	void *(*realloc)(void *ctx, void *p, size_t n);
+	void (*free)(void *ctx, void *p);
+	void *ctx;
+};
+DMASIM_API void dmasim_set_allocator(const struct dmasim_allocator *a);
 
 #endif

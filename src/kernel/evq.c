@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include "alloc.h"
 
 #define EVQ_CHUNK 256
 
@@ -32,10 +33,10 @@ void evq_fini(struct evq *q)
 
 	while (c) {
 		struct evq_chunk *next = c->next;
-		free(c);
+		dm_free(c);
 		c = next;
 	}
-	free(q->heap);
+	dm_free(q->heap);
 	q->heap = NULL;
 	q->chunks = NULL;
 	q->free = NULL;
@@ -44,7 +45,7 @@ void evq_fini(struct evq *q)
 
 static bool evq_grow_pool(struct evq *q)
 {
-	struct evq_chunk *c = malloc(sizeof(*c));
+	struct evq_chunk *c = dm_malloc(sizeof(*c));
 
 	if (!c)
 		return false;
@@ -63,7 +64,7 @@ static bool evq_grow_pool(struct evq *q)
 bool evq_grow_heap(struct evq *q)
 {
 	uint32_t cap = q->cap ? q->cap * 2 : 64;
-	struct event **heap = realloc(q->heap, cap * sizeof(*heap));
+	struct event **heap = dm_realloc(q->heap, cap * sizeof(*heap));
 
 	if (!heap)
 		return false;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base.h"
 #include "evq.h"
 #include "rng.h"
 #include "stats.h"
@@ -94,6 +95,15 @@ static inline struct event *sim_at_clamped(struct sim *sim, uint64_t t,
 	if (t == sim->now && phase < sim->phase)
 		phase = sim->phase;
 	return sim_at(sim, t, phase, fn, obj, ptr, arg);
+}
+
+/* A model met a host failure (out of memory) mid-run: the run stops after
+ * this event and fails with it, before anything simulated sees a
+ * half-done operation. */
+static inline void sim_host_oom(struct sim *sim)
+{
+	sim->host_err = DMASIM_ENOMEM;
+	sim->stopping = true;
 }
 
 static inline struct event *sim_after(struct sim *sim, uint64_t delay,

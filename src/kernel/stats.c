@@ -6,6 +6,7 @@
 
 #include "kernel/base.h"
 #include "kernel/vec.h"
+#include "alloc.h"
 
 void stats_init(struct stats *s)
 {
@@ -16,8 +17,8 @@ void stats_init(struct stats *s)
 void stats_fini(struct stats *s)
 {
 	for (size_t i = 0; i < s->len; i++)
-		free(s->v[i].name);
-	free(s->v);
+		dm_free(s->v[i].name);
+	dm_free(s->v);
 	stats_init(s);
 }
 
@@ -29,7 +30,7 @@ int stats_add(struct stats *s, const char *prefix, const char *name,
 	char *full;
 
 	VEC_RESERVE(s->v, s->len, s->cap, return DMASIM_ENOMEM);
-	full = malloc(plen + nlen + 2);
+	full = dm_malloc(plen + nlen + 2);
 	if (!full)
 		return DMASIM_ENOMEM;
 	if (plen) {

@@ -8,6 +8,7 @@
 
 #include "kernel/base.h"
 #include "kernel/vec.h"
+#include "alloc.h"
 
 void trace_config_init(struct trace_config *cfg)
 {
@@ -33,8 +34,8 @@ int trace_config_fini(struct trace_config *cfg)
 			err = e;
 	}
 	for (unsigned i = 0; i < cfg->nsystems; i++)
-		free(cfg->names[i]);
-	free(cfg->names);
+		dm_free(cfg->names[i]);
+	dm_free(cfg->names);
 	memset(cfg, 0, sizeof(*cfg));
 	return err;
 }
@@ -54,10 +55,10 @@ int trace_attach(struct sim *sim, struct trace_config *cfg, const char *name)
 
 	if (!cfg->nsinks)
 		return 0;
-	t = calloc(1, sizeof(*t));
-	names = realloc(cfg->names, (cfg->nsystems + 1) * sizeof(*names));
+	t = dm_calloc(1, sizeof(*t));
+	names = dm_realloc(cfg->names, (cfg->nsystems + 1) * sizeof(*names));
 	if (!t || !names) {
-		free(t);
+		dm_free(t);
 		return DMASIM_ENOMEM;
 	}
 	cfg->names = names;
@@ -65,9 +66,9 @@ int trace_attach(struct sim *sim, struct trace_config *cfg, const char *name)
 	for (unsigned k = 2; name_taken(cfg, t->name); k++)
 		snprintf(t->name, sizeof(t->name), "%.40s_%u",
 			 name && *name ? name : "system", k);
-	names[cfg->nsystems] = malloc(strlen(t->name) + 1);
+	names[cfg->nsystems] = dm_malloc(strlen(t->name) + 1);
 	if (!names[cfg->nsystems]) {
-		free(t);
+		dm_free(t);
 		return DMASIM_ENOMEM;
 	}
 	strcpy(names[cfg->nsystems], t->name);
@@ -349,7 +350,7 @@ void trace_detach(struct sim *sim)
 
 		s->ops->system_end(s, t, now);
 	}
-	free(t->tracks);
-	free(t);
+	dm_free(t->tracks);
+	dm_free(t);
 	sim->trace = NULL;
 }

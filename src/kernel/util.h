@@ -10,12 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "alloc.h"
 
 /* A malloc'd copy of s, or NULL when out of memory. */
 static inline char *util_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
+	char *d = dm_malloc(n);
 
 	if (d)
 		memcpy(d, s, n);
@@ -26,7 +27,7 @@ static inline char *util_strdup(const char *s)
 static inline char *util_strndup(const char *s, size_t n)
 {
 	size_t len = strnlen(s, n);
-	char *d = malloc(len + 1);
+	char *d = dm_malloc(len + 1);
 
 	if (d) {
 		memcpy(d, s, len);

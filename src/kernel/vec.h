@@ -13,12 +13,13 @@
 #define DMASIM_KERNEL_VEC_H
 
 #include <stdlib.h>
+#include "alloc.h"
 
 #define VEC_RESERVE(v, n, cap, on_fail)                                       \
 	do {                                                                 \
 		if ((size_t)(n) >= (size_t)(cap)) {                          \
 			size_t vec_cap_ = (cap) ? (size_t)(cap) * 2 : 16;    \
-			void *vec_new_ = realloc((v),                        \
+			void *vec_new_ = dm_realloc((v),                        \
 						 vec_cap_ * sizeof(*(v)));   \
 			if (!vec_new_) {                                     \
 				on_fail;                                     \

@@ -12,6 +12,7 @@
 
 #include <lauxlib.h>
 
+#include "kernel/alloc.h"
 #include "kernel/util.h"
 #include "lfields.h"
 #include "lsys.h"
@@ -121,14 +122,14 @@ static int k_string(lua_State *L, int status, lua_KContext ctx)
 
 	(void)status;
 	if (r->status) {
-		free(lp->buf);
+		dm_free(lp->buf);
 		lp->buf = NULL;
 		lua_pushnil(L);
 		lua_pushstring(L, "bus error");
 		return 2;
 	}
 	lua_pushlstring(L, lp->buf, lp->p.op.op[0].len);
-	free(lp->buf);
+	dm_free(lp->buf);
 	lp->buf = NULL;
 	return 1;
 }
@@ -137,7 +138,7 @@ static int k_store(lua_State *L, int status, lua_KContext ctx)
 {
 	struct lproc *lp = (struct lproc *)ctx;
 
-	free(lp->buf);
+	dm_free(lp->buf);
 	lp->buf = NULL;
 	return k_none(L, status, ctx);
 }
@@ -222,8 +223,8 @@ static int l_cpu_load(lua_State *L)
 		return lf_error(L, "cpu:load: length %lld: expected 1 to 1MiB",
 				  (long long)len);
 	lp = cpu_proc(L, "cpu:load()");
-	free(lp->buf);
-	lp->buf = malloc((size_t)len);
+	dm_free(lp->buf);
+	lp->buf = dm_malloc((size_t)len);
 	if (!lp->buf)
 		return luaL_error(L, "out of memory");
 	return cpu_await(L, lp, dmasim_cpu_load(&lp->p, cpu, addr, lp->buf,
@@ -242,8 +243,8 @@ static int l_cpu_store(lua_State *L)
 	if (!len)
 		return 0;
 	lp = cpu_proc(L, "cpu:store()");
-	free(lp->buf);
-	lp->buf = malloc(len);
+	dm_free(lp->buf);
+	lp->buf = dm_malloc(len);
 	if (!lp->buf)
 		return luaL_error(L, "out of memory");
 	memcpy(lp->buf, s, len);
@@ -280,16 +281,36 @@ struct lhandler {
 	int fnref;
 };
 
+/* (h, line) -> the handler's process, spawned (in a protected call). */
+static int lhandler_spawn(lua_State *L)
+{
+	struct lhandler *h = lua_touserdata(L, 1);
+	lua_Integer line = lua_tointeger(L, 2);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->fnref);
+	lua_pushinteger(L, line);
+	lua_pushlightuserdata(L, lsys_spawn(L, h->ls, lua_gettop(L) - 1, 1));
+	return 1;
+}
+
+/* Start the handler of line: a Lua process.  It runs inside the
+ * simulation's event, so a Lua error (out of memory) must not unwind
+ * through it: it fails the system instead. */
 static int lhandler_start(struct dmasim_cpu *cpu, unsigned line, void *ctx)
 {
 	struct lhandler *h = ctx;
 	lua_State *L = h->ls->runL;
 	struct lproc *lp;
 
-	lua_rawgeti(L, LUA_REGISTRYINDEX, h->fnref);
+	lua_pushcfunction(L, lhandler_spawn);
+	lua_pushlightuserdata(L, h);
 	lua_pushinteger(L, line);
-	lp = lsys_spawn(L, h->ls, lua_gettop(L) - 1, 1);
-	lua_pop(L, 2);
+	if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		return DMASIM_ENOMEM;
+	}
+	lp = lua_touserdata(L, -1);
+	lua_pop(L, 1);
 	sys_proc_irq(&lp->p, cpu);
 	return 0;
 }
@@ -300,7 +321,7 @@ static int l_cpu_on_irq(lua_State *L)
 	struct dmasim_cpu *cpu = lsys_check_comp(L, 1, CPU_MT);
 	struct lsys *ls = lsys_of(L, 1);
 	lua_Integer line = luaL_checkinteger(L, 2);
-	struct sys_irq_handler sh = { lhandler_start, NULL, free };
+	struct sys_irq_handler sh = { lhandler_start, NULL, dm_free };
 	struct lhandler *h;
 
 	if (line < 0 || line >= CPU_IRQ_LINES)
@@ -308,14 +329,14 @@ static int l_cpu_on_irq(lua_State *L)
 				  (long long)line, CPU_IRQ_LINES - 1);
 	luaL_checktype(L, 3, LUA_TFUNCTION);
 	lua_settop(L, 3);
-	h = malloc(sizeof(*h));
+	h = dm_malloc(sizeof(*h));
 	if (!h)
 		return luaL_error(L, "out of memory");
 	h->ls = ls;
 	h->fnref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sh.ctx = h;
 	if (sys_cpu_set_irq(cpu, (unsigned)line, &sh)) {
-		free(h);
+		dm_free(h);
 		return lsys_raise(L, ls, "cpu:on_irq()");
 	}
 	return 0;

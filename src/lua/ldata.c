@@ -14,6 +14,7 @@
 #include <lualib.h>
 
 #include "lfields.h"
+#include "lrun.h"
 
 #define DATA_MAX_DEPTH 16
 #define DATA_MAX_INSTRUCTIONS 10000000	/* far more than any table needs */
@@ -84,7 +85,7 @@ static const char *copy_value(lua_State *from, lua_State *to, int depth)
 int lf_data(lua_State *L)
 {
 	const char *path = luaL_checkstring(L, 1);
-	lua_State *D = luaL_newstate();
+	lua_State *D = lrun_newstate();
 	const char *bad;
 	FILE *f;
 

@@ -19,6 +19,7 @@
 #include "lfields.h"
 #include "lsys.h"
 #include "sys/gpu_int.h"
+#include "kernel/alloc.h"
 
 #define GPU_MT "dmasim.gpu"
 #define STREAM_MT "dmasim.stream"
@@ -126,7 +127,7 @@ static int l_gpu_malloc(lua_State *L)
 	uint64_t len = lf_arg_u64(L, 2, "gpu:malloc", UNIT_SIZE), addr;
 
 	if (dmasim_gpu_malloc(g, len, &addr))
-		return lsys_raise(L, lsys_of(L, 1), "gpu:malloc()");
+		return lsys_raise(L, lsys_of(L, 1), "gpu:dm_malloc()");
 	lua_pushinteger(L, (lua_Integer)addr);
 	return 1;
 }

@@ -22,6 +22,7 @@
 #include "lrun.h"
 #include "lsys.h"
 #include "os/dmaiommu.h"
+#include "kernel/alloc.h"
 
 #define DDEV_MT "dmasim.dma_device"
 
@@ -81,7 +82,7 @@ static int k_map_sg(lua_State *L, int status, lua_KContext ctx)
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_pushinteger(L, (lua_Integer)ok);
-	free(lp->buf);
+	dm_free(lp->buf);
 	lp->buf = NULL;
 	return 2;
 }
@@ -92,7 +93,7 @@ static int k_sg_free(lua_State *L, int status, lua_KContext ctx)
 
 	(void)L;
 	(void)status;
-	free(lp->buf);
+	dm_free(lp->buf);
 	lp->buf = NULL;
 	return 0;
 }
@@ -139,8 +140,8 @@ static int l_sync_for_device(lua_State *L)
 static struct dmasim_sg *sg_new(lua_State *L, struct lproc *lp,
 				lua_Integer n)
 {
-	free(lp->buf);
-	lp->buf = calloc((size_t)n, sizeof(struct dmasim_sg));
+	dm_free(lp->buf);
+	lp->buf = dm_calloc((size_t)n, sizeof(struct dmasim_sg));
 	if (!lp->buf)
 		luaL_error(L, "out of memory");
 	return lp->buf;

@@ -16,6 +16,7 @@
 #include "lfields.h"
 #include "lsys.h"
 #include "sys/mmu.h"
+#include "kernel/alloc.h"
 
 #define MMU_MT "dmasim.mmu"
 #define AS_MT "dmasim.aspace"
@@ -59,7 +60,7 @@ static int k_access(lua_State *L, int status, lua_KContext ctx)
 
 	(void)status;
 	if (r->status) {
-		free(lp->buf);
+		dm_free(lp->buf);
 		lp->buf = NULL;
 		lua_pushnil(L);
 		lua_pushstring(L, "page fault not served (no frame or swap "
@@ -70,7 +71,7 @@ static int k_access(lua_State *L, int status, lua_KContext ctx)
 		lua_pushlstring(L, lp->buf, lp->p.op.u.vacc.len);
 	else
 		lua_pushnil(L);
-	free(lp->buf);
+	dm_free(lp->buf);
 	lp->buf = NULL;
 	return 1;
 }
@@ -98,8 +99,8 @@ static int mmu_access(lua_State *L, bool write)
 		len = (size_t)n;
 	}
 	lp = lsys_current(L, lsys_of(L, 1), fn);
-	free(lp->buf);
-	lp->buf = malloc(len);
+	dm_free(lp->buf);
+	lp->buf = dm_malloc(len);
 	if (!lp->buf)
 		return luaL_error(L, "out of memory");
 	if (write)

@@ -24,6 +24,7 @@
 #include "os/workload.h"
 #include "sys/os.h"
 #include "sys/swap.h"
+#include "kernel/alloc.h"
 
 #define VM_MT "dmasim.vm"
 #define AS_MT "dmasim.aspace"
@@ -251,14 +252,14 @@ static int l_as_sg(lua_State *L)
 	struct aspace *as = check_as(L, 1);
 	uint64_t len, va = check_range(L, as, 2, 3, &len, "aspace:sg");
 	int max = (int)(len / FRAME_SIZE + 2);
-	struct vm_sg_seg *seg = malloc((size_t)max * sizeof(*seg));
+	struct vm_sg_seg *seg = dm_malloc((size_t)max * sizeof(*seg));
 	int n;
 
 	if (!seg)
 		return luaL_error(L, "out of memory");
 	n = vm_sg_build(as, va, len, seg, max, lua_toboolean(L, 4));
 	if (n < 0) {
-		free(seg);
+		dm_free(seg);
 		return err_result(L, n, "aspace:sg");
 	}
 	lua_createtable(L, n, 0);
@@ -270,7 +271,7 @@ static int l_as_sg(lua_State *L)
 		lua_setfield(L, -2, "len");
 		lua_rawseti(L, -2, i + 1);
 	}
-	free(seg);
+	dm_free(seg);
 	return 1;
 }
 

@@ -34,6 +34,37 @@
 
 /* ---- the run ---- */
 
+/* Lua's allocation function on the library's allocator. */
+static void *lrun_alloc(void *ud, void *p, size_t osize, size_t nsize)
+{
+	(void)ud;
+	(void)osize;
+	if (!nsize) {
+		dm_free(p);
+		return NULL;
+	}
+	return dm_realloc(p, nsize);
+}
+
+/* An error outside any protected call: say it, and end as Lua does. */
+static int lrun_panic(lua_State *L)
+{
+	const char *msg = lua_tostring(L, -1);
+
+	fprintf(stderr, "dmasim: unprotected Lua error: %s\n",
+		msg ? msg : "(not a string)");
+	return 0;
+}
+
+lua_State *lrun_newstate(void)
+{
+	lua_State *L = lua_newstate(lrun_alloc, NULL);
+
+	if (L)
+		lua_atpanic(L, lrun_panic);
+	return L;
+}
+
 struct dmasim_run *lrun_get(lua_State *L)
 {
 	struct dmasim_run *run;
@@ -691,7 +722,7 @@ int dmasim_run_file(struct dmasim_run *run, const char *path)
 		return run_fail(run, DMASIM_ENOMEM, "out of memory");
 	if (run_start(run))
 		goto out_files;
-	L = luaL_newstate();
+	L = lrun_newstate();
 	if (!L) {
 		run_fail(run, DMASIM_ENOMEM, "out of memory");
 		goto out_files;

@@ -16,6 +16,9 @@
 
 /* The run a Lua state belongs to. */
 struct dmasim_run *lrun_get(lua_State *L);
+/* A new Lua state whose memory comes from the library's allocator
+ * (kernel/alloc.h), or NULL when out of memory. */
+lua_State *lrun_newstate(void);
 
 /* Mark the error being raised as a bad-parameter error (DMASIM_EPARAM). */
 void lrun_param_error(lua_State *L);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/util.h"
 
@@ -15,13 +16,13 @@ int blkdrv_init(struct blkdrv *q, const struct blkdrv_config *cfg)
 	memset(q, 0, sizeof(*q));
 	q->cfg = *cfg;
 	q->phase = 1;
-	q->slot = calloc(cfg->entries, sizeof(*q->slot));
+	q->slot = dm_calloc(cfg->entries, sizeof(*q->slot));
 	return q->slot ? 0 : DMASIM_ENOMEM;
 }
 
 void blkdrv_fini(struct blkdrv *q)
 {
-	free(q->slot);
+	dm_free(q->slot);
 	q->slot = NULL;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/sim.h"
 #include "kernel/util.h"
@@ -257,7 +258,7 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 	for (uint64_t j = 0; dir != DMA_TO_DEVICE && r->pa && j < r->pages;
 	     j++)
 		dmamap_cache_maint(d, CACHE_INVAL, r->pa[j], PAGE, cost);
-	free(r->pa);
+	dm_free(r->pa);
 	r->pa = NULL;
 	m->unmaps++;
 	if (!m->cfg.lazy) {
@@ -342,13 +343,13 @@ static unsigned iommu_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
 			return 0;
 		pages += (in + sg[i].len + PAGE - 1) / PAGE;
 	}
-	pa = malloc(pages * sizeof(*pa));
+	pa = dm_malloc(pages * sizeof(*pa));
 	if (!pa)
 		return 0;
 	cost->cpu += m->cfg.alloc;
 	iova = iova_alloc(m, pages, &r);
 	if (!iova) {
-		free(pa);
+		dm_free(pa);
 		return 0;
 	}
 	at = iova + (sg[0].paddr & (PAGE - 1));
@@ -359,7 +360,7 @@ static unsigned iommu_map_sg(struct dma_dev *d, struct dma_sg *sg, unsigned n,
 
 		if (pt_set(m, iova + k * PAGE, first, np, perm_of(dir), cost)) {
 			r->state = RANGE_FREE;
-			free(pa);
+			dm_free(pa);
 			return 0;
 		}
 		for (uint64_t j = 0; j < np; j++)
@@ -400,7 +401,7 @@ int dmaiommu_attach(struct dma_dev *d, struct iommu *io,
 	    cfg->pt_size > msize - (cfg->pt_base - mbase) ||
 	    (cfg->lazy && !cfg->flush_max))
 		return DMASIM_EINVAL;
-	m = calloc(1, sizeof(*m));
+	m = dm_calloc(1, sizeof(*m));
 	if (!m)
 		return DMASIM_ENOMEM;
 	m->cfg = *cfg;
@@ -412,13 +413,13 @@ int dmaiommu_attach(struct dma_dev *d, struct iommu *io,
 	m->bus_pte = bus_xact_cycles(mem->bus, cfg->pt_base, 8, true, &t, &off);
 	dom = iommu_domain_new(io, cfg->pt_base, false);
 	if (dom < 0) {
-		free(m);
+		dm_free(m);
 		return dom;
 	}
 	m->domain = dom;
 	err = iommu_attach_device(io, dev, dom);
 	if (err) {
-		free(m);
+		dm_free(m);
 		return err;
 	}
 	d->iommu = m;
@@ -431,7 +432,7 @@ void dmaiommu_fini(struct dmaiommu *m)
 	if (!m)
 		return;
 	for (unsigned i = 0; i < m->nr; i++)
-		free(m->r[i].pa);
-	free(m->r);
-	free(m);
+		dm_free(m->r[i].pa);
+	dm_free(m->r);
+	dm_free(m);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "hw/memory.h"
 
@@ -26,7 +27,7 @@ static bool work_push(struct dma_dev *d, bool copy, enum cache_op op,
 		d->work_head = d->nwork = 0;
 	if (d->nwork == d->capwork) {
 		size_t cap = d->capwork ? d->capwork * 2 : 8;
-		struct dmamap_work *v = realloc(d->work, cap * sizeof(*v));
+		struct dmamap_work *v = dm_realloc(d->work, cap * sizeof(*v));
 
 		if (!v)
 			return false;
@@ -173,7 +174,7 @@ static struct dmamap_bounce *bounce_alloc(struct dma_dev *d, uint64_t orig,
 	if (!b) {
 		if (d->nbounce == d->capbounce) {
 			size_t cap = d->capbounce ? d->capbounce * 2 : 16;
-			struct dmamap_bounce *v = realloc(d->bounce,
+			struct dmamap_bounce *v = dm_realloc(d->bounce,
 							  cap * sizeof(*v));
 
 			if (!v)
@@ -427,7 +428,7 @@ int dmamap_init(struct dma_dev *d, struct bus *bus, struct cache *cache,
 	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));
 	if (cfg->bounce_size) {
 		d->nslots = (uint32_t)(cfg->bounce_size / cfg->bounce_slot);
-		d->slot_used = calloc(d->nslots + 1, 1);
+		d->slot_used = dm_calloc(d->nslots + 1, 1);
 		if (!d->slot_used)
 			return DMASIM_ENOMEM;
 	}
@@ -443,9 +444,9 @@ void dmamap_fini(struct dma_dev *d)
 {
 	if (d->ops && d->ops->fini)
 		d->ops->fini(d);
-	free(d->slot_used);
-	free(d->bounce);
-	free(d->work);
+	dm_free(d->slot_used);
+	dm_free(d->bounce);
+	dm_free(d->work);
 	d->slot_used = NULL;
 	d->bounce = NULL;
 	d->work = NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 
 static void list_push(struct frames *fr, uint32_t pfn, unsigned order)
@@ -52,7 +53,7 @@ int frames_init(struct frames *fr, uint64_t base, uint64_t size)
 		return DMASIM_EINVAL;
 	fr->base = base;
 	fr->n = (uint32_t)(size >> FRAME_SHIFT);
-	fr->f = calloc(fr->n, sizeof(*fr->f));
+	fr->f = dm_calloc(fr->n, sizeof(*fr->f));
 	if (!fr->f)
 		return DMASIM_ENOMEM;
 	for (unsigned o = 0; o <= FRAMES_MAX_ORDER; o++)
@@ -77,7 +78,7 @@ int frames_init(struct frames *fr, uint64_t base, uint64_t size)
 
 void frames_fini(struct frames *fr)
 {
-	free(fr->f);
+	dm_free(fr->f);
 	fr->f = NULL;
 }
 
@@ -151,7 +152,7 @@ int frames_largest(const struct frames *fr)
 bool frames_check(const struct frames *fr)
 {
 	uint32_t counted = 0;
-	uint8_t *seen = calloc(fr->n ? fr->n : 1, 1);
+	uint8_t *seen = dm_calloc(fr->n ? fr->n : 1, 1);
 	bool ok = seen != NULL;
 
 	for (unsigned o = 0; ok && o <= FRAMES_MAX_ORDER; o++) {
@@ -176,6 +177,6 @@ bool frames_check(const struct frames *fr)
 	for (uint32_t i = 0; ok && i < fr->n; i++)
 		if (!seen[i] && !fr->f[i].used)
 			ok = false;	/* a free frame in no block */
-	free(seen);
+	dm_free(seen);
 	return ok && counted == fr->free;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 
 void gpupin_init(struct gpupin *pp, uint64_t budget, uint64_t pool_base,
@@ -17,7 +18,7 @@ void gpupin_init(struct gpupin *pp, uint64_t budget, uint64_t pool_base,
 
 void gpupin_fini(struct gpupin *pp)
 {
-	free(pp->r);
+	dm_free(pp->r);
 	pp->r = NULL;
 	pp->n = pp->cap = 0;
 }
@@ -50,7 +51,7 @@ int gpupin_add(struct gpupin *pp, uint64_t addr, uint64_t len, bool alloc)
 		return DMASIM_ENOMEM;
 	if (pp->n == pp->cap) {
 		unsigned c = pp->cap ? 2 * pp->cap : 8;
-		struct gpupin_region *nr = realloc(pp->r, c * sizeof(*nr));
+		struct gpupin_region *nr = dm_realloc(pp->r, c * sizeof(*nr));
 
 		if (!nr)
 			return DMASIM_ENOMEM;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 
 int pagecache_init(struct pagecache *pc, const struct pagecache_config *cfg)
@@ -16,7 +17,7 @@ int pagecache_init(struct pagecache *pc, const struct pagecache_config *cfg)
 	memset(pc, 0, sizeof(*pc));
 	pc->cfg = *cfg;
 	pc->nframes = (uint32_t)n;
-	pc->fr = malloc(n * sizeof(*pc->fr));
+	pc->fr = dm_malloc(n * sizeof(*pc->fr));
 	if (!pc->fr)
 		return DMASIM_ENOMEM;
 	for (uint32_t i = 0; i < pc->nframes; i++) {
@@ -30,9 +31,9 @@ int pagecache_init(struct pagecache *pc, const struct pagecache_config *cfg)
 void pagecache_fini(struct pagecache *pc)
 {
 	for (uint32_t i = 0; i < pc->nfiles; i++)
-		free(pc->files[i].frame);
-	free(pc->files);
-	free(pc->fr);
+		dm_free(pc->files[i].frame);
+	dm_free(pc->files);
+	dm_free(pc->fr);
 	pc->files = NULL;
 	pc->fr = NULL;
 }
@@ -55,7 +56,7 @@ int pagecache_file(struct pagecache *pc, const char *name, uint64_t lba,
 		return DMASIM_EINVAL;
 	if (pc->nfiles == pc->capfiles) {
 		uint32_t cap = pc->capfiles ? 2 * pc->capfiles : 8;
-		struct pc_file *p = realloc(pc->files, cap * sizeof(*p));
+		struct pc_file *p = dm_realloc(pc->files, cap * sizeof(*p));
 
 		if (!p)
 			return DMASIM_ENOMEM;
@@ -68,7 +69,7 @@ int pagecache_file(struct pagecache *pc, const char *name, uint64_t lba,
 	f->lba = lba;
 	f->size = size;
 	f->npages = (size + PC_PAGE - 1) / PC_PAGE;
-	f->frame = malloc(f->npages * sizeof(*f->frame));
+	f->frame = dm_malloc(f->npages * sizeof(*f->frame));
 	if (!f->frame)
 		return DMASIM_ENOMEM;
 	for (uint64_t i = 0; i < f->npages; i++)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/sim.h"
 #include "kernel/vec.h"
@@ -23,9 +24,9 @@ int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
 	err = frames_init(&vm->fr, base, size);
 	if (err)
 		return err;
-	vm->slot_free = malloc((size_t)cfg->swap_slots *
+	vm->slot_free = dm_malloc((size_t)cfg->swap_slots *
 			       sizeof(*vm->slot_free));
-	vm->moved_at = calloc(vm->fr.n, sizeof(*vm->moved_at));
+	vm->moved_at = dm_calloc(vm->fr.n, sizeof(*vm->moved_at));
 	if (!vm->slot_free || !vm->moved_at) {
 		vm_fini(vm);
 		return DMASIM_ENOMEM;
@@ -36,34 +37,34 @@ int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
 void vm_fini(struct vm *vm)
 {
 	for (int i = 0; i < vm->nas; i++) {
-		free(vm->as[i]->pte);
-		free(vm->as[i]);
+		dm_free(vm->as[i]->pte);
+		dm_free(vm->as[i]);
 	}
-	free(vm->as);
-	free(vm->swap);
-	free(vm->slot_free);
-	free(vm->watch);
-	free(vm->haz);
-	free(vm->moved_at);
-	free(vm->pend);
+	dm_free(vm->as);
+	dm_free(vm->swap);
+	dm_free(vm->slot_free);
+	dm_free(vm->watch);
+	dm_free(vm->haz);
+	dm_free(vm->moved_at);
+	dm_free(vm->pend);
 	frames_fini(&vm->fr);
 	memset(vm, 0, sizeof(*vm));
 }
 
 struct aspace *vm_aspace(struct vm *vm, uint64_t npages)
 {
-	struct aspace **v = realloc(vm->as, (size_t)(vm->nas + 1) * sizeof(*v));
+	struct aspace **v = dm_realloc(vm->as, (size_t)(vm->nas + 1) * sizeof(*v));
 	struct aspace *as;
 
 	if (!v)
 		return NULL;
 	vm->as = v;
-	as = calloc(1, sizeof(*as));
+	as = dm_calloc(1, sizeof(*as));
 	if (!as)
 		return NULL;
-	as->pte = calloc(npages ? npages : 1, sizeof(*as->pte));
+	as->pte = dm_calloc(npages ? npages : 1, sizeof(*as->pte));
 	if (!as->pte) {
-		free(as);
+		dm_free(as);
 		return NULL;
 	}
 	as->vm = vm;
@@ -158,7 +159,7 @@ static void slot_release(struct vm *vm, uint32_t slot)
 static uint8_t *slot_data(struct vm *vm, uint32_t slot)
 {
 	if (!vm->swap) {
-		vm->swap = calloc(vm->cfg.swap_slots, FRAME_SIZE);
+		vm->swap = dm_calloc(vm->cfg.swap_slots, FRAME_SIZE);
 		if (!vm->swap)
 			return NULL;
 	}
@@ -560,7 +561,7 @@ int64_t vm_fragment(struct vm *vm, double fraction, uint64_t seed)
 	if (!(fraction >= 0 && fraction <= 1))
 		return DMASIM_EINVAL;
 	rng_seed(&r, seed, "fragment");
-	held = malloc((size_t)vm->fr.n * sizeof(*held));
+	held = dm_malloc((size_t)vm->fr.n * sizeof(*held));
 	if (!held)
 		return DMASIM_ENOMEM;
 	for (uint32_t pfn; (pfn = frames_alloc(&vm->fr, 0)) != FRAME_NONE;)
@@ -571,7 +572,7 @@ int64_t vm_fragment(struct vm *vm, double fraction, uint64_t seed)
 		else
 			kept++;
 	}
-	free(held);
+	dm_free(held);
 	return kept;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/trace.h"
 #include "run.h"
 
@@ -52,7 +53,7 @@ struct asciitl {
 static struct tl_sys *tl_sys_of(struct asciitl *a, unsigned i)
 {
 	if (i >= a->nsys) {
-		struct tl_sys *more = realloc(a->sys, (i + 1) * sizeof(*more));
+		struct tl_sys *more = dm_realloc(a->sys, (i + 1) * sizeof(*more));
 
 		if (!more)
 			return NULL;
@@ -72,16 +73,16 @@ static void tl_track_free(struct tl_track *tr)
 	if (!tr)
 		return;
 	for (unsigned k = 0; k <= TL_LABELS; k++)
-		free(tr->lab[k].bin);
-	free(tr->stack);
-	free(tr);
+		dm_free(tr->lab[k].bin);
+	dm_free(tr->stack);
+	dm_free(tr);
 }
 
 static void tl_sys_free(struct tl_sys *s)
 {
 	for (uint32_t k = 0; k < s->ntr; k++)
 		tl_track_free(s->tr[k]);
-	free(s->tr);
+	dm_free(s->tr);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -187,7 +188,7 @@ static unsigned tl_label(struct asciitl *a, struct tl_track *tr,
 		tr->nlab++;
 	}
 	if (!tr->lab[k].bin)
-		tr->lab[k].bin = calloc(a->nbins, sizeof(double));
+		tr->lab[k].bin = dm_calloc(a->nbins, sizeof(double));
 	if (!tr->lab[k].bin)
 		a->nomem = true;
 	return k;
@@ -208,7 +209,7 @@ static void tl_span(struct trace_sink *sink, const struct trace *t,
 		return;
 	}
 	if (track >= s->ntr) {
-		struct tl_track **more = realloc(s->tr, (track + 1) *
+		struct tl_track **more = dm_realloc(s->tr, (track + 1) *
 						 sizeof(*more));
 
 		if (!more) {
@@ -219,7 +220,7 @@ static void tl_span(struct trace_sink *sink, const struct trace *t,
 		s->tr = more;
 		s->ntr = track + 1;
 	}
-	if (!s->tr[track] && !(s->tr[track] = calloc(1, sizeof(*tr)))) {
+	if (!s->tr[track] && !(s->tr[track] = dm_calloc(1, sizeof(*tr)))) {
 		a->nomem = true;
 		return;
 	}
@@ -245,7 +246,7 @@ static void tl_span(struct trace_sink *sink, const struct trace *t,
 	}
 	if (tr->nstack == tr->capstack) {
 		size_t cap = tr->capstack ? tr->capstack * 2 : 16;
-		struct tl_span *more = realloc(tr->stack, cap * sizeof(*more));
+		struct tl_span *more = dm_realloc(tr->stack, cap * sizeof(*more));
 
 		if (!more) {
 			a->nomem = true;
@@ -462,8 +463,8 @@ static int tl_close(struct trace_sink *sink)
 
 	for (unsigned i = 0; i < a->nsys; i++)
 		tl_sys_free(&a->sys[i]);
-	free(a->sys);
-	free(a);
+	dm_free(a->sys);
+	dm_free(a);
 	return err;
 }
 
@@ -485,7 +486,7 @@ int asciitl_start(struct dmasim_run *run)
 
 	if (!run->timeline.out)
 		return 0;
-	a = calloc(1, sizeof(*a));
+	a = dm_calloc(1, sizeof(*a));
 	if (!a)
 		return run_fail(run, DMASIM_ENOMEM, "out of memory for the "
 				"timeline");
@@ -496,7 +497,7 @@ int asciitl_start(struct dmasim_run *run)
 	a->width = run->timeline.width ? run->timeline.width : 100;
 	a->nbins = (size_t)a->width * TL_FINE;
 	if (trace_config_add(&run->trace, &a->base)) {
-		free(a);
+		dm_free(a);
 		return run_fail(run, DMASIM_EINVAL, "too many timeline outputs "
 				"at once");
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/vec.h"
 #include "run.h"
 
@@ -73,10 +74,10 @@ static int pack_mine(struct dmasim_run *run, char **buf, size_t *len)
 		h[1] = (uint32_t)strlen(text);
 		need = *len + sizeof(h) + h[1];
 		if (need > cap) {
-			char *p = realloc(*buf, cap = 2 * need);
+			char *p = dm_realloc(*buf, cap = 2 * need);
 
 			if (!p) {
-				free(text);
+				dm_free(text);
 				return DMASIM_ENOMEM;
 			}
 			*buf = p;
@@ -84,7 +85,7 @@ static int pack_mine(struct dmasim_run *run, char **buf, size_t *len)
 		memcpy(*buf + *len, h, sizeof(h));
 		memcpy(*buf + *len + sizeof(h), text, h[1]);
 		*len = need;
-		free(text);
+		dm_free(text);
 	}
 	return 0;
 }
@@ -133,12 +134,12 @@ int run_gather(struct dmasim_run *run)
 
 	if (!c)
 		return 0;
-	hs = calloc((size_t)c->ranks, sizeof(*hs));
-	hr = calloc((size_t)c->ranks, sizeof(*hr));
-	sb = calloc((size_t)c->ranks, sizeof(*sb));
-	rb = calloc((size_t)c->ranks, sizeof(*rb));
-	sl = calloc((size_t)c->ranks, sizeof(*sl));
-	rl = calloc((size_t)c->ranks, sizeof(*rl));
+	hs = dm_calloc((size_t)c->ranks, sizeof(*hs));
+	hr = dm_calloc((size_t)c->ranks, sizeof(*hr));
+	sb = dm_calloc((size_t)c->ranks, sizeof(*sb));
+	rb = dm_calloc((size_t)c->ranks, sizeof(*rb));
+	sl = dm_calloc((size_t)c->ranks, sizeof(*sl));
+	rl = dm_calloc((size_t)c->ranks, sizeof(*rl));
 	if (!hs || !hr || !sb || !rb || !sl || !rl)
 		goto out;
 	if (c->rank && pack_mine(run, &mine, &len))
@@ -151,7 +152,7 @@ int run_gather(struct dmasim_run *run)
 	sl[0] = len;
 	for (int r = 1; r < c->ranks && !c->rank; r++) {
 		rl[r] = hr[r];
-		if (!(rb[r] = malloc(hr[r] ? hr[r] : 1))) {
+		if (!(rb[r] = dm_malloc(hr[r] ? hr[r] : 1))) {
 			rc = DMASIM_ENOMEM;
 			goto out;
 		}
@@ -163,14 +164,14 @@ int run_gather(struct dmasim_run *run)
 		rc = unpack(run, rb[r], (const char *)rb[r] + rl[r]);
 out:
 	for (int r = 0; rb && r < c->ranks; r++)
-		free(rb[r]);
-	free(mine);
-	free(hs);
-	free(hr);
-	free(sb);
-	free(rb);
-	free(sl);
-	free(rl);
+		dm_free(rb[r]);
+	dm_free(mine);
+	dm_free(hs);
+	dm_free(hr);
+	dm_free(sb);
+	dm_free(rb);
+	dm_free(sl);
+	dm_free(rl);
 	if (rc)
 		return run_fail(run, rc, rc == DMASIM_ENOMEM ? "out of memory "
 				"gathering the ranks' results" : "the ranks "

@@ -19,6 +19,7 @@
 #include "dmasim/dmasim.h"
 #include "results.h"
 #include "run.h"
+#include "kernel/alloc.h"
 
 struct dmasim_html {
 	json_t *runs;		/* [{"name", "run": the run's JSON}] */
@@ -30,7 +31,7 @@ static int page_of(struct dmasim_html **page)
 		return 0;
 	*page = calloc(1, sizeof(**page));
 	if (!*page || !((*page)->runs = json_array())) {
-		free(*page);
+		dm_free(*page);
 		*page = NULL;
 		return DMASIM_ENOMEM;
 	}
@@ -82,7 +83,7 @@ void dmasim_html_free(struct dmasim_html *page)
 	if (!page)
 		return;
 	json_decref(page->runs);
-	free(page);
+	dm_free(page);
 }
 
 /* Text with <, >, & and quotes escaped. */
@@ -124,7 +125,7 @@ static void value(FILE *f, json_t *v)
 		char *d = json_dumps(v, JSON_COMPACT);
 
 		snprintf(buf, sizeof(buf), "%s", d ? d : "");
-		free(d);
+		dm_free(d);
 		esc(f, buf);
 	}
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/sim.h"
 #include "kernel/util.h"
 #include "kernel/vec.h"
@@ -68,7 +69,7 @@ static char *text_dup(const char *s)
 	}
 	if (!bad)
 		return util_strdup(s);
-	out = malloc(len + 1);
+	out = dm_malloc(len + 1);
 	if (!out)
 		return NULL;
 	o = out;
@@ -95,9 +96,9 @@ void results_init(struct results *r)
 
 static void item_free(struct result_item *it)
 {
-	free(it->name);
-	free(it->unit);
-	free(it->v.s);
+	dm_free(it->name);
+	dm_free(it->unit);
+	dm_free(it->v.s);
 }
 
 void results_fini(struct results *r)
@@ -110,21 +111,21 @@ void results_fini(struct results *r)
 		struct result_table *t = &r->tables[i];
 
 		for (size_t c = 0; c < (t->nrows + 1) * t->ncols; c++)
-			free(t->cells[c]);
-		free(t->cells);
-		free(t->title);
+			dm_free(t->cells[c]);
+		dm_free(t->cells);
+		dm_free(t->title);
 	}
 	for (size_t i = 0; i < r->nclaims; i++) {
-		free(r->claims[i].id);
-		free(r->claims[i].text);
-		free(r->claims[i].unit);
-		free(r->claims[i].formula);
-		free(r->claims[i].explain);
+		dm_free(r->claims[i].id);
+		dm_free(r->claims[i].text);
+		dm_free(r->claims[i].unit);
+		dm_free(r->claims[i].formula);
+		dm_free(r->claims[i].explain);
 	}
-	free(r->items);
-	free(r->params);
-	free(r->tables);
-	free(r->claims);
+	dm_free(r->items);
+	dm_free(r->params);
+	dm_free(r->tables);
+	dm_free(r->claims);
 	json_decref(r->systems);
 	json_decref(r->names);
 	memset(r, 0, sizeof(*r));
@@ -189,10 +190,10 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 	VEC_RESERVE(r->tables, r->ntables, r->captables, return DMASIM_ENOMEM);
 	t = &r->tables[r->ntables];
 	t->title = text_dup(title);
-	t->cells = calloc(n ? n : 1, sizeof(char *));
+	t->cells = dm_calloc(n ? n : 1, sizeof(char *));
 	if (!t->title || !t->cells) {
-		free(t->title);
-		free(t->cells);
+		dm_free(t->title);
+		dm_free(t->cells);
 		return DMASIM_ENOMEM;
 	}
 	t->ncols = ncols;
@@ -201,9 +202,9 @@ int results_add_table(struct results *r, const char *title, size_t ncols,
 		t->cells[i] = text_dup(cells[i]);
 		if (!t->cells[i]) {
 			for (size_t j = 0; j < i; j++)
-				free(t->cells[j]);
-			free(t->cells);
-			free(t->title);
+				dm_free(t->cells[j]);
+			dm_free(t->cells);
+			dm_free(t->title);
 			return DMASIM_ENOMEM;
 		}
 	}
@@ -261,11 +262,11 @@ int results_add_claim(struct results *r, const struct claim_rec *in,
 	c->explain = in->explain ? text_dup(in->explain) : NULL;
 	if (!c->id || !c->text || !c->unit || (in->formula && !c->formula) ||
 	    (in->explain && !c->explain)) {
-		free(c->id);
-		free(c->text);
-		free(c->unit);
-		free(c->formula);
-		free(c->explain);
+		dm_free(c->id);
+		dm_free(c->text);
+		dm_free(c->unit);
+		dm_free(c->formula);
+		dm_free(c->explain);
 		return DMASIM_ENOMEM;
 	}
 	c->agree = !c->data_wrong &&
@@ -408,12 +409,12 @@ int results_print(const struct results *r, FILE *out)
 	}
 	if (r->nclaims) {
 		size_t n = (r->nclaims + 1) * 5;
-		const char **cells = calloc(n, sizeof(char *));
-		char *store = calloc(r->nclaims * 4, 48);
+		const char **cells = dm_calloc(n, sizeof(char *));
+		char *store = dm_calloc(r->nclaims * 4, 48);
 
 		if (!cells || !store) {
-			free(cells);
-			free(store);
+			dm_free(cells);
+			dm_free(store);
 			return DMASIM_ENOMEM;
 		}
 		cells[0] = "claim";
@@ -439,8 +440,8 @@ int results_print(const struct results *r, FILE *out)
 				 "NO (data wrong)" : "NO";
 		}
 		results_print_table(out, "Claims", 5, r->nclaims, cells);
-		free(cells);
-		free(store);
+		dm_free(cells);
+		dm_free(store);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/units.h"
 #include "kernel/util.h"
 #include "kernel/vec.h"
@@ -26,13 +27,14 @@ const char *dmasim_version(void)
 
 int dmasim_run_new(struct dmasim_run **out)
 {
-	struct dmasim_run *run = calloc(1, sizeof(*run));
+	struct dmasim_run *run = dm_calloc(1, sizeof(*run));
 
 	if (!run)
 		return DMASIM_ENOMEM;
 	results_init(&run->res);
-	if (!run->res.systems) {
-		free(run);
+	if (!run->res.systems || !run->res.names) {
+		results_fini(&run->res);
+		dm_free(run);
 		return DMASIM_ENOMEM;
 	}
 	run->seed = 1;
@@ -46,20 +48,20 @@ void dmasim_run_free(struct dmasim_run *run)
 		return;
 	results_fini(&run->res);
 	for (size_t i = 0; i < run->ndefs; i++) {
-		free(run->defs[i].name);
-		free(run->defs[i].value);
+		dm_free(run->defs[i].name);
+		dm_free(run->defs[i].value);
 	}
-	free(run->defs);
-	free(run->checks);
-	free(run->slot_rank);
-	free(run->error);
-	free(run->partial);
-	free(run->scenario);
-	free(run->libdir);
-	free(run->trace_json.path);
-	free(run->trace_vcd.path);
+	dm_free(run->defs);
+	dm_free(run->checks);
+	dm_free(run->slot_rank);
+	dm_free(run->error);
+	dm_free(run->partial);
+	dm_free(run->scenario);
+	dm_free(run->libdir);
+	dm_free(run->trace_json.path);
+	dm_free(run->trace_vcd.path);
 	statsout_free(run);
-	free(run);
+	dm_free(run);
 }
 
 int dmasim_run_set_libdir(struct dmasim_run *run, const char *dir)
@@ -71,7 +73,7 @@ int dmasim_run_set_libdir(struct dmasim_run *run, const char *dir)
 	copy = util_strdup(dir);
 	if (!copy)
 		return DMASIM_ENOMEM;
-	free(run->libdir);
+	dm_free(run->libdir);
 	run->libdir = copy;
 	return 0;
 }
@@ -89,7 +91,7 @@ int dmasim_run_define(struct dmasim_run *run, const char *name,
 
 			if (!v)
 				return DMASIM_ENOMEM;
-			free(run->defs[i].value);
+			dm_free(run->defs[i].value);
 			run->defs[i].value = v;
 			return 0;
 		}
@@ -100,8 +102,8 @@ int dmasim_run_define(struct dmasim_run *run, const char *name,
 	d->value = util_strdup(value);
 	d->used = false;
 	if (!d->name || !d->value) {
-		free(d->name);
-		free(d->value);
+		dm_free(d->name);
+		dm_free(d->value);
 		return DMASIM_ENOMEM;
 	}
 	run->ndefs++;
@@ -116,13 +118,13 @@ int dmasim_run_define_arg(struct dmasim_run *run, const char *arg)
 
 	if (!eq || eq == arg)
 		return DMASIM_EINVAL;
-	name = malloc((size_t)(eq - arg) + 1);
+	name = dm_malloc((size_t)(eq - arg) + 1);
 	if (!name)
 		return DMASIM_ENOMEM;
 	memcpy(name, arg, (size_t)(eq - arg));
 	name[eq - arg] = '\0';
 	err = dmasim_run_define(run, name, eq + 1);
-	free(name);
+	dm_free(name);
 	return err;
 }
 
@@ -141,7 +143,7 @@ static int set_output(struct run_output *o, const char *path, uint64_t from,
 		return DMASIM_EINVAL;
 	if (path && !(p = util_strdup(path)))
 		return DMASIM_ENOMEM;
-	free(o->path);
+	dm_free(o->path);
 	o->path = p;
 	o->from = from;
 	o->to = to;
@@ -282,7 +284,7 @@ int run_fail(struct dmasim_run *run, int code, const char *msg);
  * with the message set. */
 int run_fail(struct dmasim_run *run, int code, const char *msg)
 {
-	free(run->error);
+	dm_free(run->error);
 	run->error = util_strdup(msg);
 	run->code = code;
 	return code;
@@ -543,7 +545,7 @@ static void run_snapshot(void *ctx, struct dmasim_sys *sys)
 
 	results_snapshot_system(&rs->run->res, rs->slot, sys->name, &sys->sim);
 	statsout_capture(rs->run, rs->slot, sys);
-	free(rs);
+	dm_free(rs);
 }
 
 int dmasim_run_new_system(struct dmasim_run *run,
@@ -556,13 +558,13 @@ int dmasim_run_new_system(struct dmasim_run *run,
 
 	if (err)
 		return err;
-	rs = malloc(sizeof(*rs));
+	rs = dm_malloc(sizeof(*rs));
 	if (!rs)
 		return DMASIM_ENOMEM;
 	rs->run = run;
 	rs->slot = results_reserve_system(&run->res);
 	if (rs->slot < 0) {
-		free(rs);
+		dm_free(rs);
 		return DMASIM_ENOMEM;
 	}
 	h.trace = &run->trace;
@@ -578,7 +580,7 @@ int dmasim_run_new_system(struct dmasim_run *run,
 	h.free_ctx = rs;
 	err = sys_new_hooked(cfg, &h, out);
 	if (err)
-		free(rs);
+		dm_free(rs);
 	return err;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/stats.h"
 #include "run.h"
 #include "sys/process.h"
@@ -223,6 +224,8 @@ static int summarise(struct dmasim_run *run, int slot, struct dmasim_sys *sys)
 	size_t len = 0;
 	unsigned waiting = 0, sleeping = 0;
 	int warnings = 0, err;
+	/* the C library's buffer (freed with its free(), not the
+	 * library's allocator) */
 	FILE *f = open_memstream(&text, &len);
 
 	if (!f)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 
 #define TRACEJSON_BUF (1u << 20)
@@ -178,8 +179,8 @@ static int tj_close(struct trace_sink *s)
 	err = ferror(tj->f);
 	if (fclose(tj->f))
 		err = 1;
-	free(tj->buf);
-	free(tj);
+	dm_free(tj->buf);
+	dm_free(tj);
 	return err ? DMASIM_EIO : 0;
 }
 
@@ -198,16 +199,16 @@ static const struct trace_sink_ops tracejson_ops = {
 int tracejson_open(const char *path, uint64_t from, uint64_t to,
 		   struct trace_sink **out)
 {
-	struct tracejson *tj = calloc(1, sizeof(*tj));
+	struct tracejson *tj = dm_calloc(1, sizeof(*tj));
 
 	if (!tj)
 		return DMASIM_ENOMEM;
 	tj->f = fopen(path, "w");
 	if (!tj->f) {
-		free(tj);
+		dm_free(tj);
 		return DMASIM_EIO;
 	}
-	tj->buf = malloc(TRACEJSON_BUF);
+	tj->buf = dm_malloc(TRACEJSON_BUF);
 	if (tj->buf)
 		setvbuf(tj->f, tj->buf, _IOFBF, TRACEJSON_BUF);
 	tj->base.ops = &tracejson_ops;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/vec.h"
 
@@ -332,7 +333,7 @@ static void vcd_next(struct vcd_cursor *c, FILE *out)
  * their time blocks keeps the dump's times increasing. */
 static int vcd_merge(struct vcd *v)
 {
-	struct vcd_cursor *c = calloc(v->nsys ? v->nsys : 1, sizeof(*c));
+	struct vcd_cursor *c = dm_calloc(v->nsys ? v->nsys : 1, sizeof(*c));
 	bool any = true;
 
 	if (!c)
@@ -360,7 +361,7 @@ static int vcd_merge(struct vcd *v)
 			if (c[k].live && c[k].t == t)
 				vcd_next(&c[k], v->f);
 	}
-	free(c);
+	dm_free(c);
 	return 0;
 }
 
@@ -382,11 +383,11 @@ static int vcd_close(struct trace_sink *s)
 				err = DMASIM_EIO;
 			fclose(v->sys[k].body);
 		}
-		free(v->sys[k].decl);
+		dm_free(v->sys[k].decl);
 	}
-	free(v->sys);
-	free(v->width);
-	free(v);
+	dm_free(v->sys);
+	dm_free(v->width);
+	dm_free(v);
 	return err;
 }
 
@@ -405,13 +406,13 @@ static const struct trace_sink_ops vcd_ops = {
 int vcd_open(const char *path, uint64_t from, uint64_t to,
 	     struct trace_sink **out)
 {
-	struct vcd *v = calloc(1, sizeof(*v));
+	struct vcd *v = dm_calloc(1, sizeof(*v));
 
 	if (!v)
 		return DMASIM_ENOMEM;
 	v->f = fopen(path, "w");
 	if (!v->f) {
-		free(v);
+		dm_free(v);
 		return DMASIM_EIO;
 	}
 	v->base.ops = &vcd_ops;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cluster_int.h"
+#include "kernel/alloc.h"
 
 void dmasim_cluster_config_init(struct dmasim_cluster_config *cfg)
 {
@@ -47,10 +48,10 @@ static int split(struct dmasim_cluster *cl,
 
 	if (!c || c->ranks <= 1)
 		return 0;
-	cl->owner = malloc(n * sizeof(*cl->owner));
-	cl->peer = calloc((size_t)c->ranks, sizeof(*cl->peer));
-	cl->hsend = calloc(4 * (size_t)c->ranks, sizeof(*cl->hsend));
-	cl->hrecv = calloc(4 * (size_t)c->ranks, sizeof(*cl->hrecv));
+	cl->owner = dm_malloc(n * sizeof(*cl->owner));
+	cl->peer = dm_calloc((size_t)c->ranks, sizeof(*cl->peer));
+	cl->hsend = dm_calloc(4 * (size_t)c->ranks, sizeof(*cl->hsend));
+	cl->hrecv = dm_calloc(4 * (size_t)c->ranks, sizeof(*cl->hrecv));
 	if (!cl->owner || !cl->peer || !cl->hsend || !cl->hrecv)
 		return DMASIM_ENOMEM;
 	for (uint32_t i = 0; i < n; i++)
@@ -64,17 +65,17 @@ static void cluster_release(struct dmasim_cluster *cl)
 {
 	if (cl->peer) {
 		for (int r = 0; r < cl->comm->ranks; r++) {
-			free(cl->peer[r].out);
-			free(cl->peer[r].in);
+			dm_free(cl->peer[r].out);
+			dm_free(cl->peer[r].in);
 		}
 	}
-	free(cl->peer);
-	free(cl->hsend);
-	free(cl->hrecv);
-	free(cl->owner);
+	dm_free(cl->peer);
+	dm_free(cl->hsend);
+	dm_free(cl->hrecv);
+	dm_free(cl->owner);
 	board_fini(&cl->board);
-	free(cl->nodes);
-	free(cl);
+	dm_free(cl->nodes);
+	dm_free(cl);
 }
 
 int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
@@ -110,12 +111,12 @@ int dmasim_cluster_new(const struct dmasim_cluster_config *cfg,
 			*err = bad;
 		return DMASIM_EINVAL;
 	}
-	cl = calloc(1, sizeof(*cl));
+	cl = dm_calloc(1, sizeof(*cl));
 	if (!cl)
 		return DMASIM_ENOMEM;
 	snprintf(cl->name, sizeof(cl->name), "%s",
 		 cfg->name ? cfg->name : "cluster");
-	cl->nodes = calloc(cfg->nodes, sizeof(*cl->nodes));
+	cl->nodes = dm_calloc(cfg->nodes, sizeof(*cl->nodes));
 	rc = cl->nodes ? split(cl, cfg) : DMASIM_ENOMEM;
 	if (!rc)
 		rc = net_init(&cl->net, &nc, cfg->seed, cfg->nodes);

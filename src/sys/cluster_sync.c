@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cluster_int.h"
+#include "kernel/alloc.h"
 
 #define BOARD_KEY_MAX 255
 #define BOARD_VALUE_MAX 65536
@@ -20,7 +21,7 @@ static int room(uint8_t **b, size_t *cap, size_t len, size_t more)
 		return 0;
 	while (c < len + more)
 		c *= 2;
-	p = realloc(*b, c);
+	p = dm_realloc(*b, c);
 	if (!p)
 		return DMASIM_ENOMEM;
 	*b = p;
@@ -57,7 +58,7 @@ static struct board_entry *board_find(const struct board *b, uint32_t node,
 static int board_grow(struct board *b)
 {
 	size_t cap = b->cap ? 2 * b->cap : 64;
-	struct board_entry *old = b->slot, *v = calloc(cap, sizeof(*v));
+	struct board_entry *old = b->slot, *v = dm_calloc(cap, sizeof(*v));
 	size_t oldcap = b->cap;
 
 	if (!v)
@@ -68,7 +69,7 @@ static int board_grow(struct board *b)
 		if (old[i].key)
 			*board_find(b, old[i].node, old[i].key,
 				    old[i].klen) = old[i];
-	free(old);
+	dm_free(old);
 	return 0;
 }
 
@@ -81,7 +82,7 @@ static int board_put(struct board *b, uint32_t node, const char *key,
 
 	if (2 * (b->n + 1) > b->cap && board_grow(b))
 		return DMASIM_ENOMEM;
-	mem = malloc((size_t)klen + 1 + vlen);
+	mem = dm_malloc((size_t)klen + 1 + vlen);
 	if (!mem)
 		return DMASIM_ENOMEM;
 	memcpy(mem, key, klen);
@@ -89,7 +90,7 @@ static int board_put(struct board *b, uint32_t node, const char *key,
 	memcpy(mem + klen + 1, val, vlen);
 	e = board_find(b, node, key, klen);
 	if (e->key)
-		free(e->key);
+		dm_free(e->key);
 	else
 		b->n++;
 	e->node = node;
@@ -128,9 +129,9 @@ static int board_apply(struct board *b, const uint8_t *p, size_t len)
 void board_fini(struct board *b)
 {
 	for (size_t i = 0; i < b->cap; i++)
-		free(b->slot[i].key);
-	free(b->slot);
-	free(b->pend);
+		dm_free(b->slot[i].key);
+	dm_free(b->slot);
+	dm_free(b->pend);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -275,10 +276,10 @@ int cluster_barrier(struct dmasim_cluster *cl, uint64_t *next, bool *failed)
 			*failed = true;
 	if (*failed)
 		return rc;
-	sb = malloc(ranks * sizeof(*sb));
-	rb = malloc(ranks * sizeof(*rb));
-	sl = malloc(ranks * sizeof(*sl));
-	rl = malloc(ranks * sizeof(*rl));
+	sb = dm_malloc(ranks * sizeof(*sb));
+	rb = dm_malloc(ranks * sizeof(*rb));
+	sl = dm_malloc(ranks * sizeof(*sl));
+	rl = dm_malloc(ranks * sizeof(*rl));
 	rc = sb && rb && sl && rl ? 0 : DMASIM_ENOMEM;
 	for (int r = 0; r < ranks && !rc; r++) {
 		struct peer_buf *pb = &cl->peer[r];
@@ -315,10 +316,10 @@ int cluster_barrier(struct dmasim_cluster *cl, uint64_t *next, bool *failed)
 					 cl->peer[r].in + cl->hrecv[4 * r], len);
 	}
 	cl->board.plen = 0;
-	free(sb);
-	free(rb);
-	free(sl);
-	free(rl);
+	dm_free(sb);
+	dm_free(rb);
+	dm_free(sl);
+	dm_free(rl);
 	return rc;
 }
 
@@ -337,11 +338,11 @@ int cluster_sum(struct dmasim_cluster *cl)
 	if (!c)
 		return 0;
 	cluster_local_info(cl, &o);
-	s = malloc(NSUM * (size_t)c->ranks * sizeof(*s));
-	r = malloc(NSUM * (size_t)c->ranks * sizeof(*r));
+	s = dm_malloc(NSUM * (size_t)c->ranks * sizeof(*s));
+	r = dm_malloc(NSUM * (size_t)c->ranks * sizeof(*r));
 	if (!s || !r) {
-		free(s);
-		free(r);
+		dm_free(s);
+		dm_free(r);
 		return DMASIM_ENOMEM;
 	}
 	for (int k = 0; k < c->ranks; k++) {
@@ -376,7 +377,7 @@ int cluster_sum(struct dmasim_cluster *cl)
 		}
 		cl->have_totals = true;
 	}
-	free(s);
-	free(r);
+	dm_free(s);
+	dm_free(r);
 	return rc;
 }

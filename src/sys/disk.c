@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "process.h"
+#include "kernel/alloc.h"
 
 /* ---- the disk ---- */
 
@@ -302,10 +303,10 @@ static void blkdev_fini_cb(void *obj)
 	struct dmasim_blkdev *b = obj;
 
 	for (size_t i = 0; i < b->nall; i++)
-		free(b->all[i]);
-	free(b->all);
-	free(b->pool);
-	free(b->slot_done);
+		dm_free(b->all[i]);
+	dm_free(b->all);
+	dm_free(b->pool);
+	dm_free(b->slot_done);
 	blkdrv_fini(&b->q);
 }
 
@@ -417,7 +418,7 @@ int dmasim_blkdev_new(struct dmasim_sys *sys,
 	b->cfg = *cfg;
 	if (blkdrv_init(&b->q, &bc))
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
-	b->slot_done = calloc(cfg->entries, sizeof(*b->slot_done));
+	b->slot_done = dm_calloc(cfg->entries, sizeof(*b->slot_done));
 	if (!b->slot_done)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < cfg->entries; i++)
@@ -528,19 +529,19 @@ static struct blk_req *blk_req_get(struct dmasim_blkdev *b)
 		return b->pool[--b->npool];
 	if (b->nall == b->capall) {
 		size_t cap = b->capall ? 2 * b->capall : 8;
-		struct blk_req **a = realloc(b->all, cap * sizeof(*a));
+		struct blk_req **a = dm_realloc(b->all, cap * sizeof(*a));
 		struct blk_req **q;
 
 		if (!a)
 			return NULL;
 		b->all = a;
-		q = realloc(b->pool, cap * sizeof(*q));
+		q = dm_realloc(b->pool, cap * sizeof(*q));
 		if (!q)
 			return NULL;
 		b->pool = q;
 		b->capall = cap;
 	}
-	r = calloc(1, sizeof(*r));
+	r = dm_calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
 	b->all[b->nall++] = r;

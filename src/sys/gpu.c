@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "gpu_int.h"
+#include "kernel/alloc.h"
 
 void dmasim_gpu_config_init(struct dmasim_gpu_config *cfg)
 {
@@ -328,12 +329,12 @@ static void op_free(struct gpu_op *op)
 		o->g->info.errors++;
 	if (o->slot >= 0)
 		dmasim_complete(o->g->slot_c[o->slot]);
-	free(o);
+	dm_free(o);
 }
 
 struct sys_gpu_op *sys_gpu_op_new(struct dmasim_gpu *g, enum gpu_op_kind kind)
 {
-	struct sys_gpu_op *o = calloc(1, sizeof(*o));
+	struct sys_gpu_op *o = dm_calloc(1, sizeof(*o));
 
 	if (!o)
 		return NULL;
@@ -357,7 +358,7 @@ static void event_notify(void *ctx, struct gpu_event *ev)
 
 	if (ev->completed == ev->recorded &&
 	    signal_notify(&e->g->sys->sim, &e->sig))
-		e->g->sys->sim.host_err = DMASIM_ENOMEM;
+		sim_host_oom(&e->g->sys->sim);
 }
 
 int dmasim_event_new(struct dmasim_gpu *g, struct dmasim_event **out)
@@ -383,7 +384,7 @@ static void stream_fini_cb(void *obj)
 
 	for (; op; op = next) {
 		next = op->next;
-		free(op);
+		dm_free(op);
 	}
 	s->s.head = s->s.tail = NULL;
 	if (s->g)

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "gpu_int.h"
+#include "kernel/alloc.h"
 
 enum call_what { CALL_COPY, CALL_KERNEL, CALL_PIN, CALL_MEMCPY };
 
@@ -57,8 +58,8 @@ static void call_free(struct gpu_call *c)
 		if (c->next)
 			c->next->pprev = c->pprev;
 	}
-	free(c->buf);
-	free(c);
+	dm_free(c->buf);
+	dm_free(c);
 }
 
 void sys_gpu_calls_free(struct dmasim_gpu *g)
@@ -74,7 +75,7 @@ static void call_return(struct gpu_call *c)
 	c->caller->op.res.status = 0;
 	c->caller->op.res.value = c->value;
 	if (signal_notify(&sys->sim, &c->ret))
-		sys->sim.host_err = DMASIM_ENOMEM;
+		sim_host_oom(&sys->sim);
 }
 
 static int submit_copy(struct gpu_call *c, uint64_t dst, uint64_t src,
@@ -290,8 +291,8 @@ static int call_start(struct dmasim_proc *p, struct gpu_call *c)
 
 	signal_init(&c->ret);
 	c->caller = p;
-	if (c->staged && !(c->buf = malloc(c->g->cfg.stage_piece))) {
-		free(c);
+	if (c->staged && !(c->buf = dm_malloc(c->g->cfg.stage_piece))) {
+		dm_free(c);
 		return sys_error(p->sys, DMASIM_ENOMEM, "out of memory");
 	}
 	if ((err = dmasim_spawn(p->sys, drv_body, c, NULL))) {
@@ -309,7 +310,7 @@ static int call_start(struct dmasim_proc *p, struct gpu_call *c)
 static struct gpu_call *call_new(struct dmasim_proc *p, struct dmasim_gpu *g,
 				 enum call_what what)
 {
-	struct gpu_call *c = calloc(1, sizeof(*c));
+	struct gpu_call *c = dm_calloc(1, sizeof(*c));
 
 	if (!c) {
 		sys_error(p->sys, DMASIM_ENOMEM, "out of memory");
@@ -420,7 +421,7 @@ int dmasim_stream_copy(struct dmasim_proc *p, struct dmasim_stream *s,
 	host = dd ? src : dst;
 	c->staged = !(dd && sd) && !gpupin_covers(&g->pin, host, len);
 	if (c->staged && g->cfg.bounce_base == DMASIM_DEFAULT) {
-		free(c);
+		dm_free(c);
 		return sys_error(p->sys, DMASIM_EINVAL, "copy from pageable "
 				 "memory at 0x%llx: the driver has no "
 				 "staging buffers (field bounce_base): pin "

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "nic.h"
+#include "kernel/alloc.h"
 
 #define DRV_RX NIC_INT_RX
 
@@ -236,8 +237,8 @@ static void drv_fini(void *obj)
 {
 	struct dmasim_netdrv *d = obj;
 
-	free(d->frame);
-	free(d->got);
+	dm_free(d->frame);
+	dm_free(d->got);
 }
 
 int dmasim_netdrv_new(struct dmasim_sys *sys, struct dmasim_nic *nic,
@@ -290,8 +291,8 @@ int dmasim_netdrv_new(struct dmasim_sys *sys, struct dmasim_nic *nic,
 	d->nic = nic;
 	d->regs = nic->n.tgt.base;
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	d->frame = malloc(NIC_MAX_FRAME);
-	d->got = malloc(NIC_MAX_FRAME);
+	d->frame = dm_malloc(NIC_MAX_FRAME);
+	d->got = dm_malloc(NIC_MAX_FRAME);
 	if (!d->frame || !d->got)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	if ((err = dmasim_completion_new(sys, &d->work)) ||

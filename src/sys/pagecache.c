@@ -5,6 +5,7 @@
 
 #include "disk.h"
 #include "process.h"
+#include "kernel/alloc.h"
 
 struct pc_req {
 	struct dmasim_pagecache *pc;
@@ -34,9 +35,9 @@ static void pc_fini_cb(void *obj)
 	struct dmasim_pagecache *pc = obj;
 
 	for (size_t i = 0; i < pc->nall; i++)
-		free(pc->all[i]);
-	free(pc->all);
-	free(pc->pool);
+		dm_free(pc->all[i]);
+	dm_free(pc->all);
+	dm_free(pc->pool);
 	pagecache_fini(&pc->pc);
 }
 
@@ -189,19 +190,19 @@ static struct pc_req *pc_req_get(struct dmasim_pagecache *pc)
 		return pc->pool[--pc->npool];
 	if (pc->nall == pc->capall) {
 		size_t cap = pc->capall ? 2 * pc->capall : 4;
-		struct pc_req **a = realloc(pc->all, cap * sizeof(*a));
+		struct pc_req **a = dm_realloc(pc->all, cap * sizeof(*a));
 		struct pc_req **q;
 
 		if (!a)
 			return NULL;
 		pc->all = a;
-		q = realloc(pc->pool, cap * sizeof(*q));
+		q = dm_realloc(pc->pool, cap * sizeof(*q));
 		if (!q)
 			return NULL;
 		pc->pool = q;
 		pc->capall = cap;
 	}
-	r = calloc(1, sizeof(*r));
+	r = dm_calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
 	pc->all[pc->nall++] = r;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hw/dma.h"
+#include "kernel/alloc.h"
 #include "kernel/checked.h"
 #include "kernel/util.h"
 #include "kernel/vec.h"
@@ -184,7 +185,7 @@ static void cproc_resume(struct dmasim_proc *p)
 
 static void cproc_done(struct dmasim_proc *p)
 {
-	free(p);
+	dm_free(p);
 }
 
 static const struct sys_body cproc_body = {
@@ -195,14 +196,14 @@ static const struct sys_body cproc_body = {
 static int cproc_spawn(struct dmasim_sys *sys, dmasim_proc_fn fn, void *ctx,
 		       struct dmasim_proc **out)
 {
-	struct dmasim_proc *p = calloc(1, sizeof(*p));
+	struct dmasim_proc *p = dm_calloc(1, sizeof(*p));
 
 	if (!p)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	p->fn = fn;
 	p->ctx = ctx;
 	if (sys_proc_start(sys, p, &cproc_body)) {
-		free(p);
+		dm_free(p);
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	}
 	if (out)
@@ -400,13 +401,13 @@ static int cirq_start(struct dmasim_cpu *cpu, unsigned line, void *ctx)
 int dmasim_cpu_on_irq(struct dmasim_cpu *cpu, unsigned line,
 		      dmasim_proc_fn fn, void *ctx)
 {
-	struct sys_irq_handler h = { cirq_start, NULL, free };
+	struct sys_irq_handler h = { cirq_start, NULL, dm_free };
 	struct cirq *ci;
 	int err;
 
 	if (!fn)
 		return sys_cpu_set_irq(cpu, line, NULL);
-	ci = malloc(sizeof(*ci));
+	ci = dm_malloc(sizeof(*ci));
 	if (!ci)
 		return sys_error(cpu->sys, DMASIM_ENOMEM, "out of memory");
 	ci->fn = fn;
@@ -414,7 +415,7 @@ int dmasim_cpu_on_irq(struct dmasim_cpu *cpu, unsigned line,
 	h.ctx = ci;
 	err = sys_cpu_set_irq(cpu, line, &h);
 	if (err)
-		free(ci);
+		dm_free(ci);
 	return err;
 }
 

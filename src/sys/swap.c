@@ -15,6 +15,7 @@
 #include "os/vm.h"
 #include "process.h"
 #include "swap.h"
+#include "kernel/alloc.h"
 
 struct swap_item {
 	struct vm_swap_rec rec;
@@ -45,7 +46,7 @@ static void zero_frame(struct sys_swap *s, uint64_t pa)
 
 	if (memory_write(s->vm->mem, pa - s->vm->mem->tgt.base, zero,
 			 FRAME_SIZE))
-		s->sys->sim.host_err = DMASIM_ENOMEM;
+		sim_host_oom(&s->sys->sim);
 }
 
 static void swap_worker(struct dmasim_proc *p, void *ctx)
@@ -78,7 +79,7 @@ static void swap_worker(struct dmasim_proc *p, void *ctx)
 				s->ins++;
 		}
 		if (it->done && signal_notify(&s->sys->sim, it->done))
-			s->sys->sim.host_err = DMASIM_ENOMEM;
+			sim_host_oom(&s->sys->sim);
 		s->head++;
 	}
 	s->head = s->n = 0;
@@ -93,7 +94,7 @@ static int swap_start(void *ctx, const struct vm_swap_rec *r, uint32_t n,
 
 	if (s->n + n > s->cap) {
 		size_t cap = (s->n + n) * 2;
-		struct swap_item *q = realloc(s->q, cap * sizeof(*q));
+		struct swap_item *q = dm_realloc(s->q, cap * sizeof(*q));
 
 		if (!q)
 			return DMASIM_ENOMEM;
@@ -143,7 +144,7 @@ static int swap_settle(void *ctx, const struct vm_swap_rec *r, uint32_t n)
 
 static void swap_fini_cb(void *obj)
 {
-	free(((struct sys_swap *)obj)->q);
+	dm_free(((struct sys_swap *)obj)->q);
 }
 
 int sys_vm_swap_disk(struct dmasim_sys *sys, struct vm *vm,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/alloc.h"
 #include "kernel/vec.h"
 
 const enum bus_mode sys_bus_mode[3] = {
@@ -59,7 +60,7 @@ int sys_new_hooked(const struct dmasim_sys_config *cfg,
 	}
 	if (cfg->name && (!*cfg->name || strlen(cfg->name) >= SYS_NAME_MAX))
 		return DMASIM_EINVAL;
-	sys = calloc(1, sizeof(*sys));
+	sys = dm_calloc(1, sizeof(*sys));
 	if (!sys)
 		return DMASIM_ENOMEM;
 	snprintf(sys->name, sizeof(sys->name), "%s",
@@ -68,7 +69,7 @@ int sys_new_hooked(const struct dmasim_sys_config *cfg,
 		sys->hooks = *hooks;
 	err = sim_init(&sys->sim, cfg->seed);
 	if (err) {
-		free(sys);
+		dm_free(sys);
 		return err;
 	}
 	sys->sim.name = sys->name;
@@ -89,6 +90,8 @@ int sys_new_hooked(const struct dmasim_sys_config *cfg,
 	*out = sys;
 	return 0;
 err_sim:
+	/* not made: its creator keeps what the hook would have freed */
+	sys->hooks.on_free = NULL;
 	dmasim_sys_free(sys);
 	return err;
 }
@@ -114,13 +117,13 @@ void dmasim_sys_free(struct dmasim_sys *sys)
 	for (size_t i = sys->ncomps; i-- > 0;) {
 		if (sys->comps[i].fini)
 			sys->comps[i].fini(sys->comps[i].obj);
-		free(sys->comps[i].obj);
+		dm_free(sys->comps[i].obj);
 	}
-	free(sys->comps);
-	free(sys->buses);
-	free(sys->origins);
+	dm_free(sys->comps);
+	dm_free(sys->buses);
+	dm_free(sys->origins);
 	sim_fini(&sys->sim);
-	free(sys);
+	dm_free(sys);
 }
 
 void *sys_alloc(struct dmasim_sys *sys, size_t size, void (*fini)(void *))
@@ -128,7 +131,7 @@ void *sys_alloc(struct dmasim_sys *sys, size_t size, void (*fini)(void *))
 	void *obj;
 
 	VEC_RESERVE(sys->comps, sys->ncomps, sys->capcomps, return NULL);
-	obj = calloc(1, size);
+	obj = dm_calloc(1, size);
 	if (!obj)
 		return NULL;
 	sys->comps[sys->ncomps].obj = obj;
