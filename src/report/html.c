@@ -307,9 +307,10 @@ static void chart(FILE *f, json_t *claims)
 		(size_t)y + n * rowh + 10);
 	fprintf(f, "<title>Simulated against model: relative error, and the "
 		"tolerance band</title>\n");
+	/* centred on the whole SVG: it is wider than the band's half */
 	fprintf(f, "<text x=\"%d\" y=\"16\" text-anchor=\"middle\">relative "
-		"error of the simulation against the model (band: the "
-		"tolerance, %+.3g%% to %+.3g%%)</text>\n", left + w / 2 - 40,
+		"error of the simulation against the model, %+.3g%% to "
+		"%+.3g%% (band: the tolerance)</text>\n", (left + w + 20) / 2,
 		-span * 100, span * 100);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%zu\" "
 		"stroke=\"#888\"/>\n", left + w / 2, y - 6, left + w / 2,
