@@ -317,7 +317,7 @@ static int rd_meta(struct rd *r, struct traceread *tr, json_t *ev)
 
 static int rd_event(struct rd *r, struct traceread *tr)
 {
-	json_t *ev = rd_parse(r, 0);
+	json_t *ev = rd_parse(r, JSON_DECODE_ANY);
 	const char *ph = json_string_value(json_object_get(ev, "ph"));
 	int err = 0;
 
