@@ -224,7 +224,8 @@ int traceread_finish(struct traceread *tr)
 	char buf[48];
 	int err;
 
-	qsort(tr->track, tr->ntrack, sizeof(*tr->track), track_cmp);
+	if (tr->ntrack)
+		qsort(tr->track, tr->ntrack, sizeof(*tr->track), track_cmp);
 	free(tr->tslot);	/* the order changed: the table is stale */
 	tr->tslot = NULL;
 	tr->tcap = 0;
@@ -234,8 +235,11 @@ int traceread_finish(struct traceread *tr)
 		struct traceread_sys *s;
 		size_t *p, top = 0;
 
-		qsort(t->span, t->nspan, sizeof(*t->span), span_cmp);
-		qsort(t->inst, t->ninst, sizeof(*t->inst), inst_cmp);
+		/* an empty list's pointer is NULL, which qsort may not take */
+		if (t->nspan)
+			qsort(t->span, t->nspan, sizeof(*t->span), span_cmp);
+		if (t->ninst)
+			qsort(t->inst, t->ninst, sizeof(*t->inst), inst_cmp);
 		for (size_t k = 0; k < t->nspan; k++) {
 			while (top && end[top - 1] <= t->span[k].b)
 				top--;
@@ -256,7 +260,8 @@ int traceread_finish(struct traceread *tr)
 		s->track = p;
 		s->track[s->ntrack++] = i;
 	}
-	qsort(tr->sys, tr->nsys, sizeof(*tr->sys), sys_cmp);
+	if (tr->nsys)
+		qsort(tr->sys, tr->nsys, sizeof(*tr->sys), sys_cmp);
 	for (size_t i = 0; i < tr->nsys; i++) {
 		struct traceread_sys *s = &tr->sys[i];
 		bool any = false;
