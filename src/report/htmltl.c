@@ -50,11 +50,15 @@ struct tl_run {
 	int64_t b, e;		/* ps */
 };
 
-/* Text with <, >, & and quotes escaped. */
+/* Text with <, >, & and quotes escaped, and the control characters
+ * XML does not allow (a trace's names may hold them) as '?'. */
 static void tl_esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
-		if (*s == '<')
+		if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' &&
+		    *s != '\r')
+			fputc('?', f);
+		else if (*s == '<')
 			fputs("&lt;", f);
 		else if (*s == '>')
 			fputs("&gt;", f);
