@@ -301,9 +301,9 @@ DMASIM_API int dmasim_run_set_timeline(struct dmasim_run *run, FILE *out,
 
 /*
  * A self-contained HTML page of runs (dmasim report, dmasim tour --html):
- * each run's parameters, results, tables and claims, and a chart of each
- * claim's simulated value against its model as inline SVG; it needs no
- * network access.  Each add makes the page when *page is NULL.
+ * each run's parameters, results, tables and claims, a chart of each
+ * claim's simulated value against its model as inline SVG, and the
+ * run's timeline when its trace is added; it needs no network access.  Each add makes the page when *page is NULL.
  * dmasim_html_add_run: a run (after dmasim_run_file), under a name;
  * dmasim_html_add_json: a run's JSON file (dmasim run --json): returns
  * DMASIM_EIO when it cannot be read, DMASIM_EINVAL when it is not a run's
@@ -315,6 +315,22 @@ DMASIM_API int dmasim_html_add_run(struct dmasim_html **page,
 				   const char *name);
 DMASIM_API int dmasim_html_add_json(struct dmasim_html **page,
 				    const char *path);
+/*
+ * The timeline of the run added last, drawn from its trace (dmasim run
+ * --trace FILE.json: Chrome trace-event JSON): per system of the run a
+ * row per track with its spans and instants, a time axis and a legend,
+ * zoomed and panned by a small script in the page (without it, the whole
+ * run shows).  On a track of more than max_spans spans (0: 4000), the
+ * spans narrower than a pixel at full view are merged, and the page says
+ * so.  Returns 0; DMASIM_EINVAL when no run was added yet, the run has a
+ * trace already, or the file is not a trace-event JSON; DMASIM_EIO when
+ * it cannot be read (errno says why); DMASIM_ENOMEM.
+ * dmasim_html_error() says why the last of these failed, in a sentence
+ * that names the file (and the line) and what was expected.
+ */
+DMASIM_API int dmasim_html_add_trace(struct dmasim_html *page,
+				     const char *path, unsigned max_spans);
+DMASIM_API const char *dmasim_html_error(const struct dmasim_html *page);
 /* Write the page (a NULL page: one with no run).  Returns 0 or
  * DMASIM_EIO (errno says why). */
 DMASIM_API int dmasim_html_write(const struct dmasim_html *page,

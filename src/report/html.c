@@ -2,11 +2,14 @@
  * html: one self-contained HTML page of one or more runs (dmasim report,
  * dmasim tour --html): per run its parameters, results, tables and claims
  * (with each claim's formula and mechanism where the scenario gives
- * them), and a chart, as inline SVG, of each claim's simulated value
- * against its model: the relative error as a dot inside the band of the
- * tolerance.  No script, no style sheet or font from elsewhere: the page
- * opens without network access.  The page is well-formed XML (XHTML
- * served as HTML) so that XML tools read it too.
+ * them), a chart, as inline SVG, of each claim's simulated value against
+ * its model (the relative error as a dot inside the band of the
+ * tolerance), and, when the run's trace is given, its timeline
+ * (htmltl.h) with the small script that zooms and pans it (tlscript.h).
+ * No style sheet, script or font from elsewhere: the page opens without
+ * network access, and without its script the timeline shows the whole
+ * run.  The page is well-formed XML (XHTML served as HTML, the script in
+ * CDATA) so that XML tools read it too.
  */
 #include <errno.h>
 #include <math.h>
@@ -17,12 +20,25 @@
 #include <jansson.h>
 
 #include "dmasim/dmasim.h"
+#include "htmltl.h"
 #include "results.h"
 #include "run.h"
 #include "kernel/alloc.h"
+#include "tlscript.h"
+#include "traceread.h"
+
+/* A run's trace, for its timeline. */
+struct html_trace {
+	struct traceread *tr;	/* NULL: the run has none */
+	char *file;		/* its name on the page */
+	size_t max_spans;	/* per track before merging */
+};
 
 struct dmasim_html {
 	json_t *runs;		/* [{"name", "run": the run's JSON}] */
+	struct html_trace *trace;	/* per run, ntrace of them */
+	size_t ntrace;
+	char err[640];		/* why the last add failed */
 };
 
 static int page_of(struct dmasim_html **page)
@@ -78,10 +94,71 @@ int dmasim_html_add_json(struct dmasim_html **page, const char *path)
 	return add(page, root, slash ? slash + 1 : path);
 }
 
+int dmasim_html_add_trace(struct dmasim_html *page, const char *path,
+			  unsigned max_spans)
+{
+	size_t run = page ? json_array_size(page->runs) : 0;
+	struct html_trace *t;
+	const char *slash;
+	int err;
+
+	if (!run) {
+		if (page)
+			snprintf(page->err, sizeof(page->err), "the trace '%s' "
+				 "comes before any run: expected it after its "
+				 "run's JSON", path);
+		return DMASIM_EINVAL;
+	}
+	if (page->ntrace < run) {
+		t = dm_realloc(page->trace, run * sizeof(*t));
+		if (!t)
+			return DMASIM_ENOMEM;
+		memset(t + page->ntrace, 0, (run - page->ntrace) * sizeof(*t));
+		page->trace = t;
+		page->ntrace = run;
+	}
+	t = &page->trace[run - 1];
+	if (t->tr) {
+		snprintf(page->err, sizeof(page->err), "'%s' is a second trace "
+			 "for the run '%s': expected one trace per run, after "
+			 "its JSON", path, json_string_value(json_object_get(
+			 json_array_get(page->runs, run - 1), "name")));
+		return DMASIM_EINVAL;
+	}
+	err = traceread_load(path, &t->tr, page->err, sizeof(page->err));
+	if (err == DMASIM_EIO)
+		snprintf(page->err, sizeof(page->err), "cannot read the trace "
+			 "'%s': %s", path, strerror(errno));
+	else if (err == DMASIM_ENOMEM)
+		snprintf(page->err, sizeof(page->err), "out of memory reading "
+			 "the trace '%s'", path);
+	if (err)
+		return err;
+	slash = strrchr(path, '/');
+	t->file = strdup(slash ? slash + 1 : path);
+	t->max_spans = max_spans ? max_spans : HTMLTL_MAX_SPANS;
+	if (!t->file) {
+		traceread_free(t->tr);
+		t->tr = NULL;
+		return DMASIM_ENOMEM;
+	}
+	return 0;
+}
+
+const char *dmasim_html_error(const struct dmasim_html *page)
+{
+	return page ? page->err : "no run on the page yet";
+}
+
 void dmasim_html_free(struct dmasim_html *page)
 {
 	if (!page)
 		return;
+	for (size_t i = 0; i < page->ntrace; i++) {
+		traceread_free(page->trace[i].tr);
+		dm_free(page->trace[i].file);
+	}
+	dm_free(page->trace);
 	json_decref(page->runs);
 	dm_free(page);
 }
@@ -231,9 +308,10 @@ static void chart(FILE *f, json_t *claims)
 		(size_t)y + n * rowh + 10);
 	fprintf(f, "<title>Simulated against model: relative error, and the "
 		"tolerance band</title>\n");
+	/* centred on the whole SVG: it is wider than the band's half */
 	fprintf(f, "<text x=\"%d\" y=\"16\" text-anchor=\"middle\">relative "
-		"error of the simulation against the model (band: the "
-		"tolerance, %+.3g%% to %+.3g%%)</text>\n", left + w / 2 - 40,
+		"error of the simulation against the model, %+.3g%% to "
+		"%+.3g%% (band: the tolerance)</text>\n", (left + w + 20) / 2,
 		-span * 100, span * 100);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%zu\" "
 		"stroke=\"#888\"/>\n", left + w / 2, y - 6, left + w / 2,
@@ -342,6 +420,7 @@ int dmasim_html_write(const struct dmasim_html *page, const char *path)
 {
 	FILE *f = fopen(path, "w");
 	size_t i, nclaims = 0, nagree = 0;
+	bool script = false;
 	json_t *r, *c;
 	int err = 0;
 
@@ -364,7 +443,9 @@ int dmasim_html_write(const struct dmasim_html *page, const char *path)
 	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;"
 	      "vertical-align:top}\n"
 	      "tr.no td{background:#fdd}\nsvg text{font-size:12px}\n"
-	      "code{background:#f4f4f4}\n</style>\n</head>\n<body>\n", f);
+	      "code{background:#f4f4f4}\n", f);
+	htmltl_style(f);
+	fputs("</style>\n</head>\n<body>\n", f);
 	fprintf(f, "<h1>dmasim report</h1>\n<p id=\"summary\">%zu run%s; "
 		"%zu of %zu claims and checks agree with their models.</p>\n",
 		page ? json_array_size(page->runs) : 0,
@@ -391,8 +472,18 @@ int dmasim_html_write(const struct dmasim_html *page, const char *path)
 		tables(f, json_object_get(run, "tables"));
 		claims_table(f, json_object_get(run, "claims"));
 		chart(f, json_object_get(run, "claims"));
+		if (i < page->ntrace && page->trace[i].tr) {
+			const struct html_trace *t = &page->trace[i];
+
+			if (htmltl_write(f, t->tr, t->file, i + 1,
+					 t->max_spans))
+				err = DMASIM_ENOMEM;
+			script = true;
+		}
 		fputs("</section>\n", f);
 	}
+	if (script)
+		tlscript_write(f);
 	fprintf(f, "<footer><p>dmasim %s</p></footer>\n</body>\n</html>\n",
 		dmasim_version());
 	if (ferror(f))
