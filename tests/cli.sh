@@ -171,9 +171,14 @@ ba=$src/scenarios/bus_accounting.lua
 if [[ "$(head -1 "$tmp/ba.csv")" == "C,D,K,M,N,bus_accounting.busy.model,bus_accounting.busy.simulated,bus_accounting.busy.agree,bus_accounting.rr_share.model,bus_accounting.rr_share.simulated,bus_accounting.rr_share.agree" ]] &&
 	[[ "$(sed -n 2p "$tmp/ba.csv")" == "3,8,4,4,100,3600,3600,true,100,100,true" ]]; then ok; else bad "claims-csv: $(cat "$tmp/ba.csv")"; fi
 if command -v gnuplot >/dev/null; then
-	"$dm" sweep "$ba" -D N=100..400*2 -D K=1,2 --y bus_accounting.busy --plot "$tmp/ba.svg" -q
+	# titled with the claim in words (from each point's run; the CSV
+	# has no column for them)
+	"$dm" sweep "$ba" -D N=100..400*2 -D K=1,2 --y bus_accounting.busy --plot "$tmp/ba.svg" \
+		--csv "$tmp/bas.csv" -q
 	if grep -q "simulated, K=2" "$tmp/ba.svg" && grep -q "model, K=1" "$tmp/ba.svg" &&
-		! grep -q "rr_share" "$tmp/ba.svg"; then ok; else bad plot-claim; fi
+		! grep -q "rr_share" "$tmp/ba.svg" &&
+		grep -q "owned cycles = K\*N\*D + N\*M" "$tmp/ba.svg" &&
+		! grep -q "claim" "$tmp/bas.csv"; then ok; else bad plot-claim; fi
 fi
 PATH=/nonexistent "$dm" sweep "$tmp/r.lua" -D f=1,2 --plot "$tmp/q.svg" --csv "$tmp/q.csv" 2>"$tmp/err"
 st=$?

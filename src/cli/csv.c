@@ -25,6 +25,7 @@ int csv_row_add(struct csv_row *row, bool result, const char *name,
 	}
 	v = &row->v[row->n];
 	v->result = result;
+	v->note = false;
 	v->name = cli_strdup(name);
 	v->unit = cli_strdup(unit ? unit : "");
 	v->text = cli_strdup(text);
@@ -93,14 +94,41 @@ int csv_row_of_run(struct csv_row *row, const struct dmasim_run *run)
 		    csv_claim_agree(row, c.id, c.agree))
 			return -1;
 	}
+	for (int i = 0; i < dmasim_run_claim_count(run); i++) {
+		struct dmasim_claim c;
+		char name[256];
+
+		dmasim_run_claim(run, i, &c);
+		snprintf(name, sizeof(name), "%s.claim", c.id);
+		if (csv_row_add_note(row, name, c.text ? c.text : ""))
+			return -1;
+	}
 	return 0;
+}
+
+int csv_row_add_note(struct csv_row *row, const char *name,
+		     const char *text)
+{
+	if (csv_row_add(row, true, name, "", text, false, 0))
+		return -1;
+	row->v[row->n - 1].note = true;
+	return 0;
+}
+
+const char *csv_row_note(const struct csv_row *row, const char *name)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if (row->v[i].note && !strcmp(row->v[i].name, name))
+			return row->v[i].text;
+	return NULL;
 }
 
 const struct csv_val *csv_row_find(const struct csv_row *row, bool result,
 				   const char *name)
 {
 	for (size_t i = 0; i < row->n; i++)
-		if (row->v[i].result == result && !strcmp(row->v[i].name, name))
+		if (row->v[i].result == result && !row->v[i].note &&
+		    !strcmp(row->v[i].name, name))
 			return &row->v[i];
 	return NULL;
 }
@@ -145,7 +173,7 @@ int csv_write(FILE *f, const struct csv_row *rows, size_t nrows)
 				const struct csv_val *v = &rows[r].v[i];
 				bool full = rows[r].n && rows[r].v[rows[r].n - 1].result;
 
-				if (v->result != (pass >= 2) ||
+				if (v->note || v->result != (pass >= 2) ||
 				    full != !(pass & 1) ||
 				    csv_row_find(&cols, v->result, v->name))
 					continue;

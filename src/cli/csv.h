@@ -13,9 +13,11 @@
 
 #include "dmasim/dmasim.h"
 
-/* One value of a row: a parameter or a result. */
+/* One value of a row: a parameter or a result, or a note the CSV leaves
+ * out (a claim's words, "<id>.claim", for a plot's titles). */
 struct csv_val {
 	bool result;
+	bool note;
 	char *name;
 	char *unit;		/* "" when none */
 	char *text;		/* unformatted */
@@ -32,9 +34,15 @@ struct csv_row {
 int csv_row_add(struct csv_row *row, bool result, const char *name,
 		const char *unit, const char *text, bool is_number,
 		double number);
-/* The row of a finished run: its parameters, then its results. */
+/* Append a note (strings copied).  Returns 0 or -1 (out of memory). */
+int csv_row_add_note(struct csv_row *row, const char *name,
+		     const char *text);
+/* The text of the note named so, or NULL. */
+const char *csv_row_note(const struct csv_row *row, const char *name);
+/* The row of a finished run: its parameters, then its results, then
+ * each claim's words as a note. */
 int csv_row_of_run(struct csv_row *row, const struct dmasim_run *run);
-/* The value named so, or NULL. */
+/* The value (not a note) named so, or NULL. */
 const struct csv_val *csv_row_find(const struct csv_row *row, bool result,
 				   const char *name);
 void csv_row_free(struct csv_row *row);

@@ -169,6 +169,7 @@ static bool claim_paired(const char **figs, size_t nfig, size_t k);
 
 #define PLOT_GROUP_MAX 4	/* figures drawn together by default */
 #define PLOT_TITLE_MAX 56	/* characters of figure names in a title */
+#define PLOT_WORDS_MAX 60	/* characters of a claim's words in one */
 
 /* By default, figures of one unit share a panel (PLOT_GROUP_MAX at
  * most), in the order reported: times with times, sizes with sizes.  A
@@ -291,6 +292,23 @@ static size_t pick_figures(const struct plot_data *sw, const char *y,
 	*out = figs;
 	*panel_out = panel;
 	return n;
+}
+
+/* A claim's words ("<id>.claim" note), from the first point that has
+ * them, or NULL. */
+static const char *claim_words(const struct plot_data *sw, const char *id,
+			       size_t idlen)
+{
+	char name[300];
+
+	snprintf(name, sizeof(name), "%.*s.claim", (int)idlen, id);
+	for (size_t p = 0; p < sw->npoints; p++) {
+		const char *t = csv_row_note(&sw->pts[p].row, name);
+
+		if (t && *t)
+			return t;
+	}
+	return NULL;
 }
 
 /* The unit of figure name, from the first point that reported it. */
@@ -617,6 +635,20 @@ static int write_script(FILE *f, const struct plot_data *sw, const char *path,
 		else
 			snprintf(label, sizeof(label), *unit ? "%s (%s)" :
 				 "%s", name, unit);
+		/* a claim's panel is titled with the claim in words, the y
+		 * axis with its id */
+		if (pk < nfig && !overlay) {
+			const char *w = claim_words(sw, name, strlen(name));
+
+			if (w) {
+				snprintf(label, sizeof(label), *unit ?
+					 "%s (%s)" : "%s", name, unit);
+				snprintf(name, sizeof(name), "%.*s%s",
+					 PLOT_WORDS_MAX, w,
+					 strlen(w) > PLOT_WORDS_MAX ? "..." :
+					 "");
+			}
+		}
 		fputs(xa->kind == RANGE_GEOM &&
 		      panel_wants_log(sw, figs, panel, nfig, k) ?
 		      "set logscale y 10\n" : "unset logscale y\n", f);

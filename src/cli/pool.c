@@ -33,8 +33,9 @@ static int point_put(FILE *f, const struct pool_point *pt)
 	for (size_t i = 0; !pt->code && i < pt->row.n; i++) {
 		const struct csv_val *v = &pt->row.v[i];
 
-		ns_put(f, v->result ? (v->is_number ? "R1" : "R0")
-				    : (v->is_number ? "P1" : "P0"));
+		ns_put(f, v->note ? "N0" : v->result ?
+			  (v->is_number ? "R1" : "R0") :
+			  (v->is_number ? "P1" : "P0"));
 		ns_put(f, v->name);
 		ns_put(f, v->unit);
 		ns_put(f, v->text);
@@ -113,6 +114,8 @@ int pool_point_decode(struct pool_point *pt, const char *buf, size_t len)
 			got += (f[i] = ns_get(buf, len, &pos)) != NULL;
 		if (got < 4 || strlen(f[0]) != 2)
 			ok = 0;
+		else if (f[0][0] == 'N')
+			ok = !csv_row_add_note(&pt->row, f[1], f[3]);
 		else if (csv_row_add(&pt->row, f[0][0] == 'R', f[1], f[2], f[3],
 				     f[0][1] == '1', f[0][1] == '1' ?
 				     strtod(f[3], NULL) : NAN))

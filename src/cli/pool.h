@@ -7,7 +7,8 @@
  * A worker writes its outcome to a pipe as netstrings ("<length>:<bytes>,"):
  * the run's DMASIM_E* code, its error message, then per value of the row
  * `dmasim run --csv` would write, its kind ("P0", "P1": a parameter, 1
- * when a number; "R0", "R1": a result), name, unit and text.  A worker
+ * when a number; "R0", "R1": a result; "N0": a note, a claim's words),
+ * name, unit and text.  A worker
  * that dies, or stops before it has written all of that, fails its point.
  * What a scenario prints goes to stderr, never into the CSV.
  */
