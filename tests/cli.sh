@@ -24,6 +24,8 @@ check busbench-row 0 "end_time 13983" "$dm" run "$bb" -D K=3 -D N=777 -D D=5 -D 
 printf 'local x = = 1\n' >"$tmp/bad.lua"
 check syntax-error 1 "bad.lua:1:" "$dm" run "$tmp/bad.lua"
 check json-unwritable 3 "cannot write JSON" "$dm" run "$bb" -D N=10 --json /nonexistent/dir/x.json
+check tour-json-parent 3 "--json /nonexistent/dir: cannot make the folder" \
+	"$dm" tour --json /nonexistent/dir
 
 # --check: a misuse exits 5 with its report on stderr and in the JSON; a
 # correct driver exits 0 with nothing on stderr.

@@ -131,7 +131,7 @@ check timeline-width-bad 2 "expected a number of columns from 10 to 1000" \
 
 # ---- the tour's tables ----
 # 100 columns (but the closing count); --wide adds the claims in words.
-mkdir "$tmp/tour"
+# (--json makes the folder)
 "$dm" tour --json "$tmp/tour" >"$tmp/tour.txt"
 if ! awk 'length($0) > 100 && !/claims agree/ { bad = 1 } END { exit !bad }' "$tmp/tour.txt" &&
    grep -q "^bus_accounting  (dmasim run .*/scenarios/bus_accounting.lua)$" "$tmp/tour.txt" &&

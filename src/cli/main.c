@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -464,6 +465,14 @@ static int cmd_tour(int argc, char **argv)
 				"dmasim tour --help)\n", prog, a);
 			return EXIT_USAGE;
 		}
+	}
+	/* The JSON folder is made when missing (its parent must exist), and
+	 * refused before the tour runs when it cannot be. */
+	if (jsondir && mkdir(jsondir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "%s tour: --json %s: cannot make the folder: %s "
+			"(expected a folder, or a new one in an existing "
+			"folder)\n", prog, jsondir, strerror(errno));
+		return EXIT_IO;
 	}
 	if (!dir)
 		dir = cli_scenarios_dir(dirbuf, sizeof(dirbuf));
