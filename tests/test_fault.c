@@ -44,17 +44,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct dmasim_run *run_ok(const char *text)
-{
-	int code = -1;
-	struct dmasim_run *run = tu_run_text(text, &code, NULL);
-
-	if (code)
-		fail_msg("the scenario failed (%d): %s", code,
-			 dmasim_run_error(run));
-	return run;
-}
-
 /* The source's 5th read refused (4 pass, count 1): 4 bursts of 256 bytes
  * land, the channel stops at SRC + 1024 with its error, nothing after.
  * The same copy again succeeds: the fault is spent.  A write fault on
@@ -63,7 +52,7 @@ static struct dmasim_run *run_ok(const char *text)
  * answers "bus error".  memN.faulted counts every refusal. */
 static void test_memory(void **state)
 {
-	struct dmasim_run *run = run_ok(PRELUDE
+	struct dmasim_run *run = tu_run_ok(PRELUDE
 		"m.mem:fill(SRC, LEN, 7)\n"
 		"m.mem:inject{ addr = SRC, len = LEN, on = 'read', after = 4 }\n"
 		"local err, at = copy(SRC, DST, LEN)\n"
@@ -109,7 +98,7 @@ static void test_memory(void **state)
  * device produced them, nothing after; the device counts one error. */
 static void test_device(void **state)
 {
-	struct dmasim_run *run = run_ok(PRELUDE
+	struct dmasim_run *run = tu_run_ok(PRELUDE
 		"local dev = m.sys:device{ base = 0x51000000, size = '64KiB',\n"
 		"                          fail_after = '3KiB', name = 'bad' }\n"
 		"local err, at = copy(0x51000000, DST, 8192, { src_fixed = true })\n"

@@ -57,6 +57,17 @@ struct dmasim_run *tu_run_text(const char *text, int *code, ...)
 	return run;
 }
 
+struct dmasim_run *tu_run_ok(const char *text)
+{
+	int code = -1;
+	struct dmasim_run *run = tu_run_text(text, &code, NULL);
+
+	if (code)
+		fail_msg("the scenario failed (%d): %s", code,
+			 dmasim_run_error(run));
+	return run;
+}
+
 void tu_refused(const char *text, const char *needle)
 {
 	struct dmasim_run *run;

@@ -24,6 +24,10 @@ struct dmasim_run *tu_run(const char *rel, int *code, ...);
 /* Run an inline Lua scenario text. */
 struct dmasim_run *tu_run_text(const char *text, int *code, ...);
 
+/* Run an inline Lua scenario text that must succeed (the test fails
+ * otherwise, with the run's error).  Returns the run (caller frees). */
+struct dmasim_run *tu_run_ok(const char *text);
+
 /* Run an inline Lua scenario text that must fail with an error
  * containing needle (the test fails otherwise, quoting the text). */
 void tu_refused(const char *text, const char *needle);
