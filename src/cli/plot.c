@@ -163,9 +163,42 @@ static int keep_claim(const char **figs, size_t n, size_t *kept,
 	return 0;
 }
 
-static const char *fig_unit(const struct plot_data *sw, const char *name);
-static size_t claim_partner(const char **figs, size_t nfig, size_t k);
-static bool claim_paired(const char **figs, size_t nfig, size_t k);
+/* The unit of figure name, from the first point that reported it. */
+static const char *fig_unit(const struct plot_data *sw, const char *name)
+{
+	for (size_t p = 0; p < sw->npoints; p++) {
+		const struct csv_val *v = csv_row_find(&sw->pts[p].row, true,
+						       name);
+
+		if (v)
+			return v->unit;
+	}
+	return "";
+}
+
+/* For figs[k] = "<id>.model": the index of "<id>.simulated", or nfig. */
+static size_t claim_partner(const char **figs, size_t nfig, size_t k)
+{
+	size_t len = strlen(figs[k]);
+
+	if (len < 6 || strcmp(figs[k] + len - 6, ".model"))
+		return nfig;
+	for (size_t j = 0; j < nfig; j++)
+		if (strlen(figs[j]) == len + 4 &&
+		    !strncmp(figs[j], figs[k], len - 6) &&
+		    !strcmp(figs[j] + len - 6, ".simulated"))
+			return j;
+	return nfig;
+}
+
+/* Whether figs[k] is drawn in its claim's model panel. */
+static bool claim_paired(const char **figs, size_t nfig, size_t k)
+{
+	for (size_t j = 0; j < nfig; j++)
+		if (claim_partner(figs, nfig, j) == k)
+			return true;
+	return false;
+}
 
 #define PLOT_GROUP_MAX 4	/* figures drawn together by default */
 #define PLOT_TITLE_MAX 56	/* characters of figure names in a title */
@@ -311,19 +344,6 @@ static const char *claim_words(const struct plot_data *sw, const char *id,
 	return NULL;
 }
 
-/* The unit of figure name, from the first point that reported it. */
-static const char *fig_unit(const struct plot_data *sw, const char *name)
-{
-	for (size_t p = 0; p < sw->npoints; p++) {
-		const struct csv_val *v = csv_row_find(&sw->pts[p].row, true,
-						       name);
-
-		if (v)
-			return v->unit;
-	}
-	return "";
-}
-
 /* The point with axis xk at index xi and the series' indices elsewhere. */
 static size_t point_at(const struct plot_data *sw, size_t xk, size_t xi,
 		       size_t series)
@@ -379,30 +399,6 @@ static bool series_has(const struct plot_data *sw, size_t xk, size_t series,
 		if (v && v->is_number && isfinite(v->number))
 			return true;
 	}
-	return false;
-}
-
-/* For figs[k] = "<id>.model": the index of "<id>.simulated", or nfig. */
-static size_t claim_partner(const char **figs, size_t nfig, size_t k)
-{
-	size_t len = strlen(figs[k]);
-
-	if (len < 6 || strcmp(figs[k] + len - 6, ".model"))
-		return nfig;
-	for (size_t j = 0; j < nfig; j++)
-		if (strlen(figs[j]) == len + 4 &&
-		    !strncmp(figs[j], figs[k], len - 6) &&
-		    !strcmp(figs[j] + len - 6, ".simulated"))
-			return j;
-	return nfig;
-}
-
-/* Whether figs[k] is drawn in its claim's model panel. */
-static bool claim_paired(const char **figs, size_t nfig, size_t k)
-{
-	for (size_t j = 0; j < nfig; j++)
-		if (claim_partner(figs, nfig, j) == k)
-			return true;
 	return false;
 }
 
