@@ -78,8 +78,8 @@ fuzz:
 	@tools/deps.sh clang libclang-rt-14-dev
 	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 		-DDMASIM_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_units fuzz_range fuzz_scenario fuzz_chain fuzz_results
-	@for t in units range scenario chain results; do echo "== fuzz_$$t"; \
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_units fuzz_range fuzz_scenario fuzz_chain fuzz_results fuzz_traceread
+	@for t in units range scenario chain results traceread; do echo "== fuzz_$$t"; \
 		tests/fuzz/run.sh build-fuzz/fuzz_$$t tests/fuzz/corpus/$$t $(FUZZ_SECONDS) || exit 1; done
 
 PREFIX ?= /usr/local
