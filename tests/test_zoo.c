@@ -15,7 +15,7 @@ static const char *const misuse[] = {
 	"UNMAP_DIR", "UNMAP_KIND", "UNMAP_NENTS", "SYNC_RANGE", "SYNC_DIR",
 	"MAP_UNCHECKED", "SHARED_LINE", "LEAK", "STALE_CPU_READ",
 	"STALE_DEVICE_READ", "CPU_WRITE_DEVICE_OWNED",
-	"DEVICE_WRITE_TO_DEVICE",
+	"DEVICE_WRITE_TO_DEVICE", "DEVICE_AFTER_UNMAP",
 };
 
 static const char *const correct[] = {

@@ -390,6 +390,20 @@ static void dma_access(struct bus_snooper *sn, const struct bus_master *who,
 			       addr, len);
 		}
 	}
+	/* Nothing live covers it, but a streaming mapping did: the device
+	 * still uses a buffer its driver gave back (with an IOMMU, the
+	 * translation's own check reports it). */
+	for (size_t i = 0; !in_map && i < s->nmaps; i++) {
+		struct san_map *m = &s->maps[i];
+
+		if (m->live || m->via_iommu || !streaming(m) ||
+		    !overlap(addr, len, m->dma, m->len))
+			continue;
+		report(s, m, SAN_DEVICE_AFTER_UNMAP, who->name,
+		       m->paddr + (addr > m->dma ? addr - m->dma : 0), addr,
+		       len);
+		break;
+	}
 	if (!in_map && !write && !coherent(s)) {
 		uint64_t first;
 

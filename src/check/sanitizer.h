@@ -63,6 +63,9 @@ struct iommu;
 	  "dma_sync_*_for_cpu() before writing, for_device after")          \
 	X(DEVICE_WRITE_TO_DEVICE, "device wrote into a to-device mapping",  \
 	  "map with DMA_FROM_DEVICE or DMA_BIDIRECTIONAL")                 \
+	X(DEVICE_AFTER_UNMAP, "device accessed a buffer after its unmap",   \
+	  "stop the device's DMA before unmapping, and map the buffer "     \
+	  "again to give it back")                                         \
 	X(IOVA_AFTER_UNMAP, "device reached an I/O address after its unmap,"\
 	  " through a stale IOTLB entry", "strict invalidation, or quiesce "\
 	  "the device before unmapping")                                    \
