@@ -535,6 +535,12 @@ bool san_check(const struct sanitizer *s)
 	return true;
 }
 
+void san_page_moved(struct sanitizer *s, const char *dev, uint64_t paddr,
+		    uint64_t len)
+{
+	report(s, NULL, SAN_DEVICE_WRITE_MOVED_PAGE, dev, paddr, paddr, len);
+}
+
 void san_ring_unpinned(struct sanitizer *s, const char *dev, uint64_t paddr,
 		       uint64_t len, bool filling)
 {

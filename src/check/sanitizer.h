@@ -66,6 +66,10 @@ struct iommu;
 	X(DEVICE_AFTER_UNMAP, "device accessed a buffer after its unmap",   \
 	  "stop the device's DMA before unmapping, and map the buffer "     \
 	  "again to give it back")                                         \
+	X(DEVICE_WRITE_MOVED_PAGE, "device wrote a frame whose page had "   \
+	  "moved (swapped or migrated: not pinned)", "pin the buffer "      \
+	  "(get_user_pages, "                                               \
+	  "aspace:pin) for as long as the device may write it")            \
 	X(IOVA_AFTER_UNMAP, "device reached an I/O address after its unmap,"\
 	  " through a stale IOTLB entry", "strict invalidation, or quiesce "\
 	  "the device before unmapping")                                    \
@@ -181,6 +185,10 @@ void san_teardown(struct sanitizer *s, const char *dev);
  * it was unpinned while queued). */
 void san_ring_unpinned(struct sanitizer *s, const char *dev, uint64_t paddr,
 		       uint64_t len, bool filling);
+/* The memory manager's DMA hazard watch (os/vm.h) saw device dev write
+ * [paddr, +len) of a frame whose page has moved. */
+void san_page_moved(struct sanitizer *s, const char *dev, uint64_t paddr,
+		    uint64_t len);
 
 /* The IOMMU: driver dev maps through domain of io (untrusted: sub-page
  * buffers bounced); then every access the IOMMU decides (the signature of

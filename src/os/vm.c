@@ -527,7 +527,6 @@ static void vm_snoop(struct bus_snooper *s, const struct bus_master *m,
 {
 	struct vm *vm = (struct vm *)s;
 
-	(void)m;
 	if (!write || !vm->nwatch)
 		return;
 	for (uint32_t i = 0; i < vm->nwatch; i++) {
@@ -542,6 +541,9 @@ static void vm_snoop(struct bus_snooper *s, const struct bus_master *m,
 		if ((p->flags & PTE_PRESENT) && p->pfn == w->pfn)
 			continue;
 		hazard(vm, w, addr > w->pa ? addr : w->pa);
+		if (vm->on_hazard)
+			vm->on_hazard(vm->hazard_ctx, m->name,
+				      addr > w->pa ? addr : w->pa, len);
 		w->live = false;	/* one report per page */
 	}
 }

@@ -138,6 +138,10 @@ struct vm_swapdev {
 
 struct vm {
 	struct bus_snooper snoop;	/* first: the DMA hazard watch */
+	/* told of each hazard too (NULL: nobody): who wrote, where */
+	void (*on_hazard)(void *ctx, const char *who, uint64_t pa,
+			  uint64_t len);
+	void *hazard_ctx;
 	struct vm_config cfg;
 	struct frames fr;
 	struct memory *mem;

@@ -1,11 +1,18 @@
 /* os: the memory manager on a system.  See os.h. */
 #include "os.h"
 
+#include "check/sanitizer.h"
 #include "kernel/checked.h"
 
 static void vm_fini_cb(void *obj)
 {
 	vm_fini(obj);
+}
+
+static void vm_hazard_report(void *ctx, const char *who, uint64_t pa,
+			     uint64_t len)
+{
+	san_page_moved(ctx, who, pa, len);
 }
 
 int sys_vm_new(struct dmasim_sys *sys, struct dmasim_memory *mem,
@@ -37,6 +44,10 @@ int sys_vm_new(struct dmasim_sys *sys, struct dmasim_memory *mem,
 		err = vm_watch_bus(vm, mem->mem.bus);
 	if (err)
 		return sys_error(sys, err, "%s", dmasim_strerror(err));
+	if (sys->san) {		/* its hazards are the sanitizer's reports */
+		vm->on_hazard = vm_hazard_report;
+		vm->hazard_ctx = sys->san;
+	}
 	if (sys->nvms < sizeof(sys->vms) / sizeof(sys->vms[0]))
 		sys->vms[sys->nvms] = vm;
 	sys->nvms++;
