@@ -233,6 +233,7 @@ local function clean_measure(n, busy_len)
   for i = 1, n do data[i] = string.char((i * 37 + 11) % 256) end
   data = table.concat(data)
   local cyc, ok
+  m.mem:fill(SRC2, busy_len, 3)            -- the competing copy's source
   m.sys:spawn(function()
     m.cpu:load(BUF, n)                     -- the lines are cached
     m.cpu:store(BUF, data)                 -- and now dirty
@@ -275,6 +276,7 @@ do
   local l1 = m.sys:cache{ cpu = m.cpu, size = "32KiB", ways = 4,
                           line = p.line, hit = p.hit }
   l1:set_cacheable(BUF, rsize, false)
+  m.mem:fill(SRC2, rsize, 3)               -- the copy's source
   local waited, grants
   m.sys:spawn(function()
     m.drv:copy(0, SRC2, DST2, rsize)

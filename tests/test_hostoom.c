@@ -45,7 +45,9 @@ static void *t_realloc(void *ctx, void *p, size_t n)
 	struct hdr *h = p ? (struct hdr *)p - 1 : NULL;
 
 	(void)ctx;
-	if (++a.count == a.fail_at || (a.fail_chunks && n == MEM_CHUNK)) {
+	/* a memory chunk: its bytes and the map of lines written */
+	if (++a.count == a.fail_at || (a.fail_chunks && n >= MEM_CHUNK &&
+					n < MEM_CHUNK + MEM_CHUNK / 64)) {
 		a.failed++;
 		/* OOM_TRACE=n: where allocation n is asked for */
 		if (getenv("OOM_TRACE") && a.fail_at ==

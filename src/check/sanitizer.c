@@ -9,6 +9,7 @@
 #include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "hw/cache.h"
+#include "hw/memory.h"
 #include "kernel/trace.h"
 #include "kernel/vec.h"
 
@@ -361,6 +362,31 @@ static void cpu_access(void *ctx, struct cache *c, uint64_t addr,
 	}
 }
 
+/*
+ * A device reads memory: nothing may have written it (memory keeps which
+ * lines were ever written, by anyone), unless a CPU cache holds it dirty
+ * (the device then reads the cache's data, or STALE_DEVICE_READ says it
+ * should have).  Reported once per device.
+ */
+static void unwritten_read(struct sanitizer *s, const struct bus_master *who,
+			   uint64_t addr, uint64_t len)
+{
+	uint64_t off;
+	struct memory *mem = memory_of(bus_route(who->bus, addr, len, &off));
+
+	if (!mem || memory_written(mem, off, len) ||
+	    cache_dirty_in(s->cache, addr, len, NULL))
+		return;
+	for (size_t i = 0; i < s->nunwritten; i++)
+		if (!strcmp(s->unwritten[i], who->name))
+			return;
+	if (s->nunwritten < SAN_MAX_UNWRITTEN)
+		snprintf(s->unwritten[s->nunwritten++],
+			 sizeof(s->unwritten[0]), "%s", who->name);
+	report(s, NULL, SAN_DEVICE_READ_UNWRITTEN, who->name, addr, addr,
+	       len);
+}
+
 static void dma_access(struct bus_snooper *sn, const struct bus_master *who,
 		       uint64_t addr, uint64_t len, bool write)
 {
@@ -404,6 +430,8 @@ static void dma_access(struct bus_snooper *sn, const struct bus_master *who,
 		       len);
 		break;
 	}
+	if (!write)
+		unwritten_read(s, who, addr, len);
 	if (!in_map && !write && !coherent(s)) {
 		uint64_t first;
 

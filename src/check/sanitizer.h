@@ -66,6 +66,8 @@ struct iommu;
 	X(DEVICE_AFTER_UNMAP, "device accessed a buffer after its unmap",   \
 	  "stop the device's DMA before unmapping, and map the buffer "     \
 	  "again to give it back")                                         \
+	X(DEVICE_READ_UNWRITTEN, "device read memory nothing had written",  \
+	  "fill (or zero) a buffer before a device reads it")              \
 	X(DEVICE_WRITE_MOVED_PAGE, "device wrote a frame whose page had "   \
 	  "moved (swapped or migrated: not pinned)", "pin the buffer "      \
 	  "(get_user_pages, "                                               \
@@ -142,6 +144,8 @@ struct san_bind {
 
 typedef void (*san_sink_fn)(void *ctx, const struct san_report *r);
 
+#define SAN_MAX_UNWRITTEN 16
+
 struct sanitizer {
 	struct sim *sim;
 	struct bus_snooper snooper;
@@ -156,6 +160,9 @@ struct sanitizer {
 	uint32_t track;		/* trace track "check", 0 when not traced */
 	struct san_bind *binds;
 	size_t nbinds, capbinds;
+	/* devices already reported reading memory nothing wrote */
+	char unwritten[SAN_MAX_UNWRITTEN][40];
+	size_t nunwritten;
 };
 
 /* A sanitizer whose reports go to sink.  Returns 0. */

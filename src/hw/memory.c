@@ -24,6 +24,22 @@ static uint8_t *chunk_oom(struct memory *mem)
 	return NULL;
 }
 
+/*
+ * Which lines (MEM_LINE bytes) of a chunk anything has written: a bitmap
+ * kept after the chunk's bytes, for the sanitizer's reads of memory
+ * nobody wrote (memory_written()).
+ */
+#define MEM_LINE 64
+#define MEM_MAP_BYTES (MEM_CHUNK / MEM_LINE / 8)
+
+static void mark(uint8_t *c, uint64_t in, uint64_t n)
+{
+	uint8_t *map = c + MEM_CHUNK;
+
+	for (uint64_t l = in / MEM_LINE; l <= (in + n - 1) / MEM_LINE; l++)
+		map[l / 8] |= (uint8_t)(1u << (l % 8));
+}
+
 /* The chunk holding off, or NULL when never written (alloc false) or out
  * of host memory. */
 static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
@@ -41,12 +57,31 @@ static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
 		mem->region[r] = reg;
 	}
 	if (!reg[c] && alloc) {
-		reg[c] = dm_calloc(1, MEM_CHUNK);
+		reg[c] = dm_calloc(1, MEM_CHUNK + MEM_MAP_BYTES);
 		if (!reg[c])
 			return chunk_oom(mem);
 		mem->chunks++;
 	}
 	return reg[c];
+}
+
+bool memory_written(struct memory *mem, uint64_t off, uint64_t len)
+{
+	while (len) {
+		uint64_t in = off & (MEM_CHUNK - 1);
+		uint64_t n = MEM_CHUNK - in < len ? MEM_CHUNK - in : len;
+		const uint8_t *c = chunk(mem, off, false);
+
+		if (!c)
+			return false;
+		for (uint64_t l = in / MEM_LINE; l <= (in + n - 1) / MEM_LINE;
+		     l++)
+			if (!(c[MEM_CHUNK + l / 8] & (1u << (l % 8))))
+				return false;
+		off += n;
+		len -= n;
+	}
+	return true;
 }
 
 void memory_read(struct memory *mem, uint64_t off, void *dst, uint64_t len)
@@ -78,6 +113,7 @@ int memory_write(struct memory *mem, uint64_t off, const void *src,
 		if (!c)
 			return DMASIM_ENOMEM;
 		memcpy(c + in, s, n);
+		mark(c, in, n);
 		s += n;
 		off += n;
 		len -= n;
@@ -107,6 +143,7 @@ static int memory_copy_down(struct memory *mem, uint64_t dst, uint64_t src,
 			return DMASIM_ENOMEM;
 		memmove(d + ((de - n) & (MEM_CHUNK - 1)),
 			(s ? s : zero_chunk) + ((se - n) & (MEM_CHUNK - 1)), n);
+		mark(d, (de - n) & (MEM_CHUNK - 1), n);
 		len -= n;
 	}
 	return 0;
@@ -135,6 +172,7 @@ int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
 		if (!d)
 			return DMASIM_ENOMEM;
 		memmove(d + din, (s ? s : zero_chunk) + sin, n);
+		mark(d, din, n);
 		src += n;
 		dst += n;
 		len -= n;

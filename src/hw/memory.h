@@ -63,6 +63,10 @@ struct memory {
 	struct sim *sim;
 };
 
+/* Whether every 64-byte line of [off, +len) has been written, by anyone
+ * (a transaction, a copy, a back door): memory a device reads that
+ * nothing wrote is garbage on a real machine. */
+bool memory_written(struct memory *mem, uint64_t off, uint64_t len);
 /* Inject fault f.  Returns 0 or DMASIM_ENOMEM. */
 int memory_inject(struct memory *mem, const struct memory_fault *f);
 /* Whether an injected fault refuses a transaction of [off, +len) now

@@ -3,6 +3,7 @@
 -- newest data is still dirty in the (non-coherent) cache.
 local zoo = require "zoo"
 local z = zoo.new()
+z.mem:fill(zoo.BUF, zoo.LEN, 9)     -- the buffer's earlier contents
 z:run(function()
   local h = z.dev:map_single(zoo.BUF, zoo.LEN, "to_device")
   assert(not z.dev:mapping_error(h))
