@@ -35,8 +35,15 @@ static uint8_t *chunk_oom(struct memory *mem)
 static void mark(uint8_t *c, uint64_t in, uint64_t n)
 {
 	uint8_t *map = c + MEM_CHUNK;
+	uint64_t l = in / MEM_LINE, end = (in + n - 1) / MEM_LINE + 1;
 
-	for (uint64_t l = in / MEM_LINE; l <= (in + n - 1) / MEM_LINE; l++)
+	for (; l < end && l % 8; l++)
+		map[l / 8] |= (uint8_t)(1u << (l % 8));
+	if (end - l >= 8) {		/* whole bytes of the map at once */
+		memset(map + l / 8, 0xff, (end - l) / 8);
+		l += (end - l) / 8 * 8;
+	}
+	for (; l < end; l++)
 		map[l / 8] |= (uint8_t)(1u << (l % 8));
 }
 
