@@ -6,6 +6,8 @@ set -eu
 target=$1
 corpus=$2
 secs=$3
+# scenarios find dmasim's libraries (require "dmadrv")
+export DMASIM_PATH=${DMASIM_PATH:-$(cd "$(dirname "$0")/../.." && pwd)/scenarios/lib}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

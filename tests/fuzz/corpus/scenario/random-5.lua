@@ -1,0 +1,36 @@
+-- random scenario 5 (tools/randscen)
+local drv = require 'dmadrv'
+local sys = dmasim.system{ bus = { clock = '100MHz', width = 8, arbitration = 'priority' } }
+local mem = sys:memory{ base = 0, size = '128MiB', latency = '10ns' }
+local cpu = sys:cpu{ clock = '2GHz', cpi = 1 }
+local l1 = sys:cache{ cpu = cpu, size = '4KiB', ways = 4, line = 64, coherent = true }
+local dma = sys:dma{ base = 0x40000000, channels = 1, irq = cpu, burst = '4KiB', mode = 'transparent' }
+local d = drv.new(cpu, dma, {}):attach(sys)
+mem:fill(0x10000, 0x10000, 211)
+sys:spawn(function()
+  sys:wait('1764ns')
+  cpu:load(0x13ac0, 359)
+  cpu:busy(1777)
+  d:copy(0, 0x1b000, 0x11b000, 4096)
+  d:wait(0)
+  cpu:load(0x1ecc0, 31)
+  cpu:compute(2)
+  cpu:write32(0x1eac0, 47271)
+end)
+sys:spawn(function()
+  cpu:compute(4823)
+  cpu:busy(1202)
+  cpu:busy(2755)
+  cpu:load(0x130c0, 441)
+  sys:wait('957ns')
+  sys:wait('1275ns')
+  cpu:busy(371)
+end)
+sys:spawn(function()
+  cpu:load(0x1b100, 235)
+  sys:wait('1085ns')
+end)
+sys:run()
+dmasim.report('now', sys:now(), 'ps')
+dmasim.report('busy', sys:stat('bus.busy_cycles'), 'cycles')
+dmasim.report('hash', mem:hash(0x10000, 0x200000))

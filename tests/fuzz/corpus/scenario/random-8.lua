@@ -1,0 +1,41 @@
+-- random scenario 8 (tools/randscen)
+local drv = require 'dmadrv'
+local sys = dmasim.system{ bus = { clock = '100MHz', width = 4, arbitration = 'priority' } }
+local mem = sys:memory{ base = 0, size = '32MiB', latency = '200ns' }
+local cpu = sys:cpu{ clock = '500MHz', cpi = 1 }
+local dma = sys:dma{ base = 0x40000000, channels = 1, irq = cpu, burst = '256', mode = 'cycle_stealing' }
+local d = drv.new(cpu, dma, {}):attach(sys)
+local dev = sys:device{ base = 0x50000000, size = '64KiB', rate = '100MB/s', latency = '200ns', output = true }
+local t = sys:traffic{ compute = 0, access = 5, count = 157, mode = 'burst' }
+t:start()
+mem:fill(0x10000, 0x10000, 61)
+sys:spawn(function()
+  cpu:store(0x18e40, string.rep('j', 409))
+  cpu:store(0x1ee80, string.rep('f', 334))
+  cpu:busy(624)
+  cpu:compute(2313)
+  cpu:write32(0x127c0, 56088)
+  cpu:busy(2508)
+  cpu:compute(2147)
+  cpu:compute(4632)
+end)
+sys:spawn(function()
+  sys:wait('954ns')
+  sys:wait('1982ns')
+  cpu:load(0x10a80, 463)
+  sys:wait('415ns')
+end)
+sys:spawn(function()
+  cpu:store(0x1c440, string.rep('h', 8))
+  sys:wait('1600ns')
+  cpu:busy(2702)
+  cpu:compute(2790)
+  cpu:store(0x1d7c0, string.rep('t', 415))
+  sys:wait('1255ns')
+  cpu:compute(2680)
+end)
+sys:run()
+t:stop()
+dmasim.report('now', sys:now(), 'ps')
+dmasim.report('busy', sys:stat('bus.busy_cycles'), 'cycles')
+dmasim.report('hash', mem:hash(0x10000, 0x200000))
