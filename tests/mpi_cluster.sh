@@ -87,6 +87,16 @@ check fail-rank1 1 "node three gives up" "${two[@]}" "$dm" run "$tmp/fail.lua"
 # Rank 0, which did not fail, says where the failure was.
 if grep -q "a node failed on another rank" "$tmp/err"; then ok; else bad "fail-rank1: rank 0 does not say another rank failed: $(head -5 "$tmp/err")"; fi
 
+# Ranks that make different systems cannot give rank 0 their results.
+cat >"$tmp/mism.lua" <<'LUA'
+local cl = dmasim.cluster{ nodes = 2, partition = "blocks" }
+for i = 0, 1 do cl:node(i) end
+if cl:owns(1) then dmasim.system{} end
+cl:run()
+LUA
+check ranks-differ 1 "rank 1 made 3 systems and rank 0 2: expected every rank to make the same systems" \
+	"${two[@]}" "$dm" run "$tmp/mism.lua"
+
 cat >"$tmp/nth.lua" <<'LUA'
 dmasim.cluster{ nodes = 4, partition = "blocks", drop_nth = 3 }
 LUA

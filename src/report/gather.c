@@ -7,6 +7,7 @@
  * is that of a run alone; at the end the ranks give their nodes' entries
  * to rank 0, whose results are then those of a run alone.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,13 +130,15 @@ int run_gather(struct dmasim_run *run)
 	uint64_t *hs = NULL, *hr = NULL;
 	void **sb = NULL, **rb = NULL;
 	size_t *sl = NULL, *rl = NULL, len = 0;
-	char *mine = NULL;
+	char *mine = NULL, diff[256] = "";
 	int rc = DMASIM_ENOMEM;
 
 	if (!c)
 		return 0;
-	hs = dm_calloc((size_t)c->ranks, sizeof(*hs));
-	hr = dm_calloc((size_t)c->ranks, sizeof(*hr));
+	/* to rank 0: the bytes of this rank's systems, and how many systems
+	 * it made (every rank must make the same, in the same order) */
+	hs = dm_calloc(2 * (size_t)c->ranks, sizeof(*hs));
+	hr = dm_calloc(2 * (size_t)c->ranks, sizeof(*hr));
 	sb = dm_calloc((size_t)c->ranks, sizeof(*sb));
 	rb = dm_calloc((size_t)c->ranks, sizeof(*rb));
 	sl = dm_calloc((size_t)c->ranks, sizeof(*sl));
@@ -145,14 +148,27 @@ int run_gather(struct dmasim_run *run)
 	if (c->rank && pack_mine(run, &mine, &len))
 		goto out;
 	hs[0] = len;
+	hs[1] = json_array_size(run->res.systems);
 	rc = DMASIM_EIO;
-	if (c->alltoall(c->ctx, hs, hr, 1))
+	if (c->alltoall(c->ctx, hs, hr, 2))
 		goto out;
+	for (int r = 1; r < c->ranks && !c->rank; r++) {
+		if (hr[2 * r + 1] == hs[1])
+			continue;
+		snprintf(diff, sizeof(diff), "rank %d made %llu systems and "
+			 "rank 0 %llu: expected every rank to make the same "
+			 "systems in the same order (a split cluster's other "
+			 "nodes included, as cluster:node(i) does)", r,
+			 (unsigned long long)hr[2 * r + 1],
+			 (unsigned long long)hs[1]);
+		rc = DMASIM_ESCENARIO;
+		goto out;
+	}
 	sb[0] = mine;
 	sl[0] = len;
 	for (int r = 1; r < c->ranks && !c->rank; r++) {
-		rl[r] = hr[r];
-		if (!(rb[r] = dm_malloc(hr[r] ? hr[r] : 1))) {
+		rl[r] = hr[2 * r];
+		if (!(rb[r] = dm_malloc(rl[r] ? rl[r] : 1))) {
 			rc = DMASIM_ENOMEM;
 			goto out;
 		}
@@ -173,8 +189,8 @@ out:
 	dm_free(sl);
 	dm_free(rl);
 	if (rc)
-		return run_fail(run, rc, rc == DMASIM_ENOMEM ? "out of memory "
-				"gathering the ranks' results" : "the ranks "
-				"could not gather their results");
+		return run_fail(run, rc, *diff ? diff : rc == DMASIM_ENOMEM ?
+				"out of memory gathering the ranks' results" :
+				"the ranks could not gather their results");
 	return 0;
 }
