@@ -410,6 +410,37 @@ static void poisson_arrivals(void **state)
 	assert_int_not_equal(last[0], last[2]);
 }
 
+/* Exponential service on an output device: 1024 units of 64 bytes
+ * consumed at exponential intervals of mean 640 ns (64 B at 100 MB/s),
+ * the last about 655 us on; the same seed gives the same times, another
+ * seed others. */
+static void poisson_service(void **state)
+{
+	struct iodev_config dc = { .output = true, .size = 64 * 1024,
+				   .buffer = 64 * 1024, .rate = 1e8,
+				   .arrival = IODEV_POISSON, .unit = 64 };
+	uint64_t last[3];
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct rig *r = rig_new();
+
+		dc.seed = i == 2 ? 4 : 3;
+		assert_int_equal(iodev_init(&r->dev, &r->sim, &r->bus, "dev",
+					    DEV_BASE, &dc), 0);
+		r->has_dev = true;
+		assert_int_equal(iodev_progress(&r->dev, UINT64_MAX / 2),
+				 64 * 1024);
+		last[i] = r->dev.sched[1023];
+		assert_int_equal(iodev_progress(&r->dev, last[i] - 1),
+				 64 * 1023);
+		rig_free(r);
+	}
+	assert_true(last[0] > 655360 * NS * 0.9 && last[0] < 655360 * NS * 1.1);
+	assert_int_equal(last[0], last[1]);
+	assert_int_not_equal(last[0], last[2]);
+}
+
 /*
  * A count register 8 bits wide (at most 255 bytes) and a 1000-byte copy:
  * the driver splits it into 255 + 255 + 255 + 235, four programmed
@@ -418,18 +449,20 @@ static void poisson_arrivals(void **state)
  * handlers, which cost the same each time, so it is busy exactly four
  * times as long as for the same copy with a 32-bit count (one transfer).
  * Writing 1000 into the 8-bit LEN keeps 1000 mod 256 = 232 and counts a
- * guest error.
+ * guest error.  The set-up given as a time, 5 us of the 1 GHz CPU, is the
+ * same 5000 cycles.
  */
 static const char split_lua[] =
 	"package.path = package.path .. ';" DMASIM_SOURCE_DIR
 	"/scenarios/lib/?.lua'\n"
 	"local drv = require 'dmadrv'\n"
-	"local p = dmasim.params{ bits = 8 }\n"
+	"local p = dmasim.params{ bits = 8, setup = 'cycles' }\n"
 	"local sys = dmasim.system{ bus = { clock = '1GHz', width = 8 } }\n"
 	"local mem = sys:memory{ base = 0, size = '1MiB', latency = '20ns' }\n"
 	"local cpu = sys:cpu{ clock = '1GHz' }\n"
 	"local dma = sys:dma{ irq = cpu, count_bits = p.bits, burst = 64 }\n"
-	"local d = drv.new(cpu, dma, { setup_cycles = 5000 }):attach(sys)\n"
+	"local d = drv.new(cpu, dma, p.setup == 'time' and\n"
+	"  { setup_time = '5us' } or { setup_cycles = 5000 }):attach(sys)\n"
 	"local src = {}\n"
 	"for i = 1, 1000 do src[i] = string.char((i * 7) % 251) end\n"
 	"src = table.concat(src)\n"
@@ -463,6 +496,10 @@ static void split_count_register(void **state)
 	assert_int_equal(tu_int(run, "guest_errors"), 1);
 	busy4 = tu_int(run, "busy");
 	dmasim_run_free(run);
+	run = tu_run_text(split_lua, &code, "setup=time", NULL);
+	assert_int_equal(code, 0);
+	assert_int_equal(tu_int(run, "busy"), busy4);
+	dmasim_run_free(run);
 	run = tu_run_text(split_lua, &code, "bits=32", NULL);
 	assert_int_equal(code, 0);
 	assert_int_equal(tu_int(run, "n"), 1);
@@ -485,6 +522,7 @@ int main(void)
 		TEST("/hw/dma/dreq_dack_timings", dreq_dack_timings),
 		TEST("/hw/iodev/trace_arrivals", trace_arrivals),
 		TEST("/hw/iodev/poisson_arrivals", poisson_arrivals),
+		TEST("/hw/iodev/poisson_service", poisson_service),
 		TEST("/lua/dma/split_count_register", split_count_register),
 	};
 

@@ -1,10 +1,13 @@
 /*
  * /lua/io: scenario-level I/O paths run as scenarios: the polling library
  * (tests/lua/poll_lib.lua, scenarios/lib/poll.lua) and one device feeding
- * another through a DMA channel (tests/lua/dev_to_dev.lua).  The figures
- * are worked by hand in the scripts' headers.
+ * another through a DMA channel (tests/lua/dev_to_dev.lua), and arrivals
+ * replayed from a trace file.  The figures are worked by hand in the
+ * scripts' headers.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -61,11 +64,60 @@ static void dev_to_dev(void **state)
 	dmasim_run_free(run);
 }
 
+/* Arrivals replayed from a trace file (one time per line, units, '#'
+ * comments, blank lines), named relative to the scenario's folder: each
+ * 64-byte unit is ready at its time and not before (the CPU polls STATUS
+ * every read, a read every nanosecond at 1 GHz, so each unit is seen at
+ * the first poll at or after its time: 0 -> 1 ns, the others on time);
+ * a line that is not a time is refused with its line number. */
+static void trace_file_arrivals(void **state)
+{
+	static const char scen[] =
+		"local sys = dmasim.system{}\n"
+		"sys:memory{ size = '1MiB' }\n"
+		"local cpu = sys:cpu{}\n"
+		"local dev = sys:device{ size = 256, unit = 64,\n"
+		"  arrival = 'trace', trace = 'dmasim-test-arrivals.txt' }\n"
+		"local got = {}\n"
+		"sys:spawn(function()\n"
+		"  for k = 1, 4 do\n"
+		"    repeat local st = cpu:read32(dev.status_reg) until st >= 64\n"
+		"    got[#got + 1] = sys:now()\n"
+		"    for j = 1, 16 do cpu:read32(dev.data) end\n"
+		"  end\n"
+		"end)\n"
+		"sys:run()\n"
+		"dmasim.report('times', table.concat(got, ','))\n";
+	struct dmasim_run *run;
+	FILE *f = fopen("/tmp/dmasim-test-arrivals.txt", "w");
+	int code;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("# four units\n0\n100ns\n 250ns  # late\n\n1us\n", f);
+	fclose(f);
+	run = tu_run_ok(scen);
+	assert_string_equal(tu_str(run, "times"), "1000,100000,250000,1000000");
+	dmasim_run_free(run);
+	f = fopen("/tmp/dmasim-test-arrivals.txt", "w");
+	assert_non_null(f);
+	fputs("5ns\nsoon\n", f);
+	fclose(f);
+	run = tu_run_text(scen, &code, NULL);
+	assert_int_not_equal(code, 0);
+	assert_non_null(strstr(dmasim_run_error(run), "trace file "
+			       "'dmasim-test-arrivals.txt', line 2: 'soon': "
+			       "expected a time"));
+	dmasim_run_free(run);
+	remove("/tmp/dmasim-test-arrivals.txt");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(poll_lib),
 		cmocka_unit_test(dev_to_dev),
+		cmocka_unit_test(trace_file_arrivals),
 	};
 
 	/* the scripts require the scenario libraries of this tree */

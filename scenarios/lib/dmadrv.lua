@@ -9,9 +9,10 @@
 --   drv.descriptor_2d{ src =, dst =, chunk =, rows =, ... }  -- strided
 --
 -- opts of new(): irq_line, handler_cost (CPU cycles of bookkeeping in the
--- handler), irq (false: poll STATUS), setup_cycles (the set-up as a total,
--- as exercises state it: the CPU busy that long, the registers then
--- written untimed; default: each register write a timed bus access).
+-- handler), irq (false: poll STATUS), setup_cycles or setup_time (the
+-- set-up as a total, in CPU cycles or as a time, as exercises state it:
+-- the CPU busy that long, the registers then written untimed; default:
+-- each register write a timed bus access).
 local R = dmasim.dma_regs
 
 local M = {}
@@ -27,6 +28,10 @@ function M.new(cpu, dma, opts)
                               status = {}, handler_cost = opts.handler_cost or 20,
                               setup_cycles = opts.setup_cycles },
                             M)
+  if opts.setup_time then        -- a time: the CPU's cycles in it, rounded up
+    assert(not opts.setup_cycles, "dmadrv: setup_cycles or setup_time, not both")
+    self.setup_cycles = math.ceil(dmasim.time(opts.setup_time) / cpu.period)
+  end
   return self
 end
 

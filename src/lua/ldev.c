@@ -5,13 +5,18 @@
  *                           rate = "100MB/s" }
  *   dev:expected(0, n)   -- the pattern an input device sends (untimed)
  */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
 #include "hw/iodev.h"
+#include "kernel/alloc.h"
 #include "lfields.h"
+#include "lrun.h"
 #include "lsys.h"
 
 #define check_addr lsys_check_addr
@@ -22,6 +27,81 @@
 /* sys:device{name, bus, base, output, size, rate, buffer, latency, seed,
  *            intc, irq_line, irq_unit, arrival, unit, trace,
  *            fail_after} */
+/*
+ * A trace file: one time per line (a number of ps, or with a unit: 120ns,
+ * 3.5us), blank lines and '#' comments skipped.  A relative name is
+ * looked for from the working folder, then from the scenario's.  Leaves
+ * the times (a userdata) on the stack; their count in *n.
+ */
+static uint64_t *trace_file(lua_State *L, const char *what, const char *name,
+			    uint64_t *n)
+{
+	const char *scen = lrun_get(L)->scenario;
+	const char *slash = scen ? strrchr(scen, '/') : NULL;
+	char path[4096], line[256];
+	uint64_t *t = NULL, cap = 0, lineno = 0;
+	FILE *f = fopen(name, "r");
+
+	if (!f && name[0] != '/' && slash) {
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - scen),
+			 scen, name);
+		f = fopen(path, "r");
+	}
+	if (!f)
+		lf_error(L, "%s: field 'trace': cannot read '%s': %s (expected "
+			 "a file of one time per line, or a list of times)",
+			 what, name, strerror(errno));
+	*n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line + strspn(line, " \t");
+		enum dmasim_unit unit;
+		double v;
+
+		lineno++;
+		s[strcspn(s, "#\r\n")] = '\0';
+		for (size_t k = strlen(s); k && (s[k - 1] == ' ' ||
+						 s[k - 1] == '\t'); k--)
+			s[k - 1] = '\0';
+		if (!*s)
+			continue;
+		if (dmasim_parse_value(s, &unit, &v) ||
+		    (unit != DMASIM_UNIT_NONE && unit != DMASIM_UNIT_TIME) ||
+		    !(v >= 0) || !(v < 1.8e19)) {
+			fclose(f);
+			dm_free(t);
+			return (uint64_t *)(uintptr_t)lf_error(L, "%s: trace "
+				"file '%s', line %llu: '%s': expected a time "
+				"(a number of ps, or 120ns, 3.5us)", what, name,
+				(unsigned long long)lineno, s);
+		}
+		if (*n == cap) {
+			uint64_t *g = dm_realloc(t, (cap = cap ? 2 * cap : 64) *
+						 sizeof(*t));
+
+			if (!g) {
+				fclose(f);
+				dm_free(t);
+				return (uint64_t *)(uintptr_t)lf_error(L,
+					"%s: out of memory", what);
+			}
+			t = g;
+		}
+		t[(*n)++] = (uint64_t)v;
+	}
+	fclose(f);
+	/* into a userdata, so that the stack owns it (and a later error
+	 * frees it) */
+	{
+		uint64_t *u = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof(*u),
+						0);
+
+		if (*n)
+			memcpy(u, t, *n * sizeof(*u));
+		dm_free(t);
+		return u;
+	}
+}
+
 static int l_sys_device(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base", "output",
@@ -71,12 +151,17 @@ static int l_sys_device(lua_State *L)
 	cfg.unit = lf_uint(L, 2, what, "unit", UNIT_SIZE, 0, 0);
 	cfg.fail_after = lf_uint(L, 2, what, "fail_after", UNIT_SIZE, 0, 0);
 	lua_getfield(L, 2, "trace");
-	if (!lua_isnil(L, -1)) {
+	if (lua_type(L, -1) == LUA_TSTRING) {	/* a trace file */
+		trace = trace_file(L, what, lua_tostring(L, -1),
+				   &cfg.ntrace);
+		cfg.trace = trace;
+	} else if (!lua_isnil(L, -1)) {
 		lua_Integer n;
 
 		if (!lua_istable(L, -1))
 			return lf_error(L, "%s: field 'trace': expected a list "
-					"of times", what);
+					"of times, or the name of a file of one "
+					"time per line", what);
 		n = (lua_Integer)lua_rawlen(L, -1);
 		trace = lua_newuserdatauv(L, (size_t)(n ? n : 1) *
 					  sizeof(*trace), 0);
