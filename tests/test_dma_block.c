@@ -373,13 +373,6 @@ static void trace_arrivals(void **state)
 	rig_free(r);
 }
 
-/*
- * Poisson arrivals: 1024 units of 64 bytes at a mean of 100 MB/s (640 ns
- * apart): the last arrives near 655.36 us (the sum of 1024 exponential
- * intervals has a relative spread of 1/32; 10% is over 3 of them); not
- * on the deterministic grid; and the same seed and name give the same
- * schedule, another seed another one.
- */
 /* Three devices of config dc (seeds 3, 3 and 4), each made to schedule
  * all 1024 units: every unit done by then, the last one exactly at its
  * time; the first and last units' times of each in first[] and last[]. */
@@ -409,6 +402,13 @@ static void poisson_schedules(struct iodev_config dc, uint64_t first[3],
 	assert_int_not_equal(last[0], last[2]);
 }
 
+/*
+ * Poisson arrivals: 1024 units of 64 bytes at a mean of 100 MB/s (640 ns
+ * apart): the last arrives near 655.36 us (the sum of 1024 exponential
+ * intervals has a relative spread of 1/32; 10% is over 3 of them); not
+ * on the deterministic grid; and the same seed and name give the same
+ * schedule, another seed another one.
+ */
 static void poisson_arrivals(void **state)
 {
 	struct iodev_config dc = { .size = 64 * 1024, .buffer = 64 * 1024,
