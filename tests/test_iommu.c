@@ -200,6 +200,42 @@ static void permissions_and_holes(void **state)
 	rig_fini(&r);
 }
 
+/* The other fault classes, each blocking its access with the log saying
+ * why: a read of a write-only mapping (READ_DENIED; the write passes), a
+ * walk that reaches a table outside memory (WALK), an address beyond the
+ * I/O address width (RANGE, reached through a bridge window up there). */
+static void read_denied_walk_and_range(void **state)
+{
+	struct rig r;
+	uint8_t w[8], got[8];
+
+	(void)state;
+	rig_init(&r, 64);
+	pte(&r, 0x82000 + 0x14 * 8, 0x62000 | IOMMU_PTE_W);
+	pte(&r, 0x81000 + 2 * 8, 0x900000 | IOMMU_PTE_R | IOMMU_PTE_W);
+	assert_int_equal(bridge_window(&r.br, BRIDGE_B_TO_A,
+				       1ull << IOMMU_IOVA_BITS, 4096), 0);
+	iommu_enable(&r.io, true);
+	attach(&r);
+	memset(w, 0x5a, 8);
+	memset(got, 0, 8);
+	access(&r, 0x14000, got, 8, false);
+	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.io.log[0].reason, IOMMU_FAULT_READ_DENIED);
+	access(&r, 0x14000, w, 8, true);	/* writes are allowed */
+	assert_int_equal(r.dev.status, BUS_OK);
+	check_bytes(&r, 0x62000, 0x5a, 8);
+	access(&r, 0x400000, got, 8, false);	/* level 1 -> 9 MiB: none */
+	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.io.log[1].reason, IOMMU_FAULT_WALK);
+	access(&r, 1ull << IOMMU_IOVA_BITS, got, 8, false);
+	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.io.log[2].reason, IOMMU_FAULT_RANGE);
+	assert_int_equal(r.io.faults, 3);
+	assert_int_equal(r.faults_raised, 3);
+	rig_fini(&r);
+}
+
 /* A 2 MiB page takes a two-level walk; an access crossing two 4 KiB
  * pages goes to two frames. */
 static void large_pages_and_crossing(void **state)
@@ -299,6 +335,7 @@ int main(void)
 		cmocka_unit_test(off_then_no_domain),
 		cmocka_unit_test(translate_and_hit),
 		cmocka_unit_test(permissions_and_holes),
+		cmocka_unit_test(read_denied_walk_and_range),
 		cmocka_unit_test(large_pages_and_crossing),
 		cmocka_unit_test(stale_until_invalidated),
 		cmocka_unit_test(iotlb_eviction),
