@@ -49,13 +49,13 @@ static void pte(struct rig *r, uint64_t at, uint64_t v)
  *   IOVA 0x10000 -> 0x40000 RW      IOVA 0x11000 -> 0x50000 R
  *   IOVA 0x12000 -> 0x60000 RW      IOVA 0x13000 -> 0x61000 RW
  *   IOVA 0x200000 (2 MiB) -> 0x400000 RW; nothing else. */
-static void rig_init(struct rig *r, uint32_t entries)
+static void rig_init_ways(struct rig *r, uint32_t entries, uint32_t ways)
 {
 	struct bus_config bc = { .period = 1000, .width = 8 };
 	struct memory_config mc = { .size = 8 << 20, .latency = 10000 };
 	struct bridge_config brc = { .latency = 0, .queue = 4,
 				     .posted = true };
-	struct iommu_config ic = { .entries = entries, .ways = 0,
+	struct iommu_config ic = { .entries = entries, .ways = ways,
 				   .lookup = 0, .max_faults = 16 };
 	const uint64_t rw = IOMMU_PTE_R | IOMMU_PTE_W;
 
@@ -82,6 +82,11 @@ static void rig_init(struct rig *r, uint32_t entries)
 	pte(r, 0x82000 + 0x11 * 8, 0x50000 | IOMMU_PTE_R);
 	pte(r, 0x82000 + 0x12 * 8, 0x60000 | rw);
 	pte(r, 0x82000 + 0x13 * 8, 0x61000 | rw);
+}
+
+static void rig_init(struct rig *r, uint32_t entries)
+{
+	rig_init_ways(r, entries, 0);	/* fully associative */
 }
 
 static void rig_fini(struct rig *r)
@@ -308,6 +313,31 @@ static void iotlb_eviction(void **state)
 	rig_fini(&r);
 }
 
+/* A set-associative IOTLB: 4 entries in 2 sets of 2 ways, a page's set
+ * its number's parity.  Three even pages evict within their set while
+ * the other set has room: page 0x10 misses again, where a fully
+ * associative IOTLB of 4 would have kept it. */
+static void iotlb_sets(void **state)
+{
+	struct rig r;
+	uint8_t got[8];
+
+	(void)state;
+	rig_init_ways(&r, 4, 2);
+	pte(&r, 0x82000 + 0x16 * 8, 0x63000 | IOMMU_PTE_R | IOMMU_PTE_W);
+	iommu_enable(&r.io, true);
+	attach(&r);
+	access(&r, 0x10000, got, 8, false);	/* set 0 */
+	access(&r, 0x12000, got, 8, false);	/* set 0 */
+	access(&r, 0x16000, got, 8, false);	/* set 0: evicts 0x10 */
+	access(&r, 0x13000, got, 8, false);	/* set 1 */
+	access(&r, 0x10000, got, 8, false);	/* miss again */
+	access(&r, 0x13000, got, 8, false);	/* hit */
+	assert_int_equal(r.io.hits, 1);
+	assert_int_equal(r.io.misses, 5);
+	rig_fini(&r);
+}
+
 /* The scenario language (tests/lua/iommu_sg.lua): three scattered pages,
  * the first entry starting mid-page, map_sg'd through the IOMMU into one
  * contiguous I/O range that one plain DMA transfer fills: the entries'
@@ -339,6 +369,7 @@ int main(void)
 		cmocka_unit_test(large_pages_and_crossing),
 		cmocka_unit_test(stale_until_invalidated),
 		cmocka_unit_test(iotlb_eviction),
+		cmocka_unit_test(iotlb_sets),
 		cmocka_unit_test(lua_map_sg),
 	};
 
