@@ -89,7 +89,14 @@ local function attack(with_iommu, ats)
   local job_dst = with_iommu and BUF or IOVA
   return { leaked = leaked, changed = changed, faults = mmu.faults,
            job_ok = mem:read(job_dst, 4096) == good:expected(0, 4096),
-           first = mmu:fault(1) }
+           first = mmu:fault(1), stolen = stolen, secret = secret }
+end
+
+-- The first 16 bytes of s, in hex: what the device carried off.
+local function head(s)
+  return (s:sub(1, 16):gsub(".", function(c)
+    return string.format("%02x", c:byte())
+  end))
 end
 
 local open, shut = attack(false), attack(true)
@@ -98,6 +105,9 @@ dmasim.report("open_secret_bytes_leaked", open.leaked, "bytes")
 dmasim.report("open_text_bytes_changed", open.changed, "bytes")
 dmasim.report("iommu_secret_bytes_leaked", shut.leaked, "bytes")
 dmasim.report("iommu_text_bytes_changed", shut.changed, "bytes")
+dmasim.report("secret_head", head(open.secret))
+dmasim.report("open_stolen_head", head(open.stolen))
+dmasim.report("iommu_stolen_head", head(shut.stolen))
 dmasim.report("iommu_faults", shut.faults)
 dmasim.report("iommu_device_job_intact", shut.job_ok)
 if shut.first then
