@@ -9,7 +9,9 @@
  * it arrives at least the lookahead (the link latency) after it is sent.
  * Alone or on MPI ranks (mpirun -n R phold, in an MPI build), the events
  * and the checksum are the same; the figure is events per second per
- * rank against the same run alone.
+ * rank against the same run alone.  Public API only: each process is a
+ * system whose software is on its cluster port (dmasim_port_attach) and
+ * whose events are alarms (dmasim_sys_after).
  *
  * Usage: phold [--lps N] [--pop K] [--mean T] [--latency T] [--end T]
  *              [--quantum T] [--seed S] [--partition blocks|cyclic]
@@ -17,79 +19,111 @@
  * messages from different processes meet at one instant, where only the
  * barrier's (time, sender, order) sort keeps the runs alike.
  */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <math.h>
 
-#include "hw/net.h"
-#include "kernel/rng.h"
-#include "sys/sys.h"
+#include "dmasim/dmasim.h"
 #include "../src/cli/mpicomm.h"
 
 #ifdef DMASIM_MPI
 #include <mpi.h>
 #endif
 
+struct lp;
+
+/* A pending event of a process: an alarm, pooled per process. */
+struct pend {
+	struct dmasim_alarm a;	/* first */
+	struct lp *lp;
+	struct pend *next;	/* in the pool */
+	struct pend *all;	/* every one made, to free at the end */
+};
+
 struct lp {
-	struct net *net;
-	struct sim *sim;
+	struct dmasim_sys *sys;
 	uint32_t id, nlps;
-	struct rng rng;
+	uint64_t rng;		/* splitmix64 state, from the seed and id */
 	uint64_t mean;		/* ps */
 	uint64_t quantum;	/* ps: delays are whole multiples (0: any) */
+	struct pend *pool, *all;
+	int err;		/* a host failure in a callback */
 	uint64_t fired, received, sum;
 };
 
-static void lp_fire(struct sim *sim, struct event *ev);
+static uint64_t next64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double unit(struct lp *lp)
+{
+	return (double)(next64(&lp->rng) >> 11) / 9007199254740992.0;
+}
 
 /* A delay drawn from the exponential distribution of the given mean. */
 static uint64_t exp_delay(struct lp *lp)
 {
-	uint64_t d = (uint64_t)(-log(1.0 - rng_unit(&lp->rng)) *
-				(double)lp->mean);
+	uint64_t d = (uint64_t)(-log(1.0 - unit(lp)) * (double)lp->mean);
 
 	return lp->quantum ? (d / lp->quantum + 1) * lp->quantum : d;
 }
 
-static void lp_schedule(struct lp *lp)
+/* An event fires: one message (the sender's count) to a process at
+ * random. */
+static void fire(struct dmasim_alarm *a)
 {
-	if (!sim_after(lp->sim, exp_delay(lp), PHASE_REQUEST, lp_fire, lp,
-		       NULL, 0))
-		lp->sim->host_err = DMASIM_ENOMEM;
+	struct pend *e = (struct pend *)a;
+	struct lp *lp = e->lp;
+	uint64_t seq = lp->fired++;
+	uint32_t dst = (uint32_t)(next64(&lp->rng) % lp->nlps);
+
+	e->next = lp->pool;
+	lp->pool = e;
+	if (dmasim_port_send(lp->sys, dst, &seq, sizeof(seq)))
+		lp->err = 1;
 }
 
-/* An event fires: one message to a process at random. */
-static void lp_fire(struct sim *sim, struct event *ev)
+static void schedule(struct lp *lp)
 {
-	struct lp *lp = ev->obj;
-	struct net_frame *f = net_frame_get(lp->net);
+	struct pend *e = lp->pool;
 
-	(void)sim;
-	if (!f) {
-		lp->sim->host_err = DMASIM_ENOMEM;
+	if (e)
+		lp->pool = e->next;
+	else if ((e = malloc(sizeof(*e)))) {
+		e->all = lp->all;
+		lp->all = e;
+	} else {
+		lp->err = 1;
 		return;
 	}
-	lp->fired++;
-	f->src = lp->id;
-	f->dst = (uint32_t)rng_below(&lp->rng, lp->nlps);
-	f->wire = 64;
-	f->len = 0;
-	net_send(lp->net, f);
+	e->a.fn = fire;
+	e->lp = lp;
+	if (dmasim_sys_after(lp->sys, exp_delay(lp), &e->a))
+		lp->err = 1;
 }
 
 /* A message arrives: a new event of this process. */
-static void lp_rx(void *ctx, struct net_frame *f)
+static void rx(void *ctx, uint32_t src, const void *data, uint32_t len)
 {
 	struct lp *lp = ctx;
+	uint64_t seq = 0;
 
+	memcpy(&seq, data, len < sizeof(seq) ? len : sizeof(seq));
 	lp->received++;
 	/* in the order the messages arrive, with their times */
-	lp->sum = (lp->sum ^ (f->src * 2654435761u + f->seq +
-			      lp->sim->now)) * 0x100000001b3ull;
-	net_frame_put(lp->net, f);
-	lp_schedule(lp);
+	lp->sum = (lp->sum ^ (src * 2654435761u + seq +
+			      dmasim_sys_now(lp->sys))) * 0x100000001b3ull;
+	schedule(lp);
 }
 
 static double wall(void)
@@ -119,7 +153,6 @@ int main(int argc, char **argv)
 	struct dmasim_cluster_info info;
 	struct dmasim_cluster *cl;
 	struct lp *lps;
-	struct dmasim_sys **sys;
 	uint32_t *owner = NULL;
 	uint64_t tot[3] = { 0 }, all[3] = { 0 };
 	const char *bad = NULL;
@@ -151,7 +184,7 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (nlps < 2 || nlps > NET_MAX_NODES || !pop || !(mean_ns >= 0) ||
+	if (nlps < 2 || nlps > 65536 || !pop || !(mean_ns >= 0) ||
 	    !(lat_ns >= 1e-3) || !(end_ns > 0) || !(quantum_ns >= 0)) {
 		fprintf(stderr, "phold: expected 2 to 65536 processes, a "
 			"population >= 1, a mean >= 0, a latency >= 1 ps, an "
@@ -176,15 +209,13 @@ int main(int argc, char **argv)
 		cfg.owner = owner;
 	}
 	lps = calloc(nlps, sizeof(*lps));
-	sys = calloc(nlps, sizeof(*sys));
-	if (!lps || !sys || dmasim_cluster_new(&cfg, &cl, &bad)) {
+	if (!lps || dmasim_cluster_new(&cfg, &cl, &bad)) {
 		fprintf(stderr, "phold: %s\n", bad ? bad : "out of memory");
 		return 1;
 	}
 	for (uint32_t i = 0; i < nlps; i++) {
 		struct dmasim_sys_config sc;
-		struct dmasim_sys *s;
-		struct net_port *port = &sys_cluster_net(cl)->ports[i];
+		struct lp *lp = &lps[i];
 		char name[32];
 
 		if (dmasim_cluster_owner(cl, i) != (comm ? comm->rank : 0))
@@ -193,24 +224,20 @@ int main(int argc, char **argv)
 		dmasim_sys_config_init(&sc);
 		sc.name = name;
 		sc.seed = seed + i;
-		if (dmasim_sys_new(&sc, &s) || dmasim_cluster_add(cl, s, i)) {
-			fprintf(stderr, "phold: out of memory\n");
+		if (dmasim_sys_new(&sc, &lp->sys) ||
+		    dmasim_cluster_add(cl, lp->sys, i) ||
+		    dmasim_port_attach(lp->sys, rx, lp)) {
+			fprintf(stderr, "phold: %s\n", lp->sys ?
+				dmasim_sys_error(lp->sys) : "out of memory");
 			return 1;
 		}
-		sys[i] = s;
-		lps[i].net = sys_cluster_net(cl);
-		lps[i].sim = &s->sim;
-		lps[i].id = i;
-		lps[i].nlps = nlps;
-		lps[i].mean = (uint64_t)(mean_ns * 1e3);
-		lps[i].quantum = (uint64_t)(quantum_ns * 1e3);
-		snprintf(name, sizeof(name), "phold.lp%u", i);
-		rng_seed(&lps[i].rng, seed, name);
-		port->rx = lp_rx;
-		port->ctx = &lps[i];
-		port->attached = true;
+		lp->id = i;
+		lp->nlps = nlps;
+		lp->mean = (uint64_t)(mean_ns * 1e3);
+		lp->quantum = (uint64_t)(quantum_ns * 1e3);
+		lp->rng = seed * 0x9e3779b97f4a7c15ull ^ (i + 1);
 		for (uint32_t k = 0; k < pop; k++)
-			lp_schedule(&lps[i]);
+			schedule(lp);
 	}
 	t0 = wall();
 	rc = dmasim_cluster_run(cl, (uint64_t)(end_ns * 1e3));
@@ -221,6 +248,11 @@ int main(int argc, char **argv)
 	}
 	dmasim_cluster_info(cl, &info);
 	for (uint32_t i = 0; i < nlps; i++) {
+		if (lps[i].err) {
+			fprintf(stderr, "phold: process %u ran out of memory\n",
+				i);
+			return 1;
+		}
 		tot[0] += lps[i].fired;
 		tot[1] += lps[i].received;
 		tot[2] += lps[i].sum;
@@ -249,9 +281,15 @@ int main(int argc, char **argv)
 		       (double)info.events / s / ranks);
 	}
 	dmasim_cluster_free(cl);
-	for (uint32_t i = 0; i < nlps; i++)
-		dmasim_sys_free(sys[i]);
-	free(sys);
+	for (uint32_t i = 0; i < nlps; i++) {
+		dmasim_sys_free(lps[i].sys);
+		while (lps[i].all) {	/* pooled or still pending */
+			struct pend *e = lps[i].all;
+
+			lps[i].all = e->all;
+			free(e);
+		}
+	}
 	free(lps);
 	free(owner);
 #ifdef DMASIM_MPI

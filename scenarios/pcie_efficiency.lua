@@ -160,28 +160,23 @@ dmasim.table{ title = "DMA bandwidth over a x16 link, GB/s (4 KiB bursts; effici
                           "model", "read_%", "published_%" },
               rows = rows }
 
--- Write bandwidth against transfer size (Gen3, max payload 256).
-local srows, worst = {}, 0
-for _, s in ipairs{ 64, 128, 256, 1024, 4096 } do
-  local w = write_bw(3, 256, s)
-  local mdl = write_model(3, 256, s)
-  worst = math.max(worst, math.abs(w - mdl) / mdl)
-  srows[#srows + 1] = { s, string.format("%.2f", w), string.format("%.2f", mdl),
-                        string.format("%.1f", 100 * w / rate(3)) }
+-- Bandwidth against transfer size (Gen3, max payload 256), writes and
+-- reads (16 channels keep reads outstanding), each against its model;
+-- returns the table's rows and the worst relative error.
+local function by_size(measure, model)
+  local rows, worst = {}, 0
+  for _, s in ipairs{ 64, 128, 256, 1024, 4096 } do
+    local v, mdl = measure(3, 256, s), model(3, 256, s)
+    worst = math.max(worst, math.abs(v - mdl) / mdl)
+    rows[#rows + 1] = { s, string.format("%.2f", v), string.format("%.2f", mdl),
+                        string.format("%.1f", 100 * v / rate(3)) }
+  end
+  return rows, worst
 end
+local srows, worst = by_size(write_bw, write_model)
 dmasim.table{ title = "Gen3 x16 DMA writes by transfer size (max payload 256), GB/s",
               columns = { "bytes", "simulated", "model", "efficiency_%" }, rows = srows }
-
--- Read bandwidth against transfer size (Gen3, max payload 256; 16
--- channels keep requests outstanding): the completions' headers.
-local rrows, rworst = {}, 0
-for _, s in ipairs{ 64, 128, 256, 1024, 4096 } do
-  local r = read_bw(3, 256, s)
-  local mdl = read_model_s(3, 256, s)
-  rworst = math.max(rworst, math.abs(r - mdl) / mdl)
-  rrows[#rrows + 1] = { s, string.format("%.2f", r), string.format("%.2f", mdl),
-                        string.format("%.1f", 100 * r / rate(3)) }
-end
+local rrows, rworst = by_size(read_bw, read_model_s)
 dmasim.table{ title = "Gen3 x16 DMA reads by transfer size (max payload 256), GB/s",
               columns = { "bytes", "simulated", "model", "efficiency_%" }, rows = rrows }
 

@@ -1521,6 +1521,33 @@ DMASIM_API const void *dmasim_cluster_lookup(const struct dmasim_cluster *cl,
 					     size_t *len);
 
 /*
+ * Software on a node's port with no NIC model, for a logical process that
+ * exchanges messages through the cluster (PHOLD, bench/phold.c): a
+ * message of at most 4096 bytes goes out as a frame of its bytes plus 64
+ * of headers (wire time, switch, link as any frame); rx is called, in
+ * the node's simulation, as each one arrives (data valid during the call
+ * only; one whose check sequence failed is dropped).  And an alarm: fn
+ * of the caller's struct called `delay` ps from now, in the node's
+ * simulation (embed the struct in what it acts on).
+ */
+typedef void (*dmasim_port_fn)(void *ctx, uint32_t src, const void *data,
+			       uint32_t len);
+/* Returns 0, DMASIM_EINVAL (not a node, or its port taken; in sys's
+ * error) or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_port_attach(struct dmasim_sys *sys, dmasim_port_fn rx,
+				  void *ctx);
+/* Returns 0, DMASIM_EINVAL (no port attached, no such node, too long) or
+ * DMASIM_ENOMEM. */
+DMASIM_API int dmasim_port_send(struct dmasim_sys *sys, uint32_t dst,
+				const void *data, uint32_t len);
+struct dmasim_alarm {
+	void (*fn)(struct dmasim_alarm *a);
+};
+/* Returns 0 or DMASIM_ENOMEM. */
+DMASIM_API int dmasim_sys_after(struct dmasim_sys *sys, uint64_t delay,
+				struct dmasim_alarm *a);
+
+/*
  * An RDMA NIC (see hw/rnic.h for its registers, work requests and
  * transport): a bus master and a register window on `bus`, its port the
  * node's port of the cluster.  Software drives it through its registers

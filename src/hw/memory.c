@@ -74,6 +74,8 @@ static uint8_t *chunk(struct memory *mem, uint64_t off, bool alloc)
 
 bool memory_written(struct memory *mem, uint64_t off, uint64_t len)
 {
+	if (!mem->track_written)
+		return true;		/* not kept: nothing to say */
 	while (len) {
 		uint64_t in = off & (MEM_CHUNK - 1);
 		uint64_t n = MEM_CHUNK - in < len ? MEM_CHUNK - in : len;
@@ -120,7 +122,8 @@ int memory_write(struct memory *mem, uint64_t off, const void *src,
 		if (!c)
 			return DMASIM_ENOMEM;
 		memcpy(c + in, s, n);
-		mark(c, in, n);
+		if (mem->track_written)
+			mark(c, in, n);
 		s += n;
 		off += n;
 		len -= n;
@@ -150,7 +153,8 @@ static int memory_copy_down(struct memory *mem, uint64_t dst, uint64_t src,
 			return DMASIM_ENOMEM;
 		memmove(d + ((de - n) & (MEM_CHUNK - 1)),
 			(s ? s : zero_chunk) + ((se - n) & (MEM_CHUNK - 1)), n);
-		mark(d, (de - n) & (MEM_CHUNK - 1), n);
+		if (mem->track_written)
+			mark(d, (de - n) & (MEM_CHUNK - 1), n);
 		len -= n;
 	}
 	return 0;
@@ -179,7 +183,8 @@ int memory_copy(struct memory *mem, uint64_t dst, uint64_t src,
 		if (!d)
 			return DMASIM_ENOMEM;
 		memmove(d + din, (s ? s : zero_chunk) + sin, n);
-		mark(d, din, n);
+		if (mem->track_written)
+			mark(d, din, n);
 		src += n;
 		dst += n;
 		len -= n;

@@ -60,12 +60,16 @@ struct memory {
 	struct memory_fault *faults;	/* injected (memory_inject()) */
 	size_t nfaults, capfaults;
 	uint64_t faulted;		/* transactions refused by them */
+	/* keep which lines were written (memory_written()): set before
+	 * anything is written, for a system with the sanitizer */
+	bool track_written;
 	struct sim *sim;
 };
 
 /* Whether every 64-byte line of [off, +len) has been written, by anyone
  * (a transaction, a copy, a back door): memory a device reads that
- * nothing wrote is garbage on a real machine. */
+ * nothing wrote is garbage on a real machine.  True when the memory does
+ * not keep track (track_written false: marking costs every write). */
 bool memory_written(struct memory *mem, uint64_t off, uint64_t len);
 /* Inject fault f.  Returns 0 or DMASIM_ENOMEM. */
 int memory_inject(struct memory *mem, const struct memory_fault *f);

@@ -136,7 +136,8 @@ void net_send(struct net *n, struct net_frame *f)
 
 	p->tx_free = start + net_wire_time(n, f->wire);
 	f->time = p->tx_free + n->cfg.latency;
-	f->fcs = net_fcs(f);
+	if (n->cfg.corrupt > 0)
+		f->fcs = net_fcs(f);
 	f->seq = p->tx_frames++;
 	p->tx_bytes += f->wire;
 	f->next = n->to_switch;

@@ -150,7 +150,7 @@ static void nic_net_rx(void *ctx, struct net_frame *f)
 	struct nic *n = ctx;
 	uint32_t idx = n->rx_next;
 
-	if (!net_frame_intact(f)) {	/* the MAC's check: dropped */
+	if (!net_frame_intact(n->net, f)) {	/* the MAC's check: dropped */
 		n->fcs_errors++;
 		net_frame_put(n->net, f);
 		return;

@@ -559,7 +559,7 @@ static void rx_event(struct sim *sim, struct event *ev)
 	(void)sim;
 	r->rx_packets++;
 	r->rx_bytes += f->len;
-	if (!net_frame_intact(f)) {	/* its ICRC fails: dropped unseen */
+	if (!net_frame_intact(r->net, f)) {	/* its ICRC fails: dropped unseen */
 		r->fcs_errors++;
 		net_frame_put(r->net, f);
 		return;

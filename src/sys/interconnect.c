@@ -433,6 +433,8 @@ int dmasim_memory_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
 	m->sys = sys;
 	err = memory_init(&m->mem, &sys->sim, &bus->bus, name, cfg->base, &mc);
+	if (!err)	/* the sanitizer's reads of memory nothing wrote */
+		m->mem.track_written = sys->san != NULL;
 	if (err == DMASIM_EINVAL)
 		return sys_error(sys, err, "memory '%s': [%#llx, +%llu) "
 				 "overlaps another target on the bus", name,

@@ -95,6 +95,7 @@ struct dmasim_sys {
 	uint32_t node;			/* its id there */
 	bool orphaned;			/* its cluster was freed */
 	unsigned nrnics;
+	struct sys_port *port;		/* software on its cluster port */
 };
 
 struct dmasim_bus {
