@@ -7,8 +7,10 @@
 # Each mutation is a compile-time flag (-DDMASIM_MUTATE=NAME defines
 # DMASIM_MUTATE_NAME, checked with #ifdef at the mechanism); normal builds
 # define none.  For each, the tour runs on its defaults and the unit tests
-# named in TESTS run; the table lists what failed.  Exit status 1 when a
-# mutation is caught by nothing.  --quick: the tour only, no unit tests.
+# named in TESTS run; the table lists what failed.  Run with every
+# mutation, it also lists the tour items that fail under none.  Exit status
+# 1 when a mutation is caught by nothing or a tour item fails under no
+# mutation.  --quick: the tour only, no unit tests.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${MUTATE_DIR:-$src/build-mutate}
@@ -46,6 +48,42 @@ TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|t
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 
+# tour_items FILE: one line per tour item, "scenario.item yes|NO"; a
+# scenario that failed to run prints no items (its items count as caught).
+tour_items() {
+	awk '/^[A-Za-z0-9_]+  \(dmasim run / { scenario = $1; next }
+	     /^  [^ ]/ && scenario != "" {
+		print scenario "." $1, (/ NO( |$)/ ? "NO" : "yes") }' "$1"
+}
+
+run_tour() {	# run_tour DIR [DMASIM]
+	timeout "${MUTATE_TOUR_TIMEOUT:-600}" "${2:-$1/dmasim}" tour \
+		--scenarios "$src/scenarios" >"$1/tour.txt" 2>&1
+}
+
+build() {	# build DIR MUTATION TESTS
+	cmake -S "$src" -B "$1" -DCMAKE_BUILD_TYPE=Release \
+		-DDMASIM_MUTATE="$2" -DDMASIM_TESTS="$3" >/dev/null &&
+		cmake --build "$1" -j "$jobs" >/dev/null 2>&1
+}
+
+# The unbroken build: every item it shows must agree, and its items are
+# the ones each mutation should catch.  MUTATE_BASE names an unbroken
+# dmasim already built (the test suite's) to save building one here.
+base=$out/_unbroken
+mkdir -p "$base"
+if [[ -z ${MUTATE_BASE:-} ]] && ! build "$base" "" 0; then
+	echo "mutate.sh: the unbroken build fails" >&2
+	exit 2
+fi
+run_tour "$base" "${MUTATE_BASE:-}"
+tour_items "$base/tour.txt" >"$base/items"
+if grep -q ' NO$' "$base/items"; then
+	echo "mutate.sh: the unbroken tour already fails:" >&2
+	grep ' NO$' "$base/items" >&2
+	exit 2
+fi
+
 uncaught=0
 rows=()
 for n in "${names[@]}"; do
@@ -54,25 +92,44 @@ for n in "${names[@]}"; do
 		exit 2
 	fi
 	b=$out/$n
-	if ! { cmake -S "$src" -B "$b" -DCMAKE_BUILD_TYPE=Release \
-		-DDMASIM_MUTATE="$n" -DDMASIM_TESTS=$((1 - quick)) >/dev/null &&
-		cmake --build "$b" -j "$jobs" >/dev/null 2>&1; }; then
+	if ! build "$b" "$n" $((1 - quick)); then
 		echo "mutate.sh: $n does not build" >&2
 		exit 2
 	fi
-	caught=$("$b/dmasim" tour --scenarios "$src/scenarios" 2>&1 |
-		awk '/^Quantitative claims|^Checks/ { getline; next }
-		     /^[^ ]/ { scenario = $1; next }
-		     / NO( |$)/ { print scenario }' |
-		sort | uniq -c | awk '{ printf "%s%s(%d)", sep, $2, $1; sep=" " }')
+	run_tour "$b"
+	tour_items "$b/tour.txt" >"$b/items"
+	# caught: an item shown failing, or missing because its scenario failed
+	awk 'NR == FNR { seen[$1] = $2; next }
+	     !($1 in seen) || seen[$1] == "NO" { print $1 }' \
+		"$b/items" "$base/items" >"$b/caught"
+	caught=$(awk -F. '{ print $1 }' "$b/caught" | sort | uniq -c |
+		awk '{ printf "%s%s(%d)", sep, $2, $1; sep=" " }')
 	if [[ $quick -eq 0 ]]; then
 		t=$(cd "$b" && ctest -R "$TESTS" -j "$jobs" 2>&1 |
 			awk '/\*\*\*Failed|Failed  /{ print $4 }' | sort -u | tr '\n' ' ')
 		[[ -n $t ]] && caught="$caught${caught:+ }tests: $t"
 	fi
 	[[ -z $caught ]] && { caught="NOTHING"; uncaught=$((uncaught + 1)); }
-	rows+=("$(printf '%-20s %-48s %s' "$n" "${WHAT[$n]}" "$caught")")
+	rows+=("$(printf '%-26s %-48s %s' "$n" "${WHAT[$n]}" "$caught")")
 done
-printf '%-20s %-48s %s\n' mutation breaks "caught by (tour scenario(failed claims), tests)"
+printf '%-26s %-48s %s\n' mutation breaks "caught by (tour scenario(failed items), tests)"
 printf '%s\n' "${rows[@]}"
-[[ $uncaught -eq 0 ]]
+
+# Every tour item should fail under at least one mutation; with the whole
+# set run, list those none caught.
+missed=0
+if [[ ${#names[@]} -eq ${#ALL[@]} ]]; then
+	total=$(wc -l <"$base/items")
+	for n in "${names[@]}"; do cat "$out/$n/caught"; done | sort -u \
+		>"$out/caught-items"
+	awk '{ print $1 }' "$base/items" | sort | comm -23 - "$out/caught-items" \
+		>"$out/missed-items"
+	missed=$(wc -l <"$out/missed-items")
+	echo
+	echo "$((total - missed)) of $total tour items fail under at least one mutation"
+	if [[ $missed -gt 0 ]]; then
+		echo "caught by none:"
+		sed 's/^/  /' "$out/missed-items"
+	fi
+fi
+[[ $uncaught -eq 0 && $missed -eq 0 ]]
