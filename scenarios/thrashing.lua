@@ -5,31 +5,80 @@
 -- than M - P, the system thrashes: page faults soar and useful throughput
 -- collapses.
 --
--- The run: M frames of memory, a driver pinning P of them, and four
--- programs on one CPU, each touching a working set of W pages uniformly at
--- random.  Faults emerge from the clock replacement policy; each costs the
--- fault handler on the CPU and swap transfers on one shared swap device,
--- during which the other programs may run.  The sweep over P
--- shows fault rate and throughput against the M - P line, and two
--- searches find the P at which paging starts and the P at which throughput
--- falls to half of its unpressured value: the model puts both where the
--- replaceable frames M - P fall below sum(W).  (On one shared CPU a
--- program waiting for swap lets the others run, so throughput halves a
--- few frames past the line.)
+-- The run: M frames of memory, a driver pinning P of them, and N programs
+-- on one CPU (or, with shared_cpu=false, a core each), each making n
+-- touches of t cycles to a working set of W pages uniformly at random.
+-- Faults emerge from the clock replacement policy; a fault costs f cycles
+-- of handler, and once memory is full it writes a victim out and reads the
+-- page in on one swap device that moves a page in s = latency + 4 KiB /
+-- bandwidth; the faulting program waits 3s (the page-out's completion
+-- plus the page-in's, as the memory manager charges them).  The sweep
+-- over P shows fault rate and throughput against the M - P line; two
+-- searches find the P at which paging starts and the P at which
+-- throughput falls to half of its unpressured value.
+--
+-- Paging starts as soon as M - P < sum(W).  Throughput halves only some
+-- D frames further: the clock keeps the pages of running programs
+-- referenced, so the missing pages gather on one program, which waits
+-- for swap while the others run; nothing is lost while they keep the CPU
+-- busy.  Once they finish, the starved program faults its D pages back
+-- alone, and about as many of its own pages go first, before the clock
+-- has cleared the finished programs' reference bits: about 2D waits of
+-- F = 3s + f that nothing overlaps (1.4D to 3.6D measured with four
+-- programs, the fill of memory included).  With T0 the unpressured
+-- run, throughput halves when those waits add up to what the run would
+-- otherwise have taken:
+--   shared CPU   2 D F = T0 = N (n t + W f)   (the others' work overlaps)
+--   own cores    2 D F = W f + nA t           (the starved program's work
+--                done while the others ran: nA = (T0 / t) a / (1 + a),
+--                a = W t / (D F), its touches per wait over their cost;
+--                T0 = n t + W f there)
+-- the second a quadratic in D F.  Domain: the knee within one working set
+-- (D < W: a single program starves; checked below), with 4 to 8 programs
+-- for swap_latency 0 to 1ms and touch_cycles 30 to 1000, and with 2 or 3
+-- programs for swap_latency from 30us (fewer programs overlap less of the
+-- starved one's waits: with cheap faults their knee comes earlier).  The
+-- tolerance, 4%, covers the knee's move from seed to seed (about 10
+-- frames where faults are cheap and D is large).
 local p = dmasim.params{ frames = 1024, programs = 4, wset = 200,
                          touches = 20000, touch_cycles = 100,
-                         swap_latency = "100us", shared_cpu = true }
+                         fault_cycles = 2000, swap_latency = "100us",
+                         shared_cpu = true }
 dmasim.expect(p.frames >= 64 and p.frames % 1 == 0, "frames", p.frames,
               "an integer >= 64")
 dmasim.expect(p.programs * p.wset < p.frames, "wset", p.wset,
               "working sets that fit in memory when nothing is pinned")
 
+local SWAP_BW = "500MB/s"
+-- The knee's model, from the parameters alone (times in ns, clocks 1GHz).
+local demand = p.programs * p.wset
+local swap_ns = dmasim.time(p.swap_latency) / 1000 +
+                4096 / dmasim.bandwidth(SWAP_BW) * 1e9
+local fault_ns = 3 * swap_ns + p.fault_cycles            -- F
+local own_ns = p.touches * p.touch_cycles + p.wset * p.fault_cycles
+local short                                              -- D F, in ns
+if p.shared_cpu then
+  short = p.programs * own_ns / 2
+else
+  -- 2 y (y + W t) = W f (y + W t) + T0 W t, y = D F
+  local wt, wf = p.wset * p.touch_cycles, p.wset * p.fault_cycles
+  local b = 2 * wt - wf
+  short = (-b + math.sqrt(b * b + 8 * wt * (wf + own_ns))) / 4
+end
+local knee_short = short / fault_ns                      -- D, frames
+dmasim.expect(knee_short < p.wset, "swap_latency", p.swap_latency,
+              "a knee within one working set (the model's D = " ..
+              string.format("%.0f", knee_short) .. " frames < wset): " ..
+              "a dearer fault, fewer touches or cheaper touches")
+
 local function run(pinned)
   local sys = dmasim.system{ bus = { clock = "1GHz" } }
   local mem = sys:memory{ base = 0, size = "1GiB", latency = "20ns" }
   local vm = sys:vm{ memory = mem, base = 0x1000000, size = p.frames * 4096,
-                     swap = { latency = p.swap_latency, bandwidth = "500MB/s",
-                              slots = 65536 } }
+                     fault_cycles = p.fault_cycles,
+                     -- a slot per page: no more can be out at once
+                     swap = { latency = p.swap_latency, bandwidth = SWAP_BW,
+                              slots = demand } }
   if pinned > 0 then
     local drv = vm:aspace{ size = pinned * 4096 }
     drv:pin(0, pinned * 4096)                -- DMA buffers, pinned for good
@@ -63,7 +112,6 @@ local function run(pinned)
            elapsed = elapsed }
 end
 
-local demand = p.programs * p.wset
 local base = run(0)
 local rows = {}
 local step = p.frames // 16
@@ -111,7 +159,10 @@ dmasim.claim{
 }
 dmasim.claim{
   id = "thrashing.knee",
-  claim = "throughput halves once M - P falls to sum(W)",
-  model = demand, simulated = p.frames - half, tolerance = 0.03,
+  claim = "throughput halves once M - P falls D short of sum(W), " ..
+          (p.shared_cpu and "2DF = T0" or "2DF = W f + nA t"),
+  model = demand - knee_short, simulated = p.frames - half, tolerance = 0.04,
   unit = "frames",
+  formula = string.format("sum(W) - D = %d - %.1f, F = 3s + f = %.1f us",
+                          demand, knee_short, fault_ns / 1000),
 }

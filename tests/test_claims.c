@@ -157,10 +157,17 @@ static void pinning_hazard(void **state)
 
 static void thrashing(void **state)
 {
-	static const char *const points[][4] = {
+	static const char *const points[][5] = {
 		{ NULL },
 		{ "programs=2", "wset=300", NULL },
 		{ "frames=512", "programs=3", "wset=100", NULL },
+		/* cheap faults: the knee some 85 frames short of sum(W) */
+		{ "swap_latency=10us", NULL },
+		/* dear touches: more work to overlap a program's waits */
+		{ "touches=10000", "touch_cycles=1000", NULL },
+		/* a core each: nothing overlaps the starved program's waits */
+		{ "frames=512", "wset=100", "shared_cpu=false",
+		  "swap_latency=10us", NULL },
 	};
 
 	(void)state;
