@@ -37,13 +37,37 @@ declare -A WHAT=(
 	[TLB_ALWAYS_HIT]="the TLB translates without walking the tables"
 	[RNIC_NO_BLUEFLAME]="an RDMA NIC fetches a WQE written to BlueFlame"
 	[RNIC_NO_RETRANSMIT]="an RDMA NIC never sends a packet again"
+	[DESC_FETCH_FREE]="a descriptor is read with no bus transaction"
+	[SG_MERGE_UNCHECKED]="an SG list merges pages whose frames are apart"
+	[DMA_IGNORES_DREQ]="DMA moves data before the device has it ready"
+	[IRQ_NO_EXIT_COST]="the return from an interrupt costs nothing"
+	[IOMMU_TRUSTS_ATS]="the IOMMU passes every translated request"
+	[IOMMU_ON_AT_RESET]="the IOMMU translates from reset, not enabled"
+	[IOMMU_FAULT_NOT_BLOCKING]="a faulting access is logged but let through"
+	[IODEV_NO_LATENCY]="a device's registers answer with no latency"
+	[MEMORY_NO_LATENCY]="DRAM answers with no access latency"
+	[BRIDGE_READ_NO_DATA]="a bridged read completes without its data"
+	[UNTRUSTED_NOT_BOUNCED]="an untrusted device's sub-page buffer is mapped"
+	[DMA_MASK_IGNORED]="the mapping API ignores the device's DMA mask"
+	[IOMMU_WALK_3_LEVELS]="the IOMMU walks 3 of its tables' 4 levels"
+	[LAZY_UNMAP_INVALIDATES]="a lazy unmap invalidates the IOTLB at once"
+	[CPU_CYCLES_AT_BUS_CLOCK]="a core counts its cycles at its bus's clock"
+	[LAZY_FLUSH_NO_TIMER]="the lazy flush queue's timeout never fires"
+	[SNOOP_IGNORED]="a coherent cache neither writes back nor drops"
+	[CACHE_ALWAYS_COHERENT]="a non-coherent cache snoops DMA all the same"
+	[MAINT_LINE_FREE]="a line's clean/invalidate/flush costs no cycles"
+	[CACHE_NC_IGNORED]="non-cacheable pages are cached like any other"
+	[RECLAIM_IGNORES_PINS]="page reclaim pages out pinned frames"
+	[ARB_BURST_RELEASES]="burst mode gives the bus up after each burst"
+	[IOTLB_NO_LARGE_ENTRIES]="a 2 MiB page is cached as 4 KiB entries"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED IOMMU_NO_PERMISSION_CHECK
      IOTLB_UNBOUNDED IOMMU_STRICT_NO_INVALIDATE GPU_STREAMS_SERIALISED
      PCIE_NO_TLP_OVERHEAD PAGECACHE_ALWAYS_MISS NIC_RING_NEVER_FULL
      MAINT_NO_WRITEBACK_TRAFFIC TLB_ALWAYS_HIT RNIC_NO_BLUEFLAME
-     RNIC_NO_RETRANSMIT)
+     RNIC_NO_RETRANSMIT
+     DESC_FETCH_FREE SG_MERGE_UNCHECKED DMA_IGNORES_DREQ IRQ_NO_EXIT_COST IOMMU_TRUSTS_ATS IOMMU_ON_AT_RESET IOMMU_FAULT_NOT_BLOCKING IODEV_NO_LATENCY MEMORY_NO_LATENCY BRIDGE_READ_NO_DATA UNTRUSTED_NOT_BOUNCED DMA_MASK_IGNORED IOMMU_WALK_3_LEVELS LAZY_UNMAP_INVALIDATES LAZY_FLUSH_NO_TIMER CPU_CYCLES_AT_BUS_CLOCK SNOOP_IGNORED CACHE_ALWAYS_COHERENT MAINT_LINE_FREE CACHE_NC_IGNORED RECLAIM_IGNORES_PINS ARB_BURST_RELEASES IOTLB_NO_LARGE_ENTRIES)
 TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_rdma"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
@@ -99,7 +123,7 @@ for n in "${names[@]}"; do
 	run_tour "$b"
 	tour_items "$b/tour.txt" >"$b/items"
 	# caught: an item shown failing, or missing because its scenario failed
-	awk 'NR == FNR { seen[$1] = $2; next }
+	awk -v mutated="$b/items" 'FILENAME == mutated { seen[$1] = $2; next }
 	     !($1 in seen) || seen[$1] == "NO" { print $1 }' \
 		"$b/items" "$base/items" >"$b/caught"
 	caught=$(awk -F. '{ print $1 }' "$b/caught" | sort | uniq -c |

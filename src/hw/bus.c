@@ -208,6 +208,9 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 #ifdef DMASIM_MUTATE_ARB_IGNORES_MODE
 	(void)mode;
 	m->mode = BUS_MODE_BURST;
+#elif defined(DMASIM_MUTATE_ARB_BURST_RELEASES)
+	/* burst mode gives the bus up after every burst, as cycle stealing */
+	m->mode = mode == BUS_MODE_BURST ? BUS_MODE_CYCLE_STEAL : mode;
 #else
 	m->mode = mode;
 #endif

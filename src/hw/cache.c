@@ -75,6 +75,12 @@ static void write_down(struct cache *c, struct cache_way *w,
 
 bool cache_cacheable(const struct cache *c, uint64_t addr)
 {
+#ifdef DMASIM_MUTATE_CACHE_NC_IGNORED
+	/* non-cacheable pages cached like any other */
+	(void)c;
+	(void)addr;
+	return true;
+#endif
 	for (unsigned i = 0; i < c->nnc; i++)
 		if (addr >= c->nc[i].base && addr < c->nc[i].end)
 			return false;
@@ -318,6 +324,12 @@ static void snoop_access(struct bus_snooper *s, const struct bus_master *m,
 					   offsetof(struct cache, snooper));
 
 	(void)m;
+#ifdef DMASIM_MUTATE_SNOOP_IGNORED
+	/* a coherent cache counts the snoop but neither writes back nor
+	 * invalidates the line */
+	c->snoops += len ? line_of(c, addr + len - 1) - line_of(c, addr) + 1 : 0;
+	return;
+#endif
 	if (!len)
 		return;
 	for (uint64_t tag = line_of(c, addr); tag <= line_of(c, addr + len - 1);
@@ -348,6 +360,7 @@ static uint64_t snoop_cycles(struct bus_snooper *s, uint64_t addr,
 
 	if (!len || !memory_of(bus_route(c->bus, addr, len, &off)))
 		return 0;
+
 	return (line_of(c, addr + len - 1) - line_of(c, addr) + 1) *
 	       c->cfg.snoop;
 }
@@ -477,7 +490,12 @@ int cache_init(struct cache *c, struct sim *sim, struct bus *bus,
 		cache_fini(c);
 		return DMASIM_ENOMEM;
 	}
+#ifdef DMASIM_MUTATE_CACHE_ALWAYS_COHERENT
+	/* every cache snoops DMA, coherent or not */
+	if (true) {
+#else
 	if (cfg->coherent) {
+#endif
 		c->snooper.access = snoop_access;
 		c->snooper.cycles = snoop_cycles;
 		if (bus_add_snooper(bus, &c->snooper)) {

@@ -57,6 +57,9 @@ void cache_maint_level(struct cache *c, enum cache_op op, uint64_t addr,
 	uint64_t *tags;
 	size_t n;
 
+#ifdef DMASIM_MUTATE_MAINT_LINE_FREE
+	per = 0;
+#endif
 	if (count)
 		c->maint_lines += nlines;
 	/* Saturates: the caller bounds the range so that it cannot. */
@@ -300,6 +303,9 @@ static uint64_t lines_cycles(const struct cache *c, enum cache_op op,
 		       op == CACHE_INVAL ? c->cfg.inval : c->cfg.flush;
 	uint64_t sum;
 
+#ifdef DMASIM_MUTATE_MAINT_LINE_FREE
+	per = 0;	/* a line's clean, invalidate or flush costs no cycles */
+#endif
 	return __builtin_mul_overflow(n, (uint64_t)per, &sum) ? UINT64_MAX :
 	       sum;
 }

@@ -72,7 +72,12 @@ static void cpu_irq_exit_done(struct sim *sim, struct event *ev)
 void cpu_irq_exit(struct cpu *cpu)
 {
 	cpu_set_state(cpu, CPU_IRQ_EXIT);
+#ifdef DMASIM_MUTATE_IRQ_NO_EXIT_COST
+	/* the return from an interrupt costs nothing */
+	cpu_timer(cpu, 0, cpu_irq_exit_done);
+#else
 	cpu_timer(cpu, cpu->cfg.irq_exit, cpu_irq_exit_done);
+#endif
 }
 
 /* An interrupt line's wire (its own track "<cpu>.irq<line>", made when

@@ -81,6 +81,12 @@ int iommu_trust_ats(struct iommu *io, const struct bus_master *dev,
 
 static bool ats_trusted(const struct iommu *io, const struct bus_master *dev)
 {
+#ifdef DMASIM_MUTATE_IOMMU_TRUSTS_ATS
+	/* every device's "already translated" requests pass unchecked */
+	(void)io;
+	(void)dev;
+	return true;
+#endif
 	for (unsigned i = 0; i < io->natt; i++)
 		if (io->att[i].dev == dev)
 			return io->att[i].ats;
@@ -193,7 +199,13 @@ static void fault(struct iommu *io, struct bridge_entry *e, int reason)
 	if (io->irq.raise)
 		io->irq.raise(io->irq.ctx, io->irq.line);
 	io->cur = NULL;
+#ifdef DMASIM_MUTATE_IOMMU_FAULT_NOT_BLOCKING
+	/* the fault logged and signalled, the access let through as it
+	 * came */
+	bridge_xlate_done(io->side, e, BUS_OK);
+#else
 	bridge_xlate_done(io->side, e, BUS_ERR_SLAVE);
+#endif
 }
 
 /* A translation found (cached or walked): check the access, set the
@@ -242,9 +254,19 @@ static void walk_done(struct xact *w)
 	    (io->level == 1 && (pte & IOMMU_PTE_PS))) {
 		bool large = io->level == 1;
 		uint64_t size = large ? LARGE : PAGE;
-		const struct iommu_tlb *t = tlb_fill(io, io->cur_domain, iova,
-			(pte & IOMMU_PTE_ADDR) & ~(size - 1),
-			(uint8_t)(pte & (IOMMU_PTE_R | IOMMU_PTE_W)), large);
+		uint64_t pa = (pte & IOMMU_PTE_ADDR) & ~(size - 1);
+		const struct iommu_tlb *t;
+
+#ifdef DMASIM_MUTATE_IOTLB_NO_LARGE_ENTRIES
+		/* a large page cached as the one 4 KiB page the access
+		 * touched: each of its pages misses and walks */
+		if (large) {
+			pa += iova & (LARGE - 1) & ~(uint64_t)(PAGE - 1);
+			large = false;
+		}
+#endif
+		t = tlb_fill(io, io->cur_domain, iova, pa,
+			     (uint8_t)(pte & (IOMMU_PTE_R | IOMMU_PTE_W)), large);
 
 		apply(io, e, t);
 		return;
@@ -290,7 +312,11 @@ static void lookup_event(struct sim *sim, struct event *ev)
 		return;
 	}
 	io->misses++;
+#ifdef DMASIM_MUTATE_IOMMU_WALK_3_LEVELS
+	io->level = 1;	/* a 3-level walk of 4-level tables (a wrong width) */
+#else
 	io->level = 0;
+#endif
 	io->table = io->dom[io->cur_domain].root;
 	walk_next(io);
 }
@@ -371,6 +397,9 @@ int iommu_init(struct iommu *io, struct sim *sim, const char *name,
 	if (!cfg->entries || (cfg->ways && cfg->entries % cfg->ways))
 		return DMASIM_EINVAL;
 	memset(io, 0, sizeof(*io));
+#ifdef DMASIM_MUTATE_IOMMU_ON_AT_RESET
+	io->on = true;	/* translating from reset, before it is enabled */
+#endif
 	io->cfg = *cfg;
 #ifdef DMASIM_MUTATE_IOTLB_UNBOUNDED
 	/* an IOTLB that keeps every translation it ever walked */

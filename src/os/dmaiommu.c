@@ -215,8 +215,10 @@ static uint64_t iommu_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
 	struct dmaiommu_range *r = NULL;
 	uint64_t iova;
 
+#ifndef DMASIM_MUTATE_UNTRUSTED_NOT_BOUNCED
 	if (m->cfg.untrusted && ((paddr | len) & (PAGE - 1)))
 		return bounce_map(d, paddr, len, dir, cost);
+#endif
 	cost->cpu += m->cfg.alloc;
 	iova = len ? iova_alloc(m, pages, &r) : 0;
 	if (!iova)
@@ -270,6 +272,11 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 		r->state = RANGE_FREE;
 		return;
 	}
+#ifdef DMASIM_MUTATE_LAZY_UNMAP_INVALIDATES
+	/* lazy unmap invalidates the IOTLB at once, as strict does (only
+	 * the IOVA's release waits for the flush) */
+	iommu_invalidate(m->io, m->domain, iova, r->pages * PAGE);
+#endif
 	/* lazy: the IOVA stays taken (and the IOTLB may still translate it)
 	 * until the queue is flushed */
 	r->state = RANGE_QUEUED;
@@ -279,6 +286,9 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 		dmaiommu_flush(d, cost);
 		return;
 	}
+#ifdef DMASIM_MUTATE_LAZY_FLUSH_NO_TIMER
+	m->timer = true;	/* the flush timer never armed: full queues only */
+#endif
 	if (!m->timer && m->cfg.flush_timeout) {
 		m->timer = true;
 		if (!sim_at_clamped(m->sim, m->sim->now + m->cfg.flush_timeout,

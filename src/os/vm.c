@@ -183,8 +183,14 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 		uint8_t *d;
 
 		vm->hand = (vm->hand + 1) % vm->fr.n;
+#ifdef DMASIM_MUTATE_RECLAIM_IGNORES_PINS
+		/* pinned frames are paged out like any other */
+		if (!f->used || f->owner < 0)
+			continue;
+#else
 		if (!f->used || f->owner < 0 || f->pins)
 			continue;
+#endif
 		if (f->accessed) {
 			f->accessed = 0;
 			continue;
@@ -478,6 +484,7 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 		uint64_t chunk = FRAME_SIZE - in < len ? FRAME_SIZE - in : len;
 		uint64_t vpn = va >> FRAME_SHIFT;
 		uint64_t pa;
+		bool adjacent;
 		int err = vm_fault(as, vpn, false, NULL, NULL);
 
 		if (!err)
@@ -487,7 +494,13 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 		pa = frames_pa(&as->vm->fr, as->pte[vpn].pfn) + in;
 		if (watch && (err = watch_add(as->vm, as, vpn)))
 			return err;
-		if (n && seg[n - 1].pa + seg[n - 1].len == pa) {
+		adjacent = n && seg[n - 1].pa + seg[n - 1].len == pa;
+#ifdef DMASIM_MUTATE_SG_MERGE_UNCHECKED
+		/* every page joins the segment before it, its frame adjacent
+		 * or not: the list assumes physical contiguity */
+		adjacent = n > 0;
+#endif
+		if (adjacent) {
 			seg[n - 1].len += chunk;	/* physically adjacent */
 		} else {
 			if (n == max)
