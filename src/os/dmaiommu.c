@@ -215,10 +215,12 @@ static uint64_t iommu_map(struct dma_dev *d, uint64_t paddr, uint64_t len,
 	struct dmaiommu_range *r = NULL;
 	uint64_t iova;
 
-#ifndef DMASIM_MUTATE_UNTRUSTED_NOT_BOUNCED
+#ifdef DMASIM_MUTATE_UNTRUSTED_NOT_BOUNCED
+	if (false)	/* an untrusted device's sub-page buffer mapped as is */
+#else
 	if (m->cfg.untrusted && ((paddr | len) & (PAGE - 1)))
-		return bounce_map(d, paddr, len, dir, cost);
 #endif
+		return bounce_map(d, paddr, len, dir, cost);
 	cost->cpu += m->cfg.alloc;
 	iova = len ? iova_alloc(m, pages, &r) : 0;
 	if (!iova)
