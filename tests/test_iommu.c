@@ -3,7 +3,8 @@
  * (hw/iommu.h), on page tables written by hand into simulated memory:
  * translation and IOTLB hits, permissions, faults that change no byte,
  * 2 MiB pages, accesses crossing pages, stale translations until
- * invalidated, IOTLB eviction, and the walk's cost in memory reads.
+ * invalidated, IOTLB eviction, the walk's cost in memory reads, and
+ * random attack traffic that changes no byte it should not.
  *
  * Bus A: 1 GHz, 8 bytes, 8 MiB of memory answering in 10 ns; bus B: the
  * device's, 1 GHz, 8 bytes; the bridge forwards B's [0, 8 MiB) to A.
@@ -338,6 +339,211 @@ static void iotlb_sets(void **state)
 	rig_fini(&r);
 }
 
+/* Random attack traffic: a device hammers every address with reads and
+ * writes of random length (1..256 bytes, seeded), near the mapped pages,
+ * anywhere in memory and past it, and past the I/O address width.  The
+ * domain maps seven pages: 0x10, 0x12, 0x13 read-write, 0x11 and 0x16
+ * read-only, 0x14 and 0x15 write-only (the 2 MiB page unmapped).  The
+ * test works out each access from its own copy of the mapping, piece by
+ * page as the IOMMU cuts it: the first piece without its permission
+ * faults (reason and address as computed) and ends the access, pieces
+ * before it go through.  Memory, filled with random bytes, must end
+ * equal to the test's image (only writable mapped frames changed, every
+ * other page's checksum as before); reads let through return the image's
+ * bytes; the faults counted and raised equal the accesses expected to
+ * fault. */
+#define ATTACKS 4000
+#define MEMSZ (8ull << 20)
+
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t page_sum(const uint8_t *p)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (int i = 0; i < 4096; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static const struct { uint64_t iova, pa, perm; } attack_map[] = {
+	{ 0x10000, 0x40000, IOMMU_PTE_R | IOMMU_PTE_W },
+	{ 0x11000, 0x50000, IOMMU_PTE_R },
+	{ 0x12000, 0x60000, IOMMU_PTE_R | IOMMU_PTE_W },
+	{ 0x13000, 0x61000, IOMMU_PTE_R | IOMMU_PTE_W },
+	{ 0x14000, 0x62000, IOMMU_PTE_W },
+	{ 0x15000, 0x63000, IOMMU_PTE_W },
+	{ 0x16000, 0x64000, IOMMU_PTE_R },
+};
+
+/* The mapping of the page holding iova (-1: none). */
+static int attack_lookup(uint64_t iova)
+{
+	for (unsigned i = 0; i < sizeof(attack_map) / sizeof(*attack_map);
+	     i++)
+		if (attack_map[i].iova == (iova & ~0xfffull))
+			return (int)i;
+	return -1;
+}
+
+static void random_attack(void **state)
+{
+	struct rig r;
+	uint8_t *img = malloc(MEMSZ), *after = malloc(MEMSZ);
+	uint64_t *sum = malloc(MEMSZ / 4096 * sizeof(*sum));
+	uint64_t seed = 2024, faults = 0, by_reason[8] = { 0 };
+	uint64_t ok_reads = 0, ok_writes = 0, changed = 0;
+	uint8_t buf[256], want[256];
+	struct iommu_fault log[16];	/* the first faults, as expected */
+
+	(void)state;
+	assert_non_null(img);
+	assert_non_null(after);
+	assert_non_null(sum);
+	rig_init(&r, 64);
+	pte(&r, 0x81000 + 1 * 8, 0);		/* no 2 MiB page */
+	pte(&r, 0x82000 + 0x14 * 8, 0x62000 | IOMMU_PTE_W);
+	pte(&r, 0x82000 + 0x15 * 8, 0x63000 | IOMMU_PTE_W);
+	pte(&r, 0x82000 + 0x16 * 8, 0x64000 | IOMMU_PTE_R);
+	/* a second window: everything past memory reaches the IOMMU too */
+	assert_int_equal(bridge_window(&r.br, BRIDGE_B_TO_A, MEMSZ,
+				       (1ull << 40) - MEMSZ), 0);
+	/* random bytes everywhere but the page tables */
+	for (uint64_t a = 0; a < MEMSZ; a += 8) {
+		uint64_t v = rnd(&seed);
+
+		if (a < ROOT || a >= 0x83000)
+			memcpy(img + a, &v, 8);
+		else
+			memory_read(&r.mem, a, img + a, 8);
+	}
+	memory_write(&r.mem, 0, img, MEMSZ);
+	for (uint64_t pg = 0; pg < MEMSZ / 4096; pg++)
+		sum[pg] = page_sum(img + pg * 4096);
+	iommu_enable(&r.io, true);
+	attach(&r);
+
+	for (int n = 0; n < ATTACKS; n++) {
+		uint64_t k = rnd(&seed) % 10, len = 1 + rnd(&seed) % 256;
+		bool write = rnd(&seed) & 1, blocked = false;
+		uint64_t addr;
+
+		if (k < 5) {		/* at the mapping and around it */
+			addr = (0xe + rnd(&seed) % 10) << 12;
+			addr += rnd(&seed) & 1 ? rnd(&seed) % 4096 :
+				4096 - 1 - rnd(&seed) % 64;
+		} else if (k < 8) {	/* memory and as much again */
+			addr = rnd(&seed) % (2 * MEMSZ);
+		} else {		/* anywhere, past the I/O width too */
+			addr = rnd(&seed) % ((1ull << 40) - 256);
+		}
+		/* never across the bridge's two windows (that is the
+		 * bus's decode error, not the IOMMU's) */
+		if (addr < MEMSZ && addr + len > MEMSZ)
+			addr = MEMSZ - len;
+		if (write)
+			for (uint64_t i = 0; i < len; i++)
+				buf[i] = (uint8_t)rnd(&seed);
+		else
+			memset(buf, 0, len);
+		/* the expected outcome, page by page */
+		for (uint64_t a = addr; a < addr + len && !blocked;
+		     a = (a | 0xfff) + 1) {
+			uint64_t end = (a | 0xfff) + 1;
+			int i = attack_lookup(a), reason = 0;
+			uint64_t pa;
+
+			if (end > addr + len)
+				end = addr + len;
+			if (a >> IOMMU_IOVA_BITS)
+				reason = IOMMU_FAULT_RANGE;
+			else if (i < 0)
+				reason = IOMMU_FAULT_NOT_PRESENT;
+			else if (!(attack_map[i].perm &
+				   (write ? IOMMU_PTE_W : IOMMU_PTE_R)))
+				reason = write ? IOMMU_FAULT_WRITE_DENIED :
+						 IOMMU_FAULT_READ_DENIED;
+			if (reason) {
+				if (faults < 16) {
+					log[faults].iova = a;
+					log[faults].write = write;
+					log[faults].reason = reason;
+				}
+				blocked = true;
+				by_reason[reason]++;
+				continue;
+			}
+			pa = attack_map[i].pa + (a & 0xfff);
+			if (write)
+				memcpy(img + pa, buf + (a - addr), end - a);
+			else
+				memcpy(want + (a - addr), img + pa, end - a);
+		}
+		xm_start(&r.dev, addr, buf, len, write);
+		sim_run(&r.sim, UINT64_MAX);
+		faults += blocked;
+		if (r.io.faults != faults)
+			fail_msg("access %d (%s %#llx + %llu): %llu faults, "
+				 "want %llu", n, write ? "write" : "read",
+				 (unsigned long long)addr,
+				 (unsigned long long)len,
+				 (unsigned long long)r.io.faults,
+				 (unsigned long long)faults);
+		if (!write && !blocked) {
+			assert_int_equal(r.dev.status, BUS_OK);
+			assert_memory_equal(buf, want, len);
+			ok_reads++;
+		} else if (!write) {
+			assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
+		} else if (!blocked) {
+			ok_writes++;
+		}
+	}
+	assert_int_equal(r.io.faults, faults);
+	assert_int_equal(r.faults_raised, faults);
+	for (unsigned i = 0; i < 16; i++) {
+		assert_int_equal(r.io.log[i].iova, log[i].iova);
+		assert_int_equal(r.io.log[i].write, log[i].write);
+		assert_int_equal(r.io.log[i].reason, log[i].reason);
+	}
+	memory_read(&r.mem, 0, after, MEMSZ);
+	for (uint64_t pg = 0; pg < MEMSZ / 4096; pg++) {
+		bool writable = false;
+
+		for (unsigned i = 0;
+		     i < sizeof(attack_map) / sizeof(*attack_map); i++)
+			writable |= attack_map[i].pa == pg * 4096 &&
+				    (attack_map[i].perm & IOMMU_PTE_W);
+		if (page_sum(after + pg * 4096) != sum[pg]) {
+			changed++;
+			if (!writable)
+				fail_msg("page %#llx changed",
+					 (unsigned long long)pg * 4096);
+		}
+		if (memcmp(after + pg * 4096, img + pg * 4096, 4096))
+			fail_msg("page %#llx differs from the image",
+				 (unsigned long long)pg * 4096);
+	}
+	/* every kind of access was tried */
+	assert_int_equal(changed, 5);
+	assert_true(ok_reads > 100 && ok_writes > 100);
+	assert_true(by_reason[IOMMU_FAULT_NOT_PRESENT] > 100);
+	assert_true(by_reason[IOMMU_FAULT_READ_DENIED] > 50);
+	assert_true(by_reason[IOMMU_FAULT_WRITE_DENIED] > 50);
+	assert_true(by_reason[IOMMU_FAULT_RANGE] > 50);
+	free(sum);
+	free(after);
+	free(img);
+	rig_fini(&r);
+}
+
 /* The scenario language (tests/lua/iommu_sg.lua): three scattered pages,
  * the first entry starting mid-page, map_sg'd through the IOMMU into one
  * contiguous I/O range that one plain DMA transfer fills: the entries'
@@ -370,6 +576,7 @@ int main(void)
 		cmocka_unit_test(stale_until_invalidated),
 		cmocka_unit_test(iotlb_eviction),
 		cmocka_unit_test(iotlb_sets),
+		cmocka_unit_test(random_attack),
 		cmocka_unit_test(lua_map_sg),
 	};
 
