@@ -12,6 +12,9 @@
 # 1 when a mutation is caught by nothing or a tour item fails under no
 # mutation.  --quick: the tour only, no unit tests.
 set -u
+# The whole script is one block, read before it runs: editing the file
+# during a run cannot change what the run does.
+{
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${MUTATE_DIR:-$src/build-mutate}
 jobs=${JOBS:-2}
@@ -158,3 +161,5 @@ if [[ ${#names[@]} -eq ${#ALL[@]} ]]; then
 	fi
 fi
 [[ $uncaught -eq 0 && $missed -eq 0 ]]
+exit
+}
