@@ -11,8 +11,8 @@
 -- Faults emerge from the clock replacement policy; a fault costs f cycles
 -- of handler, and once memory is full it writes a victim out and reads the
 -- page in on one swap device that moves a page in s = latency + 4 KiB /
--- bandwidth; the faulting program waits 3s (the page-out's completion
--- plus the page-in's, as the memory manager charges them).  The sweep
+-- bandwidth; the faulting program waits 2s (the page-out, then the
+-- page-in, one after the other on the device).  The sweep
 -- over P shows fault rate and throughput against the M - P line; two
 -- searches find the P at which paging starts and the P at which
 -- throughput falls to half of its unpressured value.
@@ -23,13 +23,16 @@
 -- for swap while the others run; nothing is lost while they keep the CPU
 -- busy.  Once they finish, the starved program faults its D pages back
 -- alone, and about as many of its own pages go first, before the clock
--- has cleared the finished programs' reference bits: about 2D waits of
--- F = 3s + f that nothing overlaps (1.4D to 3.6D measured with four
--- programs, the fill of memory included).  With T0 the unpressured
--- run, throughput halves when those waits add up to what the run would
+-- has cleared the finished programs' reference bits: 2D waits of
+-- F = 2s + f that nothing overlaps; and when memory first fills, each of
+-- the D first touches past it pays a page-out too.  K = 3 waits of F per
+-- frame short is what the runs show (measured: 2.4 to 4.3 over
+-- swap_latency 1us to 1ms and touch_cycles 30 to 1000, four programs;
+-- K is that measurement, not derived).  With T0 the unpressured run,
+-- throughput halves when those waits add up to what the run would
 -- otherwise have taken:
---   shared CPU   2 D F = T0 = N (n t + W f)   (the others' work overlaps)
---   own cores    2 D F = W f + nA t           (the starved program's work
+--   shared CPU   K D F = T0 = N (n t + W f)   (the others' work overlaps)
+--   own cores    K D F = W f + nA t           (the starved program's work
 --                done while the others ran: nA = (T0 / t) a / (1 + a),
 --                a = W t / (D F), its touches per wait over their cost;
 --                T0 = n t + W f there)
@@ -54,16 +57,17 @@ local SWAP_BW = "500MB/s"
 local demand = p.programs * p.wset
 local swap_ns = dmasim.time(p.swap_latency) / 1000 +
                 4096 / dmasim.bandwidth(SWAP_BW) * 1e9
-local fault_ns = 3 * swap_ns + p.fault_cycles            -- F
+local fault_ns = 2 * swap_ns + p.fault_cycles            -- F
 local own_ns = p.touches * p.touch_cycles + p.wset * p.fault_cycles
+local K = 3                  -- waits of F per frame short (measured, above)
 local short                                              -- D F, in ns
 if p.shared_cpu then
-  short = p.programs * own_ns / 2
+  short = p.programs * own_ns / K
 else
-  -- 2 y (y + W t) = W f (y + W t) + T0 W t, y = D F
+  -- K y (y + W t) = W f (y + W t) + T0 W t, y = D F
   local wt, wf = p.wset * p.touch_cycles, p.wset * p.fault_cycles
-  local b = 2 * wt - wf
-  short = (-b + math.sqrt(b * b + 8 * wt * (wf + own_ns))) / 4
+  local b = K * wt - wf
+  short = (-b + math.sqrt(b * b + 4 * K * wt * (wf + own_ns))) / (2 * K)
 end
 local knee_short = short / fault_ns                      -- D, frames
 dmasim.expect(knee_short < p.wset, "swap_latency", p.swap_latency,
@@ -160,9 +164,9 @@ dmasim.claim{
 dmasim.claim{
   id = "thrashing.knee",
   claim = "throughput halves once M - P falls D short of sum(W), " ..
-          (p.shared_cpu and "2DF = T0" or "2DF = W f + nA t"),
+          (p.shared_cpu and "3DF = T0" or "3DF = W f + nA t"),
   model = demand - knee_short, simulated = p.frames - half, tolerance = 0.04,
   unit = "frames",
-  formula = string.format("sum(W) - D = %d - %.1f, F = 3s + f = %.1f us",
+  formula = string.format("sum(W) - D = %d - %.1f, F = 2s + f = %.1f us",
                           demand, knee_short, fault_ns / 1000),
 }

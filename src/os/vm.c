@@ -101,6 +101,15 @@ uint64_t vm_swap_io(struct vm *vm)
 	return vm->swap_busy_until - now;
 }
 
+/* A fault waits for the last of its swap transfers: each one's time is
+ * counted from now, and one device does them in turn, so the later one's
+ * time already holds the earlier's. */
+static void swap_wait(uint64_t *io_ps, uint64_t until)
+{
+	if (io_ps && until > *io_ps)
+		*io_ps = until;
+}
+
 void vm_set_swapdev(struct vm *vm, const struct vm_swapdev *dev)
 {
 	vm->dev = *dev;
@@ -212,8 +221,7 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 			 * keeps no copy of pages read back). */
 			memory_read(vm->mem, frame_off(vm, pfn), d,
 				    FRAME_SIZE);
-			if (io_ps)
-				*io_ps += vm_swap_io(vm);
+			swap_wait(io_ps, vm_swap_io(vm));
 		}
 		if (p->flags & PTE_DIRTY)
 			vm->writebacks++;
@@ -317,8 +325,7 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 				       FRAME_SIZE))
 			return DMASIM_ENOMEM;
 		slot_release(vm, p->slot);
-		if (io_ps)
-			*io_ps += vm_swap_io(vm);
+		swap_wait(io_ps, vm_swap_io(vm));
 		as->major_faults++;
 		vm->major_faults++;
 	} else {
