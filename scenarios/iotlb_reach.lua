@@ -238,7 +238,7 @@ dmasim.report("gbps_drop", g_reach / g_big, "x")
 dmasim.report("gbps_overlapped_at_reach", little(reach4k, 4096, 3), "Gb/s")
 dmasim.report("gbps_overlapped_64MiB", little(64 * MiB, 4096, 3), "Gb/s")
 
-dmasim.claim{ id = "iotlb_reach.tput_within_reach",
+dmasim.claim{ id = "iotlb_reach.tput_reach",
   claim = "64-byte random reads within reach: min(n x 64 B / read time, 64 B per memory access)",
   model = tput_model(reach4k, 4096, 3), simulated = g_reach, tolerance = 0.03,
   unit = "Gb/s", published = 28.2 }
@@ -246,7 +246,7 @@ dmasim.claim{ id = "iotlb_reach.tput_64MiB",
   claim = "at 64 MiB (4 KiB pages) each read also waits for its walk: 64 B per 1 + 3 x miss accesses",
   model = tput_model(64 * MiB, 4096, 3), simulated = g_big, tolerance = 0.03,
   unit = "Gb/s", published = 10.1 }
-dmasim.claim{ id = "iotlb_reach.tput_64MiB_2MiB_pages",
+dmasim.claim{ id = "iotlb_reach.tput_64MiB_2MiB",
   claim = "with 2 MiB pages no drop at a 64 MiB window (published: none)",
   model = tput_model(64 * MiB, 2 * MiB, 2), simulated = g_big2m, tolerance = 0.03,
   unit = "Gb/s" }
