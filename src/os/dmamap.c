@@ -8,11 +8,18 @@
 #include "kernel/base.h"
 #include "hw/memory.h"
 
+static bool work_push(struct dma_dev *d, bool copy, enum cache_op op,
+		      uint64_t src, uint64_t dst, uint64_t len);
+
 void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
 			uint64_t len, struct cache_cost *cost)
 {
-	if (!dmamap_coherent(d))
-		cache_maint(d->cache, op, addr, len, cost);
+	if (dmamap_coherent(d))
+		return;
+	/* left for the CPU to walk; at once when out of host memory */
+	if (d->walk_maint && len && work_push(d, false, op, 0, addr, len))
+		return;
+	cache_maint(d->cache, op, addr, len, cost);
 }
 
 
@@ -119,7 +126,44 @@ static void cpu_copy_access(struct dma_dev *d, uint64_t addr, uint8_t *buf,
 	}
 }
 
-void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
+/* One step of a maintenance operation as the CPU walks it: the lines up
+ * to the next written back, or the barrier's wait (true). */
+static bool maint_step(struct dma_dev *d, struct cache_cost *cost)
+{
+	const struct dmamap_work *w = &d->work[d->work_head];
+	enum cache_walk_step st;
+	uint64_t cycles = 0;
+
+	if (!d->walking) {
+		if (cache_walk_begin(&d->walk, d->cache, w->op, w->dst,
+				     w->len)) {
+			/* no host memory to walk it: at once */
+			cache_walk_end(&d->walk);
+			cache_maint(d->cache, w->op, w->dst, w->len, cost);
+			d->work_head++;
+			return false;
+		}
+		d->walking = true;
+	}
+	while ((st = cache_walk_step(&d->walk, &cycles)) == CACHE_WALK_CYCLES &&
+	       !cycles)
+		;
+	switch (st) {
+	case CACHE_WALK_CYCLES:
+		cost->cpu += cycles;
+		return false;
+	case CACHE_WALK_WAIT:
+		return true;
+	case CACHE_WALK_DONE:
+		break;
+	}
+	cache_walk_end(&d->walk);
+	d->walking = false;
+	d->work_head++;
+	return false;
+}
+
+bool dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
 {
 	struct dmamap_work *w;
 	uint32_t line = d->cache ? d->cache->cfg.line : 64;
@@ -127,12 +171,14 @@ void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
 	uint64_t n, at;
 
 	if (!dmamap_work_pending(d))
-		return;
+		return false;
 	w = &d->work[d->work_head];
 	if (!w->copy) {
+		if (d->walk_maint)
+			return maint_step(d, cost);
 		dmamap_cache_maint(d, w->op, w->dst, w->len, cost);
 		d->work_head++;
-		return;
+		return false;
 	}
 	/* up to the end of the source's line */
 	at = w->src + w->done;
@@ -150,6 +196,7 @@ void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
 	w->done += n;
 	if (w->done == w->len)
 		d->work_head++;
+	return false;
 }
 
 static struct dmamap_bounce *bounce_find(struct dma_dev *d, uint64_t dma)
@@ -451,6 +498,9 @@ void dmamap_fini(struct dma_dev *d)
 	dm_free(d->slot_used);
 	dm_free(d->bounce);
 	dm_free(d->work);
+	if (d->walking)
+		cache_walk_end(&d->walk);
+	d->walking = false;
 	d->slot_used = NULL;
 	d->bounce = NULL;
 	d->work = NULL;

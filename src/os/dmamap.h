@@ -133,6 +133,12 @@ struct dma_dev {
 	uint64_t line_cycles;		/* bus cycles per line transaction */
 	struct dmamap_work *work;	/* pending, from work_head on */
 	size_t nwork, capwork, work_head;
+	/* walk_maint: a CPU runs the calls (sys/), so cache maintenance is
+	 * work it walks line by line (struct cache_walk), its write-backs
+	 * bus transactions of the write-back buffer, its barrier a wait for
+	 * them; otherwise maintenance is applied at once, its cost added. */
+	bool walk_maint, walking;
+	struct cache_walk walk;		/* the maintenance being walked */
 	/* statistics */
 	uint64_t maps, unmaps, syncs, map_errors, bounces, bounce_bytes;
 };
@@ -176,12 +182,14 @@ bool dmamap_mapping_error(struct dma_dev *d, uint64_t dma);
  * (nothing on a coherent one); for the IOMMU's ops. */
 void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
 			uint64_t len, struct cache_cost *cost);
-/* Work the last call left for its CPU (bounce copies): is any pending;
- * run the next piece (a line of a copy, or a maintenance operation),
- * adding its cost (cost->xacts: the bus transactions it is made of, of
- * equal length). */
+/* Work the last call left for its CPU (bounce copies, and maintenance
+ * when walk_maint): is any pending; run the next piece (a line of a copy,
+ * the lines of a maintenance up to its next write-back), adding its cost
+ * (cost->xacts: the bus transactions it is made of, of equal length).
+ * True when the piece is a barrier: the CPU must wait for the cache's
+ * write-back buffers to drain (cache_wb_wait) before the next step. */
 bool dmamap_work_pending(const struct dma_dev *d);
-void dmamap_work_step(struct dma_dev *d, struct cache_cost *cost);
+bool dmamap_work_step(struct dma_dev *d, struct cache_cost *cost);
 /* The driver goes away: an observer reports what is still mapped. */
 void dmamap_teardown(struct dma_dev *d);
 

@@ -142,13 +142,21 @@ int dmasim_dmadev_new(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
 	if (err)
 		return sys_error(sys, err, "dma_device: %s",
 				 dmasim_strerror(err));
+	d->d.walk_maint = true;		/* its CPU walks the maintenance */
 	sys->ndmadevs++;
 	*out = d;
 	return 0;
 }
 
+static void map_resume(void *ctx)
+{
+	cpu_call_resume(ctx);
+}
+
 /* The bookkeeping of a call at once, then the work it left for the CPU
- * (bounce copies, line by line through the cache), one step per call. */
+ * (bounce copies, line by line through the cache; cache maintenance,
+ * walked line by line, its barrier waiting for the write-backs), one step
+ * per call. */
 static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 {
 	struct sys_op *o = &p->op;
@@ -157,9 +165,13 @@ static void map_call(struct dmasim_proc *p, struct cache_cost *cost)
 	enum dma_dir dir = o->u.map.dir;
 
 	if (o->u.map.ran) {
-		dmamap_work_step(d, cost);
+		bool barrier = dmamap_work_step(d, cost);
+
 		o->op[0].call_xacts = cost->xacts;
 		o->op[0].again = dmamap_work_pending(d);
+		if (barrier)
+			o->op[0].park = cache_wb_wait(d->cache, map_resume,
+						      &o->u.map.dev->cpu->cpu);
 		return;
 	}
 	o->u.map.ran = true;
