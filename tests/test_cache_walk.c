@@ -1,6 +1,7 @@
 /* test_cache_walk: maintenance by range as the CPU runs it, line by line,
  * with dirty lines written back through the write-back buffer as bus
  * transactions and a barrier that waits for them; hand-worked cases. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,38 +135,51 @@ static void test_walk_inval(void **state)
  * write-backs been one grant after the walk, 40 + 112 + 5 = 157 ns.  A
  * DMA reading the buffer afterwards sees the CPU's bytes.
  */
-static void test_clean_through_cpu(void **state)
+/* Clean those four dirty lines by `call` (a cache's clean, or a mapping
+ * by the DMA device `dev` makes), the cache's `coherent` as given: the
+ * call takes want ns, the bytes reach memory, each line a write-back of
+ * its own. */
+static void clean_case(const char *coherent, const char *dev,
+		       const char *call, double want)
 {
 	struct dmasim_run *run;
+	char text[2048];
 	int code;
 
-	(void)state;
-	run = tu_run_text(
+	snprintf(text, sizeof(text),
 		"local sys = dmasim.system{ bus = { clock = '1GHz', width = 8 } }\n"
 		"local mem = sys:memory{ base = 0, size = '1MiB', latency = '20ns' }\n"
 		"local cpu = sys:cpu{ clock = '1GHz' }\n"
 		"local l1 = sys:cache{ cpu = cpu, size = '32KiB', ways = 4, line = 64,\n"
-		"                      clean = 10, barrier = 5 }\n"
+		"                      clean = 10, barrier = 5, coherent = %s }\n"
+		"%s\n"
 		"local t, ok\n"
 		"sys:spawn(function()\n"
 		"  cpu:load(0x1000, 256)\n"
 		"  cpu:store(0x1000, string.rep('x', 256))\n"
 		"  local t0 = sys:now()\n"
-		"  l1:clean(0x1000, 256)\n"
+		"  %s\n"
 		"  t = sys:now() - t0\n"
 		"  ok = mem:hash(0x1000, 256) == dmasim.hash(string.rep('x', 256))\n"
 		"end)\n"
 		"sys:run()\n"
-		"dmasim.report('clean_ns', t / 1000)\n"
+		"dmasim.report('ns', t / 1000)\n"
 		"dmasim.report('data_right', ok)\n"
 		"dmasim.report('wb_grants', sys:stat('bus.l1.wb.grants'))\n",
-		&code, NULL);
+		coherent, dev, call);
+	run = tu_run_text(text, &code, NULL);
 	if (code)
 		fail_msg("%s", dmasim_run_error(run));
-	assert_true(tu_num(run, "clean_ns") == 117);
+	assert_true(tu_num(run, "ns") == want);
 	assert_string_equal(tu_str(run, "data_right"), "true");
 	assert_true(tu_num(run, "wb_grants") == 4);
 	dmasim_run_free(run);
+}
+
+static void test_clean_through_cpu(void **state)
+{
+	(void)state;
+	clean_case("false", "", "l1:clean(0x1000, 256)", 117);
 }
 
 /*
@@ -178,37 +192,10 @@ static void test_clean_through_cpu(void **state)
  */
 static void test_map_cleans_through_cpu(void **state)
 {
-	struct dmasim_run *run;
-	int code;
-
 	(void)state;
-	run = tu_run_text(
-		"local sys = dmasim.system{ bus = { clock = '1GHz', width = 8 } }\n"
-		"local mem = sys:memory{ base = 0, size = '1MiB', latency = '20ns' }\n"
-		"local cpu = sys:cpu{ clock = '1GHz' }\n"
-		"local l1 = sys:cache{ cpu = cpu, size = '32KiB', ways = 4, line = 64,\n"
-		"                      clean = 10, barrier = 5, coherent = false }\n"
-		"local dev = sys:dma_device{ cpu = cpu, cache = l1, map_cycles = 7 }\n"
-		"local t, ok\n"
-		"sys:spawn(function()\n"
-		"  cpu:load(0x1000, 256)\n"
-		"  cpu:store(0x1000, string.rep('x', 256))\n"
-		"  local t0 = sys:now()\n"
-		"  dev:map_single(0x1000, 256, 'to_device')\n"
-		"  t = sys:now() - t0\n"
-		"  ok = mem:hash(0x1000, 256) == dmasim.hash(string.rep('x', 256))\n"
-		"end)\n"
-		"sys:run()\n"
-		"dmasim.report('map_ns', t / 1000)\n"
-		"dmasim.report('data_right', ok)\n"
-		"dmasim.report('wb_grants', sys:stat('bus.l1.wb.grants'))\n",
-		&code, NULL);
-	if (code)
-		fail_msg("%s", dmasim_run_error(run));
-	assert_true(tu_num(run, "map_ns") == 124);
-	assert_string_equal(tu_str(run, "data_right"), "true");
-	assert_true(tu_num(run, "wb_grants") == 4);
-	dmasim_run_free(run);
+	clean_case("false", "local dev = sys:dma_device{ cpu = cpu, cache = l1, "
+		   "map_cycles = 7 }", "dev:map_single(0x1000, 256, 'to_device')",
+		   124);
 }
 
 int main(void)

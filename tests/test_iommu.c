@@ -15,6 +15,7 @@
 #include "hw/bridge.h"
 #include "hw/iommu.h"
 #include "hw/memory.h"
+#include "kernel/rng.h"
 #include "kernel/sim.h"
 #include "kernel/util.h"
 #include "testutil.h"
@@ -355,22 +356,9 @@ static void iotlb_sets(void **state)
 #define ATTACKS 4000
 #define MEMSZ (8ull << 20)
 
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint64_t page_sum(const uint8_t *p)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (int i = 0; i < 4096; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
+	return util_fnv1a(UTIL_FNV_BASIS, p, 4096);
 }
 
 static const struct { uint64_t iova, pa, perm; } attack_map[] = {
@@ -398,7 +386,8 @@ static void random_attack(void **state)
 	struct rig r;
 	uint8_t *img = malloc(MEMSZ), *after = malloc(MEMSZ);
 	uint64_t *sum = malloc(MEMSZ / 4096 * sizeof(*sum));
-	uint64_t seed = 2024, faults = 0, by_reason[8] = { 0 };
+	uint64_t faults = 0, by_reason[8] = { 0 };
+	struct rng rng;
 	uint64_t ok_reads = 0, ok_writes = 0, changed = 0;
 	uint8_t buf[256], want[256];
 	struct iommu_fault log[16];	/* the first faults, as expected */
@@ -407,6 +396,7 @@ static void random_attack(void **state)
 	assert_non_null(img);
 	assert_non_null(after);
 	assert_non_null(sum);
+	rng_seed(&rng, 2024, "attack");
 	rig_init(&r, 64);
 	pte(&r, 0x81000 + 1 * 8, 0);		/* no 2 MiB page */
 	pte(&r, 0x82000 + 0x14 * 8, 0x62000 | IOMMU_PTE_W);
@@ -417,7 +407,7 @@ static void random_attack(void **state)
 				       (1ull << 40) - MEMSZ), 0);
 	/* random bytes everywhere but the page tables */
 	for (uint64_t a = 0; a < MEMSZ; a += 8) {
-		uint64_t v = rnd(&seed);
+		uint64_t v = rng_next(&rng);
 
 		if (a < ROOT || a >= 0x83000)
 			memcpy(img + a, &v, 8);
@@ -431,18 +421,18 @@ static void random_attack(void **state)
 	attach(&r);
 
 	for (int n = 0; n < ATTACKS; n++) {
-		uint64_t k = rnd(&seed) % 10, len = 1 + rnd(&seed) % 256;
-		bool write = rnd(&seed) & 1, blocked = false;
+		uint64_t k = rng_next(&rng) % 10, len = 1 + rng_next(&rng) % 256;
+		bool write = rng_next(&rng) & 1, blocked = false;
 		uint64_t addr;
 
 		if (k < 5) {		/* at the mapping and around it */
-			addr = (0xe + rnd(&seed) % 10) << 12;
-			addr += rnd(&seed) & 1 ? rnd(&seed) % 4096 :
-				4096 - 1 - rnd(&seed) % 64;
+			addr = (0xe + rng_next(&rng) % 10) << 12;
+			addr += rng_next(&rng) & 1 ? rng_next(&rng) % 4096 :
+				4096 - 1 - rng_next(&rng) % 64;
 		} else if (k < 8) {	/* memory and as much again */
-			addr = rnd(&seed) % (2 * MEMSZ);
+			addr = rng_next(&rng) % (2 * MEMSZ);
 		} else {		/* anywhere, past the I/O width too */
-			addr = rnd(&seed) % ((1ull << 40) - 256);
+			addr = rng_next(&rng) % ((1ull << 40) - 256);
 		}
 		/* never across the bridge's two windows (that is the
 		 * bus's decode error, not the IOMMU's) */
@@ -450,7 +440,7 @@ static void random_attack(void **state)
 			addr = MEMSZ - len;
 		if (write)
 			for (uint64_t i = 0; i < len; i++)
-				buf[i] = (uint8_t)rnd(&seed);
+				buf[i] = (uint8_t)rng_next(&rng);
 		else
 			memset(buf, 0, len);
 		/* the expected outcome, page by page */
