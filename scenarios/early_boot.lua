@@ -8,8 +8,11 @@
 -- device whose firmware (a small CPU of its own) stores 8 bytes into
 -- kernel memory every `period`, from power-on.  The OS boots: `boot`
 -- instructions, then it writes the I/O page tables (three entries, CPU
--- stores) and turns the IOMMU on.  Before that, every store lands; after,
--- every one is blocked.  The model, from the parameters alone: the
+-- stores), puts the firmware (a bus master, by its name) in a domain of
+-- those tables, which map only the device's own buffer, and turns the
+-- IOMMU on.  Before that, every store lands; after, every one into the
+-- kernel is blocked, while a store to the device's buffer still lands,
+-- translated.  The model, from the parameters alone: the
 -- window is boot / f_cpu + 3 * (DRAM latency + one bus cycle); a store
 -- reaches the IOMMU d = one I/O bus cycle + the crossing after it
 -- starts, so the stores that land are those started before window - d.
@@ -34,6 +37,7 @@ sys:spawn(function()               -- the OS
   cpu:compute(p.boot)
   local pt = iopt.new(cpu, 0x80000, 4)
   pt:map(0x10000, 0x300000, 4096, "rw")   -- a legitimate buffer
+  mmu:attach("firmware", mmu:domain{ root = pt.root })
   mmu:enable(true)
   enabled_at = sys:now()
 end)
@@ -46,6 +50,7 @@ sys:spawn(function()               -- the device's firmware
     local next_at = (k + 1) * period
     if next_at > sys:now() then sys:wait(next_at - sys:now()) end
   end
+  fw:write64(0x10000, 0x4242424242424242)  -- its own buffer, translated
 end)
 sys:run()
 
@@ -63,7 +68,12 @@ dmasim.report("window_model", window_model / 1e6, "us")
 dmasim.report("stores_landed", landed)
 dmasim.report("stores_blocked", mmu.faults)
 local f = mmu:fault(1)
-if f then dmasim.report("first_fault_at", f.time / 1e6, "us") end
+if f then
+  dmasim.report("first_fault_at", f.time / 1e6, "us")
+  dmasim.report("first_fault_reason", f.reason)
+end
+local own = string.unpack("<I8", mem:read(0x300000, 8)) == 0x4242424242424242
+dmasim.report("own_buffer_reached", own)
 
 dmasim.claim{ id = "early_boot.window",
   claim = "the device reaches memory until the OS turns the IOMMU on",
@@ -72,6 +82,10 @@ dmasim.claim{ id = "early_boot.window",
 dmasim.claim{ id = "early_boot.landed",
   claim = "every store started inside the window lands, every later one is blocked",
   model = landed_model, simulated = landed, tolerance = 0, unit = "stores" }
+dmasim.claim{ id = "early_boot.own_buffer",
+  kind = "check",
+  claim = "through its domain the device still reaches its own buffer (I/O address 0x10000 lands at 0x300000)",
+  model = true, simulated = own }
 dmasim.claim{ id = "early_boot.blocked",
   claim = "once on, the IOMMU blocks the rest",
   model = p.stores - landed_model, simulated = mmu.faults, tolerance = 0,

@@ -9,6 +9,7 @@
  * Bus A: 1 GHz, 8 bytes, 8 MiB of memory answering in 10 ns; bus B: the
  * device's, 1 GHz, 8 bytes; the bridge forwards B's [0, 8 MiB) to A.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -555,6 +556,69 @@ static void lua_map_sg(void **state)
 	dmasim_run_free(run);
 }
 
+/* Any bus master joins a domain by its name: a device's firmware (a CPU
+ * on the I/O bus) attached to a domain mapping I/O address 0x10000 to
+ * 0x300000 reaches its buffer there and faults elsewhere for want of a
+ * translation; a second CPU left out of every domain faults for want of
+ * a domain; a name no master has is refused, naming what was expected. */
+static void lua_attach_master(void **state)
+{
+	static const char *const setup =
+		"local sys = dmasim.system{}\n"
+		"local io = sys:bus{ name = 'io', clock = '500MHz', width = 8 }\n"
+		"local mem = sys:memory{ size = '64MiB', latency = '50ns' }\n"
+		"local cpu = sys:cpu{ clock = '2GHz' }\n"
+		"local fw = sys:cpu{ name = 'firmware', bus = io, clock = '250MHz' }\n"
+		"local other = sys:cpu{ name = 'other', bus = io, clock = '250MHz' }\n"
+		"local br = sys:bridge{ a = sys.system_bus, b = io,\n"
+		"                       b_to_a = { { 0, '64MiB' } } }\n"
+		"local mmu = sys:iommu{ bridge = br }\n";
+	char text[2048];
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s%s", setup,
+		"sys:spawn(function()\n"
+		"  -- three levels from 0x80000: 0x10000 -> 0x300000, rw\n"
+		"  cpu:write64(0x80000, 0x81003)\n"
+		"  cpu:write64(0x81000, 0x82003)\n"
+		"  cpu:write64(0x82000 + 0x10 * 8, 0x300003)\n"
+		"  mmu:attach('firmware', mmu:domain{ root = 0x80000 })\n"
+		"  mmu:enable(true)\n"
+		"  fw:write64(0x10000, 0x4242424242424242)\n"
+		"  fw:write64(0x100000, 0x4141414141414141)\n"
+		"  other:write64(0x10008, 0x4343434343434343)\n"
+		"end)\n"
+		"sys:run()\n"
+		"dmasim.report('own', mem:read(0x300000, 8) == ('B'):rep(8))\n"
+		"dmasim.report('kernel', mem:read(0x100000, 8) == ('\\0'):rep(8))\n"
+		"dmasim.report('faults', mmu.faults)\n"
+		"dmasim.report('first', mmu:fault(1).reason)\n"
+		"dmasim.report('second', mmu:fault(2).reason)\n"
+		"dmasim.report('second_dev', mmu:fault(2).device)\n");
+	run = tu_run_text(text, &code, NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_string_equal(tu_str(run, "own"), "true");
+	assert_string_equal(tu_str(run, "kernel"), "true");
+	assert_int_equal(tu_int(run, "faults"), 2);
+	assert_string_equal(tu_str(run, "first"),
+			    iommu_fault_string(IOMMU_FAULT_NOT_PRESENT));
+	assert_string_equal(tu_str(run, "second"),
+			    iommu_fault_string(IOMMU_FAULT_NO_DOMAIN));
+	assert_string_equal(tu_str(run, "second_dev"), "other");
+	dmasim_run_free(run);
+
+	snprintf(text, sizeof(text), "%s%s", setup,
+		 "mmu:attach('nosuch', mmu:domain{ root = 0x80000 })\n");
+	run = tu_run_text(text, &code, NULL);
+	assert_int_not_equal(code, 0);
+	assert_non_null(strstr(dmasim_run_error(run), "master 'nosuch': "
+			       "expected the name of a bus master"));
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +632,7 @@ int main(void)
 		cmocka_unit_test(iotlb_sets),
 		cmocka_unit_test(random_attack),
 		cmocka_unit_test(lua_map_sg),
+		cmocka_unit_test(lua_attach_master),
 	};
 
 	return cmocka_run_group_tests_name("/hw/iommu", tests, NULL, NULL);

@@ -204,6 +204,12 @@ DMASIM_API int dmasim_iommu_domain(struct dmasim_iommu *io, uint64_t root,
 /* Put a DMA channel in a domain (-1: in none). */
 DMASIM_API int dmasim_iommu_attach(struct dmasim_iommu *io,
 				   struct dmasim_channel *ch, int domain);
+/* Put any bus master of the system in a domain (-1: in none), by the name
+ * its statistics carry ("dma0.ch0", "nic0.dma", a CPU's "firmware"...):
+ * whatever device initiates the transactions the IOMMU sees.
+ * DMASIM_EINVAL when no master has the name. */
+DMASIM_API int dmasim_iommu_attach_master(struct dmasim_iommu *io,
+					  const char *master, int domain);
 /* Trust an attached channel's translated requests (ATS: they pass
  * unchecked) or not (they fault). */
 DMASIM_API int dmasim_iommu_trust_ats(struct dmasim_iommu *io,

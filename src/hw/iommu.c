@@ -354,8 +354,8 @@ static void lookup_event(struct sim *sim, struct event *ev)
 	}
 #endif
 	io->misses++;
-#ifdef DMASIM_MUTATE_IOMMU_WALK_3_LEVELS
-	io->level = 1;	/* a 3-level walk of 4-level tables (a wrong width) */
+#ifdef DMASIM_MUTATE_IOMMU_WALK_SKIPS_LEVEL
+	io->level = 1;	/* the walk starts a level down (a wrong width) */
 #else
 	io->level = 0;
 #endif

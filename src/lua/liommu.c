@@ -6,6 +6,7 @@
  *   local mmu = sys:iommu{ bridge = br, dir = "b_to_a", entries = 64 }
  *   local d = mmu:domain{ root = 0x80000 }   -- its I/O page table
  *   mmu:attach(dma:channel(0), d)
+ *   mmu:attach("firmware", d)                -- any bus master, by name
  *   mmu:enable(true)
  *   mmu:invalidate(d, iova, len)             -- after changing the table
  *   mmu.faults, mmu:fault(1).reason, ...
@@ -99,16 +100,28 @@ static int l_iommu_domain(lua_State *L)
 }
 
 /* mmu:attach(channel, domain [, ats]): domain -1 takes it out of every
- * domain; ats true trusts its translated requests */
+ * domain; ats true trusts its translated requests.  mmu:attach(name,
+ * domain): any bus master by name (a device's DMA port, a CPU). */
 static int l_iommu_attach(lua_State *L)
 {
 	struct dmasim_iommu *io = lsys_check_comp(L, 1, IOMMU_MT);
-	struct dmasim_channel *ch = lsys_check_comp(L, 2, CHAN_MT);
+	struct dmasim_channel *ch;
 	lua_Integer d = luaL_checkinteger(L, 3);
 
 	if (d < -1 || d > 1 << 20)
 		return lf_error(L, "iommu:attach: domain %lld: expected -1 or "
 				"a domain id", (long long)d);
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		if (lua_toboolean(L, 4))
+			return lf_error(L, "iommu:attach: ats: expected a DMA "
+					"channel to trust (a master named "
+					"'%s' cannot send translated "
+					"requests)", lua_tostring(L, 2));
+		if (dmasim_iommu_attach_master(io, lua_tostring(L, 2), (int)d))
+			return lsys_raise(L, lsys_of(L, 1), "iommu:attach()");
+		return 0;
+	}
+	ch = lsys_check_comp(L, 2, CHAN_MT);
 	if (dmasim_iommu_attach(io, ch, (int)d) ||
 	    dmasim_iommu_trust_ats(io, ch, lua_toboolean(L, 4)))
 		return lsys_raise(L, lsys_of(L, 1), "iommu:attach()");

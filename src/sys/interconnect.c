@@ -333,6 +333,35 @@ int dmasim_iommu_attach(struct dmasim_iommu *io, struct dmasim_channel *ch,
 	return 0;
 }
 
+int dmasim_iommu_attach_master(struct dmasim_iommu *io, const char *master,
+			       int domain)
+{
+	struct dmasim_sys *sys = io->sys;
+	const struct bus_master *m = NULL;
+	int err;
+
+	for (size_t i = 0; !m && master && i < sys->nbuses; i++) {
+		const struct bus *b = &sys->buses[i]->bus;
+
+		for (unsigned j = 0; j < b->n; j++)
+			if (!strcmp(b->m[j]->name, master)) {
+				m = b->m[j];
+				break;
+			}
+	}
+	if (!m)
+		return sys_error(sys, DMASIM_EINVAL, "iommu '%s': master "
+				 "'%s': expected the name of a bus master of "
+				 "its system (a DMA channel, a device's DMA "
+				 "port, a CPU), as its statistics name it",
+				 io->io.name, master ? master : "(none)");
+	err = iommu_attach_device(&io->io, m, domain);
+	if (err)
+		return sys_error(sys, err, "iommu '%s': domain %d: expected -1 "
+				 "or a domain it made", io->io.name, domain);
+	return 0;
+}
+
 int dmasim_iommu_trust_ats(struct dmasim_iommu *io, struct dmasim_channel *ch,
 			   bool trusted)
 {
