@@ -560,7 +560,9 @@ static void lua_map_sg(void **state)
  * on the I/O bus) attached to a domain mapping I/O address 0x10000 to
  * 0x300000 reaches its buffer there and faults elsewhere for want of a
  * translation; a second CPU left out of every domain faults for want of
- * a domain; a name no master has is refused, naming what was expected. */
+ * a domain; each fault interrupts the OS's CPU through the interrupt
+ * controller; a name no master has is refused, naming what was
+ * expected. */
 static void lua_attach_master(void **state)
 {
 	static const char *const setup =
@@ -572,7 +574,11 @@ static void lua_attach_master(void **state)
 		"local other = sys:cpu{ name = 'other', bus = io, clock = '250MHz' }\n"
 		"local br = sys:bridge{ a = sys.system_bus, b = io,\n"
 		"                       b_to_a = { { 0, '64MiB' } } }\n"
-		"local mmu = sys:iommu{ bridge = br }\n";
+		"local ic = sys:intc{ lines = 1 }\n"
+		"ic:route(0, cpu, 1)\n"
+		"local irqs = 0\n"
+		"cpu:on_irq(0, function() irqs = irqs + 1 end)\n"
+		"local mmu = sys:iommu{ bridge = br, intc = ic, irq_line = 0 }\n";
 	char text[2048];
 	struct dmasim_run *run;
 	int code;
@@ -588,12 +594,14 @@ static void lua_attach_master(void **state)
 		"  mmu:enable(true)\n"
 		"  fw:write64(0x10000, 0x4242424242424242)\n"
 		"  fw:write64(0x100000, 0x4141414141414141)\n"
+		"  sys:wait(dmasim.time('10us'))  -- the first handled\n"
 		"  other:write64(0x10008, 0x4343434343434343)\n"
 		"end)\n"
 		"sys:run()\n"
 		"dmasim.report('own', mem:read(0x300000, 8) == ('B'):rep(8))\n"
 		"dmasim.report('kernel', mem:read(0x100000, 8) == ('\\0'):rep(8))\n"
 		"dmasim.report('faults', mmu.faults)\n"
+		"dmasim.report('irqs', irqs)\n"
 		"dmasim.report('first', mmu:fault(1).reason)\n"
 		"dmasim.report('second', mmu:fault(2).reason)\n"
 		"dmasim.report('second_dev', mmu:fault(2).device)\n");
@@ -603,6 +611,7 @@ static void lua_attach_master(void **state)
 	assert_string_equal(tu_str(run, "own"), "true");
 	assert_string_equal(tu_str(run, "kernel"), "true");
 	assert_int_equal(tu_int(run, "faults"), 2);
+	assert_int_equal(tu_int(run, "irqs"), 2);
 	assert_string_equal(tu_str(run, "first"),
 			    iommu_fault_string(IOMMU_FAULT_NOT_PRESENT));
 	assert_string_equal(tu_str(run, "second"),

@@ -173,6 +173,8 @@ struct dmasim_iommu_config {
 	uint64_t qi_base;	/* its invalidation queue's registers on the
 				 * memory side's bus (0: no queue) */
 	uint64_t qi_latency;	/* ps a register access takes (10 ns) */
+	struct dmasim_intc *intc;	/* raises irq_line on a fault, or NULL */
+	unsigned irq_line;
 };
 
 struct dmasim_iommu_info {

@@ -3,7 +3,8 @@
  *
  *   local br = sys:bridge{ a = sys.system_bus, b = io,
  *                          b_to_a = { { 0, "1GiB" } } }
- *   local mmu = sys:iommu{ bridge = br, dir = "b_to_a", entries = 64 }
+ *   local mmu = sys:iommu{ bridge = br, dir = "b_to_a", entries = 64,
+ *                          intc = ic, irq_line = 3 }   -- its fault interrupt
  *   local d = mmu:domain{ root = 0x80000 }   -- its I/O page table
  *   mmu:attach(dma:channel(0), d)
  *   mmu:attach("firmware", d)                -- any bus master, by name
@@ -28,7 +29,7 @@ static int l_sys_iommu(lua_State *L)
 {
 	static const char *const known[] = { "bridge", "dir", "name",
 		"entries", "ways", "lookup", "max_faults", "qi_base",
-		"qi_latency", NULL };
+		"qi_latency", "intc", "irq_line", NULL };
 	const char *what = "system:iommu{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_iommu_config cfg;
@@ -56,6 +57,18 @@ static int l_sys_iommu(lua_State *L)
 	cfg.qi_base = lf_uint(L, 2, what, "qi_base", UNIT_SIZE, 0, 0);
 	cfg.qi_latency = lf_uint(L, 2, what, "qi_latency", UNIT_TIME, 10000,
 				 0);
+	lua_getfield(L, 2, "intc");
+	if (!lua_isnil(L, -1)) {
+		struct lcomp *c = luaL_testudata(L, -1, INTC_MT);
+
+		if (!c)
+			return lf_error(L, "%s: field 'intc': expected an intc "
+					"(system:intc{})", what);
+		cfg.intc = c->obj;
+	}
+	lua_pop(L, 1);
+	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
+					 0, 0);
 	if (dmasim_iommu_new(ls->sys, br->obj, (enum dmasim_bridge_dir)dir,
 			     &cfg, &io))
 		return lsys_raise(L, ls, what);

@@ -266,6 +266,12 @@ int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
 				 "entries of %u ways: expected entries > 0, a "
 				 "multiple of the ways", name, cfg->entries,
 				 cfg->ways);
+	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+		return err;
+	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
+		return sys_error(sys, DMASIM_EINVAL, "iommu '%s': irq_line %u: "
+				 "expected 0 to %u", name, cfg->irq_line,
+				 cfg->intc->ic.nlines - 1);
 	ic.entries = cfg->entries;
 	ic.ways = cfg->ways;
 	ic.lookup = cfg->lookup;
@@ -282,6 +288,8 @@ int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
 		io->io.watch.access = san_iommu_access;
 		io->io.watch.ctx = sys->san;
 	}
+	if (cfg->intc)		/* the fault interrupt */
+		io->io.irq = intc_sink(&cfg->intc->ic, cfg->irq_line);
 	if (cfg->qi_base) {
 		const struct bus *far = io->io.side->far;
 		uint64_t cyc = (cfg->qi_latency + far->clk.period - 1) /
