@@ -186,6 +186,7 @@ static void iommu_misuse_reported_alone(void **state)
 		{ "DEVICE_OUTSIDE_MAPPING", "dma0.ch0", 0x102000 },
 		{ "SUB_PAGE_EXPOSED", "zoo", 0x100000 },
 		{ "WIDE_PERMISSION", "zoo", 0x100000 },
+		{ "IDENTITY_DOMAIN", "dma0.ch0", 0x200000 },
 	};
 
 	(void)state;

@@ -9,6 +9,7 @@
 #include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "hw/cache.h"
+#include "hw/iommu.h"
 #include "hw/memory.h"
 #include "kernel/trace.h"
 #include "kernel/vec.h"
@@ -471,6 +472,22 @@ void san_iommu_access(void *ctx, const struct iommu *io, int domain,
 		if (s->binds[i].io == (const void *)io &&
 		    s->binds[i].domain == domain)
 			b = &s->binds[i];
+	if (domain >= 0 && domain < IOMMU_MAX_DOMAINS &&
+	    io->dom[domain].identity) {
+		/* passthrough: once per domain, whatever the device did */
+		if (!b) {
+			san_iommu_bind(s, dev, io, domain, false);
+			b = s->nbinds && s->binds[s->nbinds - 1].io ==
+				(const void *)io ? &s->binds[s->nbinds - 1] :
+				NULL;
+		}
+		if (b && !(b->reported & (1u << SAN_IDENTITY_DOMAIN))) {
+			b->reported |= 1u << SAN_IDENTITY_DOMAIN;
+			report(s, NULL, SAN_IDENTITY_DOMAIN, dev, iova, iova,
+			       len);
+		}
+		return;
+	}
 	if (!b || !len)
 		return;		/* a domain the mapping API does not keep */
 	for (size_t i = s->nmaps; i-- > 0;) {

@@ -81,6 +81,10 @@ struct iommu;
 	X(SUB_PAGE_EXPOSED, "an IOMMU-mapped buffer shares its pages with "  \
 	  "data the device can reach", "page-align and "                  \
 	  "pad DMA buffers, or bounce them (an untrusted device)")          \
+	X(IDENTITY_DOMAIN, "device reached memory through an identity-"      \
+	  "mapped IOMMU domain", "give a device "                           \
+	  "passed to a guest, or any untrusted device, a translated domain "\
+	  "of its own")                                                     \
 	X(WIDE_PERMISSION, "a bidirectional IOMMU mapping the device only " \
 	  "read or only wrote", "map with the one direction the transfer "  \
 	  "needs")                                                          \
