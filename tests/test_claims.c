@@ -63,6 +63,9 @@ static void overlap(void **state)
 		{ "work_per_byte=0", "sweep=false", NULL },
 		{ "work_per_byte=500", "sweep=false", "blocks=2", NULL },
 		{ "block=64KiB", "blocks=5", NULL },
+		/* a line at a time, and 16 KiB at a time, between computes */
+		{ "chunk=64B", "sweep=false", "workload=lz4", NULL },
+		{ "chunk=16KiB", "sweep=false", "workload=lz4", NULL },
 	};
 
 	(void)state;
@@ -175,7 +178,6 @@ static void thrashing(void **state)
 		expect_all_agree("scenarios/thrashing.lua", points[i]);
 }
 
-/* The overlap scenario's default reproduces the "about 1.58" figure. */
 static void cache_maintenance_cost(void **state)
 {
 	static const char *const points[][4] = {
@@ -333,17 +335,32 @@ static void cache_maintenance_published(void **state)
 	dmasim_run_free(run);
 }
 
+/*
+ * The overlap scenario's speed-up is a prediction from a sourced workload,
+ * not the seed's 1.58: zlib -6 (lzbench on an i7-8700K, 134 cycles a
+ * byte) gives about 1.19, zlib -1 (39.5 cycles a byte) about 1.64, the
+ * only sourced workload over the seed's "1.58 or more".
+ */
 static void overlap_158(void **state)
 {
+	static const struct { const char *workload; double speedup; } w[] = {
+		{ "workload=zlib-6", 1.194 },
+		{ "workload=zlib-1", 1.642 },
+	};
 	struct dmasim_run *run;
 	int code;
 
 	(void)state;
-	run = tu_run("scenarios/overlap.lua", &code, "sweep=false", NULL);
-	assert_int_equal(code, 0);
-	assert_float_equal(tu_num(run, "speedup_model"), 1.58, 0.01);
-	assert_float_equal(tu_num(run, "speedup_simulated"), 1.58, 0.01);
-	dmasim_run_free(run);
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		run = tu_run("scenarios/overlap.lua", &code, "sweep=false",
+			     w[i].workload, NULL);
+		assert_int_equal(code, 0);
+		assert_float_equal(tu_num(run, "speedup_model"), w[i].speedup,
+				   0.01);
+		assert_float_equal(tu_num(run, "speedup_simulated"),
+				   w[i].speedup, 0.01);
+		dmasim_run_free(run);
+	}
 }
 
 /* The PCIe devices' scenarios at points besides their defaults: each
