@@ -133,8 +133,14 @@ static void host_touch(struct gpucheck *c, uint64_t addr, uint64_t len,
 	for (unsigned i = 0; i < c->nlive; i++) {
 		struct gpu_op *w = c->live[i].op;
 
+#ifdef DMASIM_MUTATE_GPUCHECK_SOURCE_UNWATCHED
+		/* broken on purpose: only a copy's destination is watched,
+		 * not the host memory it reads */
+		if (0)
+#else
 		if (!gpu_is_device(c->gpu, w->src, w->len) &&
 		    overlap(addr, len, w->src, w->len))
+#endif
 			report(c, &c->live[i], cls, addr, len, w->src);
 		else if (!gpu_is_device(c->gpu, w->dst, w->len) &&
 			 overlap(addr, len, w->dst, w->len))

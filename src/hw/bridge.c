@@ -293,6 +293,11 @@ static void fwd_done(struct xact *sub)
 		/* back across, behind the posted writes already inside the
 		 * other way, then (a read) its data on the near bus */
 		e->at = br->sim->now + br->cfg.latency;
+#ifdef DMASIM_MUTATE_BRIDGE_CPL_NO_LATENCY
+		/* broken on purpose: a completion comes back across the
+		 * bridge at once, its way back's latency left out */
+		e->at = br->sim->now;
+#endif
 		e->order = other_side(s)->posted_in;
 		entry_push(&s->r_head, &s->r_tail, e);
 		kick_returner(s);

@@ -133,10 +133,32 @@ static void camera_frame(struct sim *sim, struct event *ev)
 		c->overruns++;
 		return;
 	}
+#ifdef DMASIM_MUTATE_CAMERA_WAITS_FOR_BUFFER
+	/* broken on purpose: a frame that finds no queued buffer is not
+	 * dropped; the sensor waits a period and tries it again */
+	if (!c->nqueued) {
+		if (c->next_frame >= c->cfg.frames &&
+		    !sim_at(c->sim, c->sim->now + c->cfg.period,
+			    PHASE_REQUEST, camera_frame, c, NULL, 0))
+			assert(!"out of event memory");
+		c->next_frame--;
+		c->start += c->cfg.period;
+		return;
+	}
+#elif defined(DMASIM_MUTATE_CAMERA_RING_ONE_SHORT)
+	/* broken on purpose: the ring's last queued buffer is never used
+	 * (one slot kept empty, as a ring that tells full from empty by its
+	 * indices alone): a frame finding one queued buffer is dropped */
+	if (c->nqueued <= 1) {
+		c->drops++;
+		return;
+	}
+#else
 	if (!c->nqueued) {
 		c->drops++;
 		return;
 	}
+#endif
 	i = c->queued[c->qhead];
 	c->qhead = (c->qhead + 1) % CAMERA_MAX_BUFS;
 	c->nqueued--;

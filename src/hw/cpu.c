@@ -462,8 +462,15 @@ static void step_xact_bus(struct cpu *cpu, struct cpu_op *op)
 	uint64_t off, addr;
 	uint8_t *data;
 	uint64_t len = xact_piece(op, &addr, &data);
+#ifdef DMASIM_MUTATE_CPU_ACCESS_ONE_BEAT
+	/* broken on purpose: a load or store of many bytes is charged the
+	 * bus time of its first beat alone (its data beats left out) */
+	uint64_t cycles = bus_xact_cycles(cpu->port.bus, addr, 1,
+					  op->write, &t, &off);
+#else
 	uint64_t cycles = bus_xact_cycles(cpu->port.bus, addr, len,
 					  op->write, &t, &off);
+#endif
 
 	if (!t) {
 		cpu_op_complete(cpu, op, BUS_ERR_DECODE);

@@ -42,8 +42,11 @@ static inline uint64_t dma_2d_at(const struct dma_chan *ch, uint64_t base,
 
 static inline uint64_t xfer_src(const struct dma_chan *ch)
 {
+#ifndef DMASIM_MUTATE_DMA_SRC_FIXED_IGNORED
+	/* (mutated: a fixed source, a device's FIFO, advances as memory) */
 	if (ch->cur_flags & DMA_DESC_SRC_FIXED)
 		return ch->cur_src;
+#endif
 	return twod(ch) ? dma_2d_at(ch, ch->cur_src, ch->s_stride,
 				    ch->s_fstride) : ch->cur_src + ch->cur_done;
 }
@@ -77,6 +80,11 @@ static inline uint64_t fixed_word(const struct dma_chan *ch, uint64_t n)
 
 static inline bool src_fixed(const struct dma_chan *ch)
 {
+#ifdef DMASIM_MUTATE_DMA_SRC_FIXED_IGNORED
+	/* broken on purpose: the source's fixed-address flag ignored */
+	if (ch)
+		return false;
+#endif
 	return ch->cur_flags & DMA_DESC_SRC_FIXED;
 }
 

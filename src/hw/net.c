@@ -200,8 +200,13 @@ static void sw_arrive(struct sim *sim, struct event *ev)
 	(void)sim;
 	n->frames++;
 	n->bytes += f->wire;
+#ifdef DMASIM_MUTATE_NET_NO_LOSS
+	/* broken on purpose: the switch's loss (drop_nth, loss) ignored */
+	if (0) {
+#else
 	if ((n->cfg.drop_nth && n->frames == n->cfg.drop_nth) ||
 	    (n->cfg.loss > 0 && rng_unit(&o->rng) < n->cfg.loss)) {
+#endif
 		n->drops++;
 		net_frame_put(n, f);
 		return;

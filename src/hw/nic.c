@@ -68,8 +68,21 @@ static void nic_irq_eval(struct nic *n)
 {
 	struct event *ev;
 
+#ifdef DMASIM_MUTATE_NIC_IRQ_MASK_IGNORED
+	/* broken on purpose: the interrupt mask (IMS) ignored: a masked
+	 * receive interrupt is raised all the same */
+	if (!n->irq_pend)
+		return;
+#else
 	if (!(n->ims & NIC_INT_RX) || !n->irq_pend)
 		return;
+#endif
+#ifdef DMASIM_MUTATE_IRQ_MODERATION_IGNORED
+	/* broken on purpose: moderation (itr_pkts, itr_time) ignored, an
+	 * interrupt for every frame */
+	nic_raise(n);
+	return;
+#endif
 	if (n->cfg.itr_pkts && n->irq_pend >= n->cfg.itr_pkts) {
 		nic_raise(n);
 		return;

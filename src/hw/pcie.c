@@ -166,6 +166,14 @@ static void credit_return(struct pcie_dir *d, enum pcie_tlp_type type,
 
 	if (!finite)
 		return;
+#ifdef DMASIM_MUTATE_PCIE_FC_UPDATE_INSTANT
+	/* broken on purpose: the UpdateFC's trip back across the link left
+	 * out, the sender sees its credits at once */
+	if (!sim_after(l->sim, 0, PHASE_REQUEST, credit_event,
+		       d, NULL, ((uint64_t)type << 32) | dc))
+		assert(!"out of event memory");
+	return;
+#endif
 	if (!sim_after(l->sim, l->cfg.latency, PHASE_REQUEST, credit_event,
 		       d, NULL, ((uint64_t)type << 32) | dc))
 		assert(!"out of event memory");
@@ -293,6 +301,12 @@ static void kick_tx(struct pcie_dir *d)
 	else
 		d->st.cpls++;
 	t->at = sim->now + ps + l->cfg.latency;
+#ifdef DMASIM_MUTATE_PCIE_CPL_NO_LATENCY
+	/* broken on purpose: a completion arrives as soon as it is on the
+	 * wire, its way back across the link left out */
+	if (t->type == PCIE_CPL)
+		t->at = sim->now + ps;
+#endif
 	d->tx_busy = true;
 	if (!sim_at_clamped(sim, t->at, PHASE_REQUEST, arrive_event, d, t, 0) ||
 	    !sim_at_clamped(sim, sim->now + ps, PHASE_REQUEST, tx_event, d,
@@ -551,7 +565,13 @@ static uint64_t p2p_at(struct pcie_dir *d, struct xact *x)
 	if (!peer)
 		return now;
 	at = now + p->latency;
+#ifdef DMASIM_MUTATE_PCIE_P2P_UNLIMITED
+	/* broken on purpose: the root complex's peer-to-peer bandwidth
+	 * limit ignored (its latency kept) */
+	if (0) {
+#else
 	if (p->ps_per_kib) {
+#endif
 		uint64_t start = p->free > now ? p->free : now;
 
 		p->free = start + (x->len * p->ps_per_kib + 1023) / 1024;

@@ -88,7 +88,12 @@ static void eng_done(struct xact *x)
 
 static void dma_pump(struct rnic *r)
 {
+#ifdef DMASIM_MUTATE_RNIC_ONE_DMA_ENGINE
+	/* broken on purpose: `engines` ignored, one DMA in flight */
+	for (uint32_t i = 0; i < 1 && r->wait_head; i++) {
+#else
 	for (uint32_t i = 0; i < r->cfg.engines && r->wait_head; i++) {
+#endif
 		struct rnic_eng *e = &r->eng[i];
 		struct rnic_dma *d = r->wait_head;
 
@@ -419,8 +424,15 @@ static int rnic_access(struct bus_target *t, uint64_t off, void *data,
 			goto refused;
 		r->status = 1;
 		r->commands++;
+#ifdef DMASIM_MUTATE_RNIC_CMD_INSTANT
+		/* broken on purpose: a command (registering a region...)
+		 * done at once, its cmd_time left out */
+		if (!sim_after(r->sim, 0, PHASE_REQUEST,
+			       cmd_done, r, NULL, util_le_get(b, 4)))
+#else
 		if (!sim_after(r->sim, r->cfg.cmd_time, PHASE_REQUEST,
 			       cmd_done, r, NULL, util_le_get(b, 4)))
+#endif
 			sim_host_oom(r->sim);
 		return 0;
 	}

@@ -35,6 +35,12 @@ bool rnic_mr_covers(const struct rnic *r, uint32_t key, uint32_t pd,
 	uint32_t i = (key >> 8) - 1;
 	const struct rnic_mr *m;
 
+#ifdef DMASIM_MUTATE_RNIC_NO_KEY_CHECK
+	/* broken on purpose: a remote READ or WRITE is not checked against
+	 * its memory region (key, validity, bounds, access) */
+	if (access & (RNIC_REMOTE_READ | RNIC_REMOTE_WRITE))
+		return true;
+#endif
 	if ((key >> 8) == 0 || i >= r->nmr)
 		return false;
 	m = &r->mr[i];

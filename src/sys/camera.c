@@ -117,6 +117,11 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	pixels = (uint64_t)cfg->width * cfg->height;
 	memset(&cc, 0, sizeof(cc));
 	cc.frame = pixels * pix_halves[cfg->format] / 2;
+#ifdef DMASIM_MUTATE_CAMERA_FORMAT_IGNORED
+	/* broken on purpose: the pixel format ignored, every frame sized as
+	 * the default YUYV (2 bytes a pixel) */
+	cc.frame = pixels * 2;
+#endif
 	cc.lines = cfg->height;
 	if (cfg->format == DMASIM_PIX_NV12 && cc.frame % cc.lines)
 		cc.lines = 1;

@@ -149,6 +149,10 @@ static int gpu_attach(struct dmasim_gpu *g)
 				 c->lanes, c->mps, c->outstanding);
 	lane_hz = gts * 1e9 * coding / 8 * c->mps /
 		  (double)(c->mps + c->tlp_overhead);
+#ifdef DMASIM_MUTATE_GPU_LINK_NO_TLP_OVERHEAD
+	/* broken on purpose: the link's TLP headers and framing left out */
+	lane_hz = gts * 1e9 * coding / 8;
+#endif
 	dmasim_bus_config_init(&bc);
 	snprintf(bn, sizeof(bn), "%slink", g->name);
 	bc.name = bn;

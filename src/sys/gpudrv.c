@@ -189,6 +189,12 @@ static void drv_body(struct dmasim_proc *p, void *ctx)
 	} else if (!c->staged) {
 		g->info.driver_ps += g->sys->sim.now - c->t0;
 		g->info.pinned_copies++;
+#ifdef DMASIM_MUTATE_GPU_DESC_MAX_IGNORED
+		/* broken on purpose: a pinned copy is one descriptor whatever
+		 * its size (desc_max ignored) */
+		DMASIM_AWAIT(p, submit_copy(c, c->dst, c->src, c->len, -1));
+		if (0)
+#endif
 		for (c->off = 0; c->off < c->len; c->off += g->cfg.desc_max) {
 			n = c->len - c->off;
 			if (n > g->cfg.desc_max)
@@ -420,6 +426,11 @@ int dmasim_stream_copy(struct dmasim_proc *p, struct dmasim_stream *s,
 	c->to_dev = dd;
 	host = dd ? src : dst;
 	c->staged = !(dd && sd) && !gpupin_covers(&g->pin, host, len);
+#ifdef DMASIM_MUTATE_GPU_PAGEABLE_NOT_STAGED
+	/* broken on purpose: pageable host memory goes to the copy engine
+	 * as if pinned, not staged through the driver's pinned buffers */
+	c->staged = false;
+#endif
 	if (c->staged && g->cfg.bounce_base == DMASIM_DEFAULT) {
 		dm_free(c);
 		return sys_error(p->sys, DMASIM_EINVAL, "copy from pageable "
@@ -434,6 +445,9 @@ int dmasim_stream_copy(struct dmasim_proc *p, struct dmasim_stream *s,
 		c->cycles = sys_gpu_cycles(g, g->cfg.call);
 	} else {
 		ndesc = (len + g->cfg.desc_max - 1) / g->cfg.desc_max;
+#ifdef DMASIM_MUTATE_GPU_DESC_MAX_IGNORED
+		ndesc = 1;	/* broken on purpose: one descriptor */
+#endif
 		c->cycles = sys_gpu_cycles(g, g->cfg.call +
 					   ndesc * g->cfg.desc);
 	}
@@ -464,6 +478,10 @@ int dmasim_stream_kernel(struct dmasim_proc *p, struct dmasim_stream *s,
 	c->s = s;
 	c->k = *k;
 	c->cycles = sys_gpu_cycles(g, g->cfg.call);
+#ifdef DMASIM_MUTATE_GPU_LAUNCH_NO_CALL_COST
+	/* broken on purpose: a kernel launch costs the CPU no driver call */
+	c->cycles = 0;
+#endif
 	return call_start(p, c);
 }
 
