@@ -42,8 +42,9 @@ static inline uint64_t dma_2d_at(const struct dma_chan *ch, uint64_t base,
 
 static inline uint64_t xfer_src(const struct dma_chan *ch)
 {
+	/* a fixed source (a device's FIFO) stays put; broken on purpose by
+	 * DMA_SRC_FIXED_IGNORED, which walks it as memory */
 #ifndef DMASIM_MUTATE_DMA_SRC_FIXED_IGNORED
-	/* (mutated: a fixed source, a device's FIFO, advances as memory) */
 	if (ch->cur_flags & DMA_DESC_SRC_FIXED)
 		return ch->cur_src;
 #endif
