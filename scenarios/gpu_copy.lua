@@ -156,10 +156,18 @@ dmasim.claim{ id = "gpu_copy.remote_d2h",
               model = gh.remote_rate(p) / GB, simulated = remote.down / GB,
               tolerance = 0.05, unit = "GB/s", intact = intact,
               published = 2.5 }
+-- Slower by the staging, not by a hair: each way, the pageable rate is
+-- nearer the staged model than the pinned rate.
+local function staged(up)
+  local x, pinned = by["4pageable" .. N], by["4pinned" .. N]
+  local rate, model = up and x.up or x.down, N / gh.pageable_time(q(4), N, up)
+  local pin = up and pinned.up or pinned.down
+  return rate < pin and math.abs(rate - model) < math.abs(rate - pin)
+end
 dmasim.claim{ id = "gpu_copy.pageable_slower", kind = "check",
-              claim = "pageable copies are slower than pinned ones on Gen4",
-              model = true,
-              simulated = by["4pageable" .. N].up < by["4pinned" .. N].up }
+              claim = "pageable copies are slower than pinned ones on Gen4, "
+                      .. "both ways, by the staging through pinned buffers",
+              model = true, simulated = staged(true) and staged(false) }
 for _, gen in ipairs({ 3, 4, 5 }) do
   for _, kind in ipairs({ "pinned", "pageable" }) do
     local x = by[gen .. kind .. N]
