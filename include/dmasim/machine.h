@@ -1132,6 +1132,10 @@ struct dmasim_disk_config {
 	int priority;		/* of its DMA on the bus (0) */
 	struct dmasim_intc *intc;	/* its interrupt goes there, or NULL */
 	unsigned irq_line;
+	/* With intc: signal by a 4-byte posted write of irq_line to this
+	 * address (a PCIe root's MSI window, where the write raises the
+	 * line), behind the completion entries on their way; 0: a wire. */
+	uint64_t msi;
 };
 struct dmasim_disk_info {
 	const char *name;

@@ -54,13 +54,13 @@ static uint64_t opt_u64(lua_State *L, int idx, const char *what,
 
 /* sys:disk{name, bus, base, kind, size, block, queue, reg_latency,
  *          latency, bandwidth, coalesce, rpm, seek, seek_min,
- *          sectors_per_track, positional, priority, intc, irq_line} */
+ *          sectors_per_track, positional, priority, intc, irq_line, msi} */
 static int l_sys_disk(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base", "kind",
 		"size", "block", "queue", "reg_latency", "latency", "bandwidth",
 		"coalesce", "rpm", "seek", "seek_min", "sectors_per_track",
-		"positional", "priority", "intc", "irq_line", NULL };
+		"positional", "priority", "intc", "irq_line", "msi", NULL };
 	static const char *const kinds[] = { "nvme", "rotating", NULL };
 	const char *what = "system:disk{}";
 	struct lsys *ls = lsys_check(L, 1);
@@ -97,6 +97,7 @@ static int l_sys_disk(lua_State *L)
 	cfg.priority = lf_int(L, 2, what, "priority", 0, -1000000, 1000000);
 	cfg.intc = opt_comp(L, 2, what, "intc", INTC_MT, "an intc");
 	cfg.irq_line = lf_u32(L, 2, what, "irq_line", UNIT_NUMBER, 0, 0);
+	cfg.msi = lf_uint(L, 2, what, "msi", UNIT_SIZE, 0, 0);
 	err = dmasim_disk_new(ls->sys, bus, &cfg, &d);
 	lua_settop(L, 2);
 	if (err)

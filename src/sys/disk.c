@@ -102,6 +102,14 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	dc.seek_min = cfg->seek_min;
 	dc.sectors_per_track = cfg->sectors_per_track;
 	dc.positional = cfg->positional;
+	if (cfg->msi && !cfg->intc)
+		return sys_error(sys, DMASIM_EINVAL, "disk '%s': msi %#llx "
+				 "without an intc: expected the interrupt "
+				 "controller its MSI window raises (intc, "
+				 "irq_line)", name,
+				 (unsigned long long)cfg->msi);
+	dc.msi = cfg->msi;
+	dc.msi_data = cfg->irq_line;
 	if (!isfinite(dc.bandwidth))
 		return sys_error(sys, DMASIM_EINVAL, "disk '%s': bandwidth %g: "
 				 "expected bytes/s >= 0", name, dc.bandwidth);
@@ -149,7 +157,9 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (cfg->intc) {
 		d->intc = cfg->intc;
 		d->line = cfg->irq_line;
-		disk_set_irq(&d->d, intc_sink(&cfg->intc->ic, cfg->irq_line));
+		if (!cfg->msi)
+			disk_set_irq(&d->d, intc_sink(&cfg->intc->ic,
+						      cfg->irq_line));
 	}
 	if (out)
 		*out = d;
