@@ -508,6 +508,35 @@ static void poisson_deterministic(void **state)
 	assert_int_not_equal(poisson_drops(5), poisson_drops(6));
 }
 
+/* Interrupts by MSI (tests/lua/nic_msi.lua): a NIC behind a PCIe endpoint
+ * delivers all 200 frames intact to its NAPI driver, every interrupt a
+ * posted write up the link that the root's MSI window turns into the
+ * line (as many MSIs as interrupts); a camera behind an endpoint signals
+ * each of its 4 frames the same way; an MSI address without an interrupt
+ * controller is refused. */
+static void msi_interrupts(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run("tests/lua/nic_msi.lua", &code, NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_int_equal(tu_int(run, "sent"), 200);
+	assert_int_equal(tu_int(run, "delivered"), 200);
+	assert_int_equal(tu_int(run, "bad_frames"), 0);
+	assert_true(tu_int(run, "irqs") > 0);
+	assert_int_equal(tu_int(run, "msis"), tu_int(run, "irqs"));
+	assert_int_equal(tu_int(run, "cam_msis"), 4);
+	dmasim_run_free(run);
+	run = tu_run_text("local sys = dmasim.system{}\n"
+			  "sys:nic{ msi = 0xfee00000 }\n", &code, NULL);
+	assert_int_not_equal(code, 0);
+	assert_non_null(strstr(dmasim_run_error(run), "without an intc"));
+	dmasim_run_free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +549,7 @@ int main(void)
 		cmocka_unit_test(transmit),
 		cmocka_unit_test(bad_params),
 		cmocka_unit_test(poisson_deterministic),
+		cmocka_unit_test(msi_interrupts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1271,6 +1271,10 @@ struct dmasim_nic_config {
 	uint64_t latency;	/* ps per register access (0) */
 	struct dmasim_intc *intc;	/* where interrupts go (NULL: none) */
 	unsigned irq_line;
+	/* With intc: interrupt by a 4-byte posted write of irq_line to this
+	 * address (a PCIe root's MSI window), after the write-back it
+	 * signals, by a port of its own ("<name>.msi"); 0: a wire. */
+	uint64_t msi;
 	/* put it on its system's port of this cluster, in place of the
 	 * packet source (NULL: the source); `packets` must be 0 */
 	struct dmasim_cluster *cluster;
@@ -1372,6 +1376,7 @@ struct dmasim_camera_config {
 	uint64_t seed;		/* (DMASIM_DEFAULT: cameras before + 1) */
 	struct dmasim_intc *intc;	/* raised per frame (NULL: none) */
 	unsigned irq_line;
+	uint64_t msi;		/* as a NIC's: an MSI address, or 0 */
 	struct dmasim_completion *done;	/* completed per frame (NULL) */
 };
 

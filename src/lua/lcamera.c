@@ -24,7 +24,7 @@ static int l_sys_camera(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "width",
 		"height", "format", "fps", "frames", "buffers", "burst",
-		"seed", "intc", "irq_line", "done", NULL };
+		"seed", "intc", "irq_line", "msi", "done", NULL };
 	static const char *const formats[] = { "nv12", "yuyv", "rgb24",
 		NULL };
 	const char *what = "system:camera{}";
@@ -59,6 +59,7 @@ static int l_sys_camera(lua_State *L)
 	lua_pop(L, 1);
 	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
 					 0, 0);
+	cfg.msi = lf_uint(L, 2, what, "msi", UNIT_SIZE, 0, 0);
 	lua_getfield(L, 2, "done");
 	if (!lua_isnil(L, -1)) {
 		if (!(c = luaL_testudata(L, -1, "dmasim.completion")))

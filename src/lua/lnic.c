@@ -55,7 +55,8 @@ static int l_sys_nic(lua_State *L)
 	static const char *const known[] = { "name", "bus", "base",
 		"line_rate", "pkt_size", "wire_overhead", "rate", "arrival",
 		"packets", "seed", "burst", "buf_size", "itr_pkts",
-		"itr_time", "latency", "intc", "irq_line", "network", NULL };
+		"itr_time", "latency", "intc", "irq_line", "msi", "network",
+		NULL };
 	static const char *const arrivals[] = { "deterministic", "poisson",
 		NULL };
 	const char *what = "system:nic{}";
@@ -90,6 +91,7 @@ static int l_sys_nic(lua_State *L)
 	cfg.intc = opt_comp(L, 2, what, "intc", INTC_MT, "an intc");
 	cfg.irq_line = (unsigned)lf_uint(L, 2, what, "irq_line", UNIT_NUMBER,
 					 0, 0);
+	cfg.msi = lf_uint(L, 2, what, "msi", UNIT_SIZE, 0, 0);
 	if (opt_bool(L, 2, "network", false)) {
 		cfg.cluster = ls->sys->cluster;
 		if (!cfg.cluster)

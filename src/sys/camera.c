@@ -6,6 +6,7 @@
  * manager manages never moves either.  See hw/camera.h for the device.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nic.h"
@@ -133,6 +134,12 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if ((bad = camera_config_check(&cc)))
 		return sys_error(sys, DMASIM_EINVAL, "camera '%s': %s", name,
 				 bad);
+	if (cfg->msi && !cfg->intc)
+		return sys_error(sys, DMASIM_EINVAL, "camera '%s': msi %#llx "
+				 "without an intc: expected the interrupt "
+				 "controller its MSI window raises (intc, "
+				 "irq_line)", name,
+				 (unsigned long long)cfg->msi);
 	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
 		return err;
 	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
@@ -150,8 +157,16 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "camera '%s': %s", name,
 				 dmasim_strerror(err));
-	if (cfg->intc)
+	if (cfg->intc && cfg->msi) {
+		char pname[SYS_NAME_MAX + 8];
+
+		snprintf(pname, sizeof(pname), "%s.msi", name);
+		if (msi_port_init(&d->msi, &bus->bus, pname, cfg->msi))
+			return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+		d->c.irq = msi_sink(&d->msi, cfg->irq_line);
+	} else if (cfg->intc) {
 		d->c.irq = intc_sink(&cfg->intc->ic, cfg->irq_line);
+	}
 	if (cfg->done) {
 		d->c.frame_done = cam_done;
 		d->c.frame_ctx = cfg->done;

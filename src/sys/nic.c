@@ -3,6 +3,7 @@
 #include "nic.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void dmasim_nic_config_init(struct dmasim_nic_config *cfg)
@@ -62,6 +63,12 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 				 name);
 	if ((bad = nic_config_check(&nc)))
 		return sys_error(sys, DMASIM_EINVAL, "nic '%s': %s", name, bad);
+	if (cfg->msi && !cfg->intc)
+		return sys_error(sys, DMASIM_EINVAL, "nic '%s': msi %#llx "
+				 "without an intc: expected the interrupt "
+				 "controller its MSI window raises (intc, "
+				 "irq_line)", name,
+				 (unsigned long long)cfg->msi);
 	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
 		return err;
 	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
@@ -96,8 +103,16 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "nic '%s': %s", name,
 				 dmasim_strerror(err));
-	if (cfg->intc)
+	if (cfg->intc && cfg->msi) {
+		char pname[SYS_NAME_MAX + 8];
+
+		snprintf(pname, sizeof(pname), "%s.msi", name);
+		if (msi_port_init(&d->msi, &bus->bus, pname, cfg->msi))
+			return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+		nic_set_irq(&d->n, msi_sink(&d->msi, cfg->irq_line));
+	} else if (cfg->intc) {
 		nic_set_irq(&d->n, intc_sink(&cfg->intc->ic, cfg->irq_line));
+	}
 	if (cfg->cluster &&
 	    nic_attach(&d->n, sys_cluster_net(cfg->cluster), sys->node))
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");

@@ -6,12 +6,14 @@
 #define DMASIM_SYS_NIC_H
 
 #include "hw/camera.h"
+#include "hw/msi.h"
 #include "hw/nic.h"
 #include "sys.h"
 
 struct dmasim_nic {
 	struct nic n;
 	struct dmasim_sys *sys;
+	struct msi_port msi;		/* with cfg.msi: how it interrupts */
 };
 
 struct dmasim_netdrv {
@@ -36,6 +38,7 @@ struct dmasim_netdrv {
 struct dmasim_camera {
 	struct camera c;
 	struct dmasim_sys *sys;
+	struct msi_port msi;		/* with cfg.msi: how it interrupts */
 	bool pinned[CAMERA_MAX_BUFS];	/* when queued (the sanitizer's) */
 };
 
