@@ -1134,7 +1134,8 @@ struct dmasim_disk_config {
 	unsigned irq_line;
 	/* With intc: signal by a 4-byte posted write of irq_line to this
 	 * address (a PCIe root's MSI window, where the write raises the
-	 * line), behind the completion entries on their way; 0: a wire. */
+	 * line), by a port of its own ("<name>.msi") once the completion
+	 * entry is written; 0: a wire. */
 	uint64_t msi;
 };
 struct dmasim_disk_info {

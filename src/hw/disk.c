@@ -15,7 +15,7 @@
 #define DISK_CHUNKS_PER_REGION (1u << (30 - DISK_CHUNK_SHIFT))
 
 /* What the transaction in flight is for. */
-enum { XW_NONE, XW_FETCH, XW_PRPLIST, XW_DATA, XW_CQE, XW_MSI };
+enum { XW_NONE, XW_FETCH, XW_PRPLIST, XW_DATA, XW_CQE };
 
 static void disk_fetch(struct disk *d);
 static void disk_post(struct disk *d);
@@ -175,26 +175,14 @@ static void disk_fail(struct disk *d)
 	d->csts |= DISK_CSTS_CFS;
 }
 
-/* Signal the completions due.  With an MSI address, the signal is a
- * posted write behind the completion entries on the same way (so the
- * host sees them first); it returns true, and the write's end goes on:
- * state `then` (WAIT_CQ: post again; else fetch). */
-static bool raise_irq(struct disk *d, enum disk_state then)
+static void raise_irq(struct disk *d)
 {
 	if (!d->irq_due)
-		return false;
+		return;
 	d->irq_due = 0;
 	d->irqs++;
-	if (d->cfg.msi) {
-		util_le_put(d->msi_buf, d->cfg.msi_data, 4);
-		d->msi_then = then;
-		d->state = DISK_MSI;
-		disk_xact(d, XW_MSI, d->cfg.msi, d->msi_buf, 4, true);
-		return true;
-	}
 	if (d->irq.raise)
 		d->irq.raise(d->irq.ctx, d->irq.line);
-	return false;
 }
 
 /* ---- commands ---- */
@@ -416,18 +404,9 @@ static void disk_xact_done(struct xact *x)
 		d->cq_tail = (d->cq_tail + 1) % d->cq_n;
 		if (!d->cq_tail)
 			d->phase ^= 1;
-		if (++d->irq_due >= d->cfg.coalesce &&
-		    raise_irq(d, DISK_FETCH))
-			return;
+		if (++d->irq_due >= d->cfg.coalesce)
+			raise_irq(d);
 		disk_fetch(d);
-		return;
-	case XW_MSI:
-		if (x->status)
-			d->msi_errors++;
-		if (d->msi_then == DISK_WAIT_CQ)
-			disk_post(d);
-		else
-			disk_fetch(d);
 		return;
 	default:
 		return;
@@ -443,7 +422,7 @@ static void disk_post(struct disk *d)
 		d->errors++;
 	if ((d->cq_tail + 1) % d->cq_n == d->cq_head) {
 		d->state = DISK_WAIT_CQ;	/* full: the host must consume */
-		raise_irq(d, DISK_WAIT_CQ);
+		raise_irq(d);
 		return;
 	}
 	memset(e, 0, DISK_CQE_SIZE);
@@ -460,7 +439,7 @@ static void disk_fetch(struct disk *d)
 {
 	if (d->sq_head == d->sq_tail) {
 		d->state = DISK_IDLE;
-		raise_irq(d, DISK_IDLE);
+		raise_irq(d);
 		return;
 	}
 	d->state = DISK_FETCH;
@@ -690,7 +669,6 @@ int disk_init(struct disk *d, struct sim *sim, struct bus *bus,
 	    DISK_STAT(bytes_written, "bytes") || DISK_STAT(dma_xacts, "") ||
 	    DISK_STAT(dma_bytes, "bytes") || DISK_STAT(irqs, "") ||
 	    DISK_STAT(doorbells, "") || DISK_STAT(media_ps, "ps") ||
-	    (cfg->msi && DISK_STAT(msi_errors, "")) ||
 	    (cfg->kind == DISK_ROTATING && DISK_STAT(seeks, "")))
 		return DMASIM_ENOMEM;
 #undef DISK_STAT

@@ -113,7 +113,7 @@
 enum disk_kind { DISK_NVME, DISK_ROTATING };
 
 enum disk_state { DISK_OFF, DISK_IDLE, DISK_FETCH, DISK_PRPLIST, DISK_MEDIA,
-		  DISK_DATA, DISK_CQE, DISK_WAIT_CQ, DISK_MSI, DISK_FAILED };
+		  DISK_DATA, DISK_CQE, DISK_WAIT_CQ, DISK_FAILED };
 
 struct disk_config {
 	enum disk_kind kind;
@@ -126,10 +126,6 @@ struct disk_config {
 	double bandwidth;	/* bytes/s of the media's transfer; 0 with
 				 * ROTATING: from rpm and sectors per track */
 	uint32_t coalesce;	/* completions per interrupt (1) */
-	uint64_t msi;		/* signal by a 4-byte posted write of msi_data
-				 * to this address (an MSI, behind its data
-				 * on the way), not a wire; 0: the wire */
-	uint32_t msi_data;
 	/* ROTATING */
 	double rpm;		/* revolutions per minute */
 	uint64_t seek;		/* ps: average seek */
@@ -168,9 +164,6 @@ struct disk {
 	uint64_t seg_off;	/* bytes of the data moved before it */
 	uint8_t *buf;		/* DISK_MAX_XFER: the controller's buffer */
 	uint32_t irq_due;	/* completions not yet signalled */
-	enum disk_state msi_then;	/* after the MSI write: WAIT_CQ, or
-					 * fetch */
-	uint8_t msi_buf[4];
 	struct xact x;
 	int xwhat;		/* what x is for (disk.c) */
 	struct ev_handle ev;	/* the media's time, or a kick */
@@ -182,7 +175,7 @@ struct disk {
 	uint64_t commands, reads, writes, flushes, errors;
 	uint64_t bytes_read, bytes_written;	/* by the host's commands */
 	uint64_t dma_xacts, dma_bytes;	/* data moved by its DMA */
-	uint64_t fetches, cqes, irqs, doorbells, bad_regs, msi_errors;
+	uint64_t fetches, cqes, irqs, doorbells, bad_regs;
 	uint64_t media_ps;	/* ps the media was busy */
 	uint64_t seeks;		/* ROTATING: seeks to another track */
 	uint64_t chunks;	/* host chunks of backing store allocated */

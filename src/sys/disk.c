@@ -108,8 +108,6 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 				 "controller its MSI window raises (intc, "
 				 "irq_line)", name,
 				 (unsigned long long)cfg->msi);
-	dc.msi = cfg->msi;
-	dc.msi_data = cfg->irq_line;
 	if (!isfinite(dc.bandwidth))
 		return sys_error(sys, DMASIM_EINVAL, "disk '%s': bandwidth %g: "
 				 "expected bytes/s >= 0", name, dc.bandwidth);
@@ -157,9 +155,18 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (cfg->intc) {
 		d->intc = cfg->intc;
 		d->line = cfg->irq_line;
-		if (!cfg->msi)
+		if (cfg->msi) {
+			char pname[SYS_NAME_MAX + 8];
+
+			snprintf(pname, sizeof(pname), "%s.msi", name);
+			if (msi_port_init(&d->msi, &bus->bus, pname, cfg->msi))
+				return sys_error(sys, DMASIM_ENOMEM,
+						 "out of memory");
+			disk_set_irq(&d->d, msi_sink(&d->msi, cfg->irq_line));
+		} else {
 			disk_set_irq(&d->d, intc_sink(&cfg->intc->ic,
 						      cfg->irq_line));
+		}
 	}
 	if (out)
 		*out = d;

@@ -12,6 +12,7 @@
 #define DMASIM_SYS_DISK_H
 
 #include "hw/disk.h"
+#include "hw/msi.h"
 #include "os/blkdrv.h"
 #include "os/pagecache.h"
 #include "sys.h"
@@ -22,6 +23,7 @@ struct dmasim_disk {
 	struct dmasim_intc *intc;
 	unsigned line;
 	bool driven;		/* a block driver owns it */
+	struct msi_port msi;	/* with cfg.msi: how it interrupts */
 };
 
 struct blk_req;
