@@ -15,25 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hw/bridge.h"
-#include "hw/iommu.h"
-#include "hw/memory.h"
-#include "kernel/sim.h"
+#include "iommu_rig.h"
 #include "os/dmaiommu.h"
 #include "os/dmamap.h"
-#include "testutil.h"
-#include "xact_master.h"
 
 #define BUF 0x400000ull
 #define NS 1000ull
 
 struct rig {
-	struct sim sim;
-	struct bus a, b;
-	struct memory mem;
-	struct bridge br;
-	struct iommu io;
-	struct xm dev;
+	struct io_rig g;
 	struct dma_dev d;
 	struct cache_cost cost;
 };
@@ -41,10 +31,6 @@ struct rig {
 static void rig_init(struct rig *r, bool lazy, uint32_t flush_max,
 		     uint64_t flush_timeout)
 {
-	struct bus_config bc = { .period = 1000, .width = 8 };
-	struct memory_config mc = { .size = 8 << 20, .latency = 10000 };
-	struct bridge_config brc = { .latency = 0, .queue = 4,
-				     .posted = true };
 	struct iommu_config ic = { .entries = 64, .max_faults = 16 };
 	struct dmamap_config dc = { .mask = ~0ull };
 	struct dmaiommu_config mic = {
@@ -56,36 +42,18 @@ static void rig_init(struct rig *r, bool lazy, uint32_t flush_max,
 	};
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(sim_init(&r->sim, 1), 0);
-	assert_int_equal(bus_init(&r->a, &r->sim, "a", &bc), 0);
-	assert_int_equal(bus_init(&r->b, &r->sim, "b", &bc), 0);
-	assert_int_equal(memory_init(&r->mem, &r->sim, &r->a, "mem", 0, &mc),
+	io_rig_init(&r->g, 8 << 20, &ic);
+	assert_int_equal(dmamap_init(&r->d, &r->g.a, NULL, NULL, "nic", &dc),
 			 0);
-	assert_int_equal(bus_attach(&r->b, &r->dev.m, "nic", &xm_ops,
-				    BUS_MODE_BURST, 0), 0);
-	r->dev.m.io = true;
-	assert_int_equal(bridge_init(&r->br, &r->sim, "br", &r->a, &r->b,
-				     &brc), 0);
-	assert_int_equal(bridge_window(&r->br, BRIDGE_B_TO_A, 0, 8 << 20), 0);
-	assert_int_equal(iommu_init(&r->io, &r->sim, "iommu", &r->br,
-				    BRIDGE_B_TO_A, &ic), 0);
-	assert_int_equal(dmamap_init(&r->d, &r->a, NULL, NULL, "nic", &dc), 0);
-	assert_int_equal(dmaiommu_attach(&r->d, &r->io, &r->dev.m, &r->mem,
-					 &r->sim, &mic), 0);
-	iommu_enable(&r->io, true);
+	assert_int_equal(dmaiommu_attach(&r->d, &r->g.io, &r->g.dev.m,
+					 &r->g.mem, &r->g.sim, &mic), 0);
+	iommu_enable(&r->g.io, true);
 }
 
 static void rig_fini(struct rig *r)
 {
-	assert_true(iommu_check(&r->io));
-	assert_true(bridge_check(&r->br));
 	dmamap_fini(&r->d);
-	iommu_fini(&r->io);
-	bridge_fini(&r->br);
-	memory_fini(&r->mem);
-	bus_fini(&r->a);
-	bus_fini(&r->b);
-	sim_fini(&r->sim);
+	io_rig_fini(&r->g);
 }
 
 /* The device writes 8 bytes of v at iova; everything runs out. */
@@ -94,8 +62,8 @@ static void dev_write(struct rig *r, uint64_t iova, uint8_t v)
 	uint8_t w[8];
 
 	memset(w, v, 8);
-	xm_start(&r->dev, iova, w, 8, true);
-	sim_run(&r->sim, UINT64_MAX);
+	xm_start(&r->g.dev, iova, w, 8, true);
+	sim_run(&r->g.sim, UINT64_MAX);
 }
 
 /* The device reads 8 bytes at iova, started now and given until `until`
@@ -103,12 +71,12 @@ static void dev_write(struct rig *r, uint64_t iova, uint8_t v)
 static int dev_read(struct rig *r, uint64_t iova, uint8_t *got,
 		    uint64_t until)
 {
-	int n = r->dev.ndone;
+	int n = r->g.dev.ndone;
 
-	xm_start(&r->dev, iova, got, 8, false);
-	sim_run(&r->sim, until);
-	assert_int_equal(r->dev.ndone, n + 1);
-	return r->dev.status;
+	xm_start(&r->g.dev, iova, got, 8, false);
+	sim_run(&r->g.sim, until);
+	assert_int_equal(r->g.dev.ndone, n + 1);
+	return r->g.dev.status;
 }
 
 static void nothing(struct sim *sim, struct event *ev)
@@ -120,17 +88,17 @@ static void nothing(struct sim *sim, struct event *ev)
 /* Let time run to t even if nothing else is queued by then. */
 static void run_to(struct rig *r, uint64_t t)
 {
-	assert_non_null(sim_at(&r->sim, t, PHASE_REQUEST, nothing, r, NULL,
+	assert_non_null(sim_at(&r->g.sim, t, PHASE_REQUEST, nothing, r, NULL,
 			       0));
-	sim_run(&r->sim, t);
-	assert_int_equal(r->sim.now, t);
+	sim_run(&r->g.sim, t);
+	assert_int_equal(r->g.sim.now, t);
 }
 
 static void check_bytes(struct rig *r, uint64_t pa, uint8_t v)
 {
 	uint8_t got[8];
 
-	memory_read(&r->mem, pa, got, 8);
+	memory_read(&r->g.mem, pa, got, 8);
 	for (int i = 0; i < 8; i++)
 		if (got[i] != v)
 			fail_msg("byte %d at %#llx: %#x, want %#x", i,
@@ -165,7 +133,7 @@ static void lazy_flush_max(void **state)
 		dev_write(&r, iova[k], 0x11);
 		check_bytes(&r, BUF + k * 4096ull, 0x11);
 	}
-	assert_int_equal(r.io.misses, 4);
+	assert_int_equal(r.g.io.misses, 4);
 	for (int k = 0; k < 3; k++) {
 		dmamap_unmap_single(&r.d, iova[k], 4096, DMA_FROM_DEVICE,
 				    &r.cost);
@@ -174,14 +142,14 @@ static void lazy_flush_max(void **state)
 	assert_int_equal(m->unmaps, 3);
 	assert_int_equal(m->flushes, 0);
 	assert_int_equal(m->invalidations, 0);
-	assert_int_equal(r.io.invalidations, 0);
+	assert_int_equal(r.g.io.invalidations, 0);
 	for (int k = 0; k < 3; k++) {
 		dev_write(&r, iova[k], 0x22);
 		check_bytes(&r, BUF + k * 4096ull, 0x22);  /* the freed page */
 	}
-	assert_int_equal(r.io.faults, 0);
-	assert_int_equal(r.io.hits, 3);
-	assert_int_equal(r.io.misses, 4);
+	assert_int_equal(r.g.io.faults, 0);
+	assert_int_equal(r.g.io.hits, 3);
+	assert_int_equal(r.g.io.misses, 4);
 	extra = map(&r, BUF + 8 * 4096ull, DMA_FROM_DEVICE);
 	for (int k = 0; k < 4; k++)
 		assert_true(extra != iova[k]);
@@ -190,18 +158,18 @@ static void lazy_flush_max(void **state)
 	assert_int_equal(m->nfq, 0);
 	assert_int_equal(m->flushes, 1);
 	assert_int_equal(m->invalidations, 1);
-	assert_int_equal(r.io.invalidations, 1);
+	assert_int_equal(r.g.io.invalidations, 1);
 	for (int k = 0; k < 4; k++) {
 		dev_write(&r, iova[k], 0x33);
 		check_bytes(&r, BUF + k * 4096ull, k < 3 ? 0x22 : 0x11);
-		assert_int_equal(r.io.faults, k + 1);
-		assert_int_equal(r.io.log[k].reason, IOMMU_FAULT_NOT_PRESENT);
-		assert_int_equal(r.io.log[k].iova, iova[k]);
+		assert_int_equal(r.g.io.faults, k + 1);
+		assert_int_equal(r.g.io.log[k].reason, IOMMU_FAULT_NOT_PRESENT);
+		assert_int_equal(r.g.io.log[k].iova, iova[k]);
 	}
 	/* the extra mapping lost nothing to the domain's invalidation */
 	dev_write(&r, extra, 0x44);
 	check_bytes(&r, BUF + 8 * 4096ull, 0x44);
-	assert_int_equal(r.io.faults, 4);
+	assert_int_equal(r.g.io.faults, 4);
 	again = map(&r, BUF + 9 * 4096ull, DMA_FROM_DEVICE);
 	assert_int_equal(again, iova[0]);	/* first fit: freed by the flush */
 	dmamap_unmap_single(&r.d, again, 4096, DMA_FROM_DEVICE, &r.cost);
@@ -227,13 +195,13 @@ static void lazy_timeout(void **state)
 	rig_init(&r, true, 256, T);
 	m = r.d.iommu;
 	for (int k = 0; k < 2; k++) {
-		memory_write(&r.mem, BUF + k * 4096ull,
+		memory_write(&r.g.mem, BUF + k * 4096ull,
 			     k ? "stale-B!" : "stale-A!", 8);
 		iova[k] = map(&r, BUF + k * 4096ull, DMA_BIDIRECTIONAL);
 		assert_int_equal(dev_read(&r, iova[k], got, UINT64_MAX),
 				 BUS_OK);
 	}
-	t0 = r.sim.now;
+	t0 = r.g.sim.now;
 	dmamap_unmap_single(&r.d, iova[0], 4096, DMA_BIDIRECTIONAL, &r.cost);
 	run_to(&r, t0 + T / 2);
 	dmamap_unmap_single(&r.d, iova[1], 4096, DMA_BIDIRECTIONAL, &r.cost);
@@ -242,26 +210,26 @@ static void lazy_timeout(void **state)
 	for (int k = 0; k < 2; k++) {
 		memset(got, 0, 8);
 		assert_int_equal(dev_read(&r, iova[k], got,
-					  r.sim.now + 20 * NS), BUS_OK);
+					  r.g.sim.now + 20 * NS), BUS_OK);
 		assert_memory_equal(got, k ? "stale-B!" : "stale-A!", 8);
 	}
 	assert_int_equal(m->flushes, 0);
-	assert_int_equal(r.io.invalidations, 0);
-	assert_int_equal(r.io.faults, 0);
+	assert_int_equal(r.g.io.invalidations, 0);
+	assert_int_equal(r.g.io.faults, 0);
 
 	run_to(&r, t0 + T + 1 * NS);
 	assert_int_equal(m->flushes, 1);
 	assert_int_equal(m->invalidations, 1);
-	assert_int_equal(r.io.invalidations, 1);
+	assert_int_equal(r.g.io.invalidations, 1);
 	assert_int_equal(m->stale_max_ps, T);
 	assert_int_equal(m->stale_ps, T + T / 2);
 	for (int k = 0; k < 2; k++) {
 		assert_int_equal(dev_read(&r, iova[k], got, UINT64_MAX),
 				 BUS_ERR_SLAVE);
-		assert_int_equal(r.io.log[k].reason, IOMMU_FAULT_NOT_PRESENT);
-		assert_true(r.io.log[k].time > t0 + T);
+		assert_int_equal(r.g.io.log[k].reason, IOMMU_FAULT_NOT_PRESENT);
+		assert_true(r.g.io.log[k].time > t0 + T);
 	}
-	assert_int_equal(r.io.faults, 2);
+	assert_int_equal(r.g.io.faults, 2);
 	assert_int_equal(m->flushes, 1);	/* the timer fired once */
 	rig_fini(&r);
 }
@@ -283,20 +251,20 @@ static void strict_every_unmap(void **state)
 		dev_write(&r, iova[k], 0x11);
 	}
 	for (int k = 0; k < 3; k++) {
-		uint64_t hits = r.io.hits;
+		uint64_t hits = r.g.io.hits;
 
 		dmamap_unmap_single(&r.d, iova[k], 4096, DMA_FROM_DEVICE,
 				    &r.cost);
 		assert_int_equal(m->invalidations, k + 1);
-		assert_int_equal(r.io.invalidations, k + 1);
+		assert_int_equal(r.g.io.invalidations, k + 1);
 		assert_int_equal(m->nfq, 0);
 		dev_write(&r, iova[k], 0x55);
 		check_bytes(&r, BUF + k * 4096ull, 0x11);
-		assert_int_equal(r.io.faults, k + 1);
-		assert_int_equal(r.io.log[k].reason, IOMMU_FAULT_NOT_PRESENT);
+		assert_int_equal(r.g.io.faults, k + 1);
+		assert_int_equal(r.g.io.log[k].reason, IOMMU_FAULT_NOT_PRESENT);
 		for (int j = k + 1; j < 3; j++) {
 			dev_write(&r, iova[j], 0x11);
-			assert_int_equal(r.io.hits, ++hits);
+			assert_int_equal(r.g.io.hits, ++hits);
 		}
 	}
 	assert_int_equal(m->flushes, 0);

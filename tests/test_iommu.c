@@ -13,22 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hw/bridge.h"
-#include "hw/iommu.h"
-#include "hw/memory.h"
+#include "iommu_rig.h"
 #include "kernel/rng.h"
-#include "kernel/sim.h"
 #include "kernel/util.h"
-#include "testutil.h"
-#include "xact_master.h"
 
 struct rig {
-	struct sim sim;
-	struct bus a, b;
-	struct memory mem;
-	struct bridge br;
-	struct iommu io;
-	struct xm dev;
+	struct io_rig g;
 	int faults_raised;
 };
 
@@ -45,7 +35,7 @@ static void pte(struct rig *r, uint64_t at, uint64_t v)
 	uint8_t b[8];
 
 	util_le_put(b, v, 8);
-	memory_write(&r->mem, at, b, 8);
+	memory_write(&r->g.mem, at, b, 8);
 }
 
 /* Tables: root 0x80000 -> level 1 at 0x81000 -> level 2 at 0x82000.
@@ -54,30 +44,14 @@ static void pte(struct rig *r, uint64_t at, uint64_t v)
  *   IOVA 0x200000 (2 MiB) -> 0x400000 RW; nothing else. */
 static void rig_init_ways(struct rig *r, uint32_t entries, uint32_t ways)
 {
-	struct bus_config bc = { .period = 1000, .width = 8 };
-	struct memory_config mc = { .size = 8 << 20, .latency = 10000 };
-	struct bridge_config brc = { .latency = 0, .queue = 4,
-				     .posted = true };
 	struct iommu_config ic = { .entries = entries, .ways = ways,
 				   .lookup = 0, .max_faults = 16 };
 	const uint64_t rw = IOMMU_PTE_R | IOMMU_PTE_W;
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(sim_init(&r->sim, 1), 0);
-	assert_int_equal(bus_init(&r->a, &r->sim, "a", &bc), 0);
-	assert_int_equal(bus_init(&r->b, &r->sim, "b", &bc), 0);
-	assert_int_equal(memory_init(&r->mem, &r->sim, &r->a, "mem", 0, &mc),
-			 0);
-	assert_int_equal(bus_attach(&r->b, &r->dev.m, "nic", &xm_ops,
-				    BUS_MODE_BURST, 0), 0);
-	r->dev.m.io = true;
-	assert_int_equal(bridge_init(&r->br, &r->sim, "br", &r->a, &r->b,
-				     &brc), 0);
-	assert_int_equal(bridge_window(&r->br, BRIDGE_B_TO_A, 0, 8 << 20), 0);
-	assert_int_equal(iommu_init(&r->io, &r->sim, "iommu", &r->br,
-				    BRIDGE_B_TO_A, &ic), 0);
-	r->io.irq.raise = on_fault;
-	r->io.irq.ctx = r;
+	io_rig_init(&r->g, 8 << 20, &ic);
+	r->g.io.irq.raise = on_fault;
+	r->g.io.irq.ctx = r;
 	pte(r, ROOT + 0 * 8, 0x81000 | rw);
 	pte(r, 0x81000 + 0 * 8, 0x82000 | rw);
 	pte(r, 0x81000 + 1 * 8, 0x400000 | rw | IOMMU_PTE_PS);
@@ -94,29 +68,22 @@ static void rig_init(struct rig *r, uint32_t entries)
 
 static void rig_fini(struct rig *r)
 {
-	assert_true(iommu_check(&r->io));
-	assert_true(bridge_check(&r->br));
-	iommu_fini(&r->io);
-	bridge_fini(&r->br);
-	memory_fini(&r->mem);
-	bus_fini(&r->a);
-	bus_fini(&r->b);
-	sim_fini(&r->sim);
+	io_rig_fini(&r->g);
 }
 
 static void access(struct rig *r, uint64_t addr, void *buf, uint64_t len,
 		   bool write)
 {
-	xm_start(&r->dev, addr, buf, len, write);
-	sim_run(&r->sim, UINT64_MAX);
+	xm_start(&r->g.dev, addr, buf, len, write);
+	sim_run(&r->g.sim, UINT64_MAX);
 }
 
 static int attach(struct rig *r)
 {
-	int d = iommu_domain_new(&r->io, ROOT, false);
+	int d = iommu_domain_new(&r->g.io, ROOT, false);
 
 	assert_true(d >= 0);
-	assert_int_equal(iommu_attach_device(&r->io, &r->dev.m, d), 0);
+	assert_int_equal(iommu_attach_device(&r->g.io, &r->g.dev.m, d), 0);
 	return d;
 }
 
@@ -124,7 +91,7 @@ static void check_bytes(struct rig *r, uint64_t pa, uint8_t v, size_t n)
 {
 	uint8_t got[64];
 
-	memory_read(&r->mem, pa, got, n);
+	memory_read(&r->g.mem, pa, got, n);
 	for (size_t i = 0; i < n; i++)
 		if (got[i] != v)
 			fail_msg("byte %zu at %#llx: %#x, want %#x", i,
@@ -143,15 +110,15 @@ static void off_then_no_domain(void **state)
 	memset(w, 0xaa, 8);
 	access(&r, 0x10000, w, 8, true);
 	check_bytes(&r, 0x10000, 0xaa, 8);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	memset(w, 0xbb, 8);
 	access(&r, 0x10000, w, 8, true);
 	check_bytes(&r, 0x10000, 0xaa, 8);	/* unchanged */
-	assert_int_equal(r.io.faults, 1);
+	assert_int_equal(r.g.io.faults, 1);
 	assert_int_equal(r.faults_raised, 1);
-	assert_int_equal(r.io.log[0].reason, IOMMU_FAULT_NO_DOMAIN);
-	assert_int_equal(r.io.log[0].iova, 0x10000);
-	assert_string_equal(r.io.log[0].dev, "nic");
+	assert_int_equal(r.g.io.log[0].reason, IOMMU_FAULT_NO_DOMAIN);
+	assert_int_equal(r.g.io.log[0].iova, 0x10000);
+	assert_string_equal(r.g.io.log[0].dev, "nic");
 	rig_fini(&r);
 }
 
@@ -166,20 +133,20 @@ static void translate_and_hit(void **state)
 
 	(void)state;
 	rig_init(&r, 64);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
-	memory_write(&r.mem, 0x40008, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+	memory_write(&r.g.mem, 0x40008, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
 	access(&r, 0x10008, got, 8, false);
-	assert_int_equal(r.dev.status, BUS_OK);
+	assert_int_equal(r.g.dev.status, BUS_OK);
 	assert_memory_equal(got, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
-	assert_int_equal(r.dev.done_at, 46000);
-	assert_int_equal(r.io.misses, 1);
-	assert_int_equal(r.io.walk_reads, 3);
+	assert_int_equal(r.g.dev.done_at, 46000);
+	assert_int_equal(r.g.io.misses, 1);
+	assert_int_equal(r.g.io.walk_reads, 3);
 	memset(w, 0x5c, 8);
 	access(&r, 0x10100, w, 8, true);
 	check_bytes(&r, 0x40100, 0x5c, 8);
-	assert_int_equal(r.io.hits, 1);
-	assert_int_equal(r.io.walk_reads, 3);
+	assert_int_equal(r.g.io.hits, 1);
+	assert_int_equal(r.g.io.walk_reads, 3);
 	rig_fini(&r);
 }
 
@@ -192,19 +159,19 @@ static void permissions_and_holes(void **state)
 
 	(void)state;
 	rig_init(&r, 64);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
 	memset(w, 0x77, 8);
-	memory_write(&r.mem, 0x50000, "ABCDEFGH", 8);
+	memory_write(&r.g.mem, 0x50000, "ABCDEFGH", 8);
 	access(&r, 0x11000, w, 8, true);
-	assert_int_equal(r.io.log[0].reason, IOMMU_FAULT_WRITE_DENIED);
+	assert_int_equal(r.g.io.log[0].reason, IOMMU_FAULT_WRITE_DENIED);
 	access(&r, 0x11000, got, 8, false);
-	assert_int_equal(r.dev.status, BUS_OK);
+	assert_int_equal(r.g.dev.status, BUS_OK);
 	assert_memory_equal(got, "ABCDEFGH", 8);	/* unchanged */
 	access(&r, 0x20000, got, 8, false);
-	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
-	assert_int_equal(r.io.log[1].reason, IOMMU_FAULT_NOT_PRESENT);
-	assert_int_equal(r.io.faults, 2);
+	assert_int_equal(r.g.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.g.io.log[1].reason, IOMMU_FAULT_NOT_PRESENT);
+	assert_int_equal(r.g.io.faults, 2);
 	rig_fini(&r);
 }
 
@@ -221,25 +188,25 @@ static void read_denied_walk_and_range(void **state)
 	rig_init(&r, 64);
 	pte(&r, 0x82000 + 0x14 * 8, 0x62000 | IOMMU_PTE_W);
 	pte(&r, 0x81000 + 2 * 8, 0x900000 | IOMMU_PTE_R | IOMMU_PTE_W);
-	assert_int_equal(bridge_window(&r.br, BRIDGE_B_TO_A,
+	assert_int_equal(bridge_window(&r.g.br, BRIDGE_B_TO_A,
 				       1ull << IOMMU_IOVA_BITS, 4096), 0);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
 	memset(w, 0x5a, 8);
 	memset(got, 0, 8);
 	access(&r, 0x14000, got, 8, false);
-	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
-	assert_int_equal(r.io.log[0].reason, IOMMU_FAULT_READ_DENIED);
+	assert_int_equal(r.g.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.g.io.log[0].reason, IOMMU_FAULT_READ_DENIED);
 	access(&r, 0x14000, w, 8, true);	/* writes are allowed */
-	assert_int_equal(r.dev.status, BUS_OK);
+	assert_int_equal(r.g.dev.status, BUS_OK);
 	check_bytes(&r, 0x62000, 0x5a, 8);
 	access(&r, 0x400000, got, 8, false);	/* level 1 -> 9 MiB: none */
-	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
-	assert_int_equal(r.io.log[1].reason, IOMMU_FAULT_WALK);
+	assert_int_equal(r.g.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.g.io.log[1].reason, IOMMU_FAULT_WALK);
 	access(&r, 1ull << IOMMU_IOVA_BITS, got, 8, false);
-	assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
-	assert_int_equal(r.io.log[2].reason, IOMMU_FAULT_RANGE);
-	assert_int_equal(r.io.faults, 3);
+	assert_int_equal(r.g.dev.status, BUS_ERR_SLAVE);
+	assert_int_equal(r.g.io.log[2].reason, IOMMU_FAULT_RANGE);
+	assert_int_equal(r.g.io.faults, 3);
 	assert_int_equal(r.faults_raised, 3);
 	rig_fini(&r);
 }
@@ -253,17 +220,17 @@ static void large_pages_and_crossing(void **state)
 
 	(void)state;
 	rig_init(&r, 64);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
 	memset(w, 0x42, 8);
 	access(&r, 0x200000 + 0x1234, w, 8, true);
 	check_bytes(&r, 0x400000 + 0x1234, 0x42, 8);
-	assert_int_equal(r.io.walk_reads, 2);
+	assert_int_equal(r.g.io.walk_reads, 2);
 	memset(w, 0x9d, 32);
 	access(&r, 0x12ff0, w, 32, true);
 	check_bytes(&r, 0x60ff0, 0x9d, 16);
 	check_bytes(&r, 0x61000, 0x9d, 16);
-	assert_int_equal(r.io.faults, 0);
+	assert_int_equal(r.g.io.faults, 0);
 	rig_fini(&r);
 }
 
@@ -277,7 +244,7 @@ static void stale_until_invalidated(void **state)
 
 	(void)state;
 	rig_init(&r, 64);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	d = attach(&r);
 	memset(w, 1, 8);
 	access(&r, 0x10000, w, 8, true);
@@ -286,7 +253,7 @@ static void stale_until_invalidated(void **state)
 	memset(w, 2, 8);
 	access(&r, 0x10000, w, 8, true);
 	check_bytes(&r, 0x40000, 2, 8);		/* the stale translation */
-	iommu_invalidate(&r.io, d, 0x10000, 4096);
+	iommu_invalidate(&r.g.io, d, 0x10000, 4096);
 	memset(w, 3, 8);
 	access(&r, 0x10000, w, 8, true);
 	check_bytes(&r, 0x70000, 3, 8);
@@ -303,7 +270,7 @@ static void iotlb_eviction(void **state)
 
 	(void)state;
 	rig_init(&r, 2);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
 	access(&r, 0x10000, got, 8, false);
 	access(&r, 0x12000, got, 8, false);
@@ -311,8 +278,8 @@ static void iotlb_eviction(void **state)
 	access(&r, 0x13000, got, 8, false);	/* evicts 0x12000 */
 	access(&r, 0x10000, got, 8, false);	/* hit */
 	access(&r, 0x12000, got, 8, false);	/* miss again */
-	assert_int_equal(r.io.hits, 2);
-	assert_int_equal(r.io.misses, 4);
+	assert_int_equal(r.g.io.hits, 2);
+	assert_int_equal(r.g.io.misses, 4);
 	rig_fini(&r);
 }
 
@@ -328,7 +295,7 @@ static void iotlb_sets(void **state)
 	(void)state;
 	rig_init_ways(&r, 4, 2);
 	pte(&r, 0x82000 + 0x16 * 8, 0x63000 | IOMMU_PTE_R | IOMMU_PTE_W);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
 	access(&r, 0x10000, got, 8, false);	/* set 0 */
 	access(&r, 0x12000, got, 8, false);	/* set 0 */
@@ -336,8 +303,8 @@ static void iotlb_sets(void **state)
 	access(&r, 0x13000, got, 8, false);	/* set 1 */
 	access(&r, 0x10000, got, 8, false);	/* miss again */
 	access(&r, 0x13000, got, 8, false);	/* hit */
-	assert_int_equal(r.io.hits, 1);
-	assert_int_equal(r.io.misses, 5);
+	assert_int_equal(r.g.io.hits, 1);
+	assert_int_equal(r.g.io.misses, 5);
 	rig_fini(&r);
 }
 
@@ -404,7 +371,7 @@ static void random_attack(void **state)
 	pte(&r, 0x82000 + 0x15 * 8, 0x63000 | IOMMU_PTE_W);
 	pte(&r, 0x82000 + 0x16 * 8, 0x64000 | IOMMU_PTE_R);
 	/* a second window: everything past memory reaches the IOMMU too */
-	assert_int_equal(bridge_window(&r.br, BRIDGE_B_TO_A, MEMSZ,
+	assert_int_equal(bridge_window(&r.g.br, BRIDGE_B_TO_A, MEMSZ,
 				       (1ull << 40) - MEMSZ), 0);
 	/* random bytes everywhere but the page tables */
 	for (uint64_t a = 0; a < MEMSZ; a += 8) {
@@ -413,16 +380,17 @@ static void random_attack(void **state)
 		if (a < ROOT || a >= 0x83000)
 			memcpy(img + a, &v, 8);
 		else
-			memory_read(&r.mem, a, img + a, 8);
+			memory_read(&r.g.mem, a, img + a, 8);
 	}
-	memory_write(&r.mem, 0, img, MEMSZ);
+	memory_write(&r.g.mem, 0, img, MEMSZ);
 	for (uint64_t pg = 0; pg < MEMSZ / 4096; pg++)
 		sum[pg] = page_sum(img + pg * 4096);
-	iommu_enable(&r.io, true);
+	iommu_enable(&r.g.io, true);
 	attach(&r);
 
 	for (int n = 0; n < ATTACKS; n++) {
-		uint64_t k = rng_next(&rng) % 10, len = 1 + rng_next(&rng) % 256;
+		uint64_t k = rng_next(&rng) % 10;
+		uint64_t len = 1 + rng_next(&rng) % 256;
 		bool write = rng_next(&rng) & 1, blocked = false;
 		uint64_t addr;
 
@@ -477,34 +445,34 @@ static void random_attack(void **state)
 			else
 				memcpy(want + (a - addr), img + pa, end - a);
 		}
-		xm_start(&r.dev, addr, buf, len, write);
-		sim_run(&r.sim, UINT64_MAX);
+		xm_start(&r.g.dev, addr, buf, len, write);
+		sim_run(&r.g.sim, UINT64_MAX);
 		faults += blocked;
-		if (r.io.faults != faults)
+		if (r.g.io.faults != faults)
 			fail_msg("access %d (%s %#llx + %llu): %llu faults, "
 				 "want %llu", n, write ? "write" : "read",
 				 (unsigned long long)addr,
 				 (unsigned long long)len,
-				 (unsigned long long)r.io.faults,
+				 (unsigned long long)r.g.io.faults,
 				 (unsigned long long)faults);
 		if (!write && !blocked) {
-			assert_int_equal(r.dev.status, BUS_OK);
+			assert_int_equal(r.g.dev.status, BUS_OK);
 			assert_memory_equal(buf, want, len);
 			ok_reads++;
 		} else if (!write) {
-			assert_int_equal(r.dev.status, BUS_ERR_SLAVE);
+			assert_int_equal(r.g.dev.status, BUS_ERR_SLAVE);
 		} else if (!blocked) {
 			ok_writes++;
 		}
 	}
-	assert_int_equal(r.io.faults, faults);
+	assert_int_equal(r.g.io.faults, faults);
 	assert_int_equal(r.faults_raised, faults);
 	for (unsigned i = 0; i < 16; i++) {
-		assert_int_equal(r.io.log[i].iova, log[i].iova);
-		assert_int_equal(r.io.log[i].write, log[i].write);
-		assert_int_equal(r.io.log[i].reason, log[i].reason);
+		assert_int_equal(r.g.io.log[i].iova, log[i].iova);
+		assert_int_equal(r.g.io.log[i].write, log[i].write);
+		assert_int_equal(r.g.io.log[i].reason, log[i].reason);
 	}
-	memory_read(&r.mem, 0, after, MEMSZ);
+	memory_read(&r.g.mem, 0, after, MEMSZ);
 	for (uint64_t pg = 0; pg < MEMSZ / 4096; pg++) {
 		bool writable = false;
 

@@ -9,14 +9,9 @@
  */
 #include <string.h>
 
-#include "hw/bridge.h"
-#include "hw/iommu.h"
 #include "hw/iommu_qi.h"
-#include "hw/memory.h"
-#include "kernel/sim.h"
+#include "iommu_rig.h"
 #include "kernel/util.h"
-#include "testutil.h"
-#include "xact_master.h"
 
 #define ROOT 0x80000ull
 #define RING 0x90000ull
@@ -24,13 +19,8 @@
 #define REGS 0x700000ull
 
 struct rig {
-	struct sim sim;
-	struct bus a, b;
-	struct memory mem;
-	struct bridge br;
-	struct iommu io;
+	struct io_rig g;
 	struct iommu_qi q;
-	struct xm dev;
 	int dom;
 };
 
@@ -39,59 +29,37 @@ static void put(struct rig *r, uint64_t at, uint64_t v, unsigned n)
 	uint8_t b[8];
 
 	util_le_put(b, v, n);
-	memory_write(&r->mem, at, b, n);
+	memory_write(&r->g.mem, at, b, n);
 }
 
 static uint64_t get(struct rig *r, uint64_t at, unsigned n)
 {
 	uint8_t b[8];
 
-	memory_read(&r->mem, at, b, n);
+	memory_read(&r->g.mem, at, b, n);
 	return util_le_get(b, n);
 }
 
 static void rig_init(struct rig *r)
 {
-	struct bus_config bc = { .period = 1000, .width = 8 };
-	struct memory_config mc = { .size = 4 << 20, .latency = 10000 };
-	struct bridge_config brc = { .latency = 0, .queue = 4,
-				     .posted = true };
 	struct iommu_config ic = { .entries = 8, .max_faults = 16 };
 	const uint64_t rw = IOMMU_PTE_R | IOMMU_PTE_W;
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(sim_init(&r->sim, 1), 0);
-	assert_int_equal(bus_init(&r->a, &r->sim, "a", &bc), 0);
-	assert_int_equal(bus_init(&r->b, &r->sim, "b", &bc), 0);
-	assert_int_equal(memory_init(&r->mem, &r->sim, &r->a, "mem", 0, &mc),
-			 0);
-	assert_int_equal(bus_attach(&r->b, &r->dev.m, "nic", &xm_ops,
-				    BUS_MODE_BURST, 0), 0);
-	r->dev.m.io = true;
-	assert_int_equal(bridge_init(&r->br, &r->sim, "br", &r->a, &r->b,
-				     &brc), 0);
-	assert_int_equal(bridge_window(&r->br, BRIDGE_B_TO_A, 0, 4 << 20), 0);
-	assert_int_equal(iommu_init(&r->io, &r->sim, "iommu", &r->br,
-				    BRIDGE_B_TO_A, &ic), 0);
-	assert_int_equal(iommu_qi_init(&r->q, &r->io, REGS, 2), 0);
+	io_rig_init(&r->g, 4 << 20, &ic);
+	assert_int_equal(iommu_qi_init(&r->q, &r->g.io, REGS, 2), 0);
 	put(r, ROOT, 0x81000 | rw, 8);
 	put(r, 0x81000, 0x82000 | rw, 8);
 	put(r, 0x82000 + 0x10 * 8, 0x40000 | rw, 8);
 	put(r, 0x82000 + 0x11 * 8, 0x50000 | rw, 8);
-	iommu_enable(&r->io, true);
-	r->dom = iommu_domain_new(&r->io, ROOT, false);
-	assert_int_equal(iommu_attach_device(&r->io, &r->dev.m, r->dom), 0);
+	iommu_enable(&r->g.io, true);
+	r->dom = iommu_domain_new(&r->g.io, ROOT, false);
+	assert_int_equal(iommu_attach_device(&r->g.io, &r->g.dev.m, r->dom), 0);
 }
 
 static void rig_fini(struct rig *r)
 {
-	assert_true(iommu_check(&r->io));
-	iommu_fini(&r->io);
-	bridge_fini(&r->br);
-	memory_fini(&r->mem);
-	bus_fini(&r->a);
-	bus_fini(&r->b);
-	sim_fini(&r->sim);
+	io_rig_fini(&r->g);
 }
 
 static void reg(struct rig *r, uint64_t off, uint32_t v)
@@ -118,8 +86,8 @@ static void touch(struct rig *r, uint64_t iova)
 {
 	uint8_t w[8] = { 0 };
 
-	xm_start(&r->dev, iova, w, 8, true);
-	sim_run(&r->sim, UINT64_MAX);
+	xm_start(&r->g.dev, iova, w, 8, true);
+	sim_run(&r->g.sim, UINT64_MAX);
 }
 
 /* A range invalidation and a wait: the IOTLB entry of the first page goes
@@ -135,26 +103,26 @@ static void range_then_wait(void **state)
 	rig_init(&r);
 	touch(&r, 0x10000);
 	touch(&r, 0x11000);
-	misses = r.io.misses;
+	misses = r.g.io.misses;
 	assert_int_equal(misses, 2);
 	reg(&r, IOMMU_QI_IQA, (uint32_t)RING);
 	reg(&r, IOMMU_QI_IQS, 8);
 	desc(&r, 0, IOMMU_QI_RANGE, (uint32_t)r.dom, 0x10000, 4096);
 	desc(&r, 1, IOMMU_QI_WAIT, 77, STATUS, 0);
-	t0 = r.sim.now;
+	t0 = r.g.sim.now;
 	reg(&r, IOMMU_QI_IQT, 2);
 	assert_int_equal(get(&r, STATUS, 4), 0);	/* not yet */
-	sim_run(&r.sim, UINT64_MAX);
+	sim_run(&r.g.sim, UINT64_MAX);
 	assert_int_equal(get(&r, STATUS, 4), 77);
-	assert_true(r.sim.now - t0 >= 3 * 10000);
+	assert_true(r.g.sim.now - t0 >= 3 * 10000);
 	assert_int_equal(r.q.head, 2);
 	assert_int_equal(r.q.descriptors, 2);
 	assert_int_equal(r.q.waits, 1);
 	assert_int_equal(r.q.errors, 0);
 	touch(&r, 0x11000);
-	assert_int_equal(r.io.misses, misses);		/* kept */
+	assert_int_equal(r.g.io.misses, misses);		/* kept */
 	touch(&r, 0x10000);
-	assert_int_equal(r.io.misses, misses + 1);	/* invalidated */
+	assert_int_equal(r.g.io.misses, misses + 1);	/* invalidated */
 	rig_fini(&r);
 }
 
@@ -173,18 +141,18 @@ static void wrap_domain_and_errors(void **state)
 	reg(&r, IOMMU_QI_IQS, 2);
 	desc(&r, 0, 99, 0, 0, 0);
 	desc(&r, 1, IOMMU_QI_DOMAIN, (uint32_t)r.dom, 0, 0);
-	sim_run(&r.sim, UINT64_MAX);
+	sim_run(&r.g.sim, UINT64_MAX);
 	assert_int_equal(r.q.descriptors, 0);
 	reg(&r, IOMMU_QI_IQT, 1);
-	sim_run(&r.sim, UINT64_MAX);
+	sim_run(&r.g.sim, UINT64_MAX);
 	assert_int_equal(r.q.errors, 1);
 	reg(&r, IOMMU_QI_IQT, 0);		/* wraps: index 1 fetched */
-	sim_run(&r.sim, UINT64_MAX);
+	sim_run(&r.g.sim, UINT64_MAX);
 	assert_int_equal(r.q.head, 0);
 	assert_int_equal(r.q.descriptors, 2);
 	touch(&r, 0x10000);
 	touch(&r, 0x11000);
-	assert_int_equal(r.io.misses, 4);
+	assert_int_equal(r.g.io.misses, 4);
 	reg(&r, IOMMU_QI_IQT, 5);		/* beyond the ring */
 	assert_int_equal(r.q.errors, 2);
 	rig_fini(&r);
@@ -202,19 +170,21 @@ static void translated_requests(void **state)
 	(void)state;
 	rig_init(&r);
 	memset(w, 9, 8);
-	xact_init(&r.dev.x, 0x300000, w, 8, true, &r.dev.m, xm_done, &r.dev);
-	r.dev.x.translated = true;
-	xact_start(&r.dev.m, &r.dev.x);
-	sim_run(&r.sim, UINT64_MAX);
-	assert_int_equal(r.io.faults, 1);
-	assert_int_equal(r.io.log[0].reason, IOMMU_FAULT_TRANSLATED);
+	xact_init(&r.g.dev.x, 0x300000, w, 8, true, &r.g.dev.m, xm_done,
+		  &r.g.dev);
+	r.g.dev.x.translated = true;
+	xact_start(&r.g.dev.m, &r.g.dev.x);
+	sim_run(&r.g.sim, UINT64_MAX);
+	assert_int_equal(r.g.io.faults, 1);
+	assert_int_equal(r.g.io.log[0].reason, IOMMU_FAULT_TRANSLATED);
 	assert_int_equal(get(&r, 0x300000, 8), 0);
-	assert_int_equal(iommu_trust_ats(&r.io, &r.dev.m, true), 0);
-	xact_init(&r.dev.x, 0x300000, w, 8, true, &r.dev.m, xm_done, &r.dev);
-	r.dev.x.translated = true;
-	xact_start(&r.dev.m, &r.dev.x);
-	sim_run(&r.sim, UINT64_MAX);
-	assert_int_equal(r.io.faults, 1);
+	assert_int_equal(iommu_trust_ats(&r.g.io, &r.g.dev.m, true), 0);
+	xact_init(&r.g.dev.x, 0x300000, w, 8, true, &r.g.dev.m, xm_done,
+		  &r.g.dev);
+	r.g.dev.x.translated = true;
+	xact_start(&r.g.dev.m, &r.g.dev.x);
+	sim_run(&r.g.sim, UINT64_MAX);
+	assert_int_equal(r.g.io.faults, 1);
 	assert_int_equal(get(&r, 0x300000, 8), 0x0909090909090909ull);
 	rig_fini(&r);
 }

@@ -266,7 +266,8 @@ static void walk_done(struct xact *w)
 		}
 #endif
 		t = tlb_fill(io, io->cur_domain, iova, pa,
-			     (uint8_t)(pte & (IOMMU_PTE_R | IOMMU_PTE_W)), large);
+			     (uint8_t)(pte & (IOMMU_PTE_R | IOMMU_PTE_W)),
+			     large);
 
 		apply(io, e, t);
 		return;
