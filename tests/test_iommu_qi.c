@@ -162,28 +162,30 @@ static void wrap_domain_and_errors(void **state)
  * faults (reason TRANSLATED) and changes no byte; once trusted, the same
  * request reaches its physical address unchecked, though no mapping
  * covers it. */
+/* The device writes 8 bytes of 9 at 0x300000 marked translated. */
+static void write_translated(struct rig *r)
+{
+	static uint8_t w[8] = { 9, 9, 9, 9, 9, 9, 9, 9 };
+
+	xact_init(&r->g.dev.x, 0x300000, w, 8, true, &r->g.dev.m, xm_done,
+		  &r->g.dev);
+	r->g.dev.x.translated = true;
+	xact_start(&r->g.dev.m, &r->g.dev.x);
+	sim_run(&r->g.sim, UINT64_MAX);
+}
+
 static void translated_requests(void **state)
 {
 	struct rig r;
-	uint8_t w[8];
 
 	(void)state;
 	rig_init(&r);
-	memset(w, 9, 8);
-	xact_init(&r.g.dev.x, 0x300000, w, 8, true, &r.g.dev.m, xm_done,
-		  &r.g.dev);
-	r.g.dev.x.translated = true;
-	xact_start(&r.g.dev.m, &r.g.dev.x);
-	sim_run(&r.g.sim, UINT64_MAX);
+	write_translated(&r);
 	assert_int_equal(r.g.io.faults, 1);
 	assert_int_equal(r.g.io.log[0].reason, IOMMU_FAULT_TRANSLATED);
 	assert_int_equal(get(&r, 0x300000, 8), 0);
 	assert_int_equal(iommu_trust_ats(&r.g.io, &r.g.dev.m, true), 0);
-	xact_init(&r.g.dev.x, 0x300000, w, 8, true, &r.g.dev.m, xm_done,
-		  &r.g.dev);
-	r.g.dev.x.translated = true;
-	xact_start(&r.g.dev.m, &r.g.dev.x);
-	sim_run(&r.g.sim, UINT64_MAX);
+	write_translated(&r);
 	assert_int_equal(r.g.io.faults, 1);
 	assert_int_equal(get(&r, 0x300000, 8), 0x0909090909090909ull);
 	rig_fini(&r);
