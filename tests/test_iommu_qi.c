@@ -158,10 +158,6 @@ static void wrap_domain_and_errors(void **state)
 	rig_fini(&r);
 }
 
-/* A request marked translated (ATS) from a device the IOMMU does not trust
- * faults (reason TRANSLATED) and changes no byte; once trusted, the same
- * request reaches its physical address unchecked, though no mapping
- * covers it. */
 /* The device writes 8 bytes of 9 at 0x300000 marked translated. */
 static void write_translated(struct rig *r)
 {
@@ -174,6 +170,10 @@ static void write_translated(struct rig *r)
 	sim_run(&r->g.sim, UINT64_MAX);
 }
 
+/* A request marked translated (ATS) from a device the IOMMU does not trust
+ * faults (reason TRANSLATED) and changes no byte; once trusted, the same
+ * request reaches its physical address unchecked, though no mapping
+ * covers it. */
 static void translated_requests(void **state)
 {
 	struct rig r;
