@@ -444,12 +444,13 @@ static void dma_access(struct bus_snooper *sn, const struct bus_master *who,
 
 /* ---- the IOMMU ---- */
 
-void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
-		    int domain, bool untrusted)
+/* A new binding, or NULL (out of host memory: it goes unwatched). */
+static struct san_bind *bind_new(struct sanitizer *s, const char *dev,
+				 const void *io, int domain, bool untrusted)
 {
 	struct san_bind *b;
 
-	VEC_RESERVE(s->binds, s->nbinds, s->capbinds, return);
+	VEC_RESERVE(s->binds, s->nbinds, s->capbinds, return NULL);
 	b = &s->binds[s->nbinds++];
 	memset(b, 0, sizeof(*b));
 	b->io = io;
@@ -457,6 +458,13 @@ void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
 	snprintf(b->dev, sizeof(b->dev), "%s", dev);
 	b->untrusted = untrusted;
 	san_use(s);
+	return b;
+}
+
+void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
+		    int domain, bool untrusted)
+{
+	bind_new(s, dev, io, domain, untrusted);
 }
 
 void san_iommu_access(void *ctx, const struct iommu *io, int domain,
@@ -475,12 +483,8 @@ void san_iommu_access(void *ctx, const struct iommu *io, int domain,
 	if (domain >= 0 && domain < IOMMU_MAX_DOMAINS &&
 	    io->dom[domain].identity) {
 		/* passthrough: once per domain, whatever the device did */
-		if (!b) {
-			san_iommu_bind(s, dev, io, domain, false);
-			b = s->nbinds && s->binds[s->nbinds - 1].io ==
-				(const void *)io ? &s->binds[s->nbinds - 1] :
-				NULL;
-		}
+		if (!b)
+			b = bind_new(s, dev, io, domain, false);
 		if (b && !(b->reported & (1u << SAN_IDENTITY_DOMAIN))) {
 			b->reported |= 1u << SAN_IDENTITY_DOMAIN;
 			report(s, NULL, SAN_IDENTITY_DOMAIN, dev, iova, iova,

@@ -84,15 +84,13 @@ void cpu_wake(struct cpu *cpu)
 void cpu_timer(struct cpu *cpu, uint64_t cycles, event_fn fn)
 {
 #ifdef DMASIM_MUTATE_CPU_CYCLES_AT_BUS_CLOCK
-	/* the core's cycles counted at its bus's clock */
-	struct event *ev = sim_at_clamped(cpu->sim, cpu->sim->now +
-					  clock_ps(&cpu->port.bus->clk, cycles),
-					  PHASE_REQUEST, fn, cpu, NULL, 0);
+	const struct clock *clk = &cpu->port.bus->clk;	/* the bus's, broken */
 #else
-	struct event *ev = sim_at_clamped(cpu->sim, cpu->sim->now +
-					  clock_ps(&cpu->clk, cycles),
-					  PHASE_REQUEST, fn, cpu, NULL, 0);
+	const struct clock *clk = &cpu->clk;
 #endif
+	struct event *ev = sim_at_clamped(cpu->sim, cpu->sim->now +
+					  clock_ps(clk, cycles),
+					  PHASE_REQUEST, fn, cpu, NULL, 0);
 
 	assert(ev);
 	cpu->ev = evq_handle(ev);

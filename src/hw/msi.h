@@ -7,7 +7,7 @@
  * gone (a descriptor's write-back, a frame's last line), it follows them
  * up the same way, so the host finds the data there when the interrupt
  * comes.  Signals raised while one is on its way are sent in turn, one
- * write each.
+ * write each.  A port serves one device and its one line.
  */
 #ifndef DMASIM_HW_MSI_H
 #define DMASIM_HW_MSI_H

@@ -6,7 +6,6 @@
  * manager manages never moves either.  See hw/camera.h for the device.
  */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "nic.h"
@@ -134,18 +133,9 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if ((bad = camera_config_check(&cc)))
 		return sys_error(sys, DMASIM_EINVAL, "camera '%s': %s", name,
 				 bad);
-	if (cfg->msi && !cfg->intc)
-		return sys_error(sys, DMASIM_EINVAL, "camera '%s': msi %#llx "
-				 "without an intc: expected the interrupt "
-				 "controller its MSI window raises (intc, "
-				 "irq_line)", name,
-				 (unsigned long long)cfg->msi);
-	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+	if ((err = sys_irq_check(sys, "camera", name, cfg->intc,
+				 cfg->irq_line, cfg->msi)))
 		return err;
-	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
-		return sys_error(sys, DMASIM_EINVAL, "camera '%s': irq_line "
-				 "%u: expected 0 to %u", name, cfg->irq_line,
-				 cfg->intc->ic.nlines - 1);
 	if (cfg->done && (err = sys_owns(sys, cfg->done->sys,
 					 "the completion")))
 		return err;
@@ -157,16 +147,9 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "camera '%s': %s", name,
 				 dmasim_strerror(err));
-	if (cfg->intc && cfg->msi) {
-		char pname[SYS_NAME_MAX + 8];
-
-		snprintf(pname, sizeof(pname), "%s.msi", name);
-		if (msi_port_init(&d->msi, &bus->bus, pname, cfg->msi))
-			return sys_error(sys, DMASIM_ENOMEM, "out of memory");
-		d->c.irq = msi_sink(&d->msi, cfg->irq_line);
-	} else if (cfg->intc) {
-		d->c.irq = intc_sink(&cfg->intc->ic, cfg->irq_line);
-	}
+	if ((err = sys_irq_sink(sys, name, &bus->bus, cfg->intc,
+				cfg->irq_line, cfg->msi, &d->msi, &d->c.irq)))
+		return err;
 	if (cfg->done) {
 		d->c.frame_done = cam_done;
 		d->c.frame_ctx = cfg->done;

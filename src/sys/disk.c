@@ -52,6 +52,7 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	struct dmasim_disk_config def;
 	struct disk_config dc;
 	struct dmasim_disk *d;
+	struct irq_sink irq = { 0 };
 	char name[SYS_NAME_MAX];
 	unsigned n = ndisks(sys);
 	uint64_t base;
@@ -102,12 +103,6 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	dc.seek_min = cfg->seek_min;
 	dc.sectors_per_track = cfg->sectors_per_track;
 	dc.positional = cfg->positional;
-	if (cfg->msi && !cfg->intc)
-		return sys_error(sys, DMASIM_EINVAL, "disk '%s': msi %#llx "
-				 "without an intc: expected the interrupt "
-				 "controller its MSI window raises (intc, "
-				 "irq_line)", name,
-				 (unsigned long long)cfg->msi);
 	if (!isfinite(dc.bandwidth))
 		return sys_error(sys, DMASIM_EINVAL, "disk '%s': bandwidth %g: "
 				 "expected bytes/s >= 0", name, dc.bandwidth);
@@ -131,12 +126,9 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 					 (unsigned long long)dc.seek,
 					 (unsigned long long)dc.seek_min);
 	}
-	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+	if ((err = sys_irq_check(sys, "disk", name, cfg->intc, cfg->irq_line,
+				 cfg->msi)))
 		return err;
-	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
-		return sys_error(sys, DMASIM_EINVAL, "disk '%s': irq_line %u: "
-				 "expected 0 to %u", name, cfg->irq_line,
-				 cfg->intc->ic.nlines - 1);
 	base = cfg->base != DMASIM_DEFAULT ? cfg->base :
 	       0x60000000ull + DISK_WINDOW * (uint64_t)n;
 	d = sys_alloc(sys, sizeof(*d), disk_fini_cb);
@@ -152,22 +144,12 @@ int dmasim_disk_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "disk '%s': %s", name,
 				 dmasim_strerror(err));
-	if (cfg->intc) {
-		d->intc = cfg->intc;
-		d->line = cfg->irq_line;
-		if (cfg->msi) {
-			char pname[SYS_NAME_MAX + 8];
-
-			snprintf(pname, sizeof(pname), "%s.msi", name);
-			if (msi_port_init(&d->msi, &bus->bus, pname, cfg->msi))
-				return sys_error(sys, DMASIM_ENOMEM,
-						 "out of memory");
-			disk_set_irq(&d->d, msi_sink(&d->msi, cfg->irq_line));
-		} else {
-			disk_set_irq(&d->d, intc_sink(&cfg->intc->ic,
-						      cfg->irq_line));
-		}
-	}
+	d->intc = cfg->intc;
+	d->line = cfg->irq_line;
+	if ((err = sys_irq_sink(sys, name, &bus->bus, cfg->intc,
+				cfg->irq_line, cfg->msi, &d->msi, &irq)))
+		return err;
+	disk_set_irq(&d->d, irq);
 	if (out)
 		*out = d;
 	return 0;

@@ -12,7 +12,6 @@
 #define DMASIM_SYS_DISK_H
 
 #include "hw/disk.h"
-#include "hw/msi.h"
 #include "os/blkdrv.h"
 #include "os/pagecache.h"
 #include "sys.h"

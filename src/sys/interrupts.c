@@ -1,5 +1,6 @@
 /* interrupts: a system's interrupt controllers and interval timers
  * (dmasim/machine.h).  See sys.h. */
+#include <stdio.h>
 #include <string.h>
 
 #include "sys.h"
@@ -181,4 +182,44 @@ void dmasim_timer_stop(struct dmasim_timer *t)
 uint64_t dmasim_timer_fires(const struct dmasim_timer *t)
 {
 	return t->t.fires;
+}
+
+int sys_irq_check(struct dmasim_sys *sys, const char *kind,
+		  const char *name, const struct dmasim_intc *intc,
+		  unsigned line, uint64_t msi)
+{
+	int err;
+
+	if (msi && !intc)
+		return sys_error(sys, DMASIM_EINVAL, "%s '%s': msi %#llx "
+				 "without an intc: expected the interrupt "
+				 "controller its MSI window raises (intc, "
+				 "irq_line)", kind, name,
+				 (unsigned long long)msi);
+	if (intc && (err = sys_owns(sys, intc->sys, "the intc")))
+		return err;
+	if (intc && line >= intc->ic.nlines)
+		return sys_error(sys, DMASIM_EINVAL, "%s '%s': irq_line %u: "
+				 "expected 0 to %u", kind, name, line,
+				 intc->ic.nlines - 1);
+	return 0;
+}
+
+int sys_irq_sink(struct dmasim_sys *sys, const char *name, struct bus *bus,
+		 struct dmasim_intc *intc, unsigned line, uint64_t msi,
+		 struct msi_port *port, struct irq_sink *out)
+{
+	char pname[SYS_NAME_MAX + 8];
+
+	if (!intc)
+		return 0;
+	if (!msi) {
+		*out = intc_sink(&intc->ic, line);
+		return 0;
+	}
+	snprintf(pname, sizeof(pname), "%s.msi", name);
+	if (msi_port_init(port, bus, pname, msi))
+		return sys_error(sys, DMASIM_ENOMEM, "out of memory");
+	*out = msi_sink(port, line);
+	return 0;
 }

@@ -3,7 +3,6 @@
 #include "nic.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 void dmasim_nic_config_init(struct dmasim_nic_config *cfg)
@@ -31,6 +30,7 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	struct dmasim_nic_config def;
 	struct nic_config nc;
 	struct dmasim_nic *d;
+	struct irq_sink irq = { 0 };
 	char name[SYS_NAME_MAX];
 	uint64_t base;
 	int err;
@@ -63,18 +63,9 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 				 name);
 	if ((bad = nic_config_check(&nc)))
 		return sys_error(sys, DMASIM_EINVAL, "nic '%s': %s", name, bad);
-	if (cfg->msi && !cfg->intc)
-		return sys_error(sys, DMASIM_EINVAL, "nic '%s': msi %#llx "
-				 "without an intc: expected the interrupt "
-				 "controller its MSI window raises (intc, "
-				 "irq_line)", name,
-				 (unsigned long long)cfg->msi);
-	if (cfg->intc && (err = sys_owns(sys, cfg->intc->sys, "the intc")))
+	if ((err = sys_irq_check(sys, "nic", name, cfg->intc, cfg->irq_line,
+				 cfg->msi)))
 		return err;
-	if (cfg->intc && cfg->irq_line >= cfg->intc->ic.nlines)
-		return sys_error(sys, DMASIM_EINVAL, "nic '%s': irq_line %u: "
-				 "expected 0 to %u", name, cfg->irq_line,
-				 cfg->intc->ic.nlines - 1);
 	if (cfg->cluster && sys->cluster != cfg->cluster)
 		return sys_error(sys, DMASIM_EINVAL, "nic '%s': cluster: "
 				 "expected the cluster system '%s' is a node "
@@ -103,16 +94,10 @@ int dmasim_nic_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "nic '%s': %s", name,
 				 dmasim_strerror(err));
-	if (cfg->intc && cfg->msi) {
-		char pname[SYS_NAME_MAX + 8];
-
-		snprintf(pname, sizeof(pname), "%s.msi", name);
-		if (msi_port_init(&d->msi, &bus->bus, pname, cfg->msi))
-			return sys_error(sys, DMASIM_ENOMEM, "out of memory");
-		nic_set_irq(&d->n, msi_sink(&d->msi, cfg->irq_line));
-	} else if (cfg->intc) {
-		nic_set_irq(&d->n, intc_sink(&cfg->intc->ic, cfg->irq_line));
-	}
+	if ((err = sys_irq_sink(sys, name, &bus->bus, cfg->intc,
+				cfg->irq_line, cfg->msi, &d->msi, &irq)))
+		return err;
+	nic_set_irq(&d->n, irq);
 	if (cfg->cluster &&
 	    nic_attach(&d->n, sys_cluster_net(cfg->cluster), sys->node))
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");

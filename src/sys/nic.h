@@ -6,7 +6,6 @@
 #define DMASIM_SYS_NIC_H
 
 #include "hw/camera.h"
-#include "hw/msi.h"
 #include "hw/nic.h"
 #include "sys.h"
 

@@ -33,6 +33,7 @@
 #include "hw/iommu.h"
 #include "hw/iommu_qi.h"
 #include "hw/memory.h"
+#include "hw/msi.h"
 #include "hw/pcie.h"
 #include "hw/synth.h"
 #include "hw/timer.h"
@@ -224,6 +225,18 @@ int sys_clock_ok(struct dmasim_sys *sys, const char *what, double hz,
  * this system's. */
 int sys_pick_bus(struct dmasim_sys *sys, const char *what,
 		 struct dmasim_bus **bus);
+/* A device's interrupt as configured: intc (or NULL: none), irq_line of
+ * it, and msi (0: a wire; else the address its MSI port writes).  Check
+ * it (0, or the error reported, naming the device: "<kind> '<name>'"),
+ * then, once the device exists, make its sink: a wire to the line, or an
+ * MSI port "<name>.msi" on bus (port: where it lives) writing the line's
+ * number (0 or DMASIM_ENOMEM, reported; *out untouched without intc). */
+int sys_irq_check(struct dmasim_sys *sys, const char *kind,
+		  const char *name, const struct dmasim_intc *intc,
+		  unsigned line, uint64_t msi);
+int sys_irq_sink(struct dmasim_sys *sys, const char *name, struct bus *bus,
+		 struct dmasim_intc *intc, unsigned line, uint64_t msi,
+		 struct msi_port *port, struct irq_sink *out);
 
 /* Run a system up to and including `until`, as dmasim_sys_run() does
  * but for a node of a cluster too (the cluster's windows). */
