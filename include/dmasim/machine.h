@@ -173,6 +173,12 @@ struct dmasim_iommu_config {
 	uint64_t qi_base;	/* its invalidation queue's registers on the
 				 * memory side's bus (0: no queue) */
 	uint64_t qi_latency;	/* ps a register access takes (10 ns) */
+	uint64_t qi_ring;	/* memory for the OS's ring (64 descriptors
+				 * and a status word: 2052 bytes; 0: none):
+				 * the mapping API then invalidates through
+				 * the queue; needs qi_base */
+	uint32_t qi_spin;	/* CPU cycles between polls of the status
+				 * (20) */
 	struct dmasim_intc *intc;	/* raises irq_line on a fault, or NULL */
 	unsigned irq_line;
 };
@@ -181,6 +187,7 @@ struct dmasim_iommu_info {
 	uint64_t translations, hits, misses, walk_reads, faults,
 		 invalidations;
 	uint64_t qi_descriptors, qi_waits, qi_errors;
+	uint64_t qi_submissions;	/* the mapping API's waits */
 };
 
 struct dmasim_iommu_fault {
@@ -1368,6 +1375,8 @@ enum dmasim_pixfmt { DMASIM_PIX_NV12, DMASIM_PIX_YUYV, DMASIM_PIX_RGB24 };
 
 struct dmasim_camera_config {
 	const char *name;	/* "camera0", ... when NULL */
+	uint64_t base;		/* its 4 KiB register window on its bus (see
+				 * src/hw/camera.h; DMASIM_DEFAULT: none) */
 	uint32_t width, height;	/* pixels (1920 x 1080) */
 	enum dmasim_pixfmt format;	/* 1.5, 2 or 3 bytes a pixel (YUYV) */
 	double fps;		/* frames per second (60) */
@@ -1388,6 +1397,9 @@ struct dmasim_camera_info {
 	uint64_t frames;	/* started so far */
 	uint64_t captured, drops, overruns, bytes;
 	unsigned queued, done;	/* buffers in each queue now */
+	uint64_t base;		/* its register window (DMASIM_DEFAULT:
+				 * none) */
+	uint64_t guest_errors;	/* register accesses refused */
 };
 
 DMASIM_API void dmasim_camera_config_init(struct dmasim_camera_config *cfg);

@@ -24,12 +24,13 @@
 static const char *const dir_names[] = { "a_to_b", "b_to_a", NULL };
 
 /* sys:iommu{bridge, dir, name, entries, ways, lookup, max_faults, qi_base,
- *           qi_latency} */
+ *           qi_latency, qi_ring, qi_spin, intc, irq_line} */
 static int l_sys_iommu(lua_State *L)
 {
 	static const char *const known[] = { "bridge", "dir", "name",
 		"entries", "ways", "lookup", "max_faults", "qi_base",
-		"qi_latency", "intc", "irq_line", NULL };
+		"qi_latency", "qi_ring", "qi_spin", "intc", "irq_line",
+		NULL };
 	const char *what = "system:iommu{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_iommu_config cfg;
@@ -57,6 +58,9 @@ static int l_sys_iommu(lua_State *L)
 	cfg.qi_base = lf_uint(L, 2, what, "qi_base", UNIT_SIZE, 0, 0);
 	cfg.qi_latency = lf_uint(L, 2, what, "qi_latency", UNIT_TIME, 10000,
 				 0);
+	cfg.qi_ring = lf_uint(L, 2, what, "qi_ring", UNIT_SIZE, 0, 0);
+	cfg.qi_spin = (uint32_t)lf_uint(L, 2, what, "qi_spin", UNIT_NUMBER,
+					20, 0);
 	lua_getfield(L, 2, "intc");
 	if (!lua_isnil(L, -1)) {
 		struct lcomp *c = luaL_testudata(L, -1, INTC_MT);
@@ -199,6 +203,7 @@ static int l_iommu_index(lua_State *L)
 			{ "qi_descriptors", in.qi_descriptors },
 			{ "qi_waits", in.qi_waits },
 			{ "qi_errors", in.qi_errors },
+			{ "qi_submissions", in.qi_submissions },
 		};
 
 		if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

@@ -322,6 +322,7 @@ static int l_ddev_index(lua_State *L)
 		{ "map_errors", d->map_errors },
 		{ "bounces", d->bounces },
 		{ "bounce_bytes", d->bounce_bytes },
+		{ "polls", d->polls },
 		{ "MAPPING_ERROR", DMASIM_MAPPING_ERROR },
 		{ "iommu_flushes", d->iommu ? d->iommu->flushes : 0 },
 		{ "iommu_invalidations",

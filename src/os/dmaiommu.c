@@ -9,6 +9,7 @@
 #include "kernel/sim.h"
 #include "kernel/util.h"
 #include "kernel/vec.h"
+#include "hw/iommu_qi.h"
 
 #define PAGE 4096ull
 
@@ -22,16 +23,26 @@ static uint64_t pt_get(struct dmaiommu *m, uint64_t table, unsigned idx)
 	return util_le_get(b, 8);
 }
 
+/* Entry idx of table := v: the CPU's store when a CPU runs the call (a
+ * leaf entry reaches the table only by it), else at once (see
+ * dmaiommu.h). */
 static void pt_put(struct dmaiommu *m, uint64_t table, unsigned idx,
-		   uint64_t v, struct cache_cost *cost)
+		   uint64_t v, bool leaf, struct cache_cost *cost)
 {
+	uint64_t at = table + idx * 8;
 	uint8_t b[8];
 
 	util_le_put(b, v, 8);
-	memory_write(m->mem, table + idx * 8 - m->mem->tgt.base, b, 8);
 	cost->cpu += m->cfg.pte;
-	cost->bus += m->bus_pte;
 	m->ptes++;
+	if (m->dev->walk_maint && dmamap_store(m->dev, at, b, 8, false)) {
+		if (!leaf)
+			memory_write(m->mem, at - m->mem->tgt.base, b, 8);
+		dmamap_cache_maint(m->dev, CACHE_CLEAN, at, 8, cost);
+		return;
+	}
+	memory_write(m->mem, at - m->mem->tgt.base, b, 8);
+	cost->bus += m->bus_pte;
 }
 
 static unsigned pt_index(uint64_t iova, int level)
@@ -52,7 +63,7 @@ static uint64_t pt_child(struct dmaiommu *m, uint64_t table, unsigned idx,
 		return 0;
 	t = m->pt_next;
 	m->pt_next += PAGE;
-	pt_put(m, table, idx, t | IOMMU_PTE_R | IOMMU_PTE_W, cost);
+	pt_put(m, table, idx, t | IOMMU_PTE_R | IOMMU_PTE_W, false, cost);
 	return t;
 }
 
@@ -69,7 +80,7 @@ static int pt_set(struct dmaiommu *m, uint64_t iova, uint64_t pa,
 		if (!l2)
 			return DMASIM_ENOMEM;
 		pt_put(m, l2, pt_index(v, 2), perm ? (pa + k * PAGE) | perm : 0,
-		       cost);
+		       true, cost);
 	}
 	return 0;
 }
@@ -135,17 +146,68 @@ static uint64_t range_pa(const struct dmaiommu_range *r, uint64_t dma)
 
 /* ---- invalidation ---- */
 
+/* A descriptor of the queue (hw/iommu_qi.h) stored into the ring's next
+ * slot.  False: out of memory. */
+static bool qi_put(struct dma_dev *d, uint32_t type, uint32_t v,
+		   uint64_t addr, uint64_t len)
+{
+	struct dmaiommu_qi *q = d->iommu->cfg.qi;
+	uint8_t desc[IOMMU_QI_DESC] = { 0 };
+	uint64_t at = q->ring + (uint64_t)q->tail * IOMMU_QI_DESC;
+
+	util_le_put(desc, type, 4);
+	util_le_put(desc + 4, v, 4);
+	util_le_put(desc + 8, addr, 8);
+	util_le_put(desc + 16, len, 8);
+	q->tail = (q->tail + 1) % DMAIOMMU_QI_ENTRIES;
+	return dmamap_store(d, at, desc, IOMMU_QI_DESC, true);
+}
+
+/* Invalidate [iova, +len) of the domain (len 0: all of it) through the
+ * queue: the descriptor and a wait, the tail written, the status polled.
+ * False: out of memory (the caller invalidates at once). */
+static bool qi_submit(struct dma_dev *d, uint64_t iova, uint64_t len)
+{
+	struct dmaiommu *m = d->iommu;
+	struct dmaiommu_qi *q = m->cfg.qi;
+	uint64_t status = q->ring + DMAIOMMU_QI_ENTRIES * IOMMU_QI_DESC;
+	uint8_t tail[4];
+
+	q->submissions++;
+	q->seq++;
+	if (!qi_put(d, len ? IOMMU_QI_RANGE : IOMMU_QI_DOMAIN,
+		    (uint32_t)m->domain, iova, len) ||
+	    !qi_put(d, IOMMU_QI_WAIT, q->seq, status, 0))
+		return false;
+	util_le_put(tail, q->tail, 4);
+	return dmamap_store(d, q->regs + IOMMU_QI_IQT, tail, 4, true) &&
+	       dmamap_poll(d, status, q->seq, q->spin);
+}
+
+/* Invalidate [iova, +len) of d's domain (len 0: all of it): through the
+ * queue when the IOMMU has one and a CPU runs the call (cost), else at
+ * once for `inval` cycles (none on no CPU). */
+static void invalidate(struct dma_dev *d, uint64_t iova, uint64_t len,
+		       struct cache_cost *cost)
+{
+	struct dmaiommu *m = d->iommu;
+
+	m->invalidations++;
+	if (cost && m->cfg.qi && d->walk_maint && qi_submit(d, iova, len))
+		return;
+	iommu_invalidate(m->io, m->domain, iova, len);
+	if (cost)
+		cost->cpu += m->cfg.inval;
+}
+
 void dmaiommu_flush(struct dma_dev *d, struct cache_cost *cost)
 {
 	struct dmaiommu *m = d->iommu;
 
 	if (!m->nfq)
 		return;
-	iommu_invalidate(m->io, m->domain, 0, 0);
-	m->invalidations++;
+	invalidate(d, 0, 0, cost);
 	m->flushes++;
-	if (cost)
-		cost->cpu += m->cfg.inval;
 	for (unsigned i = 0; i < m->nr; i++) {
 		if (m->r[i].state != RANGE_QUEUED)
 			continue;
@@ -267,10 +329,11 @@ static void iommu_unmap(struct dma_dev *d, uint64_t dma, uint64_t len,
 	m->unmaps++;
 	if (!m->cfg.lazy) {
 #ifndef DMASIM_MUTATE_IOMMU_STRICT_NO_INVALIDATE
-		iommu_invalidate(m->io, m->domain, iova, r->pages * PAGE);
-#endif
+		invalidate(d, iova, r->pages * PAGE, cost);
+#else
 		m->invalidations++;
 		cost->cpu += m->cfg.inval;
+#endif
 		r->state = RANGE_FREE;
 		return;
 	}
@@ -417,6 +480,7 @@ int dmaiommu_attach(struct dma_dev *d, struct iommu *io,
 	if (!m)
 		return DMASIM_ENOMEM;
 	m->cfg = *cfg;
+	m->dev = d;
 	m->io = io;
 	m->mem = mem;
 	m->sim = sim;

@@ -14,9 +14,23 @@
  *           as Linux's flush queue does (256 entries or 10 ms): until
  *           then a stale IOTLB entry still lets the device reach pages
  *           the OS may already have freed and reused.
- * Costs (CPU cycles, as the mapping API's other costs): `alloc` per IOVA
- * allocation, `pte` per page-table entry written (and its bus write),
- * `inval` per invalidation issued and waited for.
+ * Costs.  `alloc` CPU cycles per IOVA allocation and `pte` per page-table
+ * entry computed (work that touches nothing).  When a CPU runs the calls
+ * (the device's walk_maint), each entry is then the CPU's 8-byte store,
+ * through its cache (cleaned to memory on a non-coherent system, as
+ * Linux cleans the lines of an IOMMU that does not snoop), and the
+ * entries that clear a mapping reach the tables only by those stores; an
+ * entry that points at a new, empty table is written at once as well (it
+ * translates nothing yet), so that the call's next pages find it.  An
+ * invalidation goes through the IOMMU's invalidation queue (cfg.qi,
+ * hw/iommu_qi.h) as an OS drives one: a range or domain descriptor and a
+ * wait descriptor stored into the ring (uncached), the tail register
+ * written, the status word polled until the IOMMU has written it; what
+ * it costs emerges from those transactions.  Without a queue, or with no
+ * CPU running the calls, an invalidation is done at once and costs
+ * `inval` CPU cycles, and an entry is written at once for `pte` cycles
+ * and its bus write's cycles.  The lazy queue's timeout flush runs on no
+ * CPU: at once, unpriced.
  *
  * An untrusted device (Linux's swiotlb for untrusted devices): a single
  * buffer that does not fill its pages is copied into a bounce slot of the
@@ -38,6 +52,19 @@
 #include "hw/iommu.h"
 #include "hw/memory.h"
 
+/* The OS's side of an IOMMU's invalidation queue, shared by every device
+ * mapping through that IOMMU: DMAIOMMU_QI_ENTRIES descriptors at ring,
+ * the wait descriptors' status word just after them. */
+#define DMAIOMMU_QI_ENTRIES 64
+struct dmaiommu_qi {
+	uint64_t regs;			/* the queue's registers */
+	uint64_t ring;			/* bus address, 32-byte aligned */
+	uint32_t tail;			/* the next descriptor's slot */
+	uint32_t seq;			/* the last wait's status value */
+	uint32_t spin;			/* CPU cycles between polls */
+	uint64_t submissions;
+};
+
 struct dmaiommu_config {
 	uint64_t pt_base, pt_size;	/* bytes of memory for page tables */
 	uint64_t iova_base, iova_size;	/* the device's address space */
@@ -48,6 +75,7 @@ struct dmaiommu_config {
 	uint32_t pte;			/* CPU cycles per entry written */
 	uint32_t inval;			/* CPU cycles per invalidation */
 	bool untrusted;			/* bounce buffers that share a page */
+	struct dmaiommu_qi *qi;		/* NULL: invalidation in `inval` */
 };
 
 /* An IOVA range: mapped, unmapped but waiting for the flush (lazy), or
@@ -66,6 +94,7 @@ struct dmaiommu_range {
 
 struct dmaiommu {
 	struct dmaiommu_config cfg;
+	struct dma_dev *dev;		/* whose CPU stores the entries */
 	struct iommu *io;
 	int domain;
 	struct memory *mem;		/* holds the page tables */

@@ -1,11 +1,13 @@
 /* dmamap: the DMA mapping API.  See dmamap.h. */
 #include "dmamap.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/alloc.h"
 #include "kernel/base.h"
+#include "kernel/util.h"
 #include "hw/memory.h"
 
 static bool work_push(struct dma_dev *d, bool copy, enum cache_op op,
@@ -42,13 +44,41 @@ static bool work_push(struct dma_dev *d, bool copy, enum cache_op op,
 		d->capwork = cap;
 	}
 	w = &d->work[d->nwork++];
+	memset(w, 0, sizeof(*w));
 	w->copy = copy;
-	w->zero = false;
 	w->op = op;
 	w->src = src;
 	w->dst = dst;
 	w->len = len;
-	w->done = 0;
+	return true;
+}
+
+bool dmamap_store(struct dma_dev *d, uint64_t addr, const void *data,
+		  unsigned n, bool uncached)
+{
+	struct dmamap_work *w;
+
+	assert(n && n <= sizeof(w->data));
+	if (!work_push(d, false, CACHE_CLEAN, 0, addr, n))
+		return false;
+	w = &d->work[d->nwork - 1];
+	w->store = true;
+	w->uncached = uncached;
+	memcpy(w->data, data, n);
+	return true;
+}
+
+bool dmamap_poll(struct dma_dev *d, uint64_t addr, uint32_t want,
+		 uint32_t spin)
+{
+	struct dmamap_work *w;
+
+	if (!work_push(d, false, CACHE_CLEAN, 0, addr, 4))
+		return false;
+	w = &d->work[d->nwork - 1];
+	w->poll = w->uncached = true;
+	w->want = want;
+	w->spin = spin;
 	return true;
 }
 
@@ -98,16 +128,19 @@ bool dmamap_work_pending(const struct dma_dev *d)
 	return d->work_head < d->nwork;
 }
 
-/* One access of the copy by the CPU: through its cache, or (no cache) a
- * bus transaction of its own with the data moved at once. */
-static void cpu_copy_access(struct dma_dev *d, uint64_t addr, uint8_t *buf,
-			    uint64_t n, bool write, struct cache_cost *cost)
+/* One access by the CPU: through its cache, or (no cache, or uncached) a
+ * bus transaction of its own with the data moved at once (through a
+ * target that is not memory, such as a device's registers, by its own
+ * access). */
+static void cpu_access(struct dma_dev *d, uint64_t addr, uint8_t *buf,
+		       uint64_t n, bool write, bool uncached,
+		       struct cache_cost *cost)
 {
 	struct bus_target *t;
 	struct memory *mem;
 	uint64_t off;
 
-	if (d->cache) {
+	if (d->cache && !uncached) {
 		/* the kernel's own copy, not the driver's access: unwatched */
 		struct cache_watch w = d->cache->watch;
 
@@ -123,7 +156,30 @@ static void cpu_copy_access(struct dma_dev *d, uint64_t addr, uint8_t *buf,
 			memory_write(mem, off, buf, n);
 		else
 			memory_read(mem, off, buf, n);
+	} else if (t) {
+		(void)t->ops->access(t, off, buf, n, write);
 	}
+}
+
+/* A store, or one load of a poll: the poll stays at the head until its
+ * word reaches want. */
+static void store_poll_step(struct dma_dev *d, struct dmamap_work *w,
+			    struct cache_cost *cost)
+{
+	uint8_t b[4] = { 0 };
+
+	if (w->store) {
+		cpu_access(d, w->dst, w->data, w->len, true, w->uncached,
+			   cost);
+		d->work_head++;
+		return;
+	}
+	cpu_access(d, w->dst, b, 4, false, true, cost);
+	d->polls++;
+	if ((int32_t)((uint32_t)util_le_get(b, 4) - w->want) >= 0)
+		d->work_head++;
+	else
+		cost->cpu += w->spin;
 }
 
 /* One step of a maintenance operation as the CPU walks it: the lines up
@@ -173,6 +229,10 @@ bool dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
 	if (!dmamap_work_pending(d))
 		return false;
 	w = &d->work[d->work_head];
+	if (w->store || w->poll) {
+		store_poll_step(d, w, cost);
+		return false;
+	}
 	if (!w->copy) {
 		if (d->walk_maint)
 			return maint_step(d, cost);
@@ -191,8 +251,8 @@ bool dmamap_work_step(struct dma_dev *d, struct cache_cost *cost)
 	if (w->zero)
 		memset(buf, 0, n);
 	else
-		cpu_copy_access(d, at, buf, n, false, cost);
-	cpu_copy_access(d, w->dst + w->done, buf, n, true, cost);
+		cpu_access(d, at, buf, n, false, false, cost);
+	cpu_access(d, w->dst + w->done, buf, n, true, false, cost);
 	w->done += n;
 	if (w->done == w->len)
 		d->work_head++;

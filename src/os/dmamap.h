@@ -87,12 +87,17 @@ struct dmamap_bounce {
 };
 
 /* Work a call leaves for its CPU: a copy (src to dst, done bytes so far;
- * zero: stores of zeros to dst, no source) or a cache maintenance
- * operation, in order. */
+ * zero: stores of zeros to dst, no source), a cache maintenance
+ * operation, a store of len (at most 32) bytes of data to dst, or a poll
+ * of the 4-byte word at dst until it reaches want, in order.  uncached:
+ * the store or the poll's loads are bus transactions of their own, not
+ * through the cache (a device's register, a ring a device reads). */
 struct dmamap_work {
-	bool copy, zero;
+	bool copy, zero, store, poll, uncached;
 	enum cache_op op;
 	uint64_t src, dst, len, done;
+	uint32_t want, spin;
+	uint8_t data[32];
 };
 
 struct dma_dev;
@@ -141,6 +146,7 @@ struct dma_dev {
 	struct cache_walk walk;		/* the maintenance being walked */
 	/* statistics */
 	uint64_t maps, unmaps, syncs, map_errors, bounces, bounce_bytes;
+	uint64_t polls;			/* loads of polled words */
 };
 
 /* Returns 0, DMASIM_EINVAL (pools outside the mask, zero slot) or
@@ -190,6 +196,15 @@ void dmamap_cache_maint(struct dma_dev *d, enum cache_op op, uint64_t addr,
  * write-back buffers to drain (cache_wb_wait) before the next step. */
 bool dmamap_work_pending(const struct dma_dev *d);
 bool dmamap_work_step(struct dma_dev *d, struct cache_cost *cost);
+/* Work for the IOMMU's ops to leave, on a device whose CPU runs the calls
+ * (walk_maint): a store of n (at most 32) bytes at addr, through the
+ * CPU's cache or uncached; a poll: uncached 4-byte loads of addr, `spin`
+ * CPU cycles apart, until the little-endian word is at or past want (a
+ * sequence number, compared modulo 2^32).  False: out of memory. */
+bool dmamap_store(struct dma_dev *d, uint64_t addr, const void *data,
+		  unsigned n, bool uncached);
+bool dmamap_poll(struct dma_dev *d, uint64_t addr, uint32_t want,
+		 uint32_t spin);
 /* The driver goes away: an observer reports what is still mapped. */
 void dmamap_teardown(struct dma_dev *d);
 

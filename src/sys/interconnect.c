@@ -222,6 +222,35 @@ void dmasim_iommu_config_init(struct dmasim_iommu_config *cfg)
 	cfg->entries = 64;
 	cfg->max_faults = 256;
 	cfg->qi_latency = 10000;
+	cfg->qi_spin = 20;
+}
+
+/* The mapping API's invalidation ring: in a memory of the far bus, the
+ * queue pointed at it (IQA, IQS) as the OS does at boot, untimed. */
+static int os_ring(struct dmasim_iommu *io,
+		   const struct dmasim_iommu_config *cfg, const char *name)
+{
+	const struct bus *far = io->io.side->far;
+	uint64_t n = DMAIOMMU_QI_ENTRIES * IOMMU_QI_DESC + 4, off;
+	uint8_t b[8];
+	struct bus_target *t = bus_resolve(far, cfg->qi_ring, n, &off, NULL);
+
+	if (!cfg->qi_base || cfg->qi_ring % IOMMU_QI_DESC || !memory_of(t))
+		return sys_error(io->sys, DMASIM_EINVAL, "iommu '%s': qi_ring "
+				 "%#llx: expected a queue (qi_base) and %llu "
+				 "bytes of memory on bus '%s' at a multiple "
+				 "of %d", name,
+				 (unsigned long long)cfg->qi_ring,
+				 (unsigned long long)n, far->name,
+				 IOMMU_QI_DESC);
+	util_le_put(b, cfg->qi_ring, 8);
+	(void)bus_xact_data(far, cfg->qi_base + IOMMU_QI_IQA, b, 8, true);
+	util_le_put(b, DMAIOMMU_QI_ENTRIES, 4);
+	(void)bus_xact_data(far, cfg->qi_base + IOMMU_QI_IQS, b, 4, true);
+	io->osq.regs = cfg->qi_base;
+	io->osq.ring = cfg->qi_ring;
+	io->osq.spin = cfg->qi_spin;
+	return 0;
 }
 
 static void iommu_fini_cb(void *obj)
@@ -305,6 +334,8 @@ int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
 					 IOMMU_QI_REGS, far->name,
 					 dmasim_strerror(err));
 	}
+	if (cfg->qi_ring && (err = os_ring(io, cfg, name)))
+		return err;
 	sys->niommus++;
 	*out = io;
 	return 0;
@@ -402,6 +433,7 @@ void dmasim_iommu_info(const struct dmasim_iommu *io,
 	out->qi_descriptors = io->qi.descriptors;
 	out->qi_waits = io->qi.waits;
 	out->qi_errors = io->qi.errors;
+	out->qi_submissions = io->osq.submissions;
 }
 
 int dmasim_iommu_fault(const struct dmasim_iommu *io, unsigned i,

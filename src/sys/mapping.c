@@ -366,6 +366,7 @@ int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 	c.pte = cfg->pte;
 	c.inval = cfg->inval;
 	c.untrusted = cfg->untrusted;
+	c.qi = io->osq.ring ? &io->osq : NULL;
 	err = dmaiommu_attach(&d->d, &io->io, &dev->ch->port, &mem->mem,
 			      &d->sys->sim, &c);
 	if (err == DMASIM_EINVAL)

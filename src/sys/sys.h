@@ -40,6 +40,7 @@
 #include "kernel/proc.h"
 #include "kernel/sim.h"
 #include "kernel/trace.h"
+#include "os/dmaiommu.h"
 #include "os/dmamap.h"
 
 #define SYS_NAME_MAX 32
@@ -129,6 +130,7 @@ struct dmasim_iommu {
 	struct iommu io;
 	struct dmasim_sys *sys;
 	struct iommu_qi qi;	/* when cfg qi_base */
+	struct dmaiommu_qi osq;	/* the mapping API's ring (osq.ring) */
 };
 
 struct dmasim_memory {
