@@ -67,6 +67,7 @@ declare -A WHAT=(
 	[CAMERA_FORMAT_IGNORED]="pixel format ignored: every frame 2 B/pixel"
 	[CAMERA_WAITS_FOR_BUFFER]="a frame with no buffer waits, not dropped"
 	[CAMERA_RING_ONE_SHORT]="the ring's last queued buffer is never used"
+	[CAMERA_DQBUF_STALE]="a camera's DQBUF read does not pop the buffer"
 	[CPU_ACCESS_ONE_BEAT]="a CPU block load/store is charged one beat"
 	[GPU_PAGEABLE_NOT_STAGED]="pageable copies skip the pinned bounce buffers"
 	[GPU_LAUNCH_NO_CALL_COST]="a kernel launch costs the CPU no driver call"
@@ -105,8 +106,8 @@ ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      PCIE_CPL_NO_LATENCY PCIE_FC_UPDATE_INSTANT BRIDGE_CPL_NO_LATENCY
      NIC_IRQ_MASK_IGNORED IRQ_MODERATION_IGNORED NETDRV_RX_CYCLES_PER_IRQ
      RNIC_CMD_INSTANT RNIC_ONE_DMA_ENGINE RNIC_NO_KEY_CHECK NET_NO_LOSS
-     DMA_SRC_FIXED_IGNORED)
-TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_rdma"
+     DMA_SRC_FIXED_IGNORED CAMERA_DQBUF_STALE)
+TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_rdma|test_camera"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

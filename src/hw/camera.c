@@ -2,6 +2,7 @@
 #include "camera.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,7 +114,8 @@ static void camera_xact_done(struct xact *x)
 	c->captured++;
 	if (c->frame_done)
 		c->frame_done(c->frame_ctx);
-	if (c->irq.raise)
+	c->icr |= CAMERA_INT_FRAME;
+	if ((c->ims & CAMERA_INT_FRAME) && c->irq.raise)
 		c->irq.raise(c->irq.ctx, c->irq.line);
 	assert(camera_check(c));
 }
@@ -220,6 +222,172 @@ int camera_dqbuf(struct camera *c)
 	return (int)i;
 }
 
+/* ---- registers ---- */
+
+/* The buffer a table offset names (its ADDR, ADDR + 4 or LEN), or -1. */
+static int buf_reg(const struct camera *c, uint64_t off)
+{
+	uint64_t i = (off - CAMERA_BUFTAB) / 16, r = (off - CAMERA_BUFTAB) % 16;
+
+	if (off < CAMERA_BUFTAB || i >= c->cfg.nbufs || r > 8)
+		return -1;
+	return (int)i;
+}
+
+static bool reg_ok(const struct camera *c, uint64_t off, uint64_t len,
+		   bool write)
+{
+	if (len == 8)
+		return buf_reg(c, off) >= 0 && (off - CAMERA_BUFTAB) % 16 == 0;
+	if (len != 4 || off % 4)
+		return false;
+	switch (off) {
+	case CAMERA_CTRL: case CAMERA_IMS: case CAMERA_ICR:
+		return true;
+	case CAMERA_QBUF:
+		return write;
+	case CAMERA_DQBUF: case CAMERA_FRAMES: case CAMERA_CAPTURED:
+	case CAMERA_DROPS: case CAMERA_OVERRUNS:
+		return !write;
+	}
+	return buf_reg(c, off) >= 0;
+}
+
+/* VIDIOC_DQBUF by a register read: pops the oldest done buffer. */
+static uint32_t reg_dqbuf(struct camera *c)
+{
+#ifdef DMASIM_MUTATE_CAMERA_DQBUF_STALE
+	/* broken on purpose: the register shows the oldest done buffer but
+	 * the read does not pop it, so the next read sees the same entry */
+	int i = c->ndone ? (int)c->donefifo[c->dhead] : -1;
+#else
+	int i = camera_dqbuf(c);
+#endif
+
+	if (i < 0)
+		return 0;
+	return CAMERA_DQ_VALID | (uint32_t)i << 24 |
+	       ((uint32_t)c->buf[i].seq & CAMERA_DQ_SEQ_MASK);
+}
+
+static uint64_t reg_read(struct camera *c, uint64_t off)
+{
+	int i = buf_reg(c, off);
+
+	switch (off) {
+	case CAMERA_CTRL: return c->streaming;
+	case CAMERA_IMS: return c->ims;
+	case CAMERA_ICR: return c->icr;
+	case CAMERA_DQBUF: return reg_dqbuf(c);
+	case CAMERA_FRAMES: return (uint32_t)c->next_frame;
+	case CAMERA_CAPTURED: return (uint32_t)c->captured;
+	case CAMERA_DROPS: return (uint32_t)c->drops;
+	case CAMERA_OVERRUNS: return (uint32_t)c->overruns;
+	}
+	if (i < 0)
+		return 0;	/* refused before (reg_ok) */
+	switch ((off - CAMERA_BUFTAB) % 16) {
+	case 0: return c->buf[i].addr;
+	case 4: return c->buf[i].addr >> 32;
+	}
+	return c->buf[i].len;
+}
+
+/* A write of the buffer table; false when refused. */
+static bool buf_write(struct camera *c, uint64_t off, uint64_t len,
+		      uint64_t v)
+{
+	int i = buf_reg(c, off);
+	struct camera_buf *b;
+
+	if (i < 0 || c->buf[i].state != CAMERA_APP)
+		return false;
+	b = &c->buf[i];
+	switch ((off - CAMERA_BUFTAB) % 16) {
+	case 0:
+		b->addr = len == 8 ? v : (b->addr & ~0xffffffffull) | v;
+		return true;
+	case 4:
+		b->addr = (b->addr & 0xffffffffull) | v << 32;
+		return true;
+	}
+	if (v < c->cfg.frame)
+		return false;
+	b->len = v;
+	return true;
+}
+
+static bool reg_write(struct camera *c, uint64_t off, uint64_t len,
+		      uint64_t v)
+{
+	switch (off) {
+	case CAMERA_CTRL:
+		if (v & ~(uint64_t)CAMERA_CTRL_STREAMON)
+			return false;
+		if (v)
+			camera_streamon(c);
+		return true;
+	case CAMERA_IMS:
+		if (v & ~(uint64_t)CAMERA_INT_FRAME)
+			return false;
+		if (v & ~c->ims & c->icr && c->irq.raise)
+			c->irq.raise(c->irq.ctx, c->irq.line);
+		c->ims = (uint32_t)v;
+		return true;
+	case CAMERA_ICR:
+		c->icr &= ~(uint32_t)v;
+		return true;
+	case CAMERA_QBUF:
+		return v < c->cfg.nbufs && camera_qbuf(c, (unsigned)v) == 0;
+	}
+	return buf_write(c, off, len, v);
+}
+
+static uint64_t camera_cycles(struct bus_target *t, uint64_t off,
+			      uint64_t len, bool write)
+{
+	struct camera *c = (struct camera *)((char *)t -
+					     offsetof(struct camera, tgt));
+
+	(void)off;
+	(void)write;
+	return bus_beats(c->bus, len);
+}
+
+static int camera_access(struct bus_target *t, uint64_t off, void *data,
+			 uint64_t len, bool write)
+{
+	struct camera *c = (struct camera *)((char *)t -
+					     offsetof(struct camera, tgt));
+
+	if (!reg_ok(c, off, len, write)) {
+		c->guest_errors++;
+		return BUS_ERR_SLAVE;
+	}
+	if (!write) {
+		util_le_put(data, reg_read(c, off), (unsigned)len);
+		return 0;
+	}
+	if (!reg_write(c, off, len, util_le_get(data, (unsigned)len))) {
+		c->guest_errors++;
+		return BUS_ERR_SLAVE;
+	}
+	assert(camera_check(c));
+	return 0;
+}
+
+static const struct bus_target_ops camera_tgt_ops = {
+	.cycles = camera_cycles,
+	.access = camera_access,
+};
+
+int camera_map(struct camera *c, uint64_t base)
+{
+	return bus_map(c->bus, &c->tgt, base, CAMERA_WINDOW);
+}
+
+/* ---- set-up ---- */
+
 static void camera_released(struct bus_master *m, uint64_t cycles)
 {
 	(void)cycles;
@@ -257,8 +425,12 @@ int camera_init(struct camera *c, struct sim *sim, struct bus *bus,
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;
 	c->sim = sim;
+	c->bus = bus;
 	c->active = -1;
+	c->ims = CAMERA_INT_FRAME;
 	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->tgt.ops = &camera_tgt_ops;
+	c->tgt.name = c->name;
 	err = bus_attach(bus, &c->port, name, &camera_port_ops,
 			 BUS_MODE_BURST, 0);
 	if (err)
@@ -271,7 +443,9 @@ int camera_init(struct camera *c, struct sim *sim, struct bus *bus,
 	    stats_add(&sim->stats, c->name, "overruns", STAT_COUNTER, "",
 		      &c->overruns) ||
 	    stats_add(&sim->stats, c->name, "bytes", STAT_COUNTER, "bytes",
-		      &c->bytes))
+		      &c->bytes) ||
+	    stats_add(&sim->stats, c->name, "guest_errors", STAT_COUNTER, "",
+		      &c->guest_errors))
 		return DMASIM_ENOMEM;
 	return 0;
 }

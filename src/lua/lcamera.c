@@ -18,11 +18,11 @@
 
 #define CAMERA_MT "dmasim.camera"
 
-/* sys:camera{name, bus, width, height, format, fps, frames, buffers,
- *            burst, seed, intc, irq_line, done} */
+/* sys:camera{name, bus, base, width, height, format, fps, frames,
+ *            buffers, burst, seed, intc, irq_line, msi, done} */
 static int l_sys_camera(lua_State *L)
 {
-	static const char *const known[] = { "name", "bus", "width",
+	static const char *const known[] = { "name", "bus", "base", "width",
 		"height", "format", "fps", "frames", "buffers", "burst",
 		"seed", "intc", "irq_line", "msi", "done", NULL };
 	static const char *const formats[] = { "nv12", "yuyv", "rgb24",
@@ -39,6 +39,10 @@ static int l_sys_camera(lua_State *L)
 	dmasim_camera_config_init(&cfg);
 	bus = lsys_opt_bus(L, 2, what);
 	cfg.name = lf_string(L, 2, what, "name", NULL);
+	lua_getfield(L, 2, "base");
+	if (!lua_isnil(L, -1))
+		cfg.base = lf_uint(L, 2, what, "base", UNIT_SIZE, 0, 0);
+	lua_pop(L, 1);
 	cfg.width = lf_u32(L, 2, what, "width", UNIT_NUMBER, 1920, 0);
 	cfg.height = lf_u32(L, 2, what, "height", UNIT_NUMBER, 1080, 0);
 	cfg.format = (enum dmasim_pixfmt)lf_enum(L, 2, what, "format",
@@ -168,10 +172,18 @@ static int l_cam_index(lua_State *L)
 			{ "bytes", i.bytes },
 			{ "queued", i.queued },
 			{ "done", i.done },
+			{ "guest_errors", i.guest_errors },
 		};
 
 		if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))
 			return 1;
+	}
+	if (!strcmp(k, "base")) {
+		if (i.base == DMASIM_DEFAULT)
+			lua_pushnil(L);
+		else
+			lua_pushinteger(L, (lua_Integer)i.base);
+		return 1;
 	}
 	if (!strcmp(k, "name")) {
 		lua_pushstring(L, i.name);

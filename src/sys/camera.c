@@ -24,6 +24,7 @@ void dmasim_camera_config_init(struct dmasim_camera_config *cfg)
 	cfg->buffers = 4;
 	cfg->burst = 4096;
 	cfg->seed = DMASIM_DEFAULT;
+	cfg->base = DMASIM_DEFAULT;
 }
 
 /* Whether [pa, pa + len) is pinned, by the system's memory managers. */
@@ -147,6 +148,14 @@ int dmasim_camera_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	if (err)
 		return sys_error(sys, err, "camera '%s': %s", name,
 				 dmasim_strerror(err));
+	if (cfg->base != DMASIM_DEFAULT &&
+	    (err = camera_map(&d->c, cfg->base)))
+		return sys_error(sys, DMASIM_EINVAL, "camera '%s': base %#llx: "
+				 "%s", name, (unsigned long long)cfg->base,
+				 err == DMASIM_EINVAL ? "expected a 4 KiB "
+				 "window on its bus that overlaps no other "
+				 "target" : "its bus has no room for another "
+				 "target");
 	if ((err = sys_irq_sink(sys, name, &bus->bus, cfg->intc,
 				cfg->irq_line, cfg->msi, &d->msi, &d->c.irq)))
 		return err;
@@ -243,6 +252,8 @@ void dmasim_camera_info(const struct dmasim_camera *cam,
 	o->bytes = c->bytes;
 	o->queued = c->nqueued;
 	o->done = c->ndone;
+	o->base = c->tgt.size ? c->tgt.base : DMASIM_DEFAULT;
+	o->guest_errors = c->guest_errors;
 }
 
 int dmasim_camera_expected(const struct dmasim_camera *cam, uint64_t seq,
