@@ -268,12 +268,17 @@ static bool huge_fault(struct aspace *as, uint64_t vpn, bool write,
 	pfn = frames_alloc(&vm->fr, VM_HUGE_ORDER);
 	if (pfn == FRAME_NONE)
 		return false;
+	if (vm->defer_zero) {
+		vm->zero_pfn = pfn;
+		vm->zero_n = (uint32_t)n;
+	}
 	for (uint64_t i = 0; i < n; i++) {
 		static const uint8_t zero[FRAME_SIZE];
 		struct frame *f = &vm->fr.f[pfn + i];
 
-		memory_write(vm->mem, frame_off(vm, pfn + (uint32_t)i), zero,
-			     FRAME_SIZE);
+		if (!vm->defer_zero)
+			memory_write(vm->mem, frame_off(vm, pfn + (uint32_t)i),
+				     zero, FRAME_SIZE);
 		as->pte[first + i].pfn = pfn + (uint32_t)i;
 		as->pte[first + i].flags = PTE_PRESENT |
 			(write && first + i == vpn ? PTE_DIRTY : 0);
@@ -337,6 +342,9 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 			 * may be one being written out) */
 			if (pend_add(vm, VM_SWAP_ZERO, 0, pfn))
 				return DMASIM_ENOMEM;
+		} else if (vm->defer_zero) {
+			vm->zero_pfn = pfn;
+			vm->zero_n = 1;
 		} else if (memory_write(vm->mem, frame_off(vm, pfn), zero,
 					FRAME_SIZE)) {
 			return DMASIM_ENOMEM;
@@ -350,6 +358,22 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	vm->fr.f[pfn].accessed = 1;
 	as->resident++;
 	return 0;
+}
+
+int vm_fault_zeroed_by_cpu(struct aspace *as, uint64_t vpn, bool write,
+			   uint64_t *cycles, uint64_t *io_ps,
+			   uint64_t *zero_pa, uint64_t *zero_len)
+{
+	struct vm *vm = as->vm;
+	int err;
+
+	vm->defer_zero = true;
+	vm->zero_n = 0;
+	err = vm_fault(as, vpn, write, cycles, io_ps);
+	vm->defer_zero = false;
+	*zero_pa = vm->mem->tgt.base + frame_off(vm, vm->zero_pfn);
+	*zero_len = err ? 0 : (uint64_t)vm->zero_n * FRAME_SIZE;
+	return err;
 }
 
 uint64_t vm_pa(const struct aspace *as, uint64_t va)

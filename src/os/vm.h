@@ -168,6 +168,9 @@ struct vm {
 	struct vm_swapdev dev;
 	struct vm_swap_rec *pend;	/* records not yet started */
 	uint32_t npend, cappend;
+	/* vm_fault_zeroed_by_cpu: the frames a fault left for its CPU */
+	bool defer_zero;
+	uint32_t zero_pfn, zero_n;
 	/* statistics */
 	uint64_t faults, major_faults, evictions, writebacks;
 	uint64_t migrations, migrations_refused, swap_ios;
@@ -193,6 +196,14 @@ struct aspace *vm_aspace_huge(struct vm *vm, uint64_t npages);
  */
 int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	     uint64_t *io_ps);
+/* The same, but a fresh page's zero fill (of its frame, or of a 2 MiB
+ * block's) is left to the faulting CPU, whose stores do it before its
+ * access goes on: *zero_pa and *zero_len say what to zero (*zero_len 0:
+ * nothing, the page came from swap or was zeroed behind queued
+ * transfers). */
+int vm_fault_zeroed_by_cpu(struct aspace *as, uint64_t vpn, bool write,
+			   uint64_t *cycles, uint64_t *io_ps,
+			   uint64_t *zero_pa, uint64_t *zero_len);
 
 /* Touch a page: fault it in if needed, mark it referenced (and dirty). */
 static inline int vm_touch(struct aspace *as, uint64_t vpn, bool write,

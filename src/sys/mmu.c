@@ -59,39 +59,62 @@ static void walked(void *ctx, enum mmu_result r, uint64_t pa)
 	cpu_call_resume(&p->op.u.vacc.mmu->cpu->cpu);
 }
 
-/* The access of the piece in the page of pa, through the CPU's cache or
- * as a bus transaction. */
+/* n bytes at physical pa by the CPU, through its cache or as a bus
+ * transaction. */
+static void cpu_piece(struct cpu *cpu, struct cpu_op *op, uint64_t pa,
+		      uint8_t *buf, uint64_t n, bool write,
+		      struct cache_cost *cost)
+{
+	uint64_t c = 0, b = 0, x = 0, off;
+	struct bus_target *t;
+
+	if (cpu->mem_hook.xact && cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu,
+						     pa, buf, n, write, &c,
+						     &b, &x)) {
+		cost->cpu += c;
+		cost->bus += b;
+		op->call_xacts = x;
+	} else {
+		cost->bus += bus_xact_cycles(cpu->port.bus, pa, n, write, &t,
+					     &off);
+		if (!t || bus_xact_data(cpu->port.bus, pa, buf, n, write))
+			op->status = BUS_ERR_DECODE;
+	}
+}
+
+/* One line of a fault's zero fill: the kernel's stores of zeros into the
+ * new frame (clear_page), before the access goes on. */
+#define ZERO_STEP 64
+static void zero_piece(struct dmasim_proc *p, struct cache_cost *cost)
+{
+	static uint8_t zero[ZERO_STEP];
+	struct cpu_op *op = &p->op.op[0];
+
+	cpu_piece(&p->op.u.vacc.mmu->cpu->cpu, op,
+		  p->op.u.vacc.zpa + p->op.u.vacc.zdone, zero, ZERO_STEP, true,
+		  cost);
+	p->op.u.vacc.zdone += ZERO_STEP;
+	if (p->op.u.vacc.zdone == p->op.u.vacc.zlen)
+		p->op.u.vacc.stage = 0;
+	op->again = !op->status;
+}
+
+/* The access of the piece in the page of pa. */
 static void access_piece(struct dmasim_proc *p, struct cache_cost *cost)
 {
 	struct dmasim_mmu *m = p->op.u.vacc.mmu;
-	struct cpu *cpu = &m->cpu->cpu;
 	struct cpu_op *op = &p->op.op[0];
 	uint64_t va = p->op.u.vacc.va + p->op.u.vacc.done;
 	uint64_t n = FRAME_SIZE - (va & (FRAME_SIZE - 1));
-	uint64_t c = 0, b = 0, x = 0, pa = p->op.u.vacc.pa;
-	uint8_t *buf = p->op.u.vacc.buf + p->op.u.vacc.done;
-	struct bus_target *t;
-	uint64_t off;
 
 	if (n > p->op.u.vacc.len - p->op.u.vacc.done)
 		n = p->op.u.vacc.len - p->op.u.vacc.done;
 	/* the hardware's access and dirty flags */
 	vm_touch(p->op.u.vacc.as, va >> FRAME_SHIFT, p->op.u.vacc.write, NULL,
 		 NULL);
-	if (cpu->mem_hook.xact && cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu,
-						     pa, buf, n,
-						     p->op.u.vacc.write, &c,
-						     &b, &x)) {
-		cost->cpu += c;
-		cost->bus += b;
-		op->call_xacts = x;
-	} else {
-		cost->bus += bus_xact_cycles(cpu->port.bus, pa, n,
-					     p->op.u.vacc.write, &t, &off);
-		if (!t || bus_xact_data(cpu->port.bus, pa, buf, n,
-					p->op.u.vacc.write))
-			op->status = BUS_ERR_DECODE;
-	}
+	cpu_piece(&m->cpu->cpu, op, p->op.u.vacc.pa,
+		  p->op.u.vacc.buf + p->op.u.vacc.done, n, p->op.u.vacc.write,
+		  cost);
 	p->op.u.vacc.done += n;
 	p->op.u.vacc.stage = 0;
 	op->again = !op->status && p->op.u.vacc.done < p->op.u.vacc.len;
@@ -124,10 +147,16 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 	case 1:
 		access_piece(p, cost);
 		return;
+	case 3:
+		zero_piece(p, cost);
+		return;
 	default:
-		/* a page fault: the trap, the handler, then the walk again */
-		err = vm_fault(as, va >> FRAME_SHIFT, p->op.u.vacc.write,
-			       &cycles, &io);
+		/* a page fault: the trap, the handler (a fresh frame zeroed
+		 * by its stores), then the walk again */
+		err = vm_fault_zeroed_by_cpu(as, va >> FRAME_SHIFT,
+					     p->op.u.vacc.write, &cycles, &io,
+					     &p->op.u.vacc.zpa,
+					     &p->op.u.vacc.zlen);
 		if (err) {
 			op->status = BUS_ERR_DECODE;
 			return;
@@ -135,7 +164,8 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 		cost->cpu += m->trap_cycles + cycles +
 			     (io + m->cpu->cpu.clk.period - 1) /
 			     m->cpu->cpu.clk.period;
-		p->op.u.vacc.stage = 0;
+		p->op.u.vacc.zdone = 0;
+		p->op.u.vacc.stage = p->op.u.vacc.zlen ? 3 : 0;
 		op->again = true;
 		return;
 	}

@@ -67,9 +67,11 @@ struct sys_op {
 			struct aspace *as;
 			uint8_t *buf;
 			uint64_t va, len, done, pa;
+			uint64_t zpa, zlen, zdone;	/* a fault's zero
+							 * fill */
 			bool write;
 			int stage;	/* 0 translate, 1 walked, 2 fault,
-					 * 3 access */
+					 * 3 zero fill */
 		} vacc;
 	} u;
 };
