@@ -370,7 +370,9 @@ static void overlap_158(void **state)
  * claim holds there too, so that one that fails does so on its own, not
  * only in the tour.  (At a 200 or 500 ns link latency pcie_efficiency's
  * Gen5, small-transfer and, at 500 ns, max-payload-128 writes are bound
- * by the posted credits' round trip, which their models include.) */
+ * by the posted credits' round trip, which their models include; at 1
+ * and 2 us reads are bound by the non-posted credits' round trip, and
+ * at a 500 ns root by its host bridge's queue.) */
 static void disk_read(void **state)
 {
 	static const char *const points[][3] = {
@@ -428,6 +430,8 @@ static void pcie_efficiency(void **state)
 		{ "read_total=4MiB", "total=1MiB", NULL },
 		{ "dram_latency=40ns", NULL },
 		{ "link_latency=200ns", NULL }, { "link_latency=500ns", NULL },
+		{ "link_latency=1us", NULL }, { "link_latency=2us", NULL },
+		{ "root_latency=500ns", NULL },
 	};
 
 	(void)state;
