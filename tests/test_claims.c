@@ -282,11 +282,27 @@ static void vm_passthrough(void **state)
 {
 	static const char *const points[][4] = {
 		{ NULL }, { "bytes=1", NULL }, { "bytes=4096", NULL },
+		{ "bytes=17", NULL },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
 		expect_all_agree("scenarios/vm_passthrough.lua", points[i]);
+}
+
+/* ATS: requests per page with an ATC that holds the buffer and with one
+ * too small for it (LRU: every page each pass), bursts that change the
+ * IOMMU's count without ATS, one page. */
+static void ats(void **state)
+{
+	static const char *const points[][4] = {
+		{ NULL }, { "atc=2", NULL }, { "pages=8", "atc=5", "passes=2" },
+		{ "burst=64", NULL }, { "pages=1", "atc=1", "passes=1" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		expect_all_agree("scenarios/ats.lua", points[i]);
 }
 
 /* Lazy unmap: the stale write gets through lazily, never strictly; one
@@ -457,6 +473,7 @@ int main(void)
 		cmocka_unit_test(early_boot),
 		cmocka_unit_test(vm_passthrough),
 		cmocka_unit_test(lazy_unmap),
+		cmocka_unit_test(ats),
 		cmocka_unit_test(block_vs_cycle_stealing),
 		cmocka_unit_test(interrupt_limits),
 		cmocka_unit_test(io_methods),

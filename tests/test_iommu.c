@@ -566,6 +566,73 @@ static void lua_qi_unmap(void **state)
 	dmasim_run_free(run);
 }
 
+/* ATS (tests/lua/ats.lua): a 4-page buffer read twice by a device with a
+ * 16-entry ATC.  The first pass asks the IOMMU for each page's
+ * translation (4 requests, each a 3-level walk: 12 reads), the second
+ * sends all 64 of its 256-byte bursts translated (64 ATC hits, no walk).
+ * After a strict unmap with the device-TLB invalidation the ATC drops
+ * the 4 pages, the late read asks again, is refused, goes untranslated
+ * and faults: the page's new owner's secret stays.  Without it the ATC
+ * still translates the page and the read leaks the secret with no fault.
+ * An ATC too large, a device-TLB invalidation with no queue to send it,
+ * and one whose completion cannot come back are refused. */
+static void lua_ats(void **state)
+{
+	struct dmasim_run *run;
+	int code;
+
+	(void)state;
+	run = tu_run("tests/lua/ats.lua", &code, NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_int_equal(tu_int(run, "pass1_requests"), 4);
+	assert_int_equal(tu_int(run, "pass1_walks"), 12);
+	assert_int_equal(tu_int(run, "pass2_walks"), 0);
+	assert_int_equal(tu_int(run, "pass2_hits"), 64);
+	assert_int_equal(tu_int(run, "devtlbs"), 1);
+	assert_int_equal(tu_int(run, "atc_invalidations"), 4);
+	assert_int_equal(tu_int(run, "requests"), 5);
+	assert_int_equal(tu_int(run, "iommu_ats_requests"), 5);
+	assert_int_equal(tu_int(run, "faults"), 1);
+	assert_string_equal(tu_str(run, "late_error"), "true");
+	assert_string_equal(tu_str(run, "leaked"), "false");
+	assert_string_equal(tu_str(run, "intact"), "true");
+	dmasim_run_free(run);
+
+	run = tu_run("tests/lua/ats.lua", &code, "inval=false", NULL);
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_int_equal(tu_int(run, "devtlbs"), 0);
+	assert_int_equal(tu_int(run, "atc_invalidations"), 0);
+	assert_int_equal(tu_int(run, "requests"), 4);
+	assert_int_equal(tu_int(run, "faults"), 0);
+	assert_string_equal(tu_str(run, "late_error"), "false");
+	assert_string_equal(tu_str(run, "leaked"), "true");
+	assert_string_equal(tu_str(run, "intact"), "true");
+	dmasim_run_free(run);
+
+	run = tu_run("tests/lua/ats.lua", &code, "atc=0", NULL);
+	if (code)	/* no ATC: the IOMMU translates every burst */
+		fail_msg("%s", dmasim_run_error(run));
+	assert_int_equal(tu_int(run, "requests"), 0);
+	assert_int_equal(tu_int(run, "pass2_hits"), 0);
+	assert_string_equal(tu_str(run, "leaked"), "false");
+	dmasim_run_free(run);
+
+	run = tu_run("tests/lua/ats.lua", &code, "atc=5000", NULL);
+	assert_int_not_equal(code, 0);
+	assert_non_null(strstr(dmasim_run_error(run), "expected 0 to 4096"));
+	dmasim_run_free(run);
+	run = tu_run("tests/lua/ats.lua", &code, "ring=false", NULL);
+	assert_int_not_equal(code, 0);
+	assert_non_null(strstr(dmasim_run_error(run), "OS ring"));
+	dmasim_run_free(run);
+	run = tu_run("tests/lua/ats.lua", &code, "window=false", NULL);
+	assert_int_not_equal(code, 0);
+	assert_non_null(strstr(dmasim_run_error(run), "bridge window"));
+	dmasim_run_free(run);
+}
+
 /* Any bus master joins a domain by its name: a device's firmware (a CPU
  * on the I/O bus) attached to a domain mapping I/O address 0x10000 to
  * 0x300000 reaches its buffer there and faults elsewhere for want of a
@@ -653,6 +720,7 @@ int main(void)
 		cmocka_unit_test(lua_map_sg),
 		cmocka_unit_test(lua_qi_unmap),
 		cmocka_unit_test(lua_attach_master),
+		cmocka_unit_test(lua_ats),
 	};
 
 	return cmocka_run_group_tests_name("/hw/iommu", tests, NULL, NULL);

@@ -77,6 +77,9 @@ declare -A WHAT=(
 	[PCIE_P2P_UNLIMITED]="root complex's peer-to-peer limit ignored"
 	[PCIE_CPL_NO_LATENCY]="a PCIe completion skips the link's way back"
 	[PCIE_FC_UPDATE_INSTANT]="UpdateFC credits return at once"
+	[ATC_NO_CACHE]="a device's ATC keeps no translation"
+	[ATC_OFFSET_LOST]="an ATC hit drops the offset in the page"
+	[ATC_NEVER_INVALIDATED]="a device-TLB invalidation leaves the ATC"
 	[BRIDGE_CPL_NO_LATENCY]="a bridge's completion skips the way back"
 	[NIC_IRQ_MASK_IGNORED]="the NIC raises a masked (IMS) interrupt"
 	[IRQ_MODERATION_IGNORED]="NIC itr_pkts/itr_time ignored: irq per frame"
@@ -106,7 +109,8 @@ ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      PCIE_CPL_NO_LATENCY PCIE_FC_UPDATE_INSTANT BRIDGE_CPL_NO_LATENCY
      NIC_IRQ_MASK_IGNORED IRQ_MODERATION_IGNORED NETDRV_RX_CYCLES_PER_IRQ
      RNIC_CMD_INSTANT RNIC_ONE_DMA_ENGINE RNIC_NO_KEY_CHECK NET_NO_LOSS
-     DMA_SRC_FIXED_IGNORED CAMERA_DQBUF_STALE)
+     DMA_SRC_FIXED_IGNORED CAMERA_DQBUF_STALE ATC_NO_CACHE ATC_OFFSET_LOST
+     ATC_NEVER_INVALIDATED)
 TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_rdma|test_camera"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")

@@ -188,6 +188,10 @@ struct dmasim_iommu_info {
 		 invalidations;
 	uint64_t qi_descriptors, qi_waits, qi_errors;
 	uint64_t qi_submissions;	/* the mapping API's waits */
+	uint64_t qi_devtlbs;		/* device-TLB invalidations sent */
+	uint64_t qi_devtlb_ps;		/* from their requests' starts to
+					 * their completions */
+	uint64_t ats_requests;		/* ATS translation requests answered */
 };
 
 struct dmasim_iommu_fault {
@@ -365,6 +369,8 @@ struct dmasim_dma_config {
 	struct dmasim_intc *intc; /* or the controller they go to (then
 				   * not irq), or NULL */
 	unsigned irq_line;	/* channel i raises irq_line + i (0) */
+	unsigned atc;		/* ATS translation cache entries, 0 to 4096
+				 * (0: no ATS; hw/dma.h) */
 };
 
 DMASIM_API void dmasim_dma_config_init(struct dmasim_dma_config *cfg);
@@ -802,6 +808,14 @@ struct dmasim_iommu_map_config {
 					 * and wait (2000) */
 	bool untrusted;			/* bounce buffers that do not fill
 					 * their pages (false) */
+	bool ats;			/* ATS enabled for the device: the
+					 * IOMMU answers its translation
+					 * requests and lets its translated
+					 * requests through (false) */
+	uint64_t ats_inval;		/* the device's ATS invalidation
+					 * register (0: its ATC is never
+					 * invalidated); needs the IOMMU's
+					 * OS ring (qi_ring) */
 };
 DMASIM_API void dmasim_iommu_map_config_init(
 	struct dmasim_iommu_map_config *cfg);

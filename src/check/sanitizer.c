@@ -376,7 +376,7 @@ static void unwritten_read(struct sanitizer *s, const struct bus_master *who,
 	struct memory *mem = memory_of(bus_route(who->bus, addr, len, &off));
 
 	if (!mem || memory_written(mem, off, len) ||
-	    cache_dirty_in(s->cache, addr, len, NULL))
+	    (s->cache && cache_dirty_in(s->cache, addr, len, NULL)))
 		return;
 	for (size_t i = 0; i < s->nunwritten; i++)
 		if (!strcmp(s->unwritten[i], who->name))
@@ -520,6 +520,38 @@ void san_iommu_access(void *ctx, const struct iommu *io, int domain,
 	b->reported |= 1u << SAN_DEVICE_OUTSIDE_MAPPING;
 	report(s, NULL, SAN_DEVICE_OUTSIDE_MAPPING, dev,
 	       freed ? freed->paddr : 0, iova, len);
+}
+
+void san_iommu_translated(void *ctx, const struct iommu *io, int domain,
+			  const char *dev, uint64_t pa, uint64_t len,
+			  bool write)
+{
+	struct sanitizer *s = ctx;
+	struct san_bind *b = NULL;
+	struct san_map *freed = NULL;
+
+	(void)write;
+	for (size_t i = 0; i < s->nbinds && !b; i++)
+		if (s->binds[i].io == (const void *)io &&
+		    s->binds[i].domain == domain)
+			b = &s->binds[i];
+	if (!b || !len)
+		return;
+	for (size_t i = s->nmaps; i-- > 0;) {
+		struct san_map *m = &s->maps[i];
+
+		if (strcmp(m->dev, b->dev) || !overlap(pa, len, m->paddr,
+						       m->len))
+			continue;
+		if (m->live)
+			return;		/* a page still mapped for it */
+		if (!freed)
+			freed = m;
+	}
+	if (freed)
+		report(s, freed, SAN_STALE_ATC, dev, pa,
+		       freed->dma + (pa > freed->paddr ? pa - freed->paddr : 0),
+		       len);
 }
 
 static void cache_maint_seen(void *ctx, struct cache *c, enum cache_op op,

@@ -75,6 +75,9 @@ struct iommu;
 	X(IOVA_AFTER_UNMAP, "device reached an I/O address after its unmap,"\
 	  " through a stale IOTLB entry", "strict invalidation, or quiesce "\
 	  "the device before unmapping")                                    \
+	X(STALE_ATC, "device reached a page through its ATS translation "   \
+	  "cache after the page's unmap", "a device-TLB invalidation at "   \
+	  "every unmap (ats_inval), or ATS off")                            \
 	X(DEVICE_OUTSIDE_MAPPING, "device accessed an I/O address outside " \
 	  "its mappings", "program the device only with addresses "         \
 	  "dma_map_*() returned, within their sizes")                       \
@@ -209,6 +212,11 @@ void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
 void san_iommu_access(void *ctx, const struct iommu *io, int domain,
 		      const char *dev, uint64_t iova, uint64_t len,
 		      bool write, bool ok);
+/* A translated (ATS) request the IOMMU let through, to physical pa
+ * (struct iommu_watch's translated). */
+void san_iommu_translated(void *ctx, const struct iommu *io, int domain,
+			  const char *dev, uint64_t pa, uint64_t len,
+			  bool write);
 
 bool san_check(const struct sanitizer *s);
 

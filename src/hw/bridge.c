@@ -145,6 +145,8 @@ static void win_forward(struct bus_target *t, struct xact *x)
 	xact_init(&e->sub, x->addr, e->buf, x->len, x->write, x->init, NULL, e);
 	e->sub.fixed = x->fixed;
 	e->sub.translated = x->translated;
+	e->sub.ats_req = x->ats_req;
+	e->sub.message = x->message;
 	e->sub.hops = x->hops;
 	e->at = br->sim->now + br->cfg.latency;
 	if (x->write) {
@@ -228,6 +230,15 @@ void bridge_xlate_done(struct bridge_side *s, struct bridge_entry *e,
 		return;
 	}
 	xact_start(&s->fwd, &e->sub);
+}
+
+void bridge_xlate_answer(struct bridge_side *s, struct bridge_entry *e)
+{
+	(void)s;
+	assert(!e->sub.write && e->moved == 0);
+	e->sub.len = e->total;
+	e->sub.status = BUS_OK;
+	fwd_done(&e->sub);
 }
 
 void bridge_set_xlate(struct bridge *br, enum bridge_dir dir,

@@ -147,6 +147,9 @@ void bridge_set_xlate(struct bridge *br, enum bridge_dir dir,
 		      const struct bridge_xlate *xl);
 /* The translation of e's next piece is done: status 0 (e->sub's address
  * and length set) or BUS_ERR_* (blocked). */
+/* The stage answered a read itself (an ATS translation request): its data
+ * is in e's buffer, nothing goes to the far bus, the read returns. */
+void bridge_xlate_answer(struct bridge_side *s, struct bridge_entry *e);
 void bridge_xlate_done(struct bridge_side *s, struct bridge_entry *e,
 		       int status);
 

@@ -253,16 +253,33 @@ unsigned dma_access_error(int err)
 
 static void chan_xact_done(struct xact *x);
 
-void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr,
-		      void *data, uint64_t len, bool write, bool fixed)
+void dma_chan_issue(struct dma_chan *ch, int what, uint64_t addr,
+		    void *data, uint64_t len, bool write, bool fixed,
+		    bool translated, bool ats)
 {
 	ch->remote = what;
 	xact_init(&ch->xact, addr, data, len, write, &ch->port,
 		  chan_xact_done, ch);
 	ch->xact.fixed = fixed;
-	ch->xact.translated = (ch->ctrl & DMA_CTRL_TRANSLATED) &&
-			      (what == REMOTE_READ || what == REMOTE_WRITE);
+	ch->xact.translated = translated;
+	ch->xact.ats_req = ats;
 	xact_start(&ch->port, &ch->xact);
+}
+
+void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr,
+		      void *data, uint64_t len, bool write, bool fixed)
+{
+	bool req = what == REMOTE_READ || what == REMOTE_WRITE;
+
+	if (req && (ch->ctrl & DMA_CTRL_TRANSLATED)) {
+		dma_chan_issue(ch, what, addr, data, len, write, fixed, true,
+			       false);
+		return;
+	}
+	if (req && ch->eng->atc.cap &&
+	    dma_atc_xact(ch, what, addr, data, len, write, fixed))
+		return;
+	dma_chan_issue(ch, what, addr, data, len, write, fixed, false, false);
 }
 
 static void chan_remote_burst(struct dma_chan *ch, uint64_t n)
@@ -280,6 +297,9 @@ static void chan_xact_done(struct xact *x)
 
 	ch->remote = REMOTE_NONE;
 	switch (what) {
+	case REMOTE_ATS:
+		dma_atc_answered(ch, x->status);
+		return;
 	case REMOTE_READ:
 		if (x->status) {
 			dma_chan_fail(ch, x->status == BUS_ERR_DECODE ?
@@ -677,8 +697,11 @@ int dma_engine_init(struct dma_engine *eng, struct sim *sim, struct bus *bus,
 		eng->nchan++;
 	}
 	err = bus_map(bus, &eng->regs, cfg->base,
-		      (uint64_t)cfg->channels * DMA_CH_STRIDE);
+		      (uint64_t)cfg->channels * DMA_CH_STRIDE +
+		      (cfg->atc ? DMA_ATS_REGS : 0));
 	if (err)
+		return err;
+	if (cfg->atc && (err = dma_atc_init(eng, cfg->atc)))
 		return err;
 	if (stats_add(&sim->stats, eng->name, "guest_errors", STAT_COUNTER, "",
 		      &eng->guest_errors))
@@ -690,6 +713,7 @@ void dma_engine_fini(struct dma_engine *eng)
 {
 	for (unsigned i = 0; i < eng->nchan; i++)
 		chan_fini(&eng->chan[i]);
+	dma_atc_fini(eng);
 	dm_free(eng->chan);
 	eng->chan = NULL;
 	eng->nchan = 0;

@@ -224,6 +224,46 @@ enum dma_state {
 
 struct dma_engine;
 
+/*
+ * ATS (PCI Express Address Translation Services): with cfg.atc entries the
+ * engine keeps a cache of translations of its own (an ATC, 4 KiB pages,
+ * fully associative, least recently used out).  A data request whose
+ * address goes up through a bridge, and whose piece lies inside one page,
+ * looks it up: a hit is sent as a translated request (the physical
+ * address, marked translated: an IOMMU that trusts the device lets it
+ * through unchecked); a miss first sends a translation request (an
+ * 8-byte read the IOMMU answers with the page's translation), keeps the
+ * answer and then sends the request translated.  An answer without the
+ * permission the request needs, or a piece across pages, goes
+ * untranslated: the IOMMU decides.  The ATC forgets a translation only
+ * when told: an invalidation request (ATS_INV_SIZE (hw/ats.h) bytes: IOVA,
+ * length (0: all), where to write the completion) written to the ATS
+ * register at the end of the channels' registers (DMA_ATS_INV(channels))
+ * drops the entries in the range, then the engine writes a completion
+ * (a 4-byte message) to the given address.
+ */
+#define DMA_ATS_INV(nchan) ((uint64_t)(nchan) * DMA_CH_STRIDE)
+#define DMA_ATS_REGS 0x40	/* bytes of the ATS block */
+
+struct dma_atc_entry {
+	uint64_t page, pa;	/* 4 KiB page numbers: IOVA, physical */
+	uint64_t used;		/* LRU stamp */
+	uint8_t perm;		/* ATS_R | ATS_W (hw/ats.h) */
+};
+
+struct dma_atc {
+	unsigned cap, n;		/* entries (0: no ATS), in use */
+	struct dma_atc_entry *e;
+	uint64_t stamp;
+	struct bus_master port;		/* invalidation completions */
+	struct xact x;
+	uint8_t done[4];
+	uint64_t reply;			/* where the completion goes */
+	uint32_t owed;			/* completions not yet sent */
+	/* statistics */
+	uint64_t hits, misses, refused, invalidations, requests;
+};
+
 struct dma_chan {
 	struct bus_master port;
 	struct dma_engine *eng;
@@ -271,6 +311,14 @@ struct dma_chan {
 	int remote;			/* a transaction across a bridge in
 					   flight (dma.c REMOTE_*) */
 	struct xact xact;		/* that transaction */
+	/* the request waiting for its translation (REMOTE_ATS) */
+	struct {
+		int what;
+		uint64_t addr, len;
+		void *data;
+		bool write, fixed;
+	} atw;
+	uint8_t atbuf[8];		/* the translation's answer */
 	struct ev_handle wake;		/* waiting for a device to be ready */
 	/* block mode (a burst-mode channel): the bursts of one tenure are
 	 * delivered one by one as the bus moves them */
@@ -306,6 +354,7 @@ struct dma_engine {
 	uint64_t dack_cycles;	/* bus cycles of acknowledge per piece */
 	struct irq_sink irq;	/* channel i raises irq.line + i */
 	uint64_t guest_errors;	/* accesses to unknown or read-only regs */
+	struct dma_atc atc;	/* ATS: see above */
 	/* told when a doorbell starts a channel (NULL: nobody) */
 	void (*on_start)(void *ctx, struct dma_chan *ch);
 	void *start_ctx;
@@ -323,6 +372,7 @@ struct dma_config {
 	uint64_t dack_cycles;	/* bus cycles of DACK per device piece */
 	enum bus_mode mode;
 	int priority;
+	unsigned atc;		/* ATS translation cache entries (0: none) */
 };
 
 /*

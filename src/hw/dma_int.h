@@ -15,7 +15,7 @@
 
 /* What a transaction across a bridge is for (ch->remote). */
 enum { REMOTE_NONE, REMOTE_READ, REMOTE_WRITE, REMOTE_FETCH,
-       REMOTE_WRITEBACK };
+       REMOTE_WRITEBACK, REMOTE_ATS };
 
 static inline bool twod(const struct dma_chan *ch)
 {
@@ -115,9 +115,27 @@ struct bus_target *dma_route_side(const struct dma_chan *ch, uint64_t addr,
 				  uint64_t n, bool fixed, uint64_t *off);
 void dma_request_xfer(struct dma_chan *ch);
 void dma_start_xfer(struct dma_chan *ch);
-/* A transaction across a bridge for ch (what: REMOTE_*). */
+/* A transaction across a bridge for ch (what: REMOTE_*): a data request
+ * through the ATC when the engine has one (dma_atc.c). */
 void dma_chan_xact(struct dma_chan *ch, int what, uint64_t addr, void *data,
 		   uint64_t len, bool write, bool fixed);
+/* The same as it goes on the bus: translated or not, or a translation
+ * request (ats). */
+void dma_chan_issue(struct dma_chan *ch, int what, uint64_t addr,
+		    void *data, uint64_t len, bool write, bool fixed,
+		    bool translated, bool ats);
+
+/* The ATC (dma_atc.c; dma.h).  dma_atc_xact: true when it took the data
+ * request (sent it, or a translation request first). */
+int dma_atc_init(struct dma_engine *eng, unsigned entries);
+void dma_atc_fini(struct dma_engine *eng);
+bool dma_atc_xact(struct dma_chan *ch, int what, uint64_t addr, void *data,
+		  uint64_t len, bool write, bool fixed);
+/* The translation request came back (status: the read's). */
+void dma_atc_answered(struct dma_chan *ch, int status);
+/* A write to the ATS block: BUS_OK or BUS_ERR_SLAVE. */
+int dma_atc_reg_write(struct dma_engine *eng, uint64_t off, const void *data,
+		      uint64_t len);
 
 /* Route both sides of a burst of n bytes (false: *code says why). */
 bool dma_burst_route(const struct dma_chan *ch, uint64_t n, unsigned *code,

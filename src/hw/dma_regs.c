@@ -157,6 +157,14 @@ static int regs_access(struct bus_target *t, uint64_t off, void *data,
 	struct dma_engine *eng = (struct dma_engine *)t;
 	uint8_t *p = data;
 
+	if (off >= DMA_ATS_INV(eng->nchan)) {	/* the ATS block */
+		if (write && eng->atc.cap)
+			return dma_atc_reg_write(eng, off -
+						 DMA_ATS_INV(eng->nchan),
+						 data, len);
+		eng->guest_errors++;
+		return BUS_ERR_SLAVE;
+	}
 	/* 32-bit registers; an aligned 64-bit access covers a LO/HI pair. */
 	if ((len != 4 && len != 8) || off % 4) {
 		eng->guest_errors++;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ats.h"
 #include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/util.h"
@@ -180,9 +181,29 @@ static void watched(struct iommu *io, const struct xact *x, bool ok)
 				 x->len, x->write, ok);
 }
 
+_Static_assert(IOMMU_PTE_R == ATS_R && IOMMU_PTE_W == ATS_W &&
+	       IOMMU_PTE_ADDR == ATS_ADDR,
+	       "an ATS answer is the page-table entry's address and R/W bits");
+
+/* A translation request answered: the page's translation v (IOMMU_PTE
+ * format: the 4 KiB page's address and R/W; 0: none) as the read's data.
+ * No access is made, so none is watched and no fault is logged. */
+static void ats_answer(struct iommu *io, struct bridge_entry *e, uint64_t v)
+{
+	util_le_put(e->sub.data, v, 8);
+	io->ats_requests++;
+	io->cur = NULL;
+	bridge_xlate_answer(io->side, e);
+}
+
 static void fault(struct iommu *io, struct bridge_entry *e, int reason)
 {
 	const struct xact *x = &e->sub;
+
+	if (x->ats_req) {
+		ats_answer(io, e, 0);
+		return;
+	}
 
 	watched(io, x, false);
 	io->faults++;
@@ -217,6 +238,10 @@ static void apply(struct iommu *io, struct bridge_entry *e,
 	uint64_t size = t->large ? LARGE : PAGE;
 	uint64_t in = x->addr & (size - 1);
 
+	if (x->ats_req) {
+		ats_answer(io, e, (t->pa + (in & ~(PAGE - 1))) | t->perm);
+		return;
+	}
 #ifndef DMASIM_MUTATE_IOMMU_NO_PERMISSION_CHECK
 	if (!(t->perm & (x->write ? IOMMU_PTE_W : IOMMU_PTE_R))) {
 		fault(io, e, x->write ? IOMMU_FAULT_WRITE_DENIED :
@@ -372,7 +397,11 @@ static void iommu_translate(void *ctx, struct bridge_side *s,
 
 	(void)s;
 	if (!io->on) {
-		bridge_xlate_done(io->side, e, BUS_OK);
+		if (e->sub.ats_req)	/* off: addresses are physical */
+			ats_answer(io, e, (e->sub.addr & ~(PAGE - 1)) |
+				   IOMMU_PTE_R | IOMMU_PTE_W);
+		else
+			bridge_xlate_done(io->side, e, BUS_OK);
 		return;
 	}
 	assert(!io->cur);
@@ -380,12 +409,32 @@ static void iommu_translate(void *ctx, struct bridge_side *s,
 	io->translations++;
 	d = domain_of(io, e->sub.init);
 	io->cur_domain = d;
+	if (e->sub.message) {
+		/* routed to the IOMMU itself, or nowhere */
+		if (e->sub.addr - io->msg_base >= io->msg_size ||
+		    e->sub.len > io->msg_base + io->msg_size - e->sub.addr) {
+			fault(io, e, IOMMU_FAULT_MESSAGE);
+			return;
+		}
+		io->cur = NULL;
+		bridge_xlate_done(io->side, e, BUS_OK);
+		return;
+	}
+	if (e->sub.ats_req && !ats_trusted(io, e->sub.init)) {
+		ats_answer(io, e, 0);	/* not enabled for ATS */
+		return;
+	}
 	if (e->sub.translated) {
 		/* a translated request: the device's own word for it */
 		if (!ats_trusted(io, e->sub.init)) {
 			fault(io, e, IOMMU_FAULT_TRANSLATED);
 			return;
 		}
+		if (io->watch.translated)
+			io->watch.translated(io->watch.ctx, io, d,
+					     e->sub.init ? e->sub.init->name :
+					     "?", e->sub.addr, e->sub.len,
+					     e->sub.write);
 		io->cur = NULL;
 		bridge_xlate_done(io->side, e, BUS_OK);
 		return;
@@ -431,6 +480,7 @@ int iommu_init(struct iommu *io, struct sim *sim, const char *name,
 		uint64_t *v;
 	} st[] = {
 		{ "translations", &io->translations }, { "hits", &io->hits },
+		{ "ats_requests", &io->ats_requests },
 		{ "misses", &io->misses }, { "walk_reads", &io->walk_reads },
 		{ "faults", &io->faults },
 		{ "invalidations", &io->invalidations },

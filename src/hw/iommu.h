@@ -64,7 +64,9 @@ struct iommu;
 	X(WALK, 5, "the page table could not be read")                      \
 	X(RANGE, 6, "the address is beyond the I/O address width")          \
 	X(TRANSLATED, 7, "a translated request from a device not trusted "  \
-	  "with ATS")
+	  "with ATS")                                                       \
+	X(MESSAGE, 8, "a message to an address other than the IOMMU's own " \
+	  "registers")
 
 enum {
 #define IOMMU_FAULT_ENUM(name, code, what) IOMMU_FAULT_##name = (code),
@@ -118,6 +120,10 @@ struct iommu_watch {
 	void (*access)(void *ctx, const struct iommu *io, int domain,
 		       const char *dev, uint64_t iova, uint64_t len,
 		       bool write, bool ok);
+	/* a translated (ATS) request let through: pa is physical */
+	void (*translated)(void *ctx, const struct iommu *io, int domain,
+			   const char *dev, uint64_t pa, uint64_t len,
+			   bool write);
 	void *ctx;
 };
 
@@ -147,8 +153,11 @@ struct iommu {
 	uint64_t table;			/* the table being read */
 	uint8_t pte[8];
 	struct xact walk;
+	/* where messages may go (its invalidation queue's registers) */
+	uint64_t msg_base, msg_size;
 	/* statistics */
 	uint64_t translations, hits, misses, walk_reads, faults, invalidations;
+	uint64_t ats_requests;		/* translation requests answered */
 };
 
 /* A translation stage on direction dir of br (devices on its near bus,

@@ -27,6 +27,19 @@ static void status_done(struct xact *x)
 	next(q);
 }
 
+/* A device-TLB invalidation request written (posted): now the device's
+ * completion at ICMP lets the queue go on. */
+static void devtlb_sent(struct xact *x)
+{
+	struct iommu_qi *q = x->ctx;
+
+	if (x->status) {
+		q->errors++;
+		q->devtlb = false;
+		next(q);
+	}
+}
+
 static void fetched(struct xact *x)
 {
 	struct iommu_qi *q = x->ctx;
@@ -54,6 +67,17 @@ static void fetched(struct xact *x)
 	case IOMMU_QI_GLOBAL:
 		iommu_invalidate(q->io, -1, 0, 0);
 		break;
+	case IOMMU_QI_DEVTLB:
+		q->devtlbs++;
+		q->devtlb = true;
+		q->devtlb_at = q->io->sim->now;
+		util_le_put(q->msg, addr, 8);
+		util_le_put(q->msg + 8, len, 8);
+		util_le_put(q->msg + 16, q->regs.base + IOMMU_QI_ICMP, 8);
+		xact_init(&q->x, util_le_get(q->desc + 24, 8), q->msg,
+			  ATS_INV_SIZE, true, &q->port, devtlb_sent, q);
+		xact_start(&q->port, &q->x);
+		return;
 	case IOMMU_QI_WAIT:
 		/* everything before it is done (one at a time): report */
 		q->waits++;
@@ -118,6 +142,16 @@ static void reg_write(struct iommu_qi *q, uint64_t off, uint32_t v)
 		q->size = v;
 		q->head = q->tail = 0;
 		break;
+	case IOMMU_QI_ICMP:
+		/* a device's completion: the queue goes on */
+		if (q->devtlb) {
+			q->devtlb = false;
+			q->devtlb_ps += q->io->sim->now - q->devtlb_at;
+			next(q);
+		} else {
+			q->errors++;
+		}
+		break;
 	case IOMMU_QI_IQT:
 		if (!q->size || v >= q->size) {
 			q->errors++;
@@ -176,7 +210,7 @@ int iommu_qi_init(struct iommu_qi *q, struct iommu *io, uint64_t base,
 		uint64_t *v;
 	} st[] = {
 		{ "qi_descriptors", &q->descriptors }, { "qi_waits", &q->waits },
-		{ "qi_errors", &q->errors },
+		{ "qi_errors", &q->errors }, { "qi_devtlbs", &q->devtlbs },
 	};
 	struct bus *far = io->side->far;
 	int err;
@@ -195,9 +229,14 @@ int iommu_qi_init(struct iommu_qi *q, struct iommu *io, uint64_t base,
 	err = bus_map(far, &q->regs, base, IOMMU_QI_REGS);
 	if (err)
 		return err;
+	io->msg_base = base;		/* completions come here */
+	io->msg_size = IOMMU_QI_REGS;
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		if (stats_add(&io->sim->stats, io->name, st[i].n, STAT_COUNTER,
 			      "", st[i].v))
 			return DMASIM_ENOMEM;
+	if (stats_add(&io->sim->stats, io->name, "qi_devtlb_ps", STAT_COUNTER,
+		      "ps", &q->devtlb_ps))
+		return DMASIM_ENOMEM;
 	return 0;
 }

@@ -58,6 +58,16 @@ struct xact {
 	bool translated;	/* marked already translated (PCIe ATS's AT
 				 * field): an IOMMU that trusts the device
 				 * lets it through untranslated */
+	bool ats_req;		/* a translation request (PCIe ATS): an
+				 * 8-byte read that an IOMMU answers with
+				 * the translation of the address's page
+				 * (hw/ats.h, 0: none), touching no
+				 * memory */
+	bool message;		/* a message routed to its receiver, not an
+				 * address to translate (an ATS
+				 * invalidation's completion): an IOMMU
+				 * lets it through only to its own
+				 * registers */
 	const struct bus_master *init;	/* the initiator, for snoopers */
 	int status;		/* BUS_OK or BUS_ERR_* once done */
 	xact_done_fn done;

@@ -22,13 +22,13 @@
 
 /* sys:dma{name, bus, base, channels, reg_latency, burst, mode, priority,
  *         irq, intc, irq_line, desc_cycles, fence_cycles, count_bits,
- *         dreq_latency, dack_cycles} */
+ *         dreq_latency, dack_cycles, atc} */
 static int l_sys_dma(lua_State *L)
 {
 	static const char *const known[] = { "name", "bus", "base",
 		"channels", "reg_latency", "burst", "mode", "priority", "irq",
 		"irq_line", "desc_cycles", "fence_cycles", "intc", "count_bits",
-		"dreq_latency", "dack_cycles", NULL };
+		"dreq_latency", "dack_cycles", "atc", NULL };
 	const char *what = "system:dma{}";
 	struct lsys *ls = lsys_check(L, 1);
 	struct dmasim_dma_config cfg;
@@ -56,6 +56,7 @@ static int l_sys_dma(lua_State *L)
 	cfg.dreq_latency = lf_uint(L, 2, what, "dreq_latency", UNIT_TIME, 0, 0);
 	cfg.dack_cycles = lf_uint(L, 2, what, "dack_cycles", UNIT_NUMBER, 0,
 				  0);
+	cfg.atc = lf_u32(L, 2, what, "atc", UNIT_NUMBER, 0, 0);
 	if (cfg.count_bits > 32)
 		return lf_error(L, "%s: field 'count_bits' = %u: expected 1 to "
 				"32", what, cfg.count_bits);
@@ -118,6 +119,13 @@ static int l_dma_index(lua_State *L)
 		{ "channels", eng->nchan },
 		{ "guest_errors", eng->guest_errors },
 		{ "count_max", eng->count_mask },
+		{ "ats_inval", eng->atc.cap ? eng->regs.base +
+			       DMA_ATS_INV(eng->nchan) : 0 },
+		{ "atc_hits", eng->atc.hits },
+		{ "atc_misses", eng->atc.misses },
+		{ "atc_refused", eng->atc.refused },
+		{ "atc_invalidations", eng->atc.invalidations },
+		{ "ats_requests", eng->atc.requests },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

@@ -202,8 +202,11 @@ static int l_iommu_index(lua_State *L)
 			{ "invalidations", in.invalidations },
 			{ "qi_descriptors", in.qi_descriptors },
 			{ "qi_waits", in.qi_waits },
+			{ "qi_devtlb_time", in.qi_devtlb_ps },
 			{ "qi_errors", in.qi_errors },
 			{ "qi_submissions", in.qi_submissions },
+			{ "qi_devtlbs", in.qi_devtlbs },
+			{ "ats_requests", in.ats_requests },
 		};
 
 		if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

@@ -252,13 +252,14 @@ static int l_mapping_error(lua_State *L)
 
 /* dev:use_iommu{iommu, device, memory, pt_base, pt_size, iova_base,
  *                iova_size, lazy, flush_max, flush_timeout, alloc, pte,
- *                inval, untrusted}: map through an IOMMU from now on */
+ *                inval, untrusted, ats, ats_inval}: map through an IOMMU
+ *                from now on */
 static int l_use_iommu(lua_State *L)
 {
 	static const char *const known[] = { "iommu", "device", "memory",
 		"pt_base", "pt_size", "iova_base", "iova_size", "lazy",
 		"flush_max", "flush_timeout", "alloc", "pte", "inval",
-		"untrusted", NULL };
+		"untrusted", "ats", "ats_inval", NULL };
 	const char *what = "dma_device:use_iommu{}";
 	struct dmasim_dmadev *d = lsys_check_comp(L, 1, DDEV_MT);
 	struct dmasim_iommu_map_config cfg;
@@ -291,6 +292,9 @@ static int l_use_iommu(lua_State *L)
 	lua_getfield(L, 2, "untrusted");
 	cfg.untrusted = lua_toboolean(L, -1);
 	lua_pop(L, 1);
+	lua_getfield(L, 2, "ats");
+	cfg.ats = lua_toboolean(L, -1);
+	lua_pop(L, 1);
 	cfg.flush_max = (uint32_t)lf_uint(L, 2, what, "flush_max", UNIT_NUMBER,
 					  256, 1);
 	cfg.flush_timeout = lf_uint(L, 2, what, "flush_timeout", UNIT_TIME,
@@ -299,6 +303,7 @@ static int l_use_iommu(lua_State *L)
 	cfg.pte = (uint32_t)lf_uint(L, 2, what, "pte", UNIT_NUMBER, 20, 0);
 	cfg.inval = (uint32_t)lf_uint(L, 2, what, "inval", UNIT_NUMBER, 2000,
 				      0);
+	cfg.ats_inval = lf_uint(L, 2, what, "ats_inval", UNIT_SIZE, 0, 0);
 	if (dmasim_dmadev_use_iommu(d, ((struct lcomp *)io)->obj,
 				    ((struct lcomp *)ch)->obj,
 				    ((struct lcomp *)mem)->obj, &cfg))

@@ -149,7 +149,7 @@ static uint64_t range_pa(const struct dmaiommu_range *r, uint64_t dma)
 /* A descriptor of the queue (hw/iommu_qi.h) stored into the ring's next
  * slot.  False: out of memory. */
 static bool qi_put(struct dma_dev *d, uint32_t type, uint32_t v,
-		   uint64_t addr, uint64_t len)
+		   uint64_t addr, uint64_t len, uint64_t dev)
 {
 	struct dmaiommu_qi *q = d->iommu->cfg.qi;
 	uint8_t desc[IOMMU_QI_DESC] = { 0 };
@@ -159,6 +159,7 @@ static bool qi_put(struct dma_dev *d, uint32_t type, uint32_t v,
 	util_le_put(desc + 4, v, 4);
 	util_le_put(desc + 8, addr, 8);
 	util_le_put(desc + 16, len, 8);
+	util_le_put(desc + 24, dev, 8);
 	q->tail = (q->tail + 1) % DMAIOMMU_QI_ENTRIES;
 	return dmamap_store(d, at, desc, IOMMU_QI_DESC, true);
 }
@@ -176,8 +177,10 @@ static bool qi_submit(struct dma_dev *d, uint64_t iova, uint64_t len)
 	q->submissions++;
 	q->seq++;
 	if (!qi_put(d, len ? IOMMU_QI_RANGE : IOMMU_QI_DOMAIN,
-		    (uint32_t)m->domain, iova, len) ||
-	    !qi_put(d, IOMMU_QI_WAIT, q->seq, status, 0))
+		    (uint32_t)m->domain, iova, len, 0) ||
+	    (m->cfg.devtlb &&
+	     !qi_put(d, IOMMU_QI_DEVTLB, 0, iova, len, m->cfg.devtlb)) ||
+	    !qi_put(d, IOMMU_QI_WAIT, q->seq, status, 0, 0))
 		return false;
 	util_le_put(tail, q->tail, 4);
 	return dmamap_store(d, q->regs + IOMMU_QI_IQT, tail, 4, true) &&

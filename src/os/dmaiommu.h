@@ -26,7 +26,9 @@
  * hw/iommu_qi.h) as an OS drives one: a range or domain descriptor and a
  * wait descriptor stored into the ring (uncached), the tail register
  * written, the status word polled until the IOMMU has written it; what
- * it costs emerges from those transactions.  Without a queue, or with no
+ * it costs emerges from those transactions; for a device with an ATS
+ * translation cache (cfg.devtlb) a device-TLB descriptor goes before the
+ * wait, so the wait ends only once the device has dropped its copies.  Without a queue, or with no
  * CPU running the calls, an invalidation is done at once and costs
  * `inval` CPU cycles, and an entry is written at once for `pte` cycles
  * and its bus write's cycles.  The lazy queue's timeout flush runs on no
@@ -76,6 +78,11 @@ struct dmaiommu_config {
 	uint32_t inval;			/* CPU cycles per invalidation */
 	bool untrusted;			/* bounce buffers that share a page */
 	struct dmaiommu_qi *qi;		/* NULL: invalidation in `inval` */
+	uint64_t devtlb;		/* the device's ATS invalidation
+					 * register (0: the OS does not
+					 * invalidate a device's ATC): each
+					 * invalidation through the queue
+					 * also invalidates it (type 5) */
 };
 
 /* An IOVA range: mapped, unmapped but waiting for the flush (lazy), or

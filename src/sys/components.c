@@ -286,6 +286,10 @@ int dmasim_dma_new(struct dmasim_sys *sys, struct dmasim_bus *bus,
 	dc.dack_cycles = cfg->dack_cycles;
 	dc.mode = sys_bus_mode[cfg->mode];
 	dc.priority = cfg->priority;
+	dc.atc = cfg->atc;
+	if (cfg->atc > 4096)
+		return sys_error(sys, DMASIM_EINVAL, "dma '%s': atc = %u: "
+				 "expected 0 to 4096 entries", name, cfg->atc);
 	d = sys_alloc(sys, sizeof(*d), dma_fini_cb);
 	if (!d)
 		return sys_error(sys, DMASIM_ENOMEM, "out of memory");

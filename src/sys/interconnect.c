@@ -315,6 +315,7 @@ int dmasim_iommu_new(struct dmasim_sys *sys, struct dmasim_bridge *br,
 				 dmasim_strerror(err));
 	if (sys->san) {
 		io->io.watch.access = san_iommu_access;
+		io->io.watch.translated = san_iommu_translated;
 		io->io.watch.ctx = sys->san;
 	}
 	if (cfg->intc)		/* the fault interrupt */
@@ -434,6 +435,9 @@ void dmasim_iommu_info(const struct dmasim_iommu *io,
 	out->qi_waits = io->qi.waits;
 	out->qi_errors = io->qi.errors;
 	out->qi_submissions = io->osq.submissions;
+	out->qi_devtlbs = io->qi.devtlbs;
+	out->qi_devtlb_ps = io->qi.devtlb_ps;
+	out->ats_requests = io->io.ats_requests;
 }
 
 int dmasim_iommu_fault(const struct dmasim_iommu *io, unsigned i,

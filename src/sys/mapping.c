@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/bus.h"
+#include "hw/iommu_qi.h"
 #include "kernel/checked.h"
 #include "os/dmaiommu.h"
 #include "process.h"
@@ -339,6 +341,16 @@ void dmasim_iommu_map_config_init(struct dmasim_iommu_map_config *cfg)
 	cfg->inval = 2000;
 }
 
+/* Whether a write to addr from bus goes up through a bridge. */
+static bool reaches_up(const struct bus *bus, uint64_t addr)
+{
+	struct bus_target *t;
+	uint64_t off;
+
+	bus_xact_cycles(bus, addr, 4, true, &t, &off);
+	return t && t->ops->far;
+}
+
 int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 			    struct dmasim_channel *dev,
 			    struct dmasim_memory *mem,
@@ -367,6 +379,22 @@ int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 	c.inval = cfg->inval;
 	c.untrusted = cfg->untrusted;
 	c.qi = io->osq.ring ? &io->osq : NULL;
+	c.devtlb = cfg->ats_inval;
+	if (c.devtlb && !c.qi)
+		return sys_error(d->sys, DMASIM_EINVAL, "dma_device '%s': "
+				 "ats_inval %#llx: expected an IOMMU with an "
+				 "OS ring (system:iommu{qi_ring}) to send the "
+				 "device its invalidations", d->d.name,
+				 (unsigned long long)c.devtlb);
+	if (c.devtlb && !reaches_up(dev->ch->port.bus,
+				    io->io.msg_base + IOMMU_QI_ICMP))
+		return sys_error(d->sys, DMASIM_EINVAL, "dma_device '%s': "
+				 "ats_inval: the IOMMU's registers at %#llx "
+				 "are not reached up from the device's bus; "
+				 "expected a bridge window (b_to_a) over them "
+				 "for its invalidation completions",
+				 d->d.name,
+				 (unsigned long long)io->io.msg_base);
 	err = dmaiommu_attach(&d->d, &io->io, &dev->ch->port, &mem->mem,
 			      &d->sys->sim, &c);
 	if (err == DMASIM_EINVAL)
@@ -379,6 +407,8 @@ int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 				 (unsigned long long)cfg->pt_size,
 				 (unsigned long long)cfg->iova_base,
 				 (unsigned long long)cfg->iova_size);
+	if (!err && cfg->ats)
+		err = iommu_trust_ats(&io->io, &dev->ch->port, true);
 	if (err)
 		return sys_error(d->sys, err, "dma_device '%s': %s", d->d.name,
 				 dmasim_strerror(err));

@@ -5,7 +5,8 @@
 -- driver maps through the IOMMU (dma_device:use_iommu).
 --
 --   local zoo = require "zoo_iommu"
---   local z = zoo.new{ lazy = true, untrusted = false }
+--   local z = zoo.new{ lazy = true, untrusted = false, ats = false,
+--                      ats_inval = false }
 --   z:run(function() ... end)      -- the driver, as a process on the CPU
 --   z:dev_write(dma, len)          -- the device writes len bytes at dma
 --   z:dev_read(dma, len)           -- the device reads len bytes at dma
@@ -25,18 +26,21 @@ function M.new(o)
   local io = sys:bus{ name = "io", clock = "500MHz", width = 8 }
   local mem = sys:memory{ size = "64MiB", latency = "50ns" }
   local cpu = sys:cpu{ clock = "2GHz" }
-  local dma = sys:dma{ bus = io, base = 0x80000000, burst = 256 }
+  local dma = sys:dma{ bus = io, base = 0x80000000, burst = 256,
+                       atc = o.ats and 16 or 0 }
   local src = sys:device{ bus = io, base = 0x90000000, size = 64 * 1024, seed = 5 }
   local sink = sys:device{ bus = io, base = 0x90100000, size = 64 * 1024, output = true }
   local br = sys:bridge{ a = sys.system_bus, b = io, latency = "50ns",
                          a_to_b = { { 0x80000000, "512MiB" } },
-                         b_to_a = { { 0, "64MiB" } } }
-  local mmu = sys:iommu{ bridge = br }
+                         b_to_a = { { 0, "64MiB" }, { 0x70000000, "4KiB" } } }
+  local mmu = sys:iommu{ bridge = br, qi_base = o.ats_inval and 0x70000000 or nil,
+                         qi_ring = o.ats_inval and 0x60000 or nil }
   local dev = sys:dma_device{ cpu = cpu, name = "zoo", bounce_base = M.BOUNCE,
                               bounce_size = "64KiB", bounce_slot = 4096 }
   local ch = dma:channel(0)
   dev:use_iommu{ iommu = mmu, device = ch, memory = mem, pt_base = M.PT,
-                 pt_size = "64KiB", lazy = o.lazy, untrusted = o.untrusted }
+                 pt_size = "64KiB", lazy = o.lazy, untrusted = o.untrusted,
+                 ats = o.ats, ats_inval = o.ats_inval and dma.ats_inval or nil }
   mmu:enable(true)
   return setmetatable({ sys = sys, cpu = cpu, mem = mem, dma = dma, ch = ch,
                         src = src, sink = sink, mmu = mmu, dev = dev }, M)
