@@ -35,7 +35,7 @@ zoo=$src/tests/zoo
 # started its transfer (line 7), and the library line it went through.
 check check-report 5 "STALE_CPU_READ at 4.050 us by cpu0 ($zoo/stale_cpu_read.lua:8)" \
 	"$dm" run --check "$zoo/stale_cpu_read.lua"
-check check-moved-page 5 "DEVICE_WRITE_MOVED_PAGE at 32.514 us by dma0.ch0 ($src/scenarios/pinning_hazard.lua:47" \
+check check-moved-page 5 "DEVICE_WRITE_MOVED_PAGE at 36.914 us by dma0.ch0 ($src/scenarios/pinning_hazard.lua:59" \
 	"$dm" run --check "$src/scenarios/pinning_hazard.lua" -q
 check check-report-device 5 "by dma0.ch0 ($zoo/device_write_to_device.lua:7, in dmadrv.lua:" \
 	"$dm" run --check "$zoo/device_write_to_device.lua"

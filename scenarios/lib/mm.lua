@@ -3,12 +3,13 @@
 local R = dmasim.dma_regs
 local M = {}
 
--- Pin (or unpin) [va, va + len) of address space `as`, the CPU spending
--- the cycles it costs; waits for any swap-in the pinning needed.
+-- Pin (or unpin) [va, va + len) of address space `as` on `cpu`: the
+-- handler's cycles for each page, and the memory work of the faults that
+-- bring pages in (zero fills, page-table entries) as the CPU's stores.
+-- `sys` is kept for the callers' sake.
 function M.pin(sys, cpu, as, va, len)
-  local cycles, io = as:pin(va, len)
-  if io > 0 then sys:wait(io) end
-  cpu:busy(cycles)
+  local _ = sys
+  as:pin(va, len, cpu)
 end
 
 function M.unpin(cpu, as, va, len)

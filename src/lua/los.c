@@ -6,11 +6,14 @@
  *   local as = vm:aspace{ size = "4MiB" }
  *   as:write(0x1000, "hello")            -- untimed, faults pages in
  *   local segs = as:sg(0, 65536)         -- {{pa = ..., len = ...}, ...}
- *   local cycles = as:pin(0, 65536)      -- CPU cycles the pinning costs
+ *   local cycles = as:pin(0, 65536)      -- set-up: the cycles it costs
+ *   as:pin(0, 65536, cpu)                -- in a process: cpu runs it
+ *   as:migrate(0x3000, cpu)              -- cpu copies the page
  *
- * Memory-manager calls do their bookkeeping at once and return the CPU
- * cycles they cost; software spends them with cpu:busy() (scenarios/lib/
- * mm.lua wraps this), so a scenario decides which CPU pays.
+ * Given a CPU, pinning and migration run on it (sys/vmcpu.c): the
+ * handler's cycles, and its memory work (zero fills, copies, page-table
+ * entries) as that CPU's loads and stores.  Without one, pinning is done
+ * at once and returns the CPU cycles it costs, for software to spend.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@
 #include "os/workload.h"
 #include "sys/os.h"
 #include "sys/swap.h"
+#include "sys/vmcpu.h"
 #include "kernel/alloc.h"
 
 #define VM_MT "dmasim.vm"
@@ -203,47 +207,97 @@ static int l_as_pa(lua_State *L)
 	return 1;
 }
 
+/* The CPU a call is run on (argument idx), or NULL when absent. */
+static struct dmasim_cpu *opt_cpu(lua_State *L, int idx, const char *fn)
+{
+	if (lua_isnoneornil(L, idx))
+		return NULL;
+	if (!luaL_testudata(L, idx, CPU_MT))
+		lf_error(L, "%s: argument %d: expected the CPU that runs the "
+			 "call (system:cpu{})", fn, idx);
+	return lsys_check_comp(L, idx, CPU_MT);
+}
+
+/* The end of a memory-manager call a CPU ran: its cycles, or nil and
+ * why (migrate), or an error (pin). */
+static int k_vmcall(lua_State *L, int status, lua_KContext ctx)
+{
+	struct lproc *lp = (struct lproc *)ctx;
+	const struct dmasim_result *r = dmasim_proc_result(&lp->p);
+	int err = lp->p.op.u.vmw.err;
+
+	(void)status;
+	if (lp->p.op.u.vmw.what == 2) {
+		if (err)
+			return err_result(L, err, "aspace:pin");
+		if (r->status)
+			return luaL_error(L, "aspace:pin: a store of the "
+					  "memory manager found no memory "
+					  "(bus error %d)", r->status);
+		lua_pushinteger(L, (lua_Integer)r->cycles);
+		lua_pushinteger(L, 0);
+		return 2;
+	}
+	if (err || r->status) {
+		lua_pushnil(L);
+		lua_pushstring(L, r->status ? "bus error" :
+			       err == DMASIM_EINVAL ? "pinned" :
+			       "no free frame");
+		return 2;
+	}
+	lua_pushinteger(L, (lua_Integer)r->cycles);
+	return 1;
+}
+
 static int as_pin(lua_State *L, bool pin)
 {
+	const char *fn = pin ? "aspace:pin" : "aspace:unpin";
 	struct aspace *as = check_as(L, 1);
-	uint64_t len, va = check_range(L, as, 2, 3, &len,
-				       pin ? "aspace:pin" : "aspace:unpin");
+	uint64_t len, va = check_range(L, as, 2, 3, &len, fn);
+	struct dmasim_cpu *cpu = pin ? opt_cpu(L, 4, fn) : NULL;
 	uint64_t cycles = 0, io = 0;
-	int64_t n = vm_pin(as, va, len, pin, &cycles, &io);
+	int64_t n;
 
+	if (cpu && len) {
+		struct lproc *lp = lsys_current(L, lsys_of(L, 1), fn);
+
+		return lsys_await(L, lp->ls, sys_vm_pin(&lp->p, cpu, as, va,
+							len),
+				  fn, k_vmcall, (lua_KContext)lp);
+	}
+	n = vm_pin(as, va, len, pin, &cycles, &io);
 	if (n < 0)
-		return err_result(L, (int)n, pin ? "aspace:pin" : "aspace:unpin");
+		return err_result(L, (int)n, fn);
 	lua_pushinteger(L, (lua_Integer)cycles);
 	lua_pushinteger(L, (lua_Integer)io);
 	return 2;
 }
 
-/* as:pin(va, len) -> CPU cycles, swap ps */
+/* as:pin(va, len [, cpu]) -> CPU cycles, swap ps */
 static int l_as_pin(lua_State *L) { return as_pin(L, true); }
 /* as:unpin(va, len) -> CPU cycles */
 static int l_as_unpin(lua_State *L) { return as_pin(L, false); }
 
-/* as:migrate(va) -> cycles, or nil and why */
+/* as:migrate(va, cpu) -> cycles, or nil and why */
 static int l_as_migrate(lua_State *L)
 {
 	struct aspace *as = check_as(L, 1);
 	uint64_t vpn = (uint64_t)luaL_checkinteger(L, 2) >> FRAME_SHIFT;
-	uint64_t cycles = 0;
-	int err;
+	struct dmasim_cpu *cpu = opt_cpu(L, 3, "aspace:migrate");
+	struct lproc *lp;
 
+	if (!cpu)
+		return lf_error(L, "aspace:migrate: argument 3: expected the "
+				"CPU whose loads and stores copy the page "
+				"(system:cpu{})");
 	if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT)) {
 		lua_pushnil(L);
 		lua_pushliteral(L, "not present");
 		return 2;
 	}
-	err = vm_migrate(as, vpn, &cycles);
-	if (err) {
-		lua_pushnil(L);
-		lua_pushstring(L, err == DMASIM_EINVAL ? "pinned" : "no free frame");
-		return 2;
-	}
-	lua_pushinteger(L, (lua_Integer)cycles);
-	return 1;
+	lp = lsys_current(L, lsys_of(L, 1), "aspace:migrate");
+	return lsys_await(L, lp->ls, sys_vm_migrate(&lp->p, cpu, as, vpn),
+			  "aspace:migrate", k_vmcall, (lua_KContext)lp);
 }
 
 /* as:sg(va, len [, watch]) -> {{pa, len}, ...} */

@@ -360,20 +360,24 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	return 0;
 }
 
-int vm_fault_zeroed_by_cpu(struct aspace *as, uint64_t vpn, bool write,
-			   uint64_t *cycles, uint64_t *io_ps,
-			   uint64_t *zero_pa, uint64_t *zero_len)
+void vm_defer_begin(struct vm *vm)
 {
-	struct vm *vm = as->vm;
-	int err;
-
 	vm->defer_zero = true;
+	vm->defer_pte = true;
 	vm->zero_n = 0;
-	err = vm_fault(as, vpn, write, cycles, io_ps);
+	memset(&vm->dw, 0, sizeof(vm->dw));
+}
+
+void vm_defer_end(struct vm *vm, uint64_t *zero_pa, uint64_t *zero_len,
+		  struct vm_pte_work *pte)
+{
 	vm->defer_zero = false;
+	vm->defer_pte = false;
 	*zero_pa = vm->mem->tgt.base + frame_off(vm, vm->zero_pfn);
-	*zero_len = err ? 0 : (uint64_t)vm->zero_n * FRAME_SIZE;
-	return err;
+	*zero_len = (uint64_t)vm->zero_n * FRAME_SIZE;
+	*pte = vm->dw;
+	vm->zero_n = 0;
+	memset(&vm->dw, 0, sizeof(vm->dw));
 }
 
 uint64_t vm_pa(const struct aspace *as, uint64_t va)
@@ -386,6 +390,31 @@ uint64_t vm_pa(const struct aspace *as, uint64_t va)
 	       (va & (FRAME_SIZE - 1));
 }
 
+int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles,
+		uint64_t *io_ps)
+{
+	struct frame *f;
+	int err;
+
+	if (pin) {
+		err = vm_fault(as, vpn, false, cycles, io_ps);
+		if (!err)
+			err = vm_swap_settle(as->vm);
+		if (err)
+			return err;
+	} else if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT)) {
+		return 0;
+	}
+	f = &as->vm->fr.f[as->pte[vpn].pfn];
+	if (pin)
+		f->pins++;
+	else if (f->pins)
+		f->pins--;
+	if (cycles)
+		*cycles += as->vm->cfg.pin_cycles;
+	return 1;
+}
+
 int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
 	       uint64_t *cycles, uint64_t *io_ps)
 {
@@ -394,42 +423,23 @@ int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
 	int64_t n = 0;
 
 	for (uint64_t vpn = first; len && vpn <= last; vpn++) {
-		struct frame *f;
-		int err;
+		int r = vm_pin_page(as, vpn, pin, cycles, io_ps);
 
-		if (pin) {
-			err = vm_fault(as, vpn, false, cycles, io_ps);
-			if (!err)
-				err = vm_swap_settle(as->vm);
-			if (err)
-				return err;
-		} else if (vpn >= as->npages ||
-			   !(as->pte[vpn].flags & PTE_PRESENT)) {
-			continue;
-		}
-		f = &as->vm->fr.f[as->pte[vpn].pfn];
-		if (pin)
-			f->pins++;
-		else if (f->pins)
-			f->pins--;
-		if (cycles)
-			*cycles += as->vm->cfg.pin_cycles;
-		n++;
+		if (r < 0)
+			return r;
+		n += r;
 	}
 	return n;
 }
 
-int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
+int vm_migrate_begin(struct aspace *as, uint64_t vpn, uint32_t *to)
 {
 	struct vm *vm = as->vm;
-	struct pte *p;
 	uint32_t old, pfn;
-	uint8_t buf[FRAME_SIZE];
 
 	if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT))
 		return DMASIM_EINVAL;
-	p = &as->pte[vpn];
-	old = p->pfn;
+	old = as->pte[vpn].pfn;
 #ifndef DMASIM_MUTATE_PIN_CHECK_SKIPPED
 	if (vm->fr.f[old].pins) {
 		vm->migrations_refused++;
@@ -443,20 +453,54 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	vm->fr.f[old].pins--;
 	if (pfn == FRAME_NONE || vm_swap_settle(vm))
 		return DMASIM_ENOMEM;
-	memory_read(vm->mem, frame_off(vm, old), buf, FRAME_SIZE);
-	if (memory_write(vm->mem, frame_off(vm, pfn), buf, FRAME_SIZE))
-		return DMASIM_ENOMEM;
-	vm->fr.f[pfn].owner = as->id;
-	vm->fr.f[pfn].vpn = (uint32_t)vpn;
-	vm->fr.f[pfn].accessed = vm->fr.f[old].accessed;
-	p->pfn = pfn;
-	vm_pte_sync(as, vpn);
-	note_moved(vm, old);
-	frames_free(&vm->fr, old, 0);
-	vm->migrations++;
-	if (cycles)
-		*cycles += vm->cfg.migrate_cycles;
+	*to = pfn;
 	return 0;
+}
+
+int vm_migrate_end(struct aspace *as, uint64_t vpn, uint32_t from,
+		   uint32_t to)
+{
+	struct vm *vm = as->vm;
+	struct pte *p = &as->pte[vpn];
+
+	if (!(p->flags & PTE_PRESENT) || p->pfn != from
+#ifndef DMASIM_MUTATE_PIN_CHECK_SKIPPED
+	    || vm->fr.f[from].pins
+#endif
+	    ) {
+		/* pinned or gone while it was copied: the move is off */
+		frames_free(&vm->fr, to, 0);
+		vm->migrations_refused++;
+		return DMASIM_EINVAL;
+	}
+	vm->fr.f[to].owner = as->id;
+	vm->fr.f[to].vpn = (uint32_t)vpn;
+	vm->fr.f[to].accessed = vm->fr.f[from].accessed;
+	p->pfn = to;
+	vm_pte_sync(as, vpn);
+	note_moved(vm, from);
+	frames_free(&vm->fr, from, 0);
+	vm->migrations++;
+	return 0;
+}
+
+int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
+{
+	struct vm *vm = as->vm;
+	uint8_t buf[FRAME_SIZE];
+	uint32_t from, to;
+	int err = vm_migrate_begin(as, vpn, &to);
+
+	if (err)
+		return err;
+	from = as->pte[vpn].pfn;
+	memory_read(vm->mem, frame_off(vm, from), buf, FRAME_SIZE);
+	if (memory_write(vm->mem, frame_off(vm, to), buf, FRAME_SIZE))
+		return DMASIM_ENOMEM;
+	err = vm_migrate_end(as, vpn, from, to);
+	if (!err && cycles)
+		*cycles += vm->cfg.migrate_cycles;
+	return err;
 }
 
 int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
@@ -636,20 +680,58 @@ uint64_t vm_alloc_contig(struct vm *vm, uint64_t bytes)
 	return pfn == FRAME_NONE ? UINT64_MAX : frames_pa(&vm->fr, pfn);
 }
 
-void vm_pte_sync(struct aspace *as, uint64_t vpn)
+uint64_t vm_pte_value(const struct aspace *as, uint64_t vpn)
 {
 	const struct pte *p = &as->pte[vpn];
-	uint64_t e = 0;
+
+	return p->flags & PTE_PRESENT ?
+	       frames_pa(&as->vm->fr, p->pfn) | 1 : 0;
+}
+
+void vm_pte_written(struct aspace *as, uint64_t vpn)
+{
+	if (as->pt_changed)
+		as->pt_changed(as->pt_ctx, as, vpn);
+}
+
+/* Leave page vpn's entry to the CPU running the call, when it fits the
+ * one unmapping and the one run of mappings it takes.  True if left. */
+static bool pte_defer(struct aspace *as, uint64_t vpn)
+{
+	struct vm_pte_work *w = &as->vm->dw;
+
+	if (!(as->pte[vpn].flags & PTE_PRESENT)) {
+		if (w->inv_as)
+			return false;
+		w->inv_as = as;
+		w->inv_vpn = vpn;
+		return true;
+	}
+	if (!w->map_as) {
+		w->map_as = as;
+		w->map_vpn = vpn;
+		w->map_n = 1;
+		return true;
+	}
+	if (w->map_as != as || vpn != w->map_vpn + w->map_n)
+		return false;
+	w->map_n++;
+	return true;
+}
+
+void vm_pte_sync(struct aspace *as, uint64_t vpn)
+{
+	uint64_t e;
 	uint8_t b[8];
 
 	if (!as->pt_root)
 		return;
-	if (p->flags & PTE_PRESENT)
-		e = frames_pa(&as->vm->fr, p->pfn) | 1;
+	if (as->vm->defer_pte && pte_defer(as, vpn))
+		return;
+	e = vm_pte_value(as, vpn);
 	for (int i = 0; i < 8; i++)
 		b[i] = (uint8_t)(e >> (8 * i));
-	memory_write(as->vm->mem, as->pt_leaf + 8 * vpn - as->vm->mem->tgt.base,
+	memory_write(as->vm->mem, vm_pte_addr(as, vpn) - as->vm->mem->tgt.base,
 		     b, 8);
-	if (as->pt_changed)
-		as->pt_changed(as->pt_ctx, as, vpn);
+	vm_pte_written(as, vpn);
 }

@@ -136,6 +136,16 @@ struct vm_swapdev {
 	void *ctx;
 };
 
+/* Leaf entries a CPU is to write (vm_defer_begin): first the unmapping
+ * (inv), before the frame it freed is written, then the mappings
+ * [map_vpn, map_vpn + map_n) of map_as, after the data they map. */
+struct vm_pte_work {
+	struct aspace *inv_as;		/* NULL: none */
+	uint64_t inv_vpn;
+	struct aspace *map_as;		/* NULL: none */
+	uint64_t map_vpn, map_n;
+};
+
 struct vm {
 	struct bus_snooper snoop;	/* first: the DMA hazard watch */
 	/* told of each hazard too (NULL: nobody): who wrote, where */
@@ -168,9 +178,12 @@ struct vm {
 	struct vm_swapdev dev;
 	struct vm_swap_rec *pend;	/* records not yet started */
 	uint32_t npend, cappend;
-	/* vm_fault_zeroed_by_cpu: the frames a fault left for its CPU */
-	bool defer_zero;
+	/* work left to the CPU that runs a call (vm_defer_begin): the
+	 * frames a fault left to zero, and the leaf entries left to write:
+	 * one unmapping (a page reclaimed) and one run of mappings */
+	bool defer_zero, defer_pte;
 	uint32_t zero_pfn, zero_n;
+	struct vm_pte_work dw;
 	/* statistics */
 	uint64_t faults, major_faults, evictions, writebacks;
 	uint64_t migrations, migrations_refused, swap_ios;
@@ -196,14 +209,26 @@ struct aspace *vm_aspace_huge(struct vm *vm, uint64_t npages);
  */
 int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 	     uint64_t *io_ps);
-/* The same, but a fresh page's zero fill (of its frame, or of a 2 MiB
- * block's) is left to the faulting CPU, whose stores do it before its
- * access goes on: *zero_pa and *zero_len say what to zero (*zero_len 0:
- * nothing, the page came from swap or was zeroed behind queued
- * transfers). */
-int vm_fault_zeroed_by_cpu(struct aspace *as, uint64_t vpn, bool write,
-			   uint64_t *cycles, uint64_t *io_ps,
-			   uint64_t *zero_pa, uint64_t *zero_len);
+/*
+ * A call run by a CPU leaves it the memory traffic it makes: between
+ * vm_defer_begin() and vm_defer_end(), a fresh page's zero fill is not
+ * done but noted (*zero_pa, *zero_len: what to zero, 0 bytes: nothing),
+ * and so are the leaf page-table entries that change (*pte): the CPU
+ * writes the unmapping first, then the data, then the mappings, each
+ * entry with vm_pte_value() at vm_pte_addr(), telling vm_pte_written().
+ * An entry that fits no slot of *pte is written at once.
+ */
+void vm_defer_begin(struct vm *vm);
+void vm_defer_end(struct vm *vm, uint64_t *zero_pa, uint64_t *zero_len,
+		  struct vm_pte_work *pte);
+/* Page vpn's leaf entry: its physical address, and its value now. */
+static inline uint64_t vm_pte_addr(const struct aspace *as, uint64_t vpn)
+{
+	return as->pt_leaf + 8 * vpn;
+}
+uint64_t vm_pte_value(const struct aspace *as, uint64_t vpn);
+/* A CPU wrote page vpn's leaf entry: the space's pt_changed hook hears. */
+void vm_pte_written(struct aspace *as, uint64_t vpn);
 
 /* Touch a page: fault it in if needed, mark it referenced (and dirty). */
 static inline int vm_touch(struct aspace *as, uint64_t vpn, bool write,
@@ -233,6 +258,18 @@ int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
 /* Move page vpn to another frame.  Returns 0, DMASIM_EINVAL when pinned
  * (refused) or not present, DMASIM_ENOMEM with no frame free. */
 int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles);
+/* The same in two halves around a copy that a CPU makes: the begin
+ * checks and takes the target frame (*to); the end, after the copy, moves
+ * the page there, unless it was pinned, moved or reclaimed meanwhile
+ * (DMASIM_EINVAL: the target is freed again, the page stays).  Neither
+ * counts migrate_cycles: the caller spends them. */
+int vm_migrate_begin(struct aspace *as, uint64_t vpn, uint32_t *to);
+int vm_migrate_end(struct aspace *as, uint64_t vpn, uint32_t from,
+		   uint32_t to);
+/* Pin or unpin page vpn (faulting it in: with vm_defer_begin, its zero
+ * fill and entry are left to the CPU).  Adds its cycles and swap time. */
+int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles,
+		uint64_t *io_ps);
 
 /* Reclaim one frame with the clock; returns its pfn or FRAME_NONE. */
 uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps);

@@ -48,10 +48,57 @@ static void workload_spend(struct workload *w, uint64_t cycles, uint64_t io)
 	proc_wait_delay(p, (w->cfg.cpu ? 0 : cycles * w->cfg.period) + io);
 }
 
+/* Page vpn's entry, its value now, into w->entry. */
+static uint64_t entry_of(struct workload *w, struct aspace *as,
+			 uint64_t vpn)
+{
+	uint64_t e = vm_pte_value(as, vpn);
+
+	for (int i = 0; i < 8; i++)
+		w->entry[i] = (uint8_t)(e >> (8 * i));
+	vm_pte_written(as, vpn);
+	return vm_pte_addr(as, vpn);
+}
+
+/* Submit the next store of the fault's memory work on the CPU: the
+ * unmapping's entry, the zero fill's lines, then the mappings.  False
+ * when none is left. */
+static bool workload_memwork(struct workload *w)
+{
+	static uint8_t zero[64];	/* only ever read */
+	uint64_t addr;
+	void *data = zero;
+	uint64_t len = sizeof(zero);
+
+	if (w->pte.inv_as) {
+		addr = entry_of(w, w->pte.inv_as, w->pte.inv_vpn);
+		w->pte.inv_as = NULL;
+		data = w->entry;
+		len = 8;
+	} else if (w->zdone < w->zlen) {
+		addr = w->zpa + w->zdone;
+		w->zdone += len;
+	} else if (w->pte.map_as && w->map_done < w->pte.map_n) {
+		addr = entry_of(w, w->pte.map_as,
+				w->pte.map_vpn + w->map_done++);
+		data = w->entry;
+		len = 8;
+	} else {
+		return false;
+	}
+	cpu_op_xact(&w->mop, addr, data, len, true);
+	w->mop.done = workload_op_done;
+	w->mop.ctx = w;
+	proc_wait_signal(&w->p, &w->op_done);
+	if (cpu_submit(w->cfg.cpu, CPU_CTX_THREAD, &w->mop))
+		w->error = DMASIM_EINVAL;
+	return !w->error;
+}
+
 static void workload_resume(struct proc *p)
 {
 	struct workload *w = (struct workload *)p;
-	uint64_t cycles = 0, io = 0;
+	uint64_t cycles = w->carry_cycles, io = w->carry_io;
 
 	if (w->cycles_owed) {
 		/* The swap by DMA is done: now the CPU work of the batch. */
@@ -66,6 +113,14 @@ static void workload_resume(struct proc *p)
 		proc_wait_delay(p, io);
 		return;
 	}
+	w->carry_cycles = w->carry_io = 0;
+	if (w->mop.status)
+		w->error = DMASIM_EINVAL;	/* a store found no memory */
+	else if (workload_memwork(w)) {
+		w->carry_cycles = cycles;
+		w->carry_io = io;
+		return;
+	}
 	while (!w->error && w->touched < w->cfg.touches) {
 		uint64_t vpn = w->cfg.first_page + workload_pick(w);
 		bool write = rng_unit(&w->rng) < w->cfg.write_frac;
@@ -73,13 +128,25 @@ static void workload_resume(struct proc *p)
 		int err;
 
 		cycles += w->cfg.touch_cycles;
+		if (w->cfg.cpu)
+			vm_defer_begin(w->as->vm);
 		err = vm_touch(w->as, vpn, write, &cycles, &io);
+		if (w->cfg.cpu) {
+			vm_defer_end(w->as->vm, &w->zpa, &w->zlen, &w->pte);
+			w->zdone = w->map_done = 0;
+		}
 		if (err) {
 			w->error = err;
 			break;
 		}
 		w->touched++;
 		w->faults += w->as->faults - faults;
+		if (!vm_swap_pending(w->as->vm) && workload_memwork(w)) {
+			/* the handler's stores before the touch goes on */
+			w->carry_cycles = cycles;
+			w->carry_io = io;
+			return;
+		}
 		if (vm_swap_pending(w->as->vm)) {
 			/* Paging by the disk's DMA: wait for it, then spend
 			 * the batch's cycles. */

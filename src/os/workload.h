@@ -7,7 +7,8 @@
  * run on a shared CPU, those cycles (and the fault handler's) are CPU
  * operations there, so programs compete for it while others wait on swap; a fault adds the
  * handler's cycles and the swap device's time, during which the process
- * waits.  Runs of touches that hit are charged in one delay, so the cost
+ * waits; the handler's memory work (a fresh frame's zero fill, page-table
+ * entries) is the shared CPU's stores, 64 bytes (an entry: 8) each.  Runs of touches that hit are charged in one delay, so the cost
  * of simulating grows with faults, not touches.
  */
 #ifndef DMASIM_OS_WORKLOAD_H
@@ -46,6 +47,14 @@ struct workload {
 	uint64_t io_owed;	/* ps of swap I/O to wait for after it */
 	uint64_t cycles_owed;	/* CPU cycles to spend after swap by DMA */
 	struct signal swap_done;	/* that swap's transfers are done */
+	/* a fault's memory work, by the CPU's stores (os/vm.h's
+	 * vm_defer_*): a fresh frame's zeros, then the entries */
+	uint64_t zpa, zlen, zdone;	/* bytes to zero, and done */
+	struct vm_pte_work pte;
+	uint64_t map_done;
+	struct cpu_op mop;		/* the store in flight */
+	uint8_t entry[8];		/* an entry's bytes */
+	uint64_t carry_cycles, carry_io;	/* the batch so far */
 	bool done;
 	int error;		/* DMASIM_E* when it could not go on */
 	uint64_t touched;

@@ -7,6 +7,7 @@
 #include "kernel/base.h"
 #include "os/vmpt.h"
 #include "process.h"
+#include "vmcpu.h"
 
 static void mmu_fini_cb(void *obj)
 {
@@ -59,42 +60,15 @@ static void walked(void *ctx, enum mmu_result r, uint64_t pa)
 	cpu_call_resume(&p->op.u.vacc.mmu->cpu->cpu);
 }
 
-/* n bytes at physical pa by the CPU, through its cache or as a bus
- * transaction. */
-static void cpu_piece(struct cpu *cpu, struct cpu_op *op, uint64_t pa,
-		      uint8_t *buf, uint64_t n, bool write,
-		      struct cache_cost *cost)
+/* One transaction of a fault's memory work: the unmapping of a page
+ * reclaimed for it, the kernel's stores of zeros into the new frame
+ * (clear_page), the new entry; then the access goes on. */
+static void fault_work(struct dmasim_proc *p, struct cache_cost *cost)
 {
-	uint64_t c = 0, b = 0, x = 0, off;
-	struct bus_target *t;
-
-	if (cpu->mem_hook.xact && cpu->mem_hook.xact(cpu->mem_hook.ctx, cpu,
-						     pa, buf, n, write, &c,
-						     &b, &x)) {
-		cost->cpu += c;
-		cost->bus += b;
-		op->call_xacts = x;
-	} else {
-		cost->bus += bus_xact_cycles(cpu->port.bus, pa, n, write, &t,
-					     &off);
-		if (!t || bus_xact_data(cpu->port.bus, pa, buf, n, write))
-			op->status = BUS_ERR_DECODE;
-	}
-}
-
-/* One line of a fault's zero fill: the kernel's stores of zeros into the
- * new frame (clear_page), before the access goes on. */
-#define ZERO_STEP 64
-static void zero_piece(struct dmasim_proc *p, struct cache_cost *cost)
-{
-	static uint8_t zero[ZERO_STEP];
 	struct cpu_op *op = &p->op.op[0];
 
-	cpu_piece(&p->op.u.vacc.mmu->cpu->cpu, op,
-		  p->op.u.vacc.zpa + p->op.u.vacc.zdone, zero, ZERO_STEP, true,
-		  cost);
-	p->op.u.vacc.zdone += ZERO_STEP;
-	if (p->op.u.vacc.zdone == p->op.u.vacc.zlen)
+	if (!sys_vmjob_step(&p->op.u.vacc.mmu->cpu->cpu, op,
+			    &p->op.u.vacc.job, true, cost))
 		p->op.u.vacc.stage = 0;
 	op->again = !op->status;
 }
@@ -112,7 +86,7 @@ static void access_piece(struct dmasim_proc *p, struct cache_cost *cost)
 	/* the hardware's access and dirty flags */
 	vm_touch(p->op.u.vacc.as, va >> FRAME_SHIFT, p->op.u.vacc.write, NULL,
 		 NULL);
-	cpu_piece(&m->cpu->cpu, op, p->op.u.vacc.pa,
+	sys_cpu_piece(&m->cpu->cpu, op, p->op.u.vacc.pa,
 		  p->op.u.vacc.buf + p->op.u.vacc.done, n, p->op.u.vacc.write,
 		  cost);
 	p->op.u.vacc.done += n;
@@ -148,15 +122,16 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 		access_piece(p, cost);
 		return;
 	case 3:
-		zero_piece(p, cost);
+		fault_work(p, cost);
 		return;
 	default:
-		/* a page fault: the trap, the handler (a fresh frame zeroed
-		 * by its stores), then the walk again */
-		err = vm_fault_zeroed_by_cpu(as, va >> FRAME_SHIFT,
-					     p->op.u.vacc.write, &cycles, &io,
-					     &p->op.u.vacc.zpa,
-					     &p->op.u.vacc.zlen);
+		/* a page fault: the trap, the handler (its memory work, a
+		 * fresh frame's zeroing and the entries, by its stores), then
+		 * the walk again */
+		vm_defer_begin(as->vm);
+		err = vm_fault(as, va >> FRAME_SHIFT, p->op.u.vacc.write,
+			       &cycles, &io);
+		sys_vmjob_take(&p->op.u.vacc.job, as->vm);
 		if (err) {
 			op->status = BUS_ERR_DECODE;
 			return;
@@ -164,8 +139,7 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 		cost->cpu += m->trap_cycles + cycles +
 			     (io + m->cpu->cpu.clk.period - 1) /
 			     m->cpu->cpu.clk.period;
-		p->op.u.vacc.zdone = 0;
-		p->op.u.vacc.stage = p->op.u.vacc.zlen ? 3 : 0;
+		p->op.u.vacc.stage = 3;
 		op->again = true;
 		return;
 	}
@@ -198,6 +172,10 @@ int sys_mmu_access(struct dmasim_proc *p, struct dmasim_mmu *m,
 					 "tables)", m->m.name,
 					 dmasim_strerror(err));
 	}
+	/* the handler's entry stores reach the memory the walker reads */
+	err = sys_vm_tables_uncached(p->sys, m->cpu, as);
+	if (err)
+		return err;
 	as->pt_changed = tlb_inval;
 	as->pt_ctx = &m->m;
 	p->op.call = vacc_call;

@@ -16,6 +16,7 @@
 #define DMASIM_SYS_PROCESS_H
 
 #include "os/dmamap.h"
+#include "os/vm.h"
 #include "sys.h"
 
 struct dmasim_mmu;
@@ -32,6 +33,15 @@ struct sys_body {
 	/* The process finished (or was dropped): free what the body owns,
 	 * including p when the body allocated it. */
 	void (*done)(struct dmasim_proc *p);
+};
+
+/* Memory work a memory-manager call left to the CPU that runs it
+ * (os/vm.h's vm_defer_*; sys/vmcpu.h makes it). */
+struct sys_vmjob {
+	uint64_t zpa, zlen, zdone;	/* bytes to zero, and done */
+	struct vm_pte_work pte;		/* entries to write */
+	uint64_t map_done;		/* mappings written */
+	int stage;	/* 0 the unmapping, 1 zero fill, 2 mappings, 3 done */
 };
 
 /* The operation a process waits for. */
@@ -67,12 +77,23 @@ struct sys_op {
 			struct aspace *as;
 			uint8_t *buf;
 			uint64_t va, len, done, pa;
-			uint64_t zpa, zlen, zdone;	/* a fault's zero
-							 * fill */
+			struct sys_vmjob job;	/* a fault's memory work */
 			bool write;
 			int stage;	/* 0 translate, 1 walked, 2 fault,
-					 * 3 zero fill */
+					 * 3 the fault's memory work */
 		} vacc;
+		struct {
+			struct aspace *as;
+			struct sys_vmjob job;
+			uint64_t vpn, last;	/* the page, the last one */
+			uint64_t pages;		/* pinned */
+			uint64_t off;		/* bytes copied */
+			uint32_t from, to;	/* a migration's frames */
+			int what;		/* 0 zero, 1 migrate, 2 pin */
+			int stage;
+			int err;		/* the vm's DMASIM_E*, or 0 */
+			uint8_t line[64];	/* a copy's line */
+		} vmw;
 	} u;
 };
 

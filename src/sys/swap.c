@@ -3,9 +3,10 @@
  * Slot s is the 4 KiB at block lba + s * (4 KiB / block) of the disk.
  * One worker process on the block driver's CPU takes the queued records
  * in order: a page out is a disk write command whose DMA reads the frame,
- * a page in a read command whose DMA fills it, a zero-fill is done when
- * the transfers before it are; each batch's waiter is woken when its last
- * record is done.  Untimed settling copies between the disk image and
+ * a page in a read command whose DMA fills it, a zero-fill (a fresh page
+ * whose frame a page-out queued before it reads) the CPU's stores once
+ * the transfers before it are done; each batch's waiter is woken when its
+ * last record is done.  Untimed settling copies between the disk image and
  * memory at once (the vm's untimed calls: set-up and checks).
  */
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "disk.h"
 #include "os/vm.h"
 #include "process.h"
+#include "vmcpu.h"
 #include "swap.h"
 #include "kernel/alloc.h"
 
@@ -58,7 +60,17 @@ static void swap_worker(struct dmasim_proc *p, void *ctx)
 	while (s->head < s->n) {
 		it = &s->q[s->head];
 		if (it->rec.op == VM_SWAP_ZERO) {
-			zero_frame(s, it->rec.pa);
+			/* the fault handler's clear_page, by the stores of
+			 * the CPU it runs on */
+			DMASIM_AWAIT(p, sys_cpu_zero(p, s->b->cpu,
+						     s->q[s->head].rec.pa,
+						     FRAME_SIZE));
+			if (p->op.res.status) {
+				dmasim_proc_fail(p, "swap: a zero fill found "
+						 "no memory at the frame");
+				return;
+			}
+			it = &s->q[s->head];
 			s->zeros++;
 		} else {
 			DMASIM_AWAIT(p, sys_blk_io_pages(p, s->b,
