@@ -221,10 +221,11 @@ dmasim.report("lazy_speedup_1500B", ratio[1500])
 -- out a descriptor as soon as it has read it: the cost is only the
 -- queue's transactions, and it shrinks as packets grow.
 dmasim.report("published_strict_cost_small_packets", "up to 10x")
-dmasim.claim{ id = "lazy_unmap.strict_throughput",
-  kind = "check",
-  claim = "strict invalidation through the queue costs throughput, the more the smaller the packet",
-  model = true, simulated = ratio[64] > ratio[1500] and ratio[1500] > 1 }
+-- That strict costs throughput, the more the smaller the packet, follows
+-- from any cost per packet at all: it is reported, not claimed; the cost
+-- itself is the claim below.
+dmasim.report("strict_costs_more_on_small_packets",
+              ratio[64] > ratio[1500] and ratio[1500] > 1)
 
 -- Model of strict's extra time per packet, from the machine's parameters
 -- alone (the system bus: 1 GHz and 8 bytes, dmasim.system's defaults;
