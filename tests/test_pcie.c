@@ -16,7 +16,12 @@
  * carries 8e9 * 128/130 / 8 * 16 = 15.754 GB/s; n bytes take
  * ceil(n * 8 * 130 * 1e6 / (8000 * 128 * 16)) ps: a 280-byte TLP (256 of
  * payload, 24 of header and framing) 17774 ps, a 256-byte one 16250 ps, a
- * 24-byte read request 1524 ps, an 84-byte completion (64 + 20) 5333 ps.
+ * 24-byte read request 1524 ps, an 84-byte completion (64 + 20) 5333 ps,
+ * an 8-byte DLLP 508 ps, a SKP ordered set (16 bytes on each of 16
+ * lanes) 16250 ps, and the 370 blocks between SKPs 6012500 ps: the first
+ * SKP holds each direction 6012500 .. 6028750.  The AckNak latency timer
+ * (Gen3 x16, max payload 256): (256 + 28) * 3.0 / 16 + 115 = 168.25
+ * symbol times of 1 ns, 168250 ps.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,7 @@
 #include "dmasim/machine.h"
 #include "hw/memory.h"
 #include "hw/pcie.h"
+#include "hw/pcie_int.h"
 #include "sys/sys.h"
 #include "kernel/sim.h"
 #include "testutil.h"
@@ -132,7 +138,11 @@ static void wire_times(void **state)
  * is 16 beats (0 .. 16000), when the write completes for its initiator
  * (posted); the wire then sends 17774 * 3 + 16250 = 69572 ps of TLPs
  * back to back (16000 .. 85572); the last arrives at 185572, and lands in
- * memory after U's next edge (186000) and 4 beats: 190000.
+ * memory after U's next edge (186000) and 4 beats: 190000.  The first
+ * arrived at 133774 and started the receiver's AckNak timer: one Ack for
+ * all four goes down at 302024, the last event, and holds the down wire
+ * to 302532 (a packet's end is no event while nothing waits for the wire;
+ * infinite credits here: no UpdateFC).
  */
 static void write_split_by_mps(void **state)
 {
@@ -150,10 +160,17 @@ static void write_split_by_mps(void **state)
 	assert_int_equal(r.td.done_at, 16000);
 	memory_read(&r.mu, 0x40000 + 768, got, 232);
 	assert_memory_not_equal(got, src + 768, 232);	/* not yet */
-	sim_run(&r.sim, UINT64_MAX);
-	assert_int_equal(r.sim.now, 190000);
+	sim_run(&r.sim, 190000);
 	memory_read(&r.mu, 0x40000, got, 1000);
 	assert_memory_equal(got, src, 1000);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.sim.now, 302024);
+	assert_int_equal(r.l.dir[PCIE_DOWN].wire_free, 302532);
+	st = &r.l.dir[PCIE_DOWN].st;
+	assert_int_equal(st->acks, 1);
+	assert_int_equal(st->updatefcs, 0);
+	assert_int_equal(st->dllp_bytes, 8);
+	assert_int_equal(st->dllp_ps, 508);
 	st = &r.l.dir[PCIE_UP].st;
 	assert_int_equal(st->tlps, 4);
 	assert_int_equal(st->writes, 4);
@@ -228,11 +245,16 @@ static void read_split_by_mrrs(void **state)
  * Credits: the receiver has room for one posted TLP (1 header, 16 data
  * credits = 256 bytes).  The 1000-byte write's first TLP goes at 16000
  * and arrives at 133774; it is issued on U from 134000 to 138000, when it
- * leaves the buffer, and its credits are back at 238000.  Each later TLP
- * waits so: the second is sent 238000 .. 255774, is out of the buffer at
- * 360000, the third goes 460000 .. 477774, out at 582000, the fourth 682000
- * .. 698250, arrives 798250 and is written 799000 .. 803000.  Three stalls
- * of 238000 - 33774, 460000 - 255774 and 682000 - 477774 ps.
+ * leaves the buffer; its UpdateFC holds the down wire 138000 .. 138508
+ * and reaches the sender 100 ns later: credits back at 238508, not
+ * before.  Each later TLP waits so: the second is sent 238508 .. 256282,
+ * arrives 356282, is out of the buffer at 361000 (UpdateFC to 361508,
+ * credits at 461508), the third goes 461508 .. 479282, out at 584000
+ * (credits at 684508), the fourth 684508 .. 700758, arrives 800758 and is
+ * written 801000 .. 805000.  Three stalls of 238508 - 33774, 461508 -
+ * 256282 and 684508 - 479282 ps.  Down go 4 UpdateFCs and 4 Acks (each
+ * TLP is alone when the 168250 ps timer its arrival started expires):
+ * the last at 800758 + 168250 = 969008 (the last event) .. 969516.
  */
 static void credits_stall_the_sender(void **state)
 {
@@ -248,18 +270,28 @@ static void credits_stall_the_sender(void **state)
 	rig_init(&r, &lc);
 	fill(src, sizeof(src), 4);
 	xm_start(&r.td, 0, src, 1000, true);
-	sim_run(&r.sim, 802999);
+	sim_run(&r.sim, 238507);
+	assert_int_equal(r.l.dir[PCIE_UP].st.tlps, 1);	/* no credits yet */
+	sim_run(&r.sim, 238508);
+	assert_int_equal(r.l.dir[PCIE_UP].st.tlps, 2);
+	sim_run(&r.sim, 804999);
 	memory_read(&r.mu, 768, got, 232);
 	assert_memory_not_equal(got, src + 768, 232);	/* not yet */
-	sim_run(&r.sim, UINT64_MAX);
-	/* the last event: its credits back, 100 ns after 803000 */
-	assert_int_equal(r.sim.now, 903000);
+	sim_run(&r.sim, 805000);
 	memory_read(&r.mu, 0, got, 1000);
 	assert_memory_equal(got, src, 1000);
+	sim_run(&r.sim, UINT64_MAX);
+	assert_int_equal(r.sim.now, 969008);
+	assert_int_equal(r.l.dir[PCIE_DOWN].wire_free, 969516);
 	st = &r.l.dir[PCIE_UP].st;
 	assert_int_equal(st->credit_stalls, 3);
-	assert_int_equal(st->stall_ps, (238000 - 33774) + (460000 - 255774) +
-			 (682000 - 477774));
+	assert_int_equal(st->stall_ps, (238508 - 33774) + (461508 - 256282) +
+			 (684508 - 479282));
+	st = &r.l.dir[PCIE_DOWN].st;
+	assert_int_equal(st->updatefcs, 4);
+	assert_int_equal(st->acks, 4);
+	assert_int_equal(st->dllp_bytes, 8 * 8);
+	assert_int_equal(st->dllp_ps, 8 * 508);
 	/* with the default (no limit) the same write ends at 190000 */
 	rig_fini(&r);
 }
@@ -270,13 +302,14 @@ static void credits_stall_the_sender(void **state)
  * completion up).  The receiver up has credits for one posted TLP only,
  * so the write's second TLP waits at the head of the up direction: the
  * first goes 8000 .. 25774 (after 8 beats on D), lands 126000 .. 130000,
- * its credits are back at 230000; meanwhile the read request went down
- * (21000 .. 22524, read on D 123000 .. 124000) and its completion is ready
- * at 124000 behind the waiting TLP: it may not pass.  The second TLP goes
- * 230000 .. 247774 and arrives 347774; the completion (8 + 20 bytes)
- * goes 247774 .. 249552 and arrives 349552, but the receiver hands it
- * over only once the write before it has landed (348000 .. 352000); the
- * data crosses U 352000 .. 353000.  The receiver then hands
+ * its UpdateFC goes down 130000 .. 130508 and its credits are back at
+ * 230508; meanwhile the read request went down (21000 .. 22524, read on
+ * D 123000 .. 124000) and its completion is ready at 124000 behind the
+ * waiting TLP: it may not pass.  The second TLP goes 230508 .. 248282
+ * and arrives 348282; the completion (8 + 20 bytes) goes 248282 ..
+ * 250060 and arrives 350060, but the receiver hands it over only once
+ * the write before it has landed (349000 .. 353000); the data crosses U
+ * 353000 .. 354000.  The receiver then hands
  * them over in order, so at the instant U's read completes the write is
  * already in U's memory (looked at from the read's own completion
  * callback).
@@ -324,7 +357,7 @@ static void completion_behind_posted_writes(void **state)
 	assert_int_equal(r.tu.status, BUS_OK);
 	assert_memory_equal(reg, flag, 8);
 	assert_memory_equal(o.seen, src, sizeof(src));
-	assert_int_equal(r.tu.done_at, 353000);
+	assert_int_equal(r.tu.done_at, 354000);
 	assert_int_equal(r.l.dir[PCIE_UP].st.writes, 2);
 	assert_int_equal(r.l.dir[PCIE_UP].st.cpls, 1);
 	rig_fini(&r);
@@ -351,11 +384,17 @@ static void flows_share_a_direction(void **state)
 	xm_start(&t2, 0x20000, b, 1000, true);
 	sim_run(&r.sim, UINT64_MAX);
 	/* second near hop 16000 .. 32000; the wire is busy from 16000 for
-	 * 2 x 69572 ps without a gap */
+	 * 2 x 69572 ps without a gap: the last lands 256000 .. 260000 */
 	assert_int_equal(r.l.dir[PCIE_UP].st.busy_ps, 2 * 69572);
-	assert_int_equal(r.sim.now, 260000);
+	assert_int_equal(r.l.dir[PCIE_UP].st.last_ps, 16000 + 2 * 69572);
+	/* one Ack down for all eight, 168250 ps after the first arrived */
+	assert_int_equal(r.sim.now, 133774 + 168250);
+	assert_int_equal(r.l.dir[PCIE_DOWN].wire_free, 133774 + 168250 + 508);
+	assert_int_equal(r.l.dir[PCIE_DOWN].st.acks, 1);
 	rig_fini(&r);
 }
+
+#include "test_pcie_dll.h"
 
 /* The configuration errors name the field and what was expected. */
 static void bad_link_parameters(void **state)
@@ -408,6 +447,21 @@ static void lua_hierarchy(void **state)
 			 3 * 20);
 	/* at the switch the peer copy's TLPs turn down to b, one by one;
 	 * the host copy's and the MSI go up */
+	/* each of a's posted TLPs up, once written at the switch, owes an
+	 * UpdateFC down (the down wire is idle: none rides in another);
+	 * Acks and UpdateFCs 8 bytes, 254 ps each at Gen4 x16 */
+	assert_int_equal(tu_int(run, "a_down_updatefcs"), 2 * 79 + 1);
+	{
+		long acks = tu_int(run, "a_down_acks"), n = 2 * 79 + 1 + acks;
+		char want[64];
+
+		assert_true(acks >= 1 && acks < 2 * 79);
+		snprintf(want, sizeof(want), "%ld %ld", 8 * n, 254 * n);
+		assert_string_equal(tu_str(run, "a_down_dllp"), want);
+	}
+	assert_string_equal(tu_str(run, "a_up_skps"), "0 0");
+	assert_non_null(strstr(tu_str(run, "err_skp"),
+			       "skp_interval: expected 370 to 375"));
 	assert_int_equal(tu_int(run, "b_down_writes"), 79);
 	assert_int_equal(tu_int(run, "sw_up_writes"), 79 + 1);
 	assert_int_equal(tu_int(run, "p2p_requests"), 0);
@@ -434,6 +488,7 @@ int main(void)
 		cmocka_unit_test(credits_stall_the_sender),
 		cmocka_unit_test(completion_behind_posted_writes),
 		cmocka_unit_test(flows_share_a_direction),
+		PCIE_DLL_TESTS
 		cmocka_unit_test(bad_link_parameters),
 		PCIE_SYS_TESTS
 		cmocka_unit_test(lua_hierarchy),

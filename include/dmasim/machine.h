@@ -1068,6 +1068,13 @@ struct dmasim_pcie_config {
 	double clock_hz;	/* its own bus's clock (2 GHz) */
 	uint32_t bus_width;	/* bytes per cycle of its own bus (64) */
 	int priority;		/* of the link's masters */
+	uint64_t ack_timer;	/* ps a receiver may hold an Ack back; 0:
+				 * the spec's AckNak latency limit (0) */
+	uint32_t ack_tlps;	/* an Ack once this many TLPs wait; 0: the
+				 * timer alone (0) */
+	uint32_t skp_interval;	/* blocks (Gen3+, 370..375) or symbol times
+				 * (Gen1-2, 1180..1538) between SKP ordered
+				 * sets; 0: the least (0) */
 };
 
 /* Traffic one way of a link. */
@@ -1079,6 +1086,10 @@ struct dmasim_pcie_link_info {
 	uint64_t active_ps;	/* from the first TLP's start to the last's
 				 * end */
 	double rate;				/* bytes/s of the wire */
+	/* beside the TLPs on this wire (see hw/pcie.h) */
+	uint64_t acks, updatefcs;	/* DLLPs: for TLPs the other way */
+	uint64_t dllp_bytes, dllp_ps;	/* their bytes, their wire time */
+	uint64_t skps, skp_ps;		/* SKP ordered sets, their time */
 };
 
 DMASIM_API void dmasim_pcie_root_config_init(

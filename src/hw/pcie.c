@@ -18,11 +18,6 @@
 #define TLP_CHUNK 64
 #define PAGE_4K 4096
 
-static struct pcie_dir *other(struct pcie_dir *d)
-{
-	return &d->l->dir[d->id == PCIE_DOWN ? PCIE_UP : PCIE_DOWN];
-}
-
 static uint64_t beats(const struct bus *bus, uint64_t len)
 {
 	return bus_beats(bus, len);
@@ -125,59 +120,8 @@ static uint64_t data_credits(uint64_t n)
 
 /* ---- flow control ---- */
 
-static void kick_tx(struct pcie_dir *d);
 static void kick_rx(struct pcie_dir *d);
 static void kick_ret(struct pcie_dir *d);
-
-static void credit_event(struct sim *sim, struct event *ev)
-{
-	struct pcie_dir *d = ev->obj;
-	uint64_t a = ev->arg;
-	enum pcie_tlp_type type = (enum pcie_tlp_type)(a >> 32);
-	int64_t dc = (int64_t)(a & 0xffffffffu);
-
-	(void)sim;
-	switch (type) {
-	case PCIE_MWR:
-		d->cr_ph++;
-		d->cr_pd += dc;
-		break;
-	case PCIE_MRD:
-		d->cr_nph++;
-		break;
-	case PCIE_CPL:
-		d->cr_cplh++;
-		d->cr_cpld += dc;
-		break;
-	}
-	kick_tx(d);
-}
-
-/* The receiver of d took a TLP out of its buffer: its credits go back to
- * the sender `latency` later (an UpdateFC). */
-static void credit_return(struct pcie_dir *d, enum pcie_tlp_type type,
-			  uint64_t len, int status)
-{
-	struct pcie_link *l = d->l;
-	const struct pcie_credits *c = &l->cfg.credits;
-	uint64_t dc = type == PCIE_MRD || status ? 0 : data_credits(len);
-	bool finite = type == PCIE_MWR ? (c->ph || c->pd) :
-		      type == PCIE_MRD ? c->nph != 0 : (c->cplh || c->cpld);
-
-	if (!finite)
-		return;
-#ifdef DMASIM_MUTATE_PCIE_FC_UPDATE_INSTANT
-	/* broken on purpose: the UpdateFC's trip back across the link left
-	 * out, the sender sees its credits at once */
-	if (!sim_after(l->sim, 0, PHASE_REQUEST, credit_event,
-		       d, NULL, ((uint64_t)type << 32) | dc))
-		assert(!"out of event memory");
-	return;
-#endif
-	if (!sim_after(l->sim, l->cfg.latency, PHASE_REQUEST, credit_event,
-		       d, NULL, ((uint64_t)type << 32) | dc))
-		assert(!"out of event memory");
-}
 
 /* Whether the receiver has room for a TLP; takes the credits if so. */
 static bool credit_take(struct pcie_dir *d, enum pcie_tlp_type type,
@@ -217,7 +161,44 @@ static void tx_event(struct sim *sim, struct event *ev)
 
 	(void)sim;
 	d->tx_busy = false;
-	kick_tx(d);
+	pcie_kick_tx(d);
+}
+
+/* The head job's time came. */
+static void wait_event(struct sim *sim, struct event *ev)
+{
+	struct pcie_dir *d = ev->obj;
+
+	(void)sim;
+	d->tx_wait = false;
+	pcie_kick_tx(d);
+}
+
+/* Whether anything waits for d's wire. */
+static bool tx_pending(const struct pcie_dir *d)
+{
+	return d->tx_head || d->ack_due || d->fc_due;
+}
+
+/* What waits for d's wire goes when its packet ends (wire_free). */
+static void tx_wake(struct pcie_dir *d)
+{
+	if (d->tx_busy)
+		return;
+	d->tx_busy = true;
+	if (!sim_at_clamped(d->l->sim, d->wire_free, PHASE_REQUEST, tx_event,
+			    d, NULL, 0))
+		assert(!"out of event memory");
+}
+
+/* A packet's end is an event only while something waits for the wire;
+ * what comes later finds the wire busy by wire_free (pcie_kick_tx), so a
+ * lone packet costs no event for its end. */
+void pcie_wire_hold(struct pcie_dir *d, uint64_t end)
+{
+	d->wire_free = end;
+	if (tx_pending(d))
+		tx_wake(d);
 }
 
 static void arrive_event(struct sim *sim, struct event *ev)
@@ -226,6 +207,7 @@ static void arrive_event(struct sim *sim, struct event *ev)
 	struct pcie_tlp *t = ev->ptr;
 
 	(void)sim;
+	pcie_dll_received(d);
 	tlp_push(&d->rx_head, &d->rx_tail, t);
 	kick_rx(d);
 }
@@ -242,19 +224,30 @@ static void stall(struct pcie_dir *d, bool tags)
 		d->st.credit_stalls++;
 }
 
-static void kick_tx(struct pcie_dir *d)
+void pcie_kick_tx(struct pcie_dir *d)
 {
 	struct pcie_link *l = d->l;
 	struct sim *sim = l->sim;
-	struct pcie_tlp *j = d->tx_head, *t;
+	struct pcie_tlp *j, *t;
 	uint64_t n, wire, ps, payload;
 
-	if (d->tx_busy || !j)
+	if (d->tx_busy)
+		return;
+	if (d->wire_free > sim->now) {
+		if (tx_pending(d))
+			tx_wake(d);
+		return;
+	}
+	if ((pcie_dll_due(d, sim->now) && pcie_dll_tx(d)) ||
+	    !(j = d->tx_head))
 		return;
 	if (j->at > sim->now) {
-		d->tx_busy = true;
-		if (!sim_at(sim, j->at, PHASE_REQUEST, tx_event, d, NULL, 0))
-			assert(!"out of event memory");
+		if (!d->tx_wait) {
+			d->tx_wait = true;
+			if (!sim_at(sim, j->at, PHASE_REQUEST, wait_event, d,
+				    NULL, 0))
+				assert(!"out of event memory");
+		}
 		return;
 	}
 	n = tlp_size(l, j);
@@ -307,11 +300,9 @@ static void kick_tx(struct pcie_dir *d)
 	if (t->type == PCIE_CPL)
 		t->at = sim->now + ps;
 #endif
-	d->tx_busy = true;
-	if (!sim_at_clamped(sim, t->at, PHASE_REQUEST, arrive_event, d, t, 0) ||
-	    !sim_at_clamped(sim, sim->now + ps, PHASE_REQUEST, tx_event, d,
-			    NULL, 0))
+	if (!sim_at_clamped(sim, t->at, PHASE_REQUEST, arrive_event, d, t, 0))
 		assert(!"out of event memory");
+	pcie_wire_hold(d, sim->now + ps);
 }
 
 static void job_push(struct pcie_dir *d, enum pcie_tlp_type type,
@@ -327,7 +318,7 @@ static void job_push(struct pcie_dir *d, enum pcie_tlp_type type,
 	j->at = at;
 	j->status = status;
 	tlp_push(&d->tx_head, &d->tx_tail, j);
-	kick_tx(d);
+	pcie_kick_tx(d);
 }
 
 /* ---- requests ---- */
@@ -369,13 +360,13 @@ static void cpl_deliver(struct pcie_dir *d, struct pcie_tlp *t)
 	struct pcie_req *r = t->req;
 	struct pcie_dir *rd = r->d;
 
-	credit_return(d, PCIE_CPL, t->len, t->status);
+	pcie_credit_return(d, PCIE_CPL, t->len, t->status);
 	r->done += t->len;
 	if (t->status && !r->status)
 		r->status = t->status;
 	if (t->last) {
 		rd->tags_used--;
-		kick_tx(rd);
+		pcie_kick_tx(rd);
 	}
 	if (r->done == r->total) {
 		r->next = NULL;
@@ -427,7 +418,7 @@ static void kick_rx(struct pcie_dir *d)
 static void rx_left(struct pcie_dir *d, struct pcie_tlp *t)
 {
 	d->iss_cur = NULL;
-	credit_return(d, t->type, t->len, 0);
+	pcie_credit_return(d, t->type, t->len, 0);
 }
 
 static void rx_done(struct xact *sub)
@@ -448,7 +439,7 @@ static void rx_done(struct xact *sub)
 	} else {
 		/* the data is in the request's buffer: completions go back
 		 * the other way, behind what is queued there */
-		job_push(other(d), PCIE_CPL, r, t->off, t->len,
+		job_push(pcie_other(d), PCIE_CPL, r, t->off, t->len,
 			 d->l->sim->now, sub->status);
 	}
 	tlp_free(d->l, t);

@@ -28,9 +28,9 @@
  *                receiver handles its TLPs in arrival order: a write or a
  *                read request is issued on the far bus by the direction's
  *                issuer (a bus master), a completion is handed to its
- *                request.  A TLP's credits return to the sender `latency`
- *                after its receiver took it out of its buffer (the
- *                UpdateFC).
+ *                request.  A TLP's credits go back to the sender in an
+ *                UpdateFC once its receiver took it out of its buffer
+ *                (the data link layer, below).
  *   completion   a read's data comes back the other way as completions of
  *                at most `mps` bytes ending on `rcb` boundaries; once all
  *                are in, the returner holds the near bus for the data
@@ -40,16 +40,69 @@
  * strictly in order, a completion never passes a posted write that went
  * the same way before it (PCI's producer-consumer rule), on every hop.
  *
- * Times in ps, sizes in bytes.  Omissions: DLLPs (ACK/NAK, UpdateFC) take
- * no wire time, no replay, no relaxed ordering or passing of posted writes
- * past stalled completions, no configuration space.
+ * The data link and physical layers' own traffic shares each direction's
+ * wire with the TLPs (hw/pcie_dll.c): one packet at a time, never
+ * pre-empted; at each packet boundary the wire sends, first to last, a
+ * SKP ordered set that is due, an Ack that is due, an UpdateFC that is
+ * waiting, the next TLP (the Base Specification's recommended priority of
+ * scheduled transmissions, in its data link layer chapter, puts Acks and
+ * the required FC updates before TLPs; ordered sets are the physical
+ * layer's and go at their interval).
+ *   Ack          a DLLP of 6 bytes plus 2 of framing (SDP and END
+ *                symbols at 8b/10b, the SDP token at 128b/130b): 8 bytes
+ *                of wire time.  The receiver of TLPs one way acknowledges
+ *                them the other way, one Ack for all received up to the
+ *                instant it is sent (it carries the latest sequence
+ *                number): it is due when the AckNak latency timer, started
+ *                by the first TLP not yet acknowledged, expires, or once
+ *                `ack_tlps` TLPs wait (0: the timer alone); TLPs that
+ *                arrive while it waits for the wire ride in it.  The timer's
+ *                limit (Base Specification, the Ack transmission latency
+ *                limit) is ((mps + 28) * AckFactor / width + InternalDelay)
+ *                symbol times, 28 the bytes of a TLP's header, sequence
+ *                number, LCRC and framing, InternalDelay 19 symbol times at
+ *                2.5 GT/s, 70 at 5 and 115 at 8 GT/s and above, AckFactor
+ *                from the spec's table for 2.5 GT/s (1.4 up to x4, 2.5 at
+ *                x8, 3.0 at x16 for mps 128 and 256; 1.0 up to x8 and 2.0
+ *                at x16 for 512 and above), used at every rate; a symbol
+ *                time is 10 bit times at 8b/10b, 8 at 128b/130b (Gen3 x16,
+ *                mps 256: 168.25 ns).  `ack_timer` overrides it.  No
+ *                replay: an Ack's arrival changes nothing at the sender.
+ *   UpdateFC     8 bytes of wire time likewise.  When the receiver takes
+ *                a TLP out of its buffer it owes the sender that TLP's
+ *                credits: an UpdateFC of its type (posted, non-posted,
+ *                completion) waits for the reverse wire and, once sent,
+ *                reaches the sender `latency` after its last byte; only
+ *                then may the credits be used.  Credits freed while an
+ *                UpdateFC of the same type still waits ride in it (an
+ *                UpdateFC carries the receiver's running credit count,
+ *                section 2.6.1, so the later one supersedes it); so it is
+ *                one UpdateFC per freed TLP unless the reverse wire is
+ *                busy.  Types with infinite credits send none.
+ *   SKP          at 128b/130b (Gen3 and later) every lane sends a SKP
+ *                ordered set after every `skp_interval` blocks (the spec
+ *                allows 370 to 375; 370 by default), holding the whole
+ *                link for one block time (16 bytes a lane, 130 bits); at
+ *                8b/10b one of 4 symbols a lane after every `skp_interval`
+ *                symbol times (1180 to 1538; 1180).  A SKP that falls due
+ *                during a packet goes at its end, and the interval counts
+ *                from the SKP's end.  On an idle wire the SKPs go on time
+ *                and are accounted (lazily, counted in one step rather
+ *                than one by one) when the wire is next used, so `skps`
+ *                counts those up to the direction's last packet.
+ *
+ * Times in ps, sizes in bytes.  Omissions: no Nak or replay (no bit
+ * errors), no relaxed ordering or passing of posted writes past stalled
+ * completions, no configuration space.
  *
  * Request slot state machine (per direction):
  *   FREE --win_admit--> RESERVED --win_forward--> SENDING (TLPs queued)
  *   SENDING --every write TLP done on the far bus (rx_done)--> FREE
  *   SENDING --every completion delivered (cpl_deliver)--> RETURNING
  *   RETURNING --the returner's tenure (ret_released)--> FREE
- * Invariant (pcie_link_check): used slots <= queue; tags in use <= tags.
+ * Invariant (pcie_link_check): used slots <= queue; tags in use <= tags;
+ * a receiver with TLPs not yet acknowledged has its AckNak timer running
+ * or its Ack waiting on the reverse wire.
  */
 #ifndef DMASIM_HW_PCIE_H
 #define DMASIM_HW_PCIE_H
@@ -90,6 +143,14 @@ struct pcie_link_config {
 	uint32_t tags;		/* read requests outstanding, per direction */
 	struct pcie_credits credits;	/* each receiver's */
 	int priority;		/* of its masters on either bus */
+	uint64_t ack_timer;	/* ps a receiver may hold an Ack back (the
+				 * AckNak latency timer); 0: the spec's
+				 * limit for gen, width and mps */
+	uint32_t ack_tlps;	/* an Ack once this many TLPs wait for one;
+				 * 0: on the timer alone */
+	uint32_t skp_interval;	/* blocks between SKP ordered sets (Gen3
+				 * and later, 370..375) or symbol times
+				 * (Gen1-2, 1180..1538); 0: the least */
 };
 
 /* Peer-to-peer through a root complex: requests from one root port's
@@ -149,6 +210,12 @@ struct pcie_dir_stats {
 	uint64_t first_ps, last_ps;	/* the first TLP's start, the last's
 					 * end */
 	uint64_t queue_stalls;			/* initiators kept waiting */
+	/* the data link and physical layers' traffic on this wire */
+	uint64_t acks, updatefcs;	/* DLLPs sent */
+	uint64_t dllp_bytes;		/* bytes of them (8 each) */
+	uint64_t dllp_ps;		/* ps the wire was sending them */
+	uint64_t skps;			/* SKP ordered sets sent */
+	uint64_t skp_ps;		/* ps the wire was sending them */
 };
 
 struct pcie_dir {
@@ -163,7 +230,15 @@ struct pcie_dir {
 	struct xact *wait_head, *wait_tail;
 	/* transmitter */
 	struct pcie_tlp *tx_head, *tx_tail;	/* jobs, in order */
-	bool tx_busy;		/* sending, or waiting for a job's time */
+	bool tx_busy;		/* an event at the end of the wire's packet
+				 * (wire_free) is due: something waits */
+	bool tx_wait;		/* a timer for the head job's time runs */
+	uint64_t wire_free;	/* ps: when the wire's last packet ended */
+	uint64_t skp_next;	/* ps: when the next SKP ordered set is due */
+	bool ack_due;		/* an Ack waits for this wire */
+	unsigned fc_due;	/* UpdateFCs waiting for it: bit 1 << type */
+	uint32_t fc_h[3];	/* the header credits it carries, by type */
+	uint64_t fc_d[3];	/* and the data credits */
 	bool stalled;
 	uint64_t stall_start;
 	int64_t cr_ph, cr_pd, cr_nph, cr_cplh, cr_cpld;	/* receiver's, left */
@@ -173,6 +248,8 @@ struct pcie_dir {
 	struct bus_master iss;	/* on the far bus */
 	struct pcie_tlp *iss_cur;
 	bool rx_wait;		/* a completer-latency timer runs */
+	uint32_t unacked;	/* TLPs received, not yet acknowledged */
+	struct ev_handle ack_ev;	/* the AckNak latency timer */
 	/* returner (at the near end) */
 	struct bus_master ret;	/* on the near bus */
 	struct pcie_req *r_head, *r_tail, *ret_busy;
@@ -186,6 +263,10 @@ struct pcie_link {
 	char name[32];
 	uint64_t mts;		/* MT/s per lane */
 	uint32_t enc_num, enc_den;	/* payload bits per line bits */
+	uint64_t ack_ps;	/* the AckNak latency timer's limit */
+	uint64_t dllp_ps;	/* ps a DLLP holds the wire */
+	uint64_t skp_ps;	/* ps a SKP ordered set holds it */
+	uint64_t skp_gap_ps;	/* ps of packets between SKPs */
 	struct pcie_dir dir[2];	/* by enum pcie_dir_id */
 	struct pcie_tlp *pool;	/* free TLPs */
 	void **chunks;		/* allocations of TLPs */
@@ -212,6 +293,9 @@ int pcie_link_window(struct pcie_link *l, enum pcie_dir_id dir,
 double pcie_link_rate(const struct pcie_link *l);
 /* ps the wire takes for n bytes. */
 uint64_t pcie_link_wire_ps(const struct pcie_link *l, uint64_t n);
+/* The AckNak latency timer's limit in ps for a configuration (the spec's
+ * formula, see above; cfg->ack_timer ignored). */
+uint64_t pcie_ack_limit_ps(const struct pcie_link_config *cfg);
 /* Overhead bytes of a TLP of a type (what the wire carries beside the
  * payload). */
 uint32_t pcie_tlp_overhead(const struct pcie_link_config *cfg,

@@ -42,6 +42,19 @@ const char *pcie_config_error(const struct pcie_link_config *c)
 		return "queue: expected 1 to 4096 requests";
 	if (!c->tags || c->tags > 4096)
 		return "tags: expected 1 to 4096 outstanding reads";
+	if (c->ack_tlps > 4096)
+		return "ack_tlps: expected 0 (the timer alone) to 4096 TLPs "
+		       "per Ack";
+	if (c->ack_timer > 1000000000ull)
+		return "ack_timer: expected 0 (the spec's limit) to 1 ms";
+	if (c->skp_interval && c->gen >= 3 &&
+	    (c->skp_interval < 370 || c->skp_interval > 375))
+		return "skp_interval: expected 370 to 375 blocks between SKP "
+		       "ordered sets at Gen3 and later (0: 370)";
+	if (c->skp_interval && c->gen <= 2 &&
+	    (c->skp_interval < 1180 || c->skp_interval > 1538))
+		return "skp_interval: expected 1180 to 1538 symbol times "
+		       "between SKP ordered sets at Gen1 and Gen2 (0: 1180)";
 	if ((c->credits.pd && c->credits.pd < c->mps / CREDIT_BYTES) ||
 	    (c->credits.cpld && c->credits.cpld < c->mps / CREDIT_BYTES))
 		return "credits: expected data credits (16 bytes each) for at "
@@ -59,6 +72,27 @@ uint32_t pcie_tlp_overhead(const struct pcie_link_config *cfg,
 #else
 	return type == PCIE_CPL ? cfg->cpl_overhead : cfg->tlp_overhead;
 #endif
+}
+
+/* AckFactor x 10 (the spec's table for 2.5 GT/s) by max payload and
+ * width: 1.4 up to x4, 2.5 at x8 and 3.0 at x16 for 128 and 256 bytes;
+ * 1.0 up to x8 and 2.0 at x16 for 512 and above (so x8 and x16 wait the
+ * same there). */
+static uint64_t ack_factor10(uint32_t mps, unsigned width)
+{
+	if (mps <= 256)
+		return width <= 4 ? 14 : width == 8 ? 25 : 30;
+	return width <= 8 ? 10 : 20;
+}
+
+uint64_t pcie_ack_limit_ps(const struct pcie_link_config *c)
+{
+	static const uint64_t delay[6] = { 0, 19, 70, 115, 115, 115 };
+	/* a symbol time: 10 bit times at 8b/10b, 8 at 128b/130b */
+	uint64_t sym = (c->gen <= 2 ? 10 : 8) * 1000000ull / gen_mts[c->gen];
+
+	return (c->mps + 28) * ack_factor10(c->mps, c->width) * sym /
+	       (10 * c->width) + delay[c->gen] * sym;
 }
 
 double pcie_link_rate(const struct pcie_link *l)
@@ -100,6 +134,12 @@ static int dir_init(struct pcie_link *l, struct pcie_dir *d,
 		{ "stall_time", "ps", &d->st.stall_ps },
 		{ "busy_time", "ps", &d->st.busy_ps },
 		{ "queue_stalls", "", &d->st.queue_stalls },
+		{ "acks", "", &d->st.acks },
+		{ "updatefcs", "", &d->st.updatefcs },
+		{ "dllp_bytes", "bytes", &d->st.dllp_bytes },
+		{ "dllp_time", "ps", &d->st.dllp_ps },
+		{ "skps", "", &d->st.skps },
+		{ "skp_time", "ps", &d->st.skp_ps },
 	};
 	int err;
 
@@ -112,6 +152,7 @@ static int dir_init(struct pcie_link *l, struct pcie_dir *d,
 	d->cr_nph = c->nph;
 	d->cr_cplh = c->cplh;
 	d->cr_cpld = c->cpld;
+	d->skp_next = l->skp_gap_ps;
 	for (unsigned i = 0; i < PCIE_MAX_WINDOWS; i++)
 		d->win[i].d = d;
 	d->slots = dm_calloc(l->cfg.queue, sizeof(*d->slots));
@@ -155,6 +196,21 @@ int pcie_link_init(struct pcie_link *l, struct sim *sim, const char *name,
 	l->mts = gen_mts[cfg->gen];
 	l->enc_num = cfg->gen <= 2 ? 8 : 128;
 	l->enc_den = cfg->gen <= 2 ? 10 : 130;
+	l->ack_ps = cfg->ack_timer ? cfg->ack_timer : pcie_ack_limit_ps(cfg);
+	l->dllp_ps = pcie_link_wire_ps(l, DLLP_BYTES);
+	if (cfg->gen >= 3) {
+		/* a block: 16 bytes (130 bits) on every lane */
+		uint32_t n = cfg->skp_interval ? cfg->skp_interval : 370;
+
+		l->skp_ps = pcie_link_wire_ps(l, 16ull * cfg->width);
+		l->skp_gap_ps = pcie_link_wire_ps(l, 16ull * n * cfg->width);
+	} else {
+		/* COM and three SKP symbols on every lane */
+		uint32_t n = cfg->skp_interval ? cfg->skp_interval : 1180;
+
+		l->skp_ps = pcie_link_wire_ps(l, 4ull * cfg->width);
+		l->skp_gap_ps = pcie_link_wire_ps(l, (uint64_t)n * cfg->width);
+	}
 	err = dir_init(l, &l->dir[PCIE_DOWN], PCIE_DOWN, up, down);
 	if (!err)
 		err = dir_init(l, &l->dir[PCIE_UP], PCIE_UP, down, up);
@@ -206,6 +262,11 @@ bool pcie_link_check(const struct pcie_link *l)
 		if (d->used > l->cfg.queue || d->tags_used > l->cfg.tags)
 			return false;
 		if (d->wait_head && d->used < l->cfg.queue)
+			return false;
+		/* TLPs received and not acknowledged: their Ack's timer runs
+		 * or the Ack waits on the reverse wire */
+		if (d->unacked && !evq_pending(d->ack_ev) &&
+		    !l->dir[1 - i].ack_due)
 			return false;
 	}
 	return true;

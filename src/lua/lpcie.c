@@ -152,6 +152,10 @@ static int node_new(lua_State *L, bool sw)
 			     1);
 	c.priority = lf_int(L, 2, what, "priority", 0, -1000000000,
 			    1000000000);
+	c.ack_timer = lf_uint(L, 2, what, "ack_timer", UNIT_TIME, 0, 0);
+	c.ack_tlps = lf_u32(L, 2, what, "ack_tlps", UNIT_NUMBER, 0, 0);
+	c.skp_interval = lf_u32(L, 2, what, "skp_interval", UNIT_NUMBER, 0,
+				0);
 	err = sw ? dmasim_pcie_switch_new(ls->sys, parent, &c, &p) :
 		   dmasim_pcie_endpoint_new(ls->sys, parent, &c, &p);
 	if (err)
@@ -167,7 +171,8 @@ static int l_sys_pcie_switch(lua_State *L)
 		"gen", "width", "mps", "mrrs", "rcb", "tlp_overhead",
 		"cpl_overhead", "latency", "completer_latency", "queue",
 		"tags", "ph", "pd", "nph", "cplh", "cpld", "clock",
-		"bus_width", "priority", NULL };
+		"bus_width", "priority", "ack_timer", "ack_tlps",
+		"skp_interval", NULL };
 	const char *what = "system:pcie_switch{}";
 
 	lsys_check(L, 1);
@@ -183,7 +188,8 @@ static int l_sys_pcie_endpoint(lua_State *L)
 		"gen", "width", "mps", "mrrs", "rcb", "tlp_overhead",
 		"cpl_overhead", "latency", "completer_latency", "queue",
 		"tags", "ph", "pd", "nph", "cplh", "cpld", "clock",
-		"bus_width", "priority", NULL };
+		"bus_width", "priority", "ack_timer", "ack_tlps",
+		"skp_interval", NULL };
 	const char *what = "system:pcie_endpoint{}";
 
 	lsys_check(L, 1);
@@ -218,6 +224,12 @@ static int l_pcie_index(lua_State *L)
 			{ "up_stall_time", u.stall_ps },
 			{ "up_busy_time", u.busy_ps },
 			{ "up_active_time", u.active_ps },
+			{ "up_acks", u.acks },
+			{ "up_updatefcs", u.updatefcs },
+			{ "up_dllp_bytes", u.dllp_bytes },
+			{ "up_dllp_time", u.dllp_ps },
+			{ "up_skps", u.skps },
+			{ "up_skp_time", u.skp_ps },
 			{ "down_tlps", d.tlps },
 			{ "down_payload", d.payload },
 			{ "down_overhead", d.overhead },
@@ -230,6 +242,12 @@ static int l_pcie_index(lua_State *L)
 			{ "down_stall_time", d.stall_ps },
 			{ "down_busy_time", d.busy_ps },
 			{ "down_active_time", d.active_ps },
+			{ "down_acks", d.acks },
+			{ "down_updatefcs", d.updatefcs },
+			{ "down_dllp_bytes", d.dllp_bytes },
+			{ "down_dllp_time", d.dllp_ps },
+			{ "down_skps", d.skps },
+			{ "down_skp_time", d.skp_ps },
 			{ "p2p_requests", p->p2p.requests },
 			{ "msis", p->msi.raised },
 		};

@@ -194,6 +194,9 @@ static int node_new(struct dmasim_sys *sys, struct dmasim_pcie *parent,
 	lc.credits.cplh = cfg->cplh;
 	lc.credits.cpld = cfg->cpld;
 	lc.priority = cfg->priority;
+	lc.ack_timer = cfg->ack_timer;
+	lc.ack_tlps = cfg->ack_tlps;
+	lc.skp_interval = cfg->skp_interval;
 	if ((bad = pcie_config_error(&lc)))
 		return sys_error(sys, DMASIM_EINVAL, "%s: %s (gen %u, width %u, "
 				 "mps %u, mrrs %u)", what, bad, cfg->gen,
@@ -302,6 +305,12 @@ int dmasim_pcie_link_info(const struct dmasim_pcie *p, bool up,
 	out->busy_ps = st->busy_ps;
 	out->active_ps = st->last_ps - st->first_ps;
 	out->rate = pcie_link_rate(&p->link);
+	out->acks = st->acks;
+	out->updatefcs = st->updatefcs;
+	out->dllp_bytes = st->dllp_bytes;
+	out->dllp_ps = st->dllp_ps;
+	out->skps = st->skps;
+	out->skp_ps = st->skp_ps;
 	return 0;
 }
 
