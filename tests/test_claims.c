@@ -442,9 +442,9 @@ static void transpose(void **state)
 
 static void pcie_efficiency(void **state)
 {
-	static const char *const points[][3] = {
+	static const char *const points[][4] = {
 		{ NULL }, { "completer_latency=500ns", NULL },
-		{ "read_total=4MiB", "total=1MiB", NULL },
+		{ "read_total=4MiB", "total=1MiB", "both_total=512KiB", NULL },
 		{ "dram_latency=40ns", NULL },
 		{ "link_latency=200ns", NULL }, { "link_latency=500ns", NULL },
 		{ "link_latency=1us", NULL }, { "link_latency=2us", NULL },
