@@ -80,6 +80,7 @@ declare -A WHAT=(
 	[ATC_NO_CACHE]="a device's ATC keeps no translation"
 	[ATC_OFFSET_LOST]="an ATC hit drops the offset in the page"
 	[ATC_NEVER_INVALIDATED]="a device-TLB invalidation leaves the ATC"
+	[PCIE_DLLP_FREE]="PCIe Acks and UpdateFCs take no wire time"
 	[BRIDGE_CPL_NO_LATENCY]="a bridge's completion skips the way back"
 	[NIC_IRQ_MASK_IGNORED]="the NIC raises a masked (IMS) interrupt"
 	[IRQ_MODERATION_IGNORED]="NIC itr_pkts/itr_time ignored: irq per frame"
@@ -111,7 +112,7 @@ ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      NIC_IRQ_MASK_IGNORED IRQ_MODERATION_IGNORED NETDRV_RX_CYCLES_PER_IRQ
      RNIC_CMD_INSTANT RNIC_ONE_DMA_ENGINE RNIC_NO_KEY_CHECK NET_NO_LOSS
      DMA_SRC_FIXED_IGNORED CAMERA_DQBUF_STALE ATC_NO_CACHE ATC_OFFSET_LOST
-     ATC_NEVER_INVALIDATED VM_COPY_BACKDOOR)
+     ATC_NEVER_INVALIDATED VM_COPY_BACKDOOR PCIE_DLLP_FREE)
 TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_vmcpu|test_rdma|test_camera"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
