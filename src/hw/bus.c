@@ -318,6 +318,7 @@ static void bus_release_event(struct sim *sim, struct event *ev)
 	bus->releasing = true;
 	bus_end_tenure(bus, bus->tenure_cycles);
 	bus->releasing = false;
+	sim = bus->sim;		/* only the bus kept across the op */
 	/* Arbitrate at once when nothing else can still happen before the
 	 * arbitration phase of this instant: same result, one event less.
 	 * (A tenure always ends on a bus clock edge.) */
@@ -336,8 +337,7 @@ static bool eligible(const struct bus *bus, const struct bus_master *m)
 
 /* Priority arbitration: the first eligible master with the highest
  * priority, scanning from id i. */
-static SIM_NOINLINE struct bus_master *bus_pick_priority(struct bus *bus,
-							unsigned i)
+static struct bus_master *bus_pick_priority(struct bus *bus, unsigned i)
 {
 	unsigned n = bus->n;
 	struct bus_master *best = NULL;
@@ -352,14 +352,19 @@ static SIM_NOINLINE struct bus_master *bus_pick_priority(struct bus *bus,
 	return best;
 }
 
-/* The master to grant; some master must be waiting. */
-static inline struct bus_master *bus_pick(struct bus *bus)
+/* Where the arbiter's scan starts. */
+static inline unsigned bus_scan_start(const struct bus *bus)
+{
+	return bus->next < bus->n ? bus->next : 0;
+}
+
+/* Round-robin arbitration: the master to grant; some master must be
+ * waiting. */
+static inline struct bus_master *bus_pick_round_robin(struct bus *bus)
 {
 	unsigned n = bus->n;
-	unsigned i = bus->next < n ? bus->next : 0;
+	unsigned i = bus_scan_start(bus);
 
-	if (bus->cfg.arb != BUS_ARB_ROUND_ROBIN)
-		return bus_pick_priority(bus, i);
 	/* Ends: a master waits, and while one that is not transparent
 	 * waits, that one is eligible. */
 	for (;;) {
@@ -372,7 +377,7 @@ static inline struct bus_master *bus_pick(struct bus *bus)
 	}
 }
 
-static void bus_grant(struct bus *bus, struct bus_master *m)
+static inline void bus_grant(struct bus *bus, struct bus_master *m)
 {
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
@@ -398,18 +403,29 @@ static void bus_grant(struct bus *bus, struct bus_master *m)
 	/* Out of event memory the run cannot go on meaningfully. */
 	assert(queued);
 	(void)queued;
+	/* Read back, so that only the bus is kept across the queue's
+	 * out-of-line paths. */
+	m = bus->owner;
 	if (m->ops->granted)
-		m->ops->granted(m, cycles);
+		m->ops->granted(m, bus->tenure_cycles);
+}
+
+/* Priority arbitration and its grant, kept out of the release path. */
+static SIM_NOINLINE void bus_arbitrate_priority(struct bus *bus)
+{
+	struct bus_master *m = bus_pick_priority(bus, bus_scan_start(bus));
+
+	if (m)
+		bus_grant(bus, m);
 }
 
 static inline void bus_arbitrate(struct bus *bus)
 {
-	struct bus_master *m;
-
 	assert(!bus->owner && bus->waiting);
-	m = bus_pick(bus);
-	if (m)
-		bus_grant(bus, m);
+	if (bus->cfg.arb != BUS_ARB_ROUND_ROBIN)
+		bus_arbitrate_priority(bus);
+	else
+		bus_grant(bus, bus_pick_round_robin(bus));
 }
 
 /* A non-transparent master asked while a transparent one owns the bus: cut

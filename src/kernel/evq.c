@@ -122,6 +122,15 @@ struct event *evq_push_grow(struct evq *q, uint64_t time, enum phase phase,
 	return evq_push(q, time, phase, fn, obj, ptr, arg);
 }
 
+bool evq_push_embedded_grow(struct evq *q, struct event *ev, uint64_t time,
+			    enum phase phase)
+{
+	if (q->len == q->cap && !evq_grow_heap(q))
+		return false;
+	evq_insert(q, ev, time, phase);
+	return true;
+}
+
 static void evq_remove_at(struct evq *q, uint32_t i)
 {
 	struct event *last = q->heap[--q->len];

@@ -92,6 +92,8 @@ void evq_fini(struct evq *q);
 struct event *evq_push_grow(struct evq *q, uint64_t time, enum phase phase,
 			    event_fn fn, void *obj, void *ptr, uint64_t arg);
 bool evq_grow_heap(struct evq *q);
+bool evq_push_embedded_grow(struct evq *q, struct event *ev, uint64_t time,
+			    enum phase phase);
 void evq_sift_up(struct evq *q, uint32_t i, struct event *ev);
 void evq_sift_down(struct evq *q, uint32_t i, struct event *ev);
 
@@ -163,13 +165,15 @@ static inline bool evq_embedded(const struct event *ev)
 }
 
 /* Queue an embedded event that is not queued.  Returns false only when
- * the heap cannot grow (out of memory). */
+ * the heap cannot grow (out of memory).  Growth and the insertion after
+ * it are one out-of-line call, so that the caller keeps nothing of its
+ * own across it. */
 static inline bool evq_push_embedded(struct evq *q, struct event *ev,
 				     uint64_t time, enum phase phase)
 {
 	assert(evq_embedded(ev) && ev->slot == EVQ_NOSLOT);
-	if (EVQ_UNLIKELY(q->len == q->cap) && !evq_grow_heap(q))
-		return false;
+	if (EVQ_UNLIKELY(q->len == q->cap))
+		return evq_push_embedded_grow(q, ev, time, phase);
 	evq_insert(q, ev, time, phase);
 	return true;
 }
