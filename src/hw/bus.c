@@ -430,7 +430,7 @@ static inline void bus_arbitrate(struct bus *bus)
 
 /* A non-transparent master asked while a transparent one owns the bus: cut
  * the owner's tenure at the next edge. */
-static void bus_preempt(struct bus *bus)
+static SIM_NOINLINE void bus_preempt(struct bus *bus)
 {
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
@@ -456,6 +456,22 @@ static void bus_preempt(struct bus *bus)
 	(void)queued;
 }
 
+/* The rest of bus_request() when it is traced, the master transparent or
+ * the owner transparent: out of line, so that the common request makes
+ * no call before its last. */
+static SIM_NOINLINE int bus_request_rest(struct bus *bus,
+					 struct bus_master *m)
+{
+	if (bus->track)
+		bus_trace_request(bus, m);
+	if (m->mode != BUS_MODE_TRANSPARENT) {
+		bus->waiting_opaque++;
+		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)
+			bus_preempt(bus);
+	}
+	return bus_schedule_arbitration(bus);
+}
+
 int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 {
 	struct bus *bus = m->bus;
@@ -469,13 +485,10 @@ int bus_request(struct bus_master *m, uint64_t cycles, uint64_t unit)
 	m->req_grant = m->mode == BUS_MODE_CYCLE_STEAL && unit ? unit :
 		       UINT64_MAX;
 	bus->waiting++;
-	if (SIM_UNLIKELY(bus->track))
-		bus_trace_request(bus, m);
-	if (m->mode != BUS_MODE_TRANSPARENT) {
-		bus->waiting_opaque++;
-		if (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT)
-			bus_preempt(bus);
-	}
+	if (SIM_UNLIKELY(bus->track) || m->mode == BUS_MODE_TRANSPARENT ||
+	    (bus->owner && bus->owner->mode == BUS_MODE_TRANSPARENT))
+		return bus_request_rest(bus, m);
+	bus->waiting_opaque++;
 	return bus_schedule_arbitration(bus);
 }
 
