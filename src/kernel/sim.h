@@ -137,9 +137,12 @@ static inline void sim_stop(struct sim *sim)
 static inline bool sim_instant_clear_before(const struct sim *sim,
 					    enum phase p)
 {
-	const struct event *ev = evq_peek(&sim->q);
+	const struct event *ev;
 
-	return !ev || ev->time > sim->now || event_phase(ev) >= p;
+	if (!sim->q.len)
+		return true;
+	ev = sim->q.heap[0];
+	return ev->time > sim->now || event_phase(ev) >= p;
 }
 
 #endif
