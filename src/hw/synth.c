@@ -53,7 +53,7 @@ static inline void synth_set_state(struct synth *s, enum synth_state st)
 /* ---- the loop ---- */
 
 /* The run ends (DONE or STOPPED) at this instant. */
-static void synth_finish(struct synth *s, enum synth_state st)
+static SIM_NOINLINE void synth_finish(struct synth *s, enum synth_state st)
 {
 	synth_set_state(s, st);
 	if (st == SYNTH_DONE)
@@ -89,15 +89,17 @@ static void synth_gap_done(struct sim *sim, struct event *ev)
 
 static void synth_gap(struct synth *s)
 {
-	struct event *ev;
+	struct sim *sim = s->sim;
+	bool queued;
 
 	synth_set_state(s, SYNTH_GAP);
 	s->gap_cycles += s->cfg.gap;
-	ev = sim_after(s->sim, s->cfg.gap * s->cfg.period, PHASE_REQUEST,
-		       synth_gap_done, s, NULL, 0);
+	queued = sim_at_embedded(sim, &s->gap_end,
+				 sim->now + s->cfg.gap * s->cfg.period,
+				 PHASE_REQUEST);
 	/* Out of event memory the run cannot go on meaningfully. */
-	assert(ev);
-	(void)ev;
+	assert(queued);
+	(void)queued;
 }
 
 /* ---- the bus port ---- */
@@ -199,6 +201,7 @@ int synth_init(struct synth *s, struct sim *sim, struct bus *bus,
 	s->sim = sim;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	signal_init(&s->done);
+	evq_embed(&s->gap_end, synth_gap_done, s, NULL, 0);
 	s->track = trace_track(sim, NULL, s->name);
 	trace_signal(sim, s->track, &tp_synth_state, 0);
 	if (stats_add(&sim->stats, s->name, "accesses", STAT_COUNTER, "",

@@ -87,6 +87,7 @@ struct synth {
 	uint64_t target;		/* accesses at which the run is done;
 					 * UINT64_MAX: until stopped */
 	struct signal done;		/* notified when done or stopped */
+	struct event gap_end;		/* embedded: the gap ends */
 	/* statistics */
 	uint64_t accesses;		/* completed, all runs */
 	uint64_t gap_cycles;		/* cycles of its clock spent in gaps */
