@@ -164,6 +164,7 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	memset(bus, 0, sizeof(*bus));
 	bus->cfg = *cfg;
 	bus->clk.period = cfg->period;
+	bus->arb_ps = (uint64_t)cfg->arb_latency * cfg->period;
 	bus->sim = sim;
 	evq_embed(&bus->release, bus_release_event, bus, NULL, 0);
 	copy_name(bus->name, sizeof(bus->name), name);
@@ -200,9 +201,12 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	char prefix[80];
 	uint32_t track;
 
-	VEC_RESERVE(bus->m, bus->n, bus->cap, return DMASIM_ENOMEM);
+	/* room for the master and the copy of master 0 after the last */
+	VEC_RESERVE(bus->m, bus->n + 1, bus->cap, return DMASIM_ENOMEM);
 	memset(m, 0, sizeof(*m));
 	m->ops = ops;
+	m->released = ops->released;
+	m->granted = ops->granted;
 	m->bus = bus;
 	m->id = bus->n;
 #ifdef DMASIM_MUTATE_ARB_IGNORES_MODE
@@ -217,6 +221,7 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 	m->priority = priority;
 	copy_name(m->name, sizeof(m->name), name);
 	bus->m[bus->n++] = m;
+	bus->m[bus->n] = bus->m[0];
 	snprintf(prefix, sizeof(prefix), "%s.%s", bus->name, m->name);
 	if (stats_add(&bus->sim->stats, prefix, "grants", STAT_COUNTER, "",
 		      &m->grants) ||
@@ -237,6 +242,8 @@ int bus_attach(struct bus *bus, struct bus_master *m, const char *name,
 		bus->traced_ops = v;
 		v[m->id] = ops;
 		m->ops = &bus_traced_ops;
+		m->released = bus_traced_ops.released;
+		m->granted = bus_traced_ops.granted;
 		m->track = (uint16_t)track;
 		trace_signal(bus->sim, m->track, &tp_bus_req, 0);
 		trace_signal(bus->sim, m->track, &tp_bus_grant, 0);
@@ -300,7 +307,7 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 			bus_dequeue(bus, m);	/* held it all (bus_hold) */
 		}
 	}
-	m->ops->released(m, cycles);
+	m->released(m, cycles);
 }
 
 void bus_drop_rest(struct bus_master *m)
@@ -363,7 +370,7 @@ static inline unsigned bus_scan_start(const struct bus *bus)
 static inline struct bus_master *bus_pick_round_robin(struct bus *bus)
 {
 	unsigned n = bus->n;
-	unsigned i = bus_scan_start(bus);
+	unsigned i = bus->next;	/* bus->m[n] is master 0 again */
 
 	/* Ends: a master waits, and while one that is not transparent
 	 * waits, that one is eligible. */
@@ -372,7 +379,7 @@ static inline struct bus_master *bus_pick_round_robin(struct bus *bus)
 
 		if (eligible(bus, m))
 			return m;
-		if (++i == n)
+		if (++i >= n)
 			i = 0;
 	}
 }
@@ -383,7 +390,7 @@ static inline void bus_grant(struct bus *bus, struct bus_master *m)
 	uint64_t period = bus->clk.period;
 	uint64_t cycles = m->req_cycles < m->req_grant ? m->req_cycles :
 			  m->req_grant;
-	uint64_t lat = bus->cfg.arb_latency;
+	uint32_t lat = bus->cfg.arb_latency;
 	bool queued;
 
 	/* A cycle-stealing request with units left stays queued. */
@@ -395,7 +402,7 @@ static inline void bus_grant(struct bus *bus, struct bus_master *m)
 	bus->owner = m;
 	bus->next = m->id + 1;
 	bus->arb_cycles += lat;
-	bus->tenure_start = sim->now + lat * period;
+	bus->tenure_start = sim->now + bus->arb_ps;
 	bus->tenure_cycles = cycles;
 	queued = sim_at_embedded(sim, &bus->release,
 				 bus->tenure_start + cycles * period,
@@ -406,8 +413,8 @@ static inline void bus_grant(struct bus *bus, struct bus_master *m)
 	/* Read back, so that only the bus is kept across the queue's
 	 * out-of-line paths. */
 	m = bus->owner;
-	if (m->ops->granted)
-		m->ops->granted(m, bus->tenure_cycles);
+	if (m->granted)
+		m->granted(m, bus->tenure_cycles);
 }
 
 /* Priority arbitration and its grant, kept out of the release path. */

@@ -146,6 +146,9 @@ struct bus_master_ops {
 
 struct bus_master {
 	const struct bus_master_ops *ops;
+	/* ops' two functions, read once per grant without the table */
+	void (*released)(struct bus_master *m, uint64_t cycles);
+	void (*granted)(struct bus_master *m, uint64_t cycles);
 	struct bus *bus;
 	char name[32];
 	unsigned id;		/* order of attachment, from 0 */
@@ -187,9 +190,11 @@ struct bus {
 	struct bus_target *targets[BUS_MAX_TARGETS];	/* sorted by base */
 	unsigned ntargets;
 	struct clock clk;
+	uint64_t arb_ps;	/* ps: the arbitration latency */
 	struct sim *sim;
 	char name[32];
-	struct bus_master **m;	/* by id */
+	struct bus_master **m;	/* by id; m[n] is m[0] again, so that the
+				 * round-robin scan may start at next == n */
 	unsigned n, cap;
 	/* state */
 	struct bus_master *owner;
