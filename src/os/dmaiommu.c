@@ -15,19 +15,20 @@
 
 /* ---- page tables, written into memory ---- */
 
-static uint64_t pt_get(struct dmaiommu *m, uint64_t table, unsigned idx)
+/* The table below entry idx of table, from the OS's record (0: none). */
+static uint64_t pt_find(const struct dmaiommu *m, uint64_t table,
+			unsigned idx)
 {
-	uint8_t b[8];
-
-	memory_read(m->mem, table + idx * 8 - m->mem->tgt.base, b, 8);
-	return util_le_get(b, 8);
+	for (unsigned i = 0; i < m->ntabs; i++)
+		if (m->tabs[i].parent == table && m->tabs[i].idx == idx)
+			return m->tabs[i].child;
+	return 0;
 }
 
-/* Entry idx of table := v: the CPU's store when a CPU runs the call (a
- * leaf entry reaches the table only by it), else at once (see
- * dmaiommu.h). */
+/* Entry idx of table := v: the CPU's store when a CPU runs the call,
+ * else at once (see dmaiommu.h). */
 static void pt_put(struct dmaiommu *m, uint64_t table, unsigned idx,
-		   uint64_t v, bool leaf, struct cache_cost *cost)
+		   uint64_t v, struct cache_cost *cost)
 {
 	uint64_t at = table + idx * 8;
 	uint8_t b[8];
@@ -36,8 +37,6 @@ static void pt_put(struct dmaiommu *m, uint64_t table, unsigned idx,
 	cost->cpu += m->cfg.pte;
 	m->ptes++;
 	if (m->dev->walk_maint && dmamap_store(m->dev, at, b, 8, false)) {
-		if (!leaf)
-			memory_write(m->mem, at - m->mem->tgt.base, b, 8);
 		dmamap_cache_maint(m->dev, CACHE_CLEAN, at, 8, cost);
 		return;
 	}
@@ -54,16 +53,17 @@ static unsigned pt_index(uint64_t iova, int level)
 static uint64_t pt_child(struct dmaiommu *m, uint64_t table, unsigned idx,
 			 struct cache_cost *cost)
 {
-	uint64_t e = pt_get(m, table, idx);
-	uint64_t t;
+	uint64_t t = pt_find(m, table, idx);
 
-	if (e & IOMMU_PTE_R)
-		return e & IOMMU_PTE_ADDR;
+	if (t)
+		return t;
 	if (m->pt_next + PAGE > m->cfg.pt_base + m->cfg.pt_size)
 		return 0;
+	VEC_RESERVE(m->tabs, m->ntabs, m->captabs, return 0);
 	t = m->pt_next;
 	m->pt_next += PAGE;
-	pt_put(m, table, idx, t | IOMMU_PTE_R | IOMMU_PTE_W, false, cost);
+	m->tabs[m->ntabs++] = (struct dmaiommu_table){ table, t, idx };
+	pt_put(m, table, idx, t | IOMMU_PTE_R | IOMMU_PTE_W, cost);
 	return t;
 }
 
@@ -80,7 +80,7 @@ static int pt_set(struct dmaiommu *m, uint64_t iova, uint64_t pa,
 		if (!l2)
 			return DMASIM_ENOMEM;
 		pt_put(m, l2, pt_index(v, 2), perm ? (pa + k * PAGE) | perm : 0,
-		       true, cost);
+		       cost);
 	}
 	return 0;
 }
@@ -513,5 +513,6 @@ void dmaiommu_fini(struct dmaiommu *m)
 	for (unsigned i = 0; i < m->nr; i++)
 		dm_free(m->r[i].pa);
 	dm_free(m->r);
+	dm_free(m->tabs);
 	dm_free(m);
 }

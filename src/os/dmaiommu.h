@@ -18,21 +18,21 @@
  * entry computed (work that touches nothing).  When a CPU runs the calls
  * (the device's walk_maint), each entry is then the CPU's 8-byte store,
  * through its cache (cleaned to memory on a non-coherent system, as
- * Linux cleans the lines of an IOMMU that does not snoop), and the
- * entries that clear a mapping reach the tables only by those stores; an
- * entry that points at a new, empty table is written at once as well (it
- * translates nothing yet), so that the call's next pages find it.  An
+ * Linux cleans the lines of an IOMMU that does not snoop): every entry
+ * reaches the tables only by those stores.  Which tables exist below the
+ * root the OS keeps in a record of its own (tabs), as it keeps its IOVA
+ * ranges, and never reads its tables back from memory.  An
  * invalidation goes through the IOMMU's invalidation queue (cfg.qi,
  * hw/iommu_qi.h) as an OS drives one: a range or domain descriptor and a
  * wait descriptor stored into the ring (uncached), the tail register
  * written, the status word polled until the IOMMU has written it; what
  * it costs emerges from those transactions; for a device with an ATS
  * translation cache (cfg.devtlb) a device-TLB descriptor goes before the
- * wait, so the wait ends only once the device has dropped its copies.  Without a queue, or with no
- * CPU running the calls, an invalidation is done at once and costs
- * `inval` CPU cycles, and an entry is written at once for `pte` cycles
- * and its bus write's cycles.  The lazy queue's timeout flush runs on no
- * CPU: at once, unpriced.
+ * wait, so the wait ends only once the device has dropped its copies.
+ * Without a queue, or with no CPU running the calls, an invalidation is
+ * done at once and costs `inval` CPU cycles, and an entry is written at
+ * once for `pte` cycles and its bus write's cycles.  The lazy queue's
+ * timeout flush runs on no CPU: at once, unpriced.
  *
  * An untrusted device (Linux's swiotlb for untrusted devices): a single
  * buffer that does not fill its pages is copied into a bounce slot of the
@@ -107,6 +107,13 @@ struct dmaiommu {
 	struct memory *mem;		/* holds the page tables */
 	struct sim *sim;
 	uint64_t pt_next;		/* the next free table */
+	/* the tables below the root, as the OS records them (it does not
+	 * read its tables back from memory) */
+	struct dmaiommu_table {
+		uint64_t parent, child;
+		unsigned idx;
+	} *tabs;
+	unsigned ntabs, captabs;
 	struct dmaiommu_range *r;	/* live mappings and free holes */
 	unsigned nr, capr;
 	uint64_t bump;			/* IOVA never handed out from here */
