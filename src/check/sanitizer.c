@@ -461,6 +461,18 @@ static struct san_bind *bind_new(struct sanitizer *s, const char *dev,
 	return b;
 }
 
+/* The binding of io's domain, or NULL (a domain the mapping API does not
+ * keep). */
+static struct san_bind *bind_of(struct sanitizer *s, const struct iommu *io,
+				int domain)
+{
+	for (size_t i = 0; i < s->nbinds; i++)
+		if (s->binds[i].io == (const void *)io &&
+		    s->binds[i].domain == domain)
+			return &s->binds[i];
+	return NULL;
+}
+
 void san_iommu_bind(struct sanitizer *s, const char *dev, const void *io,
 		    int domain, bool untrusted)
 {
@@ -472,14 +484,10 @@ void san_iommu_access(void *ctx, const struct iommu *io, int domain,
 		      bool write, bool ok)
 {
 	struct sanitizer *s = ctx;
-	struct san_bind *b = NULL;
+	struct san_bind *b = bind_of(s, io, domain);
 	struct san_map *freed = NULL;
 	bool live = false;
 
-	for (size_t i = 0; i < s->nbinds && !b; i++)
-		if (s->binds[i].io == (const void *)io &&
-		    s->binds[i].domain == domain)
-			b = &s->binds[i];
 	if (domain >= 0 && domain < IOMMU_MAX_DOMAINS &&
 	    io->dom[domain].identity) {
 		/* passthrough: once per domain, whatever the device did */
@@ -527,14 +535,10 @@ void san_iommu_translated(void *ctx, const struct iommu *io, int domain,
 			  bool write)
 {
 	struct sanitizer *s = ctx;
-	struct san_bind *b = NULL;
+	struct san_bind *b = bind_of(s, io, domain);
 	struct san_map *freed = NULL;
 
 	(void)write;
-	for (size_t i = 0; i < s->nbinds && !b; i++)
-		if (s->binds[i].io == (const void *)io &&
-		    s->binds[i].domain == domain)
-			b = &s->binds[i];
 	if (!b || !len)
 		return;
 	for (size_t i = s->nmaps; i-- > 0;) {

@@ -281,6 +281,17 @@ int bus_map(struct bus *bus, struct bus_target *t, uint64_t base,
 struct bus_target *bus_route(const struct bus *bus, uint64_t addr,
 			     uint64_t len, uint64_t *off);
 
+/* Whether [addr, addr + len) goes on from this bus to another (a bridge's
+ * window answers it). */
+static inline bool bus_passes_on(const struct bus *bus, uint64_t addr,
+				 uint64_t len)
+{
+	uint64_t off;
+	struct bus_target *t = bus_route(bus, addr, len, &off);
+
+	return t && t->ops->far;
+}
+
 /* The target that finally answers [addr, addr + len), across bridges (at
  * most XACT_MAX_HOPS of them), for untimed look-ups such as a cache's or
  * a test's; NULL when none does.  OUT: *off, and *bus (may be NULL): the

@@ -1,26 +1,13 @@
 /* dma_atc: a DMA engine's ATS translation cache.  See dma.h. */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "dma_int.h"
 #include "ats.h"
+#include "dma_int.h"
 #include "kernel/alloc.h"
 #include "kernel/util.h"
 
 #define ATC_PAGE ATS_PAGE
-
-/* Whether addr goes up through a bridge (a window that passes it on):
- * the addresses an IOMMU beyond translates. */
-static bool upstream(const struct dma_chan *ch, uint64_t addr, uint64_t len,
-		     bool write)
-{
-	struct bus_target *t;
-	uint64_t off;
-
-	bus_xact_cycles(ch->port.bus, addr, len, write, &t, &off);
-	return t && t->ops->far;
-}
 
 static struct dma_atc_entry *find(struct dma_atc *a, uint64_t page)
 {
@@ -64,8 +51,9 @@ bool dma_atc_xact(struct dma_chan *ch, int what, uint64_t addr, void *data,
 	uint64_t page = addr / ATC_PAGE;
 	struct dma_atc_entry *e;
 
+	/* only what goes up a bridge, where an IOMMU translates */
 	if (fixed || !len || (addr + len - 1) / ATC_PAGE != page ||
-	    !upstream(ch, addr, len, write))
+	    !bus_passes_on(ch->port.bus, addr, len))
 		return false;
 	e = find(a, page);
 	if (e && (e->perm & need(write))) {

@@ -113,11 +113,6 @@ static uint64_t tlp_size(const struct pcie_link *l, const struct pcie_tlp *j)
 	return n;
 }
 
-static uint64_t data_credits(uint64_t n)
-{
-	return (n + CREDIT_BYTES - 1) / CREDIT_BYTES;
-}
-
 /* ---- flow control ---- */
 
 static void kick_rx(struct pcie_dir *d);
@@ -256,7 +251,7 @@ void pcie_kick_tx(struct pcie_dir *d)
 		stall(d, true);
 		return;
 	}
-	if (!credit_take(d, j->type, data_credits(payload))) {
+	if (!credit_take(d, j->type, pcie_data_credits(payload))) {
 		stall(d, false);
 		return;
 	}

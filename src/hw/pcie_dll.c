@@ -55,7 +55,7 @@ void pcie_credit_return(struct pcie_dir *d, enum pcie_tlp_type type,
 	struct pcie_link *l = d->l;
 	const struct pcie_credits *c = &l->cfg.credits;
 	uint64_t dc = type == PCIE_MRD || status ? 0 :
-		      (len + CREDIT_BYTES - 1) / CREDIT_BYTES;
+		      pcie_data_credits(len);
 	bool finite = type == PCIE_MWR ? (c->ph || c->pd) :
 		      type == PCIE_MRD ? c->nph != 0 : (c->cplh || c->cpld);
 	struct pcie_dir *w = pcie_other(d);

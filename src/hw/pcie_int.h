@@ -12,6 +12,12 @@ extern const struct bus_master_ops pcie_iss_ops;	/* receivers */
 extern const struct bus_master_ops pcie_ret_ops;	/* returners */
 extern const struct bus_target_ops pcie_window_ops;	/* near hops */
 
+/* Data credits n bytes take. */
+static inline uint64_t pcie_data_credits(uint64_t n)
+{
+	return (n + CREDIT_BYTES - 1) / CREDIT_BYTES;
+}
+
 static inline struct pcie_dir *pcie_other(struct pcie_dir *d)
 {
 	return &d->l->dir[d->id == PCIE_DOWN ? PCIE_UP : PCIE_DOWN];

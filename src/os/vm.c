@@ -7,6 +7,7 @@
 #include "kernel/alloc.h"
 #include "kernel/base.h"
 #include "kernel/sim.h"
+#include "kernel/util.h"
 #include "kernel/vec.h"
 
 int vm_init(struct vm *vm, struct sim *sim, struct memory *mem,
@@ -721,16 +722,13 @@ static bool pte_defer(struct aspace *as, uint64_t vpn)
 
 void vm_pte_sync(struct aspace *as, uint64_t vpn)
 {
-	uint64_t e;
 	uint8_t b[8];
 
 	if (!as->pt_root)
 		return;
 	if (as->vm->defer_pte && pte_defer(as, vpn))
 		return;
-	e = vm_pte_value(as, vpn);
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(e >> (8 * i));
+	util_le_put(b, vm_pte_value(as, vpn), 8);
 	memory_write(as->vm->mem, vm_pte_addr(as, vpn) - as->vm->mem->tgt.base,
 		     b, 8);
 	vm_pte_written(as, vpn);

@@ -341,16 +341,6 @@ void dmasim_iommu_map_config_init(struct dmasim_iommu_map_config *cfg)
 	cfg->inval = 2000;
 }
 
-/* Whether a write to addr from bus goes up through a bridge. */
-static bool reaches_up(const struct bus *bus, uint64_t addr)
-{
-	struct bus_target *t;
-	uint64_t off;
-
-	bus_xact_cycles(bus, addr, 4, true, &t, &off);
-	return t && t->ops->far;
-}
-
 int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 			    struct dmasim_channel *dev,
 			    struct dmasim_memory *mem,
@@ -386,8 +376,8 @@ int dmasim_dmadev_use_iommu(struct dmasim_dmadev *d, struct dmasim_iommu *io,
 				 "OS ring (system:iommu{qi_ring}) to send the "
 				 "device its invalidations", d->d.name,
 				 (unsigned long long)c.devtlb);
-	if (c.devtlb && !reaches_up(dev->ch->port.bus,
-				    io->io.msg_base + IOMMU_QI_ICMP))
+	if (c.devtlb && !bus_passes_on(dev->ch->port.bus,
+				       io->io.msg_base + IOMMU_QI_ICMP, 4))
 		return sys_error(d->sys, DMASIM_EINVAL, "dma_device '%s': "
 				 "ats_inval: the IOMMU's registers at %#llx "
 				 "are not reached up from the device's bus; "

@@ -4,6 +4,7 @@
 
 #include "hw/cpu.h"
 #include "kernel/base.h"
+#include "kernel/util.h"
 
 #define LINE 64		/* bytes a step of a fill or copy moves */
 
@@ -41,11 +42,9 @@ void sys_vmjob_take(struct sys_vmjob *j, struct vm *vm)
 static void pte_store(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
 		      uint64_t vpn, struct cache_cost *cost)
 {
-	uint64_t e = vm_pte_value(as, vpn);
 	uint8_t b[8];
 
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(e >> (8 * i));
+	util_le_put(b, vm_pte_value(as, vpn), 8);
 	sys_cpu_piece(cpu, op, vm_pte_addr(as, vpn), b, 8, true, cost);
 	vm_pte_written(as, vpn);
 }
