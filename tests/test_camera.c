@@ -188,8 +188,7 @@ static void drops_stall(void **state)
 static void sanitizer_case(int mode, struct rig *r)
 {
 	struct vm_config vc = { .fault_cycles = 1000, .pin_cycles = 100,
-				.migrate_cycles = 100, .swap_latency = 1000,
-				.swap_bandwidth = 1e9, .swap_slots = 64 };
+				.migrate_cycles = 100, .swap_slots = 64 };
 	static const uint64_t hold[] = { F / 5 };
 	struct aspace *as;
 	struct vm *vm;
@@ -200,10 +199,10 @@ static void sanitizer_case(int mode, struct rig *r)
 	as = vm_aspace(vm, 16);
 	assert_non_null(as);
 	if (mode != 1)
-		assert_int_equal(vm_pin(as, 0, 0x2000, true, NULL, NULL), 2);
+		assert_int_equal(vm_pin(as, 0, 0x2000, true, NULL), 2);
 	else
 		for (uint64_t v = 0; v < 2; v++)
-			assert_int_equal(vm_touch(as, v, true, NULL, NULL), 0);
+			assert_int_equal(vm_touch(as, v, true, NULL), 0);
 	r->hold = hold;
 	r->nhold = 1;
 	for (unsigned i = 0; i < 2; i++) {
@@ -215,7 +214,7 @@ static void sanitizer_case(int mode, struct rig *r)
 		assert_int_equal(dmasim_camera_qbuf(r->cam, i), 0);
 	}
 	if (mode == 2)
-		assert_int_equal(vm_pin(as, 0x1000, 0x1000, false, NULL, NULL),
+		assert_int_equal(vm_pin(as, 0x1000, 0x1000, false, NULL),
 				 1);
 	dmasim_camera_streamon(r->cam);
 	assert_int_equal(dmasim_sys_run(r->sys, UINT64_MAX), 0);

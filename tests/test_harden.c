@@ -80,8 +80,13 @@ static void time_and_floats(void **state)
 		"field 'rate' = inf: expected a finite number");
 	tu_refused(SYS "sys:device{ rate = 0/0 }\n", "field 'rate'");
 	tu_refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
-		"sys:vm{ memory = m, swap = { bandwidth = 1/0 } }\n",
-		"field 'bandwidth' = inf");
+		"sys:vm{ memory = m, fault_cycles = 1/0 }\n",
+		"field 'fault_cycles' = inf");
+	/* A swap device's timing is its disk's: the old formula's fields
+	 * are refused with what to write instead. */
+	tu_refused(SYS "local m = sys:memory{ size = '64MiB' }\n"
+		"sys:vm{ memory = m, swap = { latency = '50us' } }\n",
+		"expected swap = { blkdev = system:blkdev{...}");
 	/* Time after a long wait is still positive in Lua. */
 	{
 		struct dmasim_run *run = accepted(

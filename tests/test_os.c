@@ -104,21 +104,90 @@ static void buddy_random_run(void **state)
 	frames_fini(&fr);
 }
 
+/*
+ * The swap device of these tests of the memory manager alone: slots in
+ * host memory, each record's bytes moved when its batch completes, a
+ * fixed TSWAP_PS after the batch before it (one batch at a time); untimed
+ * settling moves them at once.  The simulator's swap device pages through
+ * a disk by DMA (sys/swap.c; tests/lua/disk_swap.lua, test_vmcpu).
+ */
+#define TSWAP_PS 1000000ull	/* 1 us a batch */
+#define TSWAP_SLOTS 4096
+
+struct tswap {
+	struct vm *vm;
+	uint8_t *area;			/* TSWAP_SLOTS pages */
+	struct vm_swap_rec rec[64];	/* the batch in flight */
+	uint32_t n;
+	vm_swap_done_fn done;
+	void *arg;
+	uint64_t batches;
+};
+
+static int tswap_settle(void *ctx, const struct vm_swap_rec *r, uint32_t n)
+{
+	struct tswap *t = ctx;
+	struct memory *mem = t->vm->mem;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t *slot = t->area + (uint64_t)r[i].slot * 4096;
+		uint64_t off = r[i].pa - mem->tgt.base;
+		static const uint8_t zero[4096];
+
+		if (r[i].op == VM_SWAP_OUT)
+			memory_read(mem, off, slot, 4096);
+		else if (memory_write(mem, off, r[i].op == VM_SWAP_IN ?
+				      slot : zero, 4096))
+			return DMASIM_ENOMEM;
+	}
+	return 0;
+}
+
+static void tswap_end(struct sim *sim, struct event *ev)
+{
+	struct tswap *t = ev->obj;
+	uint32_t n = t->n;
+
+	(void)sim;
+	t->n = 0;
+	assert_int_equal(tswap_settle(t, t->rec, n), 0);
+	t->done(t->arg);
+}
+
+static int tswap_start(void *ctx, const struct vm_swap_rec *r, uint32_t n,
+		       vm_swap_done_fn done, void *arg)
+{
+	struct tswap *t = ctx;
+
+	/* the workloads here wait for each batch before the next */
+	assert_int_equal(t->n, 0);
+	assert_true(n <= 64);
+	memcpy(t->rec, r, n * sizeof(*r));
+	t->n = n;
+	t->done = done;
+	t->arg = arg;
+	t->batches++;
+	assert_non_null(sim_at(t->vm->sim, t->vm->sim->now + TSWAP_PS,
+			       PHASE_RELEASE, tswap_end, t, NULL, 0));
+	return 0;
+}
+
 struct rig {
 	struct sim sim;
 	struct bus bus;
 	struct memory mem;
 	struct vm vm;
+	struct tswap swap;
 };
 
-static void rig_init(struct rig *g, uint64_t frames)
+/* frames of memory managed; with swap, the test device above */
+static void rig_init_swap(struct rig *g, uint64_t frames, bool swap)
 {
 	struct bus_config bc = { .period = 1000, .width = 8 };
 	struct memory_config mc = { .size = 64u << 20 };
 	struct vm_config vc = { .fault_cycles = 1000, .pin_cycles = 100,
 				.migrate_cycles = 500,
-				.swap_latency = 1000000, .swap_bandwidth = 1e9,
-				.swap_slots = 4096 };
+				.swap_slots = TSWAP_SLOTS };
 
 	assert_int_equal(sim_init(&g->sim, 1), 0);
 	assert_int_equal(bus_init(&g->bus, &g->sim, "bus", &bc), 0);
@@ -126,10 +195,27 @@ static void rig_init(struct rig *g, uint64_t frames)
 			 0);
 	assert_int_equal(vm_init(&g->vm, &g->sim, &g->mem, 1u << 20,
 				 frames * 4096, &vc), 0);
+	memset(&g->swap, 0, sizeof(g->swap));
+	if (swap) {
+		struct vm_swapdev dev = { .start = tswap_start,
+					  .settle = tswap_settle,
+					  .ctx = &g->swap };
+
+		g->swap.vm = &g->vm;
+		g->swap.area = calloc(TSWAP_SLOTS, 4096);
+		assert_non_null(g->swap.area);
+		vm_set_swapdev(&g->vm, &dev);
+	}
+}
+
+static void rig_init(struct rig *g, uint64_t frames)
+{
+	rig_init_swap(g, frames, true);
 }
 
 static void rig_fini(struct rig *g)
 {
+	free(g->swap.area);
 	vm_fini(&g->vm);
 	memory_fini(&g->mem);
 	bus_fini(&g->bus);
@@ -208,7 +294,7 @@ static void data_intact_under_pressure(void **state)
 		} else if (what == 1) {
 			vm_migrate(as[a], v, NULL);	/* may be absent */
 		} else {
-			assert_int_equal(vm_touch(as[a], v, what == 3, NULL,
+			assert_int_equal(vm_touch(as[a], v, what == 3,
 						  NULL), 0);
 		}
 	}
@@ -239,12 +325,12 @@ static void pinned_never_moved(void **state)
 	rig_init(&g, 64);
 	dma = vm_aspace(&g.vm, 16);
 	hog = vm_aspace(&g.vm, 512);
-	assert_int_equal(vm_pin(dma, 0, 16 * 4096, true, NULL, NULL), 16);
+	assert_int_equal(vm_pin(dma, 0, 16 * 4096, true, NULL), 16);
 	for (int v = 0; v < 16; v++)
 		pfn[v] = dma->pte[v].pfn;
 	rng_seed(&r, 4, "hog");
 	for (int step = 0; step < 20000; step++) {
-		assert_int_equal(vm_touch(hog, rng_below(&r, 512), true, NULL,
+		assert_int_equal(vm_touch(hog, rng_below(&r, 512), true,
 					  NULL), 0);
 		if (step % 7 == 0) {
 			assert_int_equal(vm_migrate(dma, rng_below(&r, 16), NULL),
@@ -258,7 +344,7 @@ static void pinned_never_moved(void **state)
 	}
 	assert_true(g.vm.migrations_refused > 0);
 	/* Unpinned, they can go. */
-	vm_pin(dma, 0, 16 * 4096, false, NULL, NULL);
+	vm_pin(dma, 0, 16 * 4096, false, NULL);
 	assert_int_equal(vm_migrate(dma, 3, NULL), 0);
 	assert_int_not_equal(dma->pte[3].pfn, pfn[3]);
 	rig_fini(&g);
@@ -274,10 +360,38 @@ static void all_pinned_is_an_error(void **state)
 	rig_init(&g, 16);
 	a = vm_aspace(&g.vm, 16);
 	b = vm_aspace(&g.vm, 4);
-	assert_int_equal(vm_pin(a, 0, 16 * 4096, true, NULL, NULL), 16);
-	assert_int_equal(vm_touch(b, 0, false, NULL, NULL), DMASIM_ENOMEM);
-	assert_int_equal(vm_touch(b, 9, false, NULL, NULL), DMASIM_ERANGE);
+	assert_int_equal(vm_pin(a, 0, 16 * 4096, true, NULL), 16);
+	assert_int_equal(vm_touch(b, 0, false, NULL), DMASIM_ENOMEM);
+	assert_non_null(strstr(vm_nomem_why(&g.vm), "pinned"));
+	assert_int_equal(vm_touch(b, 9, false, NULL), DMASIM_ERANGE);
 	rig_fini(&g);
+}
+
+/* Without a swap device a full memory cannot page: a fault past it is
+ * an error that says so, and nothing was evicted; with one, the same
+ * touch pages a victim out. */
+static void no_swap_device_is_an_error(void **state)
+{
+	struct rig g;
+	struct aspace *a;
+
+	(void)state;
+	for (int swap = 0; swap < 2; swap++) {
+		rig_init_swap(&g, 16, swap);
+		a = vm_aspace(&g.vm, 32);
+		for (uint64_t v = 0; v < 16; v++)
+			assert_int_equal(vm_touch(a, v, true, NULL), 0);
+		assert_int_equal(vm_touch(a, 16, true, NULL),
+				 swap ? 0 : DMASIM_ENOMEM);
+		assert_int_equal(g.vm.evictions, swap ? 1 : 0);
+		/* the victim's page-out, then the fresh frame's zero fill
+		 * behind it */
+		assert_int_equal(vm_swap_pending(&g.vm), swap ? 2 : 0);
+		if (!swap)
+			assert_non_null(strstr(vm_nomem_why(&g.vm),
+					       "no swap device"));
+		rig_fini(&g);
+	}
 }
 
 /* SG lists merge physically adjacent pages. */
@@ -318,7 +432,7 @@ static void huge_pages(void **state)
 	(void)state;
 	rig_init(&g, 2048);	/* 8 MiB */
 	a = vm_aspace_huge(&g.vm, 1024);
-	assert_int_equal(vm_touch(a, 7, true, NULL, NULL), 0);
+	assert_int_equal(vm_touch(a, 7, true, NULL), 0);
 	assert_int_equal(a->huge_faults, 1);
 	assert_int_equal(a->faults, 1);
 	assert_int_equal(a->resident, 512);
@@ -338,7 +452,7 @@ static void huge_pages(void **state)
 			frames_free(&g.vm.fr, held[i], 0);
 	}
 	a = vm_aspace_huge(&g.vm, 1024);
-	assert_int_equal(vm_touch(a, 7, true, NULL, NULL), 0);
+	assert_int_equal(vm_touch(a, 7, true, NULL), 0);
 	assert_int_equal(a->huge_faults, 0);
 	assert_int_equal(a->resident, 1);
 	rig_fini(&g);
@@ -369,6 +483,9 @@ static void locality_lowers_faults(void **state)
 		sim_run(&g.sim, UINT64_MAX);
 		assert_true(w.done);
 		assert_int_equal(w.touched, 20000);
+		/* it waited for each batch of page transfers in turn */
+		assert_true(g.swap.batches > 0);
+		assert_true(w.end - w.start >= g.swap.batches * TSWAP_PS);
 		faults[k] = w.faults;
 		rig_fini(&g);
 	}
@@ -427,6 +544,7 @@ int main(void)
 		cmocka_unit_test(data_intact_under_pressure),
 		cmocka_unit_test(swap_slots_reused),
 		cmocka_unit_test(pinned_never_moved),
+		cmocka_unit_test(no_swap_device_is_an_error),
 		cmocka_unit_test(all_pinned_is_an_error),
 		cmocka_unit_test(sg_merges_adjacent),
 		cmocka_unit_test(huge_pages),

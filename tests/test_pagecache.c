@@ -221,6 +221,43 @@ static void lua_swap_round_trip(void **state)
 	dmasim_run_free(run);
 }
 
+/* Swap through the disk from a fault through the MMU, a pin a CPU runs
+ * and a migration a CPU runs (tests/lua/swap_paths.lua), the block
+ * driver on the same CPU: each call leaves the CPU while the disk moves
+ * its pages, and every page keeps its bytes.  The run's time is at least
+ * the media's 10 us for each command, one at a time: the 8 pages faulted
+ * back are 8 page-ins behind 8 page-outs of victims; the migration's
+ * frame is one page-out. */
+static void lua_swap_timed_paths(void **state)
+{
+	static const char *const via[] = { "via=mmu", "via=pin",
+					   "via=migrate" };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		int code;
+		struct dmasim_run *run = tu_run("tests/lua/swap_paths.lua",
+						&code, via[i], NULL);
+		int64_t cmds;
+
+		if (code)
+			fail_msg("%s: %s", via[i], dmasim_run_error(run));
+		assert_string_equal(tu_str(run, "intact"), "true");
+		assert_int_equal(tu_int(run, "setup_commands"), 0);
+		if (i < 2) {
+			assert_int_equal(tu_int(run, "major_faults"), 8);
+			assert_int_equal(tu_int(run, "disk_reads"), 8);
+			assert_int_equal(tu_int(run, "disk_writes"), 8);
+		} else {
+			assert_int_equal(tu_int(run, "disk_reads"), 0);
+			assert_int_equal(tu_int(run, "disk_writes"), 1);
+		}
+		cmds = tu_int(run, "disk_reads") + tu_int(run, "disk_writes");
+		assert_true(tu_int(run, "elapsed") >= cmds * 10000000);
+		dmasim_run_free(run);
+	}
+}
+
 static void lua_bad_args(void **state)
 {
 	static const struct {
@@ -236,6 +273,13 @@ static void lua_bad_args(void **state)
 		  "positional = true }", "needs sectors per track" },
 		{ "local s = dmasim.system{}; s:disk{ kind = 'tape' }",
 		  "kind" },
+		/* no swap device: a full memory says what is missing */
+		{ "local s = dmasim.system{}; local m = s:memory{}; "
+		  "local vm = s:vm{ memory = m, size = 16384 }; "
+		  "vm:aspace{ size = 32768 }:write(0, string.rep('x', 32768))",
+		  "aspace:write: no frame can be had: memory is full and the "
+		  "memory manager has no swap device: expected "
+		  "system:vm{swap = {blkdev = ...}}" },
 		{ "local s = dmasim.system{}; s:memory{}; "
 		  "s:blkdev{ disk = s:disk{}, cpu = s:cpu{}, sq = 0, cq = 4096,"
 		  " prp = 8192 }", "has no intc" },
@@ -284,6 +328,7 @@ int main(void)
 		TEST("/os/blkdrv/prps_and_phase", blkdrv_prps_and_phase),
 		TEST("/lua/pagecache/counts_and_bytes", lua_counts_and_bytes),
 		TEST("/lua/disk/swap_round_trip", lua_swap_round_trip),
+		TEST("/lua/disk/swap_timed_paths", lua_swap_timed_paths),
 		TEST("/lua/disk/bad_args", lua_bad_args),
 	};
 

@@ -63,8 +63,15 @@ static int k_access(lua_State *L, int status, lua_KContext ctx)
 		dm_free(lp->buf);
 		lp->buf = NULL;
 		lua_pushnil(L);
-		lua_pushstring(L, "page fault not served (no frame or swap "
-			       "slot free), or no memory at the address");
+		if (lp->p.op.u.vacc.err == DMASIM_ENOMEM)
+			lua_pushfstring(L, "page fault not served: %s",
+					vm_nomem_why(lp->p.op.u.vacc.as->vm));
+		else if (lp->p.op.u.vacc.err)
+			lua_pushfstring(L, "page fault not served: %s",
+					dmasim_strerror(lp->p.op.u.vacc.err));
+		else
+			lua_pushstring(L, "no memory at the address (bus "
+				       "error)");
 		return 2;
 	}
 	if (load)

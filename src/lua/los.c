@@ -2,7 +2,7 @@
  * los: the operating system's memory manager in the scenario language.
  *
  *   local vm = sys:vm{ memory = mem, base = "64MiB", size = "16MiB",
- *                      swap = { latency = "50us", bandwidth = "500MB/s" } }
+ *                      swap = { blkdev = blk, lba = 0, slots = 4096 } }
  *   local as = vm:aspace{ size = "4MiB" }
  *   as:write(0x1000, "hello")            -- untimed, faults pages in
  *   local segs = as:sg(0, 65536)         -- {{pa = ..., len = ...}, ...}
@@ -38,13 +38,13 @@
 struct las;
 
 /* sys:vm{memory, base, size, fault_cycles, pin_cycles, migrate_cycles,
- *        swap = {latency, bandwidth, slots}} */
+ *        swap = {blkdev, lba, slots}} */
 static int l_sys_vm(lua_State *L)
 {
 	static const char *const known[] = { "memory", "base", "size",
 		"fault_cycles", "pin_cycles", "migrate_cycles", "swap", NULL };
-	static const char *const swap_known[] = { "latency", "bandwidth",
-		"slots", "blkdev", "lba", NULL };
+	static const char *const swap_known[] = { "slots", "blkdev", "lba",
+		NULL };
 	const char *what = "system:vm{}";
 	struct lsys *sys = lsys_check(L, 1);
 	struct vm_config cfg;
@@ -77,11 +77,14 @@ static int l_sys_vm(lua_State *L)
 	}
 	if (!lua_istable(L, -1))
 		return luaL_error(L, "%s: field 'swap': expected a table", what);
+	if (lua_getfield(L, -1, "latency") != LUA_TNIL ||
+	    lua_getfield(L, -2, "bandwidth") != LUA_TNIL)
+		return luaL_error(L, "%s: swap{}: 'latency' and 'bandwidth' "
+				  "are a disk's now: expected swap = { blkdev "
+				  "= system:blkdev{...}, lba, slots } with "
+				  "them on its system:disk{}", what);
+	lua_settop(L, 3);
 	lf_known(L, -1, "swap{}", swap_known);
-	cfg.swap_latency = lf_uint(L, lua_gettop(L), "swap{}", "latency",
-				   UNIT_TIME, 100000000ull, 0);
-	cfg.swap_bandwidth = lf_value(L, lua_gettop(L), "swap{}", "bandwidth",
-				      UNIT_BANDWIDTH, 500e6, 0);
 	cfg.swap_slots = lf_u32(L, lua_gettop(L), "swap{}", "slots",
 					   UNIT_NUMBER, 65536, 1);
 	lua_getfield(L, -1, "blkdev");
@@ -154,11 +157,12 @@ static uint64_t check_range(lua_State *L, struct aspace *as, int iva,
 	return (uint64_t)va;
 }
 
-static int err_result(lua_State *L, int err, const char *fn)
+static int err_result(lua_State *L, const struct vm *vm, int err,
+		      const char *fn)
 {
 	if (err == DMASIM_ENOMEM)
-		return luaL_error(L, "%s: no frame can be had (memory is full "
-				  "of pinned pages, or swap is full)", fn);
+		return luaL_error(L, "%s: no frame can be had: %s", fn,
+				  vm_nomem_why(vm));
 	return luaL_error(L, "%s: %s", fn, dmasim_strerror(err));
 }
 
@@ -176,7 +180,7 @@ static int l_as_write(lua_State *L)
 	lua_pushinteger(L, (lua_Integer)n);	/* the length, for the check */
 	va = check_range(L, as, 2, 4, &len, "aspace:write");
 	err = vm_rw(as, va, (void *)s, len, true);
-	return err ? err_result(L, err, "aspace:write") : 0;
+	return err ? err_result(L, as->vm, err, "aspace:write") : 0;
 }
 
 /* as:read(va, len) -> bytes: untimed */
@@ -189,7 +193,7 @@ static int l_as_read(lua_State *L)
 	int err = vm_rw(as, va, p, len, false);
 
 	if (err)
-		return err_result(L, err, "aspace:read");
+		return err_result(L, as->vm, err, "aspace:read");
 	luaL_pushresultsize(&b, len);
 	return 1;
 }
@@ -229,14 +233,14 @@ static int k_vmcall(lua_State *L, int status, lua_KContext ctx)
 	(void)status;
 	if (lp->p.op.u.vmw.what == 2) {
 		if (err)
-			return err_result(L, err, "aspace:pin");
+			return err_result(L, lp->p.op.u.vmw.as->vm, err,
+					  "aspace:pin");
 		if (r->status)
 			return luaL_error(L, "aspace:pin: a store of the "
 					  "memory manager found no memory "
 					  "(bus error %d)", r->status);
 		lua_pushinteger(L, (lua_Integer)r->cycles);
-		lua_pushinteger(L, 0);
-		return 2;
+		return 1;
 	}
 	if (err || r->status) {
 		lua_pushnil(L);
@@ -255,7 +259,7 @@ static int as_pin(lua_State *L, bool pin)
 	struct aspace *as = check_as(L, 1);
 	uint64_t len, va = check_range(L, as, 2, 3, &len, fn);
 	struct dmasim_cpu *cpu = pin ? opt_cpu(L, 4, fn) : NULL;
-	uint64_t cycles = 0, io = 0;
+	uint64_t cycles = 0;
 	int64_t n;
 
 	if (cpu && len) {
@@ -265,15 +269,14 @@ static int as_pin(lua_State *L, bool pin)
 							len),
 				  fn, k_vmcall, (lua_KContext)lp);
 	}
-	n = vm_pin(as, va, len, pin, &cycles, &io);
+	n = vm_pin(as, va, len, pin, &cycles);
 	if (n < 0)
-		return err_result(L, (int)n, fn);
+		return err_result(L, as->vm, (int)n, fn);
 	lua_pushinteger(L, (lua_Integer)cycles);
-	lua_pushinteger(L, (lua_Integer)io);
-	return 2;
+	return 1;
 }
 
-/* as:pin(va, len [, cpu]) -> CPU cycles, swap ps */
+/* as:pin(va, len [, cpu]) -> CPU cycles */
 static int l_as_pin(lua_State *L) { return as_pin(L, true); }
 /* as:unpin(va, len) -> CPU cycles */
 static int l_as_unpin(lua_State *L) { return as_pin(L, false); }
@@ -314,7 +317,7 @@ static int l_as_sg(lua_State *L)
 	n = vm_sg_build(as, va, len, seg, max, lua_toboolean(L, 4));
 	if (n < 0) {
 		dm_free(seg);
-		return err_result(L, n, "aspace:sg");
+		return err_result(L, as->vm, n, "aspace:sg");
 	}
 	lua_createtable(L, n, 0);
 	for (int i = 0; i < n; i++) {
@@ -533,7 +536,9 @@ static int l_wl_index(lua_State *L)
 	if (!strcmp(k, "done"))
 		lua_pushboolean(L, w->done);
 	else if (!strcmp(k, "error"))
-		lua_pushstring(L, w->error ? dmasim_strerror(w->error) : "");
+		lua_pushstring(L, !w->error ? "" : w->error == DMASIM_ENOMEM ?
+			       vm_nomem_why(w->as->vm) :
+			       dmasim_strerror(w->error));
 	else
 		return luaL_error(L, "workload has no field '%s'", k);
 	return 1;

@@ -42,7 +42,6 @@ void vm_fini(struct vm *vm)
 		dm_free(vm->as[i]);
 	}
 	dm_free(vm->as);
-	dm_free(vm->swap);
 	dm_free(vm->slot_free);
 	dm_free(vm->watch);
 	dm_free(vm->haz);
@@ -89,28 +88,6 @@ static uint64_t frame_off(const struct vm *vm, uint32_t pfn)
 	return frames_pa(&vm->fr, pfn) - vm->mem->tgt.base;
 }
 
-uint64_t vm_swap_io(struct vm *vm)
-{
-	uint64_t now = vm->sim->now;
-	uint64_t start = vm->swap_busy_until > now ? vm->swap_busy_until : now;
-	uint64_t xfer = vm->cfg.swap_bandwidth > 0 ?
-			(uint64_t)((double)FRAME_SIZE * 1e12 /
-				   vm->cfg.swap_bandwidth) : 0;
-
-	vm->swap_busy_until = start + vm->cfg.swap_latency + xfer;
-	vm->swap_ios++;
-	return vm->swap_busy_until - now;
-}
-
-/* A fault waits for the last of its swap transfers: each one's time is
- * counted from now, and one device does them in turn, so the later one's
- * time already holds the earlier's. */
-static void swap_wait(uint64_t *io_ps, uint64_t until)
-{
-	if (io_ps && until > *io_ps)
-		*io_ps = until;
-}
-
 void vm_set_swapdev(struct vm *vm, const struct vm_swapdev *dev)
 {
 	vm->dev = *dev;
@@ -128,13 +105,13 @@ static int pend_add(struct vm *vm, uint8_t op, uint32_t slot, uint32_t pfn)
 	return 0;
 }
 
-int vm_swap_start(struct vm *vm, struct signal *done)
+int vm_swap_start(struct vm *vm, vm_swap_done_fn done, void *arg)
 {
 	int err;
 
 	if (!vm->npend)
 		return 0;
-	err = vm->dev.start(vm->dev.ctx, vm->pend, vm->npend, done);
+	err = vm->dev.start(vm->dev.ctx, vm->pend, vm->npend, done, arg);
 	vm->npend = 0;
 	return err;
 }
@@ -166,23 +143,15 @@ static void slot_release(struct vm *vm, uint32_t slot)
 	vm->slot_free[vm->nfree++] = slot;
 }
 
-static uint8_t *slot_data(struct vm *vm, uint32_t slot)
-{
-	if (!vm->swap) {
-		vm->swap = dm_calloc(vm->cfg.swap_slots, FRAME_SIZE);
-		if (!vm->swap)
-			return NULL;
-	}
-	return vm->swap + (uint64_t)slot * FRAME_SIZE;
-}
-
 static void note_moved(struct vm *vm, uint32_t pfn)
 {
 	vm->moved_at[pfn] = vm->sim->now;
 }
 
-uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
+uint32_t vm_reclaim_one(struct vm *vm)
 {
+	if (!vm->dev.start)
+		return FRAME_NONE;	/* nowhere to put a page */
 	/* Two sweeps: the first clears reference bits, the second finds a
 	 * victim unless every frame is pinned or free. */
 	for (uint64_t k = 0; k < 2ull * vm->fr.n; k++) {
@@ -190,7 +159,6 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 		struct frame *f = &vm->fr.f[pfn];
 		struct aspace *as;
 		struct pte *p;
-		uint8_t *d;
 
 		vm->hand = (vm->hand + 1) % vm->fr.n;
 #ifdef DMASIM_MUTATE_RECLAIM_IGNORES_PINS
@@ -210,20 +178,10 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 		p->slot = slot_alloc(vm);
 		if (p->slot == FRAME_NONE)
 			return FRAME_NONE;
-		if (vm->dev.start) {
-			/* The device writes it out by DMA, later. */
-			if (pend_add(vm, VM_SWAP_OUT, p->slot, pfn))
-				return FRAME_NONE;
-		} else {
-			d = slot_data(vm, p->slot);
-			if (!d)
-				return FRAME_NONE;
-			/* Write the page out (clean pages too: this swap
-			 * keeps no copy of pages read back). */
-			memory_read(vm->mem, frame_off(vm, pfn), d,
-				    FRAME_SIZE);
-			swap_wait(io_ps, vm_swap_io(vm));
-		}
+		/* The device writes it out by DMA, later (clean pages
+		 * too: the swap area keeps no copy of pages read back). */
+		if (pend_add(vm, VM_SWAP_OUT, p->slot, pfn))
+			return FRAME_NONE;
 		if (p->flags & PTE_DIRTY)
 			vm->writebacks++;
 		p->flags = PTE_SWAPPED;
@@ -237,14 +195,25 @@ uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps)
 	return FRAME_NONE;
 }
 
+const char *vm_nomem_why(const struct vm *vm)
+{
+	if (!vm->dev.start)
+		return "memory is full and the memory manager has no swap "
+		       "device: expected system:vm{swap = {blkdev = ...}}";
+	if (!vm->nfree && vm->slot_next >= vm->cfg.swap_slots)
+		return "memory is full and so is swap: expected more "
+		       "swap{slots}";
+	return "memory is full of pinned pages";
+}
+
 /* A frame for a page: free if any, else reclaimed. */
-static uint32_t frame_get(struct vm *vm, uint64_t *io_ps)
+static uint32_t frame_get(struct vm *vm)
 {
 	uint32_t pfn = frames_alloc(&vm->fr, 0);
 
 	if (pfn != FRAME_NONE)
 		return pfn;
-	pfn = vm_reclaim_one(vm, io_ps);
+	pfn = vm_reclaim_one(vm);
 	if (pfn == FRAME_NONE)
 		return FRAME_NONE;
 	vm->fr.f[pfn].gen++;	/* it changes hands */
@@ -297,8 +266,7 @@ static bool huge_fault(struct aspace *as, uint64_t vpn, bool write,
 	return true;
 }
 
-int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
-	     uint64_t *io_ps)
+int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles)
 {
 	struct vm *vm = as->vm;
 	struct pte *p;
@@ -311,27 +279,17 @@ int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
 		return 0;
 	if (as->huge && huge_fault(as, vpn, write, cycles))
 		return 0;
-	pfn = frame_get(vm, io_ps);
+	pfn = frame_get(vm);
 	if (pfn == FRAME_NONE)
 		return DMASIM_ENOMEM;
 	as->faults++;
 	vm->faults++;
 	if (cycles)
 		*cycles += vm->cfg.fault_cycles;
-	if ((p->flags & PTE_SWAPPED) && vm->dev.start) {
+	if (p->flags & PTE_SWAPPED) {
 		if (pend_add(vm, VM_SWAP_IN, p->slot, pfn))
 			return DMASIM_ENOMEM;
 		slot_release(vm, p->slot);
-		as->major_faults++;
-		vm->major_faults++;
-	} else if (p->flags & PTE_SWAPPED) {
-		uint8_t *d = slot_data(vm, p->slot);
-
-		if (!d || memory_write(vm->mem, frame_off(vm, pfn), d,
-				       FRAME_SIZE))
-			return DMASIM_ENOMEM;
-		slot_release(vm, p->slot);
-		swap_wait(io_ps, vm_swap_io(vm));
 		as->major_faults++;
 		vm->major_faults++;
 	} else {
@@ -391,15 +349,16 @@ uint64_t vm_pa(const struct aspace *as, uint64_t va)
 	       (va & (FRAME_SIZE - 1));
 }
 
-int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles,
-		uint64_t *io_ps)
+int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles)
 {
 	struct frame *f;
 	int err;
 
 	if (pin) {
-		err = vm_fault(as, vpn, false, cycles, io_ps);
-		if (!err)
+		err = vm_fault(as, vpn, false, cycles);
+		/* a CPU running it (vm_defer_begin) waits for the
+		 * transfers; set-up has them done at once */
+		if (!err && !as->vm->defer_pte)
 			err = vm_swap_settle(as->vm);
 		if (err)
 			return err;
@@ -417,14 +376,14 @@ int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles,
 }
 
 int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
-	       uint64_t *cycles, uint64_t *io_ps)
+	       uint64_t *cycles)
 {
 	uint64_t first = va >> FRAME_SHIFT;
 	uint64_t last = len ? (va + len - 1) >> FRAME_SHIFT : first;
 	int64_t n = 0;
 
 	for (uint64_t vpn = first; len && vpn <= last; vpn++) {
-		int r = vm_pin_page(as, vpn, pin, cycles, io_ps);
+		int r = vm_pin_page(as, vpn, pin, cycles);
 
 		if (r < 0)
 			return r;
@@ -450,9 +409,9 @@ int vm_migrate_begin(struct aspace *as, uint64_t vpn, uint32_t *to)
 	/* A target frame, reclaiming one if memory is full (never the page
 	 * being moved: it is held for the while). */
 	vm->fr.f[old].pins++;
-	pfn = frame_get(vm, NULL);
+	pfn = frame_get(vm);
 	vm->fr.f[old].pins--;
-	if (pfn == FRAME_NONE || vm_swap_settle(vm))
+	if (pfn == FRAME_NONE)
 		return DMASIM_ENOMEM;
 	*to = pfn;
 	return 0;
@@ -492,6 +451,8 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	uint32_t from, to;
 	int err = vm_migrate_begin(as, vpn, &to);
 
+	if (!err)
+		err = vm_swap_settle(vm);
 	if (err)
 		return err;
 	from = as->pte[vpn].pfn;
@@ -513,7 +474,7 @@ int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
 		uint64_t in = va & (FRAME_SIZE - 1);
 		uint64_t n = FRAME_SIZE - in < len ? FRAME_SIZE - in : len;
 		uint64_t vpn = va >> FRAME_SHIFT;
-		int err = vm_touch(as, vpn, write, NULL, NULL);
+		int err = vm_touch(as, vpn, write, NULL);
 		uint64_t off;
 
 		if (!err)
@@ -561,7 +522,7 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 		uint64_t vpn = va >> FRAME_SHIFT;
 		uint64_t pa;
 		bool adjacent;
-		int err = vm_fault(as, vpn, false, NULL, NULL);
+		int err = vm_fault(as, vpn, false, NULL);
 
 		if (!err)
 			err = vm_swap_settle(as->vm);

@@ -10,11 +10,14 @@
  * copied on migration, and are written to and read back from the swap
  * device, so a bug that loses a page's contents shows in its checksum.
  *
- * Time: the functions here do the bookkeeping at once and return what it
- * cost (CPU cycles for the fault handler, and the time the swap device
- * needs); callers (the workload processes, the Lua layer) spend that time.
- * The swap device is one FIFO server: each page transfer takes
- * latency + 4 KiB / bandwidth, after the transfers queued before it.
+ * Time: the functions here do the bookkeeping at once and return the CPU
+ * cycles of the fault handler's own work; callers (the workload
+ * processes, the MMU, the Lua layer) spend them.  Page transfers go
+ * through a swap device by DMA (struct vm_swapdev below; sys/swap.c
+ * pages through a disk): a caller that runs on the simulated machine
+ * starts the transfers a call queued and waits for them, an untimed one
+ * (set-up, checks) settles them at once.  Without a swap device a full
+ * memory is an error (vm_nomem_why()).
  *
  * An address space may ask for 2 MiB pages: the first touch of an untouched
  * 2 MiB-aligned region then maps it whole from one 512-frame block, when
@@ -81,8 +84,6 @@ struct vm_config {
 	uint64_t fault_cycles;	/* CPU cycles to handle a page fault */
 	uint64_t pin_cycles;	/* CPU cycles to pin or unpin a page */
 	uint64_t migrate_cycles;/* CPU cycles to migrate a page (plus copy) */
-	uint64_t swap_latency;	/* ps per swap transfer */
-	double swap_bandwidth;	/* bytes per second */
 	uint32_t swap_slots;	/* pages the swap device holds */
 };
 
@@ -109,15 +110,16 @@ struct vm_hazard {
 };
 
 /*
- * A swap device that moves pages by DMA (the disk: sys/swap.c).  With
- * one set, reclaim and faults do their bookkeeping at once as before but
- * move no bytes: they queue records (a page out of its frame into a
- * slot, a page into its frame from a slot, a frame to zero once the
- * transfers before it are done), which a timed caller (a workload)
- * starts with vm_swap_start() and waits for, and an untimed caller
- * (vm_rw, vm_pin, vm_sg_build, vm_migrate: set-up and checks) has done at
- * once, untimed, with vm_swap_settle().  The device keeps the records'
- * order, so a slot written out is read back only after.
+ * The swap device, which moves pages by DMA (the disk: sys/swap.c).
+ * Reclaim and faults do their bookkeeping at once but move no bytes:
+ * they queue records (a page out of its frame into a slot, a page into
+ * its frame from a slot, a frame to zero once the transfers before it
+ * are done), which a timed caller (a workload, the MMU's fault handler,
+ * a pin or migration a CPU runs) starts with vm_swap_start() and waits
+ * for, and an untimed caller (vm_rw, vm_pin, vm_sg_build, vm_migrate:
+ * set-up and checks) has done at once, untimed, with vm_swap_settle().
+ * The device keeps the records' order, so a slot written out is read
+ * back only after.
  */
 enum vm_swap_op { VM_SWAP_OUT, VM_SWAP_IN, VM_SWAP_ZERO };
 struct vm_swap_rec {
@@ -125,12 +127,13 @@ struct vm_swap_rec {
 	uint32_t slot;
 	uint64_t pa;		/* the frame's physical address */
 };
-struct signal;
+/* Told when a batch of records is complete. */
+typedef void (*vm_swap_done_fn)(void *arg);
 struct vm_swapdev {
-	/* Queue n records behind any before them; notify done when the
+	/* Queue n records behind any before them; call done(arg) when the
 	 * last is complete.  Returns 0 or DMASIM_ENOMEM. */
 	int (*start)(void *ctx, const struct vm_swap_rec *r, uint32_t n,
-		     struct signal *done);
+		     vm_swap_done_fn done, void *arg);
 	/* Do n records now, untimed (after any queued: none may be). */
 	int (*settle)(void *ctx, const struct vm_swap_rec *r, uint32_t n);
 	void *ctx;
@@ -160,21 +163,20 @@ struct vm {
 	int nas;
 	uint32_t hand;		/* clock hand */
 	/* swap */
-	uint8_t *swap;		/* slots * 4 KiB, allocated on first use */
 	/* free slots: those freed, a stack (reused first, so that a
 	 * thrashing run keeps touching the same few pages of the swap
 	 * area), then every slot from slot_next up, never used yet */
 	uint32_t *slot_free;
 	uint32_t nfree;
 	uint32_t slot_next;
-	uint64_t swap_busy_until; /* ps */
 	/* hazard watch */
 	struct vm_watch *watch;
 	uint32_t nwatch, capwatch;
 	uint64_t *moved_at;	/* per frame: when its page last moved out */
 	struct vm_hazard *haz;
 	uint32_t nhaz, caphaz;
-	/* a swap device by DMA (dev.start NULL: the built-in one) */
+	/* the swap device (dev.start NULL: none; memory full is then an
+	 * error) */
 	struct vm_swapdev dev;
 	struct vm_swap_rec *pend;	/* records not yet started */
 	uint32_t npend, cappend;
@@ -203,12 +205,15 @@ struct aspace *vm_aspace_huge(struct vm *vm, uint64_t npages);
 
 /*
  * Make page vpn present, reclaiming a frame if memory is full.  Adds the
- * CPU cycles and swap time spent to *cycles and *io_ps (either may be
- * NULL).  Returns 0, DMASIM_ENOMEM when no frame can be had (everything
- * pinned) or swap is full, DMASIM_ERANGE for a page outside the space.
+ * handler's CPU cycles to *cycles (may be NULL); the swap transfers it
+ * needs are queued for the swap device (vm_swap_pending()).  Returns 0,
+ * DMASIM_ENOMEM when no frame can be had (vm_nomem_why() says why),
+ * DMASIM_ERANGE for a page outside the space.
  */
-int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles,
-	     uint64_t *io_ps);
+int vm_fault(struct aspace *as, uint64_t vpn, bool write, uint64_t *cycles);
+/* Why no frame could be had: no swap device, swap full, or every frame
+ * pinned; a message for the user. */
+const char *vm_nomem_why(const struct vm *vm);
 /*
  * A call run by a CPU leaves it the memory traffic it makes: between
  * vm_defer_begin() and vm_defer_end(), a fresh page's zero fill is not
@@ -232,7 +237,7 @@ void vm_pte_written(struct aspace *as, uint64_t vpn);
 
 /* Touch a page: fault it in if needed, mark it referenced (and dirty). */
 static inline int vm_touch(struct aspace *as, uint64_t vpn, bool write,
-			   uint64_t *cycles, uint64_t *io_ps)
+			   uint64_t *cycles)
 {
 	struct pte *p;
 
@@ -245,15 +250,16 @@ static inline int vm_touch(struct aspace *as, uint64_t vpn, bool write,
 			p->flags |= PTE_DIRTY;
 		return 0;
 	}
-	return vm_fault(as, vpn, write, cycles, io_ps);
+	return vm_fault(as, vpn, write, cycles);
 }
 
 /* Physical address of a virtual address, or UINT64_MAX if not present. */
 uint64_t vm_pa(const struct aspace *as, uint64_t va);
 
-/* Pin / unpin [va, va + len) (faulting pages in).  Returns pages done. */
+/* Pin / unpin [va, va + len) (faulting pages in, their swap settled at
+ * once, untimed).  Returns pages done. */
 int64_t vm_pin(struct aspace *as, uint64_t va, uint64_t len, bool pin,
-	       uint64_t *cycles, uint64_t *io_ps);
+	       uint64_t *cycles);
 
 /* Move page vpn to another frame.  Returns 0, DMASIM_EINVAL when pinned
  * (refused) or not present, DMASIM_ENOMEM with no frame free. */
@@ -262,17 +268,19 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles);
  * checks and takes the target frame (*to); the end, after the copy, moves
  * the page there, unless it was pinned, moved or reclaimed meanwhile
  * (DMASIM_EINVAL: the target is freed again, the page stays).  Neither
- * counts migrate_cycles: the caller spends them. */
+ * counts migrate_cycles: the caller spends them; the begin leaves the
+ * caller the page-out of a frame it reclaimed (vm_swap_pending()). */
 int vm_migrate_begin(struct aspace *as, uint64_t vpn, uint32_t *to);
 int vm_migrate_end(struct aspace *as, uint64_t vpn, uint32_t from,
 		   uint32_t to);
 /* Pin or unpin page vpn (faulting it in: with vm_defer_begin, its zero
- * fill and entry are left to the CPU).  Adds its cycles and swap time. */
-int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles,
-		uint64_t *io_ps);
+ * fill and entry are left to the CPU, and its swap transfers to the
+ * caller, queued; without, they are settled at once).  Adds its cycles. */
+int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles);
 
-/* Reclaim one frame with the clock; returns its pfn or FRAME_NONE. */
-uint32_t vm_reclaim_one(struct vm *vm, uint64_t *io_ps);
+/* Reclaim one frame with the clock; returns its pfn or FRAME_NONE (no
+ * swap device, swap full, or nothing to take). */
+uint32_t vm_reclaim_one(struct vm *vm);
 
 /* Untimed data access through the page tables (faulting in). */
 int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
@@ -312,17 +320,14 @@ static inline uint32_t vm_swap_pending(const struct vm *vm)
 {
 	return vm->npend;
 }
-/* Hand the queued records to the device; done is notified when they are
- * complete.  Returns 0, or the device's error. */
-int vm_swap_start(struct vm *vm, struct signal *done);
+/* Hand the queued records to the device; done(arg) is called when they
+ * are complete.  Returns 0, or the device's error. */
+int vm_swap_start(struct vm *vm, vm_swap_done_fn done, void *arg);
 /* Do the queued records now, untimed.  Returns 0 or DMASIM_ENOMEM. */
 int vm_swap_settle(struct vm *vm);
 /* Page vpn's mapping changed: with page tables in simulated memory
  * (os/vmpt.h), rewrite its leaf entry (valid: the frame's address | 1;
  * else 0) and tell the space's pt_changed hook. */
 void vm_pte_sync(struct aspace *as, uint64_t vpn);
-
-/* Swap transfer: when a page transfer queued now completes (ps). */
-uint64_t vm_swap_io(struct vm *vm);
 
 #endif

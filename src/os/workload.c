@@ -29,23 +29,29 @@ static void workload_op_done(struct cpu *cpu, struct cpu_op *op)
 	signal_notify(cpu->sim, &w->op_done);
 }
 
-/* Spend a batch: CPU cycles (on the shared CPU, or as time on a core of
- * its own), then the swap I/O the batch's faults wait for. */
-static void workload_spend(struct workload *w, uint64_t cycles, uint64_t io)
+static void workload_swap_done(void *arg)
+{
+	struct workload *w = arg;
+
+	signal_notify(w->p.sim, &w->swap_done);
+}
+
+/* Spend a batch of CPU cycles (on the shared CPU, or as time on a core
+ * of its own). */
+static void workload_spend(struct workload *w, uint64_t cycles)
 {
 	struct proc *p = &w->p;
 
-	if (w->cfg.cpu && cycles) {
+	if (w->cfg.cpu) {
 		cpu_op_compute(&w->op, cycles, 1.0, 0.0);
 		w->op.done = workload_op_done;
 		w->op.ctx = w;
-		w->io_owed = io;
 		proc_wait_signal(p, &w->op_done);
 		/* Cannot fail: a thread-context compute of cycles > 0. */
 		cpu_submit(w->cfg.cpu, CPU_CTX_THREAD, &w->op);
 		return;
 	}
-	proc_wait_delay(p, (w->cfg.cpu ? 0 : cycles * w->cfg.period) + io);
+	proc_wait_delay(p, cycles * w->cfg.period);
 }
 
 /* Page vpn's entry, its value now, into w->entry. */
@@ -98,27 +104,20 @@ static bool workload_memwork(struct workload *w)
 static void workload_resume(struct proc *p)
 {
 	struct workload *w = (struct workload *)p;
-	uint64_t cycles = w->carry_cycles, io = w->carry_io;
+	uint64_t cycles = w->carry_cycles;
 
 	if (w->cycles_owed) {
 		/* The swap by DMA is done: now the CPU work of the batch. */
 		cycles = w->cycles_owed;
 		w->cycles_owed = 0;
-		workload_spend(w, cycles, 0);
+		workload_spend(w, cycles);
 		return;
 	}
-	if (w->io_owed) {
-		io = w->io_owed;
-		w->io_owed = 0;
-		proc_wait_delay(p, io);
-		return;
-	}
-	w->carry_cycles = w->carry_io = 0;
+	w->carry_cycles = 0;
 	if (w->mop.status)
 		w->error = DMASIM_EINVAL;	/* a store found no memory */
 	else if (workload_memwork(w)) {
 		w->carry_cycles = cycles;
-		w->carry_io = io;
 		return;
 	}
 	while (!w->error && w->touched < w->cfg.touches) {
@@ -130,7 +129,7 @@ static void workload_resume(struct proc *p)
 		cycles += w->cfg.touch_cycles;
 		if (w->cfg.cpu)
 			vm_defer_begin(w->as->vm);
-		err = vm_touch(w->as, vpn, write, &cycles, &io);
+		err = vm_touch(w->as, vpn, write, &cycles);
 		if (w->cfg.cpu) {
 			vm_defer_end(w->as->vm, &w->zpa, &w->zlen, &w->pte);
 			w->zdone = w->map_done = 0;
@@ -144,14 +143,14 @@ static void workload_resume(struct proc *p)
 		if (!vm_swap_pending(w->as->vm) && workload_memwork(w)) {
 			/* the handler's stores before the touch goes on */
 			w->carry_cycles = cycles;
-			w->carry_io = io;
 			return;
 		}
 		if (vm_swap_pending(w->as->vm)) {
 			/* Paging by the disk's DMA: wait for it, then spend
 			 * the batch's cycles. */
 			w->cycles_owed = cycles ? cycles : 1;
-			err = vm_swap_start(w->as->vm, &w->swap_done);
+			err = vm_swap_start(w->as->vm, workload_swap_done,
+					    w);
 			if (err) {
 				w->error = err;
 				break;
@@ -159,13 +158,13 @@ static void workload_resume(struct proc *p)
 			proc_wait_signal(p, &w->swap_done);
 			return;
 		}
-		if (io || cycles * w->cfg.period >= WORKLOAD_QUANTUM_PS) {
-			workload_spend(w, cycles, io);
+		if (cycles * w->cfg.period >= WORKLOAD_QUANTUM_PS) {
+			workload_spend(w, cycles);
 			return;
 		}
 	}
-	if ((cycles || io) && !w->error) {
-		workload_spend(w, cycles, io);
+	if (cycles && !w->error) {
+		workload_spend(w, cycles);
 		return;
 	}
 	w->done = !w->error;

@@ -5,11 +5,13 @@
  * locality (a hot fraction of the pages taking a given share of the
  * touches), writes it with probability write_frac, and costs touch_cycles;
  * run on a shared CPU, those cycles (and the fault handler's) are CPU
- * operations there, so programs compete for it while others wait on swap; a fault adds the
- * handler's cycles and the swap device's time, during which the process
- * waits; the handler's memory work (a fresh frame's zero fill, page-table
- * entries) is the shared CPU's stores, 64 bytes (an entry: 8) each.  Runs of touches that hit are charged in one delay, so the cost
- * of simulating grows with faults, not touches.
+ * operations there, so programs compete for it while others wait on
+ * swap; a fault that needs page transfers waits for the swap device's
+ * DMA, then spends the handler's cycles; the handler's memory work (a
+ * fresh frame's zero fill, page-table entries) is the shared CPU's
+ * stores, 64 bytes (an entry: 8) each.  Runs of touches that hit are
+ * charged in one delay, so the cost of simulating grows with faults, not
+ * touches.
  */
 #ifndef DMASIM_OS_WORKLOAD_H
 #define DMASIM_OS_WORKLOAD_H
@@ -44,7 +46,6 @@ struct workload {
 	struct signal finished;
 	struct cpu_op op;	/* the CPU work of the current batch */
 	struct signal op_done;
-	uint64_t io_owed;	/* ps of swap I/O to wait for after it */
 	uint64_t cycles_owed;	/* CPU cycles to spend after swap by DMA */
 	struct signal swap_done;	/* that swap's transfers are done */
 	/* a fault's memory work, by the CPU's stores (os/vm.h's
@@ -54,7 +55,7 @@ struct workload {
 	uint64_t map_done;
 	struct cpu_op mop;		/* the store in flight */
 	uint8_t entry[8];		/* an entry's bytes */
-	uint64_t carry_cycles, carry_io;	/* the batch so far */
+	uint64_t carry_cycles;	/* the batch so far */
 	bool done;
 	int error;		/* DMASIM_E* when it could not go on */
 	uint64_t touched;

@@ -84,8 +84,7 @@ static void access_piece(struct dmasim_proc *p, struct cache_cost *cost)
 	if (n > p->op.u.vacc.len - p->op.u.vacc.done)
 		n = p->op.u.vacc.len - p->op.u.vacc.done;
 	/* the hardware's access and dirty flags */
-	vm_touch(p->op.u.vacc.as, va >> FRAME_SHIFT, p->op.u.vacc.write, NULL,
-		 NULL);
+	vm_touch(p->op.u.vacc.as, va >> FRAME_SHIFT, p->op.u.vacc.write, NULL);
 	sys_cpu_piece(&m->cpu->cpu, op, p->op.u.vacc.pa,
 		  p->op.u.vacc.buf + p->op.u.vacc.done, n, p->op.u.vacc.write,
 		  cost);
@@ -101,8 +100,7 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 	struct dmasim_mmu *m = p->op.u.vacc.mmu;
 	struct aspace *as = p->op.u.vacc.as;
 	struct cpu_op *op = &p->op.op[0];
-	uint64_t va = p->op.u.vacc.va + p->op.u.vacc.done, pa, cycles = 0,
-		 io = 0;
+	uint64_t va = p->op.u.vacc.va + p->op.u.vacc.done, pa, cycles = 0;
 	int err;
 
 	switch (p->op.u.vacc.stage) {
@@ -130,17 +128,18 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 		 * the walk again */
 		vm_defer_begin(as->vm);
 		err = vm_fault(as, va >> FRAME_SHIFT, p->op.u.vacc.write,
-			       &cycles, &io);
+			       &cycles);
 		sys_vmjob_take(&p->op.u.vacc.job, as->vm);
 		if (err) {
+			p->op.u.vacc.err = err;
 			op->status = BUS_ERR_DECODE;
 			return;
 		}
-		cost->cpu += m->trap_cycles + cycles +
-			     (io + m->cpu->cpu.clk.period - 1) /
-			     m->cpu->cpu.clk.period;
+		cost->cpu += m->trap_cycles + cycles;
 		p->op.u.vacc.stage = 3;
-		op->again = true;
+		/* a page to read back, or a victim to write out: the
+		 * handler sleeps until the swap device's DMA is done */
+		op->again = !sys_call_swap_wait(p, as->vm);
 		return;
 	}
 }
@@ -187,6 +186,7 @@ int sys_mmu_access(struct dmasim_proc *p, struct dmasim_mmu *m,
 	p->op.u.vacc.done = 0;
 	p->op.u.vacc.write = write;
 	p->op.u.vacc.stage = 0;
+	p->op.u.vacc.err = 0;
 	return sys_call_issue(p, m->cpu, write ? "mmu:store" :
 			      "mmu:load");
 }

@@ -421,6 +421,25 @@ int dmasim_cpu_on_irq(struct dmasim_cpu *cpu, unsigned line,
 
 /* ---- operations on a CPU ---- */
 
+/* The page transfers a call waited for are done: it goes on. */
+static void swap_wake(void *arg)
+{
+	struct dmasim_proc *p = arg;
+	struct sys_op *o = &p->op;
+
+	/* Cannot fail: the same operation, in the context it ran in. */
+	cpu_submit(&o->cpu->cpu, o->ctx, &o->op[0]);
+}
+
+bool sys_call_swap_wait(struct dmasim_proc *p, struct vm *vm)
+{
+	if (!vm_swap_pending(vm))
+		return false;
+	p->op.swap_vm = vm;
+	p->op.op[0].again = false;
+	return true;
+}
+
 static void op_done(struct cpu *cpu, struct cpu_op *op)
 {
 	struct dmasim_proc *p = op->ctx;
@@ -430,8 +449,22 @@ static void op_done(struct cpu *cpu, struct cpu_op *op)
 		o->res.status = op->status;
 	if (op != &o->op[o->nops - 1])
 		return;
+	if (o->swap_vm) {
+		struct vm *vm = o->swap_vm;
+
+		o->swap_vm = NULL;
+		if (!o->slept) {
+			o->slept = true;
+			o->t0 = o->op[0].start;
+		}
+		if (!o->res.status) {
+			if (vm_swap_start(vm, swap_wake, p))
+				sim_host_oom(cpu->sim);
+			return;
+		}
+	}
 	o->res.cycles = clock_cycles(&cpu->clk, cpu->sim->now -
-				     o->op[0].start);
+				     (o->slept ? o->t0 : o->op[0].start));
 	/* a load of a word: its value, little-endian */
 	if (op->kind == CPU_OP_XACT && !op->write && op->len <= 8 &&
 	    op->data == o->word[o->nops - 1])
@@ -475,6 +508,9 @@ int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 					 what);
 	o->res.status = 0;
 	o->res.cycles = 0;
+	o->ctx = ctx;
+	o->swap_vm = NULL;
+	o->slept = false;
 	/* Wait first: the operation may complete inside cpu_submit() (a bus
 	 * error); the process then resumes at once, in this instant. */
 	sys_proc_wait(p, &o->sig);

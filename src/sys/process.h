@@ -52,6 +52,11 @@ struct sys_op {
 	struct signal sig;		/* notified when the last completes */
 	uint8_t word[4][8];		/* the data of small accesses */
 	struct dmasim_result res;
+	enum cpu_ctx ctx;		/* the context they run in */
+	/* a call waiting for page transfers (sys_call_swap_wait) */
+	struct vm *swap_vm;		/* set by the routine: wait for it */
+	bool slept;			/* it left the CPU once at least */
+	uint64_t t0;			/* then: when it first started */
 	/* calls run on a CPU (cache maintenance, the mapping API) */
 	void (*call)(struct dmasim_proc *p, struct cache_cost *cost);
 	union {
@@ -79,6 +84,7 @@ struct sys_op {
 			uint64_t va, len, done, pa;
 			struct sys_vmjob job;	/* a fault's memory work */
 			bool write;
+			int err;	/* a fault not served: DMASIM_E* */
 			int stage;	/* 0 translate, 1 walked, 2 fault,
 					 * 3 the fault's memory work */
 		} vacc;
@@ -153,10 +159,17 @@ void sys_proc_irq(struct dmasim_proc *p, struct dmasim_cpu *cpu);
  * Returns DMASIM_WAITING or an error (message set). */
 int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		 const char *what);
-/* Issue a call (p->op.call set) on cpu and wait. */
 /* The routine of a cache maintenance operation (sys/ops.c). */
 void sys_maint_call(struct dmasim_proc *p, struct cache_cost *cost);
+/* Issue a call (p->op.call set) on cpu and wait. */
 int sys_call_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		   const char *what);
+/* For a call's routine that queued page transfers in vm (a fault it
+ * handled): once this step's cycles are spent, the call leaves the CPU
+ * (which runs other work, the swap device's driver among it), the
+ * transfers start, and when they are done the call is queued on the CPU
+ * again and its routine goes on where it was.  False when nothing is
+ * queued. */
+bool sys_call_swap_wait(struct dmasim_proc *p, struct vm *vm);
 
 #endif

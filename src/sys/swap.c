@@ -5,7 +5,7 @@
  * in order: a page out is a disk write command whose DMA reads the frame,
  * a page in a read command whose DMA fills it, a zero-fill (a fresh page
  * whose frame a page-out queued before it reads) the CPU's stores once
- * the transfers before it are done; each batch's waiter is woken when its
+ * the transfers before it are done; each batch's waiter is told when its
  * last record is done.  Untimed settling copies between the disk image and
  * memory at once (the vm's untimed calls: set-up and checks).
  */
@@ -21,7 +21,8 @@
 
 struct swap_item {
 	struct vm_swap_rec rec;
-	struct signal *done;	/* notified after this record, or NULL */
+	vm_swap_done_fn done;	/* called after this record, or NULL */
+	void *arg;
 };
 
 struct sys_swap {
@@ -55,6 +56,8 @@ static void swap_worker(struct dmasim_proc *p, void *ctx)
 {
 	struct sys_swap *s = ctx;
 	struct swap_item *it;
+	vm_swap_done_fn done;
+	void *arg;
 
 	DMASIM_PROC_BEGIN(p);
 	while (s->head < s->n) {
@@ -90,9 +93,12 @@ static void swap_worker(struct dmasim_proc *p, void *ctx)
 			else
 				s->ins++;
 		}
-		if (it->done && signal_notify(&s->sys->sim, it->done))
-			sim_host_oom(&s->sys->sim);
+		done = it->done;
+		arg = it->arg;
 		s->head++;
+		/* may queue more records (and move s->q) */
+		if (done)
+			done(arg);
 	}
 	s->head = s->n = 0;
 	s->running = false;
@@ -100,7 +106,7 @@ static void swap_worker(struct dmasim_proc *p, void *ctx)
 }
 
 static int swap_start(void *ctx, const struct vm_swap_rec *r, uint32_t n,
-		      struct signal *done)
+		      vm_swap_done_fn done, void *arg)
 {
 	struct sys_swap *s = ctx;
 
@@ -116,6 +122,7 @@ static int swap_start(void *ctx, const struct vm_swap_rec *r, uint32_t n,
 	for (uint32_t i = 0; i < n; i++) {
 		s->q[s->n].rec = r[i];
 		s->q[s->n].done = i + 1 == n ? done : NULL;
+		s->q[s->n].arg = arg;
 		s->n++;
 	}
 	if (!s->running) {

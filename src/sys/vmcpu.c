@@ -149,7 +149,8 @@ static uint64_t pfn_pa(const struct aspace *as, uint32_t pfn)
 
 /*
  * Steps: 0 the handler's own cycles (migrate_cycles) and the target
- * frame; 1 the entry of a page reclaimed for it; 2, 3 each line's load
+ * frame (leaving the CPU while a page reclaimed for it is written out,
+ * if one is); 1 the entry of a page reclaimed for it; 2, 3 each line's load
  * from the old frame and store into the new; 4 the move; 5 the new entry.
  */
 static void migrate_call(struct dmasim_proc *p, struct cache_cost *cost)
@@ -175,6 +176,8 @@ static void migrate_call(struct dmasim_proc *p, struct cache_cost *cost)
 		p->op.u.vmw.off = 0;
 		cost->cpu += vm->cfg.migrate_cycles;
 		p->op.u.vmw.stage = 1;
+		/* a frame reclaimed for it: written out before the copy */
+		sys_call_swap_wait(p, vm);
 		return;
 	case 1:
 		if (sys_vmjob_step(cpu, op, &p->op.u.vmw.job, false, cost))
@@ -246,14 +249,15 @@ int sys_vm_migrate(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 
 /* ---- pinning ---- */
 
-/* Per page: the fault's handling (if any), pin_cycles, and the swap time
- * waited as the CPU's cycles; then the fault's memory work. */
+/* Per page: the fault's handling (if any) and pin_cycles; the call
+ * leaves the CPU while the swap device moves the pages the fault needs;
+ * then the fault's memory work. */
 static void pin_call(struct dmasim_proc *p, struct cache_cost *cost)
 {
 	struct cpu *cpu = &p->op.cpu->cpu;
 	struct cpu_op *op = &p->op.op[0];
 	struct aspace *as = p->op.u.vmw.as;
-	uint64_t cycles = 0, io = 0;
+	uint64_t cycles = 0;
 	int r;
 
 	op->again = true;
@@ -269,7 +273,7 @@ static void pin_call(struct dmasim_proc *p, struct cache_cost *cost)
 		return;
 	}
 	vm_defer_begin(as->vm);
-	r = vm_pin_page(as, p->op.u.vmw.vpn, true, &cycles, &io);
+	r = vm_pin_page(as, p->op.u.vmw.vpn, true, &cycles);
 	sys_vmjob_take(&p->op.u.vmw.job, as->vm);
 	if (r < 0) {
 		p->op.u.vmw.err = r;
@@ -277,8 +281,10 @@ static void pin_call(struct dmasim_proc *p, struct cache_cost *cost)
 		return;
 	}
 	p->op.u.vmw.pages += (uint64_t)r;
-	cost->cpu += cycles + (io + cpu->clk.period - 1) / cpu->clk.period;
+	cost->cpu += cycles;
 	p->op.u.vmw.stage = 1;
+	/* a page to read back, or a victim to write out, first */
+	sys_call_swap_wait(p, as->vm);
 }
 
 int sys_vm_pin(struct dmasim_proc *p, struct dmasim_cpu *cpu,
