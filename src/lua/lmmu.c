@@ -66,6 +66,11 @@ static int k_access(lua_State *L, int status, lua_KContext ctx)
 		if (lp->p.op.u.vacc.err == DMASIM_ENOMEM)
 			lua_pushfstring(L, "page fault not served: %s",
 					vm_nomem_why(lp->p.op.u.vacc.as->vm));
+		else if (lp->p.op.u.vacc.err == DMASIM_EINVAL)
+			lua_pushstring(L, "page fault not served: the page "
+				       "is present but its table entry says "
+				       "not (the tables disagree with the "
+				       "memory manager)");
 		else if (lp->p.op.u.vacc.err)
 			lua_pushfstring(L, "page fault not served: %s",
 					dmasim_strerror(lp->p.op.u.vacc.err));

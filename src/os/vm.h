@@ -75,6 +75,7 @@ struct aspace {
 	/* page tables in simulated memory (os/vmpt.h), for an MMU; 0: none */
 	uint64_t pt_root;		/* level-0 table's physical address */
 	uint64_t pt_leaf;		/* the leaf entries, one per page */
+	bool pt_ready;			/* written (by a CPU: vmpt.h) */
 	/* told when a page's mapping changes (an MMU's TLB), or NULL */
 	void (*pt_changed)(void *ctx, struct aspace *as, uint64_t vpn);
 	void *pt_ctx;

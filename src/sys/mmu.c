@@ -90,6 +90,7 @@ static void access_piece(struct dmasim_proc *p, struct cache_cost *cost)
 		  cost);
 	p->op.u.vacc.done += n;
 	p->op.u.vacc.stage = 0;
+	p->op.u.vacc.refault = false;
 	op->again = !op->status && p->op.u.vacc.done < p->op.u.vacc.len;
 }
 
@@ -122,10 +123,32 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 	case 3:
 		fault_work(p, cost);
 		return;
+	case 4:
+		/* the space's first access: the OS builds its tables */
+		if (sys_vmpt_step(&m->cpu->cpu, op, as, &p->op.u.vacc.built,
+				  cost)) {
+			op->again = !op->status;
+			return;
+		}
+		as->pt_ready = true;
+		p->op.u.vacc.stage = 0;
+		op->again = true;
+		return;
 	default:
 		/* a page fault: the trap, the handler (its memory work, a
 		 * fresh frame's zeroing and the entries, by its stores), then
 		 * the walk again */
+		if (as->pte[va >> FRAME_SHIFT].flags & PTE_PRESENT) {
+			/* mapped meanwhile (the walk read the entry before
+			 * it was written): walk again; but twice running,
+			 * the tables disagree with the memory manager */
+			if (p->op.u.vacc.refault) {
+				p->op.u.vacc.err = DMASIM_EINVAL;
+				op->status = BUS_ERR_DECODE;
+				return;
+			}
+			p->op.u.vacc.refault = true;
+		}
 		vm_defer_begin(as->vm);
 		err = vm_fault(as, va >> FRAME_SHIFT, p->op.u.vacc.write,
 			       &cycles);
@@ -161,8 +184,18 @@ int sys_mmu_access(struct dmasim_proc *p, struct dmasim_mmu *m,
 				 (unsigned long long)len,
 				 (unsigned long long)(as->npages <<
 						      FRAME_SHIFT));
+	/* The first access builds the tables. */
+	if (as->pt_root && !as->pt_ready)
+		return sys_error(p->sys, DMASIM_EINVAL, "mmu '%s': the "
+				 "address space's page tables are being built "
+				 "by another access: expected its first "
+				 "access to end before others begin",
+				 m->m.name);
+	p->op.u.vacc.stage = as->pt_ready ? 0 : 4;
+	p->op.u.vacc.built = 0;
+	p->op.u.vacc.refault = false;
 	if (!as->pt_root) {
-		err = vmpt_build(as);
+		err = vmpt_alloc(as);
 		if (err)
 			return sys_error(p->sys, err, "mmu '%s': no page "
 					 "tables for the address space (%s: "
@@ -185,7 +218,6 @@ int sys_mmu_access(struct dmasim_proc *p, struct dmasim_mmu *m,
 	p->op.u.vacc.len = len;
 	p->op.u.vacc.done = 0;
 	p->op.u.vacc.write = write;
-	p->op.u.vacc.stage = 0;
 	p->op.u.vacc.err = 0;
 	return sys_call_issue(p, m->cpu, write ? "mmu:store" :
 			      "mmu:load");

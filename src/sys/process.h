@@ -86,7 +86,10 @@ struct sys_op {
 			bool write;
 			int err;	/* a fault not served: DMASIM_E* */
 			int stage;	/* 0 translate, 1 walked, 2 fault,
-					 * 3 the fault's memory work */
+					 * 3 the fault's memory work,
+					 * 4 the page tables' construction */
+			uint64_t built;	/* its steps made (sys_vmpt_step) */
+			bool refault;	/* a fault found the page present */
 		} vacc;
 		struct {
 			struct aspace *as;

@@ -5,6 +5,7 @@
 #include "hw/cpu.h"
 #include "kernel/base.h"
 #include "kernel/util.h"
+#include "os/vmpt.h"
 
 #define LINE 64		/* bytes a step of a fill or copy moves */
 
@@ -108,6 +109,55 @@ int sys_vm_tables_uncached(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
 				 (unsigned long long)as->pt_root,
 				 (unsigned long long)size, CACHE_MAX_NC);
 	return 0;
+}
+
+bool sys_vmpt_step(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
+		   uint64_t *pos, struct cache_cost *cost)
+{
+	static uint8_t zero[LINE];
+	uint64_t lines = vmpt_bytes(as) / LINE, k = *pos;
+	uint64_t pa, v;
+	uint8_t b[8];
+
+#ifdef DMASIM_MUTATE_PT_BUILD_FREE
+	/* the tables written at once, behind the bus's back, for free */
+	for (uint64_t i = 0; i < lines; i++)
+		bus_xact_data(cpu->port.bus, as->pt_root + i * LINE, zero,
+			      LINE, true);
+	for (uint64_t i = 0; i < vmpt_nupper(as); i++) {
+		util_le_put(b, vmpt_upper(as, i, &pa), 8);
+		bus_xact_data(cpu->port.bus, pa, b, 8, true);
+	}
+	for (v = 0; v < as->npages; v++) {
+		util_le_put(b, vm_pte_value(as, v), 8);
+		bus_xact_data(cpu->port.bus, vm_pte_addr(as, v), b, 8, true);
+	}
+	(void)op;
+	(void)cost;
+	(void)pos;
+	return false;
+#endif
+	if (k < lines) {
+		sys_cpu_piece(cpu, op, as->pt_root + k * LINE, zero, LINE,
+			      true, cost);
+		++*pos;
+		return true;
+	}
+	k -= lines;
+	if (k < vmpt_nupper(as)) {
+		util_le_put(b, vmpt_upper(as, k, &pa), 8);
+		sys_cpu_piece(cpu, op, pa, b, 8, true, cost);
+		++*pos;
+		return true;
+	}
+	for (v = k - vmpt_nupper(as); v < as->npages; v++)
+		if (as->pte[v].flags & PTE_PRESENT)
+			break;
+	if (v >= as->npages)
+		return false;
+	*pos = lines + vmpt_nupper(as) + v + 1;
+	pte_store(cpu, op, as, v, cost);
+	return true;
 }
 
 /* ---- a zero fill ---- */

@@ -31,6 +31,12 @@ void sys_vmjob_take(struct sys_vmjob *j, struct vm *vm);
  * when nothing is left of what was asked. */
 bool sys_vmjob_step(struct cpu *cpu, struct cpu_op *op, struct sys_vmjob *j,
 		    bool data, struct cache_cost *cost);
+/* One store of the construction of as's page tables (os/vmpt.h) by the
+ * CPU, *pos counting the steps made (0 at the start): a line of zeros,
+ * an entry above the leaves, or the next present page's leaf entry.
+ * False when the tables are written. */
+bool sys_vmpt_step(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
+		   uint64_t *pos, struct cache_cost *cost);
 /* Make as's page tables non-cacheable in cpu's cache.  Returns 0 or an
  * error (message set). */
 int sys_vm_tables_uncached(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
