@@ -143,6 +143,11 @@ static int tswap_settle(void *ctx, const struct vm_swap_rec *r, uint32_t n)
 	return 0;
 }
 
+static bool tswap_busy(void *ctx)
+{
+	return ((struct tswap *)ctx)->n > 0;
+}
+
 static void tswap_end(struct sim *sim, struct event *ev)
 {
 	struct tswap *t = ev->obj;
@@ -199,6 +204,7 @@ static void rig_init_swap(struct rig *g, uint64_t frames, bool swap)
 	if (swap) {
 		struct vm_swapdev dev = { .start = tswap_start,
 					  .settle = tswap_settle,
+					  .busy = tswap_busy,
 					  .ctx = &g->swap };
 
 		g->swap.vm = &g->vm;

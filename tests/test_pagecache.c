@@ -227,13 +227,29 @@ static void lua_swap_round_trip(void **state)
  * its pages, and every page keeps its bytes.  The run's time is at least
  * the media's 10 us for each command, one at a time: the 8 pages faulted
  * back are 8 page-ins behind 8 page-outs of victims; the migration's
- * frame is one page-out. */
+ * frame is one page-out.  Then each again with a program paging on the
+ * same CPU meanwhile (busy=true): still intact, and an untimed call that
+ * must page while the disk is busy is refused. */
 static void lua_swap_timed_paths(void **state)
 {
 	static const char *const via[] = { "via=mmu", "via=pin",
 					   "via=migrate" };
 
 	(void)state;
+	for (int i = 0; i < 3; i++) {
+		int code;
+		struct dmasim_run *run = tu_run("tests/lua/swap_paths.lua",
+						&code, via[i], "busy=true",
+						NULL);
+
+		if (code)
+			fail_msg("%s busy: %s", via[i],
+				 dmasim_run_error(run));
+		assert_string_equal(tu_str(run, "intact"), "true");
+		assert_string_equal(tu_str(run, "untimed_refused"), "true");
+		assert_true(tu_int(run, "disk_writes") > 8);
+		dmasim_run_free(run);
+	}
 	for (int i = 0; i < 3; i++) {
 		int code;
 		struct dmasim_run *run = tu_run("tests/lua/swap_paths.lua",

@@ -163,6 +163,12 @@ static int err_result(lua_State *L, const struct vm *vm, int err,
 	if (err == DMASIM_ENOMEM)
 		return luaL_error(L, "%s: no frame can be had: %s", fn,
 				  vm_nomem_why(vm));
+	if (err == DMASIM_EINVAL)
+		return luaL_error(L, "%s: untimed, it cannot page while the "
+				  "swap disk moves pages for the run: expected "
+				  "it before paging starts, or a timed call "
+				  "(mmu:load/mmu:store, aspace:pin with a cpu)",
+				  fn);
 	return luaL_error(L, "%s: %s", fn, dmasim_strerror(err));
 }
 

@@ -349,17 +349,33 @@ uint64_t vm_pa(const struct aspace *as, uint64_t va)
 	       (va & (FRAME_SIZE - 1));
 }
 
+/* An untimed call's fault of page vpn, its swap settled at once; refused
+ * (DMASIM_EINVAL, nothing changed) when it would page while the device
+ * is still moving pages a timed call started: its transfers would
+ * overtake those, and its page be mapped before its bytes arrive. */
+static int untimed_fault(struct aspace *as, uint64_t vpn, bool write,
+			 uint64_t *cycles)
+{
+	struct vm *vm = as->vm;
+	int err;
+
+	if (vpn < as->npages && !(as->pte[vpn].flags & PTE_PRESENT) &&
+	    !vm->fr.free && vm->dev.busy && vm->dev.busy(vm->dev.ctx))
+		return DMASIM_EINVAL;
+	err = vm_touch(as, vpn, write, cycles);
+	return err ? err : vm_swap_settle(vm);
+}
+
 int vm_pin_page(struct aspace *as, uint64_t vpn, bool pin, uint64_t *cycles)
 {
 	struct frame *f;
 	int err;
 
 	if (pin) {
-		err = vm_fault(as, vpn, false, cycles);
 		/* a CPU running it (vm_defer_begin) waits for the
 		 * transfers; set-up has them done at once */
-		if (!err && !as->vm->defer_pte)
-			err = vm_swap_settle(as->vm);
+		err = as->vm->defer_pte ? vm_fault(as, vpn, false, cycles) :
+		      untimed_fault(as, vpn, false, cycles);
 		if (err)
 			return err;
 	} else if (vpn >= as->npages || !(as->pte[vpn].flags & PTE_PRESENT)) {
@@ -449,8 +465,11 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	struct vm *vm = as->vm;
 	uint8_t buf[FRAME_SIZE];
 	uint32_t from, to;
-	int err = vm_migrate_begin(as, vpn, &to);
+	int err;
 
+	if (!vm->fr.free && vm->dev.busy && vm->dev.busy(vm->dev.ctx))
+		return DMASIM_EINVAL;	/* as untimed_fault() */
+	err = vm_migrate_begin(as, vpn, &to);
 	if (!err)
 		err = vm_swap_settle(vm);
 	if (err)
@@ -474,11 +493,9 @@ int vm_rw(struct aspace *as, uint64_t va, void *buf, uint64_t len,
 		uint64_t in = va & (FRAME_SIZE - 1);
 		uint64_t n = FRAME_SIZE - in < len ? FRAME_SIZE - in : len;
 		uint64_t vpn = va >> FRAME_SHIFT;
-		int err = vm_touch(as, vpn, write, NULL);
+		int err = untimed_fault(as, vpn, write, NULL);
 		uint64_t off;
 
-		if (!err)
-			err = vm_swap_settle(as->vm);
 		if (err)
 			return err;
 		off = frame_off(as->vm, as->pte[vpn].pfn) + in;
@@ -522,10 +539,8 @@ int vm_sg_build(struct aspace *as, uint64_t va, uint64_t len,
 		uint64_t vpn = va >> FRAME_SHIFT;
 		uint64_t pa;
 		bool adjacent;
-		int err = vm_fault(as, vpn, false, NULL);
+		int err = untimed_fault(as, vpn, false, NULL);
 
-		if (!err)
-			err = vm_swap_settle(as->vm);
 		if (err)
 			return err;
 		pa = frames_pa(&as->vm->fr, as->pte[vpn].pfn) + in;

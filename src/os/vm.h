@@ -135,8 +135,11 @@ struct vm_swapdev {
 	 * last is complete.  Returns 0 or DMASIM_ENOMEM. */
 	int (*start)(void *ctx, const struct vm_swap_rec *r, uint32_t n,
 		     vm_swap_done_fn done, void *arg);
-	/* Do n records now, untimed (after any queued: none may be). */
+	/* Do n records now, untimed (never while busy).  Returns 0 or
+	 * DMASIM_ENOMEM. */
 	int (*settle)(void *ctx, const struct vm_swap_rec *r, uint32_t n);
+	/* Records started are not all done yet. */
+	bool (*busy)(void *ctx);
 	void *ctx;
 };
 
@@ -324,7 +327,9 @@ static inline uint32_t vm_swap_pending(const struct vm *vm)
 /* Hand the queued records to the device; done(arg) is called when they
  * are complete.  Returns 0, or the device's error. */
 int vm_swap_start(struct vm *vm, vm_swap_done_fn done, void *arg);
-/* Do the queued records now, untimed.  Returns 0 or DMASIM_ENOMEM. */
+/* Do the queued records now, untimed.  Returns 0 or DMASIM_ENOMEM.  The
+ * untimed calls refuse to page while the device is busy (DMASIM_EINVAL,
+ * nothing changed). */
 int vm_swap_settle(struct vm *vm);
 /* Page vpn's mapping changed: with page tables in simulated memory
  * (os/vmpt.h), rewrite its leaf entry (valid: the frame's address | 1;

@@ -54,7 +54,9 @@ struct sys_op {
 	struct dmasim_result res;
 	enum cpu_ctx ctx;		/* the context they run in */
 	/* a call waiting for page transfers (sys_call_swap_wait) */
-	struct vm *swap_vm;		/* set by the routine: wait for it */
+	bool swap_wait;			/* its step's end leaves the CPU */
+	bool swap_done;			/* the transfers are done */
+	bool swap_parked;		/* off the CPU, waiting for them */
 	bool slept;			/* it left the CPU once at least */
 	uint64_t t0;			/* then: when it first started */
 	/* calls run on a CPU (cache maintenance, the mapping API) */

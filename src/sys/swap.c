@@ -161,6 +161,11 @@ static int swap_settle(void *ctx, const struct vm_swap_rec *r, uint32_t n)
 	return 0;
 }
 
+static bool swap_busy(void *ctx)
+{
+	return ((struct sys_swap *)ctx)->running;
+}
+
 static void swap_fini_cb(void *obj)
 {
 	dm_free(((struct sys_swap *)obj)->q);
@@ -199,6 +204,7 @@ int sys_vm_swap_disk(struct dmasim_sys *sys, struct vm *vm,
 	s->lba = lba;
 	dev.start = swap_start;
 	dev.settle = swap_settle;
+	dev.busy = swap_busy;
 	dev.ctx = s;
 	vm_set_swapdev(vm, &dev);
 	return 0;

@@ -2,10 +2,11 @@
 -- fault through the MMU (via=mmu), a pin a CPU runs (via=pin), and a
 -- migration a CPU runs (via=migrate).  The block driver runs on the same
 -- CPU, so a call that waited on the CPU for its page would never get it.
+-- With busy=true a program pages on the same CPU meanwhile.
 -- 24 pages of distinct bytes in 16 frames: they are written untimed
 -- (the first 8 go to the disk at once); the call then needs the disk's
 -- commands, and every page must still hold its bytes.
-local p = dmasim.params{ via = "mmu" }
+local p = dmasim.params{ via = "mmu", busy = false }
 local KiB = 1024
 local sys = dmasim.system{ bus = { clock = "1GHz", width = 8 } }
 local mem = sys:memory{ size = "64MiB", latency = "20ns" }
@@ -19,6 +20,10 @@ local vm = sys:vm{ memory = mem, base = 0x1000000, size = 16 * 4 * KiB,
                    swap = { blkdev = blk, slots = 64 } }
 local as = vm:aspace{ size = 24 * 4 * KiB }
 local mmu = p.via == "mmu" and sys:mmu{ cpu = cpu } or nil
+-- with busy=true a program pages at the same time, on the same CPU, its
+-- faults' transfers in the disk's queue among the call's
+local busy_as = p.busy and vm:aspace{ size = 12 * 4 * KiB } or nil
+local w
 local function page_bytes(i)
   return string.rep(string.char(i, 0xa5, (i * 13) % 256, 0x3c), 1024)
 end
@@ -28,6 +33,16 @@ sys:spawn(function()
   -- the MMU's page tables first, while frames are free for them
   if mmu then assert(mmu:load(as, 23 * 4 * KiB, 8)) end
   for i = 0, 23 do as:write(i * 4 * KiB, page_bytes(i)) end
+  if busy_as then
+    w = vm:workload{ aspace = busy_as, touches = 300, touch_cycles = 100,
+                     cpu = cpu, name = "busy" }
+    -- while its first page moves, an untimed call that must page is
+    -- refused (its transfers would overtake the disk's queue)
+    sys:wait(5000)
+    local ok_w, e = pcall(as.write, as, 0, "x")
+    dmasim.report("untimed_refused", not ok_w and
+                  e:find("cannot page while the swap disk") ~= nil)
+  end
   reads0, writes0, major0, t0 = disk.reads, disk.writes, vm.major_faults,
                                 sys:now()
   if p.via == "mmu" then
@@ -44,6 +59,7 @@ sys:spawn(function()
   end
   t_end = sys:now() - t0
   major = vm.major_faults - major0
+  if w then w:wait(); assert(w.error == "", w.error) end
 end)
 sys:run()
 for i = 0, 23 do
