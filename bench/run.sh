@@ -11,7 +11,8 @@
 #   3. Scaling: time per event and peak RSS over the length N and the
 #      number of channels K.
 #   4. The data path (bench/bench_datapath.sh) and the cluster
-#      (bench/bench_halo.sh: 1024 GPU nodes, 100 iterations).
+#      (bench/bench_halo.sh: 1024 GPU nodes, 100 iterations); the cluster
+#      over MPI ranks (bench/bench_mpi.sh) is make bench-mpi's.
 # Usage: bench/run.sh path/to/dmasim [runs]
 #   BENCH_MAX_N=10000000 skips the 10^8 row of the scaling table.
 set -euo pipefail
@@ -158,6 +159,9 @@ done
 
 echo
 for extra in "$here"/bench_*.sh; do
+	# the cluster over MPI ranks needs the MPI build: make bench-mpi
+	[[ $extra == */bench_mpi.sh ]] && continue
 	[[ -x $extra ]] && "$extra" "$dm"
 done
+echo "(the cluster over MPI ranks: make bench-mpi)"
 exit 0
