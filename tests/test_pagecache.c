@@ -274,6 +274,25 @@ static void lua_swap_timed_paths(void **state)
 	}
 }
 
+/* An MMU's load of a page whose entry another CPU's fault handling has
+ * yet to store waits off the CPU for it (tests/lua/swap_shared.lua): the
+ * run ends, every load returns the page's bytes, and the pages came back
+ * by the disk. */
+static void lua_swap_shared_space(void **state)
+{
+	int code;
+	struct dmasim_run *run = tu_run("tests/lua/swap_shared.lua", &code,
+					NULL);
+
+	(void)state;
+	if (code)
+		fail_msg("%s", dmasim_run_error(run));
+	assert_string_equal(tu_str(run, "done"), "true");
+	assert_string_equal(tu_str(run, "intact"), "true");
+	assert_true(tu_int(run, "reads") > 24);
+	dmasim_run_free(run);
+}
+
 static void lua_bad_args(void **state)
 {
 	static const struct {
@@ -345,6 +364,7 @@ int main(void)
 		TEST("/lua/pagecache/counts_and_bytes", lua_counts_and_bytes),
 		TEST("/lua/disk/swap_round_trip", lua_swap_round_trip),
 		TEST("/lua/disk/swap_timed_paths", lua_swap_timed_paths),
+		TEST("/lua/disk/swap_shared_space", lua_swap_shared_space),
 		TEST("/lua/disk/bad_args", lua_bad_args),
 	};
 

@@ -667,8 +667,13 @@ uint64_t vm_pte_value(const struct aspace *as, uint64_t vpn)
 
 void vm_pte_written(struct aspace *as, uint64_t vpn)
 {
+	bool owed = as->pte[vpn].flags & PTE_ENTRY_OWED;
+
+	as->pte[vpn].flags &= (uint8_t)~PTE_ENTRY_OWED;
 	if (as->pt_changed)
 		as->pt_changed(as->pt_ctx, as, vpn);
+	if (owed && as->vm->owed_written)
+		as->vm->owed_written(as->vm, as, vpn);
 }
 
 /* Leave page vpn's entry to the CPU running the call, when it fits the
@@ -682,17 +687,16 @@ static bool pte_defer(struct aspace *as, uint64_t vpn)
 			return false;
 		w->inv_as = as;
 		w->inv_vpn = vpn;
-		return true;
-	}
-	if (!w->map_as) {
+	} else if (!w->map_as) {
 		w->map_as = as;
 		w->map_vpn = vpn;
 		w->map_n = 1;
-		return true;
-	}
-	if (w->map_as != as || vpn != w->map_vpn + w->map_n)
+	} else if (w->map_as == as && vpn == w->map_vpn + w->map_n) {
+		w->map_n++;
+	} else {
 		return false;
-	w->map_n++;
+	}
+	as->pte[vpn].flags |= PTE_ENTRY_OWED;
 	return true;
 }
 

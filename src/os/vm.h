@@ -51,6 +51,8 @@
 #define PTE_PRESENT 0x1
 #define PTE_SWAPPED 0x2
 #define PTE_DIRTY 0x4
+/* its leaf entry is left to a CPU's store not made yet (vm_defer_begin) */
+#define PTE_ENTRY_OWED 0x8
 
 struct pte {
 	uint32_t pfn;		/* when PRESENT */
@@ -190,6 +192,10 @@ struct vm {
 	bool defer_zero, defer_pte;
 	uint32_t zero_pfn, zero_n;
 	struct vm_pte_work dw;
+	/* told when a leaf entry left owed (PTE_ENTRY_OWED) is written,
+	 * with a list of the caller's own (sys/mmu.c: parked accesses) */
+	void (*owed_written)(struct vm *vm, struct aspace *as, uint64_t vpn);
+	void *owed_waiters;
 	/* statistics */
 	uint64_t faults, major_faults, evictions, writebacks;
 	uint64_t migrations, migrations_refused, swap_ios;

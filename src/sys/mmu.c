@@ -50,6 +50,26 @@ static void tlb_inval(void *ctx, struct aspace *as, uint64_t vpn)
 	mmu_invalidate(ctx, as->id, vpn);
 }
 
+/* A leaf entry another CPU owed is written: the accesses parked for it
+ * go on (they walk again). */
+static void owed_written(struct vm *vm, struct aspace *as, uint64_t vpn)
+{
+	struct dmasim_proc **pp = (struct dmasim_proc **)&vm->owed_waiters;
+
+	while (*pp) {
+		struct dmasim_proc *p = *pp;
+
+		if (p->op.u.vacc.as == as &&
+		    (p->op.u.vacc.va + p->op.u.vacc.done) >> FRAME_SHIFT ==
+		    vpn) {
+			*pp = p->op.u.vacc.next_owed;
+			sys_call_wake(p);
+		} else {
+			pp = &p->op.u.vacc.next_owed;
+		}
+	}
+}
+
 /* A walk ended: the CPU goes on with the routine. */
 static void walked(void *ctx, enum mmu_result r, uint64_t pa)
 {
@@ -138,6 +158,21 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 		/* a page fault: the trap, the handler (its memory work, a
 		 * fresh frame's zeroing and the entries, by its stores), then
 		 * the walk again */
+		if ((as->pte[va >> FRAME_SHIFT].flags &
+		     (PTE_PRESENT | PTE_ENTRY_OWED)) ==
+		    (PTE_PRESENT | PTE_ENTRY_OWED)) {
+			/* another CPU's fault handling brings the page in,
+			 * its entry not stored yet (its swap transfers may
+			 * be on the way): leave the CPU until it is, then
+			 * walk again */
+			p->op.u.vacc.next_owed = as->vm->owed_waiters;
+			as->vm->owed_waiters = p;
+			as->vm->owed_written = owed_written;
+			cost->cpu += m->trap_cycles;
+			p->op.u.vacc.stage = 0;
+			sys_call_sleep(p);
+			return;
+		}
 		if (as->pte[va >> FRAME_SHIFT].flags & PTE_PRESENT) {
 			/* mapped meanwhile (the walk read the entry before
 			 * it was written): walk again; but twice running,

@@ -421,20 +421,29 @@ int dmasim_cpu_on_irq(struct dmasim_cpu *cpu, unsigned line,
 
 /* ---- operations on a CPU ---- */
 
-/* The page transfers a call waits for are done: it goes on, once it has
- * left the CPU. */
-static void swap_wake(void *arg)
+void sys_call_wake(struct dmasim_proc *p)
 {
-	struct dmasim_proc *p = arg;
 	struct sys_op *o = &p->op;
 
-	if (!o->swap_parked) {
-		o->swap_done = true;	/* before its step's cycles ended */
+	if (!o->parked) {
+		o->woken = true;	/* before its step's cycles ended */
 		return;
 	}
-	o->swap_parked = false;
+	o->parked = false;
 	/* Cannot fail: the same operation, in the context it ran in. */
 	cpu_submit(&o->cpu->cpu, o->ctx, &o->op[0]);
+}
+
+void sys_call_sleep(struct dmasim_proc *p)
+{
+	p->op.sleep = true;
+	p->op.woken = false;
+	p->op.op[0].again = false;
+}
+
+static void swap_wake(void *arg)
+{
+	sys_call_wake(arg);
 }
 
 bool sys_call_swap_wait(struct dmasim_proc *p, struct vm *vm)
@@ -447,11 +456,9 @@ bool sys_call_swap_wait(struct dmasim_proc *p, struct vm *vm)
 		return false;
 	/* Started now, so that no other call's start takes these records
 	 * with it. */
-	p->op.swap_wait = true;
-	p->op.swap_done = false;
+	sys_call_sleep(p);
 	if (vm_swap_start(vm, swap_wake, p))
 		sim_host_oom(vm->sim);
-	p->op.op[0].again = false;
 	return true;
 }
 
@@ -464,16 +471,16 @@ static void op_done(struct cpu *cpu, struct cpu_op *op)
 		o->res.status = op->status;
 	if (op != &o->op[o->nops - 1])
 		return;
-	if (o->swap_wait) {
-		/* off the CPU until the transfers are done */
-		o->swap_wait = false;
+	if (o->sleep) {
+		/* off the CPU until sys_call_wake() */
+		o->sleep = false;
 		if (!o->slept) {
 			o->slept = true;
 			o->t0 = o->op[0].start;
 		}
-		o->swap_parked = true;
-		if (o->swap_done)
-			swap_wake(p);
+		o->parked = true;
+		if (o->woken)
+			sys_call_wake(p);
 		return;
 	}
 	o->res.cycles = clock_cycles(&cpu->clk, cpu->sim->now -
@@ -522,7 +529,7 @@ int sys_op_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 	o->res.status = 0;
 	o->res.cycles = 0;
 	o->ctx = ctx;
-	o->swap_wait = o->swap_parked = false;
+	o->sleep = o->parked = false;
 	o->slept = false;
 	/* Wait first: the operation may complete inside cpu_submit() (a bus
 	 * error); the process then resumes at once, in this instant. */

@@ -53,10 +53,10 @@ struct sys_op {
 	uint8_t word[4][8];		/* the data of small accesses */
 	struct dmasim_result res;
 	enum cpu_ctx ctx;		/* the context they run in */
-	/* a call waiting for page transfers (sys_call_swap_wait) */
-	bool swap_wait;			/* its step's end leaves the CPU */
-	bool swap_done;			/* the transfers are done */
-	bool swap_parked;		/* off the CPU, waiting for them */
+	/* a call that leaves the CPU to wait (sys_call_sleep) */
+	bool sleep;			/* its step's end leaves the CPU */
+	bool woken;			/* what it waits for is done */
+	bool parked;			/* off the CPU, waiting */
 	bool slept;			/* it left the CPU once at least */
 	uint64_t t0;			/* then: when it first started */
 	/* calls run on a CPU (cache maintenance, the mapping API) */
@@ -92,6 +92,8 @@ struct sys_op {
 					 * 4 the page tables' construction */
 			uint64_t built;	/* its steps made (sys_vmpt_step) */
 			bool refault;	/* a fault found the page present */
+			struct dmasim_proc *next_owed;	/* parked, waiting
+					 * for an owed entry (sys/mmu.c) */
 		} vacc;
 		struct {
 			struct aspace *as;
@@ -169,12 +171,15 @@ void sys_maint_call(struct dmasim_proc *p, struct cache_cost *cost);
 /* Issue a call (p->op.call set) on cpu and wait. */
 int sys_call_issue(struct dmasim_proc *p, struct dmasim_cpu *cpu,
 		   const char *what);
+/* For a call's routine: once this step's cycles are spent, the call
+ * leaves the CPU (which runs other work meanwhile) until
+ * sys_call_wake(p), then is queued on the CPU again and its routine goes
+ * on where it was.  The wake may come before the step ends. */
+void sys_call_sleep(struct dmasim_proc *p);
+void sys_call_wake(struct dmasim_proc *p);
 /* For a call's routine that queued page transfers in vm (a fault it
- * handled): once this step's cycles are spent, the call leaves the CPU
- * (which runs other work, the swap device's driver among it), the
- * transfers start, and when they are done the call is queued on the CPU
- * again and its routine goes on where it was.  False when nothing is
- * queued. */
+ * handled): start them and sleep until they are done.  False when
+ * nothing is queued. */
 bool sys_call_swap_wait(struct dmasim_proc *p, struct vm *vm);
 
 #endif
