@@ -275,21 +275,21 @@ static void lua_swap_timed_paths(void **state)
 }
 
 /* An MMU's load of a page whose entry another CPU's fault handling has
- * yet to store waits off the CPU for it (tests/lua/swap_shared.lua): the
- * run ends, every load returns the page's bytes, and the pages came back
- * by the disk. */
+ * yet to store waits off the CPU for it (tests/lua/swap_paths.lua
+ * via=shared): the run ends, every load returns the page's bytes, and
+ * the pages came back by the disk. */
 static void lua_swap_shared_space(void **state)
 {
 	int code;
-	struct dmasim_run *run = tu_run("tests/lua/swap_shared.lua", &code,
-					NULL);
+	struct dmasim_run *run = tu_run("tests/lua/swap_paths.lua", &code,
+					"via=shared", NULL);
 
 	(void)state;
 	if (code)
 		fail_msg("%s", dmasim_run_error(run));
 	assert_string_equal(tu_str(run, "done"), "true");
 	assert_string_equal(tu_str(run, "intact"), "true");
-	assert_true(tu_int(run, "reads") > 24);
+	assert_true(tu_int(run, "disk_reads") > 24);
 	dmasim_run_free(run);
 }
 
