@@ -327,16 +327,63 @@ void vm_defer_begin(struct vm *vm)
 	memset(&vm->dw, 0, sizeof(vm->dw));
 }
 
-void vm_defer_end(struct vm *vm, uint64_t *zero_pa, uint64_t *zero_len,
-		  struct vm_pte_work *pte)
+void vm_defer_end(struct vm *vm, struct vm_job *j)
 {
 	vm->defer_zero = false;
 	vm->defer_pte = false;
-	*zero_pa = vm->mem->tgt.base + frame_off(vm, vm->zero_pfn);
-	*zero_len = (uint64_t)vm->zero_n * FRAME_SIZE;
-	*pte = vm->dw;
+	j->zpa = vm->mem->tgt.base + frame_off(vm, vm->zero_pfn);
+	j->zlen = (uint64_t)vm->zero_n * FRAME_SIZE;
+	j->zdone = 0;
+	j->pte = vm->dw;
+	j->map_done = 0;
+	j->stage = 0;
 	vm->zero_n = 0;
 	memset(&vm->dw, 0, sizeof(vm->dw));
+}
+
+/* The store of page vpn's leaf entry, its value now. */
+static void job_entry(struct vm_store *s, struct aspace *as, uint64_t vpn)
+{
+	s->pa = vm_pte_addr(as, vpn);
+	s->len = 8;
+	s->as = as;
+	s->vpn = vpn;
+	util_le_put(s->entry, vm_pte_value(as, vpn), 8);
+}
+
+bool vm_job_next(struct vm_job *j, bool data, struct vm_store *s)
+{
+	switch (j->stage) {
+	case 0:
+		j->stage = 1;
+		if (j->pte.inv_as) {
+			job_entry(s, j->pte.inv_as, j->pte.inv_vpn);
+			return true;
+		}
+		/* fall through */
+	case 1:
+		if (!data)
+			return false;
+		if (j->zdone < j->zlen) {
+			s->pa = j->zpa + j->zdone;
+			s->len = VM_JOB_LINE;
+			s->as = NULL;
+			j->zdone += VM_JOB_LINE;
+			return true;
+		}
+		j->stage = 2;
+		/* fall through */
+	case 2:
+		if (j->pte.map_as && j->map_done < j->pte.map_n) {
+			job_entry(s, j->pte.map_as,
+				  j->pte.map_vpn + j->map_done++);
+			return true;
+		}
+		j->stage = 3;
+		/* fall through */
+	default:
+		return false;
+	}
 }
 
 uint64_t vm_pa(const struct aspace *as, uint64_t va)
@@ -349,10 +396,17 @@ uint64_t vm_pa(const struct aspace *as, uint64_t va)
 	       (va & (FRAME_SIZE - 1));
 }
 
+/* An untimed call may not page now: it would take a frame by reclaim
+ * while the device is still moving pages a timed call started (its
+ * transfers would overtake those, and its page be mapped before its
+ * bytes arrive). */
+static bool untimed_must_wait(const struct vm *vm)
+{
+	return !vm->fr.free && vm->dev.busy && vm->dev.busy(vm->dev.ctx);
+}
+
 /* An untimed call's fault of page vpn, its swap settled at once; refused
- * (DMASIM_EINVAL, nothing changed) when it would page while the device
- * is still moving pages a timed call started: its transfers would
- * overtake those, and its page be mapped before its bytes arrive. */
+ * (DMASIM_EINVAL, nothing changed) when untimed_must_wait(). */
 static int untimed_fault(struct aspace *as, uint64_t vpn, bool write,
 			 uint64_t *cycles)
 {
@@ -360,7 +414,7 @@ static int untimed_fault(struct aspace *as, uint64_t vpn, bool write,
 	int err;
 
 	if (vpn < as->npages && !(as->pte[vpn].flags & PTE_PRESENT) &&
-	    !vm->fr.free && vm->dev.busy && vm->dev.busy(vm->dev.ctx))
+	    untimed_must_wait(vm))
 		return DMASIM_EINVAL;
 	err = vm_touch(as, vpn, write, cycles);
 	return err ? err : vm_swap_settle(vm);
@@ -467,8 +521,8 @@ int vm_migrate(struct aspace *as, uint64_t vpn, uint64_t *cycles)
 	uint32_t from, to;
 	int err;
 
-	if (!vm->fr.free && vm->dev.busy && vm->dev.busy(vm->dev.ctx))
-		return DMASIM_EINVAL;	/* as untimed_fault() */
+	if (untimed_must_wait(vm))
+		return DMASIM_EINVAL;
 	err = vm_migrate_begin(as, vpn, &to);
 	if (!err)
 		err = vm_swap_settle(vm);

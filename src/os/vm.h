@@ -227,15 +227,32 @@ const char *vm_nomem_why(const struct vm *vm);
 /*
  * A call run by a CPU leaves it the memory traffic it makes: between
  * vm_defer_begin() and vm_defer_end(), a fresh page's zero fill is not
- * done but noted (*zero_pa, *zero_len: what to zero, 0 bytes: nothing),
- * and so are the leaf page-table entries that change (*pte): the CPU
- * writes the unmapping first, then the data, then the mappings, each
- * entry with vm_pte_value() at vm_pte_addr(), telling vm_pte_written().
- * An entry that fits no slot of *pte is written at once.
+ * done but noted, and so are the leaf page-table entries that change, in
+ * *j.  The CPU makes them store by store (vm_job_next()): the unmapping
+ * first, then the zero fill's lines, then the mappings.  An entry that
+ * fits no slot of the job is written at once.
  */
+struct vm_job {
+	uint64_t zpa, zlen, zdone;	/* bytes to zero, and done */
+	struct vm_pte_work pte;		/* entries to write */
+	uint64_t map_done;		/* mappings written */
+	int stage;	/* 0 the unmapping, 1 zero fill, 2 mappings, 3 done */
+};
+/* One store of a job: len bytes at pa, zeros (as NULL) or the leaf entry
+ * of as's page vpn, its value now in entry.  The CPU that makes it calls
+ * vm_pte_written() once the entry is in memory. */
+#define VM_JOB_LINE 64		/* bytes of a zero fill's store */
+struct vm_store {
+	uint64_t pa, len;
+	struct aspace *as;
+	uint64_t vpn;
+	uint8_t entry[8];
+};
 void vm_defer_begin(struct vm *vm);
-void vm_defer_end(struct vm *vm, uint64_t *zero_pa, uint64_t *zero_len,
-		  struct vm_pte_work *pte);
+void vm_defer_end(struct vm *vm, struct vm_job *j);
+/* The next store of j into *s; false when none is left (with data
+ * false: none but the unmapping, the caller having no data to zero). */
+bool vm_job_next(struct vm_job *j, bool data, struct vm_store *s);
 /* Page vpn's leaf entry: its physical address, and its value now. */
 static inline uint64_t vm_pte_addr(const struct aspace *as, uint64_t vpn)
 {

@@ -54,45 +54,19 @@ static void workload_spend(struct workload *w, uint64_t cycles)
 	proc_wait_delay(p, cycles * w->cfg.period);
 }
 
-/* Page vpn's entry, its value now, into w->entry. */
-static uint64_t entry_of(struct workload *w, struct aspace *as,
-			 uint64_t vpn)
-{
-	uint64_t e = vm_pte_value(as, vpn);
-
-	for (int i = 0; i < 8; i++)
-		w->entry[i] = (uint8_t)(e >> (8 * i));
-	vm_pte_written(as, vpn);
-	return vm_pte_addr(as, vpn);
-}
-
 /* Submit the next store of the fault's memory work on the CPU: the
  * unmapping's entry, the zero fill's lines, then the mappings.  False
  * when none is left. */
 static bool workload_memwork(struct workload *w)
 {
-	static uint8_t zero[64];	/* only ever read */
-	uint64_t addr;
-	void *data = zero;
-	uint64_t len = sizeof(zero);
+	static uint8_t zero[VM_JOB_LINE];	/* only ever read */
+	struct vm_store *s = &w->store;
 
-	if (w->pte.inv_as) {
-		addr = entry_of(w, w->pte.inv_as, w->pte.inv_vpn);
-		w->pte.inv_as = NULL;
-		data = w->entry;
-		len = 8;
-	} else if (w->zdone < w->zlen) {
-		addr = w->zpa + w->zdone;
-		w->zdone += len;
-	} else if (w->pte.map_as && w->map_done < w->pte.map_n) {
-		addr = entry_of(w, w->pte.map_as,
-				w->pte.map_vpn + w->map_done++);
-		data = w->entry;
-		len = 8;
-	} else {
+	if (!vm_job_next(&w->job, true, s))
 		return false;
-	}
-	cpu_op_xact(&w->mop, addr, data, len, true);
+	/* an entry is written when its store completes (workload_resume) */
+	w->store_pending = s->as != NULL;
+	cpu_op_xact(&w->mop, s->pa, s->as ? s->entry : zero, s->len, true);
 	w->mop.done = workload_op_done;
 	w->mop.ctx = w;
 	proc_wait_signal(&w->p, &w->op_done);
@@ -114,6 +88,10 @@ static void workload_resume(struct proc *p)
 		return;
 	}
 	w->carry_cycles = 0;
+	if (w->store_pending) {
+		w->store_pending = false;
+		vm_pte_written(w->store.as, w->store.vpn);
+	}
 	if (w->mop.status)
 		w->error = DMASIM_EINVAL;	/* a store found no memory */
 	else if (workload_memwork(w)) {
@@ -130,10 +108,8 @@ static void workload_resume(struct proc *p)
 		if (w->cfg.cpu)
 			vm_defer_begin(w->as->vm);
 		err = vm_touch(w->as, vpn, write, &cycles);
-		if (w->cfg.cpu) {
-			vm_defer_end(w->as->vm, &w->zpa, &w->zlen, &w->pte);
-			w->zdone = w->map_done = 0;
-		}
+		if (w->cfg.cpu)
+			vm_defer_end(w->as->vm, &w->job);
 		if (err) {
 			w->error = err;
 			break;

@@ -50,11 +50,10 @@ struct workload {
 	struct signal swap_done;	/* that swap's transfers are done */
 	/* a fault's memory work, by the CPU's stores (os/vm.h's
 	 * vm_defer_*): a fresh frame's zeros, then the entries */
-	uint64_t zpa, zlen, zdone;	/* bytes to zero, and done */
-	struct vm_pte_work pte;
-	uint64_t map_done;
-	struct cpu_op mop;		/* the store in flight */
-	uint8_t entry[8];		/* an entry's bytes */
+	struct vm_job job;
+	struct vm_store store;		/* the store in flight */
+	bool store_pending;		/* an entry's, not yet told */
+	struct cpu_op mop;
 	uint64_t carry_cycles;	/* the batch so far */
 	bool done;
 	int error;		/* DMASIM_E* when it could not go on */

@@ -187,7 +187,7 @@ static void vacc_call(struct dmasim_proc *p, struct cache_cost *cost)
 		vm_defer_begin(as->vm);
 		err = vm_fault(as, va >> FRAME_SHIFT, p->op.u.vacc.write,
 			       &cycles);
-		sys_vmjob_take(&p->op.u.vacc.job, as->vm);
+		vm_defer_end(as->vm, &p->op.u.vacc.job);
 		if (err) {
 			p->op.u.vacc.err = err;
 			op->status = BUS_ERR_DECODE;

@@ -35,15 +35,6 @@ struct sys_body {
 	void (*done)(struct dmasim_proc *p);
 };
 
-/* Memory work a memory-manager call left to the CPU that runs it
- * (os/vm.h's vm_defer_*; sys/vmcpu.h makes it). */
-struct sys_vmjob {
-	uint64_t zpa, zlen, zdone;	/* bytes to zero, and done */
-	struct vm_pte_work pte;		/* entries to write */
-	uint64_t map_done;		/* mappings written */
-	int stage;	/* 0 the unmapping, 1 zero fill, 2 mappings, 3 done */
-};
-
 /* The operation a process waits for. */
 struct sys_op {
 	struct cpu_op op[4];		/* ops submitted together */
@@ -84,7 +75,7 @@ struct sys_op {
 			struct aspace *as;
 			uint8_t *buf;
 			uint64_t va, len, done, pa;
-			struct sys_vmjob job;	/* a fault's memory work */
+			struct vm_job job;	/* a fault's memory work */
 			bool write;
 			int err;	/* a fault not served: DMASIM_E* */
 			int stage;	/* 0 translate, 1 walked, 2 fault,
@@ -97,7 +88,7 @@ struct sys_op {
 		} vacc;
 		struct {
 			struct aspace *as;
-			struct sys_vmjob job;
+			struct vm_job job;
 			uint64_t vpn, last;	/* the page, the last one */
 			uint64_t pages;		/* pinned */
 			uint64_t off;		/* bytes copied */

@@ -7,7 +7,9 @@
 #include "kernel/util.h"
 #include "os/vmpt.h"
 
-#define LINE 64		/* bytes a step of a fill or copy moves */
+#define LINE VM_JOB_LINE	/* bytes a step of a fill or copy moves */
+
+static uint8_t zero_line[LINE];	/* only ever read */
 
 void sys_cpu_piece(struct cpu *cpu, struct cpu_op *op, uint64_t pa,
 		   uint8_t *buf, uint64_t n, bool write,
@@ -30,14 +32,6 @@ void sys_cpu_piece(struct cpu *cpu, struct cpu_op *op, uint64_t pa,
 	}
 }
 
-void sys_vmjob_take(struct sys_vmjob *j, struct vm *vm)
-{
-	vm_defer_end(vm, &j->zpa, &j->zlen, &j->pte);
-	j->zdone = 0;
-	j->map_done = 0;
-	j->stage = 0;
-}
-
 /* Page vpn's leaf entry, its value now, by the CPU's 8-byte store; the
  * TLBs hear of it after. */
 static void pte_store(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
@@ -50,42 +44,18 @@ static void pte_store(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
 	vm_pte_written(as, vpn);
 }
 
-bool sys_vmjob_step(struct cpu *cpu, struct cpu_op *op, struct sys_vmjob *j,
+bool sys_vmjob_step(struct cpu *cpu, struct cpu_op *op, struct vm_job *j,
 		    bool data, struct cache_cost *cost)
 {
-	static uint8_t zero[LINE];
+	struct vm_store s;
 
-	switch (j->stage) {
-	case 0:
-		j->stage = 1;
-		if (j->pte.inv_as) {
-			pte_store(cpu, op, j->pte.inv_as, j->pte.inv_vpn, cost);
-			return true;
-		}
-		/* fall through */
-	case 1:
-		if (!data)
-			return false;
-		if (j->zdone < j->zlen) {
-			sys_cpu_piece(cpu, op, j->zpa + j->zdone, zero, LINE,
-				      true, cost);
-			j->zdone += LINE;
-			return true;
-		}
-		j->stage = 2;
-		/* fall through */
-	case 2:
-		if (j->pte.map_as && j->map_done < j->pte.map_n) {
-			pte_store(cpu, op, j->pte.map_as,
-				  j->pte.map_vpn + j->map_done, cost);
-			j->map_done++;
-			return true;
-		}
-		j->stage = 3;
-		/* fall through */
-	default:
+	if (!vm_job_next(j, data, &s))
 		return false;
-	}
+	sys_cpu_piece(cpu, op, s.pa, s.as ? s.entry : zero_line, s.len, true,
+		      cost);
+	if (s.as)
+		vm_pte_written(s.as, s.vpn);
+	return true;
 }
 
 int sys_vm_tables_uncached(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
@@ -114,7 +84,6 @@ int sys_vm_tables_uncached(struct dmasim_sys *sys, struct dmasim_cpu *cpu,
 bool sys_vmpt_step(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
 		   uint64_t *pos, struct cache_cost *cost)
 {
-	static uint8_t zero[LINE];
 	uint64_t lines = vmpt_bytes(as) / LINE, k = *pos;
 	uint64_t pa, v;
 	uint8_t b[8];
@@ -122,8 +91,8 @@ bool sys_vmpt_step(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
 #ifdef DMASIM_MUTATE_PT_BUILD_FREE
 	/* the tables written at once, behind the bus's back, for free */
 	for (uint64_t i = 0; i < lines; i++)
-		bus_xact_data(cpu->port.bus, as->pt_root + i * LINE, zero,
-			      LINE, true);
+		bus_xact_data(cpu->port.bus, as->pt_root + i * LINE,
+			      zero_line, LINE, true);
 	for (uint64_t i = 0; i < vmpt_nupper(as); i++) {
 		util_le_put(b, vmpt_upper(as, i, &pa), 8);
 		bus_xact_data(cpu->port.bus, pa, b, 8, true);
@@ -138,8 +107,8 @@ bool sys_vmpt_step(struct cpu *cpu, struct cpu_op *op, struct aspace *as,
 	return false;
 #endif
 	if (k < lines) {
-		sys_cpu_piece(cpu, op, as->pt_root + k * LINE, zero, LINE,
-			      true, cost);
+		sys_cpu_piece(cpu, op, as->pt_root + k * LINE, zero_line,
+			      LINE, true, cost);
 		++*pos;
 		return true;
 	}
@@ -173,7 +142,7 @@ static void zero_call(struct dmasim_proc *p, struct cache_cost *cost)
 int sys_cpu_zero(struct dmasim_proc *p, struct dmasim_cpu *cpu, uint64_t pa,
 		 uint64_t len)
 {
-	struct sys_vmjob *j = &p->op.u.vmw.job;
+	struct vm_job *j = &p->op.u.vmw.job;
 
 	if (!len || len % LINE)
 		return sys_error(p->sys, DMASIM_EINVAL, "zero fill of %llu "
@@ -216,7 +185,7 @@ static void migrate_call(struct dmasim_proc *p, struct cache_cost *cost)
 	case 0:
 		vm_defer_begin(vm);
 		err = vm_migrate_begin(as, p->op.u.vmw.vpn, &p->op.u.vmw.to);
-		sys_vmjob_take(&p->op.u.vmw.job, vm);
+		vm_defer_end(vm, &p->op.u.vmw.job);
 		if (err) {
 			p->op.u.vmw.err = err;
 			op->again = false;
@@ -264,7 +233,7 @@ static void migrate_call(struct dmasim_proc *p, struct cache_cost *cost)
 		vm_defer_begin(vm);
 		err = vm_migrate_end(as, p->op.u.vmw.vpn, p->op.u.vmw.from,
 				     p->op.u.vmw.to);
-		sys_vmjob_take(&p->op.u.vmw.job, vm);
+		vm_defer_end(vm, &p->op.u.vmw.job);
 		if (err) {
 			p->op.u.vmw.err = err;
 			op->again = false;
@@ -324,7 +293,7 @@ static void pin_call(struct dmasim_proc *p, struct cache_cost *cost)
 	}
 	vm_defer_begin(as->vm);
 	r = vm_pin_page(as, p->op.u.vmw.vpn, true, &cycles);
-	sys_vmjob_take(&p->op.u.vmw.job, as->vm);
+	vm_defer_end(as->vm, &p->op.u.vmw.job);
 	if (r < 0) {
 		p->op.u.vmw.err = r;
 		op->again = false;

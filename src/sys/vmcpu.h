@@ -25,11 +25,9 @@
 void sys_cpu_piece(struct cpu *cpu, struct cpu_op *op, uint64_t pa,
 		   uint8_t *buf, uint64_t n, bool write,
 		   struct cache_cost *cost);
-/* Take what the vm left since vm_defer_begin() into j. */
-void sys_vmjob_take(struct sys_vmjob *j, struct vm *vm);
 /* One transaction of j (only the unmapping's with data false); false
  * when nothing is left of what was asked. */
-bool sys_vmjob_step(struct cpu *cpu, struct cpu_op *op, struct sys_vmjob *j,
+bool sys_vmjob_step(struct cpu *cpu, struct cpu_op *op, struct vm_job *j,
 		    bool data, struct cache_cost *cost);
 /* One store of the construction of as's page tables (os/vmpt.h) by the
  * CPU, *pos counting the steps made (0 at the start): a line of zeros,
