@@ -426,13 +426,13 @@ static void test_compute_footprint(void **state)
 	fit = footprint_run(64, &r);
 	assert_int_equal(r.c.misses, 4);
 	assert_int_equal(r.c.hits, 996);
-	assert_int_equal(r.bus.busy_cycles, 8);
+	assert_int_equal(bus_busy_cycles(&r.bus), 8);
 	assert_true(fit > 1.504 - 1e-9 && fit < 1.504 + 1e-9); /* 3008/2000 */
 	rig_fini(&r);
 	big = footprint_run(4096, &r);
 	assert_true(r.c.misses > 950);
 	assert_int_equal(r.c.misses + r.c.hits, 1000);
-	assert_int_equal(r.bus.busy_cycles, 2 * r.c.misses);
+	assert_int_equal(bus_busy_cycles(&r.bus), 2 * r.c.misses);
 	/* (2000 + 1000 hit cycles + 2 per miss) / 2000 */
 	assert_true(big > (3000.0 + 2.0 * (double)r.c.misses) / 2000 - 1e-9 &&
 		    big < (3000.0 + 2.0 * (double)r.c.misses) / 2000 + 1e-9);
@@ -440,7 +440,7 @@ static void test_compute_footprint(void **state)
 	rig_fini(&r);
 	none = footprint_run(0, &r);
 	assert_int_equal(r.c.misses + r.c.hits, 0);
-	assert_int_equal(r.bus.busy_cycles, 1000);	/* a word each */
+	assert_int_equal(bus_busy_cycles(&r.bus), 1000);	/* a word each */
 	rig_fini(&r);
 	assert_true(none > 1.5 - 1e-9 && none < 1.5 + 1e-9);
 }

@@ -174,7 +174,7 @@ static void compute_exact(void **state)
 	assert_int_equal(l.at[1], 2015);
 	assert_int_equal(r.cpu.instructions, 1010);
 	assert_int_equal(r.cpu.mem_refs, 0);
-	assert_int_equal(r.bus.grants, 0);
+	assert_int_equal(bus_grants(&r.bus), 0);
 	assert_int_equal(cpu_busy_cycles(&r.cpu), 2015);
 	rig_fini(&r);
 }
@@ -209,7 +209,7 @@ static void compute_mem_frac(void **state)
 	run(&r);
 	assert_int_equal(b.cycles, 20 + 3 * MEMREF);
 	assert_int_equal(r.cpu.mem_refs, 2 + 3);
-	assert_int_equal(r.bus.busy_cycles, 5 * MEMREF);
+	assert_int_equal(bus_busy_cycles(&r.bus), 5 * MEMREF);
 	rig_fini(&r);
 }
 

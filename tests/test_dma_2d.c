@@ -211,7 +211,7 @@ static void transpose_4x4(void **state)
 		assert_int_equal(c->bytes, 64);
 		assert_int_equal(c->desc_fetches, 2);
 		assert_int_equal(c->port.grants, ch ? 19 : 4);
-		assert_int_equal(r->bus.busy_cycles, 391);
+		assert_int_equal(bus_busy_cycles(&r->bus), 391);
 		assert_int_equal(desc_ctrl(r, 0x1000),
 				 DMA_DESC_2D | DMA_DESC_DONE);
 		assert_int_equal(r->irqs, 1);

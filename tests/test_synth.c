@@ -103,7 +103,7 @@ static void gap_and_hold_alone(void **state)
 	assert_int_equal(s.port.grants, 3);
 	assert_int_equal(s.port.busy_cycles, 12);
 	assert_int_equal(s.port.wait_ps, 0);
-	assert_int_equal(bus.busy_cycles, 12);
+	assert_int_equal(bus_busy_cycles(&bus), 12);
 	assert_true(synth_check(&s));
 	teardown(&sim, &bus);
 }
@@ -227,7 +227,7 @@ static void count_cycle_stealing_and_burst(void **state)
 		assert_int_equal(b.accesses, 2);
 		assert_int_equal(bus_master_wait_cycles(&a.port), a_wait[k]);
 		assert_int_equal(bus_master_wait_cycles(&b.port), b_wait[k]);
-		assert_int_equal(bus.busy_cycles, 16);
+		assert_int_equal(bus_busy_cycles(&bus), 16);
 		assert_true(synth_check(&a) && synth_check(&b));
 		teardown(&sim, &bus);
 	}

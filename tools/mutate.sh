@@ -93,6 +93,7 @@ declare -A WHAT=(
 	[VM_COPY_BACKDOOR]="a migration copies its page at once, for free"
 	[SWAP_WAIT_SKIPPED]="a CPU-run fault/pin/migration skips swap wait"
 	[PT_BUILD_FREE]="page tables are built at once, for free"
+	[ENTER_OUT_OF_ORDER]="a bus enters its next release ahead of the queue"
 )
 ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      ONE_GRANT_PER_ACCESS DMA_STRIDE_IGNORED IOMMU_NO_PERMISSION_CHECK
@@ -115,8 +116,8 @@ ALL=(NO_INVALIDATE WRITEBACK_SKIPPED PIN_CHECK_SKIPPED ARB_IGNORES_MODE
      RNIC_CMD_INSTANT RNIC_ONE_DMA_ENGINE RNIC_NO_KEY_CHECK NET_NO_LOSS
      DMA_SRC_FIXED_IGNORED CAMERA_DQBUF_STALE ATC_NO_CACHE ATC_OFFSET_LOST
      ATC_NEVER_INVALIDATED VM_COPY_BACKDOOR PCIE_DLLP_FREE
-     SWAP_WAIT_SKIPPED PT_BUILD_FREE)
-TESTS="test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_vmcpu|test_rdma|test_camera"
+     SWAP_WAIT_SKIPPED PT_BUILD_FREE ENTER_OUT_OF_ORDER)
+TESTS="test_evq|test_busbench|test_synth|test_cache|test_os|test_bus|test_dmamap|test_dma_2d|test_iommu|test_zoo|test_gpu|test_pcie|test_pagecache|test_nic|test_mmu|test_vmcpu|test_rdma|test_camera"
 names=("$@")
 [[ ${#names[@]} -eq 0 ]] && names=("${ALL[@]}")
 

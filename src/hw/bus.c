@@ -46,7 +46,8 @@ static const struct trace_point tp_bus_grant = {
 	"the master owns the bus"
 };
 
-static inline void bus_arbitrate(struct bus *bus);
+static inline bool bus_arbitrate(struct bus *bus, bool enter);
+static void bus_releases(struct bus *bus);
 
 /* Leave the queue (granted the last of its request, or dropped it). */
 static inline void bus_dequeue(struct bus *bus, struct bus_master *m)
@@ -113,7 +114,7 @@ static void bus_traced_released(struct bus_master *m, uint64_t cycles)
 	 * the average settles. */
 	if (elapsed)
 		trace_counter(sim, bus->track, &tp_bus_util,
-			      floor(1000.0 * (double)bus->busy_cycles /
+			      floor(1000.0 * (double)bus_busy_cycles(bus) /
 				    (double)elapsed + 0.5) / 1000.0);
 	/* Queued for the rest of its request, unless the op drops it:
 	 * it waits again from now. */
@@ -138,6 +139,43 @@ static void copy_name(char *dst, size_t len, const char *src)
 static double bus_queue_depth_fn(const void *obj, uint64_t now)
 {
 	return bus_queue_depth(obj, now);
+}
+
+/* The bus's own counts are its masters' summed when read: each grant
+ * and release then adds to one count, the master's, not to two. */
+uint64_t bus_grants(const struct bus *bus)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < bus->n; i++)
+		n += bus->m[i]->grants;
+	return n;
+}
+
+uint64_t bus_busy_cycles(const struct bus *bus)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < bus->n; i++)
+		n += bus->m[i]->busy_cycles;
+	return n;
+}
+
+static uint64_t bus_grants_fn(const void *bus)
+{
+	return bus_grants(bus);
+}
+
+static uint64_t bus_busy_cycles_fn(const void *bus)
+{
+	return bus_busy_cycles(bus);
+}
+
+/* Every grant waits the arbitration latency. */
+static uint64_t bus_arb_cycles_fn(const void *bus)
+{
+	return bus_grants(bus) *
+	       ((const struct bus *)bus)->cfg.arb_latency;
 }
 
 double bus_queue_depth(const struct bus *bus, uint64_t now)
@@ -168,14 +206,14 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	bus->sim = sim;
 	evq_embed(&bus->release, bus_release_event, bus, NULL, 0);
 	copy_name(bus->name, sizeof(bus->name), name);
-	if (stats_add(&sim->stats, bus->name, "grants", STAT_COUNTER, "",
-		      &bus->grants) ||
-	    stats_add(&sim->stats, bus->name, "busy_cycles", STAT_COUNTER,
-		      "cycles", &bus->busy_cycles) ||
+	if (stats_add_count(&sim->stats, bus->name, "grants", "",
+			    bus_grants_fn, bus) ||
+	    stats_add_count(&sim->stats, bus->name, "busy_cycles", "cycles",
+			    bus_busy_cycles_fn, bus) ||
 	    stats_add_fn(&sim->stats, bus->name, "queue_depth", "masters",
 			 bus_queue_depth_fn, bus) ||
-	    stats_add(&sim->stats, bus->name, "arb_cycles", STAT_COUNTER,
-		      "cycles", &bus->arb_cycles))
+	    stats_add_count(&sim->stats, bus->name, "arb_cycles", "cycles",
+			    bus_arb_cycles_fn, bus))
 		return DMASIM_ENOMEM;
 	bus->track = trace_track(sim, NULL, bus->name);
 	trace_signal(sim, bus->track, &tp_bus_busy, 0);
@@ -263,10 +301,12 @@ static void bus_arbitrate_event(struct sim *sim, struct event *ev)
 {
 	struct bus *bus = ev->obj;
 
-	(void)sim;
 	bus->arb_pending = false;
-	if (bus->waiting)
-		bus_arbitrate(bus);
+	if (bus->waiting && bus_arbitrate(bus, true)) {
+		sim_enter(sim, bus->tenure_end, PHASE_RELEASE);
+		sim_entered(sim, 1);
+		bus_releases(bus);
+	}
 }
 
 /* Queue an arbitration at the next edge.  Returns 0 or DMASIM_ENOMEM. */
@@ -295,7 +335,6 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	struct bus_master *m = bus->owner;
 
 	bus->owner = NULL;
-	bus->busy_cycles += cycles;
 	m->busy_cycles += cycles;
 	/* Queued for the rest of a cycle-stealing request (bus_grant): it
 	 * waits again from now. */
@@ -318,22 +357,47 @@ void bus_drop_rest(struct bus_master *m)
 	}
 }
 
+/*
+ * Tenures a release may run back to back (bus_releases()) before it queues
+ * the next one for the event loop: the loop's progress hook and run limits
+ * see the run at least this often.
+ */
+#define BUS_ENTER_MAX 64
+
+/*
+ * The owner's tenure ends now.  Arbitrate at once when nothing else can
+ * still happen before the arbitration phase of this instant: same result,
+ * one event less (a tenure always ends on a bus clock edge).  When the
+ * tenure granted then ends before anything else in the simulation happens
+ * (bus_grant() did not queue its release), its release is entered here and
+ * the loop goes on: the order of events is the event loop's, without the
+ * queue.
+ */
+static void bus_releases(struct bus *bus)
+{
+	unsigned entered = 0;
+
+	for (;;) {
+		bus->releasing = true;
+		bus_end_tenure(bus, bus->tenure_cycles);
+		bus->releasing = false;
+		if (!bus->waiting || bus->arb_pending ||
+		    !sim_instant_clear_before(bus->sim, PHASE_ARBITRATE)) {
+			bus_schedule_arbitration(bus);
+			break;
+		}
+		if (!bus_arbitrate(bus, entered < BUS_ENTER_MAX))
+			break;
+		sim_enter(bus->sim, bus->tenure_end, PHASE_RELEASE);
+		entered++;
+	}
+	sim_entered(bus->sim, entered);
+}
+
 static void bus_release_event(struct sim *sim, struct event *ev)
 {
-	struct bus *bus = ev->obj;
-
-	bus->releasing = true;
-	bus_end_tenure(bus, bus->tenure_cycles);
-	bus->releasing = false;
-	sim = bus->sim;		/* only the bus kept across the op */
-	/* Arbitrate at once when nothing else can still happen before the
-	 * arbitration phase of this instant: same result, one event less.
-	 * (A tenure always ends on a bus clock edge.) */
-	if (bus->waiting && !bus->arb_pending &&
-	    sim_instant_clear_before(sim, PHASE_ARBITRATE))
-		bus_arbitrate(bus);
-	else
-		bus_schedule_arbitration(bus);
+	(void)sim;
+	bus_releases(ev->obj);
 }
 
 static bool eligible(const struct bus *bus, const struct bus_master *m)
@@ -384,13 +448,20 @@ static inline struct bus_master *bus_pick_round_robin(struct bus *bus)
 	}
 }
 
-static inline void bus_grant(struct bus *bus, struct bus_master *m)
+/*
+ * Grant m the bus.  Returns true when `enter` allows it and its tenure's
+ * end would be the next event run (sim_runs_next()), for a master with no
+ * granted op (nothing runs between the grant and the release): the release
+ * is then not queued, and the caller enters it at bus->tenure_end
+ * (bus_releases()).  Otherwise the release is queued; returns false.
+ */
+static inline bool bus_grant(struct bus *bus, struct bus_master *m,
+			     bool enter)
 {
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
 	uint64_t cycles = m->req_cycles < m->req_grant ? m->req_cycles :
 			  m->req_grant;
-	uint32_t lat = bus->cfg.arb_latency;
 	bool queued;
 
 	/* A cycle-stealing request with units left stays queued. */
@@ -398,14 +469,15 @@ static inline void bus_grant(struct bus *bus, struct bus_master *m)
 		bus_dequeue(bus, m);
 	m->wait_ps += sim->now - m->req_time;
 	m->grants++;
-	bus->grants++;
 	bus->owner = m;
 	bus->next = m->id + 1;
-	bus->arb_cycles += lat;
 	bus->tenure_start = sim->now + bus->arb_ps;
 	bus->tenure_cycles = cycles;
-	queued = sim_at_embedded(sim, &bus->release,
-				 bus->tenure_start + cycles * period,
+	bus->tenure_end = bus->tenure_start + cycles * period;
+	if (enter && !m->granted &&
+	    sim_runs_next(sim, bus->tenure_end, PHASE_RELEASE))
+		return true;
+	queued = sim_at_embedded(sim, &bus->release, bus->tenure_end,
 				 PHASE_RELEASE);
 	/* Out of event memory the run cannot go on meaningfully. */
 	assert(queued);
@@ -415,24 +487,25 @@ static inline void bus_grant(struct bus *bus, struct bus_master *m)
 	m = bus->owner;
 	if (m->granted)
 		m->granted(m, bus->tenure_cycles);
+	return false;
 }
 
-/* Priority arbitration and its grant, kept out of the release path. */
-static SIM_NOINLINE void bus_arbitrate_priority(struct bus *bus)
+/* Priority arbitration and its grant, kept out of the release path.
+ * Returns bus_grant()'s answer (false when nobody is eligible). */
+static SIM_NOINLINE bool bus_arbitrate_priority(struct bus *bus, bool enter)
 {
 	struct bus_master *m = bus_pick_priority(bus, bus_scan_start(bus));
 
-	if (m)
-		bus_grant(bus, m);
+	return m && bus_grant(bus, m, enter);
 }
 
-static inline void bus_arbitrate(struct bus *bus)
+/* Grant the bus to the arbiter's choice; returns bus_grant()'s answer. */
+static inline bool bus_arbitrate(struct bus *bus, bool enter)
 {
 	assert(!bus->owner && bus->waiting);
 	if (bus->cfg.arb != BUS_ARB_ROUND_ROBIN)
-		bus_arbitrate_priority(bus);
-	else
-		bus_grant(bus, bus_pick_round_robin(bus));
+		return bus_arbitrate_priority(bus, enter);
+	return bus_grant(bus, bus_pick_round_robin(bus), enter);
 }
 
 /* A non-transparent master asked while a transparent one owns the bus: cut
@@ -454,6 +527,7 @@ static SIM_NOINLINE void bus_preempt(struct bus *bus)
 	if (end < sim->now)
 		end = sim->now;	/* still inside the arbitration latency */
 	bus->tenure_cycles = used;
+	bus->tenure_end = end;
 	if (end == sim->now) {
 		bus_end_tenure(bus, used);
 		return;
@@ -512,6 +586,7 @@ void bus_hold(struct bus_master *m, uint64_t cycles)
 		return;
 	sim_cancel(sim, evq_handle(&bus->release));
 	bus->tenure_cycles = cycles;
+	bus->tenure_end = end;
 	queued = sim_at_embedded(sim, &bus->release, end, PHASE_RELEASE);
 	assert(queued);
 	(void)queued;

@@ -200,6 +200,7 @@ struct bus {
 	struct bus_master *owner;
 	uint64_t tenure_start;	/* ps: first data cycle */
 	uint64_t tenure_cycles;	/* data cycles granted */
+	uint64_t tenure_end;	/* ps: the tenure's release */
 	struct event release;	/* embedded: the owner's tenure ends */
 	bool arb_pending;
 	bool releasing;		/* inside a release: arbitration decided after */
@@ -210,15 +211,18 @@ struct bus {
 	unsigned waiting_opaque; /* of which not transparent */
 	struct bus_snooper **snoopers;	/* DMA watchers, in order added */
 	unsigned nsnoopers, capsnoopers;
-	/* statistics */
-	uint64_t grants;
-	uint64_t busy_cycles;	/* data cycles the bus was owned */
-	uint64_t arb_cycles;	/* cycles lost to arbitration latency */
+	/* statistics: grants, data cycles owned and cycles lost to the
+	 * arbitration latency are the masters' (bus_grants(),
+	 * bus_busy_cycles()) */
 	uint32_t track;		/* trace track "bus", 0 if none */
 	/* by master id, when traced: each master's own ops, which tracing
 	 * wraps in bus_traced_ops */
 	const struct bus_master_ops **traced_ops;
 };
+
+/* Grants made, and data cycles the bus was owned: its masters' summed. */
+uint64_t bus_grants(const struct bus *bus);
+uint64_t bus_busy_cycles(const struct bus *bus);
 
 /* Returns 0, DMASIM_EINVAL for a zero period or width, DMASIM_ENOMEM. */
 int bus_init(struct bus *bus, struct sim *sim, const char *name,

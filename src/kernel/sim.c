@@ -12,6 +12,7 @@ int sim_init(struct sim *sim, uint64_t seed)
 	sim->phase = PHASE_RELEASE;
 	sim->seed = seed;
 	sim->events = 0;
+	sim->until = 0;
 	sim->stopping = false;
 	sim->current = NULL;
 	sim->user = NULL;
@@ -45,10 +46,12 @@ void sim_fini(struct sim *sim)
 static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 					   const bool hook)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, entered = sim->events, outer = sim->until;
+	uint64_t mark = SIM_PROGRESS_MASK + 1;	/* the hook's next call */
 	struct event *ev;
 
 	sim->stopping = false;
+	sim->until = until;
 	while (sim->q.len) {
 		ev = sim->q.heap[0];
 		if (ev->time > until) {
@@ -73,13 +76,20 @@ static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 		n++;
 		if (sim->stopping)
 			break;
-		/* The hook (which may read the wall clock) runs every 2^16
-		 * events. */
-		if (hook && SIM_UNLIKELY((n & SIM_PROGRESS_MASK) == 0))
+		/* The hook (which may read the wall clock) runs each time
+		 * the run's events pass a multiple of 2^16 (models may enter
+		 * several in one callback: sim_enter()). */
+		if (hook && SIM_UNLIKELY(sim->events + n - entered >= mark)) {
+			mark = ((sim->events + n - entered) |
+				SIM_PROGRESS_MASK) + 1;
 			sim->progress(sim, until, sim->events + n);
+		}
 	}
+	sim->until = outer;
+	/* sim->events also counts the events models entered themselves
+	 * (sim_enter()). */
 	sim->events += n;
-	return n;
+	return sim->events - entered;
 }
 
 uint64_t sim_run(struct sim *sim, uint64_t until)

@@ -34,8 +34,10 @@ struct trace;
 #define SIM_NOINLINE
 #endif
 
-/* sim_run() calls the progress hook each time the events it has run reach
- * a multiple of SIM_PROGRESS_MASK + 1 (2^16). */
+/* sim_run() calls the progress hook each time the events it has run pass
+ * a multiple of SIM_PROGRESS_MASK + 1 (2^16): at the first event boundary
+ * at or after it (a callback that entered several events, sim_enter(), may
+ * pass it by a few). */
 #define SIM_PROGRESS_MASK 0xffffull
 
 struct sim {
@@ -45,6 +47,8 @@ struct sim {
 	struct stats stats;
 	uint64_t seed;		/* run seed */
 	uint64_t events;	/* events run so far */
+	uint64_t until;		/* the running sim_run()'s limit; 0 outside
+				 * a run */
 	bool stopping;		/* sim_stop() was called */
 	int host_err;		/* a host failure (DMASIM_ENOMEM) a model met
 				 * mid-run: the run stops and fails with it */
@@ -52,8 +56,9 @@ struct sim {
 	void *user;		/* the owner's context (the Lua layer) */
 	const char *name;	/* the system's name, or NULL */
 	struct trace *trace;	/* trace points' sinks; NULL: tracing off */
-	/* Optional: called from sim_run() every 2^16 events, never per
-	 * event, with the run's `until` and the events run so far. */
+	/* Optional: called from sim_run() about every 2^16 events (see
+	 * SIM_PROGRESS_MASK), never per event, with the run's `until` and
+	 * the events run so far. */
 	void (*progress)(struct sim *sim, uint64_t until, uint64_t events);
 	void *progress_ctx;
 };
@@ -122,7 +127,8 @@ static inline bool sim_cancel(struct sim *sim, struct ev_handle h)
  * Run events until the queue is empty, sim_stop() is called, or the next
  * event lies after `until` (UINT64_MAX: no limit); time then stands at the
  * last event run (or at `until` when it stopped there).  Returns the number
- * of events run.  The progress hook, when set, is called every 2^16 events.
+ * of events run.  The progress hook, when set, is called about every 2^16
+ * events (SIM_PROGRESS_MASK).
  */
 uint64_t sim_run(struct sim *sim, uint64_t until);
 
@@ -143,6 +149,46 @@ static inline bool sim_instant_clear_before(const struct sim *sim,
 		return true;
 	ev = sim->q.heap[0];
 	return ev->time > sim->now || event_phase(ev) >= p;
+}
+
+/*
+ * A model about to queue an event at (t, phase) from inside an event may
+ * ask whether it would be the next event run: inside a run, before its
+ * limit and with no stop asked, earlier in (time, phase, sequence) order
+ * than every queued event (a new event's sequence is the largest, so an
+ * equal time and phase loses).  If so, the model may run the event's work
+ * itself, at once, after sim_enter(), instead of queuing it for the loop to
+ * pop: the order of events is the same, only the queue is left out.
+ */
+static inline bool sim_runs_next(const struct sim *sim, uint64_t t,
+				 enum phase phase)
+{
+	const struct event *ev;
+
+	if (t > sim->until || sim->stopping)
+		return false;
+#ifdef DMASIM_MUTATE_ENTER_OUT_OF_ORDER
+	return true;	/* ahead of whatever is queued */
+#endif
+	if (!sim->q.len)
+		return true;
+	ev = sim->q.heap[0];
+	return t < ev->time || (t == ev->time && phase < event_phase(ev));
+}
+
+/* Enter the event that sim_runs_next() allowed: time moves to it.  The
+ * model counts the events it entered and adds them with sim_entered()
+ * before it returns (one count a call, not one an event). */
+static inline void sim_enter(struct sim *sim, uint64_t t, enum phase phase)
+{
+	assert(t > sim->now || (t == sim->now && phase >= sim->phase));
+	sim->now = t;
+	sim->phase = phase;
+}
+
+static inline void sim_entered(struct sim *sim, uint64_t n)
+{
+	sim->events += n;
 }
 
 #endif

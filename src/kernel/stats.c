@@ -45,6 +45,7 @@ int stats_add(struct stats *s, const char *prefix, const char *name,
 	s->v[s->len].unit = unit ? unit : "";
 	s->v[s->len].ptr = ptr;
 	s->v[s->len].fn = NULL;
+	s->v[s->len].count = NULL;
 	s->len++;
 	return 0;
 }
@@ -59,11 +60,26 @@ int stats_add_fn(struct stats *s, const char *prefix, const char *name,
 	return err;
 }
 
+int stats_add_count(struct stats *s, const char *prefix, const char *name,
+		    const char *unit, stat_count_fn fn, const void *obj)
+{
+	int err = stats_add(s, prefix, name, STAT_COUNTER, unit, obj);
+
+	if (!err)
+		s->v[s->len - 1].count = fn;
+	return err;
+}
+
+uint64_t stat_count(const struct stat_entry *e)
+{
+	return e->count ? e->count(e->ptr) : *(const uint64_t *)e->ptr;
+}
+
 double stat_read(const struct stat_entry *e, uint64_t now)
 {
 	switch (e->kind) {
 	case STAT_COUNTER:
-		return (double)*(const uint64_t *)e->ptr;
+		return (double)stat_count(e);
 	case STAT_VALUE:
 		return *(const double *)e->ptr;
 	case STAT_TAVG:

@@ -19,6 +19,9 @@ enum stat_kind { STAT_COUNTER, STAT_VALUE, STAT_TAVG, STAT_HIST, STAT_FN };
 /* A statistic derived when read from a component's own counters (no cost
  * on the hot path): obj is the component, now the time of reading. */
 typedef double (*stat_fn)(const void *obj, uint64_t now);
+/* A counter derived when read from other counters (a bus's grants, the sum
+ * of its masters'), so that the hot path keeps one count, not two. */
+typedef uint64_t (*stat_count_fn)(const void *obj);
 
 /* A value held over time; its mean weighs each value by how long it held. */
 struct stat_tavg {
@@ -43,6 +46,8 @@ struct stat_entry {
 	const char *unit;	/* static string: "cycles", "ps", "bytes", "" */
 	const void *ptr;
 	stat_fn fn;		/* STAT_FN: the value is fn(ptr, now) */
+	stat_count_fn count;	/* STAT_COUNTER: the count is count(ptr);
+				 * NULL: *(uint64_t *)ptr */
 };
 
 struct stats {
@@ -65,6 +70,14 @@ int stats_add(struct stats *s, const char *prefix, const char *name,
  * Returns 0 or DMASIM_ENOMEM. */
 int stats_add_fn(struct stats *s, const char *prefix, const char *name,
 		 const char *unit, stat_fn fn, const void *obj);
+
+/* Register a derived counter: its count is fn(obj) when read.  Returns 0
+ * or DMASIM_ENOMEM. */
+int stats_add_count(struct stats *s, const char *prefix, const char *name,
+		    const char *unit, stat_count_fn fn, const void *obj);
+
+/* A counter's count (a STAT_COUNTER entry). */
+uint64_t stat_count(const struct stat_entry *e);
 
 /* The value of an entry at time now, as a number (a histogram: its
  * mean). */

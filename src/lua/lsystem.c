@@ -248,8 +248,8 @@ static int l_bus_index(lua_State *L)
 	const struct lsys_field f[] = {
 		{ "period", b->bus.clk.period },
 		{ "width", b->bus.cfg.width },
-		{ "grants", b->bus.grants },
-		{ "busy_cycles", b->bus.busy_cycles },
+		{ "grants", bus_grants(&b->bus) },
+		{ "busy_cycles", bus_busy_cycles(&b->bus) },
 	};
 
 	if (lsys_index(L, 1, k, f, LSYS_NFIELDS(f)))

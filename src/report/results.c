@@ -289,7 +289,7 @@ int results_reserve_system(struct results *r)
 static json_t *stat_json(const struct stat_entry *e, uint64_t now)
 {
 	if (e->kind == STAT_COUNTER)
-		return json_integer((json_int_t)*(const uint64_t *)e->ptr);
+		return json_integer((json_int_t)stat_count(e));
 	if (e->kind == STAT_HIST) {
 		const struct stat_hist *h = e->ptr;
 

@@ -30,7 +30,7 @@ static json_t *stat_entry_json(const struct stat_entry *e, uint64_t now)
 	json_object_set_new(o, "name", json_string(e->name));
 	if (e->kind == STAT_COUNTER) {
 		json_object_set_new(o, "value", json_integer((json_int_t)
-				    *(const uint64_t *)e->ptr));
+				    stat_count(e)));
 	} else if (e->kind == STAT_HIST) {
 		const struct stat_hist *h = e->ptr;
 

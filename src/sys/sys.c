@@ -237,7 +237,7 @@ static void stat_out(const struct dmasim_sys *sys,
 	out->is_counter = e->kind == STAT_COUNTER;
 	out->value = stat_read(e, sys->sim.now);
 	if (e->kind == STAT_COUNTER)
-		out->count = *(const uint64_t *)e->ptr;
+		out->count = stat_count(e);
 	else if (e->kind == STAT_HIST)
 		out->count = ((const struct stat_hist *)e->ptr)->count;
 	else
