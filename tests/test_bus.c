@@ -282,6 +282,66 @@ static void transparent_yields_at_grant(void **state)
  * Arbitration latency of 1 cycle: A and B each want 2 cycles from t=0.
  * A granted at 0, data 1-3; B granted at 3, data 4-6.  Busy 4, lost 2.
  */
+/*
+ * A master told of releases (qm): one request of 5 units of 2 cycles in
+ * cycle-stealing mode, alone on the bus, holds it 0-2, 2-4, ... 8-10 ns.
+ * Told of each unit, its released op runs 5 times; quiet (bus_set_quiet),
+ * once, at 10 ns, with the last unit's 2 cycles, its busy_cycles holding
+ * all 10.  Quiet, then asking to be told again at 3 ns: told at 4 ns (the
+ * unit under way) and at every release after, 4 times.
+ */
+struct qm {
+	struct bus_master m;
+	int told;
+	uint64_t last_at, last_cycles;
+};
+
+static void qm_released(struct bus_master *m, uint64_t cycles)
+{
+	struct qm *q = (struct qm *)m;
+
+	q->told++;
+	q->last_at = m->bus->sim->now;
+	q->last_cycles = cycles;
+}
+
+static const struct bus_master_ops qm_ops = { .released = qm_released };
+
+static void qm_speak(struct sim *sim, struct event *ev)
+{
+	(void)sim;
+	bus_set_quiet(ev->obj, false);
+}
+
+static void quiet_units(void **state)
+{
+	static const int told[] = { 5, 1, 4 };
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		struct sim sim;
+		struct bus bus;
+		struct qm q = { .told = 0 };
+
+		setup(&sim, &bus, BUS_ARB_ROUND_ROBIN, 0);
+		assert_int_equal(bus_attach(&bus, &q.m, "q", &qm_ops,
+					    BUS_MODE_CYCLE_STEAL, 0), 0);
+		bus_set_quiet(&q.m, k > 0);
+		if (k == 2)
+			sim_at(&sim, 3 * NS, PHASE_REQUEST, qm_speak, &q.m,
+			       NULL, 0);
+		assert_int_equal(bus_request(&q.m, 10, 2), 0);
+		sim_run(&sim, UINT64_MAX);
+		assert_int_equal(q.told, told[k]);
+		assert_int_equal(q.last_at, 10 * NS);
+		assert_int_equal(q.last_cycles, 2);
+		assert_int_equal(q.m.busy_cycles, 10);
+		assert_int_equal(q.m.grants, 5);
+		assert_false(q.m.waiting);
+		teardown(&sim, &bus);
+	}
+}
+
 static void arbitration_latency(void **state)
 {
 	struct sim sim;
@@ -334,6 +394,7 @@ int main(void)
 		cmocka_unit_test(burst_and_cycle_stealing),
 		cmocka_unit_test(transparent),
 		cmocka_unit_test(transparent_yields_at_grant),
+		cmocka_unit_test(quiet_units),
 		cmocka_unit_test(arbitration_latency),
 		cmocka_unit_test(grant_on_clock_edge),
 	};

@@ -87,10 +87,10 @@ static void gap_and_hold_alone(void **state)
 	assert_true(owns(&bus, &s));
 	run_to(&sim, 6);
 	assert_true(owns(&bus, &s));
-	assert_int_equal(s.accesses, 0);
+	assert_int_equal(synth_accesses(&s), 0);
 	run_to(&sim, 7);
 	assert_int_equal(s.state, SYNTH_GAP);
-	assert_int_equal(s.accesses, 1);
+	assert_int_equal(synth_accesses(&s), 1);
 	run_to(&sim, 10);
 	assert_true(owns(&bus, &s));
 	assert_true(synth_check(&s));
@@ -98,7 +98,7 @@ static void gap_and_hold_alone(void **state)
 	assert_int_equal(s.state, SYNTH_DONE);
 	assert_int_equal(s.done_at, 21 * NS);
 	assert_int_equal(sim.now, 21 * NS);
-	assert_int_equal(s.accesses, 3);
+	assert_int_equal(synth_accesses(&s), 3);
 	assert_int_equal(s.gap_cycles, 9);
 	assert_int_equal(s.port.grants, 3);
 	assert_int_equal(s.port.busy_cycles, 12);
@@ -168,7 +168,7 @@ static void cycle_stealing_rest_stays_queued(void **state)
 		assert_int_equal(a.port.req_time, 4 * NS);
 		assert_true(bus_check(&bus) && synth_check(&a));
 		run_to(&sim, 10);
-		assert_int_equal(a.accesses, 2);
+		assert_int_equal(synth_accesses(&a), 2);
 		if (stop) {
 			assert_int_equal(a.state, SYNTH_STOPPED);
 			assert_false(a.port.waiting || a.port.rest);
@@ -177,7 +177,7 @@ static void cycle_stealing_rest_stays_queued(void **state)
 			assert_true(owns(&bus, &a));
 		}
 		sim_run(&sim, UINT64_MAX);
-		assert_int_equal(a.accesses, stop ? 2 : 3);
+		assert_int_equal(synth_accesses(&a), stop ? 2 : 3);
 		assert_int_equal(a.port.grants, stop ? 2 : 3);
 		assert_true(bus_check(&bus) && synth_check(&a));
 		teardown(&sim, &bus);
@@ -223,8 +223,8 @@ static void count_cycle_stealing_and_burst(void **state)
 		assert_int_equal(b.done_at / NS, b_done[k]);
 		assert_int_equal(a.port.grants, a_grants[k]);
 		assert_int_equal(b.port.grants, 2);
-		assert_int_equal(a.accesses, 3);
-		assert_int_equal(b.accesses, 2);
+		assert_int_equal(synth_accesses(&a), 3);
+		assert_int_equal(synth_accesses(&b), 2);
 		assert_int_equal(bus_master_wait_cycles(&a.port), a_wait[k]);
 		assert_int_equal(bus_master_wait_cycles(&b.port), b_wait[k]);
 		assert_int_equal(bus_busy_cycles(&bus), 16);
@@ -253,7 +253,7 @@ static void stop_while_waiting(void **state)
 	stop_at(&sim, &s, 5, PHASE_REQUEST);
 	sim_run(&sim, UINT64_MAX);
 	assert_int_equal(s.state, SYNTH_STOPPED);
-	assert_int_equal(s.accesses, 1);
+	assert_int_equal(synth_accesses(&s), 1);
 	assert_int_equal(s.stopped_at, 13 * NS);
 	assert_int_equal(s.done_at, 0);
 	assert_int_equal(bus_master_wait_cycles(&s.port), 8);
@@ -298,7 +298,7 @@ static void stop_in_gap(void **state)
 		sim_run(&sim, UINT64_MAX);
 		assert_int_equal(s.state, SYNTH_STOPPED);
 		assert_int_equal(s.stopped_at, c[i].stopped * NS);
-		assert_int_equal(s.accesses, c[i].accesses);
+		assert_int_equal(synth_accesses(&s), c[i].accesses);
 		assert_int_equal(s.port.grants, c[i].accesses);
 		assert_int_equal(s.gap_cycles, c[i].gaps);
 		assert_true(synth_check(&s));
@@ -326,7 +326,7 @@ static void stop_count(void **state)
 	sim_run(&sim, UINT64_MAX);
 	assert_int_equal(s.state, SYNTH_STOPPED);
 	assert_int_equal(s.stopped_at, 8 * NS);
-	assert_int_equal(s.accesses, 2);
+	assert_int_equal(synth_accesses(&s), 2);
 	assert_int_equal(s.done_at, 0);
 	teardown(&sim, &bus);
 
@@ -338,7 +338,7 @@ static void stop_count(void **state)
 	assert_int_equal(s.state, SYNTH_DONE);
 	assert_int_equal(s.done_at, 20 * NS);
 	assert_int_equal(s.stopped_at, 0);
-	assert_int_equal(s.accesses, 5);
+	assert_int_equal(synth_accesses(&s), 5);
 	teardown(&sim, &bus);
 }
 
@@ -361,13 +361,13 @@ static void transparent_resumes(void **state)
 	assert_int_equal(synth_start(&t), 0);
 	assert_int_equal(synth_start(&o), 0);
 	run_to(&sim, 5);
-	assert_int_equal(t.accesses, 1);
+	assert_int_equal(synth_accesses(&t), 1);
 	assert_int_equal(t.pos, 1);
 	assert_true(owns(&bus, &o));
 	sim_run(&sim, UINT64_MAX);
 	assert_int_equal(t.done_at, 9 * NS);
 	assert_int_equal(o.done_at, 6 * NS);
-	assert_int_equal(t.accesses, 2);
+	assert_int_equal(synth_accesses(&t), 2);
 	assert_int_equal(t.port.busy_cycles, 8);
 	assert_int_equal(t.port.preemptions, 1);
 	assert_int_equal(bus_master_wait_cycles(&o.port), 0);
@@ -396,7 +396,7 @@ static void stop_finishes_cut_access(void **state)
 	sim_run(&sim, UINT64_MAX);
 	assert_int_equal(t.state, SYNTH_STOPPED);
 	assert_int_equal(t.stopped_at, 9 * NS);
-	assert_int_equal(t.accesses, 2);
+	assert_int_equal(synth_accesses(&t), 2);
 	assert_int_equal(t.port.busy_cycles, 8);
 	assert_int_equal(t.port.grants, 3);
 	teardown(&sim, &bus);
@@ -475,7 +475,7 @@ static void restart_and_errors(void **state)
 	assert_int_equal(ticks, 1);
 	assert_int_equal(s.state, SYNTH_DONE);
 	assert_int_equal(s.done_at, 16 * NS);
-	assert_int_equal(s.accesses, 4);
+	assert_int_equal(synth_accesses(&s), 4);
 	assert_int_equal(s.done.notified, 2);
 	teardown(&sim, &bus);
 }

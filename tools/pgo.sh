@@ -25,7 +25,7 @@ bb=$src/bench/busbench.lua
 "$dm" run "$bb" -q -D K=1 -D N=500000
 "$dm" run "$bb" -q -D K=64 -D N=20000
 "$dm" run "$bb" -q -D C=0 -D N=200000
-"$dm" tour >/dev/null
+"$dm" tour --scenarios "$src/scenarios" >/dev/null
 
 if [[ -d $build/pgo ]]; then	# clang: one profile to merge
 	llvm-profdata merge -o "$build/pgo/default.profdata" \

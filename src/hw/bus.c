@@ -342,11 +342,18 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 		if (SIM_LIKELY(m->req_cycles > cycles)) {
 			m->req_cycles -= cycles;
 			m->req_time = bus->sim->now;
+			if (m->quiet)
+				return;
 		} else {
 			bus_dequeue(bus, m);	/* held it all (bus_hold) */
 		}
 	}
 	m->released(m, cycles);
+}
+
+void bus_set_quiet(struct bus_master *m, bool quiet)
+{
+	m->quiet = quiet && !m->track;
 }
 
 void bus_drop_rest(struct bus_master *m)

@@ -161,6 +161,9 @@ struct bus_master {
 				 * the rest, not dropped */
 	bool io;		/* an I/O initiator (DMA): snoopers see its
 				 * memory accesses */
+	bool quiet;		/* not told of a unit's release while the rest
+				 * of its request stays queued
+				 * (bus_set_quiet()) */
 	/* trace track "bus.<master>", 0 if none; 16 bits fill the padding
 	 * here, keeping the hot struct's size */
 	uint16_t track;
@@ -261,6 +264,17 @@ void bus_hold(struct bus_master *m, uint64_t cycles);
  * was stopped).  Nothing when there is no rest.
  */
 void bus_drop_rest(struct bus_master *m);
+
+/*
+ * A master with a request of several units (cycle stealing) may ask not to
+ * be told of each unit's release while the rest of the request stays
+ * queued (quiet = true): its released op then runs when the request ends
+ * (or is cut short), and the master reads the cycles it held meanwhile
+ * from its busy_cycles.  It asks to be told again (false) before it must
+ * act at a unit's release: to drop the rest when stopped.  A traced master
+ * is always told (the trace draws every tenure).
+ */
+void bus_set_quiet(struct bus_master *m, bool quiet);
 
 /* Whole bus cycles a master has spent waiting for grants. */
 static inline uint64_t bus_master_wait_cycles(const struct bus_master *m)

@@ -108,10 +108,16 @@ static void synth_released(struct bus_master *m, uint64_t cycles)
 {
 	struct synth *s = (struct synth *)m;
 	uint64_t hold = s->cfg.hold;
-	uint64_t pos = s->pos + cycles;
+	uint64_t pos;
 
+	/* This tenure's cycles, and those of the units the bus kept quiet
+	 * about before it (bus_set_quiet()). */
+	assert(m->busy_cycles - s->seen >= cycles);
+	cycles = m->busy_cycles - s->seen;
+	s->seen = m->busy_cycles;
+	pos = s->pos + cycles;
 	/* Count the accesses whose last cycle has now been held: one per
-	 * grant but in burst mode, so no division then. */
+	 * grant of a request of one access, so no division then. */
 	if (pos == hold) {
 		s->accesses++;
 		pos = 0;
@@ -166,6 +172,8 @@ int synth_start(struct synth *s)
 	s->pos = 0;
 	s->started_at = s->sim->now;
 	s->target = c->count ? s->accesses + c->count : UINT64_MAX;
+	s->seen = s->port.busy_cycles;
+	bus_set_quiet(&s->port, true);
 	/* Gap 0 and a count: every access in one request. */
 	s->left = c->count && !c->gap ? c->count * c->hold : c->hold;
 	trace_span_begin(s->sim, s->track, &tp_synth_active, NULL);
@@ -179,8 +187,22 @@ int synth_start(struct synth *s)
 
 void synth_stop(struct synth *s)
 {
-	if (synth_running(s))
+	if (synth_running(s)) {
 		s->stop = true;
+		/* to drop the rest of a request at the next release */
+		bus_set_quiet(&s->port, false);
+	}
+}
+
+uint64_t synth_accesses(const struct synth *s)
+{
+	return s->accesses +
+	       (s->pos + s->port.busy_cycles - s->seen) / s->cfg.hold;
+}
+
+static uint64_t synth_accesses_fn(const void *s)
+{
+	return synth_accesses(s);
 }
 
 int synth_init(struct synth *s, struct sim *sim, struct bus *bus,
@@ -204,8 +226,8 @@ int synth_init(struct synth *s, struct sim *sim, struct bus *bus,
 	evq_embed(&s->gap_end, synth_gap_done, s, NULL, 0);
 	s->track = trace_track(sim, NULL, s->name);
 	trace_signal(sim, s->track, &tp_synth_state, 0);
-	if (stats_add(&sim->stats, s->name, "accesses", STAT_COUNTER, "",
-		      &s->accesses) ||
+	if (stats_add_count(&sim->stats, s->name, "accesses", "",
+			    synth_accesses_fn, s) ||
 	    stats_add(&sim->stats, s->name, "gap_cycles", STAT_COUNTER,
 		      "cycles", &s->gap_cycles) ||
 	    stats_add(&sim->stats, s->name, "started_at", STAT_COUNTER, "ps",
@@ -261,7 +283,7 @@ void synth_dump(const struct synth *s)
 		s->port.bus->owner == &s->port ? "owns the bus" : "off the bus");
 	fprintf(stderr, "  accesses %llu (done at %llu), started at %llu ps, "
 		"done at %llu ps, stopped at %llu ps\n",
-		(unsigned long long)s->accesses,
+		(unsigned long long)synth_accesses(s),
 		(unsigned long long)s->target,
 		(unsigned long long)s->started_at,
 		(unsigned long long)s->done_at,

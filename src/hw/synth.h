@@ -84,12 +84,18 @@ struct synth {
 	uint32_t track;			/* trace track, 0 when not traced */
 	uint64_t left;			/* bus cycles of the request due */
 	uint64_t pos;			/* bus cycles into the current access */
+	uint64_t seen;			/* the port's busy cycles counted in
+					 * left, pos and accesses: a request
+					 * of several accesses is quiet on the
+					 * bus (bus_set_quiet()) until it ends
+					 * or a stop is asked */
 	uint64_t target;		/* accesses at which the run is done;
 					 * UINT64_MAX: until stopped */
 	struct signal done;		/* notified when done or stopped */
 	struct event gap_end;		/* embedded: the gap ends */
 	/* statistics */
-	uint64_t accesses;		/* completed, all runs */
+	uint64_t accesses;		/* completed, all runs, up to `seen`
+					 * (synth_accesses(): all of them) */
 	uint64_t gap_cycles;		/* cycles of its clock spent in gaps */
 	uint64_t started_at;		/* ps: last start */
 	uint64_t done_at;		/* ps: last completion */
@@ -118,6 +124,9 @@ static inline bool synth_running(const struct synth *s)
 {
 	return s->state == SYNTH_GAP || s->state == SYNTH_BUS;
 }
+
+/* Accesses completed, all runs. */
+uint64_t synth_accesses(const struct synth *s);
 
 /* Invariant checker: the state agrees with the bus and the counters. */
 bool synth_check(const struct synth *s);

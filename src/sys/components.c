@@ -455,7 +455,7 @@ void dmasim_traffic_info(const struct dmasim_traffic *t,
 	out->running = synth_running(s);
 	out->done = s->state == SYNTH_DONE;
 	out->stopped = s->state == SYNTH_STOPPED;
-	out->accesses = s->accesses;
+	out->accesses = synth_accesses(s);
 	out->gap_cycles = s->gap_cycles;
 	out->started_at = s->started_at;
 	out->done_at = s->done_at;
