@@ -99,28 +99,24 @@ static void run_until_stops_at_limit(void **state)
 }
 
 /*
- * sim_runs_next(): from inside an event at (20 ps, PHASE_REQUEST), with
- * one event queued at (30 ps, PHASE_REQUEST) and the run's limit 40 ps, an
- * event would run next exactly when it is earlier in (time, phase,
- * sequence) order than the queued one and within the limit.  Entering one
+ * sim_lead(): from inside an event at 20 ps, with one event queued at
+ * 30 ps and the run's limit 40 ps, an event entered at up to 29 ps runs
+ * before the queued one; once that has run and nothing is queued, up to
+ * the limit; none after a stop, and none outside a run.  Entering one
  * moves time to it and counts it in the run's events.
  */
 struct probe {
-	bool ans[8];
+	uint64_t lead[4];
 	uint64_t now_after;
 };
 
-static void probe_runs_next(struct sim *sim, struct event *ev)
+static void probe_lead(struct sim *sim, struct event *ev)
 {
 	struct probe *p = ev->obj;
 
-	p->ans[0] = sim_runs_next(sim, 25, PHASE_RELEASE);	/* earlier */
-	p->ans[1] = sim_runs_next(sim, 30, PHASE_RELEASE);	/* phase */
-	p->ans[2] = sim_runs_next(sim, 30, PHASE_REQUEST);	/* sequence */
-	p->ans[3] = sim_runs_next(sim, 30, PHASE_LATE);
-	p->ans[4] = sim_runs_next(sim, 35, PHASE_RELEASE);	/* later */
+	p->lead[0] = sim_lead(sim);
 	sim_stop(sim);
-	p->ans[5] = sim_runs_next(sim, 25, PHASE_RELEASE);	/* stopping */
+	p->lead[1] = sim_lead(sim);
 	sim->stopping = false;
 	sim_enter(sim, 25, PHASE_RELEASE);
 	sim_entered(sim, 1);
@@ -131,37 +127,45 @@ static void probe_limit(struct sim *sim, struct event *ev)
 {
 	struct probe *p = ev->obj;
 
-	p->ans[6] = sim_runs_next(sim, 40, PHASE_LATE);	/* at the limit */
-	p->ans[7] = sim_runs_next(sim, 41, PHASE_RELEASE);	/* past it */
+	p->lead[2] = sim_lead(sim);
 }
 
-static void runs_next_follows_queue_order(void **state)
+static void probe_at_zero(struct sim *sim, struct event *ev)
+{
+	struct probe *p = ev->obj;
+
+	p->lead[3] = sim_lead(sim);
+}
+
+static void lead_is_before_everything_queued(void **state)
 {
 	struct sim sim;
-	struct probe p = { { false }, 0 };
+	struct probe p = { { 9, 9, 9, 9 }, 0 };
 	struct log log = { 0 };
 
 	(void)state;
 	sim_init(&sim, 1);
-	/* outside a run nothing runs next */
-	assert_false(sim_runs_next(&sim, 1, PHASE_RELEASE));
-	sim_at(&sim, 20, PHASE_REQUEST, probe_runs_next, &p, NULL, 0);
+	assert_int_equal(sim_lead(&sim), 0);	/* outside a run */
+	sim_at(&sim, 20, PHASE_REQUEST, probe_lead, &p, NULL, 0);
 	sim_at(&sim, 30, PHASE_REQUEST, record, &log, NULL, 1);
 	sim_at(&sim, 30, PHASE_LATE, probe_limit, &p, NULL, 0);
 	/* 3 events popped and 1 entered */
 	assert_int_equal(sim_run(&sim, 40), 4);
 	assert_int_equal(sim.events, 4);
-	assert_true(p.ans[0]);
-	assert_true(p.ans[1]);
-	assert_false(p.ans[2]);
-	assert_false(p.ans[3]);
-	assert_false(p.ans[4]);
-	assert_false(p.ans[5]);
+	assert_int_equal(p.lead[0], 29);
+	assert_int_equal(p.lead[1], 0);
 	assert_int_equal(p.now_after, 25);
-	assert_true(p.ans[6]);	/* nothing queued, within the limit */
-	assert_false(p.ans[7]);
+	assert_int_equal(p.lead[2], 40);
 	assert_int_equal(log.n, 1);
-	assert_false(sim_runs_next(&sim, 41, PHASE_RELEASE));
+	assert_int_equal(sim_lead(&sim), 0);	/* the run is over */
+	sim_fini(&sim);
+
+	/* an event queued at time 0, seen from time 0: nothing can pass it */
+	sim_init(&sim, 1);
+	sim_at(&sim, 0, PHASE_RELEASE, probe_at_zero, &p, NULL, 0);
+	sim_at(&sim, 0, PHASE_LATE, record, &log, NULL, 2);
+	sim_run(&sim, UINT64_MAX);
+	assert_int_equal(p.lead[3], 0);
 	sim_fini(&sim);
 }
 
@@ -333,7 +337,7 @@ int main(void)
 		cmocka_unit_test(order_time_phase_sequence),
 		cmocka_unit_test(cancel_and_stale_handles),
 		cmocka_unit_test(run_until_stops_at_limit),
-		cmocka_unit_test(runs_next_follows_queue_order),
+		cmocka_unit_test(lead_is_before_everything_queued),
 		cmocka_unit_test(pool_reuse_millions),
 		cmocka_unit_test(embedded_event),
 		cmocka_unit_test(random_against_reference),

@@ -46,7 +46,7 @@ static const struct trace_point tp_bus_grant = {
 	"the master owns the bus"
 };
 
-static inline bool bus_arbitrate(struct bus *bus, bool enter);
+static inline bool bus_arbitrate(struct bus *bus, uint64_t lead);
 static void bus_releases(struct bus *bus);
 
 /* Leave the queue (granted the last of its request, or dropped it). */
@@ -65,6 +65,7 @@ static unsigned bus_waiting_shown(const struct bus *bus)
 	return bus->waiting - (bus->owner && bus->owner->waiting);
 }
 static void bus_release_event(struct sim *sim, struct event *ev);
+static void bus_release_event_rr(struct sim *sim, struct event *ev);
 
 /*
  * ---- trace points ----
@@ -204,7 +205,8 @@ int bus_init(struct bus *bus, struct sim *sim, const char *name,
 	bus->clk.period = cfg->period;
 	bus->arb_ps = (uint64_t)cfg->arb_latency * cfg->period;
 	bus->sim = sim;
-	evq_embed(&bus->release, bus_release_event, bus, NULL, 0);
+	evq_embed(&bus->release, cfg->arb == BUS_ARB_ROUND_ROBIN ?
+		  bus_release_event_rr : bus_release_event, bus, NULL, 0);
 	copy_name(bus->name, sizeof(bus->name), name);
 	if (stats_add_count(&sim->stats, bus->name, "grants", "",
 			    bus_grants_fn, bus) ||
@@ -302,7 +304,7 @@ static void bus_arbitrate_event(struct sim *sim, struct event *ev)
 	struct bus *bus = ev->obj;
 
 	bus->arb_pending = false;
-	if (bus->waiting && bus_arbitrate(bus, true)) {
+	if (bus->waiting && bus_arbitrate(bus, sim_lead(sim))) {
 		sim_enter(sim, bus->tenure_end, PHASE_RELEASE);
 		sim_entered(sim, 1);
 		bus_releases(bus);
@@ -329,11 +331,15 @@ static inline int bus_schedule_arbitration(struct bus *bus)
 	return bus_queue_arbitration(bus);
 }
 
-/* End the owner's tenure now with `cycles` data cycles used. */
-static void bus_end_tenure(struct bus *bus, uint64_t cycles)
+/* End the owner's tenure now with `cycles` data cycles used.  Returns
+ * whether the master's released op ran (not when it is quiet); with
+ * `releasing`, the op runs with bus->releasing set (bus_releases()). */
+static inline bool bus_end_tenure(struct bus *bus, uint64_t cycles,
+				  uint64_t now, const bool releasing)
 {
 	struct bus_master *m = bus->owner;
 
+	assert(now == bus->sim->now);
 	bus->owner = NULL;
 	m->busy_cycles += cycles;
 	/* Queued for the rest of a cycle-stealing request (bus_grant): it
@@ -341,14 +347,21 @@ static void bus_end_tenure(struct bus *bus, uint64_t cycles)
 	if (m->waiting) {
 		if (SIM_LIKELY(m->req_cycles > cycles)) {
 			m->req_cycles -= cycles;
-			m->req_time = bus->sim->now;
+			m->req_time = now;
 			if (m->quiet)
-				return;
+				return false;
 		} else {
 			bus_dequeue(bus, m);	/* held it all (bus_hold) */
 		}
 	}
-	m->released(m, cycles);
+	if (releasing) {
+		bus->releasing = true;
+		m->released(m, cycles);
+		bus->releasing = false;
+	} else {
+		m->released(m, cycles);
+	}
+	return true;
 }
 
 void bus_set_quiet(struct bus_master *m, bool quiet)
@@ -362,49 +375,6 @@ void bus_drop_rest(struct bus_master *m)
 		bus_dequeue(m->bus, m);
 		m->rest = false;
 	}
-}
-
-/*
- * Tenures a release may run back to back (bus_releases()) before it queues
- * the next one for the event loop: the loop's progress hook and run limits
- * see the run at least this often.
- */
-#define BUS_ENTER_MAX 64
-
-/*
- * The owner's tenure ends now.  Arbitrate at once when nothing else can
- * still happen before the arbitration phase of this instant: same result,
- * one event less (a tenure always ends on a bus clock edge).  When the
- * tenure granted then ends before anything else in the simulation happens
- * (bus_grant() did not queue its release), its release is entered here and
- * the loop goes on: the order of events is the event loop's, without the
- * queue.
- */
-static void bus_releases(struct bus *bus)
-{
-	unsigned entered = 0;
-
-	for (;;) {
-		bus->releasing = true;
-		bus_end_tenure(bus, bus->tenure_cycles);
-		bus->releasing = false;
-		if (!bus->waiting || bus->arb_pending ||
-		    !sim_instant_clear_before(bus->sim, PHASE_ARBITRATE)) {
-			bus_schedule_arbitration(bus);
-			break;
-		}
-		if (!bus_arbitrate(bus, entered < BUS_ENTER_MAX))
-			break;
-		sim_enter(bus->sim, bus->tenure_end, PHASE_RELEASE);
-		entered++;
-	}
-	sim_entered(bus->sim, entered);
-}
-
-static void bus_release_event(struct sim *sim, struct event *ev)
-{
-	(void)sim;
-	bus_releases(ev->obj);
 }
 
 static bool eligible(const struct bus *bus, const struct bus_master *m)
@@ -436,34 +406,35 @@ static inline unsigned bus_scan_start(const struct bus *bus)
 	return bus->next < bus->n ? bus->next : 0;
 }
 
-/* Round-robin arbitration: the master to grant; some master must be
- * waiting. */
-static inline struct bus_master *bus_pick_round_robin(struct bus *bus)
+/* Round-robin arbitration: the id of the master to grant, scanning from
+ * `next` (bus->next); some master must be waiting.  The id is the scan's
+ * index, so that the next scan's start does not wait for a load of the
+ * master's id. */
+static inline unsigned bus_pick_round_robin(const struct bus *bus,
+					    unsigned next)
 {
 	unsigned n = bus->n;
-	unsigned i = bus->next;	/* bus->m[n] is master 0 again */
+	unsigned i = next;	/* bus->m[n] is master 0 again */
 
 	/* Ends: a master waits, and while one that is not transparent
 	 * waits, that one is eligible. */
 	for (;;) {
-		struct bus_master *m = bus->m[i];
-
-		if (eligible(bus, m))
-			return m;
+		if (eligible(bus, bus->m[i]))
+			return i < n ? i : 0;
 		if (++i >= n)
 			i = 0;
 	}
 }
 
 /*
- * Grant m the bus.  Returns true when `enter` allows it and its tenure's
- * end would be the next event run (sim_runs_next()), for a master with no
- * granted op (nothing runs between the grant and the release): the release
- * is then not queued, and the caller enters it at bus->tenure_end
- * (bus_releases()).  Otherwise the release is queued; returns false.
+ * Grant m, whose id is `id`, the bus now.  Returns the tenure's end when
+ * it is by `lead` (sim_lead(), or 0 not to enter), for a master with no
+ * granted op (nothing runs between the grant and the release): the
+ * release is then not queued, and the caller enters it (bus_releases()).
+ * Otherwise the release is queued; returns 0.
  */
-static inline bool bus_grant(struct bus *bus, struct bus_master *m,
-			     bool enter)
+static inline uint64_t bus_grant(struct bus *bus, struct bus_master *m,
+				 unsigned id, uint64_t now, uint64_t lead)
 {
 	struct sim *sim = bus->sim;
 	uint64_t period = bus->clk.period;
@@ -474,16 +445,16 @@ static inline bool bus_grant(struct bus *bus, struct bus_master *m,
 	/* A cycle-stealing request with units left stays queued. */
 	if (cycles == m->req_cycles)
 		bus_dequeue(bus, m);
-	m->wait_ps += sim->now - m->req_time;
+	assert(id == m->id && now == sim->now);
+	m->wait_ps += now - m->req_time;
 	m->grants++;
 	bus->owner = m;
-	bus->next = m->id + 1;
-	bus->tenure_start = sim->now + bus->arb_ps;
+	bus->next = id + 1;
+	bus->tenure_start = now + bus->arb_ps;
 	bus->tenure_cycles = cycles;
 	bus->tenure_end = bus->tenure_start + cycles * period;
-	if (enter && !m->granted &&
-	    sim_runs_next(sim, bus->tenure_end, PHASE_RELEASE))
-		return true;
+	if (bus->tenure_end <= lead && !m->granted)
+		return bus->tenure_end;
 	queued = sim_at_embedded(sim, &bus->release, bus->tenure_end,
 				 PHASE_RELEASE);
 	/* Out of event memory the run cannot go on meaningfully. */
@@ -494,26 +465,120 @@ static inline bool bus_grant(struct bus *bus, struct bus_master *m,
 	m = bus->owner;
 	if (m->granted)
 		m->granted(m, bus->tenure_cycles);
-	return false;
+	return 0;
 }
 
 /* Priority arbitration and its grant, kept out of the release path.
  * Returns bus_grant()'s answer (false when nobody is eligible). */
-static SIM_NOINLINE bool bus_arbitrate_priority(struct bus *bus, bool enter)
+static SIM_NOINLINE bool bus_arbitrate_priority(struct bus *bus,
+						uint64_t lead)
 {
 	struct bus_master *m = bus_pick_priority(bus, bus_scan_start(bus));
 
-	return m && bus_grant(bus, m, enter);
+	return m && bus_grant(bus, m, m->id, bus->sim->now, lead);
 }
 
 /* Grant the bus to the arbiter's choice; returns bus_grant()'s answer. */
-static inline bool bus_arbitrate(struct bus *bus, bool enter)
+static inline bool bus_arbitrate(struct bus *bus, uint64_t lead)
 {
 	assert(!bus->owner && bus->waiting);
 	if (bus->cfg.arb != BUS_ARB_ROUND_ROBIN)
-		return bus_arbitrate_priority(bus, enter);
-	return bus_grant(bus, bus_pick_round_robin(bus), enter);
+		return bus_arbitrate_priority(bus, lead);
+	{
+		unsigned id = bus_pick_round_robin(bus, bus->next);
+
+		return bus_grant(bus, bus->m[id], id, bus->sim->now, lead);
+	}
 }
+
+/*
+ * Tenures a release may run back to back (bus_releases()) before it queues
+ * the next one for the event loop: the loop's progress hook and run limits
+ * see the run at least this often.
+ */
+#define BUS_ENTER_MAX 64
+
+/*
+ * The owner's tenure ends now.  Arbitrate at once when nothing else can
+ * still happen before the arbitration phase of this instant: same result,
+ * one event less (a tenure always ends on a bus clock edge).  When the
+ * tenure granted then ends before anything else in the simulation happens
+ * (bus_grant() did not queue its release), its release is entered here and
+ * the loop goes on: the order of events is the event loop's, without the
+ * queue.
+ */
+static SIM_ALWAYS_INLINE void bus_releases_as(struct bus *bus, const bool rr)
+{
+	struct sim *sim = bus->sim;
+	/* The clock and the round-robin scan's start, in locals: an entered
+	 * release's time and the grant's id + 1 carry to the next tenure
+	 * without a round trip through memory. */
+	uint64_t now = sim->now, lead = 0;
+	unsigned entered = 0, next = bus->next;
+
+	for (;;) {
+		bool told = bus_end_tenure(bus, bus->tenure_cycles, now, true);
+
+		/* No arbitration is queued: none is while the bus is owned,
+		 * and `releasing` kept the op from queuing one. */
+		assert(!bus->arb_pending);
+		if (!bus->waiting) {
+			bus_schedule_arbitration(bus);
+			break;
+		}
+		/* An entered release came before everything queued, and
+		 * with no op run since, nothing was queued: the instant is
+		 * clear and the lead holds. */
+		if (told || !entered) {
+			if (!sim_instant_clear_before(sim, PHASE_ARBITRATE)) {
+				bus_schedule_arbitration(bus);
+				break;
+			}
+			lead = entered < BUS_ENTER_MAX ? sim_lead(sim) : 0;
+		} else if (entered == BUS_ENTER_MAX) {
+			lead = 0;
+		}
+		if (rr) {
+			unsigned id = bus_pick_round_robin(bus, next);
+			uint64_t end = bus_grant(bus, bus->m[id], id, now, lead);
+
+			if (!end)
+				break;
+			next = id + 1;
+			now = end;
+		} else {
+			if (!bus_arbitrate_priority(bus, lead))
+				break;
+			now = bus->tenure_end;
+		}
+		sim_enter(sim, now, PHASE_RELEASE);
+		entered++;
+	}
+	sim_entered(sim, entered);
+}
+
+/* The loop above for each arbitration, so that the round-robin one
+ * carries no test of it. */
+static void bus_releases(struct bus *bus)
+{
+	if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN)
+		bus_releases_as(bus, true);
+	else
+		bus_releases_as(bus, false);
+}
+
+static void bus_release_event_rr(struct sim *sim, struct event *ev)
+{
+	(void)sim;
+	bus_releases_as(ev->obj, true);
+}
+
+static void bus_release_event(struct sim *sim, struct event *ev)
+{
+	(void)sim;
+	bus_releases(ev->obj);
+}
+
 
 /* A non-transparent master asked while a transparent one owns the bus: cut
  * the owner's tenure at the next edge. */
@@ -536,7 +601,7 @@ static SIM_NOINLINE void bus_preempt(struct bus *bus)
 	bus->tenure_cycles = used;
 	bus->tenure_end = end;
 	if (end == sim->now) {
-		bus_end_tenure(bus, used);
+		bus_end_tenure(bus, used, sim->now, false);
 		return;
 	}
 	queued = sim_at_embedded(sim, &bus->release, end, PHASE_RELEASE);

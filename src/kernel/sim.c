@@ -33,12 +33,6 @@ void sim_fini(struct sim *sim)
 	evq_fini(&sim->q);
 }
 
-#if defined(__GNUC__)
-#define SIM_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define SIM_ALWAYS_INLINE inline
-#endif
-
 /*
  * The event loop, instantiated twice: with the progress hook, and without
  * it for runs that have none, which then pay nothing for it.

@@ -28,10 +28,14 @@ struct trace;
 /* For a model's rarely-run paths, kept out of its hot functions so that
  * those stay small and need few registers. */
 #define SIM_NOINLINE __attribute__((noinline))
+/* For a function instantiated with constant arguments (a loop made once
+ * per variant). */
+#define SIM_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define SIM_UNLIKELY(x) (x)
 #define SIM_LIKELY(x) (x)
 #define SIM_NOINLINE
+#define SIM_ALWAYS_INLINE inline
 #endif
 
 /* sim_run() calls the progress hook each time the events it has run pass
@@ -152,31 +156,34 @@ static inline bool sim_instant_clear_before(const struct sim *sim,
 }
 
 /*
- * A model about to queue an event at (t, phase) from inside an event may
- * ask whether it would be the next event run: inside a run, before its
- * limit and with no stop asked, earlier in (time, phase, sequence) order
- * than every queued event (a new event's sequence is the largest, so an
- * equal time and phase loses).  If so, the model may run the event's work
- * itself, at once, after sim_enter(), instead of queuing it for the loop to
- * pop: the order of events is the same, only the queue is left out.
+ * A model about to queue an event for a later time from inside an event
+ * may instead run the event's work itself, at once, when that event would
+ * be the next one run: sim_lead() is the latest time at which it would be,
+ * strictly before every queued event and within the running sim_run()'s
+ * limit (0 when a stop was asked, or outside a run: nothing after now can
+ * then be entered).  The model calls sim_enter() and goes on as the event
+ * would have: the order of events is the kernel's, only the queue is left
+ * out.  The lead holds until something is queued, so a model that enters
+ * several events in a row and runs no callback of anyone else's in between
+ * may keep it; after a callback it asks again.  (A queued event at the
+ * very time is not passed even where its phase is later: entering is an
+ * optimisation, never needed.)
  */
-static inline bool sim_runs_next(const struct sim *sim, uint64_t t,
-				 enum phase phase)
+static inline uint64_t sim_lead(const struct sim *sim)
 {
-	const struct event *ev;
+	uint64_t t = sim->until;
 
-	if (t > sim->until || sim->stopping)
-		return false;
+	if (sim->stopping)
+		return 0;
 #ifdef DMASIM_MUTATE_ENTER_OUT_OF_ORDER
-	return true;	/* ahead of whatever is queued */
+	return t;	/* ahead of whatever is queued */
 #endif
-	if (!sim->q.len)
-		return true;
-	ev = sim->q.heap[0];
-	return t < ev->time || (t == ev->time && phase < event_phase(ev));
+	if (sim->q.len && sim->q.heap[0]->time <= t)
+		t = sim->q.heap[0]->time ? sim->q.heap[0]->time - 1 : 0;
+	return t;
 }
 
-/* Enter the event that sim_runs_next() allowed: time moves to it.  The
+/* Enter an event at time t <= sim_lead(): time moves to it.  The
  * model counts the events it entered and adds them with sim_entered()
  * before it returns (one count a call, not one an event). */
 static inline void sim_enter(struct sim *sim, uint64_t t, enum phase phase)
