@@ -10,9 +10,10 @@
 #      taken from the runs' statistics.
 #   3. Scaling: time per event and peak RSS over the length N and the
 #      number of channels K.
-#   4. The data path (bench/bench_datapath.sh) and the cluster
-#      (bench/bench_halo.sh: 1024 GPU nodes, 100 iterations); the cluster
-#      over MPI ranks (bench/bench_mpi.sh) is make bench-mpi's.
+#   4. The data path (bench/bench_datapath.sh), the cluster
+#      (bench/bench_halo.sh: 1024 GPU nodes, 100 iterations) and the
+#      memory audit of a chain of 10^6 descriptors (bench/bench_memory.sh);
+#      the cluster over MPI ranks (bench/bench_mpi.sh) is make bench-mpi's.
 # Usage: bench/run.sh path/to/dmasim [runs]
 #   BENCH_MAX_N=10000000 skips the 10^8 row of the scaling table.
 set -euo pipefail
@@ -154,8 +155,21 @@ for p in "${points[@]}"; do
 	awk -v k="$k" -v n="$n" -v s="$s" -v e="$e" -v r="$r" -v u="$startup" \
 		'BEGIN { printf "%5d %10d %12d %9.3f %10.1f %12s\n", k, n, e, s,
 			 e ? (s - u) * 1e9 / e : 0,
-			 r == "-" ? "-" : sprintf("%.1f", r / 1024) }'
+			 r == "-" ? "-" : sprintf("%.1f", r / 1024) }' |
+		tee -a "$tmp/scaling"
 done
+# The targets: time per event flat over N (K = 4) and over K; peak memory
+# flat, and at most 8 MiB however long the run.
+awk '{ if ($1 == 4) { if (!nn || $5 < nlo) nlo = $5; if ($5 > nhi) nhi = $5
+		      nn++ }
+       if (!kn || $5 < klo) klo = $5; if ($5 > khi) khi = $5; kn++
+       if ($6 != "-") { if (!rn || $6 < rlo) rlo = $6
+			if ($6 > rhi) rhi = $6; rn++ } }
+     END { printf "scaling_ns_per_event over N (K=4) %.1f..%.1f (x%.2f), " \
+		  "over every row %.1f..%.1f (x%.2f)   (target: flat)\n",
+		  nlo, nhi, nhi / nlo, klo, khi, khi / klo
+	   if (rn) printf "scaling_peak_rss_mib %.1f..%.1f   (target: flat, " \
+			  "<= 8)\n", rlo, rhi }' "$tmp/scaling"
 
 echo
 for extra in "$here"/bench_*.sh; do
