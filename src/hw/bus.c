@@ -579,7 +579,6 @@ static void bus_release_event(struct sim *sim, struct event *ev)
 	bus_releases(ev->obj);
 }
 
-
 /* A non-transparent master asked while a transparent one owns the bus: cut
  * the owner's tenure at the next edge. */
 static SIM_NOINLINE void bus_preempt(struct bus *bus)

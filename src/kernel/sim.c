@@ -3,7 +3,6 @@
 
 #include <assert.h>
 
-
 int sim_init(struct sim *sim, uint64_t seed)
 {
 	int err;

@@ -50,24 +50,32 @@ int stats_add(struct stats *s, const char *prefix, const char *name,
 	return 0;
 }
 
+/* A statistic whose value is derived when read: by fn (STAT_FN) or, for a
+ * counter, by count. */
+static int stats_add_derived(struct stats *s, const char *prefix,
+			     const char *name, const char *unit,
+			     const void *obj, stat_fn fn, stat_count_fn count)
+{
+	int err = stats_add(s, prefix, name, fn ? STAT_FN : STAT_COUNTER,
+			    unit, obj);
+
+	if (!err) {
+		s->v[s->len - 1].fn = fn;
+		s->v[s->len - 1].count = count;
+	}
+	return err;
+}
+
 int stats_add_fn(struct stats *s, const char *prefix, const char *name,
 		 const char *unit, stat_fn fn, const void *obj)
 {
-	int err = stats_add(s, prefix, name, STAT_FN, unit, obj);
-
-	if (!err)
-		s->v[s->len - 1].fn = fn;
-	return err;
+	return stats_add_derived(s, prefix, name, unit, obj, fn, NULL);
 }
 
 int stats_add_count(struct stats *s, const char *prefix, const char *name,
 		    const char *unit, stat_count_fn fn, const void *obj)
 {
-	int err = stats_add(s, prefix, name, STAT_COUNTER, unit, obj);
-
-	if (!err)
-		s->v[s->len - 1].count = fn;
-	return err;
+	return stats_add_derived(s, prefix, name, unit, obj, NULL, fn);
 }
 
 uint64_t stat_count(const struct stat_entry *e)
