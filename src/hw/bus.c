@@ -534,10 +534,10 @@ static SIM_ALWAYS_INLINE void bus_releases_as(struct bus *bus, const bool rr)
 				bus_schedule_arbitration(bus);
 				break;
 			}
-			lead = entered < BUS_ENTER_MAX ? sim_lead(sim) : 0;
-		} else if (entered == BUS_ENTER_MAX) {
-			lead = 0;
+			lead = sim_lead(sim);
 		}
+		if (entered == BUS_ENTER_MAX)
+			lead = 0;
 		if (rr) {
 			unsigned id = bus_pick_round_robin(bus, next);
 			uint64_t end = bus_grant(bus, bus->m[id], id, now, lead);
@@ -558,7 +558,8 @@ static SIM_ALWAYS_INLINE void bus_releases_as(struct bus *bus, const bool rr)
 }
 
 /* The loop above for each arbitration, so that the round-robin one
- * carries no test of it. */
+ * carries no test of it; a bus's release event is the one for its
+ * arbitration (bus_init()). */
 static void bus_releases(struct bus *bus)
 {
 	if (bus->cfg.arb == BUS_ARB_ROUND_ROBIN)
@@ -576,7 +577,7 @@ static void bus_release_event_rr(struct sim *sim, struct event *ev)
 static void bus_release_event(struct sim *sim, struct event *ev)
 {
 	(void)sim;
-	bus_releases(ev->obj);
+	bus_releases_as(ev->obj, false);
 }
 
 /* A non-transparent master asked while a transparent one owns the bus: cut

@@ -39,7 +39,7 @@ void sim_fini(struct sim *sim)
 static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 					   const bool hook)
 {
-	uint64_t n = 0, entered = sim->events, outer = sim->until;
+	uint64_t n = 0, events0 = sim->events, outer = sim->until;
 	uint64_t mark = SIM_PROGRESS_MASK + 1;	/* the hook's next call */
 	struct event *ev;
 
@@ -72,8 +72,8 @@ static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 		/* The hook (which may read the wall clock) runs each time
 		 * the run's events pass a multiple of 2^16 (models may enter
 		 * several in one callback: sim_enter()). */
-		if (hook && SIM_UNLIKELY(sim->events + n - entered >= mark)) {
-			mark = ((sim->events + n - entered) |
+		if (hook && SIM_UNLIKELY(sim->events + n - events0 >= mark)) {
+			mark = ((sim->events + n - events0) |
 				SIM_PROGRESS_MASK) + 1;
 			sim->progress(sim, until, sim->events + n);
 		}
@@ -82,7 +82,7 @@ static SIM_ALWAYS_INLINE uint64_t sim_loop(struct sim *sim, uint64_t until,
 	/* sim->events also counts the events models entered themselves
 	 * (sim_enter()). */
 	sim->events += n;
-	return sim->events - entered;
+	return sim->events - events0;
 }
 
 uint64_t sim_run(struct sim *sim, uint64_t until)
