@@ -369,6 +369,12 @@ void bus_set_quiet(struct bus_master *m, bool quiet)
 	m->quiet = quiet && !m->track;
 }
 
+void bus_skip_granted(struct bus_master *m)
+{
+	if (!m->track)
+		m->granted = NULL;
+}
+
 void bus_drop_rest(struct bus_master *m)
 {
 	if (m->waiting && m->bus->owner != m) {

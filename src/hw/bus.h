@@ -276,6 +276,14 @@ void bus_drop_rest(struct bus_master *m);
  */
 void bus_set_quiet(struct bus_master *m, bool quiet);
 
+/*
+ * The master's granted op has nothing to do (in its mode, fixed since
+ * bus_attach()): the bus then does not call it, and may enter the
+ * master's releases without the event queue (sim_lead()).  Nothing for a
+ * traced master, whose grants the trace draws.
+ */
+void bus_skip_granted(struct bus_master *m);
+
 /* Whole bus cycles a master has spent waiting for grants. */
 static inline uint64_t bus_master_wait_cycles(const struct bus_master *m)
 {

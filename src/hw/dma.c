@@ -631,6 +631,9 @@ static int chan_setup(struct dma_chan *ch, struct sim *sim, struct bus *bus,
 	if (err)
 		return err;
 	ch->port.io = true;	/* snoopers see its memory accesses */
+	/* Only block mode plans at the grant (dma_block_granted()). */
+	if (ch->port.mode != BUS_MODE_BURST)
+		bus_skip_granted(&ch->port);
 	ch->sim = sim;
 	snprintf(ch->name, sizeof(ch->name), "%.31s", name);
 	ch->track = trace_track(sim, NULL, ch->name);
